@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace Consumers.Generators.Diagnostics;
+
+/// <summary>
+/// Every diagnostic the generator reports. IDs are fixed forever: never renumber, never reuse.
+/// Each has a page at <c>docs/diagnostics/CONSxxxx.md</c>.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Usage = "Consumers.Usage";
+    private const string Serialization = "Consumers.Serialization";
+    // Relative to the repository root: the pages live beside the code they describe.
+    private const string HelpBase = "docs/diagnostics/";
+
+    public static readonly DiagnosticDescriptor ConsumerMustBePartial = Create(
+        "CONS0001", Usage,
+        "Consumer must be partial",
+        "'{0}' must be declared partial so that the Consumers generator can add its dispatch code: write 'partial class {0}'");
+
+    public static readonly DiagnosticDescriptor ActionOutsideConsumer = Create(
+        "CONS0002", Usage,
+        "[Action] outside a consumer",
+        "'{0}' is marked [Action] but '{1}' does not derive from Consumers.Consumer: derive '{1}' from Consumer (or a consumer base class), or remove [Action]");
+
+    public static readonly DiagnosticDescriptor ActionMustNotBeStatic = Create(
+        "CONS0003", Usage,
+        "Action must not be static",
+        "Action '{0}' is static: remove 'static'; actions run on the connection's consumer instance");
+
+    public static readonly DiagnosticDescriptor ActionMustNotBeGeneric = Create(
+        "CONS0004", Usage,
+        "Action must not be generic",
+        "Action '{0}' has type parameters: remove them and use concrete parameter types, which the generator binds from JSON");
+
+    public static readonly DiagnosticDescriptor ActionMustNotBeAbstract = Create(
+        "CONS0005", Usage,
+        "Action must not be abstract",
+        "Action '{0}' is abstract: put [Action] on the overriding method in the concrete consumer, or give this method a body (virtual)");
+
+    public static readonly DiagnosticDescriptor ActionParameterByReference = Create(
+        "CONS0006", Usage,
+        "Action parameter passed by reference or as a pointer",
+        "Parameter '{0}' of action '{1}' is '{2}': pass it by value; action arguments are read from the request and results are returned, not written to parameters");
+
+    public static readonly DiagnosticDescriptor ActionAsyncVoid = Create(
+        "CONS0007", Usage,
+        "Action must not be async void",
+        "Action '{0}' is 'async void': return 'Task' (or 'ValueTask') so that the reply is sent after it completes and its exceptions become 500 replies");
+
+    public static readonly DiagnosticDescriptor ActionUnsupportedReturnType = Create(
+        "CONS0008", Usage,
+        "Unsupported action return type",
+        "Action '{0}' returns '{1}': return void, Task, ValueTask, T, Task<T>, ValueTask<T>, ActionResult or ActionResult<T> (optionally in a Task or ValueTask)");
+
+    public static readonly DiagnosticDescriptor DuplicateActionName = Create(
+        "CONS0009", Usage,
+        "Duplicate action name",
+        "Action '{0}' has the wire name '{1}', already used by '{2}': give one of them another name with [Action(\"name\")]");
+
+    public static readonly DiagnosticDescriptor ReservedParameterName = Create(
+        "CONS0010", Usage,
+        "Parameter named like a reserved key",
+        "Parameter '{0}' of action '{1}' would bind the reserved request key '{2}': rename it (use RequestContext to read the action name and request_id)");
+
+    public static readonly DiagnosticDescriptor TypeNotSerializable = Create(
+        "CONS0011", Serialization,
+        "Type cannot be serialized",
+        "'{0}' of action '{1}' has type '{2}', which cannot travel as JSON ({3}): use a serializable DTO, a primitive or JsonElement");
+
+    public static readonly DiagnosticDescriptor JsonContextMissing = Create(
+        "CONS0012", Serialization,
+        "No JsonSerializerContext for a DTO",
+        "Action '{0}' uses '{1}', which needs source-generated JSON metadata: add [JsonContext(typeof(YourContext))] to '{2}' (or the assembly), where YourContext lists [JsonSerializable(typeof({1}))]");
+
+    public static readonly DiagnosticDescriptor TypeMissingFromJsonContext = Create(
+        "CONS0013", Serialization,
+        "Type missing from the JsonSerializerContext",
+        "Action '{0}' uses '{1}', which '{2}' cannot serialize: add [JsonSerializable(typeof({1}))] to '{2}'");
+
+    public static readonly DiagnosticDescriptor InvalidJsonContext = Create(
+        "CONS0014", Serialization,
+        "[JsonContext] type is not a JsonSerializerContext",
+        "'{0}' does not derive from System.Text.Json.Serialization.JsonSerializerContext: name a 'partial class X : JsonSerializerContext' with [JsonSerializable] attributes");
+
+    public static readonly DiagnosticDescriptor InvalidActionName = Create(
+        "CONS0015", Usage,
+        "Invalid action name",
+        "The action name '{0}' of '{1}' is empty or contains whitespace or control characters: use a name such as 'join_room'");
+
+    public static readonly DiagnosticDescriptor ConsumerWithoutPublicConstructor = Create(
+        "CONS0016", Usage,
+        "Consumer has no public constructor",
+        "'{0}' has no public constructor: add one; its parameters are resolved from the connection's DI scope");
+
+    public static readonly DiagnosticDescriptor GenericConsumer = Create(
+        "CONS0017", Usage,
+        "Concrete consumer must not be generic",
+        "'{0}' is generic: make it abstract and derive a non-generic consumer from it, which is the class to map");
+
+    public static readonly DiagnosticDescriptor InaccessibleInheritedAction = Create(
+        "CONS0018", Usage,
+        "Inherited action is not accessible",
+        "Action '{0}' is inherited from '{1}' but is private: make it protected or public so that '{2}' can dispatch to it");
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new DiagnosticDescriptor[]
+    {
+        ConsumerMustBePartial, ActionOutsideConsumer, ActionMustNotBeStatic, ActionMustNotBeGeneric,
+        ActionMustNotBeAbstract, ActionParameterByReference, ActionAsyncVoid, ActionUnsupportedReturnType,
+        DuplicateActionName, ReservedParameterName, TypeNotSerializable, JsonContextMissing,
+        TypeMissingFromJsonContext, InvalidJsonContext, InvalidActionName, ConsumerWithoutPublicConstructor,
+        GenericConsumer, InaccessibleInheritedAction,
+    }.ToDictionary(d => d.Id, StringComparer.Ordinal);
+
+    public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
+
+    public static DiagnosticDescriptor ById(string id) => s_byId[id];
+
+    private static DiagnosticDescriptor Create(string id, string category, string title, string message)
+        => new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md");
+}

@@ -1,0 +1,31 @@
+namespace Consumers.Generators.Model;
+
+/// <summary>One action: its wire name, the method to call, how to bind its parameters and how to reply.</summary>
+/// <param name="WireName">The name clients send in <c>action</c>.</param>
+/// <param name="MethodName">The C# method name.</param>
+/// <param name="Parameters">The parameters in declaration order.</param>
+/// <param name="Return">How the result is awaited and written.</param>
+/// <param name="ResultJson">The expression of the result's <c>JsonTypeInfo</c>, or null when there is no data.</param>
+internal sealed record ActionSpec(
+    string WireName,
+    string MethodName,
+    EquatableArray<ParameterSpec> Parameters,
+    ReturnKind Return,
+    string? ResultJson);
+
+/// <summary>How an action's return value becomes a reply.</summary>
+internal enum ReturnKind
+{
+    Void,
+    Task,
+    ValueTask,
+    Value,
+    TaskOfValue,
+    ValueTaskOfValue,
+    Result,
+    TaskOfResult,
+    ValueTaskOfResult,
+    ResultOfValue,
+    TaskOfResultOfValue,
+    ValueTaskOfResultOfValue,
+}

@@ -1,0 +1,32 @@
+namespace Consumers.Generators.Model;
+
+/// <summary>Everything the emitter needs to write one consumer's generated part: values only, no symbols.</summary>
+/// <param name="HintName">The generated file's name.</param>
+/// <param name="Namespace">The namespace, or empty for the global namespace.</param>
+/// <param name="ContainingTypes">Declarations of the enclosing types, outermost first, e.g. <c>partial class Outer</c>.</param>
+/// <param name="Name">The class name.</param>
+/// <param name="FullyQualifiedName">The <c>global::</c> name.</param>
+/// <param name="ConstructorParameters">Services of the chosen public constructor, in order.</param>
+/// <param name="Actions">The actions, own and inherited.</param>
+/// <param name="JsonTypes">DTO types that need metadata from the JSON context.</param>
+/// <param name="JsonContext">The <c>global::</c> name of the JSON context, or null.</param>
+internal sealed record ConsumerSpec(
+    string HintName,
+    string Namespace,
+    EquatableArray<string> ContainingTypes,
+    string Name,
+    string FullyQualifiedName,
+    EquatableArray<ServiceSpec> ConstructorParameters,
+    EquatableArray<ActionSpec> Actions,
+    EquatableArray<JsonTypeSpec> JsonTypes,
+    string? JsonContext);
+
+/// <summary>One constructor parameter resolved from DI.</summary>
+/// <param name="Type">The <c>global::</c> type name.</param>
+/// <param name="Required">Whether <c>GetRequiredService</c> is used (else <c>GetService</c>).</param>
+internal sealed record ServiceSpec(string Type, bool Required);
+
+/// <summary>A DTO type whose metadata comes from the JSON context, cached in a static field.</summary>
+/// <param name="Type">The <c>global::</c> type name.</param>
+/// <param name="Member">The generated member name holding its <c>JsonTypeInfo</c>.</param>
+internal sealed record JsonTypeSpec(string Type, string Member);

@@ -1,0 +1,32 @@
+namespace Consumers.Generators.Model;
+
+/// <summary>How one action parameter gets its value.</summary>
+/// <param name="Kind">Framework value, primitive read by the binder, or DTO through the JSON context.</param>
+/// <param name="Key">The request key (snake_case of the parameter name).</param>
+/// <param name="Type">The <c>global::</c> type of the local, with <c>?</c> when nullable.</param>
+/// <param name="Reader">Primitive: the <c>JsonArgument.TryReadX</c> method; framework: the invocation member.</param>
+/// <param name="ReaderType">Primitive: the type the reader produces (the underlying type of a nullable value type).</param>
+/// <param name="Error">Primitive: the <c>ProtocolErrors</c> constant for a wrong type.</param>
+/// <param name="AcceptsNull">Whether a JSON <c>null</c> is a valid value.</param>
+/// <param name="Required">Whether a request without the key is refused.</param>
+/// <param name="DefaultValue">The C# expression of the initial value.</param>
+/// <param name="Json">DTO: the member holding the <c>JsonTypeInfo</c>.</param>
+internal sealed record ParameterSpec(
+    ParameterKind Kind,
+    string Key,
+    string Type,
+    string? Reader,
+    string? ReaderType,
+    string? Error,
+    bool AcceptsNull,
+    bool Required,
+    string DefaultValue,
+    string? Json);
+
+/// <summary>Where a parameter's value comes from.</summary>
+internal enum ParameterKind
+{
+    Framework,
+    Primitive,
+    Json,
+}

@@ -1,0 +1,545 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Consumers.Generators.Diagnostics;
+using Consumers.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Consumers.Generators.Parsing;
+
+/// <summary>
+/// Turns a consumer class symbol into a <see cref="ConsumerSpec"/> and the diagnostics of its declaration.
+/// The only place that touches symbols and syntax: nothing of them leaves it.
+/// </summary>
+internal sealed class ConsumerParser
+{
+    private static readonly HashSet<string> s_reservedKeys = new() { "action", "request_id", "stream" };
+
+    private readonly INamedTypeSymbol _consumer;
+    private readonly List<DiagnosticInfo> _diagnostics = new();
+    private readonly Dictionary<string, JsonTypeSpec> _jsonTypes = new();
+    private readonly CancellationToken _cancellationToken;
+    private INamedTypeSymbol? _jsonContext;
+    private JsonContextTypes? _jsonContextTypes;
+
+    private ConsumerParser(INamedTypeSymbol consumer, CancellationToken cancellationToken)
+    {
+        _consumer = consumer;
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>The transform of the class pipeline; null when the class is not (the primary declaration of) a consumer.</summary>
+    public static Result<ConsumerSpec>? Parse(GeneratorSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var declaration = (ClassDeclarationSyntax)context.Node;
+        if (context.SemanticModel.GetDeclaredSymbol(declaration, cancellationToken) is not INamedTypeSymbol symbol ||
+            !KnownTypes.DerivesFrom(symbol, KnownTypes.ConsumerBase) ||
+            !IsPrimaryDeclaration(symbol, declaration))
+        {
+            return null;
+        }
+
+        var parser = new ConsumerParser(symbol, cancellationToken);
+        var spec = parser.Parse(context.SemanticModel.Compilation);
+        return new Result<ConsumerSpec>(spec, parser._diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>The transform of the [Action] pipeline: reports actions declared outside any consumer.</summary>
+    public static DiagnosticInfo? CheckActionContainer(GeneratorAttributeSyntaxContext context)
+    {
+        if (context.TargetSymbol is not IMethodSymbol method || method.ContainingType is not { } type ||
+            KnownTypes.DerivesFrom(type, KnownTypes.ConsumerBase))
+        {
+            return null;
+        }
+
+        var syntax = (MethodDeclarationSyntax)context.TargetNode;
+        return DiagnosticInfo.Create(DiagnosticDescriptors.ActionOutsideConsumer, LocationInfo.From(syntax.Identifier), method.Name, type.Name);
+    }
+
+    // Partial classes have several declarations; the first one with a base list speaks for the class.
+    private static bool IsPrimaryDeclaration(INamedTypeSymbol symbol, ClassDeclarationSyntax declaration)
+    {
+        foreach (var reference in symbol.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is ClassDeclarationSyntax { BaseList: not null } candidate)
+            {
+                return candidate == declaration;
+            }
+        }
+
+        return false;
+    }
+
+    private ConsumerSpec? Parse(Compilation compilation)
+    {
+        var ownActions = _consumer.GetMembers().OfType<IMethodSymbol>().Where(HasActionAttribute).ToList();
+        if (_consumer.IsAbstract)
+        {
+            // A base class: its own actions are checked here, and dispatched by the concrete consumers.
+            foreach (var method in ownActions)
+            {
+                ParseAction(method, own: true);
+            }
+
+            return null;
+        }
+
+        var valid = CheckDeclaration();
+        ResolveJsonContext(compilation);
+        var constructor = ChooseConstructor();
+        var actions = CollectActions();
+        if (!valid || constructor is null)
+        {
+            return null;
+        }
+
+        var containing = new List<string>();
+        for (var type = _consumer.ContainingType; type is not null; type = type.ContainingType)
+        {
+            containing.Insert(0, DeclarationOf(type));
+        }
+
+        var ns = _consumer.ContainingNamespace.IsGlobalNamespace ? "" : _consumer.ContainingNamespace.ToDisplayString();
+        var fullName = TypeNames.OfNotNull(_consumer);
+        var hint = fullName.Replace("global::", "").Replace('<', '[').Replace('>', ']') + ".g.cs";
+        return new ConsumerSpec(
+            hint,
+            ns,
+            containing.ToEquatableArray(),
+            _consumer.Name,
+            fullName,
+            constructor.Parameters.Select(p => new ServiceSpec(
+                TypeNames.OfNotNull(p.Type),
+                !(p.HasExplicitDefaultValue || p.NullableAnnotation == NullableAnnotation.Annotated))).ToEquatableArray(),
+            actions.ToEquatableArray(),
+            _jsonTypes.Values.ToEquatableArray(),
+            _jsonContext is null ? null : TypeNames.OfNotNull(_jsonContext));
+    }
+
+    private bool CheckDeclaration()
+    {
+        var valid = true;
+        for (var type = _consumer; type is not null; type = type.ContainingType)
+        {
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(_cancellationToken) is TypeDeclarationSyntax syntax &&
+                    !syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConsumerMustBePartial, LocationInfo.From(syntax.Identifier), type.Name));
+                    valid = false;
+                }
+            }
+        }
+
+        if (_consumer.IsGenericType)
+        {
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericConsumer, IdentifierOf(_consumer), _consumer.Name));
+            valid = false;
+        }
+
+        return valid;
+    }
+
+    private IMethodSymbol? ChooseConstructor()
+    {
+        // As ActivatorUtilities does for a single candidate: the public constructor with the most parameters.
+        var constructor = _consumer.InstanceConstructors
+            .Where(c => c.DeclaredAccessibility == Accessibility.Public)
+            .OrderByDescending(c => c.Parameters.Length)
+            .FirstOrDefault();
+        if (constructor is null)
+        {
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ConsumerWithoutPublicConstructor, IdentifierOf(_consumer), _consumer.Name));
+        }
+
+        return constructor;
+    }
+
+    private void ResolveJsonContext(Compilation compilation)
+    {
+        AttributeData? attribute = null;
+        for (var type = _consumer; type is not null && attribute is null; type = type.BaseType)
+        {
+            attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.JsonContextAttribute);
+        }
+
+        attribute ??= compilation.Assembly.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.JsonContextAttribute);
+        if (attribute is null || attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol context)
+        {
+            return;
+        }
+
+        if (!KnownTypes.DerivesFrom(context, KnownTypes.JsonSerializerContext))
+        {
+            var location = attribute.ApplicationSyntaxReference?.GetSyntax(_cancellationToken);
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidJsonContext, LocationInfo.From(location), context.Name));
+            return;
+        }
+
+        _jsonContext = context;
+        _jsonContextTypes = JsonContextTypes.From(context);
+    }
+
+    private List<ActionSpec> CollectActions()
+    {
+        var actions = new List<ActionSpec>();
+        var names = new Dictionary<string, IMethodSymbol>();
+        var overridden = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        for (var type = _consumer; type is not null && type.ToDisplayString() != KnownTypes.ConsumerBase; type = type.BaseType)
+        {
+            var own = SymbolEqualityComparer.Default.Equals(type, _consumer);
+            foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                if (overridden.Contains(method.OriginalDefinition) || !HasActionAttribute(method))
+                {
+                    continue;
+                }
+
+                for (var baseMethod = method.OverriddenMethod; baseMethod is not null; baseMethod = baseMethod.OverriddenMethod)
+                {
+                    overridden.Add(baseMethod.OriginalDefinition);
+                }
+
+                if (!own && method.DeclaredAccessibility == Accessibility.Private)
+                {
+                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InaccessibleInheritedAction, IdentifierOf(_consumer), method.Name, type.Name, _consumer.Name));
+                    continue;
+                }
+
+                var action = ParseAction(method, own);
+                if (action is null)
+                {
+                    continue;
+                }
+
+                if (names.TryGetValue(action.WireName, out var existing))
+                {
+                    var location = own ? MethodIdentifier(method) : IdentifierOf(_consumer);
+                    _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateActionName, location, method.Name, action.WireName, existing.Name));
+                    continue;
+                }
+
+                names.Add(action.WireName, method);
+                actions.Add(action);
+            }
+        }
+
+        return actions;
+    }
+
+    private static bool HasActionAttribute(IMethodSymbol method)
+        => method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ActionAttribute);
+
+    private ActionSpec? ParseAction(IMethodSymbol method, bool own)
+    {
+        var syntax = own ? method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(_cancellationToken)).OfType<MethodDeclarationSyntax>().FirstOrDefault() : null;
+        var before = _diagnostics.Count;
+
+        // Inherited actions are checked where they are declared; here they are only skipped when invalid.
+        var report = own ? _diagnostics : new List<DiagnosticInfo>();
+        var wireName = WireNameOf(method, report);
+
+        if (method.IsStatic)
+        {
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ActionMustNotBeStatic, ModifierLocation(syntax, SyntaxKind.StaticKeyword) ?? MethodIdentifier(method), method.Name));
+        }
+
+        if (method.IsGenericMethod)
+        {
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ActionMustNotBeGeneric, LocationInfo.From(syntax?.TypeParameterList) ?? MethodIdentifier(method), method.Name));
+        }
+
+        if (method.IsAbstract)
+        {
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ActionMustNotBeAbstract, ModifierLocation(syntax, SyntaxKind.AbstractKeyword) ?? MethodIdentifier(method), method.Name));
+        }
+
+        if (method.IsAsync && method.ReturnsVoid)
+        {
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ActionAsyncVoid, ModifierLocation(syntax, SyntaxKind.AsyncKeyword) ?? MethodIdentifier(method), method.Name));
+        }
+
+        var parameters = new List<ParameterSpec>();
+        foreach (var parameter in method.Parameters)
+        {
+            var spec = ParseParameter(method, parameter, report);
+            if (spec is not null)
+            {
+                parameters.Add(spec);
+            }
+        }
+
+        var (kind, resultJson) = ParseReturn(method, syntax, report);
+        var failed = own ? _diagnostics.Count > before : report.Count > 0;
+        return failed || wireName is null ? null : new ActionSpec(wireName, method.Name, parameters.ToEquatableArray(), kind, resultJson);
+    }
+
+    private static string? WireNameOf(IMethodSymbol method, List<DiagnosticInfo> report)
+    {
+        var attribute = method.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ActionAttribute);
+        if (attribute.ConstructorArguments.Length == 0)
+        {
+            return SnakeCase.ActionName(method.Name);
+        }
+
+        var name = attribute.ConstructorArguments[0].Value as string;
+        if (string.IsNullOrEmpty(name) || name!.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            var argument = attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax { ArgumentList.Arguments.Count: > 0 } syntax
+                ? LocationInfo.From(syntax.ArgumentList.Arguments[0])
+                : null;
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidActionName, argument, name ?? "", method.Name));
+            return null;
+        }
+
+        return name;
+    }
+
+    private ParameterSpec? ParseParameter(IMethodSymbol method, IParameterSymbol parameter, List<DiagnosticInfo> report)
+    {
+        var syntax = parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken) as ParameterSyntax;
+        var location = LocationInfo.From(syntax) ?? MethodIdentifier(method);
+        if (parameter.RefKind != RefKind.None || parameter.Type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer)
+        {
+            var what = parameter.RefKind switch
+            {
+                RefKind.Ref => "ref",
+                RefKind.Out => "out",
+                RefKind.In => "in",
+                RefKind.None => "a pointer",
+                _ => "ref readonly",
+            };
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ActionParameterByReference, location, parameter.Name, method.Name, what));
+            return null;
+        }
+
+        var type = parameter.Type;
+        if (KnownTypes.IsFramework(type, out var member))
+        {
+            return new ParameterSpec(ParameterKind.Framework, parameter.Name, TypeNames.Of(type), member, null, null, false, false, "default", null);
+        }
+
+        var key = SnakeCase.Convert(parameter.Name);
+        if (s_reservedKeys.Contains(key) || parameter.Name == "requestId")
+        {
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ReservedParameterName, LocationInfo.From(syntax?.Identifier ?? default) ?? location, parameter.Name, method.Name, key));
+            return null;
+        }
+
+        var typeLocation = LocationInfo.From(syntax?.Type) ?? location;
+        if (NotSerializableReason(type, isParameter: true) is { } reason)
+        {
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNotSerializable, typeLocation, parameter.Name, method.Name, type.ToDisplayString(), reason));
+            return null;
+        }
+
+        var isNullableValue = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };
+        var underlying = isNullableValue ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
+        var acceptsNull = isNullableValue || (!type.IsValueType && type.NullableAnnotation != NullableAnnotation.NotAnnotated);
+        var optional = parameter.HasExplicitDefaultValue || isNullableValue || (!type.IsValueType && type.NullableAnnotation == NullableAnnotation.Annotated);
+        var defaultValue = parameter.HasExplicitDefaultValue ? Literal(parameter.ExplicitDefaultValue, type) : "default";
+        var localType = TypeNames.Of(type);
+        if (!type.IsValueType && !acceptsNull)
+        {
+            // The local starts as null until bound; required-ness is checked before the call.
+            localType += "?";
+        }
+
+        if (KnownTypes.GetPrimitive(underlying) is { } primitive)
+        {
+            return new ParameterSpec(ParameterKind.Primitive, key, localType, primitive.Reader, TypeNames.OfNotNull(underlying), primitive.Error, acceptsNull, !optional, defaultValue, null);
+        }
+
+        var json = JsonMember(underlying, method, typeLocation, report);
+        return json is null
+            ? null
+            : new ParameterSpec(ParameterKind.Json, key, localType, null, null, null, acceptsNull, !optional, defaultValue, json);
+    }
+
+    private (ReturnKind Kind, string? Json) ParseReturn(IMethodSymbol method, MethodDeclarationSyntax? syntax, List<DiagnosticInfo> report)
+    {
+        var location = LocationInfo.From(syntax?.ReturnType) ?? MethodIdentifier(method);
+        var type = method.ReturnType;
+        if (method.ReturnsVoid)
+        {
+            return (ReturnKind.Void, null);
+        }
+
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly)
+        {
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ActionUnsupportedReturnType, location, method.Name, "ref " + type.ToDisplayString()));
+            return default;
+        }
+
+        var display = type.OriginalDefinition.ToDisplayString();
+        int wrapper; // 0: none, 1: Task, 2: ValueTask
+        ITypeSymbol inner;
+        switch (display)
+        {
+            case "System.Threading.Tasks.Task":
+                return (ReturnKind.Task, null);
+            case "System.Threading.Tasks.ValueTask":
+                return (ReturnKind.ValueTask, null);
+            case "System.Threading.Tasks.Task<TResult>":
+                wrapper = 1;
+                inner = ((INamedTypeSymbol)type).TypeArguments[0];
+                break;
+            case "System.Threading.Tasks.ValueTask<TResult>":
+                wrapper = 2;
+                inner = ((INamedTypeSymbol)type).TypeArguments[0];
+                break;
+            default:
+                wrapper = 0;
+                inner = type;
+                break;
+        }
+
+        var innerDisplay = inner.OriginalDefinition.ToDisplayString();
+        if (innerDisplay.StartsWith("System.Threading.Tasks.", System.StringComparison.Ordinal) ||
+            innerDisplay.StartsWith("System.Collections.Generic.IAsyncEnumerable", System.StringComparison.Ordinal) ||
+            innerDisplay == "System.Collections.Generic.IAsyncEnumerator<T>")
+        {
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ActionUnsupportedReturnType, location, method.Name, type.ToDisplayString()));
+            return default;
+        }
+
+        if (innerDisplay == KnownTypes.ActionResult)
+        {
+            return (wrapper switch { 1 => ReturnKind.TaskOfResult, 2 => ReturnKind.ValueTaskOfResult, _ => ReturnKind.Result }, null);
+        }
+
+        var kind = wrapper switch { 1 => ReturnKind.TaskOfValue, 2 => ReturnKind.ValueTaskOfValue, _ => ReturnKind.Value };
+        if (inner is INamedTypeSymbol { IsGenericType: true } named && named.OriginalDefinition.ToDisplayString() == "Consumers.ActionResult<T>")
+        {
+            inner = named.TypeArguments[0];
+            kind = wrapper switch { 1 => ReturnKind.TaskOfResultOfValue, 2 => ReturnKind.ValueTaskOfResultOfValue, _ => ReturnKind.ResultOfValue };
+        }
+
+        if (NotSerializableReason(inner, isParameter: false) is { } reason)
+        {
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNotSerializable, location, "The result", method.Name, inner.ToDisplayString(), reason));
+            return default;
+        }
+
+        var json = KnownTypes.GetPrimitiveJson(TypeNames.Of(inner)) ?? JsonMember(inner, method, location, report);
+        return json is null ? default : (kind, json);
+    }
+
+    private static string? NotSerializableReason(ITypeSymbol type, bool isParameter)
+    {
+        if (type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer)
+        {
+            return "pointers have no JSON form";
+        }
+
+        if (type.TypeKind == TypeKind.Delegate)
+        {
+            return "delegates have no JSON form";
+        }
+
+        if (type.IsRefLikeType)
+        {
+            return "ref structs cannot be stored or serialized";
+        }
+
+        if (type.TypeKind == TypeKind.TypeParameter)
+        {
+            return "open type parameters have no source-generated metadata";
+        }
+
+        if (type.TypeKind == TypeKind.Dynamic)
+        {
+            return "dynamic has no source-generated metadata";
+        }
+
+        var display = type.OriginalDefinition.ToDisplayString();
+        if (isParameter && display.StartsWith("System.Threading.Tasks.", System.StringComparison.Ordinal))
+        {
+            return "tasks are not data";
+        }
+
+        if (display is "System.Type" or "System.IntPtr" or "System.UIntPtr" || display.StartsWith("System.Reflection.", System.StringComparison.Ordinal))
+        {
+            return "runtime handles are not data";
+        }
+
+        return null;
+    }
+
+    private string? JsonMember(ITypeSymbol type, IMethodSymbol method, LocationInfo? location, List<DiagnosticInfo> report)
+    {
+        if (type.TypeKind == TypeKind.Error)
+        {
+            // The compiler reports the unknown type.
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.JsonContextMissing, location, method.Name, type.ToDisplayString(), _consumer.Name));
+            return null;
+        }
+
+        var name = TypeNames.OfNotNull(type);
+        if (_jsonContext is null)
+        {
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.JsonContextMissing, location, method.Name, type.ToDisplayString(), _consumer.Name));
+            return null;
+        }
+
+        if (!_jsonContextTypes!.Contains(type))
+        {
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeMissingFromJsonContext, location, method.Name, type.ToDisplayString(), _jsonContext.Name));
+            return null;
+        }
+
+        if (!_jsonTypes.TryGetValue(name, out var spec))
+        {
+            spec = new JsonTypeSpec(name, "__Json" + _jsonTypes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            _jsonTypes.Add(name, spec);
+        }
+
+        return spec.Member;
+    }
+
+    private static string Literal(object? value, ITypeSymbol type)
+    {
+        if (value is null)
+        {
+            return "default";
+        }
+
+        var literal = SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false);
+        return value is string or bool ? literal : $"({TypeNames.Of(type)})({literal})";
+    }
+
+    private static string DeclarationOf(INamedTypeSymbol type)
+    {
+        var keyword = type.TypeKind switch
+        {
+            TypeKind.Struct => type.IsRecord ? "record struct" : "struct",
+            TypeKind.Interface => "interface",
+            _ => type.IsRecord ? "record" : "class",
+        };
+        var typeParameters = type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(p => p.Name)) + ">";
+        return $"partial {keyword} {type.Name}{typeParameters}";
+    }
+
+    private static LocationInfo? ModifierLocation(MethodDeclarationSyntax? syntax, SyntaxKind kind)
+    {
+        if (syntax is null)
+        {
+            return null;
+        }
+
+        var token = syntax.Modifiers.FirstOrDefault(m => m.IsKind(kind));
+        return token.IsKind(kind) ? LocationInfo.From(token) : null;
+    }
+
+    private static LocationInfo? MethodIdentifier(IMethodSymbol method)
+        => method.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<MethodDeclarationSyntax>().Select(s => LocationInfo.From(s.Identifier)).FirstOrDefault()
+            ?? LocationInfo.From(method.Locations.FirstOrDefault());
+
+    private static LocationInfo? IdentifierOf(INamedTypeSymbol type)
+        => type.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>().Select(s => LocationInfo.From(s.Identifier)).FirstOrDefault();
+}

@@ -1,0 +1,9 @@
+namespace Consumers.Generators;
+
+/// <summary>Names of the tracked pipeline steps, asserted by the incremental-caching tests.</summary>
+internal static class TrackingNames
+{
+    public const string Consumers = nameof(Consumers);
+    public const string ConsumerSpecs = nameof(ConsumerSpecs);
+    public const string ActionsOutsideConsumers = nameof(ActionsOutsideConsumers);
+}

@@ -1,0 +1,41 @@
+using System.Net.WebSockets;
+using Microsoft.Extensions.Logging;
+
+namespace Consumers.Connections;
+
+/// <summary>Log events of consumer connections. EventIds 1-99 are fixed: never renumber them.</summary>
+internal static partial class ConnectionLog
+{
+    [LoggerMessage(1, LogLevel.Debug, "WebSocket accepted on {Path}.", EventName = "ConnectionAccepted")]
+    public static partial void ConnectionAccepted(ILogger logger, string path);
+
+    [LoggerMessage(2, LogLevel.Debug, "Connection refused by {Consumer}.OnConnectAsync; answered the handshake with 403.", EventName = "ConnectionRefused")]
+    public static partial void ConnectionRefused(ILogger logger, string consumer);
+
+    [LoggerMessage(3, LogLevel.Debug, "Connection closed (client close status: {CloseStatus}).", EventName = "ConnectionClosed")]
+    public static partial void ConnectionClosed(ILogger logger, WebSocketCloseStatus? closeStatus);
+
+    [LoggerMessage(4, LogLevel.Error, "Action {Action} (request_id {RequestId}) threw an unhandled exception; answered 500.", EventName = "ActionFailed")]
+    public static partial void ActionFailed(ILogger logger, string action, string requestId, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Warning, "Send queue full ({Capacity} frames): the client stopped reading; closing it with 1008.", EventName = "SendQueueFull")]
+    public static partial void SendQueueFull(ILogger logger, int capacity);
+
+    [LoggerMessage(6, LogLevel.Information, "Message larger than {Limit} bytes; closing with 1009.", EventName = "MessageTooBig")]
+    public static partial void MessageTooBig(ILogger logger, int limit);
+
+    [LoggerMessage(7, LogLevel.Error, "{Consumer}.OnDisconnectAsync threw.", EventName = "DisconnectHandlerFailed")]
+    public static partial void DisconnectHandlerFailed(ILogger logger, string consumer, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Error, "Creating or connecting {Consumer} failed; answered the handshake with 500.", EventName = "ConnectFailed")]
+    public static partial void ConnectFailed(ILogger logger, string consumer, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Debug, "Bad frame answered with {Status}: {Error}", EventName = "BadFrame")]
+    public static partial void BadFrame(ILogger logger, int status, string error);
+
+    [LoggerMessage(10, LogLevel.Debug, "Sending to the client failed; aborting the connection.", EventName = "SendFailed")]
+    public static partial void SendFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(11, LogLevel.Debug, "Non-WebSocket request to a consumer endpoint answered with 400.", EventName = "NotAWebSocketRequest")]
+    public static partial void NotAWebSocketRequest(ILogger logger);
+}

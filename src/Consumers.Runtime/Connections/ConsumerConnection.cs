@@ -1,0 +1,267 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Consumers.Diagnostics;
+using Consumers.Hosting;
+using Consumers.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Consumers.Connections;
+
+/// <summary>
+/// One accepted WebSocket: a reader loop that reassembles messages and hands them to the consumers in order,
+/// and a writer loop fed by a bounded queue, so that no sender ever waits for this client's socket.
+/// </summary>
+/// <remarks>
+/// Shutdown order (as SignalR's <c>HubConnectionHandler</c>): the close frame is sent after the queued frames,
+/// the socket is aborted if the peer does not answer within <see cref="ConsumerOptions.CloseTimeout"/>, and only
+/// then are the consumers' disconnect hooks run, exactly once.
+/// </remarks>
+internal sealed class ConsumerConnection
+{
+    private const int InitialReceiveBufferSize = 4096;
+
+    // A buffer grown for a large message is given back after it, so idle connections stay small.
+    private const int RetainedReceiveBufferSize = 64 * 1024;
+
+    private static long s_nextId;
+
+    private readonly Channel<OutboundFrame> _queue;
+    private readonly CancellationTokenSource _aborted = new();
+    private readonly CancellationTokenSource _sendAborted = new();
+    private readonly ConsumerOptions _options;
+    private readonly ILogger _logger;
+    private int _closeRequested;
+    private volatile bool _dropQueued;
+    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
+    private string? _closeDescription;
+
+    public ConsumerConnection(ConsumerOptions options, ILogger logger)
+    {
+        _options = options;
+        _logger = logger;
+        Aborted = _aborted.Token;
+        Id = Interlocked.Increment(ref s_nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _queue = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(options.SendQueueCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public string Id { get; }
+
+    public CancellationToken Aborted { get; }
+
+    public ILogger Logger => _logger;
+
+    public ConsumerOptions Options => _options;
+
+    /// <summary>
+    /// Queues a frame for the writer. Never blocks. When the queue is full the client is not reading: the frame
+    /// is dropped and the connection is closed with 1008.
+    /// </summary>
+    /// <returns><see langword="false"/> when the frame was dropped.</returns>
+    public bool TrySend(OutboundFrame frame)
+    {
+        if (_queue.Writer.TryWrite(frame))
+        {
+            return true;
+        }
+
+        frame.Release();
+        if (Volatile.Read(ref _closeRequested) == 0)
+        {
+            ConsumerMetrics.SendQueueFull.Add(1);
+            ConnectionLog.SendQueueFull(_logger, _options.SendQueueCapacity);
+            _dropQueued = true;
+            RequestClose(WebSocketCloseStatus.PolicyViolation, "Send queue full");
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Starts closing from the server side: frames already queued are sent (unless the client stopped reading),
+    /// then the close frame. If the client does not complete the close handshake within the close timeout, the
+    /// socket is aborted. Only the first call counts.
+    /// </summary>
+    public void RequestClose(WebSocketCloseStatus status, string? description)
+    {
+        if (Interlocked.Exchange(ref _closeRequested, 1) != 0)
+        {
+            return;
+        }
+
+        _closeStatus = status;
+        _closeDescription = description;
+        _queue.Writer.TryComplete();
+        _sendAborted.CancelAfter(_options.CloseTimeout);
+        _aborted.CancelAfter(_options.CloseTimeout);
+    }
+
+    /// <summary>Runs the connection until the socket is closed or dropped, then runs the disconnect hooks.</summary>
+    public async Task RunAsync(WebSocket socket, ConsumerSet consumers, CancellationToken stopping)
+    {
+        ConsumerMetrics.ConnectionsOpened.Add(1);
+        WebSocketCloseStatus? clientStatus = null;
+        using (stopping.Register(static state => ((ConsumerConnection)state!).RequestClose(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down"), this))
+        {
+            var writer = WriteLoopAsync(socket);
+            try
+            {
+                clientStatus = await ReadLoopAsync(socket, consumers).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Echo the client's close (or finish ours) once the queue is drained.
+                RequestClose(clientStatus ?? WebSocketCloseStatus.NormalClosure, null);
+                await writer.ConfigureAwait(false);
+                _aborted.Cancel();
+                if (socket.State != WebSocketState.Closed)
+                {
+                    socket.Abort();
+                }
+
+                socket.Dispose();
+                DrainQueue();
+                ConnectionLog.ConnectionClosed(_logger, clientStatus);
+                ConsumerMetrics.ConnectionsClosed.Add(1);
+                await consumers.DisconnectAsync(clientStatus).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<WebSocketCloseStatus?> ReadLoopAsync(WebSocket socket, ConsumerSet consumers)
+    {
+        var limit = _options.MaxMessageSize;
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBufferSize);
+        var count = 0;
+        var discarding = false;
+        try
+        {
+            while (true)
+            {
+                if (count == buffer.Length)
+                {
+                    buffer = Grow(buffer, count, limit);
+                }
+
+                // Read at most one byte past the limit: that byte proves the message is too big.
+                var window = Math.Min(buffer.Length, limit + 1) - count;
+                var result = await socket.ReceiveAsync(buffer.AsMemory(count, window), _aborted.Token).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return socket.CloseStatus;
+                }
+
+                count += result.Count;
+                if (discarding || Volatile.Read(ref _closeRequested) != 0)
+                {
+                    count = 0;
+                    continue;
+                }
+
+                if (count > limit)
+                {
+                    ConnectionLog.MessageTooBig(_logger, limit);
+                    consumers.ReplyToBadFrame(400, ProtocolErrors.MessageTooBig(limit));
+                    RequestClose(WebSocketCloseStatus.MessageTooBig, "Message too big");
+                    discarding = true;
+                    count = 0;
+                    continue;
+                }
+
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                ConsumerMetrics.MessagesReceived.Add(1);
+                try
+                {
+                    if (result.MessageType == WebSocketMessageType.Binary)
+                    {
+                        consumers.ReplyToBadFrame(400, ProtocolErrors.BinaryFrame);
+                    }
+                    else
+                    {
+                        await consumers.HandleAsync(buffer.AsMemory(0, count)).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    count = 0;
+                    if (buffer.Length > RetainedReceiveBufferSize)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBufferSize);
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
+        {
+            // The socket dropped or was aborted: a disconnect without a close status.
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static byte[] Grow(byte[] buffer, int count, int limit)
+    {
+        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)limit + 1, buffer.Length * 2L));
+        buffer.AsSpan(0, count).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return larger;
+    }
+
+    private async Task WriteLoopAsync(WebSocket socket)
+    {
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var frame))
+                {
+                    try
+                    {
+                        if (!_dropQueued)
+                        {
+                            await socket.SendAsync(frame.Memory, WebSocketMessageType.Text, endOfMessage: true, _sendAborted.Token).ConfigureAwait(false);
+                        }
+                    }
+                    finally
+                    {
+                        frame.Release();
+                    }
+                }
+            }
+
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await socket.CloseOutputAsync(_closeStatus, _closeDescription, _sendAborted.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            // A failed write aborts this connection only; it is never thrown into user code.
+            ConnectionLog.SendFailed(_logger, ex);
+            socket.Abort();
+            _aborted.Cancel();
+        }
+    }
+
+    private void DrainQueue()
+    {
+        while (_queue.Reader.TryRead(out var frame))
+        {
+            frame.Release();
+        }
+    }
+}

@@ -1,0 +1,184 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Consumers.Diagnostics;
+using Consumers.Dispatch;
+using Consumers.Hosting;
+using Consumers.Protocol;
+
+namespace Consumers.Connections;
+
+/// <summary>
+/// The consumers of one connection: a single consumer on a plain endpoint, one per stream on a multiplexed
+/// endpoint. Routes each incoming message to its consumer and answers bad frames with error envelopes.
+/// </summary>
+internal sealed class ConsumerSet
+{
+    private readonly Entry[] _entries;
+    private readonly bool _multiplexed;
+    private readonly ConsumerConnection _connection;
+    private readonly JsonReaderOptions _readerOptions;
+
+    private ConsumerSet(Entry[] entries, bool multiplexed, ConsumerConnection connection, JsonReaderOptions readerOptions)
+    {
+        _entries = entries;
+        _multiplexed = multiplexed;
+        _connection = connection;
+        _readerOptions = readerOptions;
+    }
+
+    public IEnumerable<Consumer> Consumers => _entries.Select(e => e.Consumer);
+
+    public static ConsumerSet Create(
+        IReadOnlyList<ConsumerRegistration> registrations,
+        bool multiplexed,
+        ConsumerConnection connection,
+        Microsoft.AspNetCore.Http.HttpContext httpContext,
+        IServiceProvider services)
+    {
+        var readerOptions = new JsonReaderOptions { MaxDepth = connection.Options.MaxJsonDepth };
+        var entries = new Entry[registrations.Count];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var registration = registrations[i];
+            var consumer = registration.Factory(services);
+            var context = new ConsumerContext(connection, httpContext, multiplexed ? registration.Stream : null, services);
+            consumer.Attach(context);
+            entries[i] = new Entry(
+                registration.Stream is null ? [] : Encoding.UTF8.GetBytes(registration.Stream),
+                consumer,
+                new ActionInvocation(context, readerOptions));
+        }
+
+        return new ConsumerSet(entries, multiplexed, connection, readerOptions);
+    }
+
+    /// <summary>Handles one complete text message.</summary>
+    public ValueTask HandleAsync(ReadOnlyMemory<byte> message)
+    {
+        if (!_multiplexed)
+        {
+            return DispatchAsync(_entries[0], message);
+        }
+
+        var frame = MultiplexedFrame.Parse(message.Span, _readerOptions);
+        if (frame.Status != RequestParseStatus.Ok)
+        {
+            var prefix = frame.StreamLength > 0 ? StreamFraming.EncodePrefix(ReadStream(message, frame)) : null;
+            SendError(prefix, 400, frame.Error!, default);
+            return ValueTask.CompletedTask;
+        }
+
+        var stream = message.Slice(frame.StreamStart, frame.StreamLength);
+        var name = frame.StreamEscaped ? Encoding.UTF8.GetBytes(ReadStream(message, frame)) : stream;
+        foreach (var entry in _entries)
+        {
+            if (entry.StreamUtf8.AsSpan().SequenceEqual(name.Span))
+            {
+                return DispatchAsync(entry, message.Slice(frame.PayloadStart, frame.PayloadLength));
+            }
+        }
+
+        var streamName = ReadStream(message, frame);
+        SendError(StreamFraming.EncodePrefix(streamName), 400, ProtocolErrors.UnknownStream(streamName), default);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Answers a frame that never reached a consumer (binary, too big) without a stream wrapper.</summary>
+    public void ReplyToBadFrame(int status, string error) => SendError(null, status, error, default);
+
+    public async ValueTask DisconnectAsync(WebSocketCloseStatus? closeStatus)
+    {
+        foreach (var entry in _entries)
+        {
+            try
+            {
+                await entry.Consumer.DisconnectAsync(closeStatus).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                ConnectionLog.DisconnectHandlerFailed(_connection.Logger, entry.Consumer.GetType().Name, ex);
+            }
+        }
+    }
+
+    private static string ReadStream(ReadOnlyMemory<byte> message, MultiplexedFrame frame)
+    {
+        // The stream token with its quotes, unescaped by a reader.
+        var token = message.Slice(frame.StreamStart - 1, frame.StreamLength + 2).Span;
+        var reader = new Utf8JsonReader(token);
+        reader.Read();
+        return reader.GetString()!;
+    }
+
+    private async ValueTask DispatchAsync(Entry entry, ReadOnlyMemory<byte> payload)
+    {
+        var header = RequestParser.Parse(payload.Span, _readerOptions);
+        var invocation = entry.Invocation;
+        var requestId = header.RequestIdLength > 0 ? payload.Slice(header.RequestIdStart, header.RequestIdLength) : default;
+        var actionToken = header.ActionLength > 0 ? payload.Slice(header.ActionStart, header.ActionLength) : default;
+        switch (header.Status)
+        {
+            case RequestParseStatus.Ok:
+                break;
+            case RequestParseStatus.ActionMissing:
+                invocation.Reset(payload, default, default, requestId);
+                ConnectionLog.BadFrame(_connection.Logger, 405, ProtocolErrors.ActionMissing);
+                await invocation.ReplyError(405, ActionErrors.Messages(ProtocolErrors.ActionMissing)).ConfigureAwait(false);
+                return;
+            case RequestParseStatus.ActionNotAString:
+                invocation.Reset(payload, default, default, requestId);
+                ConnectionLog.BadFrame(_connection.Logger, 400, ProtocolErrors.ActionNotAString);
+                await invocation.ReplyError(400, ActionErrors.Field("action", ProtocolErrors.ActionNotAString)).ConfigureAwait(false);
+                return;
+            default:
+                invocation.Reset(payload, default, default, default);
+                ConnectionLog.BadFrame(_connection.Logger, 400, header.Error!);
+                await invocation.ReplyError(400, ActionErrors.Messages(header.Error!)).ConfigureAwait(false);
+                return;
+        }
+
+        var actionName = header.ActionEscaped ? Unescape(actionToken) : actionToken.Slice(1, actionToken.Length - 2);
+        invocation.Reset(payload, actionToken, actionName, requestId);
+        try
+        {
+            await entry.Consumer.InvokeAsync(invocation).ConfigureAwait(false);
+        }
+        catch (ActionException ex)
+        {
+            await invocation.ReplyError(ex.Status, ex.Errors).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_connection.Aborted.IsCancellationRequested)
+        {
+            // The connection is gone; there is nobody to answer.
+        }
+        catch (Exception ex)
+        {
+            ConsumerMetrics.ActionsFailed.Add(1);
+            ConnectionLog.ActionFailed(
+                _connection.Logger,
+                Encoding.UTF8.GetString(actionName.Span),
+                requestId.IsEmpty ? "null" : Encoding.UTF8.GetString(requestId.Span),
+                ex);
+            await invocation.ReplyError(500, ActionErrors.Messages(ProtocolErrors.InternalServerError)).ConfigureAwait(false);
+        }
+    }
+
+    private static ReadOnlyMemory<byte> Unescape(ReadOnlyMemory<byte> token)
+    {
+        var reader = new Utf8JsonReader(token.Span);
+        reader.Read();
+        return Encoding.UTF8.GetBytes(reader.GetString()!);
+    }
+
+    private void SendError(byte[]? streamPrefix, int status, string error, ReadOnlySpan<byte> requestId)
+    {
+        ConnectionLog.BadFrame(_connection.Logger, status, error);
+        using var frame = FrameBuilder.Rent();
+        var writer = frame.BeginPayload(streamPrefix);
+        Envelope.WriteWithoutData(writer, default, status, ActionErrors.Messages(error), requestId);
+        _connection.TrySend(frame.Complete(streamPrefix));
+    }
+
+    private sealed record Entry(byte[] StreamUtf8, Consumer Consumer, ActionInvocation Invocation);
+}

@@ -1,0 +1,19 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Consumers.Connections;
+
+/// <summary>The <c>channelsmultiplexer</c> wrapper: <c>{"stream": "name", "payload": {...}}</c>.</summary>
+internal static class StreamFraming
+{
+    public static ReadOnlySpan<byte> StreamKey => "stream"u8;
+
+    public static ReadOnlySpan<byte> PayloadKey => "payload"u8;
+
+    /// <summary>The bytes before the payload object: <c>{"stream":"name","payload":</c>.</summary>
+    public static byte[] EncodePrefix(string stream)
+    {
+        var encoded = JsonEncodedText.Encode(stream);
+        return Encoding.UTF8.GetBytes("{\"stream\":\"" + encoded.ToString() + "\",\"payload\":");
+    }
+}

@@ -1,0 +1,84 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Consumers.Connections;
+using Consumers.Dispatch;
+
+namespace Consumers;
+
+/// <summary>
+/// Base class of every consumer: one instance per WebSocket connection (per stream on a multiplexed
+/// endpoint), created in a DI scope that lives as long as the connection. The counterpart of Django Channels'
+/// <c>AsyncJsonWebsocketConsumer</c>.
+/// </summary>
+/// <remarks>
+/// Declare a consumer as a <c>partial</c> class and mark its actions with <see cref="ActionAttribute"/>; the
+/// Consumers source generator implements <see cref="IConsumerFactory{TConsumer}"/> and
+/// <see cref="DispatchAsync"/> for it. Messages of one connection are handled one at a time, in order.
+/// </remarks>
+public abstract class Consumer
+{
+    private ConsumerContext? _context;
+
+    /// <summary>The connection this consumer serves.</summary>
+    /// <exception cref="InvalidOperationException">Read inside the constructor, before the runtime attached the connection.</exception>
+    public ConsumerContext Context => _context ?? throw new InvalidOperationException(
+        "The consumer's Context is attached after construction; use it from OnConnectAsync or an action, not from the constructor.");
+
+    internal void Attach(ConsumerContext context) => _context = context;
+
+    /// <summary>
+    /// Called before the WebSocket is accepted. Return <see langword="false"/> to refuse: the handshake is answered
+    /// with HTTP 403 and no socket is accepted (Channels: not calling <c>accept()</c> in <c>connect()</c>).
+    /// </summary>
+    /// <param name="cancellationToken">Cancelled when the client goes away during the handshake.</param>
+    /// <returns><see langword="true"/> to accept the connection (the default).</returns>
+    protected virtual ValueTask<bool> OnConnectAsync(CancellationToken cancellationToken) => ValueTask.FromResult(true);
+
+    /// <summary>
+    /// Called exactly once when the connection ends, whether the client closed it, the socket dropped, the server
+    /// closed it or the host is shutting down. <see cref="ConsumerContext.ConnectionAborted"/> is already cancelled.
+    /// </summary>
+    /// <param name="closeStatus">The close status the client sent, or <see langword="null"/> when the socket dropped without one.</param>
+    protected virtual ValueTask OnDisconnectAsync(WebSocketCloseStatus? closeStatus) => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// Sends one JSON object to this client outside of a reply (wrapped in <c>{"stream", "payload"}</c> on a
+    /// multiplexed endpoint). Never blocks: the frame is queued for the connection's writer.
+    /// </summary>
+    /// <typeparam name="T">The message type.</typeparam>
+    /// <param name="message">The message; it must serialize to a JSON object.</param>
+    /// <param name="typeInfo">Source-generated metadata for <typeparamref name="T"/>.</param>
+    /// <returns><see langword="false"/> when the connection is closed or was closed because its send queue is full.</returns>
+    protected bool Send<T>(T message, JsonTypeInfo<T> typeInfo)
+    {
+        var connection = Context.Connection;
+        using var frame = FrameBuilder.Rent();
+        var writer = frame.BeginPayload(Context.StreamPrefix);
+        JsonSerializer.Serialize(writer, message, typeInfo);
+        return connection.TrySend(frame.Complete(Context.StreamPrefix));
+    }
+
+    /// <summary>
+    /// Closes the connection from the server side with the given status. Queued frames are sent first.
+    /// </summary>
+    /// <param name="status">The WebSocket close status (RFC 6455 §7.4).</param>
+    /// <param name="description">An optional reason, at most 123 UTF-8 bytes.</param>
+    protected void Close(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string? description = null)
+        => Context.Connection.RequestClose(status, description);
+
+    /// <summary>
+    /// Routes one request to the action it names. Implemented by the Consumers source generator as a
+    /// <c>switch</c> on the action name with one strongly typed call per action; the base implementation
+    /// answers every request with 405 (a consumer without actions).
+    /// </summary>
+    /// <param name="invocation">The request being handled; valid until the returned task completes.</param>
+    /// <returns>A task that completes when the reply has been queued.</returns>
+    protected virtual ValueTask DispatchAsync(ActionInvocation invocation) => invocation.ReplyUnknownAction();
+
+    internal ValueTask<bool> ConnectAsync(CancellationToken cancellationToken) => OnConnectAsync(cancellationToken);
+
+    internal ValueTask DisconnectAsync(WebSocketCloseStatus? closeStatus) => OnDisconnectAsync(closeStatus);
+
+    internal ValueTask InvokeAsync(ActionInvocation invocation) => DispatchAsync(invocation);
+}

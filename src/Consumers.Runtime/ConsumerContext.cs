@@ -1,0 +1,48 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Consumers.Connections;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Consumers;
+
+/// <summary>
+/// What a consumer knows about its connection: the Channels <c>scope</c> of Consumers.
+/// </summary>
+public sealed class ConsumerContext
+{
+    internal ConsumerContext(ConsumerConnection connection, HttpContext httpContext, string? stream, IServiceProvider services)
+    {
+        Connection = connection;
+        HttpContext = httpContext;
+        Stream = stream;
+        Services = services;
+        StreamPrefix = stream is null ? null : StreamFraming.EncodePrefix(stream);
+    }
+
+    internal ConsumerConnection Connection { get; }
+
+    /// <summary>The UTF-8 bytes <c>{"stream":"name","payload":</c> for multiplexed connections, else null.</summary>
+    internal byte[]? StreamPrefix { get; }
+
+    /// <summary>A server-unique id of the connection, also used in log scopes (<c>ConnectionId</c>).</summary>
+    public string ConnectionId => Connection.Id;
+
+    /// <summary>The HTTP context of the upgrade request (headers, query string, connection info).</summary>
+    public HttpContext HttpContext { get; }
+
+    /// <summary>The authenticated user of the upgrade request (an anonymous principal when none).</summary>
+    public ClaimsPrincipal User => HttpContext.User;
+
+    /// <summary>Route values of the endpoint pattern, e.g. <c>room</c> for <c>/ws/rooms/{room}</c>.</summary>
+    public RouteValueDictionary RouteValues => HttpContext.Request.RouteValues;
+
+    /// <summary>The stream name on a multiplexed endpoint; <see langword="null"/> on a plain endpoint.</summary>
+    public string? Stream { get; }
+
+    /// <summary>The connection's DI scope: scoped services live as long as the connection.</summary>
+    public IServiceProvider Services { get; }
+
+    /// <summary>Cancelled when the connection ends for any reason.</summary>
+    public CancellationToken ConnectionAborted => Connection.Aborted;
+}

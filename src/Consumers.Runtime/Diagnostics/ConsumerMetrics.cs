@@ -1,0 +1,29 @@
+using System.Diagnostics.Metrics;
+
+namespace Consumers.Diagnostics;
+
+/// <summary>
+/// The runtime's counters, on the <see cref="Meter"/> named <c>Consumers</c> (read them with
+/// <c>dotnet-counters monitor --counters Consumers</c> or any OpenTelemetry metrics exporter).
+/// </summary>
+internal static class ConsumerMetrics
+{
+    public const string MeterName = "Consumers";
+
+    private static readonly Meter s_meter = new(MeterName);
+
+    /// <summary><c>consumers.connections.opened</c>: sockets accepted.</summary>
+    public static readonly Counter<long> ConnectionsOpened = s_meter.CreateCounter<long>("consumers.connections.opened", "{connection}");
+
+    /// <summary><c>consumers.connections.closed</c>: connections that ended, for any reason.</summary>
+    public static readonly Counter<long> ConnectionsClosed = s_meter.CreateCounter<long>("consumers.connections.closed", "{connection}");
+
+    /// <summary><c>consumers.connections.send_queue_full</c>: clients closed with 1008 because they stopped reading.</summary>
+    public static readonly Counter<long> SendQueueFull = s_meter.CreateCounter<long>("consumers.connections.send_queue_full", "{connection}");
+
+    /// <summary><c>consumers.messages.received</c>: complete messages read from clients.</summary>
+    public static readonly Counter<long> MessagesReceived = s_meter.CreateCounter<long>("consumers.messages.received", "{message}");
+
+    /// <summary><c>consumers.actions.failed</c>: actions that threw an unhandled exception (answered with 500).</summary>
+    public static readonly Counter<long> ActionsFailed = s_meter.CreateCounter<long>("consumers.actions.failed", "{request}");
+}

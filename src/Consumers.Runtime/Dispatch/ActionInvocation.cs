@@ -1,0 +1,224 @@
+using System.ComponentModel;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Consumers.Connections;
+using Consumers.Protocol;
+
+namespace Consumers.Dispatch;
+
+/// <summary>
+/// One request being dispatched to a consumer: the payload, the action name, the <c>request_id</c>, and the
+/// reply methods that write DCRF's envelope. Called by the code the Consumers source generator emits; user code
+/// receives <see cref="RequestContext"/> instead. One instance per consumer, reused for each request, valid
+/// until the task returned by <see cref="Consumer.DispatchAsync"/> completes.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class ActionInvocation
+{
+    private readonly ConsumerContext _context;
+    private readonly JsonReaderOptions _readerOptions;
+    private ReadOnlyMemory<byte> _payload;
+    private ReadOnlyMemory<byte> _actionToken;
+    private ReadOnlyMemory<byte> _actionName;
+    private ReadOnlyMemory<byte> _requestIdToken;
+
+    internal ActionInvocation(ConsumerContext context, JsonReaderOptions readerOptions)
+    {
+        _context = context;
+        _readerOptions = readerOptions;
+    }
+
+    internal void Reset(ReadOnlyMemory<byte> payload, ReadOnlyMemory<byte> actionToken, ReadOnlyMemory<byte> actionName, ReadOnlyMemory<byte> requestIdToken)
+    {
+        _payload = payload;
+        _actionToken = actionToken;
+        _actionName = actionName;
+        _requestIdToken = requestIdToken;
+    }
+
+    /// <summary>The unescaped UTF-8 action name, without quotes.</summary>
+    public ReadOnlySpan<byte> ActionName => _actionName.Span;
+
+    /// <summary>Cancelled when the connection ends.</summary>
+    public CancellationToken Aborted => _context.ConnectionAborted;
+
+    /// <summary>The connection's user.</summary>
+    public ClaimsPrincipal User => _context.User;
+
+    /// <summary>A reader over the request payload, positioned before its opening brace. The payload is well formed.</summary>
+    public Utf8JsonReader CreateReader() => new(_payload.Span, _readerOptions);
+
+    /// <summary>The request's context for actions that declare a <see cref="RequestContext"/> parameter.</summary>
+    public RequestContext CreateRequestContext()
+    {
+        JsonElement? requestId = null;
+        if (!_requestIdToken.IsEmpty)
+        {
+            var reader = new Utf8JsonReader(_requestIdToken.Span, _readerOptions);
+            requestId = JsonElement.ParseValue(ref reader);
+        }
+
+        return new RequestContext(Encoding.UTF8.GetString(_actionName.Span), requestId, _context);
+    }
+
+    /// <summary>Replies 405 <c>Method "x" not allowed.</c> (DCRF).</summary>
+    public ValueTask ReplyUnknownAction()
+        => ReplyError(405, ActionErrors.Messages(ProtocolErrors.MethodNotAllowed(Encoding.UTF8.GetString(_actionName.Span))));
+
+    /// <summary>Replies 400 <c>[{"key": ["This field is required."]}]</c>.</summary>
+    /// <param name="key">The request key, as on the wire.</param>
+    public ValueTask ReplyMissingArgument(string key) => ReplyInvalidArgument(key, ProtocolErrors.Required);
+
+    /// <summary>Replies 400 <c>[{"key": ["message"]}]</c>.</summary>
+    /// <param name="key">The request key, as on the wire.</param>
+    /// <param name="message">What was wrong with its value.</param>
+    public ValueTask ReplyInvalidArgument(string key, string message) => ReplyError(400, ActionErrors.Field(key, message));
+
+    /// <summary>Replies with <paramref name="status"/>, <paramref name="errors"/> and <c>data: null</c>.</summary>
+    /// <param name="status">The <c>response_status</c>.</param>
+    /// <param name="errors">The errors.</param>
+    public ValueTask ReplyError(int status, ActionErrors errors)
+    {
+        using var frame = FrameBuilder.Rent();
+        var writer = frame.BeginPayload(_context.StreamPrefix);
+        Envelope.WriteWithoutData(writer, _actionToken.Span, status, errors, _requestIdToken.Span);
+        _context.Connection.TrySend(frame.Complete(_context.StreamPrefix));
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Replies 200 with <c>data: null</c>: the reply of actions that return nothing.</summary>
+    public ValueTask ReplyEmpty() => ReplyError(200, ActionErrors.None);
+
+    /// <summary>Replies 200 with <paramref name="value"/> as <c>data</c>.</summary>
+    /// <typeparam name="T">The data type.</typeparam>
+    /// <param name="value">The data.</param>
+    /// <param name="typeInfo">Its source-generated metadata.</param>
+    public ValueTask Reply<T>(T value, JsonTypeInfo<T> typeInfo) => ReplyData(200, value, typeInfo);
+
+    /// <summary>Awaits a <see cref="Task"/> action, then replies 200 with <c>data: null</c>.</summary>
+    /// <param name="task">The action's task.</param>
+    public ValueTask ReplyAsync(Task task)
+    {
+        if (task.IsCompletedSuccessfully)
+        {
+            return ReplyEmpty();
+        }
+
+        return Await(task, this);
+
+        static async ValueTask Await(Task task, ActionInvocation self)
+        {
+            await task.ConfigureAwait(false);
+            await self.ReplyEmpty().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Awaits a <see cref="ValueTask"/> action, then replies 200 with <c>data: null</c>.</summary>
+    /// <param name="task">The action's task.</param>
+    public ValueTask ReplyAsync(ValueTask task)
+    {
+        if (task.IsCompletedSuccessfully)
+        {
+            task.GetAwaiter().GetResult();
+            return ReplyEmpty();
+        }
+
+        return Await(task, this);
+
+        static async ValueTask Await(ValueTask task, ActionInvocation self)
+        {
+            await task.ConfigureAwait(false);
+            await self.ReplyEmpty().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Awaits a <see cref="Task{T}"/> action, then replies 200 with its result.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="task">The action's task.</param>
+    /// <param name="typeInfo">The result's source-generated metadata.</param>
+    public ValueTask ReplyAsync<T>(Task<T> task, JsonTypeInfo<T> typeInfo)
+    {
+        if (task.IsCompletedSuccessfully)
+        {
+            return ReplyData(200, task.Result, typeInfo);
+        }
+
+        return Await(task, typeInfo, this);
+
+        static async ValueTask Await(Task<T> task, JsonTypeInfo<T> typeInfo, ActionInvocation self)
+        {
+            var result = await task.ConfigureAwait(false);
+            await self.ReplyData(200, result, typeInfo).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Awaits a <see cref="ValueTask{T}"/> action, then replies 200 with its result.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="task">The action's task.</param>
+    /// <param name="typeInfo">The result's source-generated metadata.</param>
+    public ValueTask ReplyAsync<T>(ValueTask<T> task, JsonTypeInfo<T> typeInfo)
+    {
+        if (task.IsCompletedSuccessfully)
+        {
+            return ReplyData(200, task.Result, typeInfo);
+        }
+
+        return Await(task, typeInfo, this);
+
+        static async ValueTask Await(ValueTask<T> task, JsonTypeInfo<T> typeInfo, ActionInvocation self)
+        {
+            var result = await task.ConfigureAwait(false);
+            await self.ReplyData(200, result, typeInfo).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Replies with the status and errors of <paramref name="result"/> and <c>data: null</c>.</summary>
+    /// <param name="result">The action's result.</param>
+    public ValueTask ReplyResult(ActionResult result) => ReplyError(result.Status, result.Errors ?? ActionErrors.None);
+
+    /// <summary>Replies with the status, data and errors of <paramref name="result"/>.</summary>
+    /// <typeparam name="T">The data type.</typeparam>
+    /// <param name="result">The action's result.</param>
+    /// <param name="typeInfo">The data's source-generated metadata.</param>
+    public ValueTask ReplyResult<T>(ActionResult<T> result, JsonTypeInfo<T> typeInfo)
+        => result.HasData
+            ? ReplyData(result.Status, result.Data!, typeInfo, result.Errors ?? ActionErrors.None)
+            : ReplyError(result.Status, result.Errors ?? ActionErrors.None);
+
+    /// <summary>Awaits an action returning <see cref="ActionResult"/>, then replies with it.</summary>
+    /// <param name="task">The action's task.</param>
+    public async ValueTask ReplyResultAsync(Task<ActionResult> task)
+        => await ReplyResult(await task.ConfigureAwait(false)).ConfigureAwait(false);
+
+    /// <summary>Awaits an action returning <see cref="ActionResult"/>, then replies with it.</summary>
+    /// <param name="task">The action's task.</param>
+    public async ValueTask ReplyResultAsync(ValueTask<ActionResult> task)
+        => await ReplyResult(await task.ConfigureAwait(false)).ConfigureAwait(false);
+
+    /// <summary>Awaits an action returning <see cref="ActionResult{T}"/>, then replies with it.</summary>
+    /// <typeparam name="T">The data type.</typeparam>
+    /// <param name="task">The action's task.</param>
+    /// <param name="typeInfo">The data's source-generated metadata.</param>
+    public async ValueTask ReplyResultAsync<T>(Task<ActionResult<T>> task, JsonTypeInfo<T> typeInfo)
+        => await ReplyResult(await task.ConfigureAwait(false), typeInfo).ConfigureAwait(false);
+
+    /// <summary>Awaits an action returning <see cref="ActionResult{T}"/>, then replies with it.</summary>
+    /// <typeparam name="T">The data type.</typeparam>
+    /// <param name="task">The action's task.</param>
+    /// <param name="typeInfo">The data's source-generated metadata.</param>
+    public async ValueTask ReplyResultAsync<T>(ValueTask<ActionResult<T>> task, JsonTypeInfo<T> typeInfo)
+        => await ReplyResult(await task.ConfigureAwait(false), typeInfo).ConfigureAwait(false);
+
+    private ValueTask ReplyData<T>(int status, T value, JsonTypeInfo<T> typeInfo, ActionErrors? errors = null)
+    {
+        using var frame = FrameBuilder.Rent();
+        var writer = frame.BeginPayload(_context.StreamPrefix);
+        Envelope.WriteHead(writer, errors ?? ActionErrors.None);
+        JsonSerializer.Serialize(writer, value, typeInfo);
+        Envelope.WriteTail(writer, _actionToken.Span, status, _requestIdToken.Span);
+        _context.Connection.TrySend(frame.Complete(_context.StreamPrefix));
+        return ValueTask.CompletedTask;
+    }
+}

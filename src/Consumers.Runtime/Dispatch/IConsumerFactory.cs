@@ -1,0 +1,19 @@
+using System.ComponentModel;
+
+namespace Consumers.Dispatch;
+
+/// <summary>
+/// Creates a consumer from the connection's DI scope without reflection. Implemented by the Consumers source
+/// generator on every concrete <c>partial</c> consumer, calling its public constructor with services resolved
+/// by type; <c>MapConsumer&lt;T&gt;</c> requires it, so an endpoint can only map a consumer the generator saw.
+/// </summary>
+/// <typeparam name="TConsumer">The consumer type.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public interface IConsumerFactory<TConsumer>
+    where TConsumer : Consumer
+{
+    /// <summary>Creates the consumer.</summary>
+    /// <param name="services">The connection's scoped service provider.</param>
+    /// <exception cref="InvalidOperationException">A required constructor service is not registered.</exception>
+    static abstract TConsumer Create(IServiceProvider services);
+}

@@ -1,0 +1,53 @@
+using System.Diagnostics.CodeAnalysis;
+using Consumers;
+using Consumers.Dispatch;
+using Consumers.Hosting;
+using Microsoft.AspNetCore.Routing;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps consumer endpoints.</summary>
+public static class ConsumerEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps a plain endpoint: every connection to <paramref name="pattern"/> gets one <typeparamref name="TConsumer"/>,
+    /// and frames carry the request and reply objects bare. Route values (e.g. <c>{room}</c>) reach the consumer
+    /// through <see cref="ConsumerContext.RouteValues"/>. Non-WebSocket requests get 400.
+    /// </summary>
+    /// <typeparam name="TConsumer">A partial consumer processed by the Consumers source generator.</typeparam>
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="pattern">The route pattern, e.g. <c>/ws/rooms/{room}</c>.</param>
+    /// <returns>The endpoint's convention builder (for <c>RequireAuthorization</c>, ...).</returns>
+    public static IEndpointConventionBuilder MapConsumer<TConsumer>(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern)
+        where TConsumer : Consumer, IConsumerFactory<TConsumer>
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var registration = new ConsumerRegistration(null, typeof(TConsumer).Name, static services => TConsumer.Create(services));
+        var endpoint = new ConsumerEndpoint([registration], multiplexed: false);
+        return endpoints.Map(pattern, endpoint.HandleAsync).WithDisplayName($"Consumer {typeof(TConsumer).Name} {pattern}");
+    }
+
+    /// <summary>
+    /// Maps a multiplexed endpoint (the <c>channelsmultiplexer</c> convention): frames are
+    /// <c>{"stream": "name", "payload": {...}}</c> both ways, each stream is served by its own consumer instance.
+    /// </summary>
+    /// <param name="endpoints">The route builder.</param>
+    /// <param name="pattern">The route pattern, e.g. <c>/ws</c>.</param>
+    /// <param name="configure">Adds the streams: <c>s =&gt; s.Add&lt;RoomConsumer&gt;("rooms")</c>.</param>
+    /// <returns>The endpoint's convention builder.</returns>
+    /// <exception cref="ArgumentException">No stream was added.</exception>
+    public static IEndpointConventionBuilder MapConsumers(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern, Action<ConsumerStreams> configure)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(configure);
+        var streams = new ConsumerStreams();
+        configure(streams);
+        if (streams.Registrations.Count == 0)
+        {
+            throw new ArgumentException("A multiplexed endpoint needs at least one stream.", nameof(configure));
+        }
+
+        var endpoint = new ConsumerEndpoint(streams.Registrations.ToArray(), multiplexed: true);
+        return endpoints.Map(pattern, endpoint.HandleAsync).WithDisplayName($"Consumers {pattern}");
+    }
+}

@@ -1,0 +1,32 @@
+using Consumers.Dispatch;
+
+namespace Consumers.Hosting;
+
+/// <summary>
+/// The streams of a multiplexed endpoint (the <c>channelsmultiplexer</c> convention): each stream name selects one
+/// consumer class, and each connection gets one instance per stream.
+/// </summary>
+public sealed class ConsumerStreams
+{
+    private readonly List<ConsumerRegistration> _registrations = [];
+
+    internal IReadOnlyList<ConsumerRegistration> Registrations => _registrations;
+
+    /// <summary>Adds a stream served by <typeparamref name="TConsumer"/>.</summary>
+    /// <typeparam name="TConsumer">A partial consumer processed by the Consumers source generator.</typeparam>
+    /// <param name="stream">The stream name clients put in <c>{"stream": ...}</c>; non-empty and unique on the endpoint.</param>
+    /// <returns>This instance, for chaining.</returns>
+    /// <exception cref="ArgumentException">The name is empty or already used on this endpoint.</exception>
+    public ConsumerStreams Add<TConsumer>(string stream)
+        where TConsumer : Consumer, IConsumerFactory<TConsumer>
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        if (_registrations.Exists(r => r.Stream == stream))
+        {
+            throw new ArgumentException($"The stream \"{stream}\" is already mapped on this endpoint.", nameof(stream));
+        }
+
+        _registrations.Add(new ConsumerRegistration(stream, typeof(TConsumer).Name, static services => TConsumer.Create(services)));
+        return this;
+    }
+}

@@ -1,0 +1,57 @@
+namespace Consumers.Protocol;
+
+/// <summary>The error messages of the wire protocol: DCRF's and DRF's texts where they have one.</summary>
+public static class ProtocolErrors
+{
+    /// <summary>DCRF: <c>Unable to find action in message body.</c></summary>
+    public const string ActionMissing = "Unable to find action in message body.";
+
+    /// <summary>DRF's <c>required</c> message.</summary>
+    public const string Required = "This field is required.";
+
+    /// <summary>DRF's <c>null</c> message.</summary>
+    public const string NotNull = "This field may not be null.";
+
+    /// <summary>DRF's <c>IntegerField.invalid</c>.</summary>
+    public const string InvalidInteger = "A valid integer is required.";
+
+    /// <summary>DRF's <c>FloatField.invalid</c>.</summary>
+    public const string InvalidNumber = "A valid number is required.";
+
+    /// <summary>DRF's <c>BooleanField.invalid</c>.</summary>
+    public const string InvalidBoolean = "Must be a valid boolean.";
+
+    /// <summary>DRF's <c>CharField.invalid</c>.</summary>
+    public const string InvalidString = "Not a valid string.";
+
+    /// <summary>DRF's <c>UUIDField.invalid</c>.</summary>
+    public const string InvalidUuid = "Must be a valid UUID.";
+
+    /// <summary>DRF's <c>DateTimeField.invalid</c>, shortened.</summary>
+    public const string InvalidDateTime = "Datetime has wrong format. Use ISO 8601.";
+
+    /// <summary>500 text: never an exception message or stack trace.</summary>
+    public const string InternalServerError = "Internal server error";
+
+    /// <summary>DCRF's 405 text for an unknown action.</summary>
+    /// <param name="action">The action as sent.</param>
+    public static string MethodNotAllowed(string action) => $"Method \"{action}\" not allowed.";
+
+    /// <summary>The 400 text for a binary frame.</summary>
+    public const string BinaryFrame = "Binary frames are not supported; send one JSON object per text frame.";
+
+    /// <summary>The 400 text for a message over the size limit.</summary>
+    /// <param name="limit">The limit in bytes.</param>
+    public static string MessageTooBig(int limit) => $"Message exceeds the maximum size of {limit} bytes.";
+
+    /// <summary>The 400 text for an action that is not a string.</summary>
+    public const string ActionNotAString = "The action must be a string.";
+
+    /// <summary>The 400 text for a multiplexed frame naming no known stream.</summary>
+    /// <param name="stream">The stream as sent.</param>
+    public static string UnknownStream(string stream) => $"Unknown stream \"{stream}\".";
+
+    /// <summary>The 400 prefix for a value that does not deserialize.</summary>
+    /// <param name="path">The JSON path inside the argument, e.g. <c>$.name</c>.</param>
+    public static string InvalidValue(string? path) => path is null or "$" ? "Invalid value." : $"Invalid value at {path}.";
+}

@@ -1,0 +1,29 @@
+using System.Text.Json;
+
+namespace Consumers;
+
+/// <summary>
+/// The request an action is handling: its wire name and its <c>request_id</c>. Declare a parameter of this type
+/// on an action to receive it.
+/// </summary>
+public sealed class RequestContext
+{
+    internal RequestContext(string action, JsonElement? requestId, ConsumerContext consumer)
+    {
+        Action = action;
+        RequestId = requestId;
+        Consumer = consumer;
+    }
+
+    /// <summary>The action name as the client sent it.</summary>
+    public string Action { get; }
+
+    /// <summary>
+    /// The request's <c>request_id</c>, any JSON value (string, number, object...), or <see langword="null"/> when the
+    /// request had none. Replies echo it unchanged, with its JSON type (DCRF).
+    /// </summary>
+    public JsonElement? RequestId { get; }
+
+    /// <summary>The connection's context.</summary>
+    public ConsumerContext Consumer { get; }
+}
