@@ -427,6 +427,12 @@ internal sealed class ConsumerParser
         }
 
         var json = KnownTypes.GetPrimitiveJson(TypeNames.Of(inner)) ?? JsonMember(inner, method, location, report);
+        if (json is not null && !inner.IsValueType && inner.NullableAnnotation == NullableAnnotation.Annotated)
+        {
+            // Metadata is declared for T while the action returns T? (null is written as null); '!' states that.
+            json += "!";
+        }
+
         return json is null ? default : (kind, json);
     }
 
