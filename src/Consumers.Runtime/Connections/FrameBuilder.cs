@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Consumers.Connections;
@@ -21,7 +22,12 @@ internal sealed class FrameBuilder : IBufferWriter<byte>, IDisposable
 
     private FrameBuilder()
     {
-        _json = new Utf8JsonWriter(this, new JsonWriterOptions { SkipValidation = false, Indented = false });
+        _json = new Utf8JsonWriter(this, new JsonWriterOptions
+        {
+            // JSON over a WebSocket is never embedded in HTML: escape only what JSON requires (\" not \u0022),
+            // and send non-ASCII text as UTF-8. Clients insert received text as text.
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
     }
 
     public static FrameBuilder Rent()
