@@ -38,4 +38,7 @@ internal static partial class ConnectionLog
 
     [LoggerMessage(11, LogLevel.Debug, "Non-WebSocket request to a consumer endpoint answered with 400.", EventName = "NotAWebSocketRequest")]
     public static partial void NotAWebSocketRequest(ILogger logger);
+
+    [LoggerMessage(12, LogLevel.Critical, "Dispatching a message failed inside the runtime; closing the connection with 1011.", EventName = "DispatchFailed")]
+    public static partial void DispatchFailed(ILogger logger, Exception exception);
 }

@@ -21,12 +21,21 @@ internal sealed class ConsumerConnection
 {
     private const int InitialReceiveBufferSize = 4096;
 
-    // A buffer grown for a large message is given back after it, so idle connections stay small.
-    private const int RetainedReceiveBufferSize = 64 * 1024;
+    // Read-ahead while an action runs; past it the reader waits, and TCP slows the client down.
+    private const int InboundQueueCapacity = 32;
 
     private static long s_nextId;
 
     private readonly Channel<OutboundFrame> _queue;
+
+    // Messages read but not yet handled. The reader never waits for an action, so it sees a dropped socket
+    // (and cancels the running action) while the dispatcher handles the connection's messages one at a time.
+    private readonly Channel<InboundMessage> _inbound = Channel.CreateBounded<InboundMessage>(new BoundedChannelOptions(InboundQueueCapacity)
+    {
+        SingleReader = true,
+        SingleWriter = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
     private readonly CancellationTokenSource _aborted = new();
     private readonly CancellationTokenSource _sendAborted = new();
     private readonly ConsumerOptions _options;
@@ -98,7 +107,10 @@ internal sealed class ConsumerConnection
         _closeDescription = description;
         _queue.Writer.TryComplete();
         _sendAborted.CancelAfter(_options.CloseTimeout);
-        _aborted.CancelAfter(_options.CloseTimeout);
+        if (!_aborted.IsCancellationRequested)
+        {
+            _aborted.CancelAfter(_options.CloseTimeout);
+        }
     }
 
     /// <summary>Runs the connection until the socket is closed or dropped, then runs the disconnect hooks.</summary>
@@ -109,16 +121,21 @@ internal sealed class ConsumerConnection
         using (stopping.Register(static state => ((ConsumerConnection)state!).RequestClose(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down"), this))
         {
             var writer = WriteLoopAsync(socket);
+            var dispatcher = DispatchLoopAsync(consumers);
             try
             {
                 clientStatus = await ReadLoopAsync(socket, consumers).ConfigureAwait(false);
             }
             finally
             {
-                // Echo the client's close (or finish ours) once the queue is drained.
+                // The client is gone or closing: running actions are cancelled, queued messages are dropped.
+                _inbound.Writer.TryComplete();
+                _aborted.Cancel();
+                await dispatcher.ConfigureAwait(false);
+
+                // Echo the client's close (or finish ours) once the send queue is drained.
                 RequestClose(clientStatus ?? WebSocketCloseStatus.NormalClosure, null);
                 await writer.ConfigureAwait(false);
-                _aborted.Cancel();
                 if (socket.State != WebSocketState.Closed)
                 {
                     socket.Abort();
@@ -179,25 +196,20 @@ internal sealed class ConsumerConnection
                 }
 
                 ConsumerMetrics.MessagesReceived.Add(1);
-                try
+                if (result.MessageType == WebSocketMessageType.Binary)
                 {
-                    if (result.MessageType == WebSocketMessageType.Binary)
-                    {
-                        consumers.ReplyToBadFrame(400, ProtocolErrors.BinaryFrame);
-                    }
-                    else
-                    {
-                        await consumers.HandleAsync(buffer.AsMemory(0, count)).ConfigureAwait(false);
-                    }
-                }
-                finally
-                {
+                    consumers.ReplyToBadFrame(400, ProtocolErrors.BinaryFrame);
                     count = 0;
-                    if (buffer.Length > RetainedReceiveBufferSize)
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBufferSize);
-                    }
+                    continue;
+                }
+
+                // The dispatcher takes the buffer (and returns it to the pool); the next message gets a fresh one.
+                var message = new InboundMessage(buffer, count);
+                buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBufferSize);
+                count = 0;
+                if (!_inbound.Writer.TryWrite(message))
+                {
+                    await _inbound.Writer.WriteAsync(message, _aborted.Token).ConfigureAwait(false);
                 }
             }
         }
@@ -209,6 +221,34 @@ internal sealed class ConsumerConnection
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task DispatchLoopAsync(ConsumerSet consumers)
+    {
+        var reader = _inbound.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var message))
+            {
+                try
+                {
+                    if (!_aborted.IsCancellationRequested && Volatile.Read(ref _closeRequested) == 0)
+                    {
+                        await consumers.HandleAsync(message.Memory).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    // HandleAsync answers every failure of user code itself; reaching here is a runtime fault.
+                    ConnectionLog.DispatchFailed(_logger, ex);
+                    RequestClose(WebSocketCloseStatus.InternalServerError, "Server error");
+                }
+                finally
+                {
+                    message.Release();
+                }
+            }
         }
     }
 
@@ -259,6 +299,11 @@ internal sealed class ConsumerConnection
 
     private void DrainQueue()
     {
+        while (_inbound.Reader.TryRead(out var message))
+        {
+            message.Release();
+        }
+
         while (_queue.Reader.TryRead(out var frame))
         {
             frame.Release();

@@ -1,0 +1,121 @@
+using System.Text.Json.Nodes;
+using Consumers.Hosting;
+using Consumers.Tests.Consumers;
+using Consumers.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Consumers.Tests;
+
+/// <summary>The multiplexed endpoint: <c>{"stream", "payload"}</c> frames both ways, one consumer per stream.</summary>
+[TestFixture]
+public sealed class MultiplexTests
+{
+    private TestHost _host = null!;
+    private TestClient _client = null!;
+
+    [OneTimeSetUp]
+    public async Task StartHost() => _host = await TestHost.StartAsync(
+        app => app.MapConsumers("/ws", s => s.Add<EchoConsumer>("echo").Add<LifecycleConsumer>("life")),
+        services: s => s.AddSingleton<LifecycleLog>());
+
+    [OneTimeTearDown]
+    public async Task StopHost() => await _host.DisposeAsync();
+
+    [SetUp]
+    public async Task Connect() => _client = await TestClient.ConnectAsync(_host.WebSocketUri("/ws"));
+
+    [TearDown]
+    public async Task Disconnect() => await _client.DisposeAsync();
+
+    [Test]
+    public async Task Reply_IsWrappedInTheRequestsStream()
+    {
+        await _client.SendAsync("""{"stream": "echo", "payload": {"action": "add", "a": 1, "b": 2, "request_id": "m"}}""");
+        Assert.That(await _client.ReceiveTextAsync(), Is.EqualTo("""{"stream":"echo","payload":{"errors":[],"data":3,"action":"add","response_status":200,"request_id":"m"}}"""));
+    }
+
+    [Test]
+    public async Task TwoStreamsOnOneSocket_EachHaveTheirOwnConsumer()
+    {
+        var echo = await _client.RequestAsync("""{"stream": "echo", "payload": {"action": "increment"}}""");
+        var echoAgain = await _client.RequestAsync("""{"stream": "echo", "payload": {"action": "increment"}}""");
+        var life = await _client.RequestAsync("""{"stream": "life", "payload": {"action": "stream"}}""");
+        Assert.Multiple(() =>
+        {
+            Assert.That(Payload(echoAgain)["data"]!.GetValue<long>(), Is.EqualTo(Payload(echo)["data"]!.GetValue<long>() + 1));
+            Assert.That(life["stream"]!.GetValue<string>(), Is.EqualTo("life"));
+            Assert.That(Payload(life)["data"]!.GetValue<string>(), Is.EqualTo("life"));
+        });
+    }
+
+    [Test]
+    public async Task Pushes_AreWrappedInTheConsumersStream()
+    {
+        await _client.SendAsync("""{"stream": "life", "payload": {"action": "push", "count": 1}}""");
+        var push = await _client.ReceiveTextAsync();
+        var reply = await _client.ReceiveAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(push, Is.EqualTo("""{"stream":"life","payload":{"text":"push","count":0}}"""));
+            Assert.That(Payload(reply)["data"]!.GetValue<bool>(), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task UnknownStream_Returns400InThatStream()
+    {
+        var reply = await _client.RequestAsync("""{"stream": "nope", "payload": {"action": "add"}}""");
+        Assert.Multiple(() =>
+        {
+            Assert.That(reply["stream"]!.GetValue<string>(), Is.EqualTo("nope"));
+            Assert.That(Payload(reply)["response_status"]!.GetValue<int>(), Is.EqualTo(400));
+            Assert.That(Payload(reply)["errors"]![0]!.GetValue<string>(), Is.EqualTo("Unknown stream \"nope\"."));
+        });
+    }
+
+    [TestCase("""{"payload": {"action": "add"}}""")]
+    [TestCase("""{"stream": 5, "payload": {"action": "add"}}""")]
+    [TestCase("""{"stream": "echo"}""")]
+    [TestCase("""{"stream": "echo", "payload": [1]}""")]
+    [TestCase("""{"action": "add"}""")]
+    public async Task FrameWithoutStreamOrPayload_Returns400(string frame)
+    {
+        var reply = await _client.RequestAsync(frame);
+        var envelope = reply.ContainsKey("payload") ? Payload(reply) : reply;
+        Assert.That(envelope["response_status"]!.GetValue<int>(), Is.EqualTo(400));
+        var alive = await _client.RequestAsync("""{"stream": "echo", "payload": {"action": "add", "a": 1, "b": 1}}""");
+        Assert.That(Payload(alive)["data"]!.GetValue<int>(), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task MalformedPayload_IsAnsweredInItsStream()
+    {
+        var reply = await _client.RequestAsync("""{"stream": "echo", "payload": {"action": "add", "a": "x", "b": 1}}""");
+        Assert.Multiple(() =>
+        {
+            Assert.That(reply["stream"]!.GetValue<string>(), Is.EqualTo("echo"));
+            Assert.That(Payload(reply)["errors"]!.ToJsonString(), Is.EqualTo("""[{"a":["A valid integer is required."]}]"""));
+        });
+    }
+
+    [Test]
+    public void DuplicateStreamName_IsRefusedAtMapping()
+    {
+        var streams = new ConsumerStreams().Add<EchoConsumer>("echo");
+        Assert.That(() => streams.Add<LifecycleConsumer>("echo"), Throws.ArgumentException.With.Message.Contains("already mapped"));
+    }
+
+    [Test]
+    public void EmptyStreamName_IsRefusedAtMapping()
+        => Assert.That(() => new ConsumerStreams().Add<EchoConsumer>(""), Throws.ArgumentException);
+
+    [Test]
+    public void EndpointWithoutStreams_IsRefusedAtMapping()
+    {
+        var app = WebApplication.CreateSlimBuilder().Build();
+        Assert.That(() => app.MapConsumers("/ws", _ => { }), Throws.ArgumentException.With.Message.Contains("at least one stream"));
+    }
+
+    private static JsonObject Payload(JsonObject frame) => frame["payload"]!.AsObject();
+}
