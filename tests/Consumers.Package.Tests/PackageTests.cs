@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using NUnit.Framework;
+
+namespace Consumers.Package.Tests;
+
+/// <summary>
+/// The NuGet package as a user gets it: a project outside this repository that references only the
+/// <c>Consumers</c> package from a local folder source gets the attributes, the runtime and the generator.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class PackageTests
+{
+    private string _work = null!;
+    private string _feed = null!;
+    private string _package = null!;
+
+    [OneTimeSetUp]
+    public void Pack()
+    {
+        _work = Directory.CreateTempSubdirectory("consumers-package-").FullName;
+        _feed = Path.Combine(_work, "feed");
+        var configuration = typeof(PackageTests).Assembly.Location.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
+        var result = Run(RepositoryRoot(), "dotnet", $"pack src/Consumers.Runtime -c {configuration} --no-build -o \"{_feed}\"");
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        _package = Directory.GetFiles(_feed, "Consumers.*.nupkg").Single();
+    }
+
+    [OneTimeTearDown]
+    public void Clean() => Directory.Delete(_work, recursive: true);
+
+    [Test]
+    public void Package_CarriesTheRuntimeAndTheGenerator()
+    {
+        using var zip = ZipFile.OpenRead(_package);
+        var entries = zip.Entries.Select(e => e.FullName).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(entries, Does.Contain("lib/net10.0/Consumers.dll"));
+            Assert.That(entries, Does.Contain("lib/net10.0/Consumers.xml"));
+            Assert.That(entries, Does.Contain("analyzers/dotnet/cs/Consumers.Generators.dll"));
+            Assert.That(entries.Where(e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generators")), Is.Empty, "the generator is not a runtime dependency");
+        });
+    }
+
+    [Test]
+    public void ProjectReferencingOnlyThePackage_BuildsAConsumer()
+    {
+        var project = CreateProject("good", outputType: "Exe", program: """
+            using Consumers;
+
+            var builder = WebApplication.CreateSlimBuilder(args);
+            builder.Services.AddConsumers();
+            var app = builder.Build();
+            app.MapConsumer<Shop.CartConsumer>("/ws/cart");
+
+            namespace Shop
+            {
+                public sealed partial class CartConsumer : Consumer
+                {
+                    [Action]
+                    public int AddItem(int itemId, int quantity = 1) => itemId * quantity;
+                }
+            }
+            """);
+        var result = Run(project, "dotnet", "build -c Release");
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+    }
+
+    [Test]
+    public void BadActionSignature_FailsTheBuildWithItsDiagnostic()
+    {
+        var project = CreateProject("bad", outputType: "Library", program: """
+            using Consumers;
+
+            namespace Shop
+            {
+                public sealed partial class CartConsumer : Consumer
+                {
+                    [Action]
+                    public static int AddItem(int itemId) => itemId;
+                }
+            }
+            """);
+        var result = Run(project, "dotnet", "build -c Release");
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.Not.Zero);
+            Assert.That(result.Output, Does.Contain("error CONS0003"));
+            Assert.That(result.Output, Does.Not.Contain("error CS"), "only the Consumers diagnostic");
+            Assert.That(result.Output, Does.Contain("Program.cs(8,16)"), "the squiggle is on the 'static' keyword");
+        });
+    }
+
+    private string CreateProject(string name, string outputType, string program)
+    {
+        var directory = Path.Combine(_work, name);
+        Directory.CreateDirectory(directory);
+        var version = Path.GetFileNameWithoutExtension(_package)["Consumers.".Length..];
+        File.WriteAllText(Path.Combine(directory, $"{name}.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <PropertyGroup>
+                <OutputType>{outputType}</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Consumers" Version="{version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{_feed}" />
+              </packageSources>
+            </configuration>
+            """);
+
+        // Outside the repository, so that its Directory.Build.props does not apply.
+        File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />");
+        File.WriteAllText(Path.Combine(directory, "Program.cs"), program);
+        return directory;
+    }
+
+    private (int ExitCode, string Output) Run(string directory, string file, string arguments)
+    {
+        var start = new ProcessStartInfo(file, arguments)
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+
+        // A private package cache: a Consumers package of the same version from an earlier run must not be reused.
+        start.Environment["NUGET_PACKAGES"] = Path.Combine(_work, "packages");
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment.Remove("MSBuildExtensionsPath");
+        start.Environment.Remove("MSBUILD_EXE_PATH");
+        start.Environment.Remove("MSBuildSDKsPath");
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"'{file} {arguments}' did not finish within 5 minutes.");
+        }
+
+        return (process.ExitCode, output.Result + error.Result);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Consumers.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Consumers.sln not found above " + AppContext.BaseDirectory);
+    }
+}
