@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Consumers.Connections;
 using Consumers.Dispatch;
+using Consumers.Groups;
 
 namespace Consumers;
 
@@ -18,6 +19,7 @@ namespace Consumers;
 /// </remarks>
 public abstract class Consumer
 {
+    private readonly HashSet<string> _groups = new(StringComparer.Ordinal);
     private ConsumerContext? _context;
 
     /// <summary>The connection this consumer serves.</summary>
@@ -57,6 +59,113 @@ public abstract class Consumer
         var writer = frame.BeginPayload(Context.StreamPrefix);
         JsonSerializer.Serialize(writer, message, typeInfo);
         return connection.TrySend(frame.Complete(Context.StreamPrefix));
+    }
+
+    /// <summary>The groups this consumer has joined (declared with <see cref="ConsumerGroupsAttribute"/> or joined since).</summary>
+    protected IReadOnlyCollection<string> Groups
+    {
+        get
+        {
+            lock (_groups)
+            {
+                return [.. _groups];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Joins a group (Channels' <c>group_add</c>): messages sent to it reach this client until it leaves or
+    /// disconnects. Joining twice is harmless.
+    /// </summary>
+    /// <param name="group">A valid group name (1-100 ASCII letters, digits, <c>-_.:</c>).</param>
+    /// <param name="cancellationToken">Cancels waiting for the group layer.</param>
+    /// <exception cref="ArgumentException">The group name is invalid.</exception>
+    protected async ValueTask JoinGroupAsync(string group, CancellationToken cancellationToken = default)
+    {
+        GroupName.Validate(group);
+        lock (_groups)
+        {
+            _groups.Add(group);
+        }
+
+        await Context.GroupLayer.AddAsync(group, this, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal ValueTask JoinDeclaredGroupAsync(string group, CancellationToken cancellationToken) => JoinGroupAsync(group, cancellationToken);
+
+    /// <summary>Leaves a group (Channels' <c>group_discard</c>). Leaving a group not joined is harmless.</summary>
+    /// <param name="group">The group name.</param>
+    /// <param name="cancellationToken">Cancels waiting for the group layer.</param>
+    protected async ValueTask LeaveGroupAsync(string group, CancellationToken cancellationToken = default)
+    {
+        lock (_groups)
+        {
+            _groups.Remove(group);
+        }
+
+        await Context.GroupLayer.DiscardAsync(group, this, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Serializes <paramref name="message"/> once and sends it to every member of <paramref name="group"/> on every
+    /// node (Channels' <c>group_send</c>). Members receive the object as a frame of its own, not as a reply.
+    /// </summary>
+    /// <typeparam name="T">The message type; it must serialize to a JSON object.</typeparam>
+    /// <param name="group">A valid group name.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="typeInfo">Its source-generated metadata.</param>
+    /// <param name="excludeSelf">Leave this consumer out (Chanx's <c>exclude_current</c>), on every node.</param>
+    /// <param name="cancellationToken">Cancels waiting for the group layer.</param>
+    /// <exception cref="ArgumentException">The group name is invalid, or the message is not a JSON object.</exception>
+    protected ValueTask SendToGroupAsync<T>(string group, T message, JsonTypeInfo<T> typeInfo, bool excludeSelf = false, CancellationToken cancellationToken = default)
+    {
+        GroupName.Validate(group);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(message, typeInfo);
+        return Context.GroupLayer.SendAsync(group, new GroupMessage(payload, excludeSelf ? Context.ChannelName : null), cancellationToken);
+    }
+
+    /// <summary>Sends <paramref name="message"/> to one consumer by its channel name, on whichever node it is.</summary>
+    /// <typeparam name="T">The message type; it must serialize to a JSON object.</typeparam>
+    /// <param name="channelName">The receiver's <see cref="ConsumerContext.ChannelName"/>.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="typeInfo">Its source-generated metadata.</param>
+    /// <param name="cancellationToken">Cancels waiting for the group layer.</param>
+    protected ValueTask SendToChannelAsync<T>(string channelName, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(channelName);
+        return Context.GroupLayer.SendToChannelAsync(channelName, new GroupMessage(JsonSerializer.SerializeToUtf8Bytes(message, typeInfo)), cancellationToken);
+    }
+
+    /// <summary>Queues a group or channel message for this client: the shared bytes as they are, or wrapped in its stream.</summary>
+    internal bool Deliver(ReadOnlyMemory<byte> payload)
+    {
+        var context = Context;
+        if (context.StreamPrefix is not { } prefix)
+        {
+            return context.Connection.TrySend(OutboundFrame.Shared(payload));
+        }
+
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(prefix.Length + payload.Length + 1);
+        prefix.CopyTo(buffer, 0);
+        payload.Span.CopyTo(buffer.AsSpan(prefix.Length));
+        buffer[prefix.Length + payload.Length] = (byte)'}';
+        return context.Connection.TrySend(OutboundFrame.Rented(buffer, prefix.Length + payload.Length + 1));
+    }
+
+    /// <summary>Leaves every joined group; part of the disconnect, before <see cref="OnDisconnectAsync"/>.</summary>
+    internal async ValueTask LeaveAllGroupsAsync()
+    {
+        string[] groups;
+        lock (_groups)
+        {
+            groups = [.. _groups];
+            _groups.Clear();
+        }
+
+        foreach (var group in groups)
+        {
+            await Context.GroupLayer.DiscardAsync(group, this, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

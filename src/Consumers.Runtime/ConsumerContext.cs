@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Consumers.Connections;
+using Consumers.Groups;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -11,9 +12,11 @@ namespace Consumers;
 /// </summary>
 public sealed class ConsumerContext
 {
-    internal ConsumerContext(ConsumerConnection connection, HttpContext httpContext, string? stream, IServiceProvider services)
+    internal ConsumerContext(ConsumerConnection connection, HttpContext httpContext, string? stream, IServiceProvider services, IGroupLayer groupLayer)
     {
         Connection = connection;
+        GroupLayer = groupLayer;
+        ChannelName = stream is null ? connection.Id : connection.Id + "#" + stream;
         HttpContext = httpContext;
         Stream = stream;
         Services = services;
@@ -21,6 +24,14 @@ public sealed class ConsumerContext
     }
 
     internal ConsumerConnection Connection { get; }
+
+    internal IGroupLayer GroupLayer { get; }
+
+    /// <summary>
+    /// This consumer's address for <see cref="IGroupLayer.SendToChannelAsync"/> (Channels' <c>channel_name</c>):
+    /// <c>node.connection</c>, plus <c>#stream</c> on a multiplexed endpoint. Unique across the nodes of a group layer.
+    /// </summary>
+    public string ChannelName { get; }
 
     /// <summary>The UTF-8 bytes <c>{"stream":"name","payload":</c> for multiplexed connections, else null.</summary>
     internal byte[]? StreamPrefix { get; }

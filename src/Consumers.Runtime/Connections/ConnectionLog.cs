@@ -41,4 +41,7 @@ internal static partial class ConnectionLog
 
     [LoggerMessage(12, LogLevel.Critical, "Dispatching a message failed inside the runtime; closing the connection with 1011.", EventName = "DispatchFailed")]
     public static partial void DispatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Error, "{Consumer} could not leave its groups on disconnect.", EventName = "LeaveGroupsFailed")]
+    public static partial void LeaveGroupsFailed(ILogger logger, string consumer, Exception exception);
 }

@@ -50,7 +50,7 @@ internal sealed class ConsumerConnection
         _options = options;
         _logger = logger;
         Aborted = _aborted.Token;
-        Id = Interlocked.Increment(ref s_nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Id = Groups.NodeIdentity.Id + "." + Interlocked.Increment(ref s_nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
         _queue = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(options.SendQueueCapacity)
         {
             SingleReader = true,

@@ -3,7 +3,10 @@ using System.Text;
 using System.Text.Json;
 using Consumers.Diagnostics;
 using Consumers.Dispatch;
+using Consumers.Groups;
 using Consumers.Hosting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Consumers.Protocol;
 
 namespace Consumers.Connections;
@@ -18,9 +21,11 @@ internal sealed class ConsumerSet
     private readonly bool _multiplexed;
     private readonly ConsumerConnection _connection;
     private readonly JsonReaderOptions _readerOptions;
+    private readonly LocalGroups _local;
 
-    private ConsumerSet(Entry[] entries, bool multiplexed, ConsumerConnection connection, JsonReaderOptions readerOptions)
+    private ConsumerSet(Entry[] entries, bool multiplexed, ConsumerConnection connection, JsonReaderOptions readerOptions, LocalGroups local)
     {
+        _local = local;
         _entries = entries;
         _multiplexed = multiplexed;
         _connection = connection;
@@ -37,20 +42,40 @@ internal sealed class ConsumerSet
         IServiceProvider services)
     {
         var readerOptions = new JsonReaderOptions { MaxDepth = connection.Options.MaxJsonDepth };
+        var groupLayer = services.GetRequiredService<IGroupLayer>();
+        var local = services.GetRequiredService<LocalGroups>();
         var entries = new Entry[registrations.Count];
         for (var i = 0; i < entries.Length; i++)
         {
             var registration = registrations[i];
             var consumer = registration.Factory(services);
-            var context = new ConsumerContext(connection, httpContext, multiplexed ? registration.Stream : null, services);
+            var context = new ConsumerContext(connection, httpContext, multiplexed ? registration.Stream : null, services, groupLayer);
             consumer.Attach(context);
             entries[i] = new Entry(
                 registration.Stream is null ? [] : Encoding.UTF8.GetBytes(registration.Stream),
                 consumer,
-                new ActionInvocation(context, readerOptions));
+                new ActionInvocation(context, readerOptions),
+                registration);
         }
 
-        return new ConsumerSet(entries, multiplexed, connection, readerOptions);
+        return new ConsumerSet(entries, multiplexed, connection, readerOptions, local);
+    }
+
+    /// <summary>
+    /// Makes the accepted consumers reachable: registers their channel names and joins their declared groups,
+    /// with <c>{name}</c> placeholders taken from the route values.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A template names a route value the endpoint does not have, or formats to an invalid group name.</exception>
+    public async ValueTask JoinDeclaredGroupsAsync(RouteValueDictionary routeValues, CancellationToken cancellationToken)
+    {
+        foreach (var entry in _entries)
+        {
+            _local.RegisterChannel(entry.Consumer);
+            foreach (var template in entry.Registration.GroupTemplates)
+            {
+                await entry.Consumer.JoinDeclaredGroupAsync(GroupTemplate.Format(template, routeValues, entry.Registration.ConsumerName), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Handles one complete text message.</summary>
@@ -91,6 +116,17 @@ internal sealed class ConsumerSet
     {
         foreach (var entry in _entries)
         {
+            // As Channels does: leave the groups first, then run the consumer's hook.
+            _local.UnregisterChannel(entry.Consumer);
+            try
+            {
+                await entry.Consumer.LeaveAllGroupsAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                ConnectionLog.LeaveGroupsFailed(_connection.Logger, entry.Consumer.GetType().Name, ex);
+            }
+
             try
             {
                 await entry.Consumer.DisconnectAsync(closeStatus).ConfigureAwait(false);
@@ -180,5 +216,15 @@ internal sealed class ConsumerSet
         _connection.TrySend(frame.Complete(streamPrefix));
     }
 
-    private sealed record Entry(byte[] StreamUtf8, Consumer Consumer, ActionInvocation Invocation);
+    /// <summary>Undoes what a refused handshake's <c>OnConnectAsync</c> calls may have joined.</summary>
+    public async ValueTask LeaveAllGroupsAsync()
+    {
+        foreach (var entry in _entries)
+        {
+            _local.UnregisterChannel(entry.Consumer);
+            await entry.Consumer.LeaveAllGroupsAsync().ConfigureAwait(false);
+        }
+    }
+
+    private sealed record Entry(byte[] StreamUtf8, Consumer Consumer, ActionInvocation Invocation, ConsumerRegistration Registration);
 }

@@ -62,7 +62,7 @@ internal sealed class FrameBuilder : IBufferWriter<byte>, IDisposable
             Advance(1);
         }
 
-        var frame = new OutboundFrame(_buffer!, _written, pooled: true);
+        var frame = OutboundFrame.Rented(_buffer!, _written);
         _buffer = null;
         _written = 0;
         return frame;

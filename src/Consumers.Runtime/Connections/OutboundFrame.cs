@@ -3,31 +3,31 @@ using System.Buffers;
 namespace Consumers.Connections;
 
 /// <summary>
-/// One complete WebSocket text message waiting in a connection's send queue. A pooled frame owns a buffer
-/// rented from <see cref="ArrayPool{T}.Shared"/> and returns it once sent or dropped.
+/// One complete WebSocket text message waiting in a connection's send queue: either a buffer rented from
+/// <see cref="ArrayPool{T}.Shared"/> that this frame owns (returned once sent or dropped), or bytes shared with
+/// other connections (a group message serialized once), which are never written to.
 /// </summary>
 internal readonly struct OutboundFrame
 {
-    private readonly byte[] _buffer;
-    private readonly int _length;
-    private readonly bool _pooled;
+    private readonly byte[]? _rented;
 
-    public OutboundFrame(byte[] buffer, int length, bool pooled)
+    private OutboundFrame(ReadOnlyMemory<byte> memory, byte[]? rented)
     {
-        _buffer = buffer;
-        _length = length;
-        _pooled = pooled;
+        Memory = memory;
+        _rented = rented;
     }
 
-    public ReadOnlyMemory<byte> Memory => new(_buffer, 0, _length);
+    public ReadOnlyMemory<byte> Memory { get; }
 
-    public int Length => _length;
+    public static OutboundFrame Rented(byte[] buffer, int length) => new(new ReadOnlyMemory<byte>(buffer, 0, length), buffer);
+
+    public static OutboundFrame Shared(ReadOnlyMemory<byte> bytes) => new(bytes, null);
 
     public void Release()
     {
-        if (_pooled)
+        if (_rented is not null)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            ArrayPool<byte>.Shared.Return(_rented);
         }
     }
 }

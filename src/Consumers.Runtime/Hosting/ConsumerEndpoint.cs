@@ -31,7 +31,7 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
         var connection = new ConsumerConnection(options, logger);
         using var logScope = logger.BeginScope(new ConnectionLogScope(connection.Id));
 
-        ConsumerSet consumers;
+        ConsumerSet? consumers = null;
         try
         {
             consumers = ConsumerSet.Create(registrations, multiplexed, connection, httpContext, scope.ServiceProvider);
@@ -40,14 +40,22 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
                 if (!await consumer.ConnectAsync(httpContext.RequestAborted).ConfigureAwait(false))
                 {
                     ConnectionLog.ConnectionRefused(logger, consumer.GetType().Name);
+                    await consumers.LeaveAllGroupsAsync().ConfigureAwait(false);
                     httpContext.Response.StatusCode = StatusCodes.Status403Forbidden;
                     return;
                 }
             }
+
+            await consumers.JoinDeclaredGroupsAsync(httpContext.Request.RouteValues, httpContext.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception ex) when (!httpContext.RequestAborted.IsCancellationRequested)
         {
             ConnectionLog.ConnectFailed(logger, string.Join(", ", registrations.Select(r => r.ConsumerName)), ex);
+            if (consumers is not null)
+            {
+                await consumers.LeaveAllGroupsAsync().ConfigureAwait(false);
+            }
+
             httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
             return;
         }

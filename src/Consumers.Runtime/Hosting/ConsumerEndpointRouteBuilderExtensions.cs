@@ -22,7 +22,7 @@ public static class ConsumerEndpointRouteBuilderExtensions
         where TConsumer : Consumer, IConsumerFactory<TConsumer>
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var registration = new ConsumerRegistration(null, typeof(TConsumer).Name, static services => TConsumer.Create(services));
+        var registration = ConsumerRegistration.For<TConsumer>(null);
         var endpoint = new ConsumerEndpoint([registration], multiplexed: false);
         return endpoints.Map(pattern, endpoint.HandleAsync).WithDisplayName($"Consumer {typeof(TConsumer).Name} {pattern}");
     }

@@ -1,7 +1,27 @@
+using Consumers.Groups;
+
 namespace Consumers.Hosting;
 
 /// <summary>A consumer type mapped on an endpoint: its stream name (multiplexed endpoints) and its factory.</summary>
 /// <param name="Stream">The stream name; <see langword="null"/> on a plain endpoint.</param>
 /// <param name="ConsumerName">The consumer type's name, for logs.</param>
 /// <param name="Factory">Creates the consumer from the connection's scope.</param>
-internal sealed record ConsumerRegistration(string? Stream, string ConsumerName, Func<IServiceProvider, Consumer> Factory);
+/// <param name="GroupTemplates">Groups joined on connect (<see cref="ConsumerGroupsAttribute"/>).</param>
+internal sealed record ConsumerRegistration(string? Stream, string ConsumerName, Func<IServiceProvider, Consumer> Factory, IReadOnlyList<string> GroupTemplates)
+{
+    /// <summary>The registration of <typeparamref name="TConsumer"/>; reads its attributes once, at mapping time.</summary>
+    public static ConsumerRegistration For<TConsumer>(string? stream)
+        where TConsumer : Consumer, Dispatch.IConsumerFactory<TConsumer>
+    {
+        var groups = typeof(TConsumer).GetCustomAttributes(typeof(ConsumerGroupsAttribute), inherit: true)
+            .Cast<ConsumerGroupsAttribute>()
+            .SelectMany(a => a.Templates)
+            .ToArray();
+        foreach (var template in groups)
+        {
+            GroupTemplate.Check(template, typeof(TConsumer).Name);
+        }
+
+        return new ConsumerRegistration(stream, typeof(TConsumer).Name, static services => TConsumer.Create(services), groups);
+    }
+}

@@ -26,7 +26,7 @@ public sealed class ConsumerStreams
             throw new ArgumentException($"The stream \"{stream}\" is already mapped on this endpoint.", nameof(stream));
         }
 
-        _registrations.Add(new ConsumerRegistration(stream, typeof(TConsumer).Name, static services => TConsumer.Create(services)));
+        _registrations.Add(ConsumerRegistration.For<TConsumer>(stream));
         return this;
     }
 }

@@ -1,3 +1,5 @@
+using Consumers;
+using Consumers.Groups;
 using Consumers.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,8 +10,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class ConsumersServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the Consumers runtime: connection options and ASP.NET Core's WebSockets middleware (added at the start
-    /// of the pipeline, so the app need not call <c>UseWebSockets()</c>).
+    /// Adds the Consumers runtime: connection options, ASP.NET Core's WebSockets middleware (added at the start
+    /// of the pipeline, so the app need not call <c>UseWebSockets()</c>), the in-memory group layer (unless another
+    /// <see cref="IGroupLayer"/> is registered) and <see cref="IGroupSender"/>.
     /// </summary>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Optional changes to the <see cref="ConsumerOptions"/> defaults.</param>
@@ -26,6 +29,9 @@ public static class ConsumersServiceCollectionExtensions
 
         options.PostConfigure(static o => o.Validate());
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, WebSocketsStartupFilter>());
+        services.TryAddSingleton<LocalGroups>();
+        services.TryAddSingleton<IGroupLayer, InMemoryGroupLayer>();
+        services.TryAddSingleton<IGroupSender, GroupSender>();
         return new ConsumersBuilder(services);
     }
 }

@@ -1,0 +1,22 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+using Consumers.Groups;
+
+namespace Consumers.Groups;
+
+/// <summary>The <see cref="IGroupSender"/> over the configured <see cref="IGroupLayer"/>.</summary>
+internal sealed class GroupSender(IGroupLayer layer) : IGroupSender
+{
+    public ValueTask SendAsync<T>(string group, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+    {
+        GroupName.Validate(group);
+        return layer.SendAsync(group, new GroupMessage(JsonSerializer.SerializeToUtf8Bytes(message, typeInfo)), cancellationToken);
+    }
+
+    public ValueTask SendToChannelAsync<T>(string channelName, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(channelName);
+        return layer.SendToChannelAsync(channelName, new GroupMessage(JsonSerializer.SerializeToUtf8Bytes(message, typeInfo)), cancellationToken);
+    }
+}

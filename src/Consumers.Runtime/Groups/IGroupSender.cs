@@ -1,0 +1,27 @@
+using System.Text.Json.Serialization.Metadata;
+
+namespace Consumers;
+
+/// <summary>
+/// Sends to groups and channels from outside a consumer: controllers, background services, other hosts' code
+/// (Channels' <c>get_channel_layer().group_send</c>; SignalR's <c>IHubContext</c>). Registered by <c>AddConsumers()</c>.
+/// </summary>
+public interface IGroupSender
+{
+    /// <summary>Serializes <paramref name="message"/> once and sends it to every member of <paramref name="group"/> on every node.</summary>
+    /// <typeparam name="T">The message type; it must serialize to a JSON object.</typeparam>
+    /// <param name="group">A valid group name.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="typeInfo">Its source-generated metadata.</param>
+    /// <param name="cancellationToken">Cancels waiting for the layer.</param>
+    /// <exception cref="ArgumentException">The group name is invalid, or the message is not a JSON object.</exception>
+    ValueTask SendAsync<T>(string group, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends <paramref name="message"/> to the consumer with that channel name.</summary>
+    /// <typeparam name="T">The message type; it must serialize to a JSON object.</typeparam>
+    /// <param name="channelName">The consumer's <see cref="ConsumerContext.ChannelName"/>.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="typeInfo">Its source-generated metadata.</param>
+    /// <param name="cancellationToken">Cancels waiting for the layer.</param>
+    ValueTask SendToChannelAsync<T>(string channelName, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,217 @@
+using System.Net;
+using System.Net.WebSockets;
+using Consumers.Groups;
+using Consumers.Tests.Consumers;
+using Consumers.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Consumers.Tests;
+
+/// <summary>Groups on the in-memory layer: declared and joined groups, group and channel sends, excludeSelf.</summary>
+[TestFixture]
+public sealed class GroupTests
+{
+    private TestHost _host = null!;
+
+    [OneTimeSetUp]
+    public async Task StartHost() => _host = await TestHost.StartAsync(app =>
+    {
+        app.MapConsumer<RoomConsumer>("/ws/rooms/{room}");
+        app.MapConsumers("/ws/{room}", s => s.Add<RoomConsumer>("rooms"));
+        app.MapConsumer<MisconfiguredConsumer>("/ws/misconfigured");
+    });
+
+    [OneTimeTearDown]
+    public async Task StopHost() => await _host.DisposeAsync();
+
+    [Test]
+    public async Task GroupSend_ReachesEveryMemberOfTheRoom_AndNoOneElse()
+    {
+        await using var a = await ConnectAsync("red");
+        await using var b = await ConnectAsync("red");
+        await using var other = await ConnectAsync("blue");
+        await a.SendAsync("""{"action": "say", "text": "hi"}""");
+
+        var atA = await NextNonReplyAsync(a);
+        var atB = await b.ReceiveAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(atA["text"]!.GetValue<string>(), Is.EqualTo("hi"));
+            Assert.That(atB["text"]!.GetValue<string>(), Is.EqualTo("hi"));
+        });
+        await AssertNothingArrivesAsync(other);
+    }
+
+    [Test]
+    public async Task ExcludeSelf_LeavesTheSenderOut()
+    {
+        await using var a = await ConnectAsync("green");
+        await using var b = await ConnectAsync("green");
+        var reply = await a.RequestAsync("""{"action": "say", "text": "not me", "exclude_self": true}""");
+        Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(200), "the reply, not the group message, reaches the sender");
+        Assert.That((await b.ReceiveAsync())["text"]!.GetValue<string>(), Is.EqualTo("not me"));
+        await AssertNothingArrivesAsync(a);
+    }
+
+    [Test]
+    public async Task DeclaredGroups_AreJoinedOnConnect_FromRouteValues()
+    {
+        await using var a = await ConnectAsync("teal");
+        var reply = await a.RequestAsync("""{"action": "groups"}""");
+        Assert.That(reply["data"]!.GetValue<string>(), Is.EqualTo("lobby,room:teal"));
+    }
+
+    [Test]
+    public async Task JoinAndLeave_ChangeWhatAClientReceives()
+    {
+        await using var a = await ConnectAsync("x1");
+        await using var b = await ConnectAsync("x2");
+        await a.RequestAsync("""{"action": "join", "group": "side.chat"}""");
+        await b.RequestAsync("""{"action": "tell", "group": "side.chat", "text": "one"}""");
+        Assert.That((await a.ReceiveAsync())["text"]!.GetValue<string>(), Is.EqualTo("one"));
+
+        await a.RequestAsync("""{"action": "leave", "group": "side.chat"}""");
+        await b.RequestAsync("""{"action": "tell", "group": "side.chat", "text": "two"}""");
+        await AssertNothingArrivesAsync(a);
+    }
+
+    [Test]
+    public async Task SendToChannel_ReachesOnlyThatConsumer()
+    {
+        await using var a = await ConnectAsync("y");
+        await using var b = await ConnectAsync("y");
+        var channel = (await b.RequestAsync("""{"action": "channel"}"""))["data"]!.GetValue<string>();
+        await a.RequestAsync($$"""{"action": "whisper", "channel": "{{channel}}", "text": "psst"}""");
+        var whisper = await b.ReceiveAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(whisper["type"]!.GetValue<string>(), Is.EqualTo("whisper"));
+            Assert.That(whisper["text"]!.GetValue<string>(), Is.EqualTo("psst"));
+        });
+        await AssertNothingArrivesAsync(a);
+    }
+
+    [Test]
+    public async Task GroupSender_FromOutsideAConsumer_ReachesMembers()
+    {
+        await using var a = await ConnectAsync("z");
+        var sender = _host.Services.GetRequiredService<IGroupSender>();
+        await sender.SendAsync("room:z", new ChatLine("system", "server", "maintenance"), RoomJsonContext.Default.ChatLine);
+        Assert.That(await a.ReceiveTextAsync(), Is.EqualTo("""{"type":"system","from":"server","text":"maintenance"}"""));
+    }
+
+    [Test]
+    public async Task MultiplexedMember_GetsGroupMessagesInItsStream()
+    {
+        await using var plain = await ConnectAsync("m");
+        await using var mux = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/other"));
+        var join = await mux.RequestAsync("""{"stream": "rooms", "payload": {"action": "join", "group": "room:m"}}""");
+        Assert.That(join["payload"]!["response_status"]!.GetValue<int>(), Is.EqualTo(200));
+        await plain.SendAsync("""{"action": "say", "text": "both"}""");
+        Assert.That(await mux.ReceiveTextAsync(), Does.StartWith("""{"stream":"rooms","payload":{"type":"chat","""));
+    }
+
+    [Test]
+    public async Task Disconnect_LeavesEveryGroup()
+    {
+        var local = _host.Services.GetRequiredService<LocalGroups>();
+        var a = await ConnectAsync("leaving");
+        await a.RequestAsync("""{"action": "join", "group": "only.me"}""");
+        Assert.That(local.HasMembers("only.me"), Is.True);
+        await a.DisposeAsync();
+        await WaitUntilAsync(() => !local.HasMembers("only.me") && !local.HasMembers("room:leaving"));
+    }
+
+    [Test]
+    public async Task InvalidGroupName_IsAnError_AndTheConnectionStays()
+    {
+        await using var a = await ConnectAsync("v");
+        var reply = await a.RequestAsync("""{"action": "join", "group": "no spaces"}""");
+        Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(500));
+        Assert.That((await a.RequestAsync("""{"action": "channel"}"""))["response_status"]!.GetValue<int>(), Is.EqualTo(200));
+    }
+
+    [Test]
+    public void GroupSender_RejectsInvalidNames_WithAClearMessage()
+    {
+        var sender = _host.Services.GetRequiredService<IGroupSender>();
+        Assert.That(
+            async () => await sender.SendAsync("bad/name", new ChatLine("a", "b", "c"), RoomJsonContext.Default.ChatLine),
+            Throws.ArgumentException.With.Message.Contains("'/' at position 3"));
+    }
+
+    [Test]
+    public async Task DeclaredGroupWithAMissingRouteValue_FailsTheHandshake()
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(_host.WebSocketUri("/ws/misconfigured"), CancellationToken.None));
+        Assert.That(socket.HttpStatusCode, Is.EqualTo(HttpStatusCode.InternalServerError));
+        Assert.That(CapturingLoggerProvider.Instance.Entries.Any(e => e.Exception?.Message.Contains("needs the route value \"missing\"") == true), Is.True);
+    }
+
+    [TestCase("lobby", true)]
+    [TestCase("room:42", true)]
+    [TestCase("chat.lobby_2-b", true)]
+    [TestCase("", false)]
+    [TestCase("with space", false)]
+    [TestCase("wild*", false)]
+    [TestCase("wild>", false)]
+    [TestCase("ünïcode", false)]
+    public void GroupNames_FollowChannelsRules(string name, bool valid)
+        => Assert.That(GroupName.IsValid(name), Is.EqualTo(valid));
+
+    [Test]
+    public void GroupName_LongerThan100_IsInvalid()
+    {
+        Assert.That(GroupName.IsValid(new string('a', 100)), Is.True);
+        Assert.That(() => GroupName.Validate(new string('a', 101)), Throws.ArgumentException.With.Message.Contains("limit is 100"));
+    }
+
+    [Test]
+    public void GroupMessage_MustBeAJsonObject()
+        => Assert.That(() => new GroupMessage("[1]"u8.ToArray()), Throws.ArgumentException.With.Message.Contains("one JSON object"));
+
+    [TestCase("room:{room")]
+    [TestCase("room:{}")]
+    [TestCase("room }")]
+    [TestCase("bad name {room}")]
+    public void MalformedGroupTemplate_IsRejectedAtMapping(string template)
+        => Assert.That(() => GroupTemplate.Check(template, "X"), Throws.ArgumentException);
+
+    private Task<TestClient> ConnectAsync(string room) => TestClient.ConnectAsync(_host.WebSocketUri("/ws/rooms/" + room));
+
+    private static async Task<System.Text.Json.Nodes.JsonObject> NextNonReplyAsync(TestClient client)
+    {
+        while (true)
+        {
+            var frame = await client.ReceiveAsync();
+            if (!frame.ContainsKey("response_status"))
+            {
+                return frame;
+            }
+        }
+    }
+
+    private static async Task AssertNothingArrivesAsync(TestClient client)
+    {
+        // Nothing but replies may be pending: probe with a request and check the next frame is its reply.
+        var reply = await client.RequestAsync("""{"action": "channel", "request_id": "probe"}""");
+        Assert.That(reply["request_id"]?.GetValue<string>(), Is.EqualTo("probe"), "no group message was pending: " + reply.ToJsonString());
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail("The condition was not met within 10 seconds.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}
