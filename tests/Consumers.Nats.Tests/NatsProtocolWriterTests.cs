@@ -73,6 +73,19 @@ public class NatsProtocolWriterTests
         Assert.That(Write(w => NatsProtocolWriter.WriteUnsubscribe(w, 12, null)), Is.EqualTo("UNSUB 12\r\n"));
     }
 
+    [TestCase("x", null, false, 0, 0)]
+    [TestCase("grp.demo", "_INBOX.1", false, 0, 5)]
+    [TestCase("foo", null, true, 20, 5)]
+    [TestCase("foo", "r", true, 20, 123456)]
+    [TestCase("foo", null, false, 0, 1000)]
+    [TestCase("foo", null, true, 20, 980)]
+    public void PublishSize_IsExactlyTheBytesWritten(string subject, string? reply, bool withHeaders, int headerLength, int payloadLength)
+    {
+        var headers = withHeaders ? new NatsHeaders { { "X-A", "1" } } : null;
+        var written = Write(w => NatsProtocolWriter.WritePublish(w, subject, reply, headers, headerLength, new byte[payloadLength]));
+        Assert.That(NatsProtocolWriter.GetPublishSize(subject, reply, withHeaders, headerLength, payloadLength), Is.EqualTo(Encoding.UTF8.GetByteCount(written)));
+    }
+
     private static string Write(Action<ArrayBufferWriter<byte>> write)
     {
         var buffer = new ArrayBufferWriter<byte>();

@@ -90,8 +90,7 @@ internal sealed class NatsCommandWriter
         ThrowIfClosedLocked();
         if (_socket is null)
         {
-            // Line length is bounded by the subject; this is the figure checked against the limit.
-            var size = (long)headerLength + payload.Length + subject.Length + (replyTo?.Length ?? 0) + 32;
+            var size = NatsProtocolWriter.GetPublishSize(subject, replyTo, headers is not null, headerLength, payload.Length);
             if (_pending.WrittenCount + size > _bufferLimit)
             {
                 throw new NatsReconnectBufferExceededException(subject, headerLength + payload.Length, _pending.WrittenCount, _bufferLimit);

@@ -57,6 +57,35 @@ internal static class NatsProtocolWriter
 
     public static void WritePong(IBufferWriter<byte> writer) => writer.Write("PONG\r\n"u8);
 
+    /// <summary>Exact bytes of the PUB/HPUB command, control line included: what a publish takes of the reconnect buffer.</summary>
+    public static long GetPublishSize(string subject, string? replyTo, bool hasHeaders, int headerLength, int payloadLength)
+    {
+        var total = headerLength + payloadLength;
+        long size = (hasHeaders ? 5 : 4) + Encoding.UTF8.GetByteCount(subject) + 1;
+        if (replyTo is not null)
+        {
+            size += Encoding.UTF8.GetByteCount(replyTo) + 1;
+        }
+
+        if (hasHeaders)
+        {
+            size += CountDigits(headerLength) + 1;
+        }
+
+        return size + CountDigits(total) + 2 + total + 2;
+    }
+
+    private static int CountDigits(int value)
+    {
+        var digits = 1;
+        for (; value >= 10; value /= 10)
+        {
+            digits++;
+        }
+
+        return digits;
+    }
+
     /// <summary>Writes PUB, or HPUB when <paramref name="headers"/> is set; <paramref name="headerLength"/> is its encoded size.</summary>
     public static void WritePublish(IBufferWriter<byte> writer, string subject, string? replyTo, NatsHeaders? headers, int headerLength, ReadOnlySpan<byte> payload)
     {
