@@ -45,12 +45,12 @@ internal sealed class ConsumerConnection
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string? _closeDescription;
 
-    public ConsumerConnection(ConsumerOptions options, ILogger logger)
+    public ConsumerConnection(ConsumerOptions options, ILogger logger, string nodeId)
     {
         _options = options;
         _logger = logger;
         Aborted = _aborted.Token;
-        Id = Groups.NodeIdentity.Id + "." + Interlocked.Increment(ref s_nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Id = nodeId + "." + Interlocked.Increment(ref s_nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
         _queue = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(options.SendQueueCapacity)
         {
             SingleReader = true,

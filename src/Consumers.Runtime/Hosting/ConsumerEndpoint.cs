@@ -1,4 +1,5 @@
 using Consumers.Connections;
+using Consumers.Groups;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -28,7 +29,7 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
         var options = services.GetRequiredService<IOptions<ConsumerOptions>>().Value;
         var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
         await using var scope = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
-        var connection = new ConsumerConnection(options, logger);
+        var connection = new ConsumerConnection(options, logger, services.GetRequiredService<NodeIdentity>().Id);
         using var logScope = logger.BeginScope(new ConnectionLogScope(connection.Id));
 
         ConsumerSet? consumers = null;

@@ -29,6 +29,7 @@ public static class ConsumersServiceCollectionExtensions
 
         options.PostConfigure(static o => o.Validate());
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, WebSocketsStartupFilter>());
+        services.TryAddSingleton<NodeIdentity>();
         services.TryAddSingleton<LocalGroups>();
         services.TryAddSingleton<IGroupLayer, InMemoryGroupLayer>();
         services.TryAddSingleton<IGroupSender, GroupSender>();
