@@ -274,9 +274,9 @@ internal sealed class ConsumerParser
             }
         }
 
-        var (kind, resultJson) = ParseReturn(method, syntax, report);
+        var (kind, resultJson, resultType, nullableReference) = ParseReturn(method, syntax, report);
         var failed = own ? _diagnostics.Count > before : report.Count > 0;
-        return failed || wireName is null ? null : new ActionSpec(wireName, method.Name, parameters.ToEquatableArray(), kind, resultJson);
+        return failed || wireName is null ? null : new ActionSpec(wireName, method.Name, parameters.ToEquatableArray(), kind, resultJson, resultType, nullableReference);
     }
 
     private static string? WireNameOf(IMethodSymbol method, List<DiagnosticInfo> report)
@@ -361,13 +361,13 @@ internal sealed class ConsumerParser
             : new ParameterSpec(ParameterKind.Json, key, localType, null, null, null, acceptsNull, !optional, defaultValue, json);
     }
 
-    private (ReturnKind Kind, string? Json) ParseReturn(IMethodSymbol method, MethodDeclarationSyntax? syntax, List<DiagnosticInfo> report)
+    private (ReturnKind Kind, string? Json, string? Type, bool NullableReference) ParseReturn(IMethodSymbol method, MethodDeclarationSyntax? syntax, List<DiagnosticInfo> report)
     {
         var location = LocationInfo.From(syntax?.ReturnType) ?? MethodIdentifier(method);
         var type = method.ReturnType;
         if (method.ReturnsVoid)
         {
-            return (ReturnKind.Void, null);
+            return (ReturnKind.Void, null, null, false);
         }
 
         if (method.ReturnsByRef || method.ReturnsByRefReadonly)
@@ -382,9 +382,9 @@ internal sealed class ConsumerParser
         switch (display)
         {
             case "System.Threading.Tasks.Task":
-                return (ReturnKind.Task, null);
+                return (ReturnKind.Task, null, null, false);
             case "System.Threading.Tasks.ValueTask":
-                return (ReturnKind.ValueTask, null);
+                return (ReturnKind.ValueTask, null, null, false);
             case "System.Threading.Tasks.Task<TResult>":
                 wrapper = 1;
                 inner = ((INamedTypeSymbol)type).TypeArguments[0];
@@ -410,7 +410,7 @@ internal sealed class ConsumerParser
 
         if (innerDisplay == KnownTypes.ActionResult)
         {
-            return (wrapper switch { 1 => ReturnKind.TaskOfResult, 2 => ReturnKind.ValueTaskOfResult, _ => ReturnKind.Result }, null);
+            return (wrapper switch { 1 => ReturnKind.TaskOfResult, 2 => ReturnKind.ValueTaskOfResult, _ => ReturnKind.Result }, null, null, false);
         }
 
         var kind = wrapper switch { 1 => ReturnKind.TaskOfValue, 2 => ReturnKind.ValueTaskOfValue, _ => ReturnKind.Value };
@@ -427,7 +427,8 @@ internal sealed class ConsumerParser
         }
 
         var json = KnownTypes.GetPrimitiveJson(TypeNames.Of(inner)) ?? JsonMember(inner, method, location, report);
-        return json is null ? default : (kind, json);
+        var nullableReference = !inner.IsValueType && inner.NullableAnnotation == NullableAnnotation.Annotated;
+        return json is null ? default : (kind, json, TypeNames.Of(inner), nullableReference);
     }
 
     private static string? NotSerializableReason(ITypeSymbol type, bool isParameter)
@@ -509,7 +510,21 @@ internal sealed class ConsumerParser
             return "default";
         }
 
-        var literal = SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false);
+        // Each constant keeps its own type's literal form: a decimal or float default written as a double
+        // literal and cast would lose digits (1.0000000000000000000000000001m) or not compile (NaN).
+        var literal = value switch
+        {
+            double d when double.IsNaN(d) => "double.NaN",
+            double d when double.IsPositiveInfinity(d) => "double.PositiveInfinity",
+            double d when double.IsNegativeInfinity(d) => "double.NegativeInfinity",
+            float f when float.IsNaN(f) => "float.NaN",
+            float f when float.IsPositiveInfinity(f) => "float.PositiveInfinity",
+            float f when float.IsNegativeInfinity(f) => "float.NegativeInfinity",
+            float f => SymbolDisplay.FormatPrimitive(f, quoteStrings: false, useHexadecimalNumbers: false) + "f",
+            double d => SymbolDisplay.FormatPrimitive(d, quoteStrings: false, useHexadecimalNumbers: false) + "d",
+            decimal m => SymbolDisplay.FormatPrimitive(m, quoteStrings: false, useHexadecimalNumbers: false) + "m",
+            _ => SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false),
+        };
         return value is string or bool ? literal : $"({TypeNames.Of(type)})({literal})";
     }
 
