@@ -176,7 +176,7 @@ internal sealed class ConsumerParser
         if (!KnownTypes.DerivesFrom(context, KnownTypes.JsonSerializerContext))
         {
             var location = attribute.ApplicationSyntaxReference?.GetSyntax(_cancellationToken);
-            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidJsonContext, LocationInfo.From(location), context.Name));
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidJsonContext, LocationInfo.From(location), context.ToDisplayString()));
             return;
         }
 
@@ -334,7 +334,7 @@ internal sealed class ConsumerParser
         var typeLocation = LocationInfo.From(syntax?.Type) ?? location;
         if (NotSerializableReason(type, isParameter: true) is { } reason)
         {
-            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNotSerializable, typeLocation, parameter.Name, method.Name, type.ToDisplayString(), reason));
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNotSerializable, typeLocation, $"Parameter '{parameter.Name}'", method.Name, type.ToDisplayString(), reason));
             return null;
         }
 
