@@ -212,6 +212,34 @@ public sealed class DiagnosticTests
             """, TestSources.Dtos);
 
     [Test]
+    public void CONS0012_InheritedDtoActionWithoutAnyContext_IsReportedOnTheConcreteConsumerName()
+        => AssertDiagnostic("CONS0012", Usings + """
+            public abstract class RoomsBase : Consumer
+            {
+                [Action]
+                public void Create(CreateRoomDto data) { }
+            }
+
+            public partial class [|RoomsConsumer|] : RoomsBase
+            {
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0011_GenericBaseClosedWithADelegate_IsReportedOnTheConcreteConsumerName()
+        => AssertDiagnostic("CONS0011", Usings + """
+            public abstract class KeyedConsumer<TKey> : Consumer
+            {
+                [Action]
+                public void Echo(TKey key) { }
+            }
+
+            public partial class [|CallbackConsumer|] : KeyedConsumer<Action>
+            {
+            }
+            """);
+
+    [Test]
     public void CONS0013_DtoMissingFromTheJsonContext_IsReportedOnTheParameterType()
         => AssertDiagnostic("CONS0013", Usings + """
             public sealed record InviteDto(string Email);

@@ -291,6 +291,51 @@ public sealed class GeneratedSourceTests
     }
 
     [Test]
+    public void InheritedActions_FromAGenericAbstractBase_AreBoundWithTheClosedTypes()
+    {
+        var run = GeneratorHarness.Run("""
+            using Consumers;
+
+            namespace Chat;
+
+            public abstract class KeyedConsumer<TKey> : Consumer
+            {
+                [Action]
+                public TKey Echo(TKey key) => key;
+            }
+
+            public partial class GuidConsumer : KeyedConsumer<System.Guid>
+            {
+            }
+            """).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.GuidConsumer.g.cs"));
+    }
+
+    [Test]
+    public void InheritedActions_WithDtos_UseTheContextTheConcreteConsumerNames()
+    {
+        var run = GeneratorHarness.Run("""
+            using Consumers;
+
+            namespace Chat;
+
+            public abstract class RoomsBase : Consumer
+            {
+                [Action]
+                public RoomDto Create(CreateRoomDto data) => new(1, data.Name, new());
+            }
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class RoomsConsumer : RoomsBase
+            {
+            }
+            """, TestSources.Dtos).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.RoomsConsumer.g.cs"));
+    }
+
+    [Test]
     public void NestedConsumer_InAPartialOuterClass_IsEmittedInsideTheOuterClass()
     {
         var run = GeneratorHarness.Run("""
