@@ -1,3 +1,4 @@
+using System.Linq;
 using Consumers.Generators.Emit;
 using Consumers.Generators.Model;
 using Consumers.Generators.Parsing;
@@ -40,15 +41,24 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
             .Select(static (diagnostic, _) => diagnostic!)
             .WithTrackingName(TrackingNames.ActionsOutsideConsumers);
 
-        // Diagnostics travel on their own outputs, apart from the source (STJ's generator does the same).
-        context.RegisterSourceOutput(consumers, static (production, result) =>
+        // Diagnostics travel on their own output, apart from the source (STJ's generator does the same), and are
+        // reported at a location in the compilation's own syntax tree: a diagnostic at an external-file location
+        // (all a LocationInfo can rebuild alone) is not subject to '#pragma warning disable'. The compilation is
+        // used here only to find that tree by path, after every transform, so no cached step depends on it; the
+        // cost on an edit is re-reporting the current diagnostics, never re-parsing a consumer.
+        var diagnostics = consumers
+            .SelectMany(static (result, _) => result.Diagnostics)
+            .Collect()
+            .Combine(misplacedActions.Collect())
+            .Combine(context.CompilationProvider);
+        context.RegisterSourceOutput(diagnostics, static (production, input) =>
         {
-            foreach (var diagnostic in result.Diagnostics)
+            var ((own, misplaced), compilation) = input;
+            foreach (var diagnostic in own.Concat(misplaced))
             {
-                production.ReportDiagnostic(diagnostic.ToDiagnostic());
+                production.ReportDiagnostic(diagnostic.ToDiagnostic(compilation));
             }
         });
-        context.RegisterSourceOutput(misplacedActions, static (production, diagnostic) => production.ReportDiagnostic(diagnostic.ToDiagnostic()));
         context.RegisterSourceOutput(specs, static (production, spec) => production.AddSource(spec.HintName, ConsumerEmitter.Emit(spec)));
     }
 }

@@ -69,7 +69,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor TypeNotSerializable = Create(
         "CONS0011", Serialization,
         "Type cannot be serialized",
-        "'{0}' of action '{1}' has type '{2}', which cannot travel as JSON ({3}): use a serializable DTO, a primitive or JsonElement");
+        "{0} of action '{1}' has type '{2}', which cannot travel as JSON ({3}): use a serializable DTO, a primitive or JsonElement");
 
     public static readonly DiagnosticDescriptor JsonContextMissing = Create(
         "CONS0012", Serialization,

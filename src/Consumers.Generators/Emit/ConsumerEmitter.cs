@@ -28,8 +28,7 @@ internal static class ConsumerEmitter
         w.WriteLine();
         if (spec.Namespace.Length > 0)
         {
-            w.WriteLine($"namespace {spec.Namespace}");
-            w.WriteLine("{");
+            w.OpenBlock($"namespace {spec.Namespace}");
         }
 
         foreach (var containing in spec.ContainingTypes)
@@ -56,7 +55,7 @@ internal static class ConsumerEmitter
 
         if (spec.Namespace.Length > 0)
         {
-            w.WriteLine("}");
+            w.CloseBlock();
         }
 
         return w.ToString();
@@ -187,6 +186,11 @@ internal static class ConsumerEmitter
             _ => $"__arg{i}",
         }));
         var call = $"this.{action.MethodName}({arguments})";
+
+        // The type argument is explicit so that a nullable result (string?, Dto?) binds T to the annotated type;
+        // the metadata of the non-null type then serves it, with the invariance mismatch suppressed.
+        var typeArgument = action.ResultType is null ? "" : $"<{action.ResultType}>";
+        var json = action.ResultIsNullableReference ? action.ResultJson + "!" : action.ResultJson;
         switch (action.Return)
         {
             case ReturnKind.Void:
@@ -197,10 +201,10 @@ internal static class ConsumerEmitter
                 w.WriteLine($"return invocation.ReplyAsync({call});");
                 break;
             case ReturnKind.Value:
-                w.WriteLine($"return invocation.Reply({call}, {action.ResultJson});");
+                w.WriteLine($"return invocation.Reply{typeArgument}({call}, {json});");
                 break;
             case ReturnKind.TaskOfValue or ReturnKind.ValueTaskOfValue:
-                w.WriteLine($"return invocation.ReplyAsync({call}, {action.ResultJson});");
+                w.WriteLine($"return invocation.ReplyAsync{typeArgument}({call}, {json});");
                 break;
             case ReturnKind.Result:
                 w.WriteLine($"return invocation.ReplyResult({call});");
@@ -209,10 +213,10 @@ internal static class ConsumerEmitter
                 w.WriteLine($"return invocation.ReplyResultAsync({call});");
                 break;
             case ReturnKind.ResultOfValue:
-                w.WriteLine($"return invocation.ReplyResult({call}, {action.ResultJson});");
+                w.WriteLine($"return invocation.ReplyResult{typeArgument}({call}, {json});");
                 break;
             default:
-                w.WriteLine($"return invocation.ReplyResultAsync({call}, {action.ResultJson});");
+                w.WriteLine($"return invocation.ReplyResultAsync{typeArgument}({call}, {json});");
                 break;
         }
 

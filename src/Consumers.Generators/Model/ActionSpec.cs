@@ -6,12 +6,20 @@ namespace Consumers.Generators.Model;
 /// <param name="Parameters">The parameters in declaration order.</param>
 /// <param name="Return">How the result is awaited and written.</param>
 /// <param name="ResultJson">The expression of the result's <c>JsonTypeInfo</c>, or null when there is no data.</param>
+/// <param name="ResultType">The <c>global::</c> type of the data as declared (with <c>?</c>), or null when there is no data.</param>
+/// <param name="ResultIsNullableReference">
+/// Whether the data is an annotated reference type (<c>string?</c>, <c>Dto?</c>): its metadata is a
+/// <c>JsonTypeInfo&lt;T&gt;</c> passed where <c>JsonTypeInfo&lt;T?&gt;</c> is expected, which is sound (the
+/// metadata of a reference type handles null) but needs the nullability mismatch suppressed.
+/// </param>
 internal sealed record ActionSpec(
     string WireName,
     string MethodName,
     EquatableArray<ParameterSpec> Parameters,
     ReturnKind Return,
-    string? ResultJson);
+    string? ResultJson,
+    string? ResultType,
+    bool ResultIsNullableReference);
 
 /// <summary>How an action's return value becomes a reply.</summary>
 internal enum ReturnKind

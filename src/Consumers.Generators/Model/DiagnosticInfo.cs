@@ -9,9 +9,10 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments)
         => new(descriptor.Id, location, arguments.ToEquatableArray());
 
-    public Diagnostic ToDiagnostic()
+    /// <summary>The diagnostic, located in <paramref name="compilation"/>'s tree of the same path when there is one.</summary>
+    public Diagnostic ToDiagnostic(Compilation compilation)
         => Diagnostic.Create(
             Diagnostics.DiagnosticDescriptors.ById(Id),
-            Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None,
+            Location?.ToLocation(compilation) ?? Microsoft.CodeAnalysis.Location.None,
             Arguments.Cast<object>().ToArray());
 }

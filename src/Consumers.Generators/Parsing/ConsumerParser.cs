@@ -22,6 +22,11 @@ internal sealed class ConsumerParser
     private readonly Dictionary<string, JsonTypeSpec> _jsonTypes = new();
     private readonly CancellationToken _cancellationToken;
     private INamedTypeSymbol? _jsonContext;
+    private Compilation? _compilation;
+
+    // Parsing an abstract base: type checks that depend on the concrete consumer (a class type parameter, the
+    // JSON context a derived class names) are left to each concrete consumer, which reports them.
+    private bool _abstractBase;
     private JsonContextTypes? _jsonContextTypes;
 
     private ConsumerParser(INamedTypeSymbol consumer, CancellationToken cancellationToken)
@@ -75,9 +80,12 @@ internal sealed class ConsumerParser
 
     private ConsumerSpec? Parse(Compilation compilation)
     {
+        _compilation = compilation;
         var ownActions = _consumer.GetMembers().OfType<IMethodSymbol>().Where(HasActionAttribute).ToList();
         if (_consumer.IsAbstract)
         {
+            _abstractBase = true;
+            ResolveJsonContext(compilation, reportInvalid: false);
             // A base class: its own actions are checked here, and dispatched by the concrete consumers.
             foreach (var method in ownActions)
             {
@@ -88,7 +96,7 @@ internal sealed class ConsumerParser
         }
 
         var valid = CheckDeclaration();
-        ResolveJsonContext(compilation);
+        ResolveJsonContext(compilation, reportInvalid: true);
         var constructor = ChooseConstructor();
         var actions = CollectActions();
         if (!valid || constructor is null)
@@ -159,15 +167,20 @@ internal sealed class ConsumerParser
         return constructor;
     }
 
-    private void ResolveJsonContext(Compilation compilation)
+    private static AttributeData? FindJsonContextAttribute(INamedTypeSymbol consumer, Compilation compilation)
     {
         AttributeData? attribute = null;
-        for (var type = _consumer; type is not null && attribute is null; type = type.BaseType)
+        for (var type = consumer; type is not null && attribute is null; type = type.BaseType)
         {
             attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.JsonContextAttribute);
         }
 
-        attribute ??= compilation.Assembly.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.JsonContextAttribute);
+        return attribute ?? compilation.Assembly.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.JsonContextAttribute);
+    }
+
+    private void ResolveJsonContext(Compilation compilation, bool reportInvalid)
+    {
+        var attribute = FindJsonContextAttribute(_consumer, compilation);
         if (attribute is null || attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol context)
         {
             return;
@@ -175,8 +188,13 @@ internal sealed class ConsumerParser
 
         if (!KnownTypes.DerivesFrom(context, KnownTypes.JsonSerializerContext))
         {
+            if (!reportInvalid)
+            {
+                return;
+            }
+
             var location = attribute.ApplicationSyntaxReference?.GetSyntax(_cancellationToken);
-            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidJsonContext, LocationInfo.From(location), context.Name));
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidJsonContext, LocationInfo.From(location), context.ToDisplayString()));
             return;
         }
 
@@ -274,9 +292,19 @@ internal sealed class ConsumerParser
             }
         }
 
-        var (kind, resultJson) = ParseReturn(method, syntax, report);
+        var (kind, resultJson, resultType, nullableReference) = ParseReturn(method, syntax, report);
         var failed = own ? _diagnostics.Count > before : report.Count > 0;
-        return failed || wireName is null ? null : new ActionSpec(wireName, method.Name, parameters.ToEquatableArray(), kind, resultJson);
+        if (!own && report.Count > 0 && IsDeferredByBase(method))
+        {
+            // The abstract base left these checks to us; the base may be in another file or assembly.
+            var at = IdentifierOf(_consumer);
+            foreach (var diagnostic in report.Where(d => d.Id is "CONS0011" or "CONS0012" or "CONS0013"))
+            {
+                _diagnostics.Add(diagnostic with { Location = at });
+            }
+        }
+
+        return failed || wireName is null ? null : new ActionSpec(wireName, method.Name, parameters.ToEquatableArray(), kind, resultJson, resultType, nullableReference);
     }
 
     private static string? WireNameOf(IMethodSymbol method, List<DiagnosticInfo> report)
@@ -332,9 +360,14 @@ internal sealed class ConsumerParser
         }
 
         var typeLocation = LocationInfo.From(syntax?.Type) ?? location;
+        if (_abstractBase && ContainsClassTypeParameter(type))
+        {
+            return null;
+        }
+
         if (NotSerializableReason(type, isParameter: true) is { } reason)
         {
-            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNotSerializable, typeLocation, parameter.Name, method.Name, type.ToDisplayString(), reason));
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNotSerializable, typeLocation, $"Parameter '{parameter.Name}'", method.Name, type.ToDisplayString(), reason));
             return null;
         }
 
@@ -361,13 +394,13 @@ internal sealed class ConsumerParser
             : new ParameterSpec(ParameterKind.Json, key, localType, null, null, null, acceptsNull, !optional, defaultValue, json);
     }
 
-    private (ReturnKind Kind, string? Json) ParseReturn(IMethodSymbol method, MethodDeclarationSyntax? syntax, List<DiagnosticInfo> report)
+    private (ReturnKind Kind, string? Json, string? Type, bool NullableReference) ParseReturn(IMethodSymbol method, MethodDeclarationSyntax? syntax, List<DiagnosticInfo> report)
     {
         var location = LocationInfo.From(syntax?.ReturnType) ?? MethodIdentifier(method);
         var type = method.ReturnType;
         if (method.ReturnsVoid)
         {
-            return (ReturnKind.Void, null);
+            return (ReturnKind.Void, null, null, false);
         }
 
         if (method.ReturnsByRef || method.ReturnsByRefReadonly)
@@ -382,9 +415,9 @@ internal sealed class ConsumerParser
         switch (display)
         {
             case "System.Threading.Tasks.Task":
-                return (ReturnKind.Task, null);
+                return (ReturnKind.Task, null, null, false);
             case "System.Threading.Tasks.ValueTask":
-                return (ReturnKind.ValueTask, null);
+                return (ReturnKind.ValueTask, null, null, false);
             case "System.Threading.Tasks.Task<TResult>":
                 wrapper = 1;
                 inner = ((INamedTypeSymbol)type).TypeArguments[0];
@@ -410,7 +443,7 @@ internal sealed class ConsumerParser
 
         if (innerDisplay == KnownTypes.ActionResult)
         {
-            return (wrapper switch { 1 => ReturnKind.TaskOfResult, 2 => ReturnKind.ValueTaskOfResult, _ => ReturnKind.Result }, null);
+            return (wrapper switch { 1 => ReturnKind.TaskOfResult, 2 => ReturnKind.ValueTaskOfResult, _ => ReturnKind.Result }, null, null, false);
         }
 
         var kind = wrapper switch { 1 => ReturnKind.TaskOfValue, 2 => ReturnKind.ValueTaskOfValue, _ => ReturnKind.Value };
@@ -420,6 +453,11 @@ internal sealed class ConsumerParser
             kind = wrapper switch { 1 => ReturnKind.TaskOfResultOfValue, 2 => ReturnKind.ValueTaskOfResultOfValue, _ => ReturnKind.ResultOfValue };
         }
 
+        if (_abstractBase && ContainsClassTypeParameter(inner))
+        {
+            return default;
+        }
+
         if (NotSerializableReason(inner, isParameter: false) is { } reason)
         {
             report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNotSerializable, location, "The result", method.Name, inner.ToDisplayString(), reason));
@@ -427,13 +465,8 @@ internal sealed class ConsumerParser
         }
 
         var json = KnownTypes.GetPrimitiveJson(TypeNames.Of(inner)) ?? JsonMember(inner, method, location, report);
-        if (json is not null && !inner.IsValueType && inner.NullableAnnotation == NullableAnnotation.Annotated)
-        {
-            // Metadata is declared for T while the action returns T? (null is written as null); '!' states that.
-            json += "!";
-        }
-
-        return json is null ? default : (kind, json);
+        var nullableReference = !inner.IsValueType && inner.NullableAnnotation == NullableAnnotation.Annotated;
+        return json is null ? default : (kind, json, TypeNames.Of(inner), nullableReference);
     }
 
     private static string? NotSerializableReason(ITypeSymbol type, bool isParameter)
@@ -489,6 +522,11 @@ internal sealed class ConsumerParser
         var name = TypeNames.OfNotNull(type);
         if (_jsonContext is null)
         {
+            if (_abstractBase)
+            {
+                return null;
+            }
+
             report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.JsonContextMissing, location, method.Name, type.ToDisplayString(), _consumer.Name));
             return null;
         }
@@ -508,6 +546,27 @@ internal sealed class ConsumerParser
         return spec.Member;
     }
 
+    private bool IsDeferredByBase(IMethodSymbol method)
+    {
+        if (method.ContainingType is not { IsAbstract: true } declaring)
+        {
+            return false;
+        }
+
+        var definition = method.OriginalDefinition;
+        return ContainsClassTypeParameter(definition.ReturnType)
+            || definition.Parameters.Any(p => ContainsClassTypeParameter(p.Type))
+            || FindJsonContextAttribute(declaring.OriginalDefinition, _compilation!) is null;
+    }
+
+    private static bool ContainsClassTypeParameter(ITypeSymbol type) => type switch
+    {
+        ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Type } => true,
+        IArrayTypeSymbol array => ContainsClassTypeParameter(array.ElementType),
+        INamedTypeSymbol named => named.TypeArguments.Any(ContainsClassTypeParameter),
+        _ => false,
+    };
+
     private static string Literal(object? value, ITypeSymbol type)
     {
         if (value is null)
@@ -515,7 +574,21 @@ internal sealed class ConsumerParser
             return "default";
         }
 
-        var literal = SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false);
+        // Each constant keeps its own type's literal form: a decimal or float default written as a double
+        // literal and cast would lose digits (1.0000000000000000000000000001m) or not compile (NaN).
+        var literal = value switch
+        {
+            double d when double.IsNaN(d) => "double.NaN",
+            double d when double.IsPositiveInfinity(d) => "double.PositiveInfinity",
+            double d when double.IsNegativeInfinity(d) => "double.NegativeInfinity",
+            float f when float.IsNaN(f) => "float.NaN",
+            float f when float.IsPositiveInfinity(f) => "float.PositiveInfinity",
+            float f when float.IsNegativeInfinity(f) => "float.NegativeInfinity",
+            float f => SymbolDisplay.FormatPrimitive(f, quoteStrings: false, useHexadecimalNumbers: false) + "f",
+            double d => SymbolDisplay.FormatPrimitive(d, quoteStrings: false, useHexadecimalNumbers: false) + "d",
+            decimal m => SymbolDisplay.FormatPrimitive(m, quoteStrings: false, useHexadecimalNumbers: false) + "m",
+            _ => SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false),
+        };
         return value is string or bool ? literal : $"({TypeNames.Of(type)})({literal})";
     }
 

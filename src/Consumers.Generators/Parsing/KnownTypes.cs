@@ -76,7 +76,8 @@ internal static class KnownTypes
 
     public static bool IsFramework(ITypeSymbol type, out string member)
     {
-        switch (type.ToDisplayString())
+        // 'ClaimsPrincipal? user' is as much the framework's as 'ClaimsPrincipal user'.
+        switch (type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString())
         {
             case "System.Threading.CancellationToken":
                 member = "Aborted";

@@ -1,0 +1,451 @@
+using System.Runtime.CompilerServices;
+using Consumers.Generators.Diagnostics;
+using Consumers.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+
+namespace Consumers.Generators.Tests;
+
+/// <summary>
+/// One test per diagnostic: the ID, the exact span it points at (marked <c>[|...|]</c> in the source), and a
+/// snapshot of the full diagnostic text. Each also checks the generator emitted nothing that fails to compile
+/// beside its diagnostic.
+/// </summary>
+[TestFixture]
+public sealed class DiagnosticTests
+{
+    private const string Usings = """
+        using System;
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        using Consumers;
+
+        namespace Chat;
+
+        """;
+
+    [Test]
+    public void CONS0001_ConsumerNotPartial_IsReportedOnTheClassName()
+        => AssertDiagnostic("CONS0001", Usings + """
+            public class [|LobbyConsumer|] : Consumer
+            {
+                [Action]
+                public void Ping() { }
+            }
+            """);
+
+    [Test]
+    public void CONS0001_OuterClassOfANestedConsumerNotPartial_IsReportedOnTheOuterClassName()
+        => AssertDiagnostic("CONS0001", Usings + """
+            public static class [|Rooms|]
+            {
+                public partial class LobbyConsumer : Consumer
+                {
+                }
+            }
+            """);
+
+    [Test]
+    public void CONS0002_ActionOutsideAConsumer_IsReportedOnTheMethodName()
+        => AssertDiagnostic("CONS0002", Usings + """
+            public class RoomService
+            {
+                [Action]
+                public void [|Ping|]() { }
+            }
+            """);
+
+    [Test]
+    public void CONS0003_StaticAction_IsReportedOnTheStaticKeyword()
+        => AssertDiagnostic("CONS0003", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public [|static|] void Ping() { }
+            }
+            """);
+
+    [Test]
+    public void CONS0004_GenericAction_IsReportedOnTheTypeParameterList()
+        => AssertDiagnostic("CONS0004", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public int Count[|<T>|]() => 0;
+            }
+            """);
+
+    [Test]
+    public void CONS0005_AbstractAction_IsReportedOnTheAbstractKeyword()
+        => AssertDiagnostic("CONS0005", Usings + """
+            public abstract class AuditedConsumer : Consumer
+            {
+                [Action]
+                public [|abstract|] void Audit();
+            }
+            """);
+
+    [Test]
+    public void CONS0006_RefParameter_IsReportedOnTheParameter()
+        => AssertDiagnostic("CONS0006", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public void Add(int amount, [|ref int total|]) { }
+            }
+            """);
+
+    [Test]
+    public void CONS0006_OutParameter_IsReportedOnTheParameter()
+        => AssertDiagnostic("CONS0006", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public void TryGet([|out string value|]) => value = "";
+            }
+            """);
+
+    [Test]
+    public void CONS0007_AsyncVoidAction_IsReportedOnTheAsyncKeyword()
+        => AssertDiagnostic("CONS0007", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public [|async|] void Ping() => await Task.Yield();
+            }
+            """);
+
+    [Test]
+    public void CONS0008_TaskOfTask_IsReportedOnTheReturnType()
+        => AssertDiagnostic("CONS0008", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public [|Task<Task<int>>|] Nested() => Task.FromResult(Task.FromResult(1));
+            }
+            """);
+
+    [Test]
+    public void CONS0008_AsyncEnumerable_IsReportedOnTheReturnType()
+        => AssertDiagnostic("CONS0008", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public async [|IAsyncEnumerable<int>|] Stream()
+                {
+                    await Task.Yield();
+                    yield return 1;
+                }
+            }
+            """);
+
+    [Test]
+    public void CONS0009_DuplicateWireName_IsReportedOnTheSecondMethodName()
+        => AssertDiagnostic("CONS0009", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public void JoinRoom() { }
+
+                [Action("join_room")]
+                public void [|Enter|]() { }
+            }
+            """);
+
+    [Test]
+    public void CONS0010_ParameterNamedRequestId_IsReportedOnTheParameterName()
+        => AssertDiagnostic("CONS0010", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public void Join(int roomId, string [|requestId|]) { }
+            }
+            """);
+
+    [Test]
+    public void CONS0010_ParameterNamedAction_IsReportedOnTheParameterName()
+        => AssertDiagnostic("CONS0010", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public void Log(string [|action|]) { }
+            }
+            """);
+
+    [Test]
+    public void CONS0011_TypeParameter_IsReportedOnTheParameterType()
+        => AssertDiagnostic("CONS0011", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public void Inspect([|System.Type|] type) { }
+            }
+            """);
+
+    [Test]
+    public void CONS0011_DelegateResult_IsReportedOnTheReturnType()
+        => AssertDiagnostic("CONS0011", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public [|Func<int>|] Later() => () => 1;
+            }
+            """);
+
+    [Test]
+    public void CONS0012_DtoWithoutJsonContext_IsReportedOnTheParameterType()
+        => AssertDiagnostic("CONS0012", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public void Create([|CreateRoomDto|] data) { }
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0012_DtoResultWithoutJsonContext_IsReportedOnTheReturnType()
+        => AssertDiagnostic("CONS0012", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public [|Task<RoomDto>|] GetAsync(int pk) => Task.FromResult(new RoomDto(pk, "", new()));
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0012_InheritedDtoActionWithoutAnyContext_IsReportedOnTheConcreteConsumerName()
+        => AssertDiagnostic("CONS0012", Usings + """
+            public abstract class RoomsBase : Consumer
+            {
+                [Action]
+                public void Create(CreateRoomDto data) { }
+            }
+
+            public partial class [|RoomsConsumer|] : RoomsBase
+            {
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0011_GenericBaseClosedWithADelegate_IsReportedOnTheConcreteConsumerName()
+        => AssertDiagnostic("CONS0011", Usings + """
+            public abstract class KeyedConsumer<TKey> : Consumer
+            {
+                [Action]
+                public void Echo(TKey key) { }
+            }
+
+            public partial class [|CallbackConsumer|] : KeyedConsumer<Action>
+            {
+            }
+            """);
+
+    [Test]
+    public void CONS0013_DtoMissingFromTheJsonContext_IsReportedOnTheParameterType()
+        => AssertDiagnostic("CONS0013", Usings + """
+            public sealed record InviteDto(string Email);
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                // RoomDto and the MemberDto it holds are reachable from ChatJson; InviteDto is not.
+                [Action]
+                public RoomDto Invite(MemberDto member, [|InviteDto|] data) => new(1, "", new());
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0014_JsonContextNotAJsonSerializerContext_IsReportedOnTheAttribute()
+        => AssertDiagnostic("CONS0014", Usings + """
+            [[|JsonContext(typeof(string))|]]
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public void Ping() { }
+            }
+            """);
+
+    [Test]
+    public void CONS0015_ActionNameWithWhitespace_IsReportedOnTheNameArgument()
+        => AssertDiagnostic("CONS0015", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action([|"join room"|])]
+                public void Join() { }
+            }
+            """);
+
+    [Test]
+    public void CONS0015_EmptyActionName_IsReportedOnTheNameArgument()
+        => AssertDiagnostic("CONS0015", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action([|""|])]
+                public void Join() { }
+            }
+            """);
+
+    [Test]
+    public void CONS0016_NoPublicConstructor_IsReportedOnTheClassName()
+        => AssertDiagnostic("CONS0016", Usings + """
+            public partial class [|LobbyConsumer|] : Consumer
+            {
+                private LobbyConsumer() { }
+
+                [Action]
+                public void Ping() { }
+            }
+            """);
+
+    [Test]
+    public void CONS0017_GenericConcreteConsumer_IsReportedOnTheClassName()
+        => AssertDiagnostic("CONS0017", Usings + """
+            public partial class [|LobbyConsumer|]<TRoom> : Consumer
+            {
+                [Action]
+                public void Ping() { }
+            }
+            """);
+
+    [Test]
+    public void CONS0018_PrivateInheritedAction_IsReportedOnTheConcreteConsumerName()
+        => AssertDiagnostic("CONS0018", Usings + """
+            public abstract class AuditedConsumer : Consumer
+            {
+                [Action]
+                private void Audit() { }
+            }
+
+            public partial class [|LobbyConsumer|] : AuditedConsumer
+            {
+            }
+            """);
+
+    [Test]
+    public void EveryDiagnosticId_HasATestInThisFixture()
+    {
+        var tested = typeof(DiagnosticTests).GetMethods()
+            .Where(m => m.GetCustomAttributes(typeof(TestAttribute), false).Length > 0)
+            .Select(m => m.Name.Split('_')[0])
+            .ToHashSet();
+        var ids = DiagnosticDescriptors.All.Select(d => d.Id).Order().ToList();
+
+        Assert.That(ids, Has.Count.EqualTo(18));
+        Assert.That(ids.Where(id => !tested.Contains(id)), Is.Empty, "IDs without a test named CONSxxxx_...");
+    }
+
+    [Test]
+    public void ValidConsumer_ProducesNoDiagnostics()
+    {
+        var run = GeneratorHarness.Run(Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                public LobbyConsumer(IServiceProvider services) { }
+
+                [Action]
+                public async Task<ActionResult<RoomDto>> CreateAsync(CreateRoomDto data, System.Threading.CancellationToken cancellationToken)
+                {
+                    await Task.Yield();
+                    return ActionResult<RoomDto>.Created(new RoomDto(1, data.Name, new()));
+                }
+
+                [Action("leave")]
+                public void LeaveRoom(int roomId, string? reason = null) { }
+            }
+            """, TestSources.Dtos);
+
+        Assert.That(run.GeneratorDiagnostics, Is.Empty);
+        Assert.That(run.CompilationProblems.Select(DiagnosticText.Format), Is.Empty);
+    }
+
+    [Test]
+    public void PragmaWarningDisable_AroundTheAction_SuppressesTheDiagnostic()
+    {
+        var run = GeneratorHarness.Run(Usings + """
+            public class RoomService
+            {
+            #pragma warning disable CONS0002 // shared with a consumer through a partial declaration elsewhere
+                [Action]
+                public void Ping() { }
+            #pragma warning restore CONS0002
+            }
+            """);
+
+        Assert.That(run.GeneratorDiagnostics.Select(d => (d.Id, d.IsSuppressed)), Is.EqualTo(new[] { ("CONS0002", true) }));
+        Assert.That(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && !d.IsSuppressed), Is.Empty);
+    }
+
+    [Test]
+    public void PragmaWarningDisable_ForTheWholeFile_SuppressesAConsumerDiagnostic()
+    {
+        var run = GeneratorHarness.Run("#pragma warning disable CONS0010\n" + Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public void Log(string action) { }
+            }
+            """);
+
+        Assert.That(run.GeneratorDiagnostics.Select(d => (d.Id, d.IsSuppressed)), Is.EqualTo(new[] { ("CONS0010", true) }));
+    }
+
+    [Test]
+    public void PragmaWarningDisable_RestoredBeforeTheAction_DoesNotSuppress()
+    {
+        var run = GeneratorHarness.Run(Usings + """
+            public class RoomService
+            {
+            #pragma warning disable CONS0002
+            #pragma warning restore CONS0002
+                [Action]
+                public void Ping() { }
+            }
+            """);
+
+        Assert.That(run.GeneratorDiagnostics.Select(d => (d.Id, d.IsSuppressed)), Is.EqualTo(new[] { ("CONS0002", false) }));
+    }
+
+    [Test]
+    public void PragmaWarningDisable_OfAnotherId_DoesNotSuppress()
+    {
+        var run = GeneratorHarness.Run(Usings + """
+            #pragma warning disable CONS0003
+            public class RoomService
+            {
+                [Action]
+                public void Ping() { }
+            }
+            """);
+
+        Assert.That(run.GeneratorDiagnostics.Select(d => (d.Id, d.IsSuppressed)), Is.EqualTo(new[] { ("CONS0002", false) }));
+    }
+
+    /// <summary>
+    /// Asserts the generator reports exactly one diagnostic, <paramref name="id"/>, on the marked span of
+    /// <c>Consumer.cs</c>, that its text matches the snapshot, and that the output has no compiler errors.
+    /// </summary>
+    private static void AssertDiagnostic(string id, string markup, string? extraSource = null, [CallerMemberName] string name = "")
+    {
+        var expected = Markup.Parse(markup);
+        var run = extraSource is null ? GeneratorHarness.Run(expected.Source) : GeneratorHarness.Run(expected.Source, extraSource);
+        var diagnostics = run.GeneratorDiagnostics;
+
+        Assert.That(diagnostics.Select(d => d.Id), Is.EqualTo(new[] { id }), DiagnosticText.Format(diagnostics));
+        var diagnostic = diagnostics[0];
+        var location = diagnostic.Location;
+        Assert.Multiple(() =>
+        {
+            Assert.That(location.IsInSource, Is.True, "located in the compilation's syntax tree, so that pragmas apply");
+            Assert.That(location.SourceTree?.FilePath, Is.EqualTo("Consumer.cs"));
+            Assert.That(location.SourceTree?.GetText().ToString(location.SourceSpan), Is.EqualTo(expected.Text), "the text under the diagnostic");
+            Assert.That(location.SourceSpan, Is.EqualTo(expected.Span));
+            Assert.That(location.GetLineSpan().Span, Is.EqualTo(expected.LineSpan));
+            Assert.That(diagnostic.Severity, Is.EqualTo(DiagnosticSeverity.Error));
+            Assert.That(diagnostic.IsSuppressed, Is.False);
+            Assert.That(diagnostic.Descriptor.HelpLinkUri, Is.EqualTo($"docs/diagnostics/{id}.md"));
+            Assert.That(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(DiagnosticText.Format), Is.Empty,
+                "the consumer is valid C#: the only error is the generator's");
+        });
+        Snapshot.VerifyText(DiagnosticText.Format(diagnostics), name);
+    }
+}

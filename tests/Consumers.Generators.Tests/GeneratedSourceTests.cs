@@ -1,0 +1,427 @@
+using Consumers.Generators.Tests.Infrastructure;
+
+namespace Consumers.Generators.Tests;
+
+/// <summary>
+/// Snapshots of the generated part of representative consumers. Each test also proves the consumer plus its
+/// generated part compiles without errors or warnings against the runtime.
+/// </summary>
+[TestFixture]
+public sealed class GeneratedSourceTests
+{
+    [Test]
+    public void PrimitiveParameters_OfEverySupportedKind_AreReadWithoutAJsonContext()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using System.Text.Json;
+            using Consumers;
+
+            namespace Chat;
+
+            public partial class PrimitivesConsumer : Consumer
+            {
+                [Action]
+                public void Text(string text, bool flag, JsonElement payload) { }
+
+                [Action]
+                public void Integers(byte u8, sbyte i8, short i16, ushort u16, int i32, uint u32, long i64, ulong u64) { }
+
+                [Action]
+                public void Numbers(float single, double real, decimal money) { }
+
+                [Action]
+                public void Identities(Guid id, DateTime at, DateTimeOffset atOffset) { }
+            }
+            """).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.PrimitivesConsumer.g.cs"));
+    }
+
+    [Test]
+    public void OptionalParameters_NullableOrDefaulted_AreNotRequired()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using Consumers;
+
+            namespace Chat;
+
+            public partial class OptionalConsumer : Consumer
+            {
+                [Action]
+                public void Search(
+                    string query,
+                    string? cursor,
+                    int? limit,
+                    Guid? roomId,
+                    DateTimeOffset? since,
+                    int pageSize = 20,
+                    string order = "newest",
+                    bool includeArchived = false,
+                    double minScore = 0.5,
+                    decimal maxPrice = 9.99m,
+                    long offset = -1,
+                    string? tag = null,
+                    int? page = 1)
+                {
+                }
+            }
+            """).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.OptionalConsumer.g.cs"));
+    }
+
+    [Test]
+    public void DefaultValues_KeepTheExactConstantOfTheirType()
+    {
+        var run = GeneratorHarness.Run("""
+            using Consumers;
+
+            namespace Chat;
+
+            public partial class DefaultsConsumer : Consumer
+            {
+                [Action]
+                public void Tune(
+                    decimal precise = 1.0000000000000000000000000001m,
+                    decimal largest = decimal.MaxValue,
+                    float tenth = 0.1f,
+                    double huge = 1e300,
+                    double notANumber = double.NaN,
+                    float infinite = float.PositiveInfinity,
+                    double negativeInfinite = double.NegativeInfinity,
+                    long smallest = long.MinValue,
+                    ulong biggest = ulong.MaxValue,
+                    sbyte negative = -5,
+                    string quoted = "say \"hi\"\n",
+                    decimal? maybe = 2.5m)
+                {
+                }
+            }
+            """).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.DefaultsConsumer.g.cs"));
+    }
+
+    [Test]
+    public void DtoDataParameter_UsesTheJsonContextNamedOnTheClass()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Threading.Tasks;
+            using Consumers;
+
+            namespace Chat;
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class RoomConsumer : Consumer
+            {
+                [Action]
+                public Task<RoomDto> CreateAsync(CreateRoomDto data) => Task.FromResult(new RoomDto(1, data.Name, new()));
+
+                [Action]
+                public MemberDto? FindMember(string name, MemberDto? fallback) => fallback;
+            }
+            """, TestSources.Dtos).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.RoomConsumer.g.cs"));
+    }
+
+    [Test]
+    public void DtoDataParameter_UsesTheJsonContextNamedOnTheAssembly()
+    {
+        var run = GeneratorHarness.Run("""
+            using Consumers;
+
+            [assembly: JsonContext(typeof(Chat.ChatJson))]
+
+            namespace Chat;
+
+            public partial class AssemblyContextConsumer : Consumer
+            {
+                [Action]
+                public RoomDto Create(CreateRoomDto data) => new(1, data.Name, new());
+            }
+            """, TestSources.Dtos).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.AssemblyContextConsumer.g.cs"));
+    }
+
+    [Test]
+    public void ReturnShapes_EachSupportedShape_GetsItsReplyCall()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Threading.Tasks;
+            using Consumers;
+
+            namespace Chat;
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class ReturnsConsumer : Consumer
+            {
+                [Action] public void ReturnsVoid() { }
+                [Action] public Task ReturnsTask() => Task.CompletedTask;
+                [Action] public ValueTask ReturnsValueTask() => default;
+                [Action] public int ReturnsValue() => 1;
+                [Action] public string? ReturnsNullableString() => null;
+                [Action] public Task<RoomDto> ReturnsTaskOfDto() => Task.FromResult(new RoomDto(1, "a", new()));
+                [Action] public ValueTask<long> ReturnsValueTaskOfValue() => new(1L);
+                [Action] public ActionResult ReturnsResult() => ActionResult.NoContent();
+                [Action] public Task<ActionResult> ReturnsTaskOfResult() => Task.FromResult(ActionResult.Ok());
+                [Action] public ValueTask<ActionResult> ReturnsValueTaskOfResult() => new(ActionResult.Ok());
+                [Action] public ActionResult<RoomDto> ReturnsResultOfDto() => ActionResult.NotFound();
+                [Action] public Task<ActionResult<RoomDto>> ReturnsTaskOfResultOfDto() => Task.FromResult(ActionResult<RoomDto>.Created(new RoomDto(1, "a", new())));
+                [Action] public ValueTask<ActionResult<int>> ReturnsValueTaskOfResultOfValue() => new(ActionResult<int>.Ok(1));
+            }
+            """, TestSources.Dtos).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.ReturnsConsumer.g.cs"));
+    }
+
+    [Test]
+    public void FrameworkParameters_AreSuppliedByTheInvocation_NotReadFromTheRequest()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Security.Claims;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Consumers;
+
+            namespace Chat;
+
+            public partial class FrameworkConsumer : Consumer
+            {
+                [Action]
+                public Task<string> WhoAmIAsync(RequestContext request, ClaimsPrincipal user, CancellationToken cancellationToken, int roomId)
+                    => Task.FromResult(user.Identity?.Name ?? request.Action);
+            }
+            """).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.FrameworkConsumer.g.cs"));
+    }
+
+    [Test]
+    public void FrameworkParameters_DeclaredNullable_AreStillSuppliedByTheInvocation()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Security.Claims;
+            using Consumers;
+
+            namespace Chat;
+
+            public partial class NullableFrameworkConsumer : Consumer
+            {
+                [Action]
+                public string? WhoAmI(ClaimsPrincipal? user, RequestContext? request) => user?.Identity?.Name ?? request?.Action;
+            }
+            """).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.NullableFrameworkConsumer.g.cs"));
+    }
+
+    [Test]
+    public void ActionNames_FromTheAttribute_OverrideTheSnakeCaseDefault()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Threading.Tasks;
+            using Consumers;
+
+            namespace Chat;
+
+            public partial class NamedConsumer : Consumer
+            {
+                [Action("join")]
+                public Task JoinRoomAsync(int roomId) => Task.CompletedTask;
+
+                [Action("room.leave")]
+                public void Leave(int roomId) { }
+
+                [Action("ping")]
+                public string Ping() => "pong";
+
+                [Action]
+                public void SendHTTPRequest2Server() { }
+
+                [Action("sync")]
+                public void Sync(int version) { }
+
+                [Action("sync_all")]
+                public void Sync() { }
+            }
+            """).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.NamedConsumer.g.cs"));
+    }
+
+    [Test]
+    public void InheritedActions_FromAnAbstractBase_AreDispatchedByTheConcreteConsumer()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Threading.Tasks;
+            using Consumers;
+
+            namespace Chat;
+
+            public abstract class AuditedConsumer : Consumer
+            {
+                [Action]
+                public string Ping() => "pong";
+
+                [Action]
+                protected virtual Task AuditAsync(string message) => Task.CompletedTask;
+
+                [Action]
+                public virtual int Version() => 1;
+            }
+
+            public partial class LobbyConsumer : AuditedConsumer
+            {
+                [Action]
+                public void Join(int roomId) { }
+
+                // Overrides keep the base's [Action]: dispatched once, to the override.
+                [Action]
+                public override int Version() => 2;
+            }
+            """).AssertClean();
+
+        Assert.That(run.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.LobbyConsumer.g.cs" }),
+            "the abstract base gets no generated part of its own");
+        Snapshot.VerifySource(run.Source("Chat.LobbyConsumer.g.cs"));
+    }
+
+    [Test]
+    public void InheritedActions_FromAGenericAbstractBase_AreBoundWithTheClosedTypes()
+    {
+        var run = GeneratorHarness.Run("""
+            using Consumers;
+
+            namespace Chat;
+
+            public abstract class KeyedConsumer<TKey> : Consumer
+            {
+                [Action]
+                public TKey Echo(TKey key) => key;
+            }
+
+            public partial class GuidConsumer : KeyedConsumer<System.Guid>
+            {
+            }
+            """).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.GuidConsumer.g.cs"));
+    }
+
+    [Test]
+    public void InheritedActions_WithDtos_UseTheContextTheConcreteConsumerNames()
+    {
+        var run = GeneratorHarness.Run("""
+            using Consumers;
+
+            namespace Chat;
+
+            public abstract class RoomsBase : Consumer
+            {
+                [Action]
+                public RoomDto Create(CreateRoomDto data) => new(1, data.Name, new());
+            }
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class RoomsConsumer : RoomsBase
+            {
+            }
+            """, TestSources.Dtos).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.RoomsConsumer.g.cs"));
+    }
+
+    [Test]
+    public void NestedConsumer_InAPartialOuterClass_IsEmittedInsideTheOuterClass()
+    {
+        var run = GeneratorHarness.Run("""
+            using Consumers;
+
+            namespace Chat.Features;
+
+            public static partial class Rooms
+            {
+                internal sealed partial class Consumer : Consumers.Consumer
+                {
+                    [Action]
+                    public int Count() => 0;
+                }
+            }
+            """).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.Features.Rooms.Consumer.g.cs"));
+    }
+
+    [Test]
+    public void ConsumerInTheGlobalNamespace_IsEmittedWithoutANamespace()
+    {
+        var run = GeneratorHarness.Run("""
+            using Consumers;
+
+            public partial class GlobalConsumer : Consumer
+            {
+                [Action]
+                public bool Echo(bool value) => value;
+            }
+            """).AssertClean();
+
+        Snapshot.VerifySource(run.Source("GlobalConsumer.g.cs"));
+    }
+
+    [Test]
+    public void ConstructorServices_AreResolvedFromTheScope_OptionalOnesWithGetService()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using Consumers;
+
+            namespace Chat;
+
+            public interface IRoomStore { }
+            public interface IClock { }
+            public interface IAuditLog { }
+
+            public partial class ServicesConsumer : Consumer
+            {
+                public ServicesConsumer(IRoomStore store)
+                    : this(store, null, null)
+                {
+                }
+
+                // The public constructor with the most parameters is the one the factory calls.
+                public ServicesConsumer(IRoomStore store, IClock? clock, IAuditLog? audit = null)
+                {
+                }
+
+                private ServicesConsumer(IRoomStore store, IClock clock, IAuditLog audit, IServiceProvider services)
+                {
+                }
+
+                [Action]
+                public void Ping() { }
+            }
+            """).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.ServicesConsumer.g.cs"));
+    }
+
+    [Test]
+    public void ConsumerWithoutActions_AnswersEveryRequestWithUnknownAction()
+    {
+        var run = GeneratorHarness.Run("""
+            using Consumers;
+
+            namespace Chat;
+
+            public partial class EmptyConsumer : Consumer
+            {
+            }
+            """).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.EmptyConsumer.g.cs"));
+    }
+}
