@@ -12,7 +12,14 @@ public class NatsAuthTests
     public async Task StartServer() => _server = await NatsServerProcess.StartAsync(null, null, false, "--user", "alice", "--pass", "s3cret");
 
     [OneTimeTearDown]
-    public async Task StopServer() => await _server.DisposeAsync();
+    public async Task StopServer()
+    {
+        // Null when SetUp failed (e.g. nats-server missing): keep that failure message visible.
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
 
     [Test]
     public async Task UserAndPassword_AreAccepted()

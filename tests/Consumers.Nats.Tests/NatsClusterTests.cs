@@ -71,6 +71,25 @@ public class NatsClusterTests
         Assert.That(connection.ConnectedServer!.Port, Is.AnyOf(cluster.Nodes[1].Port, cluster.Nodes[2].Port));
     }
 
+    [Test]
+    public async Task LameDuckInfo_MovesTheClientToAnotherNode()
+    {
+        await using var cluster = await NatsCluster.StartAsync();
+        await using var connection = await ConnectAsync(cluster.Nodes[0].Url);
+        await WaitUntilAsync(() => connection.ServerInfo!.ConnectUrls.Count == 3, "INFO lists all three nodes");
+        var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.Reconnected += (_, _) => reconnected.TrySetResult();
+
+        // Lame-duck mode sends INFO {"ldm":true} at once and closes clients only over its (>= 30 s) duration.
+        using (var signal = Process.Start("nats-server", $"--signal ldm={cluster.Nodes[0].Pid}"))
+        {
+            await signal.WaitForExitAsync().WaitAsync(WaitLimit);
+        }
+
+        await reconnected.Task.WaitAsync(WaitLimit);
+        Assert.That(connection.ConnectedServer!.Port, Is.AnyOf(cluster.Nodes[1].Port, cluster.Nodes[2].Port));
+    }
+
     private static async Task<string> ReceiveSkippingProbesAsync(INatsSubscription subscription)
     {
         while (true)

@@ -12,7 +12,14 @@ public class NatsConnectionTests
     public async Task StartServer() => _server = await NatsServerProcess.StartAsync();
 
     [TearDown]
-    public async Task StopServer() => await _server.DisposeAsync();
+    public async Task StopServer()
+    {
+        // Null when SetUp failed (e.g. nats-server missing): keep that failure message visible.
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
 
     [Test]
     public async Task Connect_ReadsServerInfo()

@@ -244,6 +244,7 @@ internal sealed partial class NatsConnection : INatsConnection
     /// <summary>
     /// Drains and closes: UNSUB every subscription, flush (PING/PONG, bounded by <see cref="NatsClientOptions.DrainTimeout"/>)
     /// so buffered publishes reach the server, then close the socket and complete every subscription channel.
+    /// Disposing while reconnecting skips the drain: whatever sits in the reconnect buffer is discarded.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
