@@ -20,7 +20,7 @@ public sealed class ConnectionTests
                 app.MapConsumer<EchoConsumer>("/ws/echo");
             },
             configure,
-            services => services.AddSingleton<LifecycleLog>());
+            services => services.AddSingleton<LifecycleLog>().AddScoped<Counter>());
 
     [Test]
     public async Task RouteValues_ReachTheConsumer()

@@ -17,7 +17,7 @@ public sealed class MultiplexTests
     [OneTimeSetUp]
     public async Task StartHost() => _host = await TestHost.StartAsync(
         app => app.MapConsumers("/ws", s => s.Add<EchoConsumer>("echo").Add<LifecycleConsumer>("life")),
-        services: s => s.AddSingleton<LifecycleLog>());
+        services: s => s.AddSingleton<LifecycleLog>().AddScoped<Counter>());
 
     [OneTimeTearDown]
     public async Task StopHost() => await _host.DisposeAsync();

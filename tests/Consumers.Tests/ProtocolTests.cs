@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Consumers.Tests.Consumers;
 using Consumers.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Consumers.Tests;
 
@@ -16,7 +17,7 @@ public sealed class ProtocolTests
     private TestClient _client = null!;
 
     [OneTimeSetUp]
-    public async Task StartHost() => _host = await TestHost.StartAsync(app => app.MapConsumer<EchoConsumer>("/ws/echo"), o => o.MaxMessageSize = 64 * 1024);
+    public async Task StartHost() => _host = await TestHost.StartAsync(app => app.MapConsumer<EchoConsumer>("/ws/echo"), o => o.MaxMessageSize = 64 * 1024, s => s.AddScoped<Counter>());
 
     [OneTimeTearDown]
     public async Task StopHost() => await _host.DisposeAsync();

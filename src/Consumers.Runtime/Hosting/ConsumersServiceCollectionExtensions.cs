@@ -2,6 +2,7 @@ using Consumers;
 using Consumers.Groups;
 using Consumers.Hosting;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -34,5 +35,43 @@ public static class ConsumersServiceCollectionExtensions
         services.TryAddSingleton<IGroupLayer, InMemoryGroupLayer>();
         services.TryAddSingleton<IGroupSender, GroupSender>();
         return new ConsumersBuilder(services);
+    }
+
+    /// <summary>
+    /// Adds the Consumers runtime configured from the <c>Consumers</c> section: <c>MaxMessageSize</c>,
+    /// <c>SendQueueCapacity</c>, <c>MaxJsonDepth</c>, <c>CloseTimeout</c>, <c>KeepAliveInterval</c>, and
+    /// <c>GroupLayer</c>: <c>InMemory</c> (the default) or <c>Nats</c> (settings from <c>Consumers:Nats</c>), so
+    /// switching layers is configuration, not code (e.g. the environment variable <c>Consumers__GroupLayer=Nats</c>).
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configuration">The application's configuration root.</param>
+    /// <param name="configure">Optional changes applied after the configuration.</param>
+    /// <returns>A builder for further Consumers configuration.</returns>
+    /// <exception cref="InvalidOperationException"><c>Consumers:GroupLayer</c> names an unknown layer.</exception>
+    public static ConsumersBuilder AddConsumers(this IServiceCollection services, IConfiguration configuration, Action<ConsumerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection("Consumers");
+        var builder = services.AddConsumers(options =>
+        {
+            ConfigurationReader.Read(section, "MaxMessageSize", (int v) => options.MaxMessageSize = v);
+            ConfigurationReader.Read(section, "SendQueueCapacity", (int v) => options.SendQueueCapacity = v);
+            ConfigurationReader.Read(section, "MaxJsonDepth", (int v) => options.MaxJsonDepth = v);
+            ConfigurationReader.Read(section, "CloseTimeout", (TimeSpan v) => options.CloseTimeout = v);
+            ConfigurationReader.Read(section, "KeepAliveInterval", (TimeSpan v) => options.KeepAliveInterval = v);
+            configure?.Invoke(options);
+        });
+        switch (section["GroupLayer"])
+        {
+            case null or "" or "InMemory":
+                break;
+            case "Nats":
+                builder.AddNatsGroupLayer(configuration);
+                break;
+            case var other:
+                throw new InvalidOperationException($"Consumers:GroupLayer = \"{other}\" is not a group layer; use \"InMemory\" or \"Nats\".");
+        }
+
+        return builder;
     }
 }

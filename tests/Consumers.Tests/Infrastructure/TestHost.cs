@@ -29,15 +29,16 @@ public sealed class TestHost : IAsyncDisposable
     public static async Task<TestHost> StartAsync(
         Action<IEndpointRouteBuilder> map,
         Action<ConsumerOptions>? configure = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        Action<ConsumersBuilder>? consumers = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(CapturingLoggerProvider.Instance);
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
-        builder.Services.AddConsumers(configure);
-        builder.Services.AddScoped<Consumers.Counter>();
+        var consumersBuilder = builder.Services.AddConsumers(configure);
+        consumers?.Invoke(consumersBuilder);
         services?.Invoke(builder.Services);
         var app = builder.Build();
         map(app);

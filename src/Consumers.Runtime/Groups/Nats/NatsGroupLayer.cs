@@ -20,7 +20,7 @@ namespace Consumers.Groups.Nats;
 /// (<see cref="NatsGroupLayerOptions.ReconnectBufferSize"/>) and are sent after the reconnect, which also
 /// re-subscribes every group.
 /// </remarks>
-internal sealed class NatsGroupLayer : IGroupLayer, IHostedService, IAsyncDisposable
+internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAsyncDisposable
 {
     internal const string ExcludeHeader = "Consumers-Exclude";
     internal const string ChannelHeader = "Consumers-Channel";
@@ -34,6 +34,7 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedService, IAsyncDispos
     private readonly Dictionary<string, INatsSubscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _subscriptionLock = new(1, 1);
     private INatsSubscription? _nodeSubscription;
+    private int _disposed;
 
     public NatsGroupLayer(LocalGroups local, NodeIdentity node, IOptions<NatsGroupLayerOptions> options, ILoggerFactory loggerFactory)
     {
@@ -59,10 +60,28 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedService, IAsyncDispos
         _connection.Reconnected += (_, _) => NatsGroupLayerLog.Reconnected(_logger);
     }
 
+    /// <summary>The groups this node holds a NATS subscription for.</summary>
+    internal IReadOnlyCollection<string> SubscribedGroups
+    {
+        get
+        {
+            _subscriptionLock.Wait();
+            try
+            {
+                return [.. _subscriptions.Keys];
+            }
+            finally
+            {
+                _subscriptionLock.Release();
+            }
+        }
+    }
+
     /// <summary>The underlying client, for tests and diagnostics.</summary>
     internal NatsConnection Connection => _connection;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    // Connected before any hosted service starts, Kestrel included, so no consumer can join before NATS is there.
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.ConnectTimeout);
@@ -83,7 +102,16 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedService, IAsyncDispos
         NatsGroupLayerLog.Started(_logger, string.Join(", ", _options.Urls), _node.Id);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync().ConfigureAwait(false);
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // After every hosted service stopped (Kestrel has closed the sockets, members have left): drain and close.
+    public async Task StoppedAsync(CancellationToken cancellationToken) => await DisposeAsync().ConfigureAwait(false);
 
     public async ValueTask AddAsync(string group, Consumer consumer, CancellationToken cancellationToken = default)
     {
@@ -133,7 +161,10 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedService, IAsyncDispos
 
     public async ValueTask DisposeAsync()
     {
-        await _connection.DisposeAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private async ValueTask PublishAsync(string subject, string target, ReadOnlyMemory<byte> payload, NatsHeaders? headers, CancellationToken cancellationToken)

@@ -1,0 +1,257 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Consumers.Groups;
+using Consumers.Groups.Nats;
+using Consumers.Nats.Tests.GroupLayer;
+using Consumers.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Consumers.Nats.Tests;
+
+/// <summary>
+/// End to end over a real nats-server: two Kestrel app hosts in one process, each with the NATS group layer,
+/// WebSocket clients on both.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class NatsGroupLayerTests
+{
+    [Test]
+    public async Task GroupSend_OnHostA_ReachesAClientOnHostB()
+    {
+        await using var server = await NatsServerProcess.StartAsync();
+        await using var hostA = await StartHostAsync(server.Url);
+        await using var hostB = await StartHostAsync(server.Url);
+        await using var a = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/rooms/r1"));
+        await using var b = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/rooms/r1"));
+
+        await a.SendAsync("""{"action": "say", "text": "across", "request_id": 1}""");
+        var atB = await b.ReceiveAsync();
+
+        // The sender's node delivers to its members before the reply is written.
+        var atA = await a.ReceiveAsync();
+        var reply = await a.ReceiveAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(200));
+            Assert.That(atB["text"]!.GetValue<string>(), Is.EqualTo("across"));
+            Assert.That(atA["text"]!.GetValue<string>(), Is.EqualTo("across"), "the sender's own node delivers locally");
+        });
+    }
+
+    [Test]
+    public async Task ExcludeSelf_HoldsAcrossNodes()
+    {
+        await using var server = await NatsServerProcess.StartAsync();
+        await using var hostA = await StartHostAsync(server.Url);
+        await using var hostB = await StartHostAsync(server.Url);
+        await using var a = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/rooms/r2"));
+        await using var a2 = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/rooms/r2"));
+        await using var b = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/rooms/r2"));
+
+        await a.RequestAsync("""{"action": "say", "text": "not me", "exclude_self": true}""");
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await b.ReceiveAsync())["text"]!.GetValue<string>(), Is.EqualTo("not me"));
+            Assert.That((await a2.ReceiveAsync())["text"]!.GetValue<string>(), Is.EqualTo("not me"));
+        });
+        await AssertNothingPendingAsync(a);
+    }
+
+    [Test]
+    public async Task SendToChannel_ReachesAConsumerOnAnotherNode()
+    {
+        await using var server = await NatsServerProcess.StartAsync();
+        await using var hostA = await StartHostAsync(server.Url);
+        await using var hostB = await StartHostAsync(server.Url);
+        await using var a = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/rooms/x"));
+        await using var b = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/rooms/y"));
+        var channel = (await b.RequestAsync("""{"action": "channel"}"""))["data"]!.GetValue<string>();
+
+        await a.RequestAsync($$"""{"action": "whisper", "channel": "{{channel}}", "text": "psst"}""");
+        Assert.That((await b.ReceiveAsync())["text"]!.GetValue<string>(), Is.EqualTo("psst"));
+    }
+
+    [Test]
+    public async Task DroppedSocket_LeavesItsGroups_AndTheNodeDropsItsSubscription()
+    {
+        await using var server = await NatsServerProcess.StartAsync();
+        await using var hostA = await StartHostAsync(server.Url);
+        await using var hostB = await StartHostAsync(server.Url);
+        await using var a = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/rooms/gone"));
+        var b = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/rooms/gone"));
+        var layerB = hostB.Services.GetRequiredService<NatsGroupLayer>();
+        Assert.That(layerB.SubscribedGroups, Does.Contain("room:gone"));
+
+        b.Socket.Abort();
+        b.Socket.Dispose();
+        await WaitUntilAsync(() => !layerB.SubscribedGroups.Contains("room:gone"));
+        Assert.That(hostB.Services.GetRequiredService<LocalGroups>().HasMembers("room:gone"), Is.False);
+
+        // The other node still sends to the group; nobody on B is left to receive it, and A's member still is.
+        var atA = await a.RequestAsync("""{"action": "say", "text": "still here"}""");
+        Assert.That(atA["text"]!.GetValue<string>(), Is.EqualTo("still here"));
+    }
+
+    [Test]
+    public async Task AppNodesOnDifferentServersOfACluster_ExchangeGroupMessages()
+    {
+        await using var cluster = await NatsCluster.StartAsync(3);
+        await using var hostA = await StartHostAsync(cluster.Nodes[0].Url);
+        await using var hostB = await StartHostAsync(cluster.Nodes[1].Url);
+        await using var a = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/rooms/c"));
+        await using var b = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/rooms/c"));
+
+        // Interest crosses the cluster's routes asynchronously (NATS.md): probe until B's subscription is known on A's server.
+        var text = await ProbeUntilReceivedAsync(a, b);
+        Assert.That(text, Does.StartWith("probe"));
+    }
+
+    [Test]
+    public async Task AfterTheServerRestarts_GroupMessagesFlowAgain()
+    {
+        var port = NatsServerProcess.GetFreePort();
+        var server = await NatsServerProcess.StartAsync(port: port);
+        await using var hostA = await StartHostAsync(server.Url);
+        await using var hostB = await StartHostAsync(server.Url);
+        await using var a = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/rooms/restart"));
+        await using var b = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/rooms/restart"));
+
+        await server.KillAsync();
+        await server.DisposeAsync();
+        await using var restarted = await NatsServerProcess.StartAsync(port: port);
+
+        // Both nodes reconnect and re-subscribe on their own schedule: probe until a message crosses again.
+        var text = await ProbeUntilReceivedAsync(a, b);
+        Assert.That(text, Does.StartWith("probe"));
+    }
+
+    [Test]
+    public async Task GroupLayerIsChosenByConfiguration()
+    {
+        await using var server = await NatsServerProcess.StartAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Consumers:GroupLayer"] = "Nats",
+            ["Consumers:Nats:Url"] = server.Url,
+            ["Consumers:Nats:SubjectPrefix"] = "app1",
+            ["Consumers:MaxMessageSize"] = "2048",
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddConsumers(configuration);
+        await using var provider = services.BuildServiceProvider();
+        Assert.Multiple(() =>
+        {
+            Assert.That(provider.GetRequiredService<IGroupLayer>(), Is.InstanceOf<NatsGroupLayer>());
+            Assert.That(provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<NatsGroupLayerOptions>>().Value.Urls, Is.EqualTo(new[] { server.Url }));
+            Assert.That(provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Hosting.ConsumerOptions>>().Value.MaxMessageSize, Is.EqualTo(2048));
+        });
+    }
+
+    [Test]
+    public void DefaultGroupLayer_IsInMemory()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddConsumers(new ConfigurationBuilder().Build());
+        using var provider = services.BuildServiceProvider();
+        Assert.That(provider.GetRequiredService<IGroupLayer>().GetType().Name, Is.EqualTo("InMemoryGroupLayer"));
+    }
+
+    [Test]
+    public void UnknownGroupLayer_IsAClearError()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Consumers:GroupLayer"] = "Redis" }).Build();
+        Assert.That(() => new ServiceCollection().AddConsumers(configuration), Throws.InvalidOperationException.With.Message.Contains("\"Redis\" is not a group layer"));
+    }
+
+    [Test]
+    public void UnreadableSetting_NamesTheKey()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Consumers:GroupLayer"] = "Nats",
+            ["Consumers:Nats:ReconnectBufferSize"] = "lots",
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddConsumers(configuration);
+        using var provider = services.BuildServiceProvider();
+        Assert.That(
+            () => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<NatsGroupLayerOptions>>().Value,
+            Throws.InvalidOperationException.With.Message.Contains("Consumers:Nats:ReconnectBufferSize = \"lots\""));
+    }
+
+    [Test]
+    public void NoServer_FailsStartUp_NamingTheUrl()
+    {
+        var url = $"nats://127.0.0.1:{NatsServerProcess.GetFreePort()}";
+        var exception = Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await TestHost.StartAsync(app => app.MapConsumer<ChatConsumer>("/ws/rooms/{room}"), consumers: c => c.AddNatsGroupLayer(o =>
+            {
+                o.Urls = [url];
+                o.ConnectTimeout = TimeSpan.FromSeconds(1);
+            })));
+        Assert.That(exception!.Message, Does.Contain(url).And.Contains("could not connect"));
+    }
+
+    [TestCase("lobby", "consumers.g.lobby")]
+    [TestCase("chat.lobby", "consumers.g.chat%2Elobby")]
+    [TestCase("room:42", "consumers.g.room:42")]
+    public void GroupNames_MapToOneSubjectToken(string group, string subject)
+        => Assert.That(new NatsSubjects("consumers").ForGroup(group), Is.EqualTo(subject));
+
+    [Test]
+    public void EveryValidGroupName_MapsToAValidSubject()
+    {
+        const string alphabet = "abcXYZ019-_.:";
+        var random = new Random(1234);
+        for (var i = 0; i < 2000; i++)
+        {
+            var name = new string(Enumerable.Range(0, random.Next(1, GroupName.MaxLength + 1)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+            Assert.That(GroupName.IsValid(name), Is.True);
+            var subject = new NatsSubjects("consumers").ForGroup(name);
+            Assert.That(Groups.Nats.Client.NatsSubject.TryValidate(subject, allowWildcards: false, out var error), Is.True, $"{name} → {subject}: {error}");
+            Assert.That(subject.Split('.'), Has.Length.EqualTo(3), $"{name} → {subject} is one token after the prefix");
+        }
+    }
+
+    private static Task<TestHost> StartHostAsync(string url)
+        => TestHost.StartAsync(
+            app => app.MapConsumer<ChatConsumer>("/ws/rooms/{room}"),
+            consumers: c => c.AddNatsGroupLayer(o => o.Urls = [url]));
+
+    private static async Task<string> ProbeUntilReceivedAsync(TestClient sender, TestClient receiver)
+    {
+        // One long receive (a timed-out receive would abort the socket), probes every 100 ms until it completes.
+        var received = receiver.ReceiveAsync(TimeSpan.FromSeconds(15));
+        for (var i = 0; !received.IsCompleted && i < 150; i++)
+        {
+            await sender.SendAsync($$"""{"action": "say", "text": "probe {{i}}", "exclude_self": true}""");
+            await Task.WhenAny(received, Task.Delay(100));
+        }
+
+        return (await received)["text"]!.GetValue<string>();
+    }
+
+    private static async Task AssertNothingPendingAsync(TestClient client)
+    {
+        var reply = await client.RequestAsync("""{"action": "channel", "request_id": "probe"}""");
+        Assert.That(reply["request_id"]?.GetValue<string>(), Is.EqualTo("probe"), "no group message was pending: " + reply.ToJsonString());
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail("The condition was not met within 10 seconds.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+}
