@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Runs samples/Chat on http://127.0.0.1:5000 with the in-memory group layer.
+# Runs samples/Chat.
+#   build/run-chat.sh          one node on http://127.0.0.1:5000 with the in-memory group layer
+#   build/run-chat.sh --nats   a local nats-server (started if none answers on 127.0.0.1:4222) and two nodes,
+#                              http://127.0.0.1:5000 and http://127.0.0.1:5001, sharing it as their group layer
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,4 +13,30 @@ fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build samples/Chat -c Release -nologo -clp:ErrorsOnly
-exec dotnet run --project samples/Chat -c Release --no-build --urls http://127.0.0.1:5000 "$@"
+
+if [ "${1:-}" != "--nats" ]; then
+  exec dotnet run --project samples/Chat -c Release --no-build --urls http://127.0.0.1:5000 "$@"
+fi
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+if ! (exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null; then
+  if ! command -v nats-server >/dev/null 2>&1; then
+    echo "build/run-chat.sh: installing nats-server"
+    if [ "$(id -u)" -ne 0 ]; then echo "build/run-chat.sh: need root for apt-get install -y nats-server" >&2; exit 1; fi
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server >/dev/null
+  fi
+  nats-server -a 127.0.0.1 -p 4222 &
+  pids+=($!)
+  for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null && break; sleep 0.1; done
+fi
+
+export Consumers__GroupLayer=Nats Consumers__Nats__Url=nats://127.0.0.1:4222
+for port in 5000 5001; do
+  dotnet run --project samples/Chat -c Release --no-build --urls "http://127.0.0.1:$port" &
+  pids+=($!)
+done
+echo "build/run-chat.sh: two chat nodes on http://127.0.0.1:5000 and http://127.0.0.1:5001 over NATS; Ctrl+C stops all"
+wait -n

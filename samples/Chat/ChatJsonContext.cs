@@ -6,7 +6,7 @@ namespace Chat;
 public sealed record JoinedRoom(string Room, string Username);
 
 /// <summary>A posted message.</summary>
-public sealed record ChatMessage(string Room, string Username, string Text, DateTimeOffset At);
+public sealed record ChatMessage(string Type, string Room, string Username, string Text, DateTimeOffset At);
 
 /// <summary>Source-generated JSON metadata of the chat's DTOs, snake_case on the wire as DCRF front ends expect.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]

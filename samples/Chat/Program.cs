@@ -1,7 +1,8 @@
 using Chat;
 
 var builder = WebApplication.CreateSlimBuilder(args);
-builder.Services.AddConsumers();
+// Consumers:GroupLayer = InMemory (default) or Nats, with Consumers:Nats:Url: see appsettings.json and build/run-chat.sh --nats.
+builder.Services.AddConsumers(builder.Configuration);
 
 var app = builder.Build();
 app.UseDefaultFiles();
