@@ -128,6 +128,13 @@ public sealed class ProtocolTests
     }
 
     [Test]
+    public async Task NotAuthenticated_Replies401()
+    {
+        var reply = await _client.RequestAsync("""{"action": "secret"}""");
+        AssertEnvelope(reply, 401, "secret", data: "null", errors: """["Authentication credentials were not provided."]""");
+    }
+
+    [Test]
     public async Task UnknownAction_Returns405_AndKeepsConnectionOpen()
     {
         var text = await SendRawAsync("""{"action": "nope", "request_id": 9}""");

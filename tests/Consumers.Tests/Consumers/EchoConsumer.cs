@@ -85,6 +85,9 @@ public sealed partial class EchoConsumer(Counter counter) : Consumer
     public void Forbidden() => throw ActionException.PermissionDenied();
 
     [Action]
+    public ActionResult Secret() => ActionResult.Unauthorized();
+
+    [Action]
     public bool Flags(bool flag, Guid id, DateTimeOffset at, double ratio, decimal price, string? note = null)
         => flag && id != Guid.Empty && at.Year > 2000 && ratio > 0 && price > 0 && note is null;
 }
