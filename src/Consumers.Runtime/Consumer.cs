@@ -4,6 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 using Consumers.Connections;
 using Consumers.Dispatch;
 using Consumers.Groups;
+using Consumers.Observers;
 
 namespace Consumers;
 
@@ -20,6 +21,8 @@ namespace Consumers;
 public abstract class Consumer
 {
     private readonly HashSet<string> _groups = new(StringComparer.Ordinal);
+    private readonly ObserverSubscriptions _subscriptions = new();
+    private volatile bool _inAction;
     private ConsumerContext? _context;
 
     /// <summary>The connection this consumer serves.</summary>
@@ -151,6 +154,69 @@ public abstract class Consumer
         buffer[prefix.Length + payload.Length] = (byte)'}';
         return context.Connection.TrySend(OutboundFrame.Rented(buffer, prefix.Length + payload.Length + 1));
     }
+
+    /// <summary>
+    /// Subscribes the request to an observer group: each notification to the group is pushed once per subscribing
+    /// <c>request_id</c>. Called by the generated <c>SubscribeXAsync</c> methods of <c>[ModelObserver]</c>s.
+    /// Subscribing the same request id again is harmless. Inside an action, notifications start after its reply.
+    /// </summary>
+    /// <param name="group">The observer group.</param>
+    /// <param name="request">The subscribing request (its <c>request_id</c> is echoed in every notification).</param>
+    /// <param name="cancellationToken">Cancels waiting for the group layer.</param>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    protected async ValueTask SubscribeObserverAsync(string group, RequestContext request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        GroupName.Validate(group);
+        _subscriptions.Add(group, RequestIdBytes(request), active: !_inAction);
+        await JoinGroupAsync(group, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Removes the request's subscription to an observer group (every subscription of the group when
+    /// <paramref name="request"/> is null); the group is left when none is left.
+    /// </summary>
+    /// <param name="group">The observer group.</param>
+    /// <param name="request">The subscribing request, or null for all.</param>
+    /// <param name="cancellationToken">Cancels waiting for the group layer.</param>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    protected async ValueTask UnsubscribeObserverAsync(string group, RequestContext? request, CancellationToken cancellationToken = default)
+    {
+        if (_subscriptions.Remove(group, request is null ? null : RequestIdBytes(request)))
+        {
+            await LeaveGroupAsync(group, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal void BeginAction() => _inAction = true;
+
+    internal void EndAction()
+    {
+        _inAction = false;
+        _subscriptions.ActivatePending();
+    }
+
+    /// <summary>Pushes an observer notification to this client once per active subscribing request id.</summary>
+    internal bool DeliverNotification(string group, ReadOnlyMemory<byte> data, ModelAction action)
+    {
+        var requestIds = _subscriptions.ActiveRequestIds(group);
+        var context = Context;
+        var sent = true;
+        foreach (var requestId in requestIds)
+        {
+            using var frame = FrameBuilder.Rent();
+            var writer = frame.BeginPayload(context.StreamPrefix);
+            Protocol.Envelope.WriteHead(writer, ActionErrors.None);
+            writer.WriteRawValue(data.Span, skipInputValidation: true);
+            Protocol.Envelope.WriteTail(writer, ModelActions.ToToken(action), 200, requestId);
+            sent &= context.Connection.TrySend(frame.Complete(context.StreamPrefix));
+        }
+
+        return sent && requestIds.Length > 0;
+    }
+
+    private static byte[] RequestIdBytes(RequestContext request)
+        => request.RequestId is { } id ? System.Text.Encoding.UTF8.GetBytes(id.GetRawText()) : "null"u8.ToArray();
 
     /// <summary>Leaves every joined group; part of the disconnect, before <see cref="OnDisconnectAsync"/>.</summary>
     internal async ValueTask LeaveAllGroupsAsync()

@@ -106,6 +106,27 @@ internal static class DiagnosticDescriptors
         "Inherited action is not accessible",
         "Action '{0}' is inherited from '{1}' but is private: make it protected or public so that '{2}' can dispatch to it");
 
+    // CONS0030-CONS0039: model observers.
+    public static readonly DiagnosticDescriptor ObserverSignature = Create(
+        "CONS0030", Usage,
+        "Invalid model observer signature",
+        "Observer '{0}' must be 'static TData {0}({1} model)' with a serializable result: {2}");
+
+    public static readonly DiagnosticDescriptor ObserverGroupUnknownMember = Create(
+        "CONS0031", Usage,
+        "Group template names an unknown member",
+        "The group template \"{0}\" of observer '{1}' names '{2}', which is not a public instance property or field of '{3}': use one of its members, e.g. {{Id}}");
+
+    public static readonly DiagnosticDescriptor ObserverGroupMemberType = Create(
+        "CONS0032", Usage,
+        "Group template member has an unsupported type",
+        "'{2}' in the group template \"{0}\" of observer '{1}' has type '{3}': placeholders must be string, bool, an integer type, Guid or an enum (or their nullable forms)");
+
+    public static readonly DiagnosticDescriptor ObserverGroupTemplate = Create(
+        "CONS0033", Usage,
+        "Malformed group template",
+        "The group template \"{0}\" of observer '{1}' is malformed: {2}");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new DiagnosticDescriptor[]
     {
         ConsumerMustBePartial, ActionOutsideConsumer, ActionMustNotBeStatic, ActionMustNotBeGeneric,
@@ -113,6 +134,7 @@ internal static class DiagnosticDescriptors
         DuplicateActionName, ReservedParameterName, TypeNotSerializable, JsonContextMissing,
         TypeMissingFromJsonContext, InvalidJsonContext, InvalidActionName, ConsumerWithoutPublicConstructor,
         GenericConsumer, InaccessibleInheritedAction,
+        ObserverSignature, ObserverGroupUnknownMember, ObserverGroupMemberType, ObserverGroupTemplate,
     }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;

@@ -41,6 +41,7 @@ internal static class ConsumerEmitter
         WriteFactory(w, spec);
         WriteJsonTypes(w, spec);
         WriteDispatch(w, spec);
+        ObserverEmitter.Write(w, spec);
         foreach (var action in spec.Actions)
         {
             w.WriteLine();

@@ -9,6 +9,7 @@ namespace Consumers.Generators.Model;
 /// <param name="ConstructorParameters">Services of the chosen public constructor, in order.</param>
 /// <param name="Actions">The actions, own and inherited.</param>
 /// <param name="JsonTypes">DTO types that need metadata from the JSON context.</param>
+/// <param name="Observers">The <c>[ModelObserver]</c>s declared on the consumer.</param>
 /// <param name="JsonContext">The <c>global::</c> name of the JSON context, or null.</param>
 internal sealed record ConsumerSpec(
     string HintName,
@@ -19,6 +20,7 @@ internal sealed record ConsumerSpec(
     EquatableArray<ServiceSpec> ConstructorParameters,
     EquatableArray<ActionSpec> Actions,
     EquatableArray<JsonTypeSpec> JsonTypes,
+    EquatableArray<ObserverSpec> Observers,
     string? JsonContext);
 
 /// <summary>One constructor parameter resolved from DI.</summary>

@@ -99,6 +99,7 @@ internal sealed class ConsumerParser
         ResolveJsonContext(compilation, reportInvalid: true);
         var constructor = ChooseConstructor();
         var actions = CollectActions();
+        var observers = new ObserverParser(_consumer, _diagnostics, JsonMember, _cancellationToken).Parse();
         if (!valid || constructor is null)
         {
             return null;
@@ -124,6 +125,7 @@ internal sealed class ConsumerParser
                 !(p.HasExplicitDefaultValue || p.NullableAnnotation == NullableAnnotation.Annotated))).ToEquatableArray(),
             actions.ToEquatableArray(),
             _jsonTypes.Values.ToEquatableArray(),
+            observers.ToEquatableArray(),
             _jsonContext is null ? null : TypeNames.OfNotNull(_jsonContext));
     }
 

@@ -176,6 +176,7 @@ internal sealed class ConsumerSet
 
         var actionName = header.ActionEscaped ? Unescape(actionToken) : actionToken.Slice(1, actionToken.Length - 2);
         invocation.Reset(payload, actionToken, actionName, requestId);
+        entry.Consumer.BeginAction();
         try
         {
             await entry.Consumer.InvokeAsync(invocation).ConfigureAwait(false);
@@ -197,6 +198,11 @@ internal sealed class ConsumerSet
                 requestId.IsEmpty ? "null" : Encoding.UTF8.GetString(requestId.Span),
                 ex);
             await invocation.ReplyError(500, ActionErrors.Messages(ProtocolErrors.InternalServerError)).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The reply is queued: subscriptions the action made may now receive notifications.
+            entry.Consumer.EndAction();
         }
     }
 

@@ -16,4 +16,13 @@ public interface IConsumerFactory<TConsumer>
     /// <param name="services">The connection's scoped service provider.</param>
     /// <exception cref="InvalidOperationException">A required constructor service is not registered.</exception>
     static abstract TConsumer Create(IServiceProvider services);
+
+    /// <summary>
+    /// Registers the consumer's <c>[ModelObserver]</c>s; called once when the consumer is mapped. Generated for
+    /// consumers that have observers.
+    /// </summary>
+    /// <param name="registry">This node's observers.</param>
+    static virtual void RegisterObservers(Observers.ObserverRegistry registry)
+    {
+    }
 }

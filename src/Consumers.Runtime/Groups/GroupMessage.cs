@@ -22,7 +22,22 @@ public sealed class GroupMessage
         ExcludeChannel = excludeChannel;
     }
 
-    /// <summary>The UTF-8 JSON object.</summary>
+    /// <summary>
+    /// Creates a model observer notification: the serialized instance, pushed to each subscriber once per
+    /// subscribing <c>request_id</c> in DCRF's envelope with <paramref name="action"/>.
+    /// </summary>
+    /// <param name="data">UTF-8 JSON of the serialized instance (any JSON value).</param>
+    /// <param name="action">What happened to the instance.</param>
+    public GroupMessage(ReadOnlyMemory<byte> data, ModelAction action)
+    {
+        Payload = data;
+        Action = action;
+    }
+
+    /// <summary>For observer notifications, what happened to the instance; null for plain group messages.</summary>
+    public ModelAction? Action { get; }
+
+    /// <summary>The UTF-8 JSON object (or, for a notification, the serialized instance).</summary>
     public ReadOnlyMemory<byte> Payload { get; }
 
     /// <summary>The channel name that does not receive the message, or null.</summary>

@@ -2,7 +2,9 @@ using System.Diagnostics.CodeAnalysis;
 using Consumers;
 using Consumers.Dispatch;
 using Consumers.Hosting;
+using Consumers.Observers;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -23,6 +25,7 @@ public static class ConsumerEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var registration = ConsumerRegistration.For<TConsumer>(null);
+        TConsumer.RegisterObservers(endpoints.ServiceProvider.GetRequiredService<ObserverRegistry>());
         var endpoint = new ConsumerEndpoint([registration], multiplexed: false);
         return endpoints.Map(pattern, endpoint.HandleAsync).WithDisplayName($"Consumer {typeof(TConsumer).Name} {pattern}");
     }
@@ -40,7 +43,7 @@ public static class ConsumerEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(configure);
-        var streams = new ConsumerStreams();
+        var streams = new ConsumerStreams(endpoints.ServiceProvider.GetRequiredService<ObserverRegistry>());
         configure(streams);
         if (streams.Registrations.Count == 0)
         {

@@ -1,4 +1,5 @@
 using Consumers.Dispatch;
+using Consumers.Observers;
 
 namespace Consumers.Hosting;
 
@@ -9,6 +10,14 @@ namespace Consumers.Hosting;
 public sealed class ConsumerStreams
 {
     private readonly List<ConsumerRegistration> _registrations = [];
+    private readonly ObserverRegistry? _observers;
+
+    /// <summary>Creates an empty set of streams (for tests and custom hosting; <c>MapConsumers</c> makes its own).</summary>
+    public ConsumerStreams()
+    {
+    }
+
+    internal ConsumerStreams(ObserverRegistry observers) => _observers = observers;
 
     internal IReadOnlyList<ConsumerRegistration> Registrations => _registrations;
 
@@ -27,6 +36,11 @@ public sealed class ConsumerStreams
         }
 
         _registrations.Add(ConsumerRegistration.For<TConsumer>(stream));
+        if (_observers is not null)
+        {
+            TConsumer.RegisterObservers(_observers);
+        }
+
         return this;
     }
 }

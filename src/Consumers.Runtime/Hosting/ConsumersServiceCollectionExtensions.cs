@@ -1,5 +1,6 @@
 using Consumers;
 using Consumers.Groups;
+using Consumers.Observers;
 using Consumers.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -34,6 +35,8 @@ public static class ConsumersServiceCollectionExtensions
         services.TryAddSingleton<LocalGroups>();
         services.TryAddSingleton<IGroupLayer, InMemoryGroupLayer>();
         services.TryAddSingleton<IGroupSender, GroupSender>();
+        services.TryAddSingleton<ObserverRegistry>();
+        services.TryAddSingleton<IModelChangePublisher, ModelChangePublisher>();
         return new ConsumersBuilder(services);
     }
 

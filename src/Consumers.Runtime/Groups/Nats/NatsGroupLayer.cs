@@ -1,5 +1,6 @@
 using Consumers.Diagnostics;
 using Consumers.Groups.Nats.Client;
+using Consumers.Observers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,7 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
 {
     internal const string ExcludeHeader = "Consumers-Exclude";
     internal const string ChannelHeader = "Consumers-Channel";
+    internal const string ActionHeader = "Consumers-Action";
 
     private readonly LocalGroups _local;
     private readonly NodeIdentity _node;
@@ -134,12 +136,18 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
     {
         GroupName.Validate(group);
         ConsumerMetrics.GroupMessagesSent.Add(1);
-        _local.Deliver(group, message.Payload, message.ExcludeChannel);
+        _local.Deliver(group, message.Payload, message.ExcludeChannel, message.Action);
         NatsHeaders? headers = null;
         if (message.ExcludeChannel is not null)
         {
             headers = new NatsHeaders();
             headers.Add(ExcludeHeader, message.ExcludeChannel);
+        }
+
+        if (message.Action is { } action)
+        {
+            headers ??= new NatsHeaders();
+            headers.Add(ActionHeader, ModelActions.ToWire(action));
         }
 
         await PublishAsync(_subjects.ForGroup(group), group, message.Payload, headers, cancellationToken).ConfigureAwait(false);
@@ -196,7 +204,7 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
                 _subscriptions[group] = await _connection.SubscribeAsync(
                     _subjects.ForGroup(group),
                     null,
-                    message => _local.Deliver(group, message.Payload, message.Headers?[ExcludeHeader]),
+                    message => _local.Deliver(group, message.Payload, message.Headers?[ExcludeHeader], ModelActions.FromWire(message.Headers?[ActionHeader])),
                     cancellationToken).ConfigureAwait(false);
 
                 // A PONG after the SUB: the server has the interest before the join completes.

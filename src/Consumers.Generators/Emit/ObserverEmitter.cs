@@ -1,0 +1,87 @@
+using System.Linq;
+using Consumers.Generators.Model;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Consumers.Generators.Emit;
+
+/// <summary>
+/// Writes what a consumer's <c>[ModelObserver]</c>s need: their registration (groups of a change, the serializer
+/// and its metadata), one group-name function per observer, and the typed subscribe/unsubscribe methods.
+/// </summary>
+internal static class ObserverEmitter
+{
+    private const string ValueTask = "global::System.Threading.Tasks.ValueTask";
+    private const string Invariant = "global::System.Globalization.CultureInfo.InvariantCulture";
+
+    public static void Write(SourceWriter w, ConsumerSpec spec)
+    {
+        if (spec.Observers.Count == 0)
+        {
+            return;
+        }
+
+        w.WriteLine();
+        w.WriteLine("/// <summary>Registers the consumer's model observers with this node.</summary>");
+        w.OpenBlock($"static void global::Consumers.Dispatch.IConsumerFactory<{spec.FullyQualifiedName}>.RegisterObservers(global::Consumers.Observers.ObserverRegistry registry)");
+        foreach (var observer in spec.Observers)
+        {
+            w.WriteLine($"registry.Add(new global::Consumers.Observers.ModelObserverBinding<{observer.ModelType}, {observer.DataType}>(");
+            w.WriteLine($"    {Literal(observer.Id)},");
+            w.WriteLine($"    static model => {GroupOfModel(observer)},");
+            w.WriteLine($"    static model => {observer.MethodName}(model),");
+            w.WriteLine($"    {observer.DataJson}));");
+        }
+
+        w.CloseBlock();
+        foreach (var observer in spec.Observers)
+        {
+            WriteObserver(w, observer);
+        }
+    }
+
+    private static void WriteObserver(SourceWriter w, ObserverSpec observer)
+    {
+        var placeholders = observer.Parts.Where(p => p.Literal is null).ToList();
+        var parameters = string.Join(", ", placeholders.Select(p => $"{p.Type} {p.Parameter}"));
+        var arguments = string.Join(", ", placeholders.Select(p => p.Parameter));
+        var separator = parameters.Length > 0 ? ", " : "";
+
+        w.WriteLine();
+        w.WriteLine($"/// <summary>The group of the <see cref=\"{observer.MethodName}\"/> observer for these values.</summary>");
+        var body = string.Join(" + ", new[] { Literal(observer.Id + (observer.Parts.Count > 0 ? ":" : "")) }
+            .Concat(observer.Parts.Select(Piece)));
+        w.WriteLine($"private static string __ObserverGroup_{observer.MethodName}({parameters}) => {body};");
+
+        w.WriteLine();
+        w.WriteLine($"/// <summary>Subscribes the request to changes observed by <see cref=\"{observer.MethodName}\"/>; replies first, then one notification per change.</summary>");
+        w.WriteLine($"internal {ValueTask} Subscribe{observer.MethodName}Async({parameters}{separator}global::Consumers.RequestContext request, global::System.Threading.CancellationToken cancellationToken = default)");
+        w.WriteLine($"    => SubscribeObserverAsync(__ObserverGroup_{observer.MethodName}({arguments}), request, cancellationToken);");
+
+        w.WriteLine();
+        w.WriteLine($"/// <summary>Removes the request's subscription to <see cref=\"{observer.MethodName}\"/> (all of them for these values when <paramref name=\"request\"/> is null).</summary>");
+        w.WriteLine($"internal {ValueTask} Unsubscribe{observer.MethodName}Async({parameters}{separator}global::Consumers.RequestContext? request = null, global::System.Threading.CancellationToken cancellationToken = default)");
+        w.WriteLine($"    => UnsubscribeObserverAsync(__ObserverGroup_{observer.MethodName}({arguments}), request, cancellationToken);");
+    }
+
+    // The group of an instance; null when a nullable placeholder member is null (the instance is in no group).
+    private static string GroupOfModel(ObserverSpec observer)
+    {
+        var placeholders = observer.Parts.Where(p => p.Literal is null).ToList();
+        var call = $"__ObserverGroup_{observer.MethodName}({string.Join(", ", placeholders.Select((p, i) => p.Nullable ? $"__v{i}" : $"model.{p.Member}"))})";
+        var conditions = placeholders.Select((p, i) => (Part: p, Index: i)).Where(x => x.Part.Nullable).Select(x => $"model.{x.Part.Member} is {{ }} __v{x.Index}").ToList();
+        return conditions.Count == 0 ? call : $"{string.Join(" && ", conditions)} ? {call} : null";
+    }
+
+    private static string Piece(TemplatePart part) => part.Literal is { } literal
+        ? Literal(literal)
+        : part.Format switch
+        {
+            "string" => part.Parameter!,
+            "bool" => $"({part.Parameter} ? \"true\" : \"false\")",
+            "guid" => $"{part.Parameter}.ToString(\"D\", {Invariant})",
+            "enum" => $"{part.Parameter}.ToString()",
+            _ => $"{part.Parameter}.ToString({Invariant})",
+        };
+
+    private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+}

@@ -1,0 +1,209 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Consumers.Generators.Diagnostics;
+using Consumers.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Consumers.Generators.Parsing;
+
+/// <summary>
+/// Reads a consumer's <c>[ModelObserver&lt;TModel&gt;]</c> methods: the serializer signature, and the group template
+/// checked against the model's members, so a typo in <c>room:{RoomId}</c> is a compile-time error.
+/// </summary>
+internal sealed class ObserverParser(
+    INamedTypeSymbol consumer,
+    List<DiagnosticInfo> diagnostics,
+    Func<ITypeSymbol, IMethodSymbol, LocationInfo?, List<DiagnosticInfo>, string?> jsonMember,
+    CancellationToken cancellationToken)
+{
+    private const string AttributeName = "Consumers.ModelObserverAttribute<TModel>";
+
+    public List<ObserverSpec> Parse()
+    {
+        var observers = new List<ObserverSpec>();
+        foreach (var method in consumer.GetMembers().OfType<IMethodSymbol>())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.OriginalDefinition.ToDisplayString() == AttributeName);
+            if (attribute?.AttributeClass?.TypeArguments.FirstOrDefault() is not INamedTypeSymbol model)
+            {
+                continue;
+            }
+
+            if (ParseObserver(method, attribute, model) is { } spec)
+            {
+                observers.Add(spec);
+            }
+        }
+
+        return observers;
+    }
+
+    private ObserverSpec? ParseObserver(IMethodSymbol method, AttributeData attribute, INamedTypeSymbol model)
+    {
+        var syntax = method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<MethodDeclarationSyntax>().FirstOrDefault();
+        var identifier = LocationInfo.From(syntax?.Identifier ?? default);
+        var problem =
+            !method.IsStatic ? "it is not static" :
+            method.IsGenericMethod ? "it is generic" :
+            method.ReturnsVoid || method.ReturnsByRef ? "it returns nothing" :
+            method.Parameters.Length != 1 || !SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated), model) || method.Parameters[0].RefKind != RefKind.None
+                ? "it must take exactly one parameter of the model type" :
+            method.ReturnType.OriginalDefinition.ToDisplayString().StartsWith("System.Threading.Tasks.", StringComparison.Ordinal) ? "it must return the data, not a task" :
+            null;
+        if (problem is not null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ObserverSignature, identifier, method.Name, model.Name, problem));
+            return null;
+        }
+
+        var template = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Group").Value.Value as string;
+        var templateLocation = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax { ArgumentList: { } arguments }
+            ? LocationInfo.From(arguments.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.Text == "Group"))
+            : identifier;
+        var parts = template is null ? new List<TemplatePart>() : ParseTemplate(template, method.Name, model, templateLocation);
+        if (parts is null)
+        {
+            return null;
+        }
+
+        var json = jsonMember(method.ReturnType, method, LocationInfo.From(syntax?.ReturnType) ?? identifier, diagnostics);
+        if (json is null)
+        {
+            return null;
+        }
+
+        return new ObserverSpec(
+            method.Name,
+            consumer.Name + "." + method.Name,
+            TypeNames.OfNotNull(model),
+            TypeNames.OfNotNull(method.ReturnType),
+            json,
+            parts.ToEquatableArray());
+    }
+
+    private List<TemplatePart>? ParseTemplate(string template, string observer, INamedTypeSymbol model, LocationInfo? location)
+    {
+        var parts = new List<TemplatePart>();
+        var position = 0;
+        while (position < template.Length)
+        {
+            var open = template.IndexOf('{', position);
+            var close = template.IndexOf('}', position);
+            if (open < 0 && close < 0)
+            {
+                if (!AddLiteral(parts, template.Substring(position), template, observer, location))
+                {
+                    return null;
+                }
+
+                break;
+            }
+
+            if (open < 0 || close < open)
+            {
+                return Malformed(template, observer, location, "a '}' has no matching '{'");
+            }
+
+            var end = template.IndexOf('}', open);
+            if (end < 0)
+            {
+                return Malformed(template, observer, location, "a '{' is not closed");
+            }
+
+            if (open > position && !AddLiteral(parts, template.Substring(position, open - position), template, observer, location))
+            {
+                return null;
+            }
+
+            var name = template.Substring(open + 1, end - open - 1);
+            if (name.Length == 0 || name.Contains("{"))
+            {
+                return Malformed(template, observer, location, "a placeholder is empty or nested");
+            }
+
+            var part = Placeholder(name, template, observer, model, location);
+            if (part is null)
+            {
+                return null;
+            }
+
+            parts.Add(part);
+            position = end + 1;
+        }
+
+        return parts;
+    }
+
+    private bool AddLiteral(List<TemplatePart> parts, string literal, string template, string observer, LocationInfo? location)
+    {
+        var bad = literal.FirstOrDefault(c => !(c < 128 && (char.IsLetterOrDigit(c) || c is '-' or '_' or '.' or ':')));
+        if (bad != default(char))
+        {
+            Malformed(template, observer, location, $"'{bad}' is not allowed in group names (ASCII letters, digits, '-', '_', '.', ':')");
+            return false;
+        }
+
+        parts.Add(new TemplatePart(literal, null, null, null, null, false));
+        return true;
+    }
+
+    private TemplatePart? Placeholder(string name, string template, string observer, INamedTypeSymbol model, LocationInfo? location)
+    {
+        var member = AllMembers(model).FirstOrDefault(m => m.Name == name && !m.IsStatic && m.DeclaredAccessibility == Accessibility.Public &&
+            m is IPropertySymbol { IsIndexer: false, GetMethod: not null } or IFieldSymbol);
+        if (member is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ObserverGroupUnknownMember, location, template, observer, name, model.Name));
+            return null;
+        }
+
+        var type = member is IPropertySymbol property ? property.Type : ((IFieldSymbol)member).Type;
+        var nullableValue = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } wrapped ? wrapped.TypeArguments[0] : null;
+        var underlying = nullableValue ?? type;
+        var format = underlying.SpecialType switch
+        {
+            SpecialType.System_String => "string",
+            SpecialType.System_Boolean => "bool",
+            SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Int16 or SpecialType.System_Byte or
+                SpecialType.System_SByte or SpecialType.System_UInt16 or SpecialType.System_UInt32 or SpecialType.System_UInt64 => "number",
+            _ when underlying.TypeKind == TypeKind.Enum => "enum",
+            _ when underlying.ToDisplayString() == "System.Guid" => "guid",
+            _ => null,
+        };
+        if (format is null)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ObserverGroupMemberType, location, template, observer, name, type.ToDisplayString()));
+            return null;
+        }
+
+        var nullable = nullableValue is not null || (!type.IsValueType && type.NullableAnnotation != NullableAnnotation.NotAnnotated);
+        var parameter = char.ToLowerInvariant(name[0]) + name.Substring(1);
+        if (Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(parameter) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None)
+        {
+            parameter = "@" + parameter;
+        }
+
+        return new TemplatePart(null, name, parameter, TypeNames.OfNotNull(underlying), format, nullable);
+    }
+
+    private List<TemplatePart>? Malformed(string template, string observer, LocationInfo? location, string problem)
+    {
+        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ObserverGroupTemplate, location, template, observer, problem));
+        return null;
+    }
+
+    private static IEnumerable<ISymbol> AllMembers(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers())
+            {
+                yield return member;
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using System.Collections.Concurrent;
+using System.ComponentModel;
+
+namespace Consumers.Observers;
+
+/// <summary>
+/// The model observers of this node by model type, registered by generated code when a consumer is mapped.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class ObserverRegistry
+{
+    private readonly ConcurrentDictionary<Type, ModelObserverBinding[]> _byModel = new();
+    private readonly Lock _lock = new();
+
+    /// <summary>Adds an observer; adding one with the same id again (a consumer mapped twice) is ignored.</summary>
+    /// <param name="binding">The observer.</param>
+    public void Add(ModelObserverBinding binding)
+    {
+        lock (_lock)
+        {
+            var existing = _byModel.GetValueOrDefault(binding.ModelType, []);
+            if (existing.Any(b => b.Id == binding.Id))
+            {
+                return;
+            }
+
+            _byModel[binding.ModelType] = [.. existing, binding];
+        }
+    }
+
+    internal ModelObserverBinding[] For(Type modelType) => _byModel.GetValueOrDefault(modelType, []);
+}

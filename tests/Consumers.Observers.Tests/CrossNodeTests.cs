@@ -1,0 +1,41 @@
+using Consumers.Nats.Tests;
+using Consumers.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Consumers.Observers.Tests;
+
+/// <summary>A change saved on node A reaches subscribers on node B through the NATS group layer.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class CrossNodeTests
+{
+    [Test]
+    public async Task ChangeSavedOnNodeA_ReachesASubscriberOnNodeB()
+    {
+        var directory = Directory.CreateTempSubdirectory("consumers-observers-").FullName;
+        try
+        {
+            await using var server = await NatsServerProcess.StartAsync();
+            var database = Path.Combine(directory, "chat.db");
+            await using var hostA = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
+            await using var hostB = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
+            await using var watcher = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/messages"));
+            await using var poster = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/messages"));
+            await watcher.RequestAsync("""{"action": "join_room", "room_id": 1, "request_id": "on-b"}""");
+
+            await poster.RequestAsync("""{"action": "post", "room_id": 1, "text": "from a"}""");
+            var note = await watcher.ReceiveAsync();
+            Assert.Multiple(() =>
+            {
+                Assert.That(note["action"]!.GetValue<string>(), Is.EqualTo("create"));
+                Assert.That(note["request_id"]!.GetValue<string>(), Is.EqualTo("on-b"));
+                Assert.That(note["data"]!["text"]!.GetValue<string>(), Is.EqualTo("from a"));
+            });
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,253 @@
+using System.Text.Json.Nodes;
+using Consumers.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Consumers.Observers.Tests;
+
+/// <summary>[ModelObserver] with EF Core (SQLite) as the change source, over real sockets.</summary>
+[TestFixture]
+public sealed class ObserverTests
+{
+    private string _directory = null!;
+    private TestHost _host = null!;
+
+    [SetUp]
+    public async Task Start()
+    {
+        _directory = Directory.CreateTempSubdirectory("consumers-observers-").FullName;
+        _host = await StartHostAsync(Path.Combine(_directory, "chat.db"));
+    }
+
+    [TearDown]
+    public async Task Stop()
+    {
+        await _host.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    internal static async Task<TestHost> StartHostAsync(string database, Action<Hosting.ConsumersBuilder>? consumers = null)
+    {
+        var host = await TestHost.StartAsync(
+            app => app.MapConsumer<MessageConsumer>("/ws/messages"),
+            services: services => services.AddDbContext<ChatDb>((sp, o) => o.UseSqlite($"Data Source={database}").AddModelObservers(sp)),
+            consumers: consumers);
+        await using var scope = host.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<ChatDb>().Database.EnsureCreatedAsync();
+        return host;
+    }
+
+    [Test]
+    public async Task Create_IsPushedToTheRoomsSubscribers_WithTheirRequestId()
+    {
+        await using var watcher = await ConnectAsync();
+        await using var poster = await ConnectAsync();
+        await watcher.RequestAsync("""{"action": "join_room", "room_id": 1, "request_id": "watch-1"}""");
+
+        var pk = (await poster.RequestAsync("""{"action": "post", "room_id": 1, "text": "hello"}"""))["data"]!.GetValue<int>();
+        var note = await watcher.ReceiveAsync();
+        Assert.That(note.ToJsonString(), Is.EqualTo($$"""{"errors":[],"data":{"pk":{{pk}},"room_id":1,"text":"hello"},"action":"create","response_status":200,"request_id":"watch-1"}"""));
+    }
+
+    [Test]
+    public async Task OtherRooms_AreNotPushed()
+    {
+        await using var watcher = await ConnectAsync();
+        await watcher.RequestAsync("""{"action": "join_room", "room_id": 1, "request_id": 1}""");
+        await watcher.RequestAsync("""{"action": "post", "room_id": 2, "text": "elsewhere"}""");
+        var reply = await watcher.RequestAsync("""{"action": "post", "room_id": 1, "text": "here", "request_id": "p"}""");
+        Assert.That(reply["action"]!.GetValue<string>(), Is.EqualTo("create"), "the first frame after the two posts is room 1's notification");
+        Assert.That(reply["data"]!["text"]!.GetValue<string>(), Is.EqualTo("here"));
+    }
+
+    [Test]
+    public async Task Update_AndDelete_ArePushed()
+    {
+        await using var watcher = await ConnectAsync();
+        await using var poster = await ConnectAsync();
+        var pk = (await poster.RequestAsync("""{"action": "post", "room_id": 3, "text": "v1"}"""))["data"]!.GetValue<int>();
+        await watcher.RequestAsync("""{"action": "join_room", "room_id": 3, "request_id": "w"}""");
+
+        await poster.RequestAsync($$"""{"action": "edit", "pk": {{pk}}, "text": "v2"}""");
+        var update = await watcher.ReceiveAsync();
+        await poster.RequestAsync($$"""{"action": "remove", "pk": {{pk}}}""");
+        var delete = await watcher.ReceiveAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(update["action"]!.GetValue<string>(), Is.EqualTo("update"));
+            Assert.That(update["data"]!["text"]!.GetValue<string>(), Is.EqualTo("v2"));
+            Assert.That(delete["action"]!.GetValue<string>(), Is.EqualTo("delete"));
+            Assert.That(delete["data"]!["pk"]!.GetValue<int>(), Is.EqualTo(pk));
+        });
+    }
+
+    [Test]
+    public async Task MovingBetweenGroups_IsADeleteForTheOldAndACreateForTheNew()
+    {
+        await using var oldRoom = await ConnectAsync();
+        await using var newRoom = await ConnectAsync();
+        await using var poster = await ConnectAsync();
+        var pk = (await poster.RequestAsync("""{"action": "post", "room_id": 4, "text": "moving"}"""))["data"]!.GetValue<int>();
+        await oldRoom.RequestAsync("""{"action": "join_room", "room_id": 4, "request_id": "old"}""");
+        await newRoom.RequestAsync("""{"action": "join_room", "room_id": 5, "request_id": "new"}""");
+
+        await poster.RequestAsync($$"""{"action": "edit", "pk": {{pk}}, "room_id": 5}""");
+        var atOld = await oldRoom.ReceiveAsync();
+        var atNew = await newRoom.ReceiveAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(atOld["action"]!.GetValue<string>(), Is.EqualTo("delete"));
+            Assert.That(atNew["action"]!.GetValue<string>(), Is.EqualTo("create"));
+            Assert.That(atNew["data"]!["room_id"]!.GetValue<int>(), Is.EqualTo(5));
+        });
+    }
+
+    [Test]
+    public async Task RolledBackTransaction_PublishesNothing_CommittedOnePublishesAfterCommit()
+    {
+        await using var watcher = await ConnectAsync();
+        await watcher.RequestAsync("""{"action": "join_room", "room_id": 6, "request_id": 1}""");
+        await watcher.RequestAsync("""{"action": "post_in_transaction", "room_id": 6, "text": "rolled back", "commit": false}""");
+        await watcher.SendAsync("""{"action": "post_in_transaction", "room_id": 6, "text": "committed", "commit": true, "request_id": "c"}""");
+
+        var first = await watcher.ReceiveAsync();
+        Assert.That(first["data"]?["text"]?.GetValue<string>(), Is.EqualTo("committed"), "only the committed row is published, before the action's reply: " + first.ToJsonString()
+            + string.Join("\n", CapturingLoggerProvider.Instance.Entries.Where(e => e.Exception is not null).Select(e => e.Exception!.ToString())));
+        Assert.That((await watcher.ReceiveAsync())["request_id"]!.GetValue<string>(), Is.EqualTo("c"));
+    }
+
+    [Test]
+    public async Task FailedSave_PublishesNothing()
+    {
+        await using var watcher = await ConnectAsync();
+        await watcher.RequestAsync("""{"action": "join_room", "room_id": 7, "request_id": 1}""");
+        var failed = await watcher.RequestAsync("""{"action": "post_that_fails", "room_id": 7}""");
+        Assert.That(failed["response_status"]?.GetValue<int>(), Is.EqualTo(500), failed.ToJsonString());
+        var next = await watcher.RequestAsync("""{"action": "post", "room_id": 7, "text": "after", "request_id": "after"}""");
+        Assert.That(next["data"]!["text"]!.GetValue<string>(), Is.EqualTo("after"), "no notification of the failed save came first");
+    }
+
+    [Test]
+    public async Task TwoRequestIds_OnOneConnection_GetOneFrameEach()
+    {
+        await using var watcher = await ConnectAsync();
+        await watcher.RequestAsync("""{"action": "join_room", "room_id": 8, "request_id": "a"}""");
+        await watcher.RequestAsync("""{"action": "join_room", "room_id": 8, "request_id": "b"}""");
+        await watcher.SendAsync("""{"action": "post", "room_id": 8, "text": "twice"}""");
+        var frames = new[] { await watcher.ReceiveAsync(), await watcher.ReceiveAsync(), await watcher.ReceiveAsync() };
+        var notifications = frames.Where(f => f["action"]!.GetValue<string>() == "create").Select(f => f["request_id"]!.GetValue<string>()).Order();
+        Assert.That(notifications, Is.EqualTo(new[] { "a", "b" }));
+    }
+
+    [Test]
+    public async Task ResubscribingTheSameRequestId_IsIdempotent()
+    {
+        await using var watcher = await ConnectAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            var reply = await watcher.RequestAsync("""{"action": "join_room", "room_id": 9, "request_id": "same"}""");
+            Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(200));
+        }
+
+        await watcher.SendAsync("""{"action": "post", "room_id": 9, "text": "once", "request_id": "p1"}""");
+        var notifications = 0;
+        while ((await watcher.ReceiveAsync())["request_id"]!.GetValue<string>() == "same")
+        {
+            notifications++;
+        }
+
+        Assert.That(notifications, Is.EqualTo(1), "one notification before the post's reply");
+    }
+
+    [Test]
+    public async Task Unsubscribe_ByRequestId_AndAll()
+    {
+        await using var watcher = await ConnectAsync();
+        await watcher.RequestAsync("""{"action": "join_room", "room_id": 11, "request_id": "a"}""");
+        await watcher.RequestAsync("""{"action": "join_room", "room_id": 11, "request_id": "b"}""");
+        await watcher.RequestAsync("""{"action": "leave_room", "room_id": 11, "request_id": "a"}""");
+        var afterOne = await watcher.RequestAsync("""{"action": "post", "room_id": 11, "text": "only b"}""");
+        Assert.That(afterOne["request_id"]!.GetValue<string>(), Is.EqualTo("b"));
+        await watcher.ReceiveAsync(); // the post's reply
+
+        await watcher.RequestAsync("""{"action": "leave_room_everywhere", "room_id": 11}""");
+        var afterAll = await watcher.RequestAsync("""{"action": "post", "room_id": 11, "text": "nobody", "request_id": "r"}""");
+        Assert.That(afterAll["request_id"]!.GetValue<string>(), Is.EqualTo("r"), "no notification after unsubscribing all");
+    }
+
+    [Test]
+    public async Task SubscribeReply_ComesBeforeAnyNotificationOfIt()
+    {
+        await using var watcher = await ConnectAsync();
+        await using var poster = await ConnectAsync();
+        using var stop = new CancellationTokenSource();
+        var flood = Task.Run(async () =>
+        {
+            var i = 0;
+            while (!stop.IsCancellationRequested && i++ < 2000)
+            {
+                await poster.RequestAsync("""{"action": "post", "room_id": 12, "text": "flood"}""");
+            }
+        });
+        try
+        {
+            for (var round = 0; round < 20; round++)
+            {
+                await watcher.SendAsync($$"""{"action": "join_room", "room_id": 12, "request_id": "sub-{{round}}"}""");
+                JsonObject frame;
+                do
+                {
+                    frame = await watcher.ReceiveAsync();
+                    if (frame["request_id"]!.GetValue<string>() == $"sub-{round}")
+                    {
+                        Assert.That(frame["action"]!.GetValue<string>(), Is.EqualTo("join_room"), "the first frame carrying a new request_id is its subscribe reply");
+                        break;
+                    }
+                }
+                while (true);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await flood;
+        }
+    }
+
+    [Test]
+    public async Task StringPlaceholder_AndNullMember_AreHandled()
+    {
+        await using var watcher = await ConnectAsync();
+        await watcher.RequestAsync("""{"action": "follow_topic", "topic": "news", "request_id": "t"}""");
+        await watcher.RequestAsync("""{"action": "post", "room_id": 13, "text": "no topic"}""");
+        var reply = await watcher.RequestAsync("""{"action": "post", "room_id": 13, "text": "topical", "topic": "news", "request_id": "p"}""");
+        Assert.Multiple(() =>
+        {
+            Assert.That(reply["request_id"]!.GetValue<string>(), Is.EqualTo("t"));
+            Assert.That(reply["data"]!["text"]!.GetValue<string>(), Is.EqualTo("topical"));
+        });
+    }
+
+    [Test]
+    public async Task PublisherWithoutEfCore_ReachesObservers()
+    {
+        await using var watcher = await ConnectAsync();
+        await watcher.RequestAsync("""{"action": "join_room", "room_id": 14, "request_id": "w"}""");
+        var publisher = _host.Services.GetRequiredService<IModelChangePublisher>();
+        await publisher.PublishAsync(ModelChange<Message>.Created(new Message { Id = 99, RoomId = 14, Text = "by hand" }));
+        var note = await watcher.ReceiveAsync();
+        Assert.That(note["data"]!["pk"]!.GetValue<int>(), Is.EqualTo(99));
+    }
+
+    [Test]
+    public void Publisher_RejectsAnEmptyChange()
+    {
+        var publisher = _host.Services.GetRequiredService<IModelChangePublisher>();
+        Assert.That(async () => await publisher.PublishAsync(new ModelChange<Message>(null, null)), Throws.ArgumentException);
+        Assert.That(async () => await publisher.PublishAsync(typeof(Message), "not a message", null), Throws.ArgumentException);
+    }
+
+    private Task<TestClient> ConnectAsync() => TestClient.ConnectAsync(_host.WebSocketUri("/ws/messages"));
+}
