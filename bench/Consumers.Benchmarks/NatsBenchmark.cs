@@ -14,17 +14,22 @@ internal static class NatsBenchmark
         await using var server = await NatsServerProcess.StartAsync().ConfigureAwait(false);
         Console.Error.WriteLine($"nats-server on {server.Url}");
 
-        for (var rep = 1; rep <= settings.ThroughputRepetitions; rep++)
+        // Negative repetition numbers are the unrecorded warm-up.
+        for (var rep = 1 - settings.WarmUpRounds; rep <= settings.ThroughputRepetitions; rep++)
         {
+            var label = rep < 1 ? "warm-up" : $"rep {rep}";
             foreach (var size in settings.PayloadSizes)
             {
                 var count = settings.ThroughputMessages[size];
                 var pubSub = await PublishThroughput.MeasureAsync(server.Url, size, count, withSubscriber: true, settings.ThroughputTimeLimit, cancellationToken).ConfigureAwait(false);
-                results.PubSub.Add(pubSub);
-                Console.Error.WriteLine($"pub/sub {size,5} B rep {rep}: {pubSub.ReceiveRate,12:N0} msgs/s received, publisher {pubSub.PublishRate,12:N0} msgs/s, lost {pubSub.Lost}");
+                Console.Error.WriteLine($"pub/sub {size,5} B {label}: {pubSub.ReceiveRate,12:N0} msgs/s received, publisher {pubSub.PublishRate,12:N0} msgs/s, lost {pubSub.Lost}");
                 var publishOnly = await PublishThroughput.MeasureAsync(server.Url, size, count, withSubscriber: false, settings.ThroughputTimeLimit, cancellationToken).ConfigureAwait(false);
-                results.PublishOnly.Add(publishOnly);
-                Console.Error.WriteLine($"pub-only {size,4} B rep {rep}: {publishOnly.PublishRate,12:N0} msgs/s");
+                Console.Error.WriteLine($"pub-only {size,4} B {label}: {publishOnly.PublishRate,12:N0} msgs/s");
+                if (rep >= 1)
+                {
+                    results.PubSub.Add(pubSub);
+                    results.PublishOnly.Add(publishOnly);
+                }
             }
         }
 
@@ -35,13 +40,17 @@ internal static class NatsBenchmark
             Console.Error.WriteLine($"round trip {size,4} B: p50 {latency.P50:N0} µs, p90 {latency.P90:N0} µs, p99 {latency.P99:N0} µs over {latency.Count}");
         }
 
-        for (var round = 1; round <= settings.GroupRounds; round++)
+        for (var round = 1 - settings.WarmUpRounds; round <= settings.GroupRounds; round++)
         {
+            var label = round < 1 ? "warm-up" : $"round {round}";
             foreach (var setup in Enum.GetValues<GroupLayerSetup>())
             {
                 var trial = await GroupSendTrial.RunAsync(setup, server.Url, settings.GroupClients, settings.GroupMessages, settings.GroupWindow, settings.GroupTimeLimit, cancellationToken).ConfigureAwait(false);
-                results.GroupSend.Add(trial);
-                Console.Error.WriteLine($"group send {setup,-12} round {round}: {trial.DeliveredPerSecond,12:N0} delivered/s, lost {trial.Lost}{(trial.ClientFailure is null ? string.Empty : ", " + trial.ClientFailure)}");
+                Console.Error.WriteLine($"group send {setup,-12} {label}: {trial.DeliveredPerSecond,12:N0} delivered/s, lost {trial.Lost}{(trial.ClientFailure is null ? string.Empty : ", " + trial.ClientFailure)}");
+                if (round >= 1)
+                {
+                    results.GroupSend.Add(trial);
+                }
             }
         }
 

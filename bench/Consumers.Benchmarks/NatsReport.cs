@@ -41,7 +41,7 @@ internal static class NatsReport
         var s = results.Settings;
         md.AppendLine("## NATS client publish throughput");
         md.AppendLine();
-        md.AppendLine(Invariant, $"One publishing connection, one subscribing connection whose handler counts; median of {s.ThroughputRepetitions} repetitions.");
+        md.AppendLine(Invariant, $"One publishing connection, one subscribing connection whose handler counts; median of {s.ThroughputRepetitions} repetitions after {s.WarmUpRounds} unrecorded.");
         md.AppendLine("*received* = messages received / (first publish → last message received). *publisher* = messages / (first publish →");
         md.AppendLine("PONG of the flush after the last one). *publish only* = the same with no subscriber on the subject.");
         md.AppendLine("Target (shared/NATS.md §4): 0.3–1 M small msgs/s per connection; server ceiling here ~2.5 M (16 B) / 0.49 M (1 KiB) 1 → 1.");
@@ -93,10 +93,12 @@ internal static class NatsReport
         md.AppendLine(Invariant, $"one sender on the first node sends {s.GroupMessages:N0} group messages (~100 B of JSON each) through `IGroupSender`, at most");
         md.AppendLine(Invariant, $"{s.GroupWindow} messages ahead of the slowest client (the runtime closes a client whose 1,024-frame send queue fills).");
         md.AppendLine("delivered/s = messages × clients / (first send → the last client received the last message). Configurations alternate");
-        md.AppendLine(Invariant, $"(A B C A B C ...) for {s.GroupRounds} rounds, each trial on fresh nodes and clients after a warm-up every client must receive.");
+        md.AppendLine(Invariant, $"(A B C A B C ...) for {s.GroupRounds} rounds after {s.WarmUpRounds} unrecorded; each trial on fresh nodes and clients, after 200 warm-up messages every client must receive.");
+        md.AppendLine("*paired ratio* = median over rounds of (this configuration / in-memory in the same round), less sensitive to drift.");
         md.AppendLine();
-        md.AppendLine("| configuration | nodes | delivered msgs/s (median) | ratio to in-memory | group sends/s (median) | lost (all rounds) | delivered msgs/s per round |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---|");
+        md.AppendLine("| configuration | nodes | delivered msgs/s (median) | ratio of medians to in-memory | paired ratio | group sends/s (median) | lost (all rounds) | delivered msgs/s per round |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
+        var inMemory = results.GroupSend.Where(t => t.Setup == GroupLayerSetup.InMemory).ToList();
         var baseline = Percentiles.Median(results.GroupSend.Where(t => t.Setup == GroupLayerSetup.InMemory).Select(t => t.DeliveredPerSecond));
         foreach (var setup in Enum.GetValues<GroupLayerSetup>())
         {
@@ -107,6 +109,7 @@ internal static class NatsReport
             }
 
             var median = Percentiles.Median(trials.Select(t => t.DeliveredPerSecond));
+            var paired = Percentiles.Median(trials.Zip(inMemory, (t, b) => t.DeliveredPerSecond / b.DeliveredPerSecond));
             var (name, nodes) = setup switch
             {
                 GroupLayerSetup.InMemory => ("in-memory", 1),
@@ -114,7 +117,7 @@ internal static class NatsReport
                 _ => ("NATS", 2),
             };
             md.AppendLine(Invariant,
-                $"| {name} | {nodes} | {median:N0} | {median / baseline:0.00} | {median / s.GroupClients:N0} | {trials.Sum(t => t.Lost):N0} | " +
+                $"| {name} | {nodes} | {median:N0} | {median / baseline:0.00} | {paired:0.00} | {median / s.GroupClients:N0} | {trials.Sum(t => t.Lost):N0} | " +
                 $"{string.Join(", ", trials.Select(t => t.DeliveredPerSecond.ToString("N0", Invariant) + (t.TimedOut ? " (timed out)" : string.Empty)))} |");
         }
 
