@@ -320,6 +320,72 @@ public sealed class DiagnosticTests
             }
             """);
 
+    private const string Model = """
+
+        public sealed class Message
+        {
+            public int Id { get; set; }
+            public int RoomId { get; set; }
+            public string? Topic { get; set; }
+            public double Score { get; set; }
+        }
+        """;
+
+    [Test]
+    public void CONS0030_ObserverThatIsNotStatic_IsReportedOnTheMethodName()
+        => AssertDiagnostic("CONS0030", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>(Group = "room:{RoomId}")]
+                private RoomDto [|Activity|](Message message) => new(message.Id, "", new());
+            }
+            """ + Model, TestSources.Dtos);
+
+    [Test]
+    public void CONS0030_ObserverWithTheWrongParameter_IsReportedOnTheMethodName()
+        => AssertDiagnostic("CONS0030", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>]
+                private static RoomDto [|Activity|](string message) => new(1, message, new());
+            }
+            """ + Model, TestSources.Dtos);
+
+    [Test]
+    public void CONS0031_GroupTemplateNamingAnUnknownMember_IsReportedOnTheGroupArgument()
+        => AssertDiagnostic("CONS0031", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>([|Group = "room:{RoomID}"|])]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+            }
+            """ + Model, TestSources.Dtos);
+
+    [Test]
+    public void CONS0032_GroupTemplateMemberOfAnUnsupportedType_IsReportedOnTheGroupArgument()
+        => AssertDiagnostic("CONS0032", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>([|Group = "score:{Score}"|])]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+            }
+            """ + Model, TestSources.Dtos);
+
+    [Test]
+    public void CONS0033_MalformedGroupTemplate_IsReportedOnTheGroupArgument()
+        => AssertDiagnostic("CONS0033", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>([|Group = "room {RoomId"|])]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+            }
+            """ + Model, TestSources.Dtos);
+
     [Test]
     public void EveryDiagnosticId_HasATestInThisFixture()
     {
@@ -329,7 +395,7 @@ public sealed class DiagnosticTests
             .ToHashSet();
         var ids = DiagnosticDescriptors.All.Select(d => d.Id).Order().ToList();
 
-        Assert.That(ids, Has.Count.EqualTo(18));
+        Assert.That(ids, Has.Count.EqualTo(22));
         Assert.That(ids.Where(id => !tested.Contains(id)), Is.Empty, "IDs without a test named CONSxxxx_...");
     }
 

@@ -10,6 +10,47 @@ namespace Consumers.Generators.Tests;
 public sealed class GeneratedSourceTests
 {
     [Test]
+    public void ModelObservers_GetARegistration_AGroupFunction_AndTypedSubscribeMethods()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using Consumers;
+
+            namespace Chat;
+
+            public enum Kind { Text, Image }
+
+            public sealed class Message
+            {
+                public int Id { get; set; }
+                public long RoomId { get; set; }
+                public string? Topic { get; set; }
+                public Guid Author;
+                public Kind Kind { get; set; }
+                public bool Pinned { get; set; }
+            }
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class ObservingConsumer : Consumer
+            {
+                [ModelObserver<Message>(Group = "room:{RoomId}")]
+                private static RoomDto MessageActivity(Message message) => new(message.Id, "", new());
+
+                [ModelObserver<Message>(Group = "topic:{Topic}.{Kind}.{Pinned}.{Author}")]
+                private static RoomDto TopicActivity(Message message) => new(message.Id, "", new());
+
+                [ModelObserver<Message>]
+                private static RoomDto AllMessages(Message message) => new(message.Id, "", new());
+
+                [Action]
+                public System.Threading.Tasks.ValueTask Join(long roomId, RequestContext request) => SubscribeMessageActivityAsync(roomId, request);
+            }
+            """, TestSources.Dtos).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.ObservingConsumer.g.cs"));
+    }
+
+    [Test]
     public void PrimitiveParameters_OfEverySupportedKind_AreReadWithoutAJsonContext()
     {
         var run = GeneratorHarness.Run("""
