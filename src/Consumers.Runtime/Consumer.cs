@@ -163,7 +163,6 @@ public abstract class Consumer
     /// <param name="group">The observer group.</param>
     /// <param name="request">The subscribing request (its <c>request_id</c> is echoed in every notification).</param>
     /// <param name="cancellationToken">Cancels waiting for the group layer.</param>
-    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     protected async ValueTask SubscribeObserverAsync(string group, RequestContext request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -179,7 +178,6 @@ public abstract class Consumer
     /// <param name="group">The observer group.</param>
     /// <param name="request">The subscribing request, or null for all.</param>
     /// <param name="cancellationToken">Cancels waiting for the group layer.</param>
-    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
     protected async ValueTask UnsubscribeObserverAsync(string group, RequestContext? request, CancellationToken cancellationToken = default)
     {
         if (_subscriptions.Remove(group, request is null ? null : RequestIdBytes(request)))
@@ -197,7 +195,7 @@ public abstract class Consumer
     }
 
     /// <summary>Pushes an observer notification to this client once per active subscribing request id.</summary>
-    internal bool DeliverNotification(string group, ReadOnlyMemory<byte> data, ModelAction action)
+    internal bool DeliverNotification(string group, ReadOnlyMemory<byte> data, ModelAction action, int status)
     {
         var requestIds = _subscriptions.ActiveRequestIds(group);
         var context = Context;
@@ -208,7 +206,7 @@ public abstract class Consumer
             var writer = frame.BeginPayload(context.StreamPrefix);
             Protocol.Envelope.WriteHead(writer, ActionErrors.None);
             writer.WriteRawValue(data.Span, skipInputValidation: true);
-            Protocol.Envelope.WriteTail(writer, ModelActions.ToToken(action), 200, requestId);
+            Protocol.Envelope.WriteTail(writer, ModelActions.ToToken(action), status, requestId);
             sent &= context.Connection.TrySend(frame.Complete(context.StreamPrefix));
         }
 

@@ -28,11 +28,16 @@ public sealed class GroupMessage
     /// </summary>
     /// <param name="data">UTF-8 JSON of the serialized instance (any JSON value).</param>
     /// <param name="action">What happened to the instance.</param>
-    public GroupMessage(ReadOnlyMemory<byte> data, ModelAction action)
+    /// <param name="status">The notification's <c>response_status</c>: 200, or 204 for an instance deletion (DCRF).</param>
+    public GroupMessage(ReadOnlyMemory<byte> data, ModelAction action, int status = 200)
     {
         Payload = data;
         Action = action;
+        Status = status;
     }
+
+    /// <summary>For observer notifications, the <c>response_status</c> each subscriber's frame carries.</summary>
+    public int Status { get; } = 200;
 
     /// <summary>For observer notifications, what happened to the instance; null for plain group messages.</summary>
     public ModelAction? Action { get; }

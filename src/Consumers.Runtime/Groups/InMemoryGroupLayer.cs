@@ -22,7 +22,7 @@ internal sealed class InMemoryGroupLayer(LocalGroups local) : IGroupLayer
     public ValueTask SendAsync(string group, GroupMessage message, CancellationToken cancellationToken = default)
     {
         GroupName.Validate(group);
-        local.Deliver(group, message.Payload, message.ExcludeChannel, message.Action);
+        local.Deliver(group, message.Payload, message.ExcludeChannel, message.Action, message.Status);
         return ValueTask.CompletedTask;
     }
 

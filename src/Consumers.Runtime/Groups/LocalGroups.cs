@@ -66,7 +66,7 @@ internal sealed class LocalGroups
     public ICollection<string> Groups => _groups.Keys;
 
     /// <summary>Hands the message to every local member but the excluded channel; returns how many got it.</summary>
-    public int Deliver(string group, ReadOnlyMemory<byte> payload, string? excludeChannel, ModelAction? action = null)
+    public int Deliver(string group, ReadOnlyMemory<byte> payload, string? excludeChannel, ModelAction? action = null, int status = 200)
     {
         if (!_groups.TryGetValue(group, out var members))
         {
@@ -81,7 +81,7 @@ internal sealed class LocalGroups
                 continue;
             }
 
-            if (action is { } notification ? member.DeliverNotification(group, payload, notification) : member.Deliver(payload))
+            if (action is { } notification ? member.DeliverNotification(group, payload, notification, status) : member.Deliver(payload))
             {
                 delivered++;
             }

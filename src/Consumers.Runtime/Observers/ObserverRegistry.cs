@@ -12,6 +12,16 @@ public sealed class ObserverRegistry
     private readonly ConcurrentDictionary<Type, ModelObserverBinding[]> _byModel = new();
     private readonly Lock _lock = new();
 
+    /// <summary>Creates the registry with the observers registered in DI (such as instance observers of model serializers).</summary>
+    /// <param name="bindings">Observers known before any consumer is mapped.</param>
+    public ObserverRegistry(IEnumerable<ModelObserverBinding> bindings)
+    {
+        foreach (var binding in bindings)
+        {
+            Add(binding);
+        }
+    }
+
     /// <summary>Adds an observer; adding one with the same id again (a consumer mapped twice) is ignored.</summary>
     /// <param name="binding">The observer.</param>
     public void Add(ModelObserverBinding binding)

@@ -26,6 +26,7 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
     internal const string ExcludeHeader = "Consumers-Exclude";
     internal const string ChannelHeader = "Consumers-Channel";
     internal const string ActionHeader = "Consumers-Action";
+    internal const string StatusHeader = "Consumers-Status";
 
     private readonly LocalGroups _local;
     private readonly NodeIdentity _node;
@@ -136,7 +137,7 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
     {
         GroupName.Validate(group);
         ConsumerMetrics.GroupMessagesSent.Add(1);
-        _local.Deliver(group, message.Payload, message.ExcludeChannel, message.Action);
+        _local.Deliver(group, message.Payload, message.ExcludeChannel, message.Action, message.Status);
         NatsHeaders? headers = null;
         if (message.ExcludeChannel is not null)
         {
@@ -148,6 +149,10 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
         {
             headers ??= new NatsHeaders();
             headers.Add(ActionHeader, ModelActions.ToWire(action));
+            if (message.Status != 200)
+            {
+                headers.Add(StatusHeader, message.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
         }
 
         await PublishAsync(_subjects.ForGroup(group), group, message.Payload, headers, cancellationToken).ConfigureAwait(false);
@@ -204,7 +209,12 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
                 _subscriptions[group] = await _connection.SubscribeAsync(
                     _subjects.ForGroup(group),
                     null,
-                    message => _local.Deliver(group, message.Payload, message.Headers?[ExcludeHeader], ModelActions.FromWire(message.Headers?[ActionHeader])),
+                    message => _local.Deliver(
+                        group,
+                        message.Payload,
+                        message.Headers?[ExcludeHeader],
+                        ModelActions.FromWire(message.Headers?[ActionHeader]),
+                        int.TryParse(message.Headers?[StatusHeader], System.Globalization.CultureInfo.InvariantCulture, out var status) ? status : 200),
                     cancellationToken).ConfigureAwait(false);
 
                 // A PONG after the SUB: the server has the interest before the join completes.

@@ -1,0 +1,334 @@
+using System.ComponentModel.DataAnnotations;
+using System.Linq.Expressions;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+
+namespace Consumers.EntityFrameworkCore;
+
+/// <summary>
+/// A consumer with DCRF's generic model actions over an EF Core entity: <c>list</c> (optionally paginated with
+/// <c>limit</c>/<c>offset</c>), <c>retrieve</c>, <c>create</c>, <c>update</c>, <c>patch</c>, <c>delete</c>,
+/// <c>subscribe_instance</c> and <c>unsubscribe_instance</c>, with DCRF's status codes (PROTOCOL.md). Derive a
+/// <c>partial</c> class from it; the generator dispatches the inherited actions like your own.
+/// </summary>
+/// <typeparam name="TContext">The EF Core context.</typeparam>
+/// <typeparam name="TModel">The entity type.</typeparam>
+/// <typeparam name="TDto">The client's view; must be in the consumer's JSON context.</typeparam>
+/// <typeparam name="TKey">The primary key type (the <c>pk</c> of requests).</typeparam>
+/// <param name="db">The connection's context (scoped: it lives as long as the connection).</param>
+/// <param name="serializer">The model's serializer, registered with <c>AddModelSerializer</c>.</param>
+public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, ModelSerializer<TModel, TDto, TKey> serializer) : Consumer
+    where TContext : DbContext
+    where TModel : class
+    where TKey : notnull
+{
+    /// <summary>The connection's context.</summary>
+    protected TContext Db => db;
+
+    /// <summary>The model's serializer.</summary>
+    protected ModelSerializer<TModel, TDto, TKey> Serializer => serializer;
+
+    /// <summary>The actions this consumer exposes (DCRF's mixins). Default: all. Others answer 405.</summary>
+    protected virtual ModelActions Actions => ModelActions.All;
+
+    /// <summary>
+    /// The page size of <c>list</c> when the request gives no <c>limit</c>; null (the default) lists everything
+    /// unless a <c>limit</c> is sent. DCRF's <c>pagination_class</c>.
+    /// </summary>
+    protected virtual int? PageSize => null;
+
+    /// <summary>The largest <c>limit</c> honoured. Default 100.</summary>
+    protected virtual int MaxPageSize => 100;
+
+    /// <summary>
+    /// The rows this connection may see and act on: DCRF's <c>get_queryset</c>. Override to filter per user
+    /// (<c>Context.User</c>); rows outside it answer 404, as if they did not exist.
+    /// </summary>
+    protected virtual IQueryable<TModel> GetQueryable() => db.Set<TModel>();
+
+    /// <summary><c>list</c>: an array, or <c>{"count", "results", "limit", "offset"}</c> when paginated.</summary>
+    /// <param name="limit">Page size (1 to <see cref="MaxPageSize"/>); paginates when given.</param>
+    /// <param name="offset">Rows to skip when paginated.</param>
+    /// <param name="cancellationToken">Cancelled when the connection ends.</param>
+    [Action("list")]
+    public virtual async Task<ActionResult<JsonElement>> ListAsync(int? limit = null, int? offset = null, CancellationToken cancellationToken = default)
+    {
+        if (!Actions.HasFlag(ModelActions.List))
+        {
+            return NotAllowed("list");
+        }
+
+        var query = GetQueryable().AsNoTracking().OrderBy(KeySelector());
+        if (limit is null && PageSize is null)
+        {
+            var all = await query.ToListAsync(cancellationToken).ConfigureAwait(false);
+            return WriteJson(writer => WriteArray(writer, all));
+        }
+
+        var take = Math.Clamp(limit ?? PageSize!.Value, 1, MaxPageSize);
+        var skip = Math.Max(offset ?? 0, 0);
+        var count = await query.CountAsync(cancellationToken).ConfigureAwait(false);
+        var page = await query.Skip(skip).Take(take).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return WriteJson(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("count"u8, count);
+            writer.WritePropertyName("results"u8);
+            WriteArray(writer, page);
+            writer.WriteNumber("limit"u8, take);
+            writer.WriteNumber("offset"u8, skip);
+            writer.WriteEndObject();
+        });
+    }
+
+    /// <summary><c>retrieve</c>: the object, or 404.</summary>
+    /// <param name="pk">The key.</param>
+    /// <param name="cancellationToken">Cancelled when the connection ends.</param>
+    [Action("retrieve")]
+    public virtual async Task<ActionResult<TDto>> RetrieveAsync(TKey pk, CancellationToken cancellationToken = default)
+    {
+        if (!Actions.HasFlag(ModelActions.Retrieve))
+        {
+            return NotAllowed("retrieve");
+        }
+
+        var model = await FindAsync(pk, tracking: false, cancellationToken).ConfigureAwait(false);
+        return model is null ? ActionResult.NotFound() : serializer.ToDto(model);
+    }
+
+    /// <summary><c>create</c>: validates <paramref name="data"/>, saves, answers 201 with the object.</summary>
+    /// <param name="data">The new object.</param>
+    /// <param name="cancellationToken">Cancelled when the connection ends.</param>
+    [Action("create")]
+    public virtual async Task<ActionResult<TDto>> CreateAsync(TDto data, CancellationToken cancellationToken = default)
+    {
+        if (!Actions.HasFlag(ModelActions.Create))
+        {
+            return NotAllowed("create");
+        }
+
+        if (Validate(data) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var model = serializer.CreateModel(data);
+        db.Add(model);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return ActionResult<TDto>.Created(serializer.ToDto(model));
+    }
+
+    /// <summary><c>update</c>: replaces the object with <paramref name="data"/> (all fields).</summary>
+    /// <param name="pk">The key.</param>
+    /// <param name="data">The full object.</param>
+    /// <param name="cancellationToken">Cancelled when the connection ends.</param>
+    [Action("update")]
+    public virtual async Task<ActionResult<TDto>> UpdateAsync(TKey pk, TDto data, CancellationToken cancellationToken = default)
+    {
+        if (!Actions.HasFlag(ModelActions.Update))
+        {
+            return NotAllowed("update");
+        }
+
+        var model = await FindAsync(pk, tracking: true, cancellationToken).ConfigureAwait(false);
+        if (model is null)
+        {
+            return ActionResult.NotFound();
+        }
+
+        return await SaveAsync(model, data, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>patch</c>: changes the fields present in <paramref name="data"/> and keeps the others.</summary>
+    /// <param name="pk">The key.</param>
+    /// <param name="data">Some fields of the object, as a JSON object.</param>
+    /// <param name="cancellationToken">Cancelled when the connection ends.</param>
+    [Action("patch")]
+    public virtual async Task<ActionResult<TDto>> PatchAsync(TKey pk, JsonElement data, CancellationToken cancellationToken = default)
+    {
+        if (!Actions.HasFlag(ModelActions.Patch))
+        {
+            return NotAllowed("patch");
+        }
+
+        if (data.ValueKind != JsonValueKind.Object)
+        {
+            return ActionResult.BadRequest("data", "Expected a JSON object.");
+        }
+
+        var model = await FindAsync(pk, tracking: true, cancellationToken).ConfigureAwait(false);
+        if (model is null)
+        {
+            return ActionResult.NotFound();
+        }
+
+        // Merge on the JSON form: the serializer's own view of the object, with the sent fields on top.
+        var merged = JsonSerializer.SerializeToNode(serializer.ToDto(model), serializer.DtoTypeInfo)!.AsObject();
+        foreach (var property in data.EnumerateObject())
+        {
+            merged[property.Name] = JsonNode.Parse(property.Value.GetRawText());
+        }
+
+        TDto patched;
+        try
+        {
+            patched = merged.Deserialize(serializer.DtoTypeInfo)!;
+        }
+        catch (JsonException ex)
+        {
+            return ActionResult.BadRequest("data", Protocol.ProtocolErrors.InvalidValue(ex.Path));
+        }
+
+        return await SaveAsync(model, patched, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>delete</c>: removes the object, answers 204.</summary>
+    /// <param name="pk">The key.</param>
+    /// <param name="cancellationToken">Cancelled when the connection ends.</param>
+    [Action("delete")]
+    public virtual async Task<ActionResult> DeleteAsync(TKey pk, CancellationToken cancellationToken = default)
+    {
+        if (!Actions.HasFlag(ModelActions.Delete))
+        {
+            return NotAllowed("delete");
+        }
+
+        var model = await FindAsync(pk, tracking: true, cancellationToken).ConfigureAwait(false);
+        if (model is null)
+        {
+            return ActionResult.NotFound();
+        }
+
+        db.Remove(model);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return ActionResult.NoContent();
+    }
+
+    /// <summary>
+    /// <c>subscribe_instance</c>: answers 201, then pushes each change of the object under the request's
+    /// <c>request_id</c>: <c>update</c> with the object, <c>delete</c> with <c>{"pk": ...}</c> and 204.
+    /// </summary>
+    /// <param name="pk">The key.</param>
+    /// <param name="request">The subscribing request.</param>
+    /// <param name="cancellationToken">Cancelled when the connection ends.</param>
+    [Action("subscribe_instance")]
+    public virtual async Task<ActionResult> SubscribeInstanceAsync(TKey pk, RequestContext request, CancellationToken cancellationToken = default)
+    {
+        if (!Actions.HasFlag(ModelActions.Subscribe))
+        {
+            return NotAllowed("subscribe_instance");
+        }
+
+        if (await FindAsync(pk, tracking: false, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return ActionResult.NotFound();
+        }
+
+        await SubscribeObserverAsync(InstanceGroups.Of<TModel, TKey>(pk), request, cancellationToken).ConfigureAwait(false);
+        return new ActionResult(201, ActionErrors.None);
+    }
+
+    /// <summary><c>unsubscribe_instance</c>: ends the request's subscription (every one of the object's, without a <c>request_id</c>); 204.</summary>
+    /// <param name="pk">The key.</param>
+    /// <param name="request">The request; its <c>request_id</c> names the subscription.</param>
+    /// <param name="cancellationToken">Cancelled when the connection ends.</param>
+    [Action("unsubscribe_instance")]
+    public virtual async Task<ActionResult> UnsubscribeInstanceAsync(TKey pk, RequestContext request, CancellationToken cancellationToken = default)
+    {
+        if (!Actions.HasFlag(ModelActions.Subscribe))
+        {
+            return NotAllowed("unsubscribe_instance");
+        }
+
+        await UnsubscribeObserverAsync(InstanceGroups.Of<TModel, TKey>(pk), request.RequestId is null ? null : request, cancellationToken).ConfigureAwait(false);
+        return ActionResult.NoContent();
+    }
+
+    /// <summary>Finds a row of <see cref="GetQueryable"/> by key.</summary>
+    /// <param name="pk">The key.</param>
+    /// <param name="tracking">Whether the row will be changed.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The row, or null.</returns>
+    protected async Task<TModel?> FindAsync(TKey pk, bool tracking, CancellationToken cancellationToken)
+    {
+        var query = tracking ? GetQueryable().AsTracking() : GetQueryable().AsNoTracking();
+        return await query.FirstOrDefaultAsync(KeyEquals(pk), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ActionResult<TDto>> SaveAsync(TModel model, TDto data, CancellationToken cancellationToken)
+    {
+        if (Validate(data) is { } invalid)
+        {
+            return invalid;
+        }
+
+        serializer.UpdateModel(model, data);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return serializer.ToDto(model);
+    }
+
+    // DataAnnotations, with errors keyed by the wire names of the DTO's properties (DRF's ValidationError shape).
+    private ActionResult? Validate(TDto data)
+    {
+        var results = new List<ValidationResult>();
+        if (data is null || Validator.TryValidateObject(data, new ValidationContext(data), results, validateAllProperties: true))
+        {
+            return null;
+        }
+
+        var names = serializer.DtoTypeInfo.Properties
+            .Where(p => p.AttributeProvider is System.Reflection.MemberInfo)
+            .ToDictionary(p => ((System.Reflection.MemberInfo)p.AttributeProvider!).Name, p => p.Name, StringComparer.Ordinal);
+        var fields = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var result in results)
+        {
+            foreach (var member in result.MemberNames.DefaultIfEmpty("non_field_errors"))
+            {
+                var field = names.GetValueOrDefault(member, member);
+                fields[field] = [.. fields.GetValueOrDefault(field, []), result.ErrorMessage ?? "Invalid value."];
+            }
+        }
+
+        return ActionResult.BadRequest(ActionErrors.Fields(fields));
+    }
+
+    private static ActionResult NotAllowed(string action) => ActionResult.Error(405, Protocol.ProtocolErrors.MethodNotAllowed(action));
+
+    private string KeyName => db.Model.FindEntityType(typeof(TModel))?.FindPrimaryKey()?.Properties.Single().Name
+        ?? throw new InvalidOperationException($"{typeof(TModel).Name} has no single-column primary key in {typeof(TContext).Name}.");
+
+    private Expression<Func<TModel, TKey>> KeySelector()
+    {
+        var model = Expression.Parameter(typeof(TModel), "model");
+        return Expression.Lambda<Func<TModel, TKey>>(Expression.Call(typeof(EF), nameof(EF.Property), [typeof(TKey)], model, Expression.Constant(KeyName)), model);
+    }
+
+    private Expression<Func<TModel, bool>> KeyEquals(TKey pk)
+    {
+        var selector = KeySelector();
+        return Expression.Lambda<Func<TModel, bool>>(Expression.Equal(selector.Body, Expression.Constant(pk, typeof(TKey))), selector.Parameters);
+    }
+
+    private JsonElement WriteJson(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+
+        return JsonElement.Parse(buffer.WrittenSpan);
+    }
+
+    private void WriteArray(Utf8JsonWriter writer, List<TModel> models)
+    {
+        writer.WriteStartArray();
+        foreach (var model in models)
+        {
+            JsonSerializer.Serialize(writer, serializer.ToDto(model), serializer.DtoTypeInfo);
+        }
+
+        writer.WriteEndArray();
+    }
+}

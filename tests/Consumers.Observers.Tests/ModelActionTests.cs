@@ -1,0 +1,242 @@
+using System.Text.Json.Nodes;
+using Consumers.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Consumers.Observers.Tests;
+
+/// <summary>DCRF's generic model actions over EF Core (SQLite), every status code, over real sockets.</summary>
+[TestFixture]
+public sealed class ModelActionTests
+{
+    private string _directory = null!;
+    private TestHost _host = null!;
+
+    [SetUp]
+    public async Task Start()
+    {
+        _directory = Directory.CreateTempSubdirectory("consumers-models-").FullName;
+        var database = Path.Combine(_directory, "chat.db");
+        _host = await TestHost.StartAsync(
+            app =>
+            {
+                app.MapConsumer<RoomConsumer>("/ws/rooms");
+                app.MapConsumer<RoomDirectoryConsumer>("/ws/directory");
+            },
+            services: services => services
+                .AddModelSerializer(new RoomSerializer())
+                .AddDbContext<ChatDb>((sp, o) => o.UseSqlite($"Data Source={database}").AddModelObservers(sp)));
+        await using var scope = _host.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<ChatDb>().Database.EnsureCreatedAsync();
+    }
+
+    [TearDown]
+    public async Task Stop()
+    {
+        await _host.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Test]
+    public async Task Create_Replies201_WithThePk()
+    {
+        await using var ann = await ConnectAsync("ann");
+        var reply = await ann.RequestAsync("""{"action": "create", "data": {"pk": 0, "name": "Lobby", "capacity": 10}, "request_id": 1}""");
+        Assert.That(reply.ToJsonString(), Is.EqualTo("""{"errors":[],"data":{"pk":1,"name":"Lobby","capacity":10},"action":"create","response_status":201,"request_id":1}"""));
+    }
+
+    [Test]
+    public async Task Retrieve_Replies200_OrNotFound404()
+    {
+        await using var ann = await ConnectAsync("ann");
+        var pk = await CreateAsync(ann, "Lobby");
+        var found = await ann.RequestAsync($$$"""{"action": "retrieve", "pk": {{{pk}}}}""");
+        var missing = await ann.RequestAsync("""{"action": "retrieve", "pk": 999}""");
+        Assert.Multiple(() =>
+        {
+            Assert.That(found["response_status"]!.GetValue<int>(), Is.EqualTo(200));
+            Assert.That(found["data"]!["name"]!.GetValue<string>(), Is.EqualTo("Lobby"));
+            Assert.That(missing["response_status"]!.GetValue<int>(), Is.EqualTo(404));
+            Assert.That(missing["errors"]!.ToJsonString(), Is.EqualTo("""["Not found"]"""));
+        });
+    }
+
+    [Test]
+    public async Task List_RepliesAnArray()
+    {
+        await using var ann = await ConnectAsync("ann");
+        await CreateAsync(ann, "a");
+        await CreateAsync(ann, "b");
+        var reply = await ann.RequestAsync("""{"action": "list"}""");
+        Assert.That(reply["data"]!.AsArray().Select(r => r!["name"]!.GetValue<string>()), Is.EqualTo(new[] { "a", "b" }));
+    }
+
+    [Test]
+    public async Task Update_ReplacesTheObject_Patch_ChangesOnlyTheSentFields()
+    {
+        await using var ann = await ConnectAsync("ann");
+        var pk = await CreateAsync(ann, "Lobby");
+        var updated = await ann.RequestAsync($$$"""{"action": "update", "pk": {{{pk}}}, "data": {"pk": {{{pk}}}, "name": "Hall", "capacity": 30}}""");
+        var patched = await ann.RequestAsync($$$"""{"action": "patch", "pk": {{{pk}}}, "data": {"capacity": 40}}""");
+        Assert.Multiple(() =>
+        {
+            Assert.That(updated["response_status"]!.GetValue<int>(), Is.EqualTo(200));
+            Assert.That(updated["data"]!.ToJsonString(), Is.EqualTo($$$"""{"pk":{{{pk}}},"name":"Hall","capacity":30}"""));
+            Assert.That(patched["data"]!.ToJsonString(), Is.EqualTo($$$"""{"pk":{{{pk}}},"name":"Hall","capacity":40}"""));
+        });
+    }
+
+    [Test]
+    public async Task Delete_Replies204_ThenTheObjectIsGone()
+    {
+        await using var ann = await ConnectAsync("ann");
+        var pk = await CreateAsync(ann, "Lobby");
+        var deleted = await ann.RequestAsync($$$"""{"action": "delete", "pk": {{{pk}}}}""");
+        var again = await ann.RequestAsync($$$"""{"action": "delete", "pk": {{{pk}}}}""");
+        Assert.Multiple(() =>
+        {
+            Assert.That(deleted["response_status"]!.GetValue<int>(), Is.EqualTo(204));
+            Assert.That(deleted["data"], Is.Null);
+            Assert.That(again["response_status"]!.GetValue<int>(), Is.EqualTo(404));
+        });
+    }
+
+    [Test]
+    public async Task InvalidData_Replies400_WithFieldErrorsUnderWireNames()
+    {
+        await using var ann = await ConnectAsync("ann");
+        var reply = await ann.RequestAsync("""{"action": "create", "data": {"pk": 0, "name": "", "capacity": 0}}""");
+        Assert.Multiple(() =>
+        {
+            Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(400));
+            Assert.That(reply["errors"]![0]!["name"]![0]!.GetValue<string>(), Is.EqualTo("This field may not be blank."));
+            Assert.That(reply["errors"]![0]!["capacity"], Is.Not.Null);
+        });
+    }
+
+    [Test]
+    public async Task PatchThatBreaksValidation_Replies400_AndChangesNothing()
+    {
+        await using var ann = await ConnectAsync("ann");
+        var pk = await CreateAsync(ann, "Lobby");
+        var reply = await ann.RequestAsync($$$"""{"action": "patch", "pk": {{{pk}}}, "data": {"name": "a name that is far too long for a room"}}""");
+        var after = await ann.RequestAsync($$$"""{"action": "retrieve", "pk": {{{pk}}}}""");
+        Assert.Multiple(() =>
+        {
+            Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(400));
+            Assert.That(after["data"]!["name"]!.GetValue<string>(), Is.EqualTo("Lobby"));
+        });
+    }
+
+    [Test]
+    public async Task PatchWithWrongTypes_Replies400()
+    {
+        await using var ann = await ConnectAsync("ann");
+        var pk = await CreateAsync(ann, "Lobby");
+        var reply = await ann.RequestAsync($$$"""{"action": "patch", "pk": {{{pk}}}, "data": {"capacity": "many"}}""");
+        Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(400));
+        Assert.That(reply["errors"]!.ToJsonString(), Does.Contain("data"));
+    }
+
+    [Test]
+    public async Task PerUserQueryable_HidesOtherUsersRows()
+    {
+        await using var ann = await ConnectAsync("ann");
+        await using var bob = await ConnectAsync("bob");
+        var pk = await CreateAsync(ann, "Ann's");
+        var retrieve = await bob.RequestAsync($$$"""{"action": "retrieve", "pk": {{{pk}}}}""");
+        var delete = await bob.RequestAsync($$$"""{"action": "delete", "pk": {{{pk}}}}""");
+        var list = await bob.RequestAsync("""{"action": "list"}""");
+        Assert.Multiple(() =>
+        {
+            Assert.That(retrieve["response_status"]!.GetValue<int>(), Is.EqualTo(404));
+            Assert.That(delete["response_status"]!.GetValue<int>(), Is.EqualTo(404));
+            Assert.That(list["data"]!.AsArray(), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Pagination_RepliesCountResultsLimitOffset()
+    {
+        await using var ann = await ConnectAsync("ann");
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            await CreateAsync(ann, name);
+        }
+
+        await using var directory = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/directory?user=ann"));
+        var first = await directory.RequestAsync("""{"action": "list"}""");
+        var second = await directory.RequestAsync("""{"action": "list", "limit": 2, "offset": 2}""");
+        Assert.Multiple(() =>
+        {
+            Assert.That(first["data"]!.ToJsonString(), Does.StartWith("""{"count":3,"results":[{"pk":1,"name":"a","capacity":10},{"pk":2,"name":"b","capacity":10}],"limit":2,"offset":0"""));
+            Assert.That(second["data"]!["results"]!.AsArray().Select(r => r!["name"]!.GetValue<string>()), Is.EqualTo(new[] { "c" }));
+        });
+    }
+
+    [Test]
+    public async Task ActionsLeftOut_Reply405()
+    {
+        await using var directory = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/directory?user=ann"));
+        var reply = await directory.RequestAsync("""{"action": "create", "data": {"pk": 0, "name": "x", "capacity": 1}}""");
+        Assert.Multiple(() =>
+        {
+            Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(405));
+            Assert.That(reply["errors"]![0]!.GetValue<string>(), Is.EqualTo("Method \"create\" not allowed."));
+        });
+    }
+
+    [Test]
+    public async Task SubscribeInstance_Replies201_ThenPushesUpdatesAndTheDeletion()
+    {
+        await using var watcher = await ConnectAsync("ann");
+        await using var editor = await ConnectAsync("ann");
+        var pk = await CreateAsync(editor, "Lobby");
+        var subscribed = await watcher.RequestAsync($$$"""{"action": "subscribe_instance", "pk": {{{pk}}}, "request_id": "sub"}""");
+        Assert.That(subscribed["response_status"]!.GetValue<int>(), Is.EqualTo(201));
+
+        await editor.RequestAsync($$$"""{"action": "patch", "pk": {{{pk}}}, "data": {"name": "Hall"}}""");
+        var update = await watcher.ReceiveAsync();
+        await editor.RequestAsync($$$"""{"action": "delete", "pk": {{{pk}}}}""");
+        var delete = await watcher.ReceiveAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(update.ToJsonString(), Is.EqualTo($$$"""{"errors":[],"data":{"pk":{{{pk}}},"name":"Hall","capacity":10},"action":"update","response_status":200,"request_id":"sub"}"""));
+            Assert.That(delete.ToJsonString(), Is.EqualTo($$$"""{"errors":[],"data":{"pk":{{{pk}}}},"action":"delete","response_status":204,"request_id":"sub"}"""));
+        });
+    }
+
+    [Test]
+    public async Task SubscribeInstance_OfAMissingObject_Replies404()
+    {
+        await using var watcher = await ConnectAsync("ann");
+        var reply = await watcher.RequestAsync("""{"action": "subscribe_instance", "pk": 404, "request_id": "sub"}""");
+        Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(404));
+    }
+
+    [Test]
+    public async Task UnsubscribeInstance_Replies204_AndStopsTheNotifications()
+    {
+        await using var watcher = await ConnectAsync("ann");
+        await using var editor = await ConnectAsync("ann");
+        var pk = await CreateAsync(editor, "Lobby");
+        await watcher.RequestAsync($$$"""{"action": "subscribe_instance", "pk": {{{pk}}}, "request_id": "sub"}""");
+        var reply = await watcher.RequestAsync($$$"""{"action": "unsubscribe_instance", "pk": {{{pk}}}, "request_id": "sub"}""");
+        Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(204));
+
+        await editor.RequestAsync($$$"""{"action": "patch", "pk": {{{pk}}}, "data": {"name": "Hall"}}""");
+        var next = await watcher.RequestAsync("""{"action": "list", "request_id": "probe"}""");
+        Assert.That(next["request_id"]!.GetValue<string>(), Is.EqualTo("probe"), "no notification after unsubscribing");
+    }
+
+    private Task<TestClient> ConnectAsync(string user) => TestClient.ConnectAsync(_host.WebSocketUri("/ws/rooms?user=" + user));
+
+    private static async Task<int> CreateAsync(TestClient client, string name)
+    {
+        var reply = await client.RequestAsync($$$"""{"action": "create", "data": {"pk": 0, "name": "{{{name}}}", "capacity": 10}}""");
+        Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(201), reply.ToJsonString());
+        return reply["data"]!["pk"]!.GetValue<int>();
+    }
+}
