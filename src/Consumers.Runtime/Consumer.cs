@@ -186,6 +186,27 @@ public abstract class Consumer
         }
     }
 
+    /// <summary>
+    /// Whether the consumer handles the notifications of an observer itself (DCRF's <c>model_observer</c> handler).
+    /// Overridden by the generator for observers declared with <c>Handler = nameof(...)</c>.
+    /// </summary>
+    /// <param name="observerId">The observer id, <c>Consumer.Method</c>.</param>
+    /// <returns>Whether <see cref="HandleNotificationAsync"/> takes this observer's notifications.</returns>
+    protected virtual bool HandlesNotifications(string observerId) => false;
+
+    /// <summary>
+    /// Handles one notification of an observer that has a handler: the serialized change, what happened, and the
+    /// subscribing request ids. Runs in order with the connection's messages. Overridden by the generator, which calls
+    /// the typed handler.
+    /// </summary>
+    /// <param name="observerId">The observer id.</param>
+    /// <param name="data">The serialized instance (UTF-8 JSON).</param>
+    /// <param name="action">What happened.</param>
+    /// <param name="requestIds">The request ids subscribed to the change's group on this consumer.</param>
+    /// <returns>A task that completes when the handler is done.</returns>
+    protected virtual ValueTask HandleNotificationAsync(string observerId, ReadOnlyMemory<byte> data, ModelAction action, IReadOnlyList<JsonElement> requestIds)
+        => ValueTask.CompletedTask;
+
     internal void BeginAction() => _inAction = true;
 
     internal void EndAction()
@@ -199,6 +220,15 @@ public abstract class Consumer
     {
         var requestIds = _subscriptions.ActiveRequestIds(group);
         var context = Context;
+        var separator = group.IndexOf(':', StringComparison.Ordinal);
+        var observerId = separator < 0 ? group : group[..separator];
+        if (requestIds.Length > 0 && HandlesNotifications(observerId))
+        {
+            // The consumer shapes what it sends: its handler runs in order with the connection's messages.
+            var ids = Array.ConvertAll(requestIds, id => JsonElement.Parse(id));
+            return context.Connection.TryQueueWork(() => HandleNotificationAsync(observerId, data, action, ids));
+        }
+
         var sent = true;
         foreach (var requestId in requestIds)
         {

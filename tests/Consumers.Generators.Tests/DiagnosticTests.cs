@@ -387,6 +387,19 @@ public sealed class DiagnosticTests
             """ + Model, TestSources.Dtos);
 
     [Test]
+    public void CONS0034_ObserverHandlerWithTheWrongSignature_IsReportedOnTheHandlerArgument()
+        => AssertDiagnostic("CONS0034", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>(Group = "room:{RoomId}", [|Handler = nameof(OnActivity)|])]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+
+                private void OnActivity(RoomDto data) { }
+            }
+            """ + Model, TestSources.Dtos);
+
+    [Test]
     public void EveryDiagnosticId_HasATestInThisFixture()
     {
         var tested = typeof(DiagnosticTests).GetMethods()
@@ -395,7 +408,7 @@ public sealed class DiagnosticTests
             .ToHashSet();
         var ids = DiagnosticDescriptors.All.Select(d => d.Id).Order().ToList();
 
-        Assert.That(ids, Has.Count.EqualTo(22));
+        Assert.That(ids, Has.Count.EqualTo(23));
         Assert.That(ids.Where(id => !tested.Contains(id)), Is.Empty, "IDs without a test named CONSxxxx_...");
     }
 

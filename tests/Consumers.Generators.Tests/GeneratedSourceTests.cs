@@ -51,6 +51,44 @@ public sealed class GeneratedSourceTests
     }
 
     [Test]
+    public void ObserverHandlers_AreCalledWithTheDeserializedChange()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Collections.Generic;
+            using System.Text.Json;
+            using System.Threading.Tasks;
+            using Consumers;
+
+            namespace Chat;
+
+            public sealed class Message
+            {
+                public int Id { get; set; }
+                public int RoomId { get; set; }
+            }
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class HandlingConsumer : Consumer
+            {
+                [ModelObserver<Message>(Group = "room:{RoomId}", Handler = nameof(OnActivity))]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+
+                [ModelObserver<Message>(Handler = nameof(OnAll))]
+                private static RoomDto All(Message message) => new(message.Id, "", new());
+
+                [ModelObserver<Message>(Group = "plain:{Id}")]
+                private static RoomDto Plain(Message message) => new(message.Id, "", new());
+
+                private ValueTask OnActivity(RoomDto data, ModelAction action, IReadOnlyList<JsonElement> requestIds) => default;
+
+                private Task OnAll(RoomDto data, ModelAction action, IReadOnlyList<JsonElement> requestIds) => Task.CompletedTask;
+            }
+            """, TestSources.Dtos).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.HandlingConsumer.g.cs"));
+    }
+
+    [Test]
     public void PrimitiveParameters_OfEverySupportedKind_AreReadWithoutAJsonContext()
     {
         var run = GeneratorHarness.Run("""

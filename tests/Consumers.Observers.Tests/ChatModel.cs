@@ -42,7 +42,10 @@ public sealed record RoomDto(
 
 public sealed record MessageDto(int Pk, int RoomId, string Text);
 
+public sealed record DigestLine(string Kind, string Text, string Action, string RequestIds);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(MessageDto))]
 [JsonSerializable(typeof(RoomDto))]
+[JsonSerializable(typeof(DigestLine))]
 public sealed partial class ObserverJson : JsonSerializerContext;

@@ -127,6 +127,11 @@ internal static class DiagnosticDescriptors
         "Malformed group template",
         "The group template \"{0}\" of observer '{1}' is malformed: {2}");
 
+    public static readonly DiagnosticDescriptor ObserverHandler = Create(
+        "CONS0034", Usage,
+        "Observer handler not found",
+        "The handler '{0}' of observer '{1}' must be an instance method 'ValueTask {0}({2} data, ModelAction action, IReadOnlyList<JsonElement> requestIds)' (or returning Task or void) on the consumer");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new DiagnosticDescriptor[]
     {
         ConsumerMustBePartial, ActionOutsideConsumer, ActionMustNotBeStatic, ActionMustNotBeGeneric,
@@ -134,7 +139,7 @@ internal static class DiagnosticDescriptors
         DuplicateActionName, ReservedParameterName, TypeNotSerializable, JsonContextMissing,
         TypeMissingFromJsonContext, InvalidJsonContext, InvalidActionName, ConsumerWithoutPublicConstructor,
         GenericConsumer, InaccessibleInheritedAction,
-        ObserverSignature, ObserverGroupUnknownMember, ObserverGroupMemberType, ObserverGroupTemplate,
+        ObserverSignature, ObserverGroupUnknownMember, ObserverGroupMemberType, ObserverGroupTemplate, ObserverHandler,
     }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;

@@ -37,6 +37,48 @@ internal static class ObserverEmitter
         {
             WriteObserver(w, observer);
         }
+
+        WriteHandlers(w, spec);
+    }
+
+    private static void WriteHandlers(SourceWriter w, ConsumerSpec spec)
+    {
+        var handled = spec.Observers.Where(o => o.Handler is not null).ToList();
+        if (handled.Count == 0)
+        {
+            return;
+        }
+
+        w.WriteLine();
+        w.WriteLine("/// <summary>The observers whose notifications go to a handler of this consumer.</summary>");
+        w.WriteLine($"protected override bool HandlesNotifications(string observerId) => observerId is {string.Join(" or ", handled.Select(o => Literal(o.Id)))};");
+        w.WriteLine();
+        w.WriteLine("/// <summary>Deserializes a notification and calls the observer's handler.</summary>");
+        w.OpenBlock($"protected override {ValueTask} HandleNotificationAsync(string observerId, global::System.ReadOnlyMemory<byte> data, global::Consumers.ModelAction action, global::System.Collections.Generic.IReadOnlyList<global::System.Text.Json.JsonElement> requestIds)");
+        w.OpenBlock("switch (observerId)");
+        foreach (var observer in handled)
+        {
+            var call = $"{observer.Handler}(global::System.Text.Json.JsonSerializer.Deserialize(data.Span, {observer.DataJson})!, action, requestIds)";
+            w.WriteLine($"case {Literal(observer.Id)}:");
+            switch (observer.HandlerReturn)
+            {
+                case "Task":
+                    w.WriteLine($"    return new {ValueTask}({call});");
+                    break;
+                case "void":
+                    w.WriteLine($"    {call};");
+                    w.WriteLine($"    return default;");
+                    break;
+                default:
+                    w.WriteLine($"    return {call};");
+                    break;
+            }
+        }
+
+        w.WriteLine("default:");
+        w.WriteLine("    return base.HandleNotificationAsync(observerId, data, action, requestIds);");
+        w.CloseBlock();
+        w.CloseBlock();
     }
 
     private static void WriteObserver(SourceWriter w, ObserverSpec observer)

@@ -7,13 +7,17 @@ namespace Consumers.Generators.Model;
 /// <param name="DataType">The <c>global::</c> serializer result type.</param>
 /// <param name="DataJson">The member holding the result's <c>JsonTypeInfo</c>.</param>
 /// <param name="Parts">The template: literals and placeholders, in order; empty for one group per observer.</param>
+/// <param name="Handler">The handler method that takes the notifications, or null for the default frames.</param>
+/// <param name="HandlerReturn">The handler's return: <c>ValueTask</c>, <c>Task</c> or <c>void</c>.</param>
 internal sealed record ObserverSpec(
     string MethodName,
     string Id,
     string ModelType,
     string DataType,
     string DataJson,
-    EquatableArray<TemplatePart> Parts);
+    EquatableArray<TemplatePart> Parts,
+    string? Handler,
+    string? HandlerReturn);
 
 /// <summary>A piece of a group template.</summary>
 /// <param name="Literal">The literal text, or null for a placeholder.</param>

@@ -76,13 +76,60 @@ internal sealed class ObserverParser(
             return null;
         }
 
+        string? handler = null;
+        string? handlerReturn = null;
+        if (attribute.NamedArguments.FirstOrDefault(a => a.Key == "Handler").Value.Value is string handlerName)
+        {
+            handlerReturn = HandlerReturn(handlerName, method.ReturnType);
+            if (handlerReturn is null)
+            {
+                var handlerLocation = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax { ArgumentList: { } list }
+                    ? LocationInfo.From(list.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.Text == "Handler"))
+                    : identifier;
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ObserverHandler, handlerLocation, handlerName, method.Name, method.ReturnType.ToDisplayString()));
+                return null;
+            }
+
+            handler = handlerName;
+        }
+
         return new ObserverSpec(
             method.Name,
             consumer.Name + "." + method.Name,
             TypeNames.OfNotNull(model),
             TypeNames.OfNotNull(method.ReturnType),
             json,
-            parts.ToEquatableArray());
+            parts.ToEquatableArray(),
+            handler,
+            handlerReturn);
+    }
+
+    // The handler's return kind when it is an instance method (TData, ModelAction, IReadOnlyList<JsonElement>); else null.
+    private string? HandlerReturn(string name, ITypeSymbol data)
+    {
+        for (var type = consumer; type is not null; type = type.BaseType)
+        {
+            foreach (var candidate in type.GetMembers(name).OfType<IMethodSymbol>())
+            {
+                if (candidate.IsStatic || candidate.IsGenericMethod || candidate.Parameters.Length != 3 ||
+                    !SymbolEqualityComparer.Default.Equals(candidate.Parameters[0].Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated), data.WithNullableAnnotation(NullableAnnotation.NotAnnotated)) ||
+                    candidate.Parameters[1].Type.ToDisplayString() != "Consumers.ModelAction" ||
+                    candidate.Parameters[2].Type.OriginalDefinition.ToDisplayString() != "System.Collections.Generic.IReadOnlyList<T>" ||
+                    ((INamedTypeSymbol)candidate.Parameters[2].Type).TypeArguments[0].ToDisplayString() != "System.Text.Json.JsonElement")
+                {
+                    continue;
+                }
+
+                return candidate.ReturnsVoid ? "void" : candidate.ReturnType.ToDisplayString() switch
+                {
+                    "System.Threading.Tasks.ValueTask" => "ValueTask",
+                    "System.Threading.Tasks.Task" => "Task",
+                    _ => null,
+                };
+            }
+        }
+
+        return null;
     }
 
     private List<TemplatePart>? ParseTemplate(string template, string observer, INamedTypeSymbol model, LocationInfo? location)

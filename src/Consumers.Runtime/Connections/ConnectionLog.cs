@@ -44,4 +44,7 @@ internal static partial class ConnectionLog
 
     [LoggerMessage(13, LogLevel.Error, "{Consumer} could not leave its groups on disconnect.", EventName = "LeaveGroupsFailed")]
     public static partial void LeaveGroupsFailed(ILogger logger, string consumer, Exception exception);
+
+    [LoggerMessage(14, LogLevel.Error, "A consumer's observer handler threw; the connection goes on.", EventName = "WorkFailed")]
+    public static partial void WorkFailed(ILogger logger, Exception exception);
 }

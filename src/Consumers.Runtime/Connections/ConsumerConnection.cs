@@ -235,7 +235,14 @@ internal sealed class ConsumerConnection
                 {
                     if (!_aborted.IsCancellationRequested && Volatile.Read(ref _closeRequested) == 0)
                     {
-                        await consumers.HandleAsync(message.Memory).ConfigureAwait(false);
+                        if (message.Work is { } work)
+                        {
+                            await RunWorkAsync(work).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            await consumers.HandleAsync(message.Memory).ConfigureAwait(false);
+                        }
                     }
                 }
                 catch (Exception ex)
@@ -249,6 +256,38 @@ internal sealed class ConsumerConnection
                     message.Release();
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Queues consumer work to run in order with the connection's messages. Never blocks: when the queue is full the
+    /// work is dropped and counted, like a frame to a client that stopped reading.
+    /// </summary>
+    public bool TryQueueWork(Func<ValueTask> work)
+    {
+        if (_inbound.Writer.TryWrite(new InboundMessage(work)))
+        {
+            return true;
+        }
+
+        ConsumerMetrics.WorkDropped.Add(1);
+        return false;
+    }
+
+    private async Task RunWorkAsync(Func<ValueTask> work)
+    {
+        try
+        {
+            await work().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_aborted.IsCancellationRequested)
+        {
+            // The connection is gone.
+        }
+        catch (Exception ex)
+        {
+            // A failing handler is the consumer's bug: logged, and the connection goes on.
+            ConnectionLog.WorkFailed(_logger, ex);
         }
     }
 

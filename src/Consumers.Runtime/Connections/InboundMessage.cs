@@ -2,10 +2,33 @@ using System.Buffers;
 
 namespace Consumers.Connections;
 
-/// <summary>A complete text message read from the client, in a buffer rented from <see cref="ArrayPool{T}.Shared"/>.</summary>
-internal readonly struct InboundMessage(byte[] buffer, int length)
+/// <summary>
+/// One item of a connection's sequential work: a complete text message read from the client (in a buffer rented
+/// from <see cref="ArrayPool{T}.Shared"/>), or a piece of consumer work such as an observer handler call, which runs
+/// in order with the messages, like Channels runs a consumer's handlers one event at a time.
+/// </summary>
+internal readonly struct InboundMessage
 {
-    public ReadOnlyMemory<byte> Memory => new(buffer, 0, length);
+    private readonly byte[]? _buffer;
+    private readonly int _length;
 
-    public void Release() => ArrayPool<byte>.Shared.Return(buffer);
+    public InboundMessage(byte[] buffer, int length)
+    {
+        _buffer = buffer;
+        _length = length;
+    }
+
+    public InboundMessage(Func<ValueTask> work) => Work = work;
+
+    public Func<ValueTask>? Work { get; }
+
+    public ReadOnlyMemory<byte> Memory => new(_buffer, 0, _length);
+
+    public void Release()
+    {
+        if (_buffer is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+    }
 }

@@ -32,4 +32,7 @@ internal static class ConsumerMetrics
 
     /// <summary><c>consumers.groups.messages_sent</c>: group sends made on this node.</summary>
     public static readonly Counter<long> GroupMessagesSent = s_meter.CreateCounter<long>("consumers.groups.messages_sent", "{message}");
+
+    /// <summary><c>consumers.work.dropped</c>: observer handler calls dropped because a connection's work queue was full.</summary>
+    public static readonly Counter<long> WorkDropped = s_meter.CreateCounter<long>("consumers.work.dropped", "{call}");
 }

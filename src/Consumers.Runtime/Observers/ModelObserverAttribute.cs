@@ -25,4 +25,12 @@ public sealed class ModelObserverAttribute<TModel> : Attribute
     /// Null: one group for every instance. Checked at compile time.
     /// </summary>
     public string? Group { get; init; }
+
+    /// <summary>
+    /// The name of an instance method that receives each notification instead of the default frames (DCRF's
+    /// <c>model_observer</c> handler): <c>ValueTask Name(TData data, ModelAction action, IReadOnlyList&lt;JsonElement&gt;
+    /// requestIds)</c> (or returning <c>Task</c> or <c>void</c>). It runs in order with the connection's messages and
+    /// decides what to send (<c>Send</c>). Checked at compile time.
+    /// </summary>
+    public string? Handler { get; init; }
 }

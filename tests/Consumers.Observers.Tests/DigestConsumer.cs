@@ -1,0 +1,26 @@
+using System.Text.Json;
+using Consumers;
+
+namespace Consumers.Observers.Tests;
+
+/// <summary>Shapes its own notifications with an observer handler (DCRF's model_observer handler).</summary>
+[JsonContext(typeof(ObserverJson))]
+public sealed partial class DigestConsumer : Consumer
+{
+    [ModelObserver<Message>(Group = "room:{RoomId}", Handler = nameof(OnMessage))]
+    private static MessageDto MessageDigest(Message message) => new(message.Id, message.RoomId, message.Text.ToUpperInvariant());
+
+    [Action]
+    public ValueTask Watch(int roomId, RequestContext request) => SubscribeMessageDigestAsync(roomId, request);
+
+    private ValueTask OnMessage(MessageDto data, ModelAction action, IReadOnlyList<JsonElement> requestIds)
+    {
+        if (data.Text == "BOOM")
+        {
+            throw new InvalidOperationException("handler failure");
+        }
+
+        Send(new DigestLine("digest", data.Text, action.ToString(), string.Join(",", requestIds.Select(id => id.GetRawText()))), ObserverJson.Default.DigestLine);
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,44 @@
+using Consumers.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Consumers.Observers.Tests;
+
+/// <summary>An observer with a handler: the consumer receives the serialized change, the action and the request ids.</summary>
+[TestFixture]
+public sealed class HandlerTests
+{
+    private TestHost _host = null!;
+
+    [SetUp]
+    public async Task Start() => _host = await TestHost.StartAsync(app => app.MapConsumer<DigestConsumer>("/ws/digest"));
+
+    [TearDown]
+    public async Task Stop() => await _host.DisposeAsync();
+
+    [Test]
+    public async Task Handler_ReceivesTheChange_TheAction_AndEverySubscribingRequestId()
+    {
+        await using var client = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/digest"));
+        await client.RequestAsync("""{"action": "watch", "room_id": 1, "request_id": "a"}""");
+        await client.RequestAsync("""{"action": "watch", "room_id": 1, "request_id": 2}""");
+
+        await Publisher.PublishAsync(ModelChange<Message>.Created(new Message { Id = 5, RoomId = 1, Text = "hello" }));
+        var frame = await client.ReceiveTextAsync();
+        Assert.That(frame, Is.EqualTo("""{"kind":"digest","text":"HELLO","action":"Create","request_ids":"\"a\",2"}"""));
+    }
+
+    [Test]
+    public async Task FailingHandler_IsLogged_AndTheConnectionGoesOn()
+    {
+        await using var client = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/digest"));
+        await client.RequestAsync("""{"action": "watch", "room_id": 2, "request_id": "a"}""");
+        await Publisher.PublishAsync(ModelChange<Message>.Created(new Message { Id = 6, RoomId = 2, Text = "boom" }));
+        await Publisher.PublishAsync(ModelChange<Message>.Created(new Message { Id = 7, RoomId = 2, Text = "after" }));
+
+        Assert.That(await client.ReceiveTextAsync(), Does.Contain("\"text\":\"AFTER\""));
+        Assert.That(CapturingLoggerProvider.Instance.Entries.Any(e => e.EventId.Name == "WorkFailed" && e.Exception?.Message == "handler failure"), Is.True);
+    }
+
+    private IModelChangePublisher Publisher => _host.Services.GetRequiredService<IModelChangePublisher>();
+}
