@@ -1,0 +1,13 @@
+namespace Chat;
+
+/// <summary>The pages that are not plain static files.</summary>
+public static class ChatPages
+{
+    /// <summary><c>/chat/{room}/?username=...</c>: the room page (the room and user are read by its script).</summary>
+    public static Task RoomPage(HttpContext context)
+    {
+        var file = Path.Combine(context.RequestServices.GetRequiredService<IWebHostEnvironment>().WebRootPath, "room.html");
+        context.Response.ContentType = "text/html; charset=utf-8";
+        return context.Response.SendFileAsync(file);
+    }
+}

@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+
+namespace Chat.Consumers;
+
+/// <summary>A room as clients see it: its key as <c>pk</c>, its name and the users present.</summary>
+public sealed record RoomDto(
+    int Pk,
+    [property: Required(AllowEmptyStrings = false, ErrorMessage = "This field may not be blank.")]
+    [property: RegularExpression("^[A-Za-z0-9_-]{1,50}$", ErrorMessage = "Use 1-50 letters, digits, '-' or '_'.")]
+    string Name,
+    List<string>? Users,
+    string? Creator);
+
+/// <summary>A message as clients see it.</summary>
+public sealed record MessageDto(int Pk, int Room, string User, string Text, DateTimeOffset CreatedAt);
+
+/// <summary>Source-generated JSON metadata of the chat, snake_case on the wire as DCRF front ends expect.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(RoomDto))]
+[JsonSerializable(typeof(MessageDto))]
+[JsonSerializable(typeof(List<MessageDto>))]
+public sealed partial class ChatJson : JsonSerializerContext;

@@ -1,0 +1,185 @@
+using System.Net.WebSockets;
+using Chat.Data;
+using Consumers;
+using Consumers.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Chat.Consumers;
+
+/// <summary>
+/// The chat's consumer, in the shape of DCRF's tutorial: the generic room actions (list, retrieve, create, delete,
+/// subscribe_instance) come from <see cref="ModelConsumer{TContext, TModel, TDto, TKey}"/>; joining a room subscribes
+/// the caller to the room's messages under the join's request_id; users leave their rooms when the socket drops.
+/// </summary>
+[JsonContext(typeof(ChatJson))]
+public sealed partial class RoomConsumer(ChatDb db, RoomSerializer serializer) : ModelConsumer<ChatDb, Room, RoomDto, int>(db, serializer)
+{
+    private string Username => Context.HttpContext.Request.Query["username"].ToString().Trim();
+
+    protected override ModelActions Actions => ModelActions.List | ModelActions.Retrieve | ModelActions.Create | ModelActions.Delete | ModelActions.Subscribe;
+
+    protected override IQueryable<Room> GetQueryable() => Db.Rooms.Include(r => r.Users);
+
+    /// <summary>New messages of a room, pushed to everyone who joined it.</summary>
+    [ModelObserver<Message>(Group = "room:{RoomId}")]
+    private static MessageDto MessageActivity(Message message) => ToDto(message);
+
+    /// <summary>A connection needs a user name (1-50 characters): the chat has no accounts.</summary>
+    protected override ValueTask<bool> OnConnectAsync(CancellationToken cancellationToken)
+        => ValueTask.FromResult(Username.Length is > 0 and <= 50);
+
+    /// <summary><c>create</c>: creates the room, and the creator joins it.</summary>
+    public override async Task<ActionResult<RoomDto>> CreateAsync(RoomDto data, CancellationToken cancellationToken = default)
+    {
+        if (data.Name is not null && await Db.Rooms.AnyAsync(r => r.Name == data.Name.Trim(), cancellationToken))
+        {
+            return ActionResult.BadRequest("name", "A room with this name already exists.");
+        }
+
+        Db.SavingChanges += StampCreator;
+        try
+        {
+            var created = await base.CreateAsync(data, cancellationToken);
+            if (created.HasData)
+            {
+                await AddPresenceAsync(created.Data!.Pk, cancellationToken);
+                return ActionResult<RoomDto>.Created(Serializer.ToDto((await FindAsync(created.Data.Pk, tracking: false, cancellationToken))!));
+            }
+
+            return created;
+        }
+        catch (DbUpdateException)
+        {
+            // Two users created the same name at once: the unique index decided.
+            Db.ChangeTracker.Clear();
+            return ActionResult.BadRequest("name", "A room with this name already exists.");
+        }
+        finally
+        {
+            Db.SavingChanges -= StampCreator;
+        }
+    }
+
+    /// <summary><c>delete</c>: only the room's creator may delete it (403 for anyone else).</summary>
+    public override async Task<ActionResult> DeleteAsync(int pk, CancellationToken cancellationToken = default)
+    {
+        var room = await FindAsync(pk, tracking: false, cancellationToken);
+        if (room is not null && room.Creator != Username)
+        {
+            return ActionResult.Forbidden();
+        }
+
+        return await base.DeleteAsync(pk, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>join_room</c>: the caller is present in the room and subscribed to its messages under this request's
+    /// request_id (every pushed message carries it). Idempotent, so a reconnecting client sends it again.
+    /// </summary>
+    [Action]
+    public async Task<ActionResult<RoomDto>> JoinRoom(int pk, RequestContext request, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(pk, tracking: false, cancellationToken) is null)
+        {
+            return ActionResult.NotFound();
+        }
+
+        await SubscribeMessageActivityAsync(pk, request, cancellationToken);
+        await AddPresenceAsync(pk, cancellationToken);
+        return Serializer.ToDto((await FindAsync(pk, tracking: false, cancellationToken))!);
+    }
+
+    /// <summary><c>leave_room</c>: no longer present, no more messages.</summary>
+    [Action]
+    public async Task<ActionResult> LeaveRoom(int pk, CancellationToken cancellationToken)
+    {
+        await UnsubscribeMessageActivityAsync(pk, cancellationToken: cancellationToken);
+        await RemovePresenceAsync(pk, cancellationToken);
+        return ActionResult.Ok();
+    }
+
+    /// <summary><c>create_message</c>: saves a message; the observer pushes it to everyone in the room.</summary>
+    [Action]
+    public async Task<ActionResult<MessageDto>> CreateMessage(int room, string message, CancellationToken cancellationToken)
+    {
+        message = message.Trim();
+        if (message.Length is 0 or > 2000)
+        {
+            return ActionResult.BadRequest("message", "Use 1-2000 characters.");
+        }
+
+        if (!await Db.Rooms.AnyAsync(r => r.Id == room, cancellationToken))
+        {
+            return ActionResult.NotFound();
+        }
+
+        var saved = new Message { RoomId = room, User = Username, Text = message, CreatedAt = DateTimeOffset.UtcNow };
+        Db.Messages.Add(saved);
+        await Db.SaveChangesAsync(cancellationToken);
+        return ActionResult<MessageDto>.Created(ToDto(saved));
+    }
+
+    /// <summary><c>list_messages</c>: the room's last messages, oldest first (the history a page shows on load).</summary>
+    [Action]
+    public async Task<ActionResult<List<MessageDto>>> ListMessages(int room, int limit = 50, CancellationToken cancellationToken = default)
+    {
+        var last = await Db.Messages.AsNoTracking()
+            .Where(m => m.RoomId == room)
+            .OrderByDescending(m => m.Id)
+            .Take(Math.Clamp(limit, 1, 200))
+            .ToListAsync(cancellationToken);
+        last.Reverse();
+        return last.Select(ToDto).ToList();
+    }
+
+    /// <summary>Users leave their rooms when their socket drops (DCRF's tutorial does not handle this).</summary>
+    protected override async ValueTask OnDisconnectAsync(WebSocketCloseStatus? closeStatus)
+    {
+        var presences = await Db.RoomUsers.Where(u => u.Channel == Context.ChannelName).ToListAsync();
+        foreach (var roomId in presences.Select(p => p.RoomId).Distinct())
+        {
+            await RemovePresenceAsync(roomId, CancellationToken.None);
+        }
+    }
+
+    private static MessageDto ToDto(Message message) => new(message.Id, message.RoomId, message.User, message.Text, message.CreatedAt);
+
+    private async Task AddPresenceAsync(int roomId, CancellationToken cancellationToken)
+    {
+        var room = await Db.Rooms.Include(r => r.Users).FirstOrDefaultAsync(r => r.Id == roomId, cancellationToken);
+        if (room is null || room.Users.Any(u => u.Channel == Context.ChannelName))
+        {
+            return;
+        }
+
+        room.Users.Add(new RoomUser { Username = Username, Channel = Context.ChannelName });
+        room.UpdatedAt = DateTimeOffset.UtcNow;
+        await Db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task RemovePresenceAsync(int roomId, CancellationToken cancellationToken)
+    {
+        var room = await Db.Rooms.Include(r => r.Users).FirstOrDefaultAsync(r => r.Id == roomId, cancellationToken);
+        var mine = room?.Users.Where(u => u.Channel == Context.ChannelName).ToList() ?? [];
+        if (mine.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var presence in mine)
+        {
+            room!.Users.Remove(presence);
+        }
+
+        room!.UpdatedAt = DateTimeOffset.UtcNow;
+        await Db.SaveChangesAsync(cancellationToken);
+    }
+
+    private void StampCreator(object? sender, SavingChangesEventArgs e)
+    {
+        foreach (var entry in Db.ChangeTracker.Entries<Room>().Where(r => r.State == EntityState.Added))
+        {
+            entry.Entity.Creator = Username;
+        }
+    }
+}

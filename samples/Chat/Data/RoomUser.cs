@@ -1,0 +1,14 @@
+namespace Chat.Data;
+
+/// <summary>A user present in a room through one connection (a user with two tabs is present twice, shown once).</summary>
+public sealed class RoomUser
+{
+    public int Id { get; set; }
+
+    public int RoomId { get; set; }
+
+    public string Username { get; set; } = "";
+
+    /// <summary>The connection's channel name, so that a dropped socket removes exactly its presence.</summary>
+    public string Channel { get; set; } = "";
+}
