@@ -16,4 +16,11 @@ public interface IConsumerFactory<TConsumer>
     /// <param name="services">The connection's scoped service provider.</param>
     /// <exception cref="InvalidOperationException">A required constructor service is not registered.</exception>
     static abstract TConsumer Create(IServiceProvider services);
+
+    /// <summary>
+    /// The consumer class's <c>[Authorize]</c>, <c>[AllowAnonymous]</c> and <c>[Permission]</c> attributes, emitted
+    /// by the source generator when the class (or a base) has any; checked at the handshake and, for permissions,
+    /// before every action.
+    /// </summary>
+    static virtual Security.SecurityRequirements Security => Consumers.Security.SecurityRequirements.None;
 }
