@@ -106,13 +106,18 @@ internal static class DiagnosticDescriptors
         "Inherited action is not accessible",
         "Action '{0}' is inherited from '{1}' but is private: make it protected or public so that '{2}' can dispatch to it");
 
+    public static readonly DiagnosticDescriptor PermissionTypeNotAPermission = Create(
+        "CONS0019", Usage,
+        "Permission type does not implement IPermission",
+        "'{0}' in [Permission] on '{1}' does not implement Consumers.Security.IPermission: name a class that implements IPermission or derives from BasePermission");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new DiagnosticDescriptor[]
     {
         ConsumerMustBePartial, ActionOutsideConsumer, ActionMustNotBeStatic, ActionMustNotBeGeneric,
         ActionMustNotBeAbstract, ActionParameterByReference, ActionAsyncVoid, ActionUnsupportedReturnType,
         DuplicateActionName, ReservedParameterName, TypeNotSerializable, JsonContextMissing,
         TypeMissingFromJsonContext, InvalidJsonContext, InvalidActionName, ConsumerWithoutPublicConstructor,
-        GenericConsumer, InaccessibleInheritedAction,
+        GenericConsumer, InaccessibleInheritedAction, PermissionTypeNotAPermission,
     }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
