@@ -235,7 +235,6 @@ public sealed class HostileInputTests
     public async Task ClientThatNeverReads_IsClosed_AndOthersAreUnaffected()
     {
         var attacker = new ClientWebSocket();
-        attacker.Options.ReceiveBufferSize = 1024;
         await attacker.ConnectAsync(_host.WebSocketUri("/ws/echo"), CancellationToken.None);
         var request = Encoding.UTF8.GetBytes($$"""{"action": "echo", "text": "{{new string('z', 32_000)}}"}""");
         var started = System.Diagnostics.Stopwatch.StartNew();
