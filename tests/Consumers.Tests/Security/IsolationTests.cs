@@ -43,8 +43,8 @@ public sealed class IsolationTests
         var atA = await a.ReceiveAsync();
         Assert.That(atA["text"]!.GetValue<string>(), Is.EqualTo("still there?"));
         Assert.That((await NextReplyAsync(b))["response_status"]!.GetValue<int>(), Is.EqualTo(200));
-        Assert.That((await b.RequestAsync("""{"action": "joined_groups"}"""))["data"]!.GetValue<string>(), Is.EqualTo("lobby"));
-        Assert.That((await NextReplyAsync(a, """{"action": "joined_groups"}"""))["data"]!.GetValue<string>(), Is.EqualTo("lobby,room:iso1"));
+        Assert.That((await b.RequestAsync("""{"action": "groups"}"""))["data"]!.GetValue<string>(), Is.EqualTo("lobby"));
+        Assert.That((await NextReplyAsync(a, """{"action": "groups"}"""))["data"]!.GetValue<string>(), Is.EqualTo("lobby,room:iso1"));
     }
 
     [Test]
