@@ -50,6 +50,9 @@ internal static class SecurityEmitter
             ? $"global::Consumers.Security.PermissionSource.Of(new {p.Type}())"
             : $"global::Consumers.Security.PermissionSource.FromServices<{p.Type}>()"));
         var allowAnonymous = security.AllowAnonymous ? "true" : "false";
-        return $"new {Requirements}(new global::Microsoft.AspNetCore.Authorization.IAuthorizeData[] {{ {authorize} }}, {allowAnonymous}, new global::Consumers.Security.PermissionSource[] {{ {permissions} }})";
+        return $"new {Requirements}({Array("global::Microsoft.AspNetCore.Authorization.IAuthorizeData", authorize)}, {allowAnonymous}, {Array("global::Consumers.Security.PermissionSource", permissions)})";
     }
+
+    private static string Array(string type, string items)
+        => items.Length == 0 ? $"global::System.Array.Empty<{type}>()" : $"new {type}[] {{ {items} }}";
 }
