@@ -12,8 +12,9 @@ namespace Consumers;
 /// </summary>
 public sealed class ConsumerContext
 {
-    internal ConsumerContext(ConsumerConnection connection, HttpContext httpContext, string? stream, IServiceProvider services, IGroupLayer groupLayer)
+    internal ConsumerContext(ConsumerConnection connection, HttpContext httpContext, string? stream, IServiceProvider services, IGroupLayer groupLayer, Security.SecurityRequirements? security = null)
     {
+        Security = security ?? Consumers.Security.SecurityRequirements.None;
         Connection = connection;
         GroupLayer = groupLayer;
         ChannelName = stream is null ? connection.Id : connection.Id + "#" + stream;
@@ -26,6 +27,9 @@ public sealed class ConsumerContext
     internal ConsumerConnection Connection { get; }
 
     internal IGroupLayer GroupLayer { get; }
+
+    /// <summary>The consumer class's requirements: its permissions apply to every action.</summary>
+    internal Security.SecurityRequirements Security { get; }
 
     /// <summary>
     /// This consumer's address for <see cref="IGroupLayer.SendToChannelAsync"/> (Channels' <c>channel_name</c>):

@@ -400,6 +400,27 @@ public sealed class DiagnosticTests
             """ + Model, TestSources.Dtos);
 
     [Test]
+    public void CONS0019_PermissionTypeThatIsNotAPermission_IsReportedOnTheTypeofArgument()
+        => AssertDiagnostic("CONS0019", Usings + """
+            public sealed class RoomService { }
+
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action, Consumers.Security.Permission(typeof(Consumers.Security.IsAuthenticated), [|typeof(RoomService)|])]
+                public void Ping() { }
+            }
+            """);
+
+    [Test]
+    public void CONS0019_OnTheConsumerClass_IsReportedOnTheTypeofArgument()
+        => AssertDiagnostic("CONS0019", Usings + """
+            [Consumers.Security.Permission([|typeof(string)|])]
+            public partial class LobbyConsumer : Consumer
+            {
+            }
+            """);
+
+    [Test]
     public void EveryDiagnosticId_HasATestInThisFixture()
     {
         var tested = typeof(DiagnosticTests).GetMethods()
@@ -408,7 +429,7 @@ public sealed class DiagnosticTests
             .ToHashSet();
         var ids = DiagnosticDescriptors.All.Select(d => d.Id).Order().ToList();
 
-        Assert.That(ids, Has.Count.EqualTo(23));
+        Assert.That(ids, Has.Count.EqualTo(24));
         Assert.That(ids.Where(id => !tested.Contains(id)), Is.Empty, "IDs without a test named CONSxxxx_...");
     }
 

@@ -118,6 +118,44 @@ public sealed class GeneratedSourceTests
     }
 
     [Test]
+    public void AuthorizationAttributes_AreEmittedAsSecurityRequirements_AndCheckedBeforeTheBinder()
+    {
+        var run = GeneratorHarness.Run("""
+            using Consumers;
+            using Consumers.Security;
+            using Microsoft.AspNetCore.Authorization;
+
+            namespace Chat;
+
+            public sealed class IsRoomMember : BasePermission;
+
+            public sealed class NeedsServices(System.IServiceProvider services) : BasePermission
+            {
+                public System.IServiceProvider Services { get; } = services;
+            }
+
+            [Authorize(Roles = "member"), Authorize("Verified", AuthenticationSchemes = "Bearer")]
+            [Permission(typeof(IsAuthenticated))]
+            public partial class SecuredConsumer : Consumer
+            {
+                [Action]
+                public int Open() => 1;
+
+                [Action, Authorize(Policy = "Admin \"quoted\"")]
+                public void Admin(string reason) { }
+
+                [Action, Permission(typeof(IsRoomMember), typeof(NeedsServices))]
+                public void Post(string text) { }
+
+                [Action, AllowAnonymous]
+                public void Anonymous() { }
+            }
+            """).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.SecuredConsumer.g.cs"));
+    }
+
+    [Test]
     public void OptionalParameters_NullableOrDefaulted_AreNotRequired()
     {
         var run = GeneratorHarness.Run("""

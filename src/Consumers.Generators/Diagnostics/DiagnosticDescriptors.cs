@@ -106,6 +106,11 @@ internal static class DiagnosticDescriptors
         "Inherited action is not accessible",
         "Action '{0}' is inherited from '{1}' but is private: make it protected or public so that '{2}' can dispatch to it");
 
+    public static readonly DiagnosticDescriptor PermissionTypeNotAPermission = Create(
+        "CONS0019", Usage,
+        "Permission type does not implement IPermission",
+        "'{0}' in [Permission] on '{1}' does not implement Consumers.Security.IPermission: name a class that implements IPermission or derives from BasePermission");
+
     // CONS0030-CONS0039: model observers.
     public static readonly DiagnosticDescriptor ObserverSignature = Create(
         "CONS0030", Usage,
@@ -138,7 +143,7 @@ internal static class DiagnosticDescriptors
         ActionMustNotBeAbstract, ActionParameterByReference, ActionAsyncVoid, ActionUnsupportedReturnType,
         DuplicateActionName, ReservedParameterName, TypeNotSerializable, JsonContextMissing,
         TypeMissingFromJsonContext, InvalidJsonContext, InvalidActionName, ConsumerWithoutPublicConstructor,
-        GenericConsumer, InaccessibleInheritedAction,
+        GenericConsumer, InaccessibleInheritedAction, PermissionTypeNotAPermission,
         ObserverSignature, ObserverGroupUnknownMember, ObserverGroupMemberType, ObserverGroupTemplate, ObserverHandler,
     }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 

@@ -40,6 +40,7 @@ internal static class ConsumerEmitter
         w.OpenBlock($"partial class {spec.Name} : global::Consumers.Dispatch.IConsumerFactory<{spec.FullyQualifiedName}>");
         WriteFactory(w, spec);
         WriteJsonTypes(w, spec);
+        SecurityEmitter.Write(w, spec);
         WriteDispatch(w, spec);
         ObserverEmitter.Write(w, spec);
         foreach (var action in spec.Actions)
@@ -114,7 +115,7 @@ internal static class ConsumerEmitter
                 {
                     w.WriteLine($"    if (global::System.MemoryExtensions.SequenceEqual(action, {Utf8(action.WireName)}))");
                     w.WriteLine("    {");
-                    w.WriteLine($"        return {InvokerName(action)}(invocation);");
+                    w.WriteLine($"        return {SecurityEmitter.Call(action, InvokerName(action))};");
                     w.WriteLine("    }");
                     w.WriteLine();
                 }
@@ -252,7 +253,7 @@ internal static class ConsumerEmitter
     }
 
     // Overloads share a method name; the wire names differ, so the position keeps invokers apart.
-    private static string InvokerName(ActionSpec action) => "__Invoke_" + action.MethodName + "_" + Encoding.UTF8.GetByteCount(action.WireName).ToString(CultureInfo.InvariantCulture) + "_" + Hash(action.WireName);
+    internal static string InvokerName(ActionSpec action) => "__Invoke_" + action.MethodName + "_" + Encoding.UTF8.GetByteCount(action.WireName).ToString(CultureInfo.InvariantCulture) + "_" + Hash(action.WireName);
 
     private static string Hash(string value)
     {

@@ -12,6 +12,7 @@ namespace Consumers.Generators.Model;
 /// <c>JsonTypeInfo&lt;T&gt;</c> passed where <c>JsonTypeInfo&lt;T?&gt;</c> is expected, which is sound (the
 /// metadata of a reference type handles null) but needs the nullability mismatch suppressed.
 /// </param>
+/// <param name="Security">The action's authorization attributes, or null when it has none.</param>
 internal sealed record ActionSpec(
     string WireName,
     string MethodName,
@@ -19,7 +20,8 @@ internal sealed record ActionSpec(
     ReturnKind Return,
     string? ResultJson,
     string? ResultType,
-    bool ResultIsNullableReference);
+    bool ResultIsNullableReference,
+    SecuritySpec? Security = null);
 
 /// <summary>How an action's return value becomes a reply.</summary>
 internal enum ReturnKind

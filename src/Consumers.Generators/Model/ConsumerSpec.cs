@@ -11,6 +11,7 @@ namespace Consumers.Generators.Model;
 /// <param name="JsonTypes">DTO types that need metadata from the JSON context.</param>
 /// <param name="Observers">The <c>[ModelObserver]</c>s declared on the consumer.</param>
 /// <param name="JsonContext">The <c>global::</c> name of the JSON context, or null.</param>
+/// <param name="Security">The class's authorization attributes (own and inherited), or null when it has none.</param>
 internal sealed record ConsumerSpec(
     string HintName,
     string Namespace,
@@ -21,7 +22,8 @@ internal sealed record ConsumerSpec(
     EquatableArray<ActionSpec> Actions,
     EquatableArray<JsonTypeSpec> JsonTypes,
     EquatableArray<ObserverSpec> Observers,
-    string? JsonContext);
+    string? JsonContext,
+    SecuritySpec? Security = null);
 
 /// <summary>One constructor parameter resolved from DI.</summary>
 /// <param name="Type">The <c>global::</c> type name.</param>

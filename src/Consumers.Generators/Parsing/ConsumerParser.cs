@@ -86,6 +86,7 @@ internal sealed class ConsumerParser
         {
             _abstractBase = true;
             ResolveJsonContext(compilation, reportInvalid: false);
+            AuthorizationParser.ForClass(_consumer, _diagnostics);
             // A base class: its own actions are checked here, and dispatched by the concrete consumers.
             foreach (var method in ownActions)
             {
@@ -100,6 +101,7 @@ internal sealed class ConsumerParser
         var constructor = ChooseConstructor();
         var actions = CollectActions();
         var observers = new ObserverParser(_consumer, _diagnostics, JsonMember, _cancellationToken).Parse();
+        var security = AuthorizationParser.ForClass(_consumer, _diagnostics);
         if (!valid || constructor is null)
         {
             return null;
@@ -126,7 +128,8 @@ internal sealed class ConsumerParser
             actions.ToEquatableArray(),
             _jsonTypes.Values.ToEquatableArray(),
             observers.ToEquatableArray(),
-            _jsonContext is null ? null : TypeNames.OfNotNull(_jsonContext));
+            _jsonContext is null ? null : TypeNames.OfNotNull(_jsonContext),
+            security);
     }
 
     private bool CheckDeclaration()
@@ -295,6 +298,7 @@ internal sealed class ConsumerParser
         }
 
         var (kind, resultJson, resultType, nullableReference) = ParseReturn(method, syntax, report);
+        var security = AuthorizationParser.ForMethod(method, report);
         var failed = own ? _diagnostics.Count > before : report.Count > 0;
         if (!own && report.Count > 0 && IsDeferredByBase(method))
         {
@@ -306,7 +310,7 @@ internal sealed class ConsumerParser
             }
         }
 
-        return failed || wireName is null ? null : new ActionSpec(wireName, method.Name, parameters.ToEquatableArray(), kind, resultJson, resultType, nullableReference);
+        return failed || wireName is null ? null : new ActionSpec(wireName, method.Name, parameters.ToEquatableArray(), kind, resultJson, resultType, nullableReference, security);
     }
 
     private static string? WireNameOf(IMethodSymbol method, List<DiagnosticInfo> report)

@@ -40,6 +40,8 @@ internal sealed class ConsumerConnection
     private readonly CancellationTokenSource _sendAborted = new();
     private readonly ConsumerOptions _options;
     private readonly ILogger _logger;
+    private readonly Security.TokenBucket? _rateLimit;
+    private readonly CancellationTokenSource? _idle;
     private int _closeRequested;
     private volatile bool _dropQueued;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
@@ -51,6 +53,15 @@ internal sealed class ConsumerConnection
         _logger = logger;
         Aborted = _aborted.Token;
         Id = nodeId + "." + Interlocked.Increment(ref s_nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (options.RateLimitPerSecond > 0)
+        {
+            _rateLimit = new Security.TokenBucket(options.RateLimitPerSecond, options.RateLimitBurst, options.RateLimitAbuseThreshold);
+        }
+
+        if (options.IdleTimeout > TimeSpan.Zero)
+        {
+            _idle = new CancellationTokenSource();
+        }
         _queue = Channel.CreateBounded<OutboundFrame>(new BoundedChannelOptions(options.SendQueueCapacity)
         {
             SingleReader = true,
@@ -118,6 +129,8 @@ internal sealed class ConsumerConnection
     {
         ConsumerMetrics.ConnectionsOpened.Add(1);
         WebSocketCloseStatus? clientStatus = null;
+        using var idle = _idle?.Token.Register(static state => ((ConsumerConnection)state!).CloseIdle(), this);
+        _idle?.CancelAfter(_options.IdleTimeout);
         using (stopping.Register(static state => ((ConsumerConnection)state!).RequestClose(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down"), this))
         {
             var writer = WriteLoopAsync(socket);
@@ -142,6 +155,7 @@ internal sealed class ConsumerConnection
                 }
 
                 socket.Dispose();
+                _idle?.Dispose();
                 DrainQueue();
                 ConnectionLog.ConnectionClosed(_logger, clientStatus);
                 ConsumerMetrics.ConnectionsClosed.Add(1);
@@ -174,6 +188,9 @@ internal sealed class ConsumerConnection
                 }
 
                 count += result.Count;
+
+                // Any frame counts as activity: a large message arriving slowly is not idle.
+                _idle?.CancelAfter(_options.IdleTimeout);
                 if (discarding || Volatile.Read(ref _closeRequested) != 0)
                 {
                     count = 0;
@@ -196,15 +213,33 @@ internal sealed class ConsumerConnection
                 }
 
                 ConsumerMetrics.MessagesReceived.Add(1);
+
+                // Counted on arrival, before any parsing: every message costs a token, bad ones too.
+                var throttled = false;
+                if (_rateLimit is not null && !_rateLimit.TryTake(out var abusive))
+                {
+                    ConsumerMetrics.MessagesThrottled.Add(1);
+                    if (abusive)
+                    {
+                        Security.SecurityLog.RateLimitAbuse(_logger, _options.RateLimitAbuseThreshold);
+                        RequestClose(WebSocketCloseStatus.PolicyViolation, "Rate limit exceeded");
+                        count = 0;
+                        continue;
+                    }
+
+                    Security.SecurityLog.MessageThrottled(_logger, _options.RateLimitPerSecond, _options.RateLimitBurst);
+                    throttled = true;
+                }
+
                 if (result.MessageType == WebSocketMessageType.Binary)
                 {
-                    consumers.ReplyToBadFrame(400, ProtocolErrors.BinaryFrame);
+                    consumers.ReplyToBadFrame(throttled ? 429 : 400, throttled ? ProtocolErrors.Throttled : ProtocolErrors.BinaryFrame);
                     count = 0;
                     continue;
                 }
 
                 // The dispatcher takes the buffer (and returns it to the pool); the next message gets a fresh one.
-                var message = new InboundMessage(buffer, count);
+                var message = new InboundMessage(buffer, count, throttled);
                 buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBufferSize);
                 count = 0;
                 if (!_inbound.Writer.TryWrite(message))
@@ -241,7 +276,7 @@ internal sealed class ConsumerConnection
                         }
                         else
                         {
-                            await consumers.HandleAsync(message.Memory).ConfigureAwait(false);
+                            await consumers.HandleAsync(message.Memory, message.Throttled).ConfigureAwait(false);
                         }
                     }
                 }
@@ -289,6 +324,12 @@ internal sealed class ConsumerConnection
             // A failing handler is the consumer's bug: logged, and the connection goes on.
             ConnectionLog.WorkFailed(_logger, ex);
         }
+    }
+
+    private void CloseIdle()
+    {
+        Security.SecurityLog.IdleTimeout(_logger, _options.IdleTimeout);
+        RequestClose(WebSocketCloseStatus.NormalClosure, "Idle timeout");
     }
 
     private static byte[] Grow(byte[] buffer, int count, int limit)

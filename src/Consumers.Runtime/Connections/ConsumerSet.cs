@@ -49,7 +49,7 @@ internal sealed class ConsumerSet
         {
             var registration = registrations[i];
             var consumer = registration.Factory(services);
-            var context = new ConsumerContext(connection, httpContext, multiplexed ? registration.Stream : null, services, groupLayer);
+            var context = new ConsumerContext(connection, httpContext, multiplexed ? registration.Stream : null, services, groupLayer, registration.Security);
             consumer.Attach(context);
             entries[i] = new Entry(
                 registration.Stream is null ? [] : Encoding.UTF8.GetBytes(registration.Stream),
@@ -79,18 +79,20 @@ internal sealed class ConsumerSet
     }
 
     /// <summary>Handles one complete text message.</summary>
-    public ValueTask HandleAsync(ReadOnlyMemory<byte> message)
+    /// <param name="message">The message.</param>
+    /// <param name="throttled">Over the rate limit: answered with 429 (with its action and request_id when readable), not handled.</param>
+    public ValueTask HandleAsync(ReadOnlyMemory<byte> message, bool throttled = false)
     {
         if (!_multiplexed)
         {
-            return DispatchAsync(_entries[0], message);
+            return DispatchAsync(_entries[0], message, throttled);
         }
 
         var frame = MultiplexedFrame.Parse(message.Span, _readerOptions);
         if (frame.Status != RequestParseStatus.Ok)
         {
             var prefix = frame.StreamLength > 0 ? StreamFraming.EncodePrefix(ReadStream(message, frame)) : null;
-            SendError(prefix, 400, frame.Error!, default);
+            SendError(prefix, throttled ? 429 : 400, throttled ? ProtocolErrors.Throttled : frame.Error!, default);
             return ValueTask.CompletedTask;
         }
 
@@ -100,12 +102,12 @@ internal sealed class ConsumerSet
         {
             if (entry.StreamUtf8.AsSpan().SequenceEqual(name.Span))
             {
-                return DispatchAsync(entry, message.Slice(frame.PayloadStart, frame.PayloadLength));
+                return DispatchAsync(entry, message.Slice(frame.PayloadStart, frame.PayloadLength), throttled);
             }
         }
 
         var streamName = ReadStream(message, frame);
-        SendError(StreamFraming.EncodePrefix(streamName), 400, ProtocolErrors.UnknownStream(streamName), default);
+        SendError(StreamFraming.EncodePrefix(streamName), throttled ? 429 : 400, throttled ? ProtocolErrors.Throttled : ProtocolErrors.UnknownStream(streamName), default);
         return ValueTask.CompletedTask;
     }
 
@@ -147,12 +149,21 @@ internal sealed class ConsumerSet
         return reader.GetString()!;
     }
 
-    private async ValueTask DispatchAsync(Entry entry, ReadOnlyMemory<byte> payload)
+    private async ValueTask DispatchAsync(Entry entry, ReadOnlyMemory<byte> payload, bool throttled)
     {
         var header = RequestParser.Parse(payload.Span, _readerOptions);
         var invocation = entry.Invocation;
         var requestId = header.RequestIdLength > 0 ? payload.Slice(header.RequestIdStart, header.RequestIdLength) : default;
         var actionToken = header.ActionLength > 0 ? payload.Slice(header.ActionStart, header.ActionLength) : default;
+        if (throttled)
+        {
+            // DRF answers a throttled request like any refused one: the envelope keeps its action and request_id.
+            var ok = header.Status == RequestParseStatus.Ok;
+            invocation.Reset(payload, ok ? actionToken : default, default, ok || header.Status is RequestParseStatus.ActionMissing or RequestParseStatus.ActionNotAString ? requestId : default);
+            await invocation.ReplyError(429, ActionErrors.Messages(ProtocolErrors.Throttled)).ConfigureAwait(false);
+            return;
+        }
+
         switch (header.Status)
         {
             case RequestParseStatus.Ok:
@@ -179,6 +190,14 @@ internal sealed class ConsumerSet
         entry.Consumer.BeginAction();
         try
         {
+            // The consumer's permissions come before the action lookup, as in DCRF: a denied user learns no action names.
+            if (entry.Registration.Security.Permissions.Count > 0 &&
+                await Security.ConsumerAuthorization.AuthorizeConsumerActionAsync(entry.Consumer, Encoding.UTF8.GetString(actionName.Span), _connection.Aborted).ConfigureAwait(false) is not 0 and var denied)
+            {
+                await invocation.ReplyDenied(denied).ConfigureAwait(false);
+                return;
+            }
+
             await entry.Consumer.InvokeAsync(invocation).ConfigureAwait(false);
         }
         catch (ActionException ex)

@@ -12,15 +12,23 @@ internal readonly struct InboundMessage
     private readonly byte[]? _buffer;
     private readonly int _length;
 
-    public InboundMessage(byte[] buffer, int length)
+    /// <summary>A message.</summary>
+    /// <param name="buffer">The rented buffer.</param>
+    /// <param name="length">The message length in bytes.</param>
+    /// <param name="throttled">Over the connection's rate limit: to be answered with 429, not handled.</param>
+    public InboundMessage(byte[] buffer, int length, bool throttled = false)
     {
         _buffer = buffer;
         _length = length;
+        Throttled = throttled;
     }
 
+    /// <summary>Consumer work.</summary>
     public InboundMessage(Func<ValueTask> work) => Work = work;
 
     public Func<ValueTask>? Work { get; }
+
+    public bool Throttled { get; }
 
     public ReadOnlyMemory<byte> Memory => new(_buffer, 0, _length);
 

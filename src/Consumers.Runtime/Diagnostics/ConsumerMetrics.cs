@@ -35,4 +35,13 @@ internal static class ConsumerMetrics
 
     /// <summary><c>consumers.work.dropped</c>: observer handler calls dropped because a connection's work queue was full.</summary>
     public static readonly Counter<long> WorkDropped = s_meter.CreateCounter<long>("consumers.work.dropped", "{call}");
+
+    /// <summary><c>consumers.connections.refused</c>: handshakes refused by an origin, authorization, permission or limit check.</summary>
+    public static readonly Counter<long> ConnectionsRefused = s_meter.CreateCounter<long>("consumers.connections.refused", "{connection}");
+
+    /// <summary><c>consumers.messages.throttled</c>: messages answered with 429 by the per-connection rate limit.</summary>
+    public static readonly Counter<long> MessagesThrottled = s_meter.CreateCounter<long>("consumers.messages.throttled", "{message}");
+
+    /// <summary><c>consumers.actions.denied</c>: requests answered with 401 or 403 by [Authorize] or a permission.</summary>
+    public static readonly Counter<long> ActionsDenied = s_meter.CreateCounter<long>("consumers.actions.denied", "{request}");
 }

@@ -88,6 +88,45 @@ public sealed class ActionInvocation
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Checks an action's generated <see cref="Security.SecurityRequirements"/> (its <c>[Authorize]</c> policy with
+    /// the connection's user, then its permissions) and calls <paramref name="invoke"/> when they allow; otherwise
+    /// replies 401 <c>["Authentication credentials were not provided."]</c> (no authenticated user) or 403
+    /// <c>["You do not have permission to perform this action."]</c> (DRF's texts) and keeps the connection open.
+    /// </summary>
+    /// <typeparam name="TConsumer">The consumer type.</typeparam>
+    /// <param name="requirements">The action's requirements.</param>
+    /// <param name="consumer">The consumer.</param>
+    /// <param name="invoke">The generated binder and call of the action.</param>
+    public ValueTask AuthorizeAsync<TConsumer>(Security.SecurityRequirements requirements, TConsumer consumer, Func<TConsumer, ActionInvocation, ValueTask> invoke)
+        where TConsumer : Consumer
+    {
+        ArgumentNullException.ThrowIfNull(requirements);
+        ArgumentNullException.ThrowIfNull(invoke);
+        return Check(requirements, consumer, invoke, this);
+
+        static async ValueTask Check(Security.SecurityRequirements requirements, TConsumer consumer, Func<TConsumer, ActionInvocation, ValueTask> invoke, ActionInvocation self)
+        {
+            var action = Encoding.UTF8.GetString(self._actionName.Span);
+            var status = await Security.ConsumerAuthorization.AuthorizeActionAsync(consumer, requirements, action, self.Aborted).ConfigureAwait(false);
+            if (status != 0)
+            {
+                await self.ReplyDenied(status).ConfigureAwait(false);
+                return;
+            }
+
+            await invoke(consumer, self).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Replies 401 or 403 with DRF's text, and logs and counts the denial.</summary>
+    internal ValueTask ReplyDenied(int status)
+    {
+        Diagnostics.ConsumerMetrics.ActionsDenied.Add(1);
+        Security.SecurityLog.ActionDenied(_context.Connection.Logger, Encoding.UTF8.GetString(_actionName.Span), status);
+        return ReplyError(status, ActionErrors.Messages(status == 401 ? ProtocolErrors.NotAuthenticated : ProtocolErrors.PermissionDenied));
+    }
+
     /// <summary>Replies 200 with <c>data: null</c>: the reply of actions that return nothing.</summary>
     public ValueTask ReplyEmpty() => ReplyError(200, ActionErrors.None);
 

@@ -25,4 +25,11 @@ public interface IConsumerFactory<TConsumer>
     static virtual void RegisterObservers(Observers.ObserverRegistry registry)
     {
     }
+
+    /// <summary>
+    /// The consumer class's <c>[Authorize]</c>, <c>[AllowAnonymous]</c> and <c>[Permission]</c> attributes, emitted
+    /// by the source generator when the class (or a base) has any; checked at the handshake and, for permissions,
+    /// before every action.
+    /// </summary>
+    static virtual Security.SecurityRequirements Security => Consumers.Security.SecurityRequirements.None;
 }

@@ -19,6 +19,16 @@ internal static class ConfigurationReader
         }
     }
 
+    public static void Read(IConfigurationSection section, string key, Action<double> apply)
+    {
+        if (section[key] is { Length: > 0 } text)
+        {
+            apply(double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                ? value
+                : throw new InvalidOperationException($"{section.Path}:{key} = \"{text}\" is not a number."));
+        }
+    }
+
     public static void Read(IConfigurationSection section, string key, Action<TimeSpan> apply)
     {
         if (section[key] is { Length: > 0 } text)

@@ -1,5 +1,7 @@
 using Consumers.Connections;
+using Consumers.Diagnostics;
 using Consumers.Groups;
+using Consumers.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,11 +11,14 @@ using Microsoft.Extensions.Options;
 namespace Consumers.Hosting;
 
 /// <summary>
-/// The request delegate of a consumer endpoint: checks the upgrade, creates the consumers in a connection-long
-/// DI scope, lets them refuse the handshake (403), accepts the socket and runs the connection.
+/// The request delegate of a consumer endpoint: checks the upgrade, its origin, the consumers' authorization and
+/// the connection limits, creates the consumers in a connection-long DI scope, lets them refuse the handshake
+/// (403), accepts the socket and runs the connection.
 /// </summary>
 internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> registrations, bool multiplexed)
 {
+    private OriginValidator? _origins;
+
     public async Task HandleAsync(HttpContext httpContext)
     {
         var services = httpContext.RequestServices;
@@ -27,6 +32,59 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
         }
 
         var options = services.GetRequiredService<IOptions<ConsumerOptions>>().Value;
+        _origins ??= new OriginValidator([.. options.AllowedOrigins]);
+        if (!_origins.IsAllowed(httpContext.Request, out var origin))
+        {
+            SecurityLog.OriginRefused(logger, origin);
+            Refuse(httpContext, StatusCodes.Status403Forbidden);
+            return;
+        }
+
+        // The handshake's own deadline: a consumer's slow OnConnectAsync must not hold the request forever.
+        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted);
+        handshake.CancelAfter(options.HandshakeTimeout);
+        try
+        {
+            await HandshakeAsync(httpContext, options, logger, handshake.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (handshake.IsCancellationRequested && !httpContext.RequestAborted.IsCancellationRequested && !httpContext.Response.HasStarted)
+        {
+            SecurityLog.HandshakeTimedOut(logger, options.HandshakeTimeout);
+            Refuse(httpContext, StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    private async Task HandshakeAsync(HttpContext httpContext, ConsumerOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        foreach (var registration in registrations)
+        {
+            if (await ConsumerAuthorization.AuthorizeHandshakeAsync(httpContext, registration.Security).ConfigureAwait(false) is not 0 and var status)
+            {
+                SecurityLog.HandshakeUnauthorized(logger, status, registration.ConsumerName);
+                Refuse(httpContext, status);
+                return;
+            }
+        }
+
+        // After authorization, so that the per-user limit counts the authenticated user.
+        var services = httpContext.RequestServices;
+        var limiter = services.GetRequiredService<ConnectionLimiter>();
+        if (!limiter.TryAcquire(httpContext, out var lease, out var refusal))
+        {
+            SecurityLog.ConnectionLimitReached(logger, refusal, limiter.Count);
+            Refuse(httpContext, refusal);
+            return;
+        }
+
+        using (lease)
+        {
+            await ConnectAsync(httpContext, options, logger, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ConnectAsync(HttpContext httpContext, ConsumerOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        var services = httpContext.RequestServices;
         var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
         await using var scope = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
         var connection = new ConsumerConnection(options, logger, services.GetRequiredService<NodeIdentity>().Id);
@@ -38,18 +96,26 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
             consumers = ConsumerSet.Create(registrations, multiplexed, connection, httpContext, scope.ServiceProvider);
             foreach (var consumer in consumers.Consumers)
             {
-                if (!await consumer.ConnectAsync(httpContext.RequestAborted).ConfigureAwait(false))
+                if (!await ConsumerAuthorization.CanConnectAsync(consumer, cancellationToken).ConfigureAwait(false))
+                {
+                    SecurityLog.HandshakePermissionDenied(logger, consumer.GetType().Name);
+                    await consumers.LeaveAllGroupsAsync().ConfigureAwait(false);
+                    Refuse(httpContext, StatusCodes.Status403Forbidden);
+                    return;
+                }
+
+                if (!await consumer.ConnectAsync(cancellationToken).ConfigureAwait(false))
                 {
                     ConnectionLog.ConnectionRefused(logger, consumer.GetType().Name);
                     await consumers.LeaveAllGroupsAsync().ConfigureAwait(false);
-                    httpContext.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    Refuse(httpContext, StatusCodes.Status403Forbidden);
                     return;
                 }
             }
 
-            await consumers.JoinDeclaredGroupsAsync(httpContext.Request.RouteValues, httpContext.RequestAborted).ConfigureAwait(false);
+            await consumers.JoinDeclaredGroupsAsync(httpContext.Request.RouteValues, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!httpContext.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             ConnectionLog.ConnectFailed(logger, string.Join(", ", registrations.Select(r => r.ConsumerName)), ex);
             if (consumers is not null)
@@ -60,6 +126,12 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
             httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
             return;
         }
+        catch (OperationCanceledException) when (consumers is not null)
+        {
+            // Timed out or abandoned: undo what OnConnectAsync joined, then let the caller answer.
+            await consumers.LeaveAllGroupsAsync().ConfigureAwait(false);
+            throw;
+        }
 
         var socket = await httpContext.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
@@ -67,5 +139,11 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
         }).ConfigureAwait(false);
         ConnectionLog.ConnectionAccepted(logger, httpContext.Request.Path);
         await connection.RunAsync(socket, consumers, lifetime.ApplicationStopping).ConfigureAwait(false);
+    }
+
+    private static void Refuse(HttpContext httpContext, int status)
+    {
+        ConsumerMetrics.ConnectionsRefused.Add(1);
+        httpContext.Response.StatusCode = status;
     }
 }

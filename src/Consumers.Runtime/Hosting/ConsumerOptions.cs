@@ -30,6 +30,60 @@ public sealed class ConsumerOptions
     /// <summary>Interval of WebSocket keep-alive pings sent by the server. Default 30 seconds; zero disables them.</summary>
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Origins (<c>scheme://host[:port]</c>) whose pages may open a socket; <c>*</c> allows any. Default empty:
+    /// only pages of the request's own host and port (Channels' <c>AllowedHostsOriginValidator</c>). A refused
+    /// origin gets HTTP 403 and no socket. A handshake without an <c>Origin</c> header (a non-browser client) is
+    /// always allowed, as ASP.NET Core's <c>WebSocketOptions.AllowedOrigins</c> does.
+    /// </summary>
+    public IList<string> AllowedOrigins { get; } = [];
+
+    /// <summary>
+    /// Messages a connection may send per second, sustained (a token bucket refilled at this rate). Default 100;
+    /// zero disables the limit. A message over the limit gets a 429 envelope <c>["Request was throttled."]</c>
+    /// (DRF's throttling text) and is not handled; the connection stays open.
+    /// </summary>
+    public double RateLimitPerSecond { get; set; } = 100;
+
+    /// <summary>Messages a connection may send back to back after a quiet period (the bucket size). Default 200.</summary>
+    public int RateLimitBurst { get; set; } = 200;
+
+    /// <summary>
+    /// Throttled messages within 10 seconds after which the connection is closed with 1008 (policy violation):
+    /// a client that ignores its 429s. Default 500; zero never closes.
+    /// </summary>
+    public int RateLimitAbuseThreshold { get; set; } = 500;
+
+    /// <summary>Open connections on this node. Default 10,000; zero: unlimited. Further handshakes get HTTP 503.</summary>
+    public int MaxConnections { get; set; } = 10_000;
+
+    /// <summary>
+    /// Open connections of one authenticated user on this node, by its <c>NameIdentifier</c> claim (else its
+    /// name). Default 100 (many tabs, never an attacker's thousands); zero: unlimited. Further handshakes get HTTP 429.
+    /// </summary>
+    public int MaxConnectionsPerUser { get; set; } = 100;
+
+    /// <summary>
+    /// Open connections from one client IP address on this node, authenticated or not. Default 1,000 (generous
+    /// because many users can share an address behind NAT or a proxy; behind a reverse proxy, use
+    /// <c>UseForwardedHeaders</c> so the address is the client's); zero: unlimited. Further handshakes get HTTP 429.
+    /// </summary>
+    public int MaxConnectionsPerAddress { get; set; } = 1_000;
+
+    /// <summary>
+    /// Longest time from the upgrade request to the accepted socket: authorization, <c>OnConnectAsync</c> and
+    /// joining the declared groups. Default 10 seconds. Past it, the handshake is answered with HTTP 503 and
+    /// <c>OnConnectAsync</c>'s token is cancelled. (Slow request headers are Kestrel's <c>RequestHeadersTimeout</c>.)
+    /// </summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Closes a connection (status 1000, "Idle timeout") when the client sends no message for this long;
+    /// keep-alive pongs do not count. Default zero: off, since clients that only listen to group messages are idle
+    /// by design. Set it to reclaim sockets of clients that went away without a TCP reset.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.Zero;
+
     internal void Validate()
     {
         if (MaxMessageSize < 64)
@@ -45,6 +99,26 @@ public sealed class ConsumerOptions
         if (MaxJsonDepth < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxJsonDepth), MaxJsonDepth, "MaxJsonDepth must be at least 1.");
+        }
+
+        if (RateLimitPerSecond < 0 || double.IsNaN(RateLimitPerSecond))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RateLimitPerSecond), RateLimitPerSecond, "RateLimitPerSecond must be zero (off) or positive.");
+        }
+
+        if (RateLimitBurst < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RateLimitBurst), RateLimitBurst, "RateLimitBurst must be at least 1.");
+        }
+
+        if (RateLimitAbuseThreshold < 0 || MaxConnections < 0 || MaxConnectionsPerUser < 0 || MaxConnectionsPerAddress < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxConnections), "Connection limits and RateLimitAbuseThreshold must be zero (off) or positive.");
+        }
+
+        if (HandshakeTimeout <= TimeSpan.Zero || IdleTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(HandshakeTimeout), "HandshakeTimeout must be positive and IdleTimeout zero (off) or positive.");
         }
     }
 }

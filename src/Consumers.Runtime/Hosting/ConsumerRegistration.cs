@@ -7,7 +7,8 @@ namespace Consumers.Hosting;
 /// <param name="ConsumerName">The consumer type's name, for logs.</param>
 /// <param name="Factory">Creates the consumer from the connection's scope.</param>
 /// <param name="GroupTemplates">Groups joined on connect (<see cref="ConsumerGroupsAttribute"/>).</param>
-internal sealed record ConsumerRegistration(string? Stream, string ConsumerName, Func<IServiceProvider, Consumer> Factory, IReadOnlyList<string> GroupTemplates)
+/// <param name="Security">The class-level requirements the generator emitted.</param>
+internal sealed record ConsumerRegistration(string? Stream, string ConsumerName, Func<IServiceProvider, Consumer> Factory, IReadOnlyList<string> GroupTemplates, Security.SecurityRequirements Security)
 {
     /// <summary>The registration of <typeparamref name="TConsumer"/>; reads its attributes once, at mapping time.</summary>
     public static ConsumerRegistration For<TConsumer>(string? stream)
@@ -22,6 +23,6 @@ internal sealed record ConsumerRegistration(string? Stream, string ConsumerName,
             GroupTemplate.Check(template, typeof(TConsumer).Name);
         }
 
-        return new ConsumerRegistration(stream, typeof(TConsumer).Name, static services => TConsumer.Create(services), groups);
+        return new ConsumerRegistration(stream, typeof(TConsumer).Name, static services => TConsumer.Create(services), groups, TConsumer.Security);
     }
 }

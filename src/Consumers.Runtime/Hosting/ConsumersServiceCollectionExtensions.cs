@@ -13,8 +13,9 @@ public static class ConsumersServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the Consumers runtime: connection options, ASP.NET Core's WebSockets middleware (added at the start
-    /// of the pipeline, so the app need not call <c>UseWebSockets()</c>), the in-memory group layer (unless another
-    /// <see cref="IGroupLayer"/> is registered) and <see cref="IGroupSender"/>.
+    /// of the pipeline, so the app need not call <c>UseWebSockets()</c>), ASP.NET Core's authorization services
+    /// (<c>AddAuthorization()</c>, which evaluate <c>[Authorize]</c> on consumers and actions), the in-memory group
+    /// layer (unless another <see cref="IGroupLayer"/> is registered) and <see cref="IGroupSender"/>.
     /// </summary>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Optional changes to the <see cref="ConsumerOptions"/> defaults.</param>
@@ -32,6 +33,11 @@ public static class ConsumersServiceCollectionExtensions
         options.PostConfigure(static o => o.Validate());
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, WebSocketsStartupFilter>());
         services.TryAddSingleton<NodeIdentity>();
+        services.TryAddSingleton<Consumers.Security.ConnectionLimiter>();
+
+        // [Authorize] on consumers and actions is evaluated with ASP.NET Core's services (TryAdd: the app's own
+        // AddAuthorization() options still apply).
+        services.AddAuthorization();
         services.TryAddSingleton<LocalGroups>();
         services.TryAddSingleton<IGroupLayer, InMemoryGroupLayer>();
         services.TryAddSingleton<IGroupSender, GroupSender>();
@@ -42,7 +48,10 @@ public static class ConsumersServiceCollectionExtensions
 
     /// <summary>
     /// Adds the Consumers runtime configured from the <c>Consumers</c> section: <c>MaxMessageSize</c>,
-    /// <c>SendQueueCapacity</c>, <c>MaxJsonDepth</c>, <c>CloseTimeout</c>, <c>KeepAliveInterval</c>, and
+    /// <c>SendQueueCapacity</c>, <c>MaxJsonDepth</c>, <c>CloseTimeout</c>, <c>KeepAliveInterval</c>,
+    /// <c>AllowedOrigins</c> (children, or one comma-separated value), <c>RateLimitPerSecond</c>,
+    /// <c>RateLimitBurst</c>, <c>RateLimitAbuseThreshold</c>, <c>MaxConnections</c>, <c>MaxConnectionsPerUser</c>,
+    /// <c>MaxConnectionsPerAddress</c>, <c>HandshakeTimeout</c>, <c>IdleTimeout</c> (see <see cref="ConsumerOptions"/>), and
     /// <c>GroupLayer</c>: <c>InMemory</c> (the default) or <c>Nats</c> (settings from <c>Consumers:Nats</c>), so
     /// switching layers is configuration, not code (e.g. the environment variable <c>Consumers__GroupLayer=Nats</c>).
     /// </summary>
@@ -62,6 +71,22 @@ public static class ConsumersServiceCollectionExtensions
             ConfigurationReader.Read(section, "MaxJsonDepth", (int v) => options.MaxJsonDepth = v);
             ConfigurationReader.Read(section, "CloseTimeout", (TimeSpan v) => options.CloseTimeout = v);
             ConfigurationReader.Read(section, "KeepAliveInterval", (TimeSpan v) => options.KeepAliveInterval = v);
+            ConfigurationReader.ReadList(section, "AllowedOrigins", "AllowedOrigins", origins =>
+            {
+                options.AllowedOrigins.Clear();
+                foreach (var origin in origins)
+                {
+                    options.AllowedOrigins.Add(origin);
+                }
+            });
+            ConfigurationReader.Read(section, "RateLimitPerSecond", (double v) => options.RateLimitPerSecond = v);
+            ConfigurationReader.Read(section, "RateLimitBurst", (int v) => options.RateLimitBurst = v);
+            ConfigurationReader.Read(section, "RateLimitAbuseThreshold", (int v) => options.RateLimitAbuseThreshold = v);
+            ConfigurationReader.Read(section, "MaxConnections", (int v) => options.MaxConnections = v);
+            ConfigurationReader.Read(section, "MaxConnectionsPerUser", (int v) => options.MaxConnectionsPerUser = v);
+            ConfigurationReader.Read(section, "MaxConnectionsPerAddress", (int v) => options.MaxConnectionsPerAddress = v);
+            ConfigurationReader.Read(section, "HandshakeTimeout", (TimeSpan v) => options.HandshakeTimeout = v);
+            ConfigurationReader.Read(section, "IdleTimeout", (TimeSpan v) => options.IdleTimeout = v);
             configure?.Invoke(options);
         });
         switch (section["GroupLayer"])

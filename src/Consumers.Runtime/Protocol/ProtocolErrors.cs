@@ -54,4 +54,13 @@ public static class ProtocolErrors
     /// <summary>The 400 prefix for a value that does not deserialize.</summary>
     /// <param name="path">The JSON path inside the argument, e.g. <c>$.name</c>.</param>
     public static string InvalidValue(string? path) => path is null or "$" ? "Invalid value." : $"Invalid value at {path}.";
+
+    /// <summary>DRF's <c>NotAuthenticated</c> text (401).</summary>
+    public const string NotAuthenticated = "Authentication credentials were not provided.";
+
+    /// <summary>DRF's <c>PermissionDenied</c> text (403).</summary>
+    public const string PermissionDenied = "You do not have permission to perform this action.";
+
+    /// <summary>DRF's <c>Throttled</c> text (429), without the wait estimate.</summary>
+    public const string Throttled = "Request was throttled.";
 }

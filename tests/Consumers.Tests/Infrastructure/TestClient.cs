@@ -13,9 +13,12 @@ public sealed class TestClient : IAsyncDisposable
 
     public ClientWebSocket Socket { get; }
 
-    public static async Task<TestClient> ConnectAsync(Uri uri)
+    public static TestClient Wrap(ClientWebSocket socket) => new(socket);
+
+    public static async Task<TestClient> ConnectAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null)
     {
         var socket = new ClientWebSocket();
+        configure?.Invoke(socket.Options);
         using var timeout = new CancellationTokenSource(DefaultTimeout);
         await socket.ConnectAsync(uri, timeout.Token);
         return new TestClient(socket);
@@ -62,6 +65,13 @@ public sealed class TestClient : IAsyncDisposable
     {
         await SendAsync(json);
         return await ReceiveAsync();
+    }
+
+    /// <summary>Sends a request and returns the next frame's text.</summary>
+    public async Task<string> SendAndReceiveTextAsync(string json)
+    {
+        await SendAsync(json);
+        return await ReceiveTextAsync();
     }
 
     /// <summary>Reads until the server's close frame and returns its status.</summary>

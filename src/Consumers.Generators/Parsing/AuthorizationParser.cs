@@ -1,0 +1,134 @@
+using System.Collections.Generic;
+using System.Linq;
+using Consumers.Generators.Diagnostics;
+using Consumers.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Consumers.Generators.Parsing;
+
+/// <summary>
+/// Reads the authorization attributes of a consumer class or an action into a <see cref="SecuritySpec"/>, so
+/// the runtime evaluates them without reflection, and reports <c>[Permission]</c> types that are not permissions.
+/// </summary>
+internal static class AuthorizationParser
+{
+    private const string AuthorizeAttribute = "Microsoft.AspNetCore.Authorization.AuthorizeAttribute";
+    private const string AllowAnonymousAttribute = "Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute";
+    private const string PermissionAttribute = "Consumers.Security.PermissionAttribute";
+    private const string Permission = "Consumers.Security.IPermission";
+
+    /// <summary>
+    /// The class's own attributes and those inherited from its bases (all three attributes are <c>Inherited</c>).
+    /// Only the class's own attributes are reported on: a base reports its own when it is parsed.
+    /// </summary>
+    public static SecuritySpec? ForClass(INamedTypeSymbol consumer, List<DiagnosticInfo> diagnostics)
+    {
+        var attributes = new List<(AttributeData Attribute, bool Report)>();
+        for (var type = consumer; type is not null && type.ToDisplayString() != KnownTypes.ConsumerBase; type = type.BaseType)
+        {
+            var own = SymbolEqualityComparer.Default.Equals(type, consumer);
+            attributes.AddRange(type.GetAttributes().Select(a => (a, own)));
+        }
+
+        return Read(attributes, consumer.Name, diagnostics);
+    }
+
+    /// <summary>The action's attributes, including those of the base methods it overrides.</summary>
+    public static SecuritySpec? ForMethod(IMethodSymbol method, List<DiagnosticInfo> diagnostics)
+    {
+        var attributes = new List<(AttributeData Attribute, bool Report)>();
+        for (var current = method; current is not null; current = current.OverriddenMethod)
+        {
+            var own = SymbolEqualityComparer.Default.Equals(current, method);
+            attributes.AddRange(current.GetAttributes().Select(a => (a, own)));
+        }
+
+        return Read(attributes, method.Name, diagnostics);
+    }
+
+    private static SecuritySpec? Read(List<(AttributeData Attribute, bool Report)> attributes, string target, List<DiagnosticInfo> diagnostics)
+    {
+        var authorize = new List<AuthorizeSpec>();
+        var permissions = new List<PermissionSpec>();
+        var allowAnonymous = false;
+        foreach (var (attribute, report) in attributes)
+        {
+            switch (attribute.AttributeClass?.ToDisplayString())
+            {
+                case AuthorizeAttribute:
+                    authorize.Add(ReadAuthorize(attribute));
+                    break;
+                case AllowAnonymousAttribute:
+                    allowAnonymous = true;
+                    break;
+                case PermissionAttribute:
+                    ReadPermissions(attribute, target, report ? diagnostics : null, permissions);
+                    break;
+            }
+        }
+
+        // An action with only [AllowAnonymous] needs no check at all.
+        return authorize.Count == 0 && permissions.Count == 0
+            ? null
+            : new SecuritySpec(authorize.ToEquatableArray(), allowAnonymous, permissions.ToEquatableArray());
+    }
+
+    private static AuthorizeSpec ReadAuthorize(AttributeData attribute)
+    {
+        var policy = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
+        string? roles = null, schemes = null;
+        foreach (var named in attribute.NamedArguments)
+        {
+            switch (named.Key)
+            {
+                case "Policy":
+                    policy = named.Value.Value as string;
+                    break;
+                case "Roles":
+                    roles = named.Value.Value as string;
+                    break;
+                case "AuthenticationSchemes":
+                    schemes = named.Value.Value as string;
+                    break;
+            }
+        }
+
+        return new AuthorizeSpec(policy, roles, schemes);
+    }
+
+    private static void ReadPermissions(AttributeData attribute, string target, List<DiagnosticInfo>? diagnostics, List<PermissionSpec> permissions)
+    {
+        if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Kind != TypedConstantKind.Array)
+        {
+            return;
+        }
+
+        var arguments = (attribute.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax)?.ArgumentList?.Arguments;
+        var values = attribute.ConstructorArguments[0].Values;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i].Value is not INamedTypeSymbol type || type.TypeKind == TypeKind.Error)
+            {
+                // The compiler reports a typeof of an unknown type.
+                continue;
+            }
+
+            if (!type.AllInterfaces.Any(static t => t.ToDisplayString() == Permission) && type.ToDisplayString() != Permission)
+            {
+                if (diagnostics is not null)
+                {
+                    var location = arguments is { } list && i < list.Count ? LocationInfo.From(list[i]) : LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax());
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PermissionTypeNotAPermission, location, type.ToDisplayString(), target));
+                }
+
+                continue;
+            }
+
+            var construct = type.TypeKind == TypeKind.Struct ||
+                (type.TypeKind == TypeKind.Class && !type.IsAbstract &&
+                 type.InstanceConstructors.Any(static c => c.DeclaredAccessibility == Accessibility.Public && c.Parameters.Length == 0));
+            permissions.Add(new PermissionSpec(TypeNames.OfNotNull(type), construct));
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using Consumers.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Consumers.Security;
+
+/// <summary>
+/// Counts open connections of this node, per user and per client address, and refuses handshakes over
+/// <see cref="ConsumerOptions.MaxConnections"/> (503), <see cref="ConsumerOptions.MaxConnectionsPerUser"/> and
+/// <see cref="ConsumerOptions.MaxConnectionsPerAddress"/> (429). One per application (singleton).
+/// </summary>
+internal sealed class ConnectionLimiter(IOptions<ConsumerOptions> options)
+{
+    private readonly ConsumerOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, int> _perKey = new(StringComparer.Ordinal);
+    private int _total;
+
+    /// <summary>Open connections counted on this node.</summary>
+    public int Count => Volatile.Read(ref _total);
+
+    /// <summary>Takes a slot for the request, or answers the status code that refuses it (503 or 429).</summary>
+    public bool TryAcquire(HttpContext httpContext, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Lease? lease, out int refusal)
+    {
+        lease = null;
+        refusal = 0;
+        if (!TryIncrement(ref _total, _options.MaxConnections))
+        {
+            refusal = StatusCodes.Status503ServiceUnavailable;
+            return false;
+        }
+
+        var user = UserKey(httpContext.User);
+        if (user is not null && !TryIncrement(user, _options.MaxConnectionsPerUser))
+        {
+            Interlocked.Decrement(ref _total);
+            refusal = StatusCodes.Status429TooManyRequests;
+            return false;
+        }
+
+        var address = httpContext.Connection.RemoteIpAddress is { } ip ? "ip:" + ip : null;
+        if (address is not null && !TryIncrement(address, _options.MaxConnectionsPerAddress))
+        {
+            if (user is not null)
+            {
+                Decrement(user);
+            }
+
+            Interlocked.Decrement(ref _total);
+            refusal = StatusCodes.Status429TooManyRequests;
+            return false;
+        }
+
+        lease = new Lease(this, user, address);
+        return true;
+    }
+
+    // Authenticated users only: the name identifier as ASP.NET Core's default user id, else the name.
+    private static string? UserKey(ClaimsPrincipal user)
+        => PermissionContext.IsAuthenticatedUser(user)
+            ? (user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.Identity?.Name) is { } id ? "user:" + id : null
+            : null;
+
+    private static bool TryIncrement(ref int counter, int limit)
+    {
+        if (limit <= 0)
+        {
+            Interlocked.Increment(ref counter);
+            return true;
+        }
+
+        while (true)
+        {
+            var current = Volatile.Read(ref counter);
+            if (current >= limit)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref counter, current + 1, current) == current)
+            {
+                return true;
+            }
+        }
+    }
+
+    private bool TryIncrement(string key, int limit)
+    {
+        while (true)
+        {
+            var current = _perKey.GetValueOrDefault(key);
+            if (limit > 0 && current >= limit)
+            {
+                return false;
+            }
+
+            if (current == 0 ? _perKey.TryAdd(key, 1) : _perKey.TryUpdate(key, current + 1, current))
+            {
+                return true;
+            }
+        }
+    }
+
+    private void Decrement(string key)
+    {
+        while (true)
+        {
+            var current = _perKey.GetValueOrDefault(key);
+            if (current <= 1)
+            {
+                // Remove only if nobody raced in: the dictionary never keeps keys of users who left.
+                if (_perKey.TryRemove(new KeyValuePair<string, int>(key, current)) || current == 0)
+                {
+                    return;
+                }
+            }
+            else if (_perKey.TryUpdate(key, current - 1, current))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>A held slot; <see cref="Dispose"/> gives it back (once).</summary>
+    public sealed class Lease(ConnectionLimiter limiter, string? user, string? address) : IDisposable
+    {
+        private ConnectionLimiter? _limiter = limiter;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _limiter, null) is not { } owner)
+            {
+                return;
+            }
+
+            if (user is not null)
+            {
+                owner.Decrement(user);
+            }
+
+            if (address is not null)
+            {
+                owner.Decrement(address);
+            }
+
+            Interlocked.Decrement(ref owner._total);
+        }
+    }
+}

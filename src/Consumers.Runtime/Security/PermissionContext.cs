@@ -1,0 +1,38 @@
+using System.Security.Claims;
+
+namespace Consumers.Security;
+
+/// <summary>What a permission check sees: DRF's <c>(request, view)</c> pair for a consumer action.</summary>
+public sealed class PermissionContext
+{
+    internal PermissionContext(Consumer consumer, string action, CancellationToken cancellationToken)
+    {
+        Consumer = consumer;
+        Action = action;
+        CancellationToken = cancellationToken;
+    }
+
+    /// <summary>The consumer the request is for (one per connection and stream).</summary>
+    public Consumer Consumer { get; }
+
+    /// <summary>The connection of the consumer.</summary>
+    public ConsumerContext Context => Consumer.Context;
+
+    /// <summary>The connection's user, authenticated at the handshake (an anonymous principal when none).</summary>
+    public ClaimsPrincipal User => Consumer.Context.User;
+
+    /// <summary>The wire name of the action (<c>"connect"</c> during the handshake).</summary>
+    public string Action { get; }
+
+    /// <summary>The connection's DI scope.</summary>
+    public IServiceProvider Services => Consumer.Context.Services;
+
+    /// <summary>Cancelled when the connection ends (or the handshake is abandoned).</summary>
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>Whether <see cref="User"/> has an authenticated identity (ASP.NET Core's <c>DenyAnonymousAuthorizationRequirement</c> test).</summary>
+    public bool IsAuthenticated => IsAuthenticatedUser(User);
+
+    internal static bool IsAuthenticatedUser(ClaimsPrincipal? user)
+        => user?.Identities.Any(static i => i.IsAuthenticated) == true;
+}
