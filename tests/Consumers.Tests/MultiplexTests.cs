@@ -113,8 +113,17 @@ public sealed class MultiplexTests
     [Test]
     public void EndpointWithoutStreams_IsRefusedAtMapping()
     {
-        var app = WebApplication.CreateSlimBuilder().Build();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddConsumers();
+        var app = builder.Build();
         Assert.That(() => app.MapConsumers("/ws", _ => { }), Throws.ArgumentException.With.Message.Contains("at least one stream"));
+    }
+
+    [Test]
+    public void MappingWithoutAddConsumers_SaysWhatToCall()
+    {
+        var app = WebApplication.CreateSlimBuilder().Build();
+        Assert.That(() => app.MapConsumer<EchoConsumer>("/ws"), Throws.InvalidOperationException.With.Message.Contains("AddConsumers()"));
     }
 
     private static JsonObject Payload(JsonObject frame) => frame["payload"]!.AsObject();

@@ -20,12 +20,13 @@ public static class ConsumerEndpointRouteBuilderExtensions
     /// <param name="endpoints">The route builder.</param>
     /// <param name="pattern">The route pattern, e.g. <c>/ws/rooms/{room}</c>.</param>
     /// <returns>The endpoint's convention builder (for <c>RequireAuthorization</c>, ...).</returns>
+    /// <exception cref="InvalidOperationException"><c>AddConsumers()</c> was not called.</exception>
     public static IEndpointConventionBuilder MapConsumer<TConsumer>(this IEndpointRouteBuilder endpoints, [StringSyntax("Route")] string pattern)
         where TConsumer : Consumer, IConsumerFactory<TConsumer>
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var registration = ConsumerRegistration.For<TConsumer>(null);
-        TConsumer.RegisterObservers(endpoints.ServiceProvider.GetRequiredService<ObserverRegistry>());
+        TConsumer.RegisterObservers(Observers(endpoints));
         var endpoint = new ConsumerEndpoint([registration], multiplexed: false);
         return endpoints.Map(pattern, endpoint.HandleAsync).WithDisplayName($"Consumer {typeof(TConsumer).Name} {pattern}");
     }
@@ -43,7 +44,7 @@ public static class ConsumerEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(configure);
-        var streams = new ConsumerStreams(endpoints.ServiceProvider.GetRequiredService<ObserverRegistry>());
+        var streams = new ConsumerStreams(Observers(endpoints));
         configure(streams);
         if (streams.Registrations.Count == 0)
         {
@@ -53,4 +54,8 @@ public static class ConsumerEndpointRouteBuilderExtensions
         var endpoint = new ConsumerEndpoint(streams.Registrations.ToArray(), multiplexed: true);
         return endpoints.Map(pattern, endpoint.HandleAsync).WithDisplayName($"Consumers {pattern}");
     }
+
+    private static ObserverRegistry Observers(IEndpointRouteBuilder endpoints)
+        => endpoints.ServiceProvider.GetService<ObserverRegistry>()
+            ?? throw new InvalidOperationException("Consumers are not registered: call builder.Services.AddConsumers() before mapping consumer endpoints.");
 }
