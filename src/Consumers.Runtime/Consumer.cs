@@ -229,6 +229,26 @@ public abstract class Consumer
             return context.Connection.TryQueueWork(() => HandleNotificationAsync(observerId, data, action, ids));
         }
 
+        if (requestIds.Length > 0 && context.Security.Permissions.Count > 0)
+        {
+            // Permissions may refuse this subscriber the object: checked in order with the connection's messages,
+            // on the serialized object (the model instance does not cross nodes).
+            return context.Connection.TryQueueWork(async () =>
+            {
+                var instance = JsonElement.Parse(data.Span);
+                if (await Security.ConsumerAuthorization.HasObjectPermissionAsync(this, observerId, instance, context.ConnectionAborted).ConfigureAwait(false))
+                {
+                    WriteNotifications(requestIds, data, action, status);
+                }
+            });
+        }
+
+        return WriteNotifications(requestIds, data, action, status);
+    }
+
+    private bool WriteNotifications(byte[][] requestIds, ReadOnlyMemory<byte> data, ModelAction action, int status)
+    {
+        var context = Context;
         var sent = true;
         foreach (var requestId in requestIds)
         {

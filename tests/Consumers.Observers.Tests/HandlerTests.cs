@@ -11,7 +11,11 @@ public sealed class HandlerTests
     private TestHost _host = null!;
 
     [SetUp]
-    public async Task Start() => _host = await TestHost.StartAsync(app => app.MapConsumer<DigestConsumer>("/ws/digest"));
+    public async Task Start() => _host = await TestHost.StartAsync(app =>
+    {
+        app.MapConsumer<DigestConsumer>("/ws/digest");
+        app.MapConsumer<GuardedConsumer>("/ws/guarded");
+    });
 
     [TearDown]
     public async Task Stop() => await _host.DisposeAsync();
@@ -38,6 +42,18 @@ public sealed class HandlerTests
 
         Assert.That(await client.ReceiveTextAsync(), Does.Contain("\"text\":\"AFTER\""));
         Assert.That(CapturingLoggerProvider.Instance.Entries.Any(e => e.EventId.Name == "WorkFailed" && e.Exception?.Message == "handler failure"), Is.True);
+    }
+
+    [Test]
+    public async Task ObjectPermissions_AreCheckedBeforeANotificationReachesASubscriber()
+    {
+        await using var client = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/guarded"));
+        await client.RequestAsync("""{"action": "watch", "room_id": 3, "request_id": "g"}""");
+        await Publisher.PublishAsync(ModelChange<Message>.Created(new Message { Id = 8, RoomId = 3, Text = "top secret" }));
+        await Publisher.PublishAsync(ModelChange<Message>.Created(new Message { Id = 9, RoomId = 3, Text = "public" }));
+
+        var note = await client.ReceiveAsync();
+        Assert.That(note["data"]!["text"]!.GetValue<string>(), Is.EqualTo("public"), "the refused object never reached the subscriber");
     }
 
     private IModelChangePublisher Publisher => _host.Services.GetRequiredService<IModelChangePublisher>();

@@ -1,0 +1,24 @@
+using System.Text.Json;
+using Consumers;
+using Consumers.Security;
+
+namespace Consumers.Observers.Tests;
+
+/// <summary>Refuses objects whose text says "secret".</summary>
+public sealed class NoSecrets : BasePermission
+{
+    public override ValueTask<bool> HasObjectPermissionAsync(PermissionContext context, object instance)
+        => ValueTask.FromResult(!(instance is JsonElement data && data.GetProperty("text").GetString()!.Contains("secret", StringComparison.Ordinal)));
+}
+
+/// <summary>An observer on a consumer with a permission: notifications pass the object check first.</summary>
+[Permission(typeof(NoSecrets))]
+[JsonContext(typeof(ObserverJson))]
+public sealed partial class GuardedConsumer : Consumer
+{
+    [ModelObserver<Message>(Group = "room:{RoomId}")]
+    private static MessageDto GuardedActivity(Message message) => new(message.Id, message.RoomId, message.Text);
+
+    [Action]
+    public ValueTask Watch(int roomId, RequestContext request) => SubscribeGuardedActivityAsync(roomId, request);
+}
