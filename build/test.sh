@@ -10,9 +10,11 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# System packages the suites drive for real: nats-server (the NATS client and group layer tests).
+# System packages the suites drive for real: nats-server (the NATS client and group layer tests) and chromium
+# (the chat sample's browser tests, through Playwright with chromium's ExecutablePath).
 missing=()
 command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if ((${#missing[@]})); then
   echo "build/test.sh: installing ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then

@@ -1,0 +1,130 @@
+using Consumers.Nats.Tests;
+using Microsoft.Playwright;
+
+namespace Consumers.Chat.Tests;
+
+/// <summary>The chat sample in a real browser: two users, history, hostile text, a server restart, two nodes over NATS.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class ChatBrowserTests
+{
+    private string _directory = null!;
+    private Browser _browser = null!;
+
+    [OneTimeSetUp]
+    public async Task LaunchBrowser() => _browser = await Browser.LaunchAsync();
+
+    [OneTimeTearDown]
+    public async Task CloseBrowser() => await _browser.DisposeAsync();
+
+    [SetUp]
+    public void CreateFolder() => _directory = Directory.CreateTempSubdirectory("consumers-chat-").FullName;
+
+    [TearDown]
+    public void DeleteFolder() => Directory.Delete(_directory, recursive: true);
+
+    [Test]
+    public async Task TwoUsersInOneRoom_ExchangeMessages_AndSeeEachOther()
+    {
+        await using var app = await ChatApp.StartAsync(Database);
+        var ann = await _browser.OpenRoomAsync(app, "lobby", "ann");
+        var bob = await _browser.OpenRoomAsync(app, "lobby", "bob");
+
+        await Browser.SendAsync(ann, "hello bob");
+        await Assertions.Expect(bob.Locator("#messages li .text")).ToHaveTextAsync(["hello bob"]);
+        await Browser.SendAsync(bob, "hi ann");
+        await Assertions.Expect(ann.Locator("#messages li .text")).ToHaveTextAsync(["hello bob", "hi ann"]);
+        await Assertions.Expect(ann.Locator("#users li")).ToHaveTextAsync(["ann", "bob"]);
+
+        var screenshot = await ann.ScreenshotAsync();
+        SaveScreenshot(screenshot);
+    }
+
+    [Test]
+    public async Task HostileText_ShowsAsText()
+    {
+        await using var app = await ChatApp.StartAsync(Database);
+        var ann = await _browser.OpenRoomAsync(app, "xss", "ann");
+        var bob = await _browser.OpenRoomAsync(app, "xss", "<b>bob</b>");
+        const string hostile = "<script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\">";
+
+        await Browser.SendAsync(bob, hostile);
+        await Assertions.Expect(ann.Locator("#messages li .text")).ToHaveTextAsync([hostile]);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await ann.Locator("#messages img, #messages script, #messages b").CountAsync(), Is.Zero, "no element was created from user text");
+            Assert.That(await ann.EvaluateAsync<bool>("() => window.pwned === undefined"), Is.True, "no script ran");
+            Assert.That(await ann.Locator("#messages li .user").InnerTextAsync(), Is.EqualTo("<b>bob</b>"));
+        });
+    }
+
+    [Test]
+    public async Task Reload_ShowsTheHistory()
+    {
+        await using var app = await ChatApp.StartAsync(Database);
+        var ann = await _browser.OpenRoomAsync(app, "history", "ann");
+        await Browser.SendAsync(ann, "first");
+        await Browser.SendAsync(ann, "second");
+        await Assertions.Expect(ann.Locator("#messages li .text")).ToHaveTextAsync(["first", "second"]);
+
+        await ann.ReloadAsync();
+        await Browser.WaitConnectedAsync(ann);
+        await Assertions.Expect(ann.Locator("#messages li .text")).ToHaveTextAsync(["first", "second"]);
+    }
+
+    [Test]
+    public async Task ServerRestart_PageShowsTheLostConnection_Reconnects_AndKeepsReceiving()
+    {
+        var app = await ChatApp.StartAsync(Database);
+        try
+        {
+            var ann = await _browser.OpenRoomAsync(app, "restart", "ann");
+            var bob = await _browser.OpenRoomAsync(app, "restart", "bob");
+
+            await app.KillAsync();
+            await Assertions.Expect(ann.Locator("#state")).ToHaveAttributeAsync("data-state", "disconnected", new() { Timeout = 15_000 });
+            await Assertions.Expect(ann.Locator("#message")).ToBeDisabledAsync();
+
+            await app.StartAsync();
+            await Browser.WaitConnectedAsync(ann);
+            await Browser.WaitConnectedAsync(bob);
+            await Browser.SendAsync(bob, "after the restart");
+            await Assertions.Expect(ann.Locator("#messages li .text")).ToHaveTextAsync(["after the restart"], new() { Timeout = 15_000 });
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task PagesOnTwoNodes_ExchangeMessages_OverNats()
+    {
+        await using var nats = await NatsServerProcess.StartAsync();
+        await using var nodeA = await ChatApp.StartAsync(Database, nats.Url);
+        await using var nodeB = await ChatApp.StartAsync(Database, nats.Url);
+        var ann = await _browser.OpenRoomAsync(nodeA, "nodes", "ann");
+        var bob = await _browser.OpenRoomAsync(nodeB, "nodes", "bob");
+
+        await Browser.SendAsync(ann, "from node A");
+        await Assertions.Expect(bob.Locator("#messages li .text")).ToHaveTextAsync(["from node A"]);
+        await Browser.SendAsync(bob, "from node B");
+        await Assertions.Expect(ann.Locator("#messages li .text")).ToHaveTextAsync(["from node A", "from node B"]);
+        await Assertions.Expect(ann.Locator("#users li")).ToHaveTextAsync(["ann", "bob"]);
+    }
+
+    private string Database => Path.Combine(_directory, "chat.db");
+
+    // Kept with the test results; copied to docs/ (the README's picture) when CONSUMERS_UPDATE_SCREENSHOT=1.
+    private static void SaveScreenshot(byte[] png)
+    {
+        var root = ChatApp.RepositoryRoot();
+        var artifacts = Path.Combine(root, "artifacts");
+        Directory.CreateDirectory(artifacts);
+        File.WriteAllBytes(Path.Combine(artifacts, "chat.png"), png);
+        if (Environment.GetEnvironmentVariable("CONSUMERS_UPDATE_SCREENSHOT") == "1")
+        {
+            File.WriteAllBytes(Path.Combine(root, "docs", "chat.png"), png);
+        }
+    }
+}
