@@ -61,7 +61,7 @@ public sealed class ConnectionTests
         await client.Socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
         await client.DisposeAsync();
 
-        var disconnects = await WaitForAsync(() => log.Disconnected.Where(d => d.Id == id).ToList(), l => l.Count > 0);
+        var disconnects = await Eventually.WaitForAsync(() => log.Disconnected.Where(d => d.Id == id).ToList(), l => l.Count > 0);
         await Task.Delay(100);
         Assert.Multiple(() =>
         {
@@ -83,7 +83,7 @@ public sealed class ConnectionTests
         client.Socket.Abort();
         client.Socket.Dispose();
 
-        var disconnects = await WaitForAsync(() => log.Disconnected.Where(d => d.Id == id).ToList(), l => l.Count > 0);
+        var disconnects = await Eventually.WaitForAsync(() => log.Disconnected.Where(d => d.Id == id).ToList(), l => l.Count > 0);
         Assert.Multiple(() =>
         {
             Assert.That(disconnects, Has.Count.EqualTo(1));
@@ -146,7 +146,7 @@ public sealed class ConnectionTests
             Assert.That(reply["data"]!.GetValue<int>(), Is.EqualTo(i));
         }
 
-        await WaitForAsync(() => Interlocked.Read(ref queueFull), n => n > 0);
+        await Eventually.WaitForAsync(() => Interlocked.Read(ref queueFull), n => n > 0);
         var status = await DrainUntilClosedAsync(slow.Socket);
         Assert.That(status, Is.EqualTo(WebSocketCloseStatus.PolicyViolation).Or.Null, "closed with 1008 (or aborted if the close frame could not be written)");
     }
@@ -169,26 +169,6 @@ public sealed class ConnectionTests
         catch (WebSocketException)
         {
             return null;
-        }
-    }
-
-    private static async Task<T> WaitForAsync<T>(Func<T> probe, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
-        {
-            var value = probe();
-            if (done(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail("The condition was not met within 10 seconds.");
-            }
-
-            await Task.Delay(20);
         }
     }
 }

@@ -120,7 +120,7 @@ public sealed class GroupTests
         await a.RequestAsync("""{"action": "join", "group": "only.me"}""");
         Assert.That(local.HasMembers("only.me"), Is.True);
         await a.DisposeAsync();
-        await WaitUntilAsync(() => !local.HasMembers("only.me") && !local.HasMembers("room:leaving"));
+        await Eventually.WaitUntilAsync(() => !local.HasMembers("only.me") && !local.HasMembers("room:leaving"));
     }
 
     [Test]
@@ -199,19 +199,5 @@ public sealed class GroupTests
         // Nothing but replies may be pending: probe with a request and check the next frame is its reply.
         var reply = await client.RequestAsync("""{"action": "channel", "request_id": "probe"}""");
         Assert.That(reply["request_id"]?.GetValue<string>(), Is.EqualTo("probe"), "no group message was pending: " + reply.ToJsonString());
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail("The condition was not met within 10 seconds.");
-            }
-
-            await Task.Delay(20);
-        }
     }
 }

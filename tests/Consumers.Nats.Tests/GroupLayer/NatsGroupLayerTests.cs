@@ -88,7 +88,7 @@ public sealed class NatsGroupLayerTests
 
         b.Socket.Abort();
         b.Socket.Dispose();
-        await WaitUntilAsync(() => !layerB.SubscribedGroups.Contains("room:gone"));
+        await Eventually.WaitUntilAsync(() => !layerB.SubscribedGroups.Contains("room:gone"));
         Assert.That(hostB.Services.GetRequiredService<LocalGroups>().HasMembers("room:gone"), Is.False);
 
         // The other node still sends to the group; nobody on B is left to receive it, and A's member still is.
@@ -239,19 +239,5 @@ public sealed class NatsGroupLayerTests
     {
         var reply = await client.RequestAsync("""{"action": "channel", "request_id": "probe"}""");
         Assert.That(reply["request_id"]?.GetValue<string>(), Is.EqualTo("probe"), "no group message was pending: " + reply.ToJsonString());
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail("The condition was not met within 10 seconds.");
-            }
-
-            await Task.Delay(20);
-        }
     }
 }
