@@ -160,7 +160,7 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
 
     public async ValueTask SendToChannelAsync(string channelName, GroupMessage message, CancellationToken cancellationToken = default)
     {
-        var node = channelName.IndexOf('.', StringComparison.Ordinal) is > 0 and var dot ? channelName[..dot] : null;
+        var node = NodeIdentity.NodeOf(channelName);
         if (node is null || node == _node.Id)
         {
             _local.DeliverToChannel(channelName, message.Payload);
