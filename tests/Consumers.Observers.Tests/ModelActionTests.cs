@@ -141,6 +141,15 @@ public sealed class ModelActionTests
     }
 
     [Test]
+    public async Task PatchWithDataThatIsNotAnObject_Replies400()
+    {
+        await using var ann = await ConnectAsync("ann");
+        var pk = await CreateAsync(ann, "Lobby");
+        var reply = await ann.RequestAsync($$$"""{"action": "patch", "pk": {{{pk}}}, "data": [1, 2]}""");
+        Assert.That(reply["errors"]!.ToJsonString(), Is.EqualTo("""[{"data":["Expected a JSON object."]}]"""));
+    }
+
+    [Test]
     public async Task PerUserQueryable_HidesOtherUsersRows()
     {
         await using var ann = await ConnectAsync("ann");
