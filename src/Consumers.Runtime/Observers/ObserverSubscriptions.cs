@@ -9,6 +9,7 @@ internal sealed class ObserverSubscriptions
 {
     private readonly Dictionary<string, List<Entry>> _byGroup = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private int _pending;
 
     /// <summary>Adds a request id to a group; false when it was already there (re-subscribing is idempotent).</summary>
     public bool Add(string group, byte[] requestId, bool active)
@@ -26,6 +27,11 @@ internal sealed class ObserverSubscriptions
             }
 
             entries.Add(new Entry(requestId) { Active = active });
+            if (!active)
+            {
+                _pending++;
+            }
+
             return true;
         }
     }
@@ -62,8 +68,15 @@ internal sealed class ObserverSubscriptions
     /// <summary>Activates the subscriptions made by the action whose reply was just queued.</summary>
     public void ActivatePending()
     {
+        // Called after every action: free when the action subscribed to nothing.
+        if (Volatile.Read(ref _pending) == 0)
+        {
+            return;
+        }
+
         lock (_lock)
         {
+            _pending = 0;
             foreach (var entries in _byGroup.Values)
             {
                 foreach (var entry in entries)
