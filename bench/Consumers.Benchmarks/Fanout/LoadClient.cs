@@ -23,6 +23,7 @@ internal sealed class LoadClient : IAsyncDisposable
     private readonly int[] _lastSequence;
     private readonly SemaphoreSlim _echoed = new(0);
     private readonly CancellationTokenSource _stop = new();
+    private readonly System.Buffers.ArrayBufferWriter<byte> _fragments = new();
     private byte[] _buffer;
     private int _start;
     private int _end;
@@ -295,7 +296,22 @@ internal sealed class LoadClient : IAsyncDisposable
 
             if (opcode is 0x1 or 0x0)
             {
-                HandleFrame(span.Slice(header, (int)length));
+                var payload = span.Slice(header, (int)length);
+                var final = (span[0] & 0x80) != 0;
+                if (final && _fragments.WrittenCount == 0)
+                {
+                    HandleFrame(payload);
+                }
+                else
+                {
+                    // SignalR sends a multi-segment pipe buffer as several frames of one message, split anywhere.
+                    System.Buffers.BuffersExtensions.Write(_fragments, payload);
+                    if (final)
+                    {
+                        HandleFrame(_fragments.WrittenSpan);
+                        _fragments.ResetWrittenCount();
+                    }
+                }
             }
 
             _start += header + (int)length;

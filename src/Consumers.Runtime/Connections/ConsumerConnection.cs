@@ -302,6 +302,11 @@ internal sealed class ConsumerConnection
     private async Task WriteLoopAsync(WebSocket socket)
     {
         var reader = _queue.Reader;
+
+        // Frames are sent without a cancellation token: ManagedWebSocket takes a slower path (an async state machine, a
+        // cancellation registration and an asynchronous lock) for every send with a cancellable token. The close
+        // timeout aborts the socket instead, which fails a pending send just the same.
+        using var abortOnTimeout = _sendAborted.Token.UnsafeRegister(static state => ((WebSocket)state!).Abort(), socket);
         try
         {
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
@@ -312,7 +317,7 @@ internal sealed class ConsumerConnection
                     {
                         if (!_dropQueued)
                         {
-                            await socket.SendAsync(frame.Memory, WebSocketMessageType.Text, endOfMessage: true, _sendAborted.Token).ConfigureAwait(false);
+                            await socket.SendAsync(frame.Memory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
                         }
                     }
                     finally
