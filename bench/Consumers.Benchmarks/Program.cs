@@ -1,15 +1,36 @@
 using Consumers.Benchmarks;
+using Consumers.Benchmarks.Dispatch;
+using Consumers.Benchmarks.Fanout;
 
-// Custom load programs rather than BenchmarkDotNet: they need an external nats-server, many sockets and
-// end-to-end timing across processes, which BenchmarkDotNet's per-invocation model does not fit.
-const string Usage = "usage: Consumers.Benchmarks nats [--quick] [--out PATH]";
+// nats and fanout are custom load programs rather than BenchmarkDotNet: they need external processes, many sockets
+// and end-to-end timing across processes, which BenchmarkDotNet's per-invocation model does not fit. dispatch is a
+// BenchmarkDotNet micro-benchmark.
+const string Usage = "usage: Consumers.Benchmarks nats|dispatch|fanout [--quick] [--out PATH] | fanout-server consumers|signalr|raw";
 
-if (args.Length == 0 || args[0] != "nats")
+if (args.Length == 0)
 {
     Console.Error.WriteLine(Usage);
     return 2;
 }
 
+if (args[0] == "fanout-server")
+{
+    if (args.Length < 2 || !Enum.TryParse<FanoutTarget>(args[1], ignoreCase: true, out var target))
+    {
+        Console.Error.WriteLine(Usage);
+        return 2;
+    }
+
+    return await FanoutServer.RunAsync(target);
+}
+
+if (args[0] is not ("nats" or "dispatch" or "fanout"))
+{
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
+var name = args[0];
 var quick = args.Contains("--quick");
 var outIndex = Array.IndexOf(args, "--out");
 if (outIndex >= 0 && outIndex + 1 >= args.Length)
@@ -18,16 +39,10 @@ if (outIndex >= 0 && outIndex + 1 >= args.Length)
     return 2;
 }
 
-if (NatsServerProcess.FindBinary() is null)
-{
-    Console.Error.WriteLine(NatsServerProcess.NotFoundMessage);
-    return 1;
-}
-
 // Quick runs only check that everything works: they must not overwrite the committed full results.
 var output = outIndex >= 0
     ? Path.GetFullPath(args[outIndex + 1])
-    : Path.Combine(RepositoryRoot.Find(), "bench", quick ? "RESULTS-nats-quick.md" : "RESULTS-nats.md");
+    : Path.Combine(RepositoryRoot.Find(), "bench", $"RESULTS-{name}{(quick ? "-quick" : string.Empty)}.md");
 var command = Environment.GetEnvironmentVariable("CONSUMERS_BENCH_COMMAND")
     ?? "dotnet run -c Release --project bench/Consumers.Benchmarks -- " + string.Join(' ', args);
 
@@ -38,16 +53,45 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
-var results = await NatsBenchmark.RunAsync(quick ? NatsBenchmarkSettings.Quick : NatsBenchmarkSettings.Full, command, cancel.Token);
-var report = NatsReport.Render(results);
+string report;
+var warn = false;
+switch (name)
+{
+    case "dispatch":
+        report = DispatchBenchmarkRun.Run(quick, await MachineDescription.CollectAsync(command));
+        break;
+    case "fanout":
+    {
+        var settings = quick ? FanoutSettings.Quick : FanoutSettings.Full;
+        var (load, idle) = await FanoutBenchmark.RunAsync(settings, cancel.Token);
+        report = FanoutReport.Render(await MachineDescription.CollectAsync(command), settings, load, idle);
+        warn = load.Any(r => r.Lost > 0 || r.TimedOut);
+        break;
+    }
+
+    default:
+    {
+        if (NatsServerProcess.FindBinary() is null)
+        {
+            Console.Error.WriteLine(NatsServerProcess.NotFoundMessage);
+            return 1;
+        }
+
+        var results = await NatsBenchmark.RunAsync(quick ? NatsBenchmarkSettings.Quick : NatsBenchmarkSettings.Full, command, cancel.Token);
+        report = NatsReport.Render(results);
+        warn = results.GroupSend.Any(t => t.TimedOut || t.Lost > 0) || results.PubSub.Any(r => r.Lost > 0);
+        break;
+    }
+}
+
 Console.WriteLine(report);
 await File.WriteAllTextAsync(output, report);
 Console.Error.WriteLine($"written to {output}");
 
 // Losses and time-outs are results (reported in the tables), not failures of the program; say so loudly anyway.
-if (results.GroupSend.Any(t => t.TimedOut || t.Lost > 0) || results.PubSub.Any(r => r.Lost > 0))
+if (warn)
 {
-    Console.Error.WriteLine("WARNING: some messages were lost or a trial timed out; see the report.");
+    Console.Error.WriteLine("WARNING: some messages were lost or a run timed out; see the report.");
 }
 
 return 0;

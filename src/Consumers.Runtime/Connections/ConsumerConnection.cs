@@ -26,6 +26,9 @@ internal sealed class ConsumerConnection
 
     private static long s_nextId;
 
+    // Frames per socket write at most, when the send queue holds more: bounds the delay of the first of them.
+    private const int MaxFramesPerWrite = 64;
+
     private readonly Channel<OutboundFrame> _queue;
 
     // Messages read but not yet handled. The reader never waits for an action, so it sees a dropped socket
@@ -77,6 +80,9 @@ internal sealed class ConsumerConnection
     public ILogger Logger => _logger;
 
     public ConsumerOptions Options => _options;
+
+    /// <summary>The request's upgrade when it can batch frames (HTTP/1.1 behind <c>AddConsumers()</c>), or null.</summary>
+    public FrameBatchingUpgradeFeature? Upgrade { get; set; }
 
     /// <summary>
     /// Queues a frame for the writer. Never blocks. When the queue is full the client is not reading: the frame
@@ -343,17 +349,35 @@ internal sealed class ConsumerConnection
     private async Task WriteLoopAsync(WebSocket socket)
     {
         var reader = _queue.Reader;
+
+        // Frames are sent without a cancellation token: ManagedWebSocket takes a slower path (an async state machine, a
+        // cancellation registration and an asynchronous lock) for every send with a cancellable token. The close
+        // timeout aborts the socket instead, which fails a pending send just the same.
+        using var abortOnTimeout = _sendAborted.Token.UnsafeRegister(static state => ((WebSocket)state!).Abort(), socket);
+        var batching = Upgrade?.Stream;
         try
         {
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
+                var batched = 0;
                 while (reader.TryRead(out var frame))
                 {
                     try
                     {
                         if (!_dropQueued)
                         {
-                            await socket.SendAsync(frame.Memory, WebSocketMessageType.Text, endOfMessage: true, _sendAborted.Token).ConfigureAwait(false);
+                            if (batching is not null)
+                            {
+                                // Hold this frame only when another is already queued: it is sent next, unheld (or
+                                // the batch is full), and takes this one along in the same write.
+                                batching.Hold = ++batched < MaxFramesPerWrite && reader.TryPeek(out _);
+                                if (!batching.Hold)
+                                {
+                                    batched = 0;
+                                }
+                            }
+
+                            await socket.SendAsync(frame.Memory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
                         }
                     }
                     finally
@@ -361,6 +385,10 @@ internal sealed class ConsumerConnection
                         frame.Release();
                     }
                 }
+
+                // Frames skipped after a hold (the queue overflowed meanwhile) leave bytes held: the close frame,
+                // which follows, takes them along. Nothing is held while the writer waits.
+                batching?.Hold = false;
             }
 
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)

@@ -42,6 +42,7 @@ internal sealed class ConsumerSet
         IServiceProvider services)
     {
         var readerOptions = new JsonReaderOptions { MaxDepth = connection.Options.MaxJsonDepth };
+        connection.Upgrade = httpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>() as FrameBatchingUpgradeFeature;
         var groupLayer = services.GetRequiredService<IGroupLayer>();
         var local = services.GetRequiredService<LocalGroups>();
         var entries = new Entry[registrations.Count];

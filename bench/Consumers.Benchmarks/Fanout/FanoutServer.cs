@@ -1,0 +1,70 @@
+using Consumers.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Consumers.Benchmarks.Fanout;
+
+/// <summary>
+/// The server process of one fan-out target (<c>Consumers.Benchmarks fanout-server consumers|signalr|raw</c>): Kestrel
+/// on a free loopback port; prints <c>LISTENING &lt;port&gt;</c>, then serves until its standard input closes.
+/// All three use the same host settings (slim builder, warnings-only logging, this project's GC settings).
+/// </summary>
+internal static class FanoutServer
+{
+    public const string ReadyPrefix = "LISTENING ";
+
+    public static async Task<int> RunAsync(FanoutTarget target)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        switch (target)
+        {
+            case FanoutTarget.Consumers:
+                builder.Services.AddConsumers();
+                break;
+            case FanoutTarget.SignalR:
+                builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, FanoutJson.Default));
+                break;
+            case FanoutTarget.Raw:
+                builder.Services.AddSingleton<RawRooms>();
+                break;
+        }
+
+        var app = builder.Build();
+        switch (target)
+        {
+            case FanoutTarget.Consumers:
+                app.MapConsumer<FanoutConsumer>("/ws/{room}");
+                break;
+            case FanoutTarget.SignalR:
+                app.UseWebSockets();
+                app.MapHub<FanoutHub>("/hub");
+                break;
+            case FanoutTarget.Raw:
+                app.UseWebSockets();
+                var rooms = app.Services.GetRequiredService<RawRooms>();
+                app.Map("/raw/{room}", rooms.HandleAsync);
+                break;
+        }
+
+        await app.StartAsync().ConfigureAwait(false);
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        Console.Out.WriteLine(ReadyPrefix + address.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Console.Out.Flush();
+
+        // The load tool ends the server by closing its standard input (or killing it).
+        await Task.Run(() => Console.In.ReadToEnd()).ConfigureAwait(false);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await app.StopAsync(timeout.Token).ConfigureAwait(false);
+        return 0;
+    }
+}

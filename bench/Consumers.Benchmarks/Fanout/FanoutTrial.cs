@@ -1,0 +1,230 @@
+using System.Diagnostics;
+
+namespace Consumers.Benchmarks.Fanout;
+
+/// <summary>
+/// One run against a fresh server process: R rooms × C clients connect, the first S clients of each room send,
+/// every message goes to every client of its room (the sender included). A warm-up must be fully delivered before
+/// the measured part starts; the measured part is either saturated (each sender keeps at most a window of its
+/// messages in flight, counted by their echoes to itself) or paced (a fixed rate per sender).
+/// </summary>
+internal static class FanoutTrial
+{
+    public static async Task<FanoutResult> RunAsync(FanoutTarget target, bool paced, int round, FanoutSettings settings, CancellationToken cancellationToken)
+    {
+        await using var server = await ServerProcess.StartAsync(target, cancellationToken).ConfigureAwait(false);
+        var latencies = new LatencyHistogram();
+        var senderCount = settings.Rooms * settings.SendersPerRoom;
+        var rooms = new LoadClient[settings.Rooms][];
+        var all = new List<LoadClient>();
+        var senders = new List<(LoadClient Client, int Room)>();
+        try
+        {
+            for (var r = 0; r < settings.Rooms; r++)
+            {
+                var tasks = Enumerable.Range(0, settings.ClientsPerRoom)
+                    .Select(_ => LoadClient.ConnectAsync(target, server.Port, "r" + r, latencies, senderCount, cancellationToken));
+                rooms[r] = await Task.WhenAll(tasks).ConfigureAwait(false);
+                all.AddRange(rooms[r]);
+                for (var s = 0; s < settings.SendersPerRoom; s++)
+                {
+                    rooms[r][s].BecomeSender(senders.Count, settings.PayloadBytes);
+                    senders.Add((rooms[r][s], r));
+                }
+            }
+
+            // Joins are asynchronous on some servers (SignalR's OnConnectedAsync): wait until a probe reaches everyone.
+            await WarmUpAsync(senders, rooms, settings, cancellationToken).ConfigureAwait(false);
+            latencies.Clear();
+            foreach (var client in all)
+            {
+                client.ResetCounters();
+            }
+
+            var sentBefore = senders.Sum(s => s.Client.Sent);
+            var cpuBefore = server.CpuSeconds();
+            var started = Stopwatch.GetTimestamp();
+            if (paced)
+            {
+                await PaceAsync(senders, settings, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                stop.CancelAfter(settings.SaturatedDuration);
+                await Task.WhenAll(senders.Select(s => SaturateAsync(s.Client, settings, stop.Token))).ConfigureAwait(false);
+            }
+
+            var sent = senders.Sum(s => s.Client.Sent) - sentBefore;
+            var expected = sent * settings.ClientsPerRoom;
+            var timedOut = !await DrainAsync(all, expected, settings.DrainTimeout, cancellationToken).ConfigureAwait(false);
+            var cpu = server.CpuSeconds() - cpuBefore;
+            var last = all.Max(c => c.LastReceiveTimestamp);
+            return new FanoutResult(
+                target,
+                paced,
+                round,
+                sent,
+                expected,
+                all.Sum(c => c.Received),
+                all.Sum(c => c.OutOfOrder),
+                Stopwatch.GetElapsedTime(started, last).TotalSeconds,
+                cpu,
+                latencies.Percentile(50),
+                latencies.Percentile(99),
+                server.StatusKiB("VmHWM"),
+                all.Count(c => c.Failure is not null),
+                timedOut);
+        }
+        finally
+        {
+            foreach (var client in all)
+            {
+                await client.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    public static async Task<IdleResult> RunIdleAsync(FanoutTarget target, int round, FanoutSettings settings, CancellationToken cancellationToken)
+    {
+        await using var server = await ServerProcess.StartAsync(target, cancellationToken).ConfigureAwait(false);
+        var latencies = new LatencyHistogram();
+        var clients = new List<LoadClient>();
+        try
+        {
+            // One connection with traffic first, so that the baseline includes what the first connection loads (JIT,
+            // pools), not only what every connection costs.
+            var first = await LoadClient.ConnectAsync(target, server.Port, "idle", latencies, 1, cancellationToken).ConfigureAwait(false);
+            clients.Add(first);
+            first.BecomeSender(0, settings.PayloadBytes);
+            for (var i = 0; i < 10; i++)
+            {
+                await first.SendNextAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await DrainAsync(clients, 10, settings.DrainTimeout, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+            var before = server.StatusKiB("VmRSS");
+            for (var batch = 0; batch < settings.IdleConnections; batch += 100)
+            {
+                var count = Math.Min(100, settings.IdleConnections - batch);
+                clients.AddRange(await Task.WhenAll(Enumerable.Range(batch, count)
+                    .Select(i => LoadClient.ConnectAsync(target, server.Port, "idle" + (i / 20), latencies, 1, cancellationToken))).ConfigureAwait(false));
+            }
+
+            // Let connection set-up finish (SignalR's handshake, group joins) and the allocations settle.
+            await Task.Delay(2000, cancellationToken).ConfigureAwait(false);
+            return new IdleResult(target, round, settings.IdleConnections, before, server.StatusKiB("VmRSS"), server.StatusKiB("VmHWM"));
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task WarmUpAsync(List<(LoadClient Client, int Room)> senders, LoadClient[][] rooms, FanoutSettings settings, CancellationToken cancellationToken)
+    {
+        var all = rooms.SelectMany(r => r).ToList();
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 30;
+
+        // A probe per room until all of its clients see one: only then are the joins known to be complete.
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var before = all.Select(c => c.Received).ToArray();
+            foreach (var (client, _) in senders.Where((s, i) => i % settings.SendersPerRoom == 0))
+            {
+                await client.SendNextAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            if (all.Select((c, i) => c.Received > before[i]).All(x => x) || Stopwatch.GetTimestamp() > deadline)
+            {
+                break;
+            }
+        }
+
+        // Probes sent before a join completed are not counted: the warm-up's count starts here.
+        foreach (var client in all)
+        {
+            client.ResetCounters();
+        }
+
+        var sentBefore = senders.Sum(s => s.Client.Sent);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stop.CancelAfter(TimeSpan.FromSeconds(30));
+        await Task.WhenAll(senders.Select(s => SaturateAsync(s.Client, settings with { MaxMessagesPerSenderOverride = settings.WarmupMessagesPerSender }, stop.Token))).ConfigureAwait(false);
+        var expected = (senders.Sum(s => s.Client.Sent) - sentBefore) * settings.ClientsPerRoom;
+        await DrainAsync(all, expected, settings.DrainTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task SaturateAsync(LoadClient sender, FanoutSettings settings, CancellationToken stop)
+    {
+        var limit = sender.Sent + settings.MessagesPerSenderLimit;
+        try
+        {
+            while (sender.Sent < limit && !stop.IsCancellationRequested)
+            {
+                if (!await sender.WaitForWindowAsync(settings.Window, stop).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                // Not cancellable: a send cut off mid-frame would be counted but never arrive whole.
+                await sender.SendNextAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The run's time is up.
+        }
+    }
+
+    private static async Task PaceAsync(List<(LoadClient Client, int Room)> senders, FanoutSettings settings, CancellationToken cancellationToken)
+    {
+        // One pacer for all senders, ticking every millisecond or so: each sender is brought up to
+        // elapsed × rate messages, so the rate holds even when a tick comes late.
+        var start = Stopwatch.GetTimestamp();
+        var baseline = senders.Select(s => s.Client.Sent).ToArray();
+        var total = (long)(settings.PacedRatePerSender * settings.PacedDuration.TotalSeconds);
+        while (true)
+        {
+            var elapsed = Stopwatch.GetElapsedTime(start);
+            var due = Math.Min(total, (long)(elapsed.TotalSeconds * settings.PacedRatePerSender) + 1);
+            for (var i = 0; i < senders.Count; i++)
+            {
+                var client = senders[i].Client;
+                while (client.Sent - baseline[i] < due)
+                {
+                    await client.SendNextAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (due >= total)
+            {
+                return;
+            }
+
+            await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits until the clients received <paramref name="expected"/> messages; false when it took longer than the timeout.</summary>
+    private static async Task<bool> DrainAsync(List<LoadClient> clients, long expected, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (clients.Sum(c => c.Received) < expected)
+        {
+            if (Stopwatch.GetTimestamp() > deadline || clients.All(c => c.Failure is not null))
+            {
+                return false;
+            }
+
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Consumers.Benchmarks.Fanout;
+
+/// <summary>
+/// One fan-out server in its own process (this program with <c>fanout-server &lt;target&gt;</c>), so that its CPU time
+/// (utime + stime from <c>/proc/&lt;pid&gt;/stat</c>) and memory (VmRSS, VmHWM) are its own.
+/// </summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private static readonly Lazy<long> ClockTicksPerSecond = new(ReadClockTicks);
+    private readonly Process _process;
+
+    private ServerProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public static async Task<ServerProcess> StartAsync(FanoutTarget target, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(ServerProcess).Assembly.Location);
+        }
+
+        start.ArgumentList.Add("fanout-server");
+        start.ArgumentList.Add(target.ToString().ToLowerInvariant());
+        var process = Process.Start(start)!;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var line = await process.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false);
+            if (line is null)
+            {
+                throw new InvalidOperationException($"The {target} server exited before listening.");
+            }
+
+            if (line.StartsWith(FanoutServer.ReadyPrefix, StringComparison.Ordinal))
+            {
+                var port = int.Parse(line.AsSpan(FanoutServer.ReadyPrefix.Length), CultureInfo.InvariantCulture);
+                _ = ForwardOutputAsync(process, target);
+                return new ServerProcess(process, port);
+            }
+        }
+    }
+
+    /// <summary>User + system CPU time the process has used so far, in seconds (clock-tick resolution, usually 10 ms).</summary>
+    public double CpuSeconds()
+    {
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+
+        // Fields 14 (utime) and 15 (stime) of proc(5), counted from the state field, which is field 3.
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return (double)ticks / ClockTicksPerSecond.Value;
+    }
+
+    /// <summary>A <c>/proc/&lt;pid&gt;/status</c> memory figure (VmRSS, VmHWM) in KiB.</summary>
+    public long StatusKiB(string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith(field + ":", StringComparison.Ordinal))
+            {
+                return long.Parse(line.AsSpan(field.Length + 1).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+            }
+        }
+
+        return -1;
+    }
+
+    private static async Task ForwardOutputAsync(Process process, FanoutTarget target)
+    {
+        // The servers log warnings only (a full send queue, a failed write): they explain a bad figure.
+        while (await process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
+        {
+            await Console.Error.WriteLineAsync($"[{target} server] {line}").ConfigureAwait(false);
+        }
+    }
+
+    private static long ReadClockTicks()
+    {
+        var output = ShellCommand.RunAsync("getconf", "CLK_TCK").GetAwaiter().GetResult();
+        return long.TryParse(output, CultureInfo.InvariantCulture, out var ticks) && ticks > 0 ? ticks : 100;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            _process.StandardInput.Close();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+        }
+
+        _process.Dispose();
+    }
+}
