@@ -29,7 +29,9 @@ internal static class FanoutServer
         switch (target)
         {
             case FanoutTarget.Consumers:
-                builder.Services.AddConsumers();
+                // The load tool's senders are far over the per-connection rate limit that protects interactive
+                // servers (100 msg/s); SignalR and the raw broadcaster have none, so it is off here.
+                builder.Services.AddConsumers(o => o.RateLimitPerSecond = 0);
                 break;
             case FanoutTarget.SignalR:
                 builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, FanoutJson.Default));
