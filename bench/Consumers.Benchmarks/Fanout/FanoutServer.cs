@@ -30,8 +30,13 @@ internal static class FanoutServer
         {
             case FanoutTarget.Consumers:
                 // The load tool's senders are far over the per-connection rate limit that protects interactive
-                // servers (100 msg/s); SignalR and the raw broadcaster have none, so it is off here.
-                builder.Services.AddConsumers(o => o.RateLimitPerSecond = 0);
+                // servers (100 msg/s), and its 2,000 idle connections all come from 127.0.0.1 (over the per-address
+                // limit of 1,000); SignalR and the raw broadcaster have neither limit, so both are off here.
+                builder.Services.AddConsumers(o =>
+                {
+                    o.RateLimitPerSecond = 0;
+                    o.MaxConnectionsPerAddress = 0;
+                });
                 break;
             case FanoutTarget.SignalR:
                 builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, FanoutJson.Default));
