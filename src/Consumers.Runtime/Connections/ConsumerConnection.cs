@@ -31,6 +31,10 @@ internal sealed class ConsumerConnection
 
     private readonly Channel<OutboundFrame> _queue;
 
+    // Frames in the queue, kept beside it: the writer asks "is another one waiting?" for every frame, and the
+    // channel answers that only under its lock, which the group senders contend for.
+    private int _queued;
+
     // Messages read but not yet handled. The reader never waits for an action, so it sees a dropped socket
     // (and cancels the running action) while the dispatcher handles the connection's messages one at a time.
     private readonly Channel<InboundMessage> _inbound = Channel.CreateBounded<InboundMessage>(new BoundedChannelOptions(InboundQueueCapacity)
@@ -93,6 +97,7 @@ internal sealed class ConsumerConnection
     {
         if (_queue.Writer.TryWrite(frame))
         {
+            Interlocked.Increment(ref _queued);
             return true;
         }
 
@@ -362,6 +367,7 @@ internal sealed class ConsumerConnection
                 var batched = 0;
                 while (reader.TryRead(out var frame))
                 {
+                    Interlocked.Decrement(ref _queued);
                     try
                     {
                         if (!_dropQueued)
@@ -370,7 +376,7 @@ internal sealed class ConsumerConnection
                             {
                                 // Hold this frame only when another is already queued: it is sent next, unheld (or
                                 // the batch is full), and takes this one along in the same write.
-                                batching.Hold = ++batched < MaxFramesPerWrite && reader.TryPeek(out _);
+                                batching.Hold = ++batched < MaxFramesPerWrite && Volatile.Read(ref _queued) > 0;
                                 if (!batching.Hold)
                                 {
                                     batched = 0;
