@@ -120,16 +120,7 @@ internal sealed class ConsumerSet
         foreach (var entry in _entries)
         {
             // As Channels does: leave the groups first, then run the consumer's hook.
-            _local.UnregisterChannel(entry.Consumer);
-            try
-            {
-                await entry.Consumer.LeaveAllGroupsAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                ConnectionLog.LeaveGroupsFailed(_connection.Logger, entry.Consumer.GetType().Name, ex);
-            }
-
+            await LeaveAsync(entry).ConfigureAwait(false);
             try
             {
                 await entry.Consumer.DisconnectAsync(closeStatus).ConfigureAwait(false);
@@ -247,8 +238,22 @@ internal sealed class ConsumerSet
     {
         foreach (var entry in _entries)
         {
-            _local.UnregisterChannel(entry.Consumer);
+            await LeaveAsync(entry).ConfigureAwait(false);
+        }
+    }
+
+    // Makes a consumer unreachable: its channel name and every group it joined. A failing group layer is logged,
+    // never thrown, so the disconnect hooks and the other consumers still run.
+    private async ValueTask LeaveAsync(Entry entry)
+    {
+        _local.UnregisterChannel(entry.Consumer);
+        try
+        {
             await entry.Consumer.LeaveAllGroupsAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            ConnectionLog.LeaveGroupsFailed(_connection.Logger, entry.Consumer.GetType().Name, ex);
         }
     }
 
