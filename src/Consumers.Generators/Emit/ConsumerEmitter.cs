@@ -267,7 +267,8 @@ internal static class ConsumerEmitter
         return hash.ToString("x8", CultureInfo.InvariantCulture);
     }
 
-    private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+    /// <summary>A C# string literal of <paramref name="value"/>, escaped.</summary>
+    internal static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 
     private static string Utf8(string value) => Literal(value) + "u8";
 

@@ -1,6 +1,5 @@
 using System.Linq;
 using Consumers.Generators.Model;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace Consumers.Generators.Emit;
 
@@ -26,7 +25,7 @@ internal static class ObserverEmitter
         foreach (var observer in spec.Observers)
         {
             w.WriteLine($"registry.Add(new global::Consumers.Observers.ModelObserverBinding<{observer.ModelType}, {observer.DataType}>(");
-            w.WriteLine($"    {Literal(observer.Id)},");
+            w.WriteLine($"    {ConsumerEmitter.Literal(observer.Id)},");
             w.WriteLine($"    static model => {GroupOfModel(observer)},");
             w.WriteLine($"    static model => {observer.MethodName}(model),");
             w.WriteLine($"    {observer.DataJson}));");
@@ -51,7 +50,7 @@ internal static class ObserverEmitter
 
         w.WriteLine();
         w.WriteLine("/// <summary>The observers whose notifications go to a handler of this consumer.</summary>");
-        w.WriteLine($"protected override bool HandlesNotifications(string observerId) => observerId is {string.Join(" or ", handled.Select(o => Literal(o.Id)))};");
+        w.WriteLine($"protected override bool HandlesNotifications(string observerId) => observerId is {string.Join(" or ", handled.Select(o => ConsumerEmitter.Literal(o.Id)))};");
         w.WriteLine();
         w.WriteLine("/// <summary>Deserializes a notification and calls the observer's handler.</summary>");
         w.OpenBlock($"protected override {ValueTask} HandleNotificationAsync(string observerId, global::System.ReadOnlyMemory<byte> data, global::Consumers.ModelAction action, global::System.Collections.Generic.IReadOnlyList<global::System.Text.Json.JsonElement> requestIds)");
@@ -59,7 +58,7 @@ internal static class ObserverEmitter
         foreach (var observer in handled)
         {
             var call = $"{observer.Handler}(global::System.Text.Json.JsonSerializer.Deserialize(data.Span, {observer.DataJson})!, action, requestIds)";
-            w.WriteLine($"case {Literal(observer.Id)}:");
+            w.WriteLine($"case {ConsumerEmitter.Literal(observer.Id)}:");
             switch (observer.HandlerReturn)
             {
                 case "Task":
@@ -90,7 +89,7 @@ internal static class ObserverEmitter
 
         w.WriteLine();
         w.WriteLine($"/// <summary>The group of the <see cref=\"{observer.MethodName}\"/> observer for these values.</summary>");
-        var body = string.Join(" + ", new[] { Literal(observer.Id + (observer.Parts.Count > 0 ? ":" : "")) }
+        var body = string.Join(" + ", new[] { ConsumerEmitter.Literal(observer.Id + (observer.Parts.Count > 0 ? ":" : "")) }
             .Concat(observer.Parts.Select(Piece)));
         w.WriteLine($"private static string __ObserverGroup_{observer.MethodName}({parameters}) => {body};");
 
@@ -115,7 +114,7 @@ internal static class ObserverEmitter
     }
 
     private static string Piece(TemplatePart part) => part.Literal is { } literal
-        ? Literal(literal)
+        ? ConsumerEmitter.Literal(literal)
         : part.Format switch
         {
             "string" => part.Parameter!,
@@ -124,6 +123,4 @@ internal static class ObserverEmitter
             "enum" => $"{part.Parameter}.ToString()",
             _ => $"{part.Parameter}.ToString({Invariant})",
         };
-
-    private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 }
