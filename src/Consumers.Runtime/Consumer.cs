@@ -219,17 +219,22 @@ public abstract class Consumer
     internal bool DeliverNotification(string group, ReadOnlyMemory<byte> data, ModelAction action, int status)
     {
         var requestIds = _subscriptions.ActiveRequestIds(group);
+        if (requestIds.Length == 0)
+        {
+            return false;
+        }
+
         var context = Context;
         var separator = group.IndexOf(':', StringComparison.Ordinal);
         var observerId = separator < 0 ? group : group[..separator];
-        if (requestIds.Length > 0 && HandlesNotifications(observerId))
+        if (HandlesNotifications(observerId))
         {
             // The consumer shapes what it sends: its handler runs in order with the connection's messages.
             var ids = Array.ConvertAll(requestIds, id => JsonElement.Parse(id));
             return context.Connection.TryQueueWork(() => HandleNotificationAsync(observerId, data, action, ids));
         }
 
-        if (requestIds.Length > 0 && context.Security.Permissions.Count > 0)
+        if (context.Security.Permissions.Count > 0)
         {
             // Permissions may refuse this subscriber the object: checked in order with the connection's messages,
             // on the serialized object (the model instance does not cross nodes).
