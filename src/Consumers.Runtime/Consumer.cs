@@ -4,7 +4,6 @@ using System.Text.Json.Serialization.Metadata;
 using Consumers.Connections;
 using Consumers.Dispatch;
 using Consumers.Groups;
-using Consumers.Observers;
 
 namespace Consumers;
 
@@ -20,15 +19,15 @@ namespace Consumers;
 /// </remarks>
 public abstract class Consumer
 {
-    private readonly HashSet<string> _groups = new(StringComparer.Ordinal);
-    private readonly ObserverSubscriptions _subscriptions = new();
-    private volatile bool _inAction;
     private ConsumerContext? _context;
 
     /// <summary>The connection this consumer serves.</summary>
     /// <exception cref="InvalidOperationException">Read inside the constructor, before the runtime attached the connection.</exception>
     public ConsumerContext Context => _context ?? throw new InvalidOperationException(
         "The consumer's Context is attached after construction; use it from OnConnectAsync or an action, not from the constructor.");
+
+    /// <summary>This consumer's channel: what the runtime and the group layer hold for it.</summary>
+    internal ConsumerChannel RuntimeChannel => Context.Channel;
 
     internal void Attach(ConsumerContext context) => _context = context;
 
@@ -55,26 +54,10 @@ public abstract class Consumer
     /// <param name="message">The message; it must serialize to a JSON object.</param>
     /// <param name="typeInfo">Source-generated metadata for <typeparamref name="T"/>.</param>
     /// <returns><see langword="false"/> when the connection is closed or was closed because its send queue is full.</returns>
-    protected bool Send<T>(T message, JsonTypeInfo<T> typeInfo)
-    {
-        var connection = Context.Connection;
-        using var frame = FrameBuilder.Rent();
-        var writer = frame.BeginPayload(Context.StreamPrefix);
-        JsonSerializer.Serialize(writer, message, typeInfo);
-        return connection.TrySend(frame.Complete(Context.StreamPrefix));
-    }
+    protected bool Send<T>(T message, JsonTypeInfo<T> typeInfo) => RuntimeChannel.Send(message, typeInfo);
 
     /// <summary>The groups this consumer has joined (declared with <see cref="ConsumerGroupsAttribute"/> or joined since).</summary>
-    protected IReadOnlyCollection<string> Groups
-    {
-        get
-        {
-            lock (_groups)
-            {
-                return [.. _groups];
-            }
-        }
-    }
+    protected IReadOnlyCollection<string> Groups => RuntimeChannel.Groups;
 
     /// <summary>
     /// Joins a group (Channels' <c>group_add</c>): messages sent to it reach this client until it leaves or
@@ -83,31 +66,12 @@ public abstract class Consumer
     /// <param name="group">A valid group name (1-100 ASCII letters, digits, <c>-_.:</c>).</param>
     /// <param name="cancellationToken">Cancels waiting for the group layer.</param>
     /// <exception cref="ArgumentException">The group name is invalid.</exception>
-    protected async ValueTask JoinGroupAsync(string group, CancellationToken cancellationToken = default)
-    {
-        GroupName.Validate(group);
-        lock (_groups)
-        {
-            _groups.Add(group);
-        }
-
-        await Context.GroupLayer.AddAsync(group, this, cancellationToken).ConfigureAwait(false);
-    }
-
-    internal ValueTask JoinDeclaredGroupAsync(string group, CancellationToken cancellationToken) => JoinGroupAsync(group, cancellationToken);
+    protected ValueTask JoinGroupAsync(string group, CancellationToken cancellationToken = default) => RuntimeChannel.JoinAsync(group, cancellationToken);
 
     /// <summary>Leaves a group (Channels' <c>group_discard</c>). Leaving a group not joined is harmless.</summary>
     /// <param name="group">The group name.</param>
     /// <param name="cancellationToken">Cancels waiting for the group layer.</param>
-    protected async ValueTask LeaveGroupAsync(string group, CancellationToken cancellationToken = default)
-    {
-        lock (_groups)
-        {
-            _groups.Remove(group);
-        }
-
-        await Context.GroupLayer.DiscardAsync(group, this, cancellationToken).ConfigureAwait(false);
-    }
+    protected ValueTask LeaveGroupAsync(string group, CancellationToken cancellationToken = default) => RuntimeChannel.LeaveAsync(group, cancellationToken);
 
     /// <summary>
     /// Serializes <paramref name="message"/> once and sends it to every member of <paramref name="group"/> on every
@@ -124,7 +88,9 @@ public abstract class Consumer
     {
         GroupName.Validate(group);
         var payload = JsonSerializer.SerializeToUtf8Bytes(message, typeInfo);
-        return Context.GroupLayer.SendAsync(group, new GroupMessage(payload, excludeSelf ? Context.ChannelName : null), cancellationToken);
+        GroupMessage.EnsureJsonObject(payload);
+        var channel = RuntimeChannel;
+        return channel.GroupLayer.SendAsync(group, new GroupMessage(payload, excludeSelf ? channel.ChannelName : null), cancellationToken);
     }
 
     /// <summary>Sends <paramref name="message"/> to one consumer by its channel name, on whichever node it is.</summary>
@@ -133,26 +99,13 @@ public abstract class Consumer
     /// <param name="message">The message.</param>
     /// <param name="typeInfo">Its source-generated metadata.</param>
     /// <param name="cancellationToken">Cancels waiting for the group layer.</param>
+    /// <exception cref="ArgumentException">The channel name is empty, or the message is not a JSON object.</exception>
     protected ValueTask SendToChannelAsync<T>(string channelName, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(channelName);
-        return Context.GroupLayer.SendToChannelAsync(channelName, new GroupMessage(JsonSerializer.SerializeToUtf8Bytes(message, typeInfo)), cancellationToken);
-    }
-
-    /// <summary>Queues a group or channel message for this client: the shared bytes as they are, or wrapped in its stream.</summary>
-    internal bool Deliver(ReadOnlyMemory<byte> payload)
-    {
-        var context = Context;
-        if (context.StreamPrefix is not { } prefix)
-        {
-            return context.Connection.TrySend(OutboundFrame.Shared(payload));
-        }
-
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(prefix.Length + payload.Length + 1);
-        prefix.CopyTo(buffer, 0);
-        payload.Span.CopyTo(buffer.AsSpan(prefix.Length));
-        buffer[prefix.Length + payload.Length] = (byte)'}';
-        return context.Connection.TrySend(OutboundFrame.Rented(buffer, prefix.Length + payload.Length + 1));
+        var payload = JsonSerializer.SerializeToUtf8Bytes(message, typeInfo);
+        GroupMessage.EnsureJsonObject(payload);
+        return RuntimeChannel.GroupLayer.SendToChannelAsync(channelName, new GroupMessage(payload), cancellationToken);
     }
 
     /// <summary>
@@ -163,12 +116,11 @@ public abstract class Consumer
     /// <param name="group">The observer group.</param>
     /// <param name="request">The subscribing request (its <c>request_id</c> is echoed in every notification).</param>
     /// <param name="cancellationToken">Cancels waiting for the group layer.</param>
-    protected async ValueTask SubscribeObserverAsync(string group, RequestContext request, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentException">The group name is invalid.</exception>
+    protected ValueTask SubscribeObserverAsync(string group, RequestContext request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        GroupName.Validate(group);
-        _subscriptions.Add(group, RequestIdBytes(request), active: !_inAction);
-        await JoinGroupAsync(group, cancellationToken).ConfigureAwait(false);
+        return RuntimeChannel.SubscribeAsync(group, RequestIdBytes(request), cancellationToken);
     }
 
     /// <summary>
@@ -178,13 +130,8 @@ public abstract class Consumer
     /// <param name="group">The observer group.</param>
     /// <param name="request">The subscribing request, or null for all.</param>
     /// <param name="cancellationToken">Cancels waiting for the group layer.</param>
-    protected async ValueTask UnsubscribeObserverAsync(string group, RequestContext? request, CancellationToken cancellationToken = default)
-    {
-        if (_subscriptions.Remove(group, request is null ? null : RequestIdBytes(request)))
-        {
-            await LeaveGroupAsync(group, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    protected ValueTask UnsubscribeObserverAsync(string group, RequestContext? request, CancellationToken cancellationToken = default)
+        => RuntimeChannel.UnsubscribeAsync(group, request is null ? null : RequestIdBytes(request), cancellationToken);
 
     /// <summary>
     /// Whether the consumer handles the notifications of an observer itself (DCRF's <c>model_observer</c> handler).
@@ -207,85 +154,13 @@ public abstract class Consumer
     protected virtual ValueTask HandleNotificationAsync(string observerId, ReadOnlyMemory<byte> data, ModelAction action, IReadOnlyList<JsonElement> requestIds)
         => ValueTask.CompletedTask;
 
-    internal void BeginAction() => _inAction = true;
+    internal bool HandlesNotificationsOf(string observerId) => HandlesNotifications(observerId);
 
-    internal void EndAction()
-    {
-        _inAction = false;
-        _subscriptions.ActivatePending();
-    }
-
-    /// <summary>Pushes an observer notification to this client once per active subscribing request id.</summary>
-    internal bool DeliverNotification(string group, ReadOnlyMemory<byte> data, ModelAction action, int status)
-    {
-        var requestIds = _subscriptions.ActiveRequestIds(group);
-        if (requestIds.Length == 0)
-        {
-            return false;
-        }
-
-        var context = Context;
-        var separator = group.IndexOf(':', StringComparison.Ordinal);
-        var observerId = separator < 0 ? group : group[..separator];
-        if (HandlesNotifications(observerId))
-        {
-            // The consumer shapes what it sends: its handler runs in order with the connection's messages.
-            var ids = Array.ConvertAll(requestIds, id => JsonElement.Parse(id));
-            return context.Connection.TryQueueWork(() => HandleNotificationAsync(observerId, data, action, ids));
-        }
-
-        if (context.Security.Permissions.Count > 0)
-        {
-            // Permissions may refuse this subscriber the object: checked in order with the connection's messages,
-            // on the serialized object (the model instance does not cross nodes).
-            return context.Connection.TryQueueWork(async () =>
-            {
-                var instance = JsonElement.Parse(data.Span);
-                if (await Security.ConsumerAuthorization.HasObjectPermissionAsync(this, observerId, instance, context.ConnectionAborted).ConfigureAwait(false))
-                {
-                    WriteNotifications(requestIds, data, action, status);
-                }
-            });
-        }
-
-        return WriteNotifications(requestIds, data, action, status);
-    }
-
-    private bool WriteNotifications(byte[][] requestIds, ReadOnlyMemory<byte> data, ModelAction action, int status)
-    {
-        var context = Context;
-        var sent = true;
-        foreach (var requestId in requestIds)
-        {
-            using var frame = FrameBuilder.Rent();
-            var writer = frame.BeginPayload(context.StreamPrefix);
-            Protocol.Envelope.WriteHead(writer, ActionErrors.None);
-            writer.WriteRawValue(data.Span, skipInputValidation: true);
-            Protocol.Envelope.WriteTail(writer, ModelActions.ToToken(action), status, requestId);
-            sent &= context.Connection.TrySend(frame.Complete(context.StreamPrefix));
-        }
-
-        return sent && requestIds.Length > 0;
-    }
+    internal ValueTask HandleNotificationOfAsync(string observerId, ReadOnlyMemory<byte> data, ModelAction action, IReadOnlyList<JsonElement> requestIds)
+        => HandleNotificationAsync(observerId, data, action, requestIds);
 
     private static byte[] RequestIdBytes(RequestContext request)
         => request.RequestId is { } id ? System.Text.Encoding.UTF8.GetBytes(id.GetRawText()) : "null"u8.ToArray();
-
-    /// <summary>Leaves every joined group; part of the disconnect, before <see cref="OnDisconnectAsync"/>.</summary>
-    internal async ValueTask LeaveAllGroupsAsync()
-    {
-        string[] groups;
-        lock (_groups)
-        {
-            groups = [.. _groups];
-            _groups.Clear();
-        }
-
-        foreach (var group in groups)
-        {
-            await Context.GroupLayer.DiscardAsync(group, this, CancellationToken.None).ConfigureAwait(false);
-        }
-    }
 
     /// <summary>
     /// Closes the connection from the server side with the given status. Queued frames are sent first.
@@ -293,7 +168,7 @@ public abstract class Consumer
     /// <param name="status">The WebSocket close status (RFC 6455 §7.4).</param>
     /// <param name="description">An optional reason, at most 123 UTF-8 bytes.</param>
     protected void Close(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string? description = null)
-        => Context.Connection.RequestClose(status, description);
+        => RuntimeChannel.Close(status, description);
 
     /// <summary>
     /// Routes one request to the action it names. Implemented by the Consumers source generator as a

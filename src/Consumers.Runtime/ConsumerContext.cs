@@ -12,21 +12,17 @@ namespace Consumers;
 /// </summary>
 public sealed class ConsumerContext
 {
-    internal ConsumerContext(ConsumerConnection connection, HttpContext httpContext, string? stream, IServiceProvider services, IGroupLayer groupLayer, Security.SecurityRequirements? security = null)
+    internal ConsumerContext(ConsumerChannel channel, HttpContext httpContext, string? stream, IServiceProvider services, Security.SecurityRequirements? security = null)
     {
         Security = security ?? Consumers.Security.SecurityRequirements.None;
-        Connection = connection;
-        GroupLayer = groupLayer;
-        ChannelName = stream is null ? connection.Id : connection.Id + "#" + stream;
+        Channel = channel;
         HttpContext = httpContext;
         Stream = stream;
         Services = services;
-        StreamPrefix = stream is null ? null : StreamFraming.EncodePrefix(stream);
     }
 
-    internal ConsumerConnection Connection { get; }
-
-    internal IGroupLayer GroupLayer { get; }
+    /// <summary>The consumer's channel on its connection.</summary>
+    internal ConsumerChannel Channel { get; }
 
     /// <summary>The consumer class's requirements: its permissions apply to every action.</summary>
     internal Security.SecurityRequirements Security { get; }
@@ -35,13 +31,10 @@ public sealed class ConsumerContext
     /// This consumer's address for <see cref="IGroupLayer.SendToChannelAsync"/> (Channels' <c>channel_name</c>):
     /// <c>node.connection</c>, plus <c>#stream</c> on a multiplexed endpoint. Unique across the nodes of a group layer.
     /// </summary>
-    public string ChannelName { get; }
-
-    /// <summary>The UTF-8 bytes <c>{"stream":"name","payload":</c> for multiplexed connections, else null.</summary>
-    internal byte[]? StreamPrefix { get; }
+    public string ChannelName => Channel.ChannelName;
 
     /// <summary>A server-unique id of the connection, also used in log scopes (<c>ConnectionId</c>).</summary>
-    public string ConnectionId => Connection.Id;
+    public string ConnectionId => Channel.Connection.Id;
 
     /// <summary>The HTTP context of the upgrade request (headers, query string, connection info).</summary>
     public HttpContext HttpContext { get; }
@@ -59,5 +52,5 @@ public sealed class ConsumerContext
     public IServiceProvider Services { get; }
 
     /// <summary>Cancelled when the connection ends for any reason.</summary>
-    public CancellationToken ConnectionAborted => Connection.Aborted;
+    public CancellationToken ConnectionAborted => Channel.Connection.Aborted;
 }

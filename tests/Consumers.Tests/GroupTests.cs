@@ -171,7 +171,7 @@ public sealed class GroupTests
 
     [Test]
     public void GroupMessage_MustBeAJsonObject()
-        => Assert.That(() => new GroupMessage("[1]"u8.ToArray()), Throws.ArgumentException.With.Message.Contains("one JSON object"));
+        => Assert.That(() => GroupMessage.EnsureJsonObject("[1]"u8), Throws.ArgumentException.With.Message.Contains("one JSON object"));
 
     [TestCase("room:{room")]
     [TestCase("room:{}")]

@@ -32,7 +32,7 @@ internal sealed class ConsumerSet
         _readerOptions = readerOptions;
     }
 
-    public IEnumerable<Consumer> Consumers => _entries.Select(e => e.Consumer);
+    public IEnumerable<Consumer> Consumers => _entries.Select(e => e.Channel.Consumer);
 
     public static ConsumerSet Create(
         IReadOnlyList<ConsumerRegistration> registrations,
@@ -50,12 +50,14 @@ internal sealed class ConsumerSet
         {
             var registration = registrations[i];
             var consumer = registration.Factory(services);
-            var context = new ConsumerContext(connection, httpContext, multiplexed ? registration.Stream : null, services, groupLayer, registration.Security);
+            var stream = multiplexed ? registration.Stream : null;
+            var channel = new ConsumerChannel(consumer, connection, stream, groupLayer);
+            var context = new ConsumerContext(channel, httpContext, stream, services, registration.Security);
             consumer.Attach(context);
             entries[i] = new Entry(
                 registration.Stream is null ? [] : Encoding.UTF8.GetBytes(registration.Stream),
-                consumer,
-                new ActionInvocation(context, readerOptions),
+                channel,
+                new ActionInvocation(context, channel, connection.Logger, readerOptions),
                 registration);
         }
 
@@ -71,10 +73,10 @@ internal sealed class ConsumerSet
     {
         foreach (var entry in _entries)
         {
-            _local.RegisterChannel(entry.Consumer);
+            _local.RegisterChannel(entry.Channel);
             foreach (var template in entry.Registration.GroupTemplates)
             {
-                await entry.Consumer.JoinDeclaredGroupAsync(GroupTemplate.Format(template, routeValues, entry.Registration.ConsumerName), cancellationToken).ConfigureAwait(false);
+                await entry.Channel.JoinAsync(GroupTemplate.Format(template, routeValues, entry.Registration.ConsumerName), cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -123,11 +125,11 @@ internal sealed class ConsumerSet
             await LeaveAsync(entry).ConfigureAwait(false);
             try
             {
-                await entry.Consumer.DisconnectAsync(closeStatus).ConfigureAwait(false);
+                await entry.Channel.Consumer.DisconnectAsync(closeStatus).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
-                ConnectionLog.DisconnectHandlerFailed(_connection.Logger, entry.Consumer.GetType().Name, ex);
+                ConnectionLog.DisconnectHandlerFailed(_connection.Logger, entry.Channel.Consumer.GetType().Name, ex);
             }
         }
     }
@@ -179,18 +181,19 @@ internal sealed class ConsumerSet
 
         var actionName = header.ActionEscaped ? Unescape(actionToken) : actionToken.Slice(1, actionToken.Length - 2);
         invocation.Reset(payload, actionToken, actionName, requestId);
-        entry.Consumer.BeginAction();
+        var channel = entry.Channel;
+        channel.BeginAction();
         try
         {
             // The consumer's permissions come before the action lookup, as in DCRF: a denied user learns no action names.
             if (entry.Registration.Security.Permissions.Count > 0 &&
-                await Security.ConsumerAuthorization.AuthorizeConsumerActionAsync(entry.Consumer, Encoding.UTF8.GetString(actionName.Span), _connection.Aborted).ConfigureAwait(false) is not 0 and var denied)
+                await Security.ConsumerAuthorization.AuthorizeConsumerActionAsync(channel.Consumer, Encoding.UTF8.GetString(actionName.Span), _connection.Aborted).ConfigureAwait(false) is not 0 and var denied)
             {
                 await invocation.ReplyDenied(denied).ConfigureAwait(false);
                 return;
             }
 
-            await entry.Consumer.InvokeAsync(invocation).ConfigureAwait(false);
+            await channel.Consumer.InvokeAsync(invocation).ConfigureAwait(false);
         }
         catch (ActionException ex)
         {
@@ -213,7 +216,7 @@ internal sealed class ConsumerSet
         finally
         {
             // The reply is queued: subscriptions the action made may now receive notifications.
-            entry.Consumer.EndAction();
+            channel.EndAction();
         }
     }
 
@@ -246,16 +249,16 @@ internal sealed class ConsumerSet
     // never thrown, so the disconnect hooks and the other consumers still run.
     private async ValueTask LeaveAsync(Entry entry)
     {
-        _local.UnregisterChannel(entry.Consumer);
+        _local.UnregisterChannel(entry.Channel);
         try
         {
-            await entry.Consumer.LeaveAllGroupsAsync().ConfigureAwait(false);
+            await entry.Channel.LeaveAllAsync().ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            ConnectionLog.LeaveGroupsFailed(_connection.Logger, entry.Consumer.GetType().Name, ex);
+            ConnectionLog.LeaveGroupsFailed(_connection.Logger, entry.Channel.Consumer.GetType().Name, ex);
         }
     }
 
-    private sealed record Entry(byte[] StreamUtf8, Consumer Consumer, ActionInvocation Invocation, ConsumerRegistration Registration);
+    private sealed record Entry(byte[] StreamUtf8, ConsumerChannel Channel, ActionInvocation Invocation, ConsumerRegistration Registration);
 }

@@ -3,7 +3,6 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Consumers.Connections;
 using Consumers.Protocol;
 
 namespace Consumers.Dispatch;
@@ -18,15 +17,19 @@ namespace Consumers.Dispatch;
 public sealed class ActionInvocation
 {
     private readonly ConsumerContext _context;
+    private readonly IReplySink _replies;
+    private readonly Microsoft.Extensions.Logging.ILogger _logger;
     private readonly JsonReaderOptions _readerOptions;
     private ReadOnlyMemory<byte> _payload;
     private ReadOnlyMemory<byte> _actionToken;
     private ReadOnlyMemory<byte> _actionName;
     private ReadOnlyMemory<byte> _requestIdToken;
 
-    internal ActionInvocation(ConsumerContext context, JsonReaderOptions readerOptions)
+    internal ActionInvocation(ConsumerContext context, IReplySink replies, Microsoft.Extensions.Logging.ILogger logger, JsonReaderOptions readerOptions)
     {
         _context = context;
+        _replies = replies;
+        _logger = logger;
         _readerOptions = readerOptions;
     }
 
@@ -81,10 +84,7 @@ public sealed class ActionInvocation
     /// <param name="errors">The errors.</param>
     public ValueTask ReplyError(int status, ActionErrors errors)
     {
-        using var frame = FrameBuilder.Rent();
-        var writer = frame.BeginPayload(_context.StreamPrefix);
-        Envelope.WriteWithoutData(writer, _actionToken.Span, status, errors, _requestIdToken.Span);
-        _context.Connection.TrySend(frame.Complete(_context.StreamPrefix));
+        _replies.Reply(_actionToken.Span, status, errors, _requestIdToken.Span);
         return ValueTask.CompletedTask;
     }
 
@@ -123,7 +123,7 @@ public sealed class ActionInvocation
     internal ValueTask ReplyDenied(int status)
     {
         Diagnostics.ConsumerMetrics.ActionsDenied.Add(1);
-        Security.SecurityLog.ActionDenied(_context.Connection.Logger, Encoding.UTF8.GetString(_actionName.Span), status);
+        Security.SecurityLog.ActionDenied(_logger, Encoding.UTF8.GetString(_actionName.Span), status);
         return ReplyError(status, ActionErrors.Messages(status == 401 ? ProtocolErrors.NotAuthenticated : ProtocolErrors.PermissionDenied));
     }
 
@@ -252,12 +252,7 @@ public sealed class ActionInvocation
 
     private ValueTask ReplyData<T>(int status, T value, JsonTypeInfo<T> typeInfo, ActionErrors? errors = null)
     {
-        using var frame = FrameBuilder.Rent();
-        var writer = frame.BeginPayload(_context.StreamPrefix);
-        Envelope.WriteHead(writer, errors ?? ActionErrors.None);
-        JsonSerializer.Serialize(writer, value, typeInfo);
-        Envelope.WriteTail(writer, _actionToken.Span, status, _requestIdToken.Span);
-        _context.Connection.TrySend(frame.Complete(_context.StreamPrefix));
+        _replies.Reply(_actionToken.Span, status, value, typeInfo, errors ?? ActionErrors.None, _requestIdToken.Span);
         return ValueTask.CompletedTask;
     }
 }

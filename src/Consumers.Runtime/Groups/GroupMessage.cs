@@ -1,50 +1,62 @@
 namespace Consumers.Groups;
 
 /// <summary>
-/// A message for the members of a group (or for one channel): one JSON object, serialized once, whose bytes every
-/// member's connection sends as they are (wrapped in <c>{"stream", "payload"}</c> on multiplexed connections).
+/// One message for the members of a group (or for one channel): an opaque payload serialized once, string headers,
+/// and the channel that must not receive it. The group layer moves it between nodes unchanged (NATS carries the
+/// headers as message headers) and hands the same instance to every local member; what a member makes of it is
+/// decided by the member, not by the layer.
 /// </summary>
 public sealed class GroupMessage
 {
-    /// <summary>Creates a message.</summary>
-    /// <param name="payload">UTF-8 JSON of one object. The bytes are shared, never copied per member: do not change them afterwards.</param>
-    /// <param name="excludeChannel">The channel name of a consumer that must not receive it (Chanx's <c>exclude_current</c>), or null.</param>
-    /// <exception cref="ArgumentException">The payload is not a JSON object (it must start with <c>{</c>).</exception>
-    public GroupMessage(ReadOnlyMemory<byte> payload, string? excludeChannel = null)
-    {
-        var span = payload.Span.TrimStart(" \t\r\n"u8);
-        if (span.IsEmpty || span[0] != (byte)'{')
-        {
-            throw new ArgumentException("A group message must be one JSON object.", nameof(payload));
-        }
+    private static readonly KeyValuePair<string, string>[] NoHeaders = [];
 
+    /// <summary>Creates a message.</summary>
+    /// <param name="payload">The bytes (UTF-8 JSON for every message the runtime sends). Shared, never copied per member: do not change them afterwards.</param>
+    /// <param name="excludeChannel">The channel name of a member that must not receive it (Chanx's <c>exclude_current</c>), or null.</param>
+    /// <param name="headers">Name/value pairs the members read (names are ASCII tokens, as in NATS headers), or null for none.</param>
+    public GroupMessage(ReadOnlyMemory<byte> payload, string? excludeChannel = null, IReadOnlyList<KeyValuePair<string, string>>? headers = null)
+    {
         Payload = payload;
         ExcludeChannel = excludeChannel;
+        Headers = headers ?? NoHeaders;
     }
 
-    /// <summary>
-    /// Creates a model observer notification: the serialized instance, pushed to each subscriber once per
-    /// subscribing <c>request_id</c> in DCRF's envelope with <paramref name="action"/>.
-    /// </summary>
-    /// <param name="data">UTF-8 JSON of the serialized instance (any JSON value).</param>
-    /// <param name="action">What happened to the instance.</param>
-    /// <param name="status">The notification's <c>response_status</c>: 200, or 204 for an instance deletion (DCRF).</param>
-    public GroupMessage(ReadOnlyMemory<byte> data, ModelAction action, int status = 200)
-    {
-        Payload = data;
-        Action = action;
-        Status = status;
-    }
-
-    /// <summary>For observer notifications, the <c>response_status</c> each subscriber's frame carries.</summary>
-    public int Status { get; } = 200;
-
-    /// <summary>For observer notifications, what happened to the instance; null for plain group messages.</summary>
-    public ModelAction? Action { get; }
-
-    /// <summary>The UTF-8 JSON object (or, for a notification, the serialized instance).</summary>
+    /// <summary>The payload bytes.</summary>
     public ReadOnlyMemory<byte> Payload { get; }
 
     /// <summary>The channel name that does not receive the message, or null.</summary>
     public string? ExcludeChannel { get; }
+
+    /// <summary>The headers, in order; empty for a plain group message.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
+
+    /// <summary>The value of the first header with this name (ordinal, case-sensitive), or null.</summary>
+    /// <param name="name">The header name.</param>
+    public string? GetHeader(string name)
+    {
+        foreach (var header in Headers)
+        {
+            if (string.Equals(header.Key, name, StringComparison.Ordinal))
+            {
+                return header.Value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Checks that a payload is one JSON object, as every message written to members' sockets as it is must be
+    /// (a DCRF client reads each frame as one object).
+    /// </summary>
+    /// <param name="payload">UTF-8 JSON.</param>
+    /// <exception cref="ArgumentException">The payload does not start with <c>{</c>.</exception>
+    public static void EnsureJsonObject(ReadOnlySpan<byte> payload)
+    {
+        var span = payload.TrimStart(" \t\r\n"u8);
+        if (span.IsEmpty || span[0] != (byte)'{')
+        {
+            throw new ArgumentException("A group message must be one JSON object.", nameof(payload));
+        }
+    }
 }

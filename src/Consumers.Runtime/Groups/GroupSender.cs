@@ -11,12 +11,16 @@ internal sealed class GroupSender(IGroupLayer layer) : IGroupSender
     public ValueTask SendAsync<T>(string group, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
     {
         GroupName.Validate(group);
-        return layer.SendAsync(group, new GroupMessage(JsonSerializer.SerializeToUtf8Bytes(message, typeInfo)), cancellationToken);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(message, typeInfo);
+        GroupMessage.EnsureJsonObject(payload);
+        return layer.SendAsync(group, new GroupMessage(payload), cancellationToken);
     }
 
     public ValueTask SendToChannelAsync<T>(string channelName, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(channelName);
-        return layer.SendToChannelAsync(channelName, new GroupMessage(JsonSerializer.SerializeToUtf8Bytes(message, typeInfo)), cancellationToken);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(message, typeInfo);
+        GroupMessage.EnsureJsonObject(payload);
+        return layer.SendToChannelAsync(channelName, new GroupMessage(payload), cancellationToken);
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization.Metadata;
 
+using Consumers.Groups;
+
 namespace Consumers;
 
 /// <summary>
@@ -19,7 +21,7 @@ public interface IGroupSender
 
     /// <summary>Sends <paramref name="message"/> to the consumer with that channel name.</summary>
     /// <typeparam name="T">The message type; it must serialize to a JSON object.</typeparam>
-    /// <param name="channelName">The consumer's <see cref="ConsumerContext.ChannelName"/>.</param>
+    /// <param name="channelName">The receiver's channel name (<see cref="IGroupMember.ChannelName"/>).</param>
     /// <param name="message">The message.</param>
     /// <param name="typeInfo">Its source-generated metadata.</param>
     /// <param name="cancellationToken">Cancels waiting for the layer.</param>

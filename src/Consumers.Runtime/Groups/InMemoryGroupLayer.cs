@@ -6,29 +6,29 @@ namespace Consumers.Groups;
 /// </summary>
 internal sealed class InMemoryGroupLayer(LocalGroups local) : IGroupLayer
 {
-    public ValueTask AddAsync(string group, Consumer consumer, CancellationToken cancellationToken = default)
+    public ValueTask AddAsync(string group, IGroupMember member, CancellationToken cancellationToken = default)
     {
         GroupName.Validate(group);
-        local.Add(group, consumer);
+        local.Add(group, member);
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask DiscardAsync(string group, Consumer consumer, CancellationToken cancellationToken = default)
+    public ValueTask DiscardAsync(string group, IGroupMember member, CancellationToken cancellationToken = default)
     {
-        local.Remove(group, consumer);
+        local.Remove(group, member);
         return ValueTask.CompletedTask;
     }
 
     public ValueTask SendAsync(string group, GroupMessage message, CancellationToken cancellationToken = default)
     {
         GroupName.Validate(group);
-        local.Deliver(group, message.Payload, message.ExcludeChannel, message.Action, message.Status);
+        local.Deliver(group, message);
         return ValueTask.CompletedTask;
     }
 
     public ValueTask SendToChannelAsync(string channelName, GroupMessage message, CancellationToken cancellationToken = default)
     {
-        local.DeliverToChannel(channelName, message.Payload);
+        local.DeliverToChannel(channelName, message);
         return ValueTask.CompletedTask;
     }
 }

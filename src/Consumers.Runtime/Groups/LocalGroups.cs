@@ -3,17 +3,20 @@ using System.Collections.Concurrent;
 namespace Consumers.Groups;
 
 /// <summary>
-/// The members of each group on this node, and the live consumers by channel name. Fan-out reads an immutable
-/// member array without a lock; joins and leaves copy it under one.
+/// The members of each group on this node, and the live members by channel name: the local half of every group
+/// layer (a layer between nodes adds the transport). Fan-out reads an immutable member array without a lock; joins
+/// and leaves copy it under one.
 /// </summary>
-internal sealed class LocalGroups
+public sealed class LocalGroups
 {
-    private readonly ConcurrentDictionary<string, Consumer[]> _groups = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Consumer> _channels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IGroupMember[]> _groups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IGroupMember> _channels = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     /// <summary>Adds a member; true when it is the group's first member on this node.</summary>
-    public bool Add(string group, Consumer consumer)
+    /// <param name="group">The group name (validated by the caller).</param>
+    /// <param name="consumer">The member.</param>
+    public bool Add(string group, IGroupMember consumer)
     {
         lock (_lock)
         {
@@ -33,7 +36,9 @@ internal sealed class LocalGroups
     }
 
     /// <summary>Removes a member; true when the group has no member left on this node.</summary>
-    public bool Remove(string group, Consumer consumer)
+    /// <param name="group">The group name.</param>
+    /// <param name="consumer">The member.</param>
+    public bool Remove(string group, IGroupMember consumer)
     {
         lock (_lock)
         {
@@ -60,13 +65,16 @@ internal sealed class LocalGroups
     }
 
     /// <summary>Whether the group has members on this node.</summary>
+    /// <param name="group">The group name.</param>
     public bool HasMembers(string group) => _groups.ContainsKey(group);
 
     /// <summary>The groups with members on this node (for re-subscribing after a reconnect).</summary>
     public ICollection<string> Groups => _groups.Keys;
 
-    /// <summary>Hands the message to every local member but the excluded channel; returns how many got it.</summary>
-    public int Deliver(string group, ReadOnlyMemory<byte> payload, string? excludeChannel, ModelAction? action = null, int status = 200)
+    /// <summary>Hands the message to every local member but the excluded channel; returns how many queued it.</summary>
+    /// <param name="group">The group name.</param>
+    /// <param name="message">The message, the same instance for every member.</param>
+    public int Deliver(string group, GroupMessage message)
     {
         if (!_groups.TryGetValue(group, out var members))
         {
@@ -74,14 +82,15 @@ internal sealed class LocalGroups
         }
 
         var delivered = 0;
+        var exclude = message.ExcludeChannel;
         foreach (var member in members)
         {
-            if (excludeChannel is not null && string.Equals(member.Context.ChannelName, excludeChannel, StringComparison.Ordinal))
+            if (exclude is not null && string.Equals(member.ChannelName, exclude, StringComparison.Ordinal))
             {
                 continue;
             }
 
-            if (action is { } notification ? member.DeliverNotification(group, payload, notification, status) : member.Deliver(payload))
+            if (member.Deliver(message))
             {
                 delivered++;
             }
@@ -90,11 +99,18 @@ internal sealed class LocalGroups
         return delivered;
     }
 
-    public void RegisterChannel(Consumer consumer) => _channels[consumer.Context.ChannelName] = consumer;
+    /// <summary>Makes a member reachable by its channel name (Channels' <c>send(channel_name, ...)</c>).</summary>
+    /// <param name="member">The member.</param>
+    public void RegisterChannel(IGroupMember member) => _channels[member.ChannelName] = member;
 
-    public void UnregisterChannel(Consumer consumer) => _channels.TryRemove(new KeyValuePair<string, Consumer>(consumer.Context.ChannelName, consumer));
+    /// <summary>Makes a member unreachable by its channel name.</summary>
+    /// <param name="member">The member.</param>
+    public void UnregisterChannel(IGroupMember member) => _channels.TryRemove(new KeyValuePair<string, IGroupMember>(member.ChannelName, member));
 
-    /// <summary>Hands the message to the consumer with that channel name, if it lives on this node.</summary>
-    public bool DeliverToChannel(string channelName, ReadOnlyMemory<byte> payload)
-        => _channels.TryGetValue(channelName, out var consumer) && consumer.Deliver(payload);
+    /// <summary>Hands the message to the member with that channel name, if it lives on this node.</summary>
+    /// <param name="channelName">The channel name.</param>
+    /// <param name="message">The message.</param>
+    /// <returns>Whether a member on this node queued it.</returns>
+    public bool DeliverToChannel(string channelName, GroupMessage message)
+        => _channels.TryGetValue(channelName, out var member) && member.Deliver(message);
 }

@@ -34,7 +34,8 @@ public sealed class InstanceObserverBinding<TModel, TData>(
             if (change.Previous is not null)
             {
                 var data = JsonSerializer.SerializeToUtf8Bytes(serialize(current), typeInfo);
-                await layer.SendAsync(groupOf(current), new GroupMessage(data, ModelAction.Update), cancellationToken).ConfigureAwait(false);
+                var group = groupOf(current);
+                await layer.SendAsync(group, ObserverNotification.Create(Id, group, data, ModelAction.Update), cancellationToken).ConfigureAwait(false);
             }
 
             return;
@@ -50,6 +51,7 @@ public sealed class InstanceObserverBinding<TModel, TData>(
             writer.WriteEndObject();
         }
 
-        await layer.SendAsync(groupOf(deleted), new GroupMessage(buffer.WrittenMemory, ModelAction.Delete, status: 204), cancellationToken).ConfigureAwait(false);
+        var deletedGroup = groupOf(deleted);
+        await layer.SendAsync(deletedGroup, ObserverNotification.Create(Id, deletedGroup, buffer.WrittenMemory, ModelAction.Delete, status: 204), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -72,19 +72,19 @@ public sealed class ModelObserverBinding<TModel, TData>(
         var data = JsonSerializer.SerializeToUtf8Bytes(serialize((change.Current ?? change.Previous)!), typeInfo);
         if (before is not null && before == after)
         {
-            await layer.SendAsync(after, new GroupMessage(data, ModelAction.Update), cancellationToken).ConfigureAwait(false);
+            await layer.SendAsync(after, ObserverNotification.Create(Id, after, data, ModelAction.Update), cancellationToken).ConfigureAwait(false);
             return;
         }
 
         // A move between groups is a delete where it was and a create where it is (DCRF).
         if (before is not null)
         {
-            await layer.SendAsync(before, new GroupMessage(data, ModelAction.Delete), cancellationToken).ConfigureAwait(false);
+            await layer.SendAsync(before, ObserverNotification.Create(Id, before, data, ModelAction.Delete), cancellationToken).ConfigureAwait(false);
         }
 
         if (after is not null)
         {
-            await layer.SendAsync(after, new GroupMessage(data, ModelAction.Create), cancellationToken).ConfigureAwait(false);
+            await layer.SendAsync(after, ObserverNotification.Create(Id, after, data, ModelAction.Create), cancellationToken).ConfigureAwait(false);
         }
     }
 }

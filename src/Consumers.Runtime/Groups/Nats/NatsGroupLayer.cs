@@ -1,6 +1,5 @@
 using Consumers.Diagnostics;
 using Consumers.Groups.Nats.Client;
-using Consumers.Observers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,8 +24,6 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
 {
     internal const string ExcludeHeader = "Consumers-Exclude";
     internal const string ChannelHeader = "Consumers-Channel";
-    internal const string ActionHeader = "Consumers-Action";
-    internal const string StatusHeader = "Consumers-Status";
 
     private readonly LocalGroups _local;
     private readonly NodeIdentity _node;
@@ -116,18 +113,18 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
     // After every hosted service stopped (Kestrel has closed the sockets, members have left): drain and close.
     public async Task StoppedAsync(CancellationToken cancellationToken) => await DisposeAsync().ConfigureAwait(false);
 
-    public async ValueTask AddAsync(string group, Consumer consumer, CancellationToken cancellationToken = default)
+    public async ValueTask AddAsync(string group, IGroupMember member, CancellationToken cancellationToken = default)
     {
         GroupName.Validate(group);
-        if (_local.Add(group, consumer))
+        if (_local.Add(group, member))
         {
             await SyncSubscriptionAsync(group, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    public async ValueTask DiscardAsync(string group, Consumer consumer, CancellationToken cancellationToken = default)
+    public async ValueTask DiscardAsync(string group, IGroupMember member, CancellationToken cancellationToken = default)
     {
-        if (_local.Remove(group, consumer))
+        if (_local.Remove(group, member))
         {
             await SyncSubscriptionAsync(group, cancellationToken).ConfigureAwait(false);
         }
@@ -137,21 +134,19 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
     {
         GroupName.Validate(group);
         ConsumerMetrics.GroupMessagesSent.Add(1);
-        _local.Deliver(group, message.Payload, message.ExcludeChannel, message.Action, message.Status);
+        _local.Deliver(group, message);
         NatsHeaders? headers = null;
-        if (message.ExcludeChannel is not null)
+        if (message.ExcludeChannel is not null || message.Headers.Count > 0)
         {
             headers = new NatsHeaders();
-            headers.Add(ExcludeHeader, message.ExcludeChannel);
-        }
-
-        if (message.Action is { } action)
-        {
-            headers ??= new NatsHeaders();
-            headers.Add(ActionHeader, ModelActions.ToWire(action));
-            if (message.Status != 200)
+            if (message.ExcludeChannel is not null)
             {
-                headers.Add(StatusHeader, message.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                headers.Add(ExcludeHeader, message.ExcludeChannel);
+            }
+
+            foreach (var header in message.Headers)
+            {
+                headers.Add(header.Key, header.Value);
             }
         }
 
@@ -163,12 +158,17 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
         var node = NodeIdentity.NodeOf(channelName);
         if (node is null || node == _node.Id)
         {
-            _local.DeliverToChannel(channelName, message.Payload);
+            _local.DeliverToChannel(channelName, message);
             return;
         }
 
         var headers = new NatsHeaders();
         headers.Add(ChannelHeader, channelName);
+        foreach (var header in message.Headers)
+        {
+            headers.Add(header.Key, header.Value);
+        }
+
         await PublishAsync(_subjects.ForNode(node), channelName, message.Payload, headers, cancellationToken).ConfigureAwait(false);
     }
 
@@ -209,12 +209,7 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
                 _subscriptions[group] = await _connection.SubscribeAsync(
                     _subjects.ForGroup(group),
                     null,
-                    message => _local.Deliver(
-                        group,
-                        message.Payload,
-                        message.Headers?[ExcludeHeader],
-                        ModelActions.FromWire(message.Headers?[ActionHeader]),
-                        int.TryParse(message.Headers?[StatusHeader], System.Globalization.CultureInfo.InvariantCulture, out var status) ? status : 200),
+                    message => _local.Deliver(group, ToGroupMessage(message)),
                     cancellationToken).ConfigureAwait(false);
 
                 // A PONG after the SUB: the server has the interest before the join completes.
@@ -241,7 +236,35 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
     {
         if (message.Headers?[ChannelHeader] is { } channel)
         {
-            _local.DeliverToChannel(channel, message.Payload);
+            _local.DeliverToChannel(channel, ToGroupMessage(message));
         }
+    }
+
+    // The group message as it was sent: our routing headers taken out, the sender's headers kept in order.
+    private static GroupMessage ToGroupMessage(NatsMsg message)
+    {
+        if (message.Headers is not { Count: > 0 } natsHeaders)
+        {
+            return new GroupMessage(message.Payload);
+        }
+
+        string? exclude = null;
+        List<KeyValuePair<string, string>>? headers = null;
+        foreach (var header in natsHeaders)
+        {
+            switch (header.Key)
+            {
+                case ExcludeHeader:
+                    exclude = header.Value;
+                    break;
+                case ChannelHeader:
+                    break;
+                default:
+                    (headers ??= []).Add(header);
+                    break;
+            }
+        }
+
+        return new GroupMessage(message.Payload, exclude, headers);
     }
 }

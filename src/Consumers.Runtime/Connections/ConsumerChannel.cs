@@ -1,0 +1,183 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Consumers.Dispatch;
+using Consumers.Groups;
+using Consumers.Observers;
+using Consumers.Protocol;
+
+namespace Consumers.Connections;
+
+/// <summary>
+/// One consumer on one connection, as the rest of the runtime sees it (the role of SignalR's
+/// <c>HubConnectionContext</c>; Channels' <c>channel_name</c> with its queue): the stream wrapper of a multiplexed
+/// endpoint (the one framing path for everything this consumer sends), the groups joined, the observer
+/// subscriptions, the gate that holds notifications back while an action runs, and <see cref="TrySend"/>.
+/// Group layers hold it as an <see cref="IGroupMember"/>.
+/// </summary>
+internal sealed class ConsumerChannel : IGroupMember, IReplySink
+{
+    private readonly HashSet<string> _groups = new(StringComparer.Ordinal);
+    private volatile bool _inAction;
+
+    public ConsumerChannel(Consumer consumer, ConsumerConnection connection, string? stream, IGroupLayer groupLayer)
+    {
+        Consumer = consumer;
+        Connection = connection;
+        GroupLayer = groupLayer;
+        ChannelName = stream is null ? connection.Id : connection.Id + "#" + stream;
+        StreamPrefix = stream is null ? null : StreamFraming.EncodePrefix(stream);
+    }
+
+    public Consumer Consumer { get; }
+
+    public ConsumerConnection Connection { get; }
+
+    public IGroupLayer GroupLayer { get; }
+
+    public string ChannelName { get; }
+
+    /// <summary>The UTF-8 bytes <c>{"stream":"name","payload":</c> on a multiplexed endpoint, else null.</summary>
+    public byte[]? StreamPrefix { get; }
+
+    /// <summary>The observer subscriptions of this consumer (request ids per observer group).</summary>
+    public ObserverSubscriptions Subscriptions { get; } = new();
+
+    /// <summary>Whether an action of this consumer is running (its new subscriptions wait for its reply).</summary>
+    public bool InAction => _inAction;
+
+    /// <summary>A copy of the groups joined.</summary>
+    public string[] Groups
+    {
+        get
+        {
+            lock (_groups)
+            {
+                return [.. _groups];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Queues one complete frame (already wrapped in the stream for a multiplexed endpoint). Never blocks: a full
+    /// queue closes the connection with 1008.
+    /// </summary>
+    public bool TrySend(OutboundFrame frame) => Connection.TrySend(frame);
+
+    /// <summary>Serializes one JSON object and queues it outside of a reply.</summary>
+    public bool Send<T>(T message, JsonTypeInfo<T> typeInfo)
+    {
+        using var frame = FrameBuilder.Rent();
+        var writer = frame.BeginPayload(StreamPrefix);
+        JsonSerializer.Serialize(writer, message, typeInfo);
+        return TrySend(frame.Complete(StreamPrefix));
+    }
+
+    public void Reply(ReadOnlySpan<byte> actionToken, int status, ActionErrors errors, ReadOnlySpan<byte> requestId)
+    {
+        using var frame = FrameBuilder.Rent();
+        var writer = frame.BeginPayload(StreamPrefix);
+        Envelope.WriteWithoutData(writer, actionToken, status, errors, requestId);
+        TrySend(frame.Complete(StreamPrefix));
+    }
+
+    public void Reply<T>(ReadOnlySpan<byte> actionToken, int status, T value, JsonTypeInfo<T> typeInfo, ActionErrors errors, ReadOnlySpan<byte> requestId)
+    {
+        using var frame = FrameBuilder.Rent();
+        var writer = frame.BeginPayload(StreamPrefix);
+        Envelope.WriteHead(writer, errors);
+        JsonSerializer.Serialize(writer, value, typeInfo);
+        Envelope.WriteTail(writer, actionToken, status, requestId);
+        TrySend(frame.Complete(StreamPrefix));
+    }
+
+    /// <summary>Takes a group or channel message: an observer notification goes to Observers, anything else to the socket as it is.</summary>
+    public bool Deliver(GroupMessage message)
+    {
+        if (message.Headers.Count > 0 && ObserverNotification.IsNotification(message))
+        {
+            return ObserverNotification.Deliver(this, message);
+        }
+
+        return SendPayload(message.Payload);
+    }
+
+    /// <summary>Queues a JSON object for the socket: the shared bytes as they are, or wrapped in this consumer's stream.</summary>
+    public bool SendPayload(ReadOnlyMemory<byte> payload)
+    {
+        if (StreamPrefix is not { } prefix)
+        {
+            return Connection.TrySend(OutboundFrame.Shared(payload));
+        }
+
+        var length = prefix.Length + payload.Length + 1;
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        prefix.CopyTo(buffer, 0);
+        payload.Span.CopyTo(buffer.AsSpan(prefix.Length));
+        buffer[length - 1] = (byte)'}';
+        return Connection.TrySend(OutboundFrame.Rented(buffer, length));
+    }
+
+    /// <summary>Joins a group (idempotent).</summary>
+    public ValueTask JoinAsync(string group, CancellationToken cancellationToken)
+    {
+        GroupName.Validate(group);
+        lock (_groups)
+        {
+            _groups.Add(group);
+        }
+
+        return GroupLayer.AddAsync(group, this, cancellationToken);
+    }
+
+    /// <summary>Leaves a group (harmless when not a member).</summary>
+    public ValueTask LeaveAsync(string group, CancellationToken cancellationToken)
+    {
+        lock (_groups)
+        {
+            _groups.Remove(group);
+        }
+
+        return GroupLayer.DiscardAsync(group, this, cancellationToken);
+    }
+
+    /// <summary>Leaves every joined group; part of the disconnect.</summary>
+    public async ValueTask LeaveAllAsync()
+    {
+        string[] groups;
+        lock (_groups)
+        {
+            groups = [.. _groups];
+            _groups.Clear();
+        }
+
+        foreach (var group in groups)
+        {
+            await GroupLayer.DiscardAsync(group, this, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Subscribes a request id to an observer group, then joins the group.</summary>
+    public ValueTask SubscribeAsync(string group, byte[] requestId, CancellationToken cancellationToken)
+    {
+        GroupName.Validate(group);
+        Subscriptions.Add(group, requestId, active: !_inAction);
+        return JoinAsync(group, cancellationToken);
+    }
+
+    /// <summary>Removes a request id's subscription (all, when null); leaves the group when none is left.</summary>
+    public ValueTask UnsubscribeAsync(string group, byte[]? requestId, CancellationToken cancellationToken)
+        => Subscriptions.Remove(group, requestId) ? LeaveAsync(group, cancellationToken) : ValueTask.CompletedTask;
+
+    public void BeginAction() => _inAction = true;
+
+    /// <summary>The action's reply is queued: subscriptions it made may now receive notifications.</summary>
+    public void EndAction()
+    {
+        _inAction = false;
+        Subscriptions.ActivatePending();
+    }
+
+    public void Close(WebSocketCloseStatus status, string? description) => Connection.RequestClose(status, description);
+}

@@ -1,0 +1,27 @@
+using System.Text.Json.Serialization.Metadata;
+
+namespace Consumers.Dispatch;
+
+/// <summary>
+/// Where a dispatched request's reply goes: the consumer's channel, which frames it (DCRF envelope, stream wrapper)
+/// and queues it for the socket. Dispatch decides what to answer; it never writes frames itself.
+/// </summary>
+internal interface IReplySink
+{
+    /// <summary>Queues a reply with <c>data: null</c>.</summary>
+    /// <param name="actionToken">The request's <c>action</c> as a JSON token (with quotes), or empty for <c>null</c>.</param>
+    /// <param name="status">The <c>response_status</c>.</param>
+    /// <param name="errors">The errors.</param>
+    /// <param name="requestId">The request's <c>request_id</c> as a JSON token, or empty for <c>null</c>.</param>
+    void Reply(ReadOnlySpan<byte> actionToken, int status, ActionErrors errors, ReadOnlySpan<byte> requestId);
+
+    /// <summary>Queues a reply whose <c>data</c> is <paramref name="value"/>.</summary>
+    /// <typeparam name="T">The data type.</typeparam>
+    /// <param name="actionToken">The request's <c>action</c> token.</param>
+    /// <param name="status">The <c>response_status</c>.</param>
+    /// <param name="value">The data.</param>
+    /// <param name="typeInfo">Its source-generated metadata.</param>
+    /// <param name="errors">The errors.</param>
+    /// <param name="requestId">The request's <c>request_id</c> token.</param>
+    void Reply<T>(ReadOnlySpan<byte> actionToken, int status, T value, JsonTypeInfo<T> typeInfo, ActionErrors errors, ReadOnlySpan<byte> requestId);
+}

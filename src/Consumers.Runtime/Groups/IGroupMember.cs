@@ -1,0 +1,20 @@
+namespace Consumers.Groups;
+
+/// <summary>
+/// What a group layer holds for each member: a consumer's channel on this node (Channels' <c>channel_name</c> and the
+/// queue behind it; SignalR's <c>HubConnectionContext</c>). The layer hands it every message of the groups it joined
+/// and of its channel name; what the member writes to its socket is the member's business, not the layer's.
+/// </summary>
+public interface IGroupMember
+{
+    /// <summary>The member's channel name: <c>node.connection</c>, plus <c>#stream</c> on a multiplexed endpoint.</summary>
+    string ChannelName { get; }
+
+    /// <summary>
+    /// Takes one message for this member. Never blocks and never throws: a member whose client does not keep up is
+    /// closed by its own connection (WebSocket close 1008), never by the sender.
+    /// </summary>
+    /// <param name="message">The message; its payload bytes are shared with every other member and must not be changed.</param>
+    /// <returns>Whether the member queued it (false when the member filtered it out or its connection is closing).</returns>
+    bool Deliver(GroupMessage message);
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text.Json;
+using Consumers.Connections;
+using Consumers.Groups;
+using Consumers.Protocol;
+
+namespace Consumers.Observers;
+
+/// <summary>
+/// Model observer notifications as group messages: the serialized instance as the payload, and the observer id, the
+/// observer group, what happened and the status as headers (so the group layer carries them between nodes without
+/// knowing what they mean). On each member, the notification becomes one DCRF envelope per subscribing
+/// <c>request_id</c>, or a call of the consumer's notification handler.
+/// </summary>
+internal static class ObserverNotification
+{
+    public const string ObserverHeader = "Consumers-Observer";
+    public const string GroupHeader = "Consumers-Group";
+    public const string ActionHeader = "Consumers-Action";
+    public const string StatusHeader = "Consumers-Status";
+
+    /// <summary>A notification of one observer to one of its groups.</summary>
+    /// <param name="observerId">The observer id (<c>Consumer.Method</c>).</param>
+    /// <param name="group">The observer group the change belongs to.</param>
+    /// <param name="data">The serialized instance.</param>
+    /// <param name="action">What happened.</param>
+    /// <param name="status">The envelope's <c>response_status</c> (DCRF: 204 for an instance deletion, else 200).</param>
+    public static GroupMessage Create(string observerId, string group, ReadOnlyMemory<byte> data, ModelAction action, int status = 200)
+        => new(data, headers:
+        [
+            new(ObserverHeader, observerId),
+            new(GroupHeader, group),
+            new(ActionHeader, ModelActions.ToWire(action)),
+            new(StatusHeader, status.ToString(CultureInfo.InvariantCulture)),
+        ]);
+
+    public static bool IsNotification(GroupMessage message) => message.GetHeader(ObserverHeader) is not null;
+
+    /// <summary>Pushes a notification to one consumer once per active subscribing request id, or to its handler.</summary>
+    public static bool Deliver(ConsumerChannel channel, GroupMessage message)
+    {
+        if (message.GetHeader(GroupHeader) is not { } group ||
+            message.GetHeader(ObserverHeader) is not { } observerId ||
+            ModelActions.FromWire(message.GetHeader(ActionHeader)) is not { } action)
+        {
+            return false;
+        }
+
+        var requestIds = channel.Subscriptions.ActiveRequestIds(group);
+        if (requestIds.Length == 0)
+        {
+            return false;
+        }
+
+        var status = int.TryParse(message.GetHeader(StatusHeader), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 200;
+        var consumer = channel.Consumer;
+        var data = message.Payload;
+        if (consumer.HandlesNotificationsOf(observerId))
+        {
+            // The consumer shapes what it sends: its handler runs in order with the connection's messages.
+            var ids = Array.ConvertAll(requestIds, id => JsonElement.Parse(id));
+            return channel.Connection.TryQueueWork(() => consumer.HandleNotificationOfAsync(observerId, data, action, ids));
+        }
+
+        if (consumer.Context.Security.Permissions.Count > 0)
+        {
+            // Permissions may refuse this subscriber the object: checked in order with the connection's messages,
+            // on the serialized object (the model instance does not cross nodes).
+            return channel.Connection.TryQueueWork(async () =>
+            {
+                var instance = JsonElement.Parse(data.Span);
+                if (await Security.ConsumerAuthorization.HasObjectPermissionAsync(consumer, observerId, instance, consumer.Context.ConnectionAborted).ConfigureAwait(false))
+                {
+                    Write(channel, requestIds, data, action, status);
+                }
+            });
+        }
+
+        return Write(channel, requestIds, data, action, status);
+    }
+
+    private static bool Write(ConsumerChannel channel, byte[][] requestIds, ReadOnlyMemory<byte> data, ModelAction action, int status)
+    {
+        var prefix = channel.StreamPrefix;
+        var sent = true;
+        foreach (var requestId in requestIds)
+        {
+            using var frame = FrameBuilder.Rent();
+            var writer = frame.BeginPayload(prefix);
+            Envelope.WriteHead(writer, ActionErrors.None);
+            writer.WriteRawValue(data.Span, skipInputValidation: true);
+            Envelope.WriteTail(writer, ModelActions.ToToken(action), status, requestId);
+            sent &= channel.TrySend(frame.Complete(prefix));
+        }
+
+        return sent;
+    }
+}
