@@ -29,6 +29,9 @@ internal sealed class ConsumerConnection
     // Frames per socket write at most, when the send queue holds more: bounds the delay of the first of them.
     private const int MaxFramesPerWrite = 64;
 
+    // Bytes of one batched frame at most (the batch subprotocol's JSON array of envelopes).
+    private const int MaxArrayBytes = 32 * 1024;
+
     private readonly Channel<OutboundFrame> _queue;
 
     // Frames in the queue, kept beside it: the writer asks "is another one waiting?" for every frame, and the
@@ -87,6 +90,18 @@ internal sealed class ConsumerConnection
 
     /// <summary>The request's upgrade when it can batch frames (HTTP/1.1 behind <c>AddConsumers()</c>), or null.</summary>
     public FrameBatchingUpgradeFeature? Upgrade { get; set; }
+
+    /// <summary>
+    /// Whether the client accepted <see cref="BatchSubprotocol"/>: queued envelopes may then leave as one text frame
+    /// holding a JSON array of them. Set before <see cref="RunAsync"/>.
+    /// </summary>
+    public bool BatchEnvelopes { get; set; }
+
+    /// <summary>
+    /// The WebSocket subprotocol with which a client accepts several envelopes per frame (a JSON array). Clients that
+    /// do not offer it (DCRF front ends, a browser's plain <c>new WebSocket(url)</c>) get exactly one object per frame.
+    /// </summary>
+    public const string BatchSubprotocol = "consumers.batch";
 
     /// <summary>
     /// Queues a frame for the writer. Never blocks. When the queue is full the client is not reading: the frame
@@ -353,48 +368,19 @@ internal sealed class ConsumerConnection
 
     private async Task WriteLoopAsync(WebSocket socket)
     {
-        var reader = _queue.Reader;
-
         // Frames are sent without a cancellation token: ManagedWebSocket takes a slower path (an async state machine, a
         // cancellation registration and an asynchronous lock) for every send with a cancellable token. The close
         // timeout aborts the socket instead, which fails a pending send just the same.
         using var abortOnTimeout = _sendAborted.Token.UnsafeRegister(static state => ((WebSocket)state!).Abort(), socket);
-        var batching = Upgrade?.Stream;
         try
         {
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            if (BatchEnvelopes)
             {
-                var batched = 0;
-                while (reader.TryRead(out var frame))
-                {
-                    Interlocked.Decrement(ref _queued);
-                    try
-                    {
-                        if (!_dropQueued)
-                        {
-                            if (batching is not null)
-                            {
-                                // Hold this frame only when another is already queued: it is sent next, unheld (or
-                                // the batch is full), and takes this one along in the same write.
-                                batching.Hold = ++batched < MaxFramesPerWrite && Volatile.Read(ref _queued) > 0;
-                                if (!batching.Hold)
-                                {
-                                    batched = 0;
-                                }
-                            }
-
-                            await socket.SendAsync(frame.Memory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-                        }
-                    }
-                    finally
-                    {
-                        frame.Release();
-                    }
-                }
-
-                // Frames skipped after a hold (the queue overflowed meanwhile) leave bytes held: the close frame,
-                // which follows, takes them along. Nothing is held while the writer waits.
-                batching?.Hold = false;
+                await WriteArraysAsync(socket).ConfigureAwait(false);
+            }
+            else
+            {
+                await WriteFramesAsync(socket).ConfigureAwait(false);
             }
 
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -408,6 +394,109 @@ internal sealed class ConsumerConnection
             ConnectionLog.SendFailed(_logger, ex);
             socket.Abort();
             _aborted.Cancel();
+        }
+    }
+
+    // One envelope per frame, as every DCRF client expects; frames already queued share one socket write.
+    private async Task WriteFramesAsync(WebSocket socket)
+    {
+        var reader = _queue.Reader;
+        var batching = Upgrade?.Stream;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            var batched = 0;
+            while (reader.TryRead(out var frame))
+            {
+                Interlocked.Decrement(ref _queued);
+                try
+                {
+                    if (!_dropQueued)
+                    {
+                        if (batching is not null)
+                        {
+                            // Hold this frame only when another is already queued: it is sent next, unheld (or
+                            // the batch is full), and takes this one along in the same write.
+                            batching.Hold = ++batched < MaxFramesPerWrite && Volatile.Read(ref _queued) > 0;
+                            if (!batching.Hold)
+                            {
+                                batched = 0;
+                            }
+                        }
+
+                        await socket.SendAsync(frame.Memory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    frame.Release();
+                }
+            }
+
+            // Frames skipped after a hold (the queue overflowed meanwhile) leave bytes held: the close frame,
+            // which follows, takes them along. Nothing is held while the writer waits.
+            batching?.Hold = false;
+        }
+    }
+
+    // With the batch subprotocol: what is queued leaves as one frame, `[envelope,envelope,...]`; a lone envelope
+    // leaves as itself. Bounded like the held writes: at most MaxFramesPerWrite envelopes and MaxArrayBytes.
+    private async Task WriteArraysAsync(WebSocket socket)
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var first))
+            {
+                Interlocked.Decrement(ref _queued);
+                if (_dropQueued)
+                {
+                    first.Release();
+                    continue;
+                }
+
+                if (Volatile.Read(ref _queued) == 0 || !reader.TryPeek(out var peeked) || first.Memory.Length + peeked.Memory.Length + 3 > MaxArrayBytes)
+                {
+                    try
+                    {
+                        await socket.SendAsync(first.Memory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        first.Release();
+                    }
+
+                    continue;
+                }
+
+                var array = ArrayPool<byte>.Shared.Rent(MaxArrayBytes);
+                try
+                {
+                    array[0] = (byte)'[';
+                    first.Memory.Span.CopyTo(array.AsSpan(1));
+                    var length = 1 + first.Memory.Length;
+                    first.Release();
+                    var count = 1;
+                    while (count < MaxFramesPerWrite && reader.TryPeek(out var next) && length + next.Memory.Length + 2 <= MaxArrayBytes && reader.TryRead(out next))
+                    {
+                        Interlocked.Decrement(ref _queued);
+                        array[length++] = (byte)',';
+                        next.Memory.Span.CopyTo(array.AsSpan(length));
+                        length += next.Memory.Length;
+                        next.Release();
+                        count++;
+                    }
+
+                    array[length++] = (byte)']';
+                    if (!_dropQueued)
+                    {
+                        await socket.SendAsync(array.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(array);
+                }
+            }
         }
     }
 
