@@ -29,8 +29,8 @@ internal sealed class ConsumerConnection
     // Frames per socket write at most, when the send queue holds more: bounds the delay of the first of them.
     private const int MaxFramesPerWrite = 64;
 
-    // Bytes of one batched frame at most (the batch subprotocol's JSON array of envelopes).
-    private const int MaxArrayBytes = 32 * 1024;
+    // Bytes of one batched write at most (frames, or the batch subprotocol's JSON array of envelopes).
+    private const int MaxWriteBytes = 32 * 1024;
 
     private readonly Channel<OutboundFrame> _queue;
 
@@ -372,15 +372,16 @@ internal sealed class ConsumerConnection
         // cancellation registration and an asynchronous lock) for every send with a cancellable token. The close
         // timeout aborts the socket instead, which fails a pending send just the same.
         using var abortOnTimeout = _sendAborted.Token.UnsafeRegister(static state => ((WebSocket)state!).Abort(), socket);
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxWriteBytes);
         try
         {
-            if (BatchEnvelopes)
+            if (Upgrade?.Stream is { } stream)
             {
-                await WriteArraysAsync(socket).ConfigureAwait(false);
+                await WriteToStreamAsync(stream, buffer).ConfigureAwait(false);
             }
             else
             {
-                await WriteFramesAsync(socket).ConfigureAwait(false);
+                await WriteToSocketAsync(socket, buffer).ConfigureAwait(false);
             }
 
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -395,66 +396,62 @@ internal sealed class ConsumerConnection
             socket.Abort();
             _aborted.Cancel();
         }
-    }
-
-    // One envelope per frame, as every DCRF client expects; frames already queued share one socket write.
-    private async Task WriteFramesAsync(WebSocket socket)
-    {
-        var reader = _queue.Reader;
-        var batching = Upgrade?.Stream;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        finally
         {
-            var batched = 0;
-            while (reader.TryRead(out var frame))
-            {
-                Interlocked.Decrement(ref _queued);
-                try
-                {
-                    if (!_dropQueued)
-                    {
-                        if (batching is not null)
-                        {
-                            // Hold this frame only when another is already queued: it is sent next, unheld (or
-                            // the batch is full), and takes this one along in the same write.
-                            batching.Hold = ++batched < MaxFramesPerWrite && Volatile.Read(ref _queued) > 0;
-                            if (!batching.Hold)
-                            {
-                                batched = 0;
-                            }
-                        }
-
-                        await socket.SendAsync(frame.Memory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-                    }
-                }
-                finally
-                {
-                    frame.Release();
-                }
-            }
-
-            // Frames skipped after a hold (the queue overflowed meanwhile) leave bytes held: the close frame,
-            // which follows, takes them along. Nothing is held while the writer waits.
-            batching?.Hold = false;
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    // With the batch subprotocol: what is queued leaves as one frame, `[envelope,envelope,...]`; a lone envelope
-    // leaves as itself. Bounded like the held writes: at most MaxFramesPerWrite envelopes and MaxArrayBytes.
-    private async Task WriteArraysAsync(WebSocket socket)
+    // HTTP/1.1 upgrade (the usual case): what is queued leaves in one stream write of ready-made frames, one envelope
+    // per frame, or with the batch subprotocol one frame holding a JSON array of them.
+    private async Task WriteToStreamAsync(FrameBatchingStream stream, byte[] buffer)
     {
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (reader.TryRead(out var first))
+            while (TryTake(out var first))
             {
-                Interlocked.Decrement(ref _queued);
-                if (_dropQueued)
+                if (first.Memory.Length + TextFrameHeader.MaxLength + 2 > buffer.Length)
                 {
-                    first.Release();
+                    // Larger than a batch: its header and its bytes, back to back.
+                    try
+                    {
+                        var length = TextFrameHeader.Write(buffer, first.Memory.Length);
+                        await stream.WriteFrameAsync(buffer.AsMemory(0, length), first.Memory).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        first.Release();
+                    }
+
                     continue;
                 }
 
-                if (Volatile.Read(ref _queued) == 0 || !reader.TryPeek(out var peeked) || first.Memory.Length + peeked.Memory.Length + 3 > MaxArrayBytes)
+                if (BatchEnvelopes)
+                {
+                    // The array is built after room for the longest header; its header goes right before it.
+                    var body = FillArray(buffer.AsSpan(TextFrameHeader.MaxLength), first);
+                    var start = TextFrameHeader.MaxLength - TextFrameHeader.LengthOf(body);
+                    var headerLength = TextFrameHeader.Write(buffer.AsSpan(start), body);
+                    await stream.WriteFramesAsync(buffer.AsMemory(start, headerLength + body)).ConfigureAwait(false);
+                }
+                else
+                {
+                    await stream.WriteFramesAsync(buffer.AsMemory(0, FillFrames(buffer, first))).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    // Without an upgraded stream (HTTP/2 WebSockets, test servers): through the WebSocket, one send per frame.
+    private async Task WriteToSocketAsync(WebSocket socket, byte[] buffer)
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (TryTake(out var first))
+            {
+                if (!BatchEnvelopes || first.Memory.Length + 2 > buffer.Length)
                 {
                     try
                     {
@@ -468,36 +465,86 @@ internal sealed class ConsumerConnection
                     continue;
                 }
 
-                var array = ArrayPool<byte>.Shared.Rent(MaxArrayBytes);
-                try
-                {
-                    array[0] = (byte)'[';
-                    first.Memory.Span.CopyTo(array.AsSpan(1));
-                    var length = 1 + first.Memory.Length;
-                    first.Release();
-                    var count = 1;
-                    while (count < MaxFramesPerWrite && reader.TryPeek(out var next) && length + next.Memory.Length + 2 <= MaxArrayBytes && reader.TryRead(out next))
-                    {
-                        Interlocked.Decrement(ref _queued);
-                        array[length++] = (byte)',';
-                        next.Memory.Span.CopyTo(array.AsSpan(length));
-                        length += next.Memory.Length;
-                        next.Release();
-                        count++;
-                    }
-
-                    array[length++] = (byte)']';
-                    if (!_dropQueued)
-                    {
-                        await socket.SendAsync(array.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-                    }
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(array);
-                }
+                var length = FillArray(buffer, first);
+                await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
             }
         }
+    }
+
+    // The next frame to send; frames queued for a client that stopped reading are dropped here.
+    private bool TryTake(out OutboundFrame frame)
+    {
+        while (_queue.Reader.TryRead(out frame))
+        {
+            Interlocked.Decrement(ref _queued);
+            if (!_dropQueued)
+            {
+                return true;
+            }
+
+            frame.Release();
+        }
+
+        return false;
+    }
+
+    // The next queued frame when it fits in the remaining space of a batch (and the batch is not full).
+    private bool TryTakeFitting(int count, int space, out OutboundFrame frame)
+    {
+        frame = default;
+        return count < MaxFramesPerWrite
+            && Volatile.Read(ref _queued) > 0
+            && _queue.Reader.TryPeek(out var next) && next.Memory.Length <= space
+            && TryTake(out frame);
+    }
+
+    // `first` and the frames queued after it, each as a WebSocket text frame; returns the bytes written.
+    private int FillFrames(Span<byte> destination, OutboundFrame first)
+    {
+        var length = 0;
+        var count = 0;
+        var frame = first;
+        do
+        {
+            length += TextFrameHeader.Write(destination[length..], frame.Memory.Length);
+            frame.Memory.Span.CopyTo(destination[length..]);
+            length += frame.Memory.Length;
+            frame.Release();
+            count++;
+        }
+        while (TryTakeFitting(count, destination.Length - length - TextFrameHeader.MaxLength, out frame));
+
+        return length;
+    }
+
+    // `first` alone, or `[first,next,...]` when more frames are queued; returns the bytes written.
+    private int FillArray(Span<byte> destination, OutboundFrame first)
+    {
+        var length = first.Memory.Length;
+        if (!TryTakeFitting(1, destination.Length - length - 3, out var next))
+        {
+            first.Memory.Span.CopyTo(destination);
+            first.Release();
+            return length;
+        }
+
+        destination[0] = (byte)'[';
+        first.Memory.Span.CopyTo(destination[1..]);
+        first.Release();
+        length++;
+        var count = 1;
+        do
+        {
+            destination[length++] = (byte)',';
+            next.Memory.Span.CopyTo(destination[length..]);
+            length += next.Memory.Length;
+            next.Release();
+            count++;
+        }
+        while (TryTakeFitting(count, destination.Length - length - 2, out next));
+
+        destination[length++] = (byte)']';
+        return length;
     }
 
     private void DrainQueue()
