@@ -53,6 +53,34 @@ public sealed class SendBatchingTests
         }
     }
 
+    [Test]
+    public async Task ConcurrentSendersToOneMember_EachSendersFramesArriveInOrder_NoneLost()
+    {
+        // Senders write to the socket themselves when nothing is waiting, and queue otherwise: either way a frame
+        // never overtakes one its sender sent before it.
+        await using var host = await TestHost.StartAsync(app => app.MapConsumer<RoomConsumer>("/ws/rooms/{room}"), o => o.SendQueueCapacity = 8192);
+        await using var member = await TestClient.ConnectAsync(host.WebSocketUri("/ws/rooms/order"));
+        var sender = host.Services.GetRequiredService<IGroupSender>();
+        const int Senders = 4;
+        const int PerSender = 500;
+        await Task.WhenAll(Enumerable.Range(0, Senders).Select(s => Task.Run(async () =>
+        {
+            for (var i = 0; i < PerSender; i++)
+            {
+                await sender.SendAsync("room:order", new ChatLine("chat", "s" + s, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), RoomJsonContext.Default.ChatLine);
+            }
+        })));
+
+        var next = new int[Senders];
+        for (var n = 0; n < Senders * PerSender; n++)
+        {
+            var line = await member.ReceiveAsync();
+            var from = int.Parse(line["from"]!.GetValue<string>()[1..], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.That(int.Parse(line["text"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(next[from]), $"sender {from}");
+            next[from]++;
+        }
+    }
+
     [TestCase(0, new byte[] { 0x81, 0 })]
     [TestCase(125, new byte[] { 0x81, 125 })]
     [TestCase(126, new byte[] { 0x81, 126, 0, 126 })]

@@ -54,6 +54,17 @@ internal sealed class ConsumerConnection
     private readonly CancellationTokenSource? _idle;
     private int _closeRequested;
     private volatile bool _dropQueued;
+
+    // Frames accepted by TrySend and not yet written (or dropped). A frame may be written by its sender directly only
+    // when this is zero, checked under the stream's write lock, so a frame never overtakes one sent before it.
+    private int _unwritten;
+
+    // The upgraded stream once the socket runs, for direct writes; null before, and where there is none (HTTP/2).
+    private FrameBatchingStream? _direct;
+    private WebSocket? _socket;
+
+    // Frames the writer took off the queue and has not written yet (the writer's own count).
+    private int _taken;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string? _closeDescription;
 
@@ -104,18 +115,27 @@ internal sealed class ConsumerConnection
     public const string BatchSubprotocol = "consumers.batch";
 
     /// <summary>
-    /// Queues a frame for the writer. Never blocks. When the queue is full the client is not reading: the frame
-    /// is dropped and the connection is closed with 1008.
+    /// Sends a frame without ever blocking: when nothing else is waiting to be written and no write is in progress,
+    /// the caller writes it to the transport itself (as SignalR's <c>HubConnectionContext</c> does: no thread-pool hop
+    /// to the writer); otherwise it is queued for the writer. When the queue is full the client is not reading: the
+    /// frame is dropped and the connection is closed with 1008.
     /// </summary>
     /// <returns><see langword="false"/> when the frame was dropped.</returns>
     public bool TrySend(OutboundFrame frame)
     {
+        if (_direct is { } stream && Volatile.Read(ref _unwritten) == 0 && TryWriteNow(stream, frame))
+        {
+            return true;
+        }
+
+        Interlocked.Increment(ref _unwritten);
         if (_queue.Writer.TryWrite(frame))
         {
             Interlocked.Increment(ref _queued);
             return true;
         }
 
+        Interlocked.Decrement(ref _unwritten);
         frame.Release();
         if (Volatile.Read(ref _closeRequested) == 0)
         {
@@ -155,6 +175,8 @@ internal sealed class ConsumerConnection
     {
         ConsumerMetrics.ConnectionsOpened.Add(1);
         WebSocketCloseStatus? clientStatus = null;
+        _socket = socket;
+        _direct = Upgrade?.Stream;
         using var idle = _idle?.Token.Register(static state => ((ConsumerConnection)state!).CloseIdle(), this);
         _idle?.CancelAfter(_options.IdleTimeout);
         using (stopping.Register(static state => ((ConsumerConnection)state!).RequestClose(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down"), this))
@@ -418,6 +440,7 @@ internal sealed class ConsumerConnection
                     {
                         var length = TextFrameHeader.Write(buffer, first.Memory.Length);
                         await stream.WriteFrameAsync(buffer.AsMemory(0, length), first.Memory).ConfigureAwait(false);
+                        Written();
                     }
                     finally
                     {
@@ -434,10 +457,12 @@ internal sealed class ConsumerConnection
                     var start = TextFrameHeader.MaxLength - TextFrameHeader.LengthOf(body);
                     var headerLength = TextFrameHeader.Write(buffer.AsSpan(start), body);
                     await stream.WriteFramesAsync(buffer.AsMemory(start, headerLength + body)).ConfigureAwait(false);
+                    Written();
                 }
                 else
                 {
                     await stream.WriteFramesAsync(buffer.AsMemory(0, FillFrames(buffer, first))).ConfigureAwait(false);
+                    Written();
                 }
             }
         }
@@ -456,6 +481,7 @@ internal sealed class ConsumerConnection
                     try
                     {
                         await socket.SendAsync(first.Memory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                        Written();
                     }
                     finally
                     {
@@ -467,8 +493,16 @@ internal sealed class ConsumerConnection
 
                 var length = FillArray(buffer, first);
                 await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                Written();
             }
         }
+    }
+
+    // The frames taken off the queue since the last write: written now, so no longer in the way of direct writes.
+    private void Written()
+    {
+        Interlocked.Add(ref _unwritten, -_taken);
+        _taken = 0;
     }
 
     // The next frame to send; frames queued for a client that stopped reading are dropped here.
@@ -479,9 +513,11 @@ internal sealed class ConsumerConnection
             Interlocked.Decrement(ref _queued);
             if (!_dropQueued)
             {
+                _taken++;
                 return true;
             }
 
+            Interlocked.Decrement(ref _unwritten);
             frame.Release();
         }
 
@@ -545,6 +581,77 @@ internal sealed class ConsumerConnection
 
         destination[length++] = (byte)']';
         return length;
+    }
+
+    // The sender's own write: only under the stream's lock taken without waiting, with nothing unwritten before it
+    // and the connection not closing. True when the frame is taken care of (written, being written, or lost with a
+    // connection whose transport just failed).
+    private bool TryWriteNow(FrameBatchingStream stream, OutboundFrame frame)
+    {
+        if (!stream.TryEnterWrite())
+        {
+            return false;
+        }
+
+        if (Volatile.Read(ref _unwritten) != 0 || Volatile.Read(ref _closeRequested) != 0 || frame.Memory.Length + TextFrameHeader.MaxLength > MaxWriteBytes)
+        {
+            stream.ExitWrite();
+            return false;
+        }
+
+        var length = frame.Memory.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(length + TextFrameHeader.MaxLength);
+        var header = TextFrameHeader.Write(buffer, length);
+        frame.Memory.Span.CopyTo(buffer.AsSpan(header));
+        frame.Release();
+        ValueTask write;
+        try
+        {
+            write = stream.WriteEnteredAsync(buffer.AsMemory(0, header + length));
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            stream.ExitWrite();
+            ArrayPool<byte>.Shared.Return(buffer);
+            OnSendFailed(ex);
+            return true;
+        }
+
+        if (write.IsCompletedSuccessfully)
+        {
+            stream.ExitWrite();
+            ArrayPool<byte>.Shared.Return(buffer);
+            return true;
+        }
+
+        // The transport pushes back (the client reads slowly): the lock stays taken until the write completes, so
+        // later frames queue behind this one.
+        _ = CompleteWriteAsync(stream, write, buffer);
+        return true;
+    }
+
+    private async Task CompleteWriteAsync(FrameBatchingStream stream, ValueTask write, byte[] buffer)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        {
+            OnSendFailed(ex);
+        }
+        finally
+        {
+            stream.ExitWrite();
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void OnSendFailed(Exception ex)
+    {
+        ConnectionLog.SendFailed(_logger, ex);
+        _socket?.Abort();
+        _aborted.Cancel();
     }
 
     private void DrainQueue()

@@ -29,6 +29,15 @@ internal sealed class FrameBatchingStream(Stream inner) : Stream
         set => throw new NotSupportedException();
     }
 
+    /// <summary>Takes the write lock if no write is in progress; the caller then writes with <see cref="WriteEnteredAsync"/> and calls <see cref="ExitWrite"/>.</summary>
+    public bool TryEnterWrite() => _writeLock.Wait(0);
+
+    /// <summary>Writes while holding the lock taken with <see cref="TryEnterWrite"/>.</summary>
+    public ValueTask WriteEnteredAsync(ReadOnlyMemory<byte> frames) => inner.WriteAsync(frames);
+
+    /// <summary>Releases the lock taken with <see cref="TryEnterWrite"/>, once the write has completed.</summary>
+    public void ExitWrite() => _writeLock.Release();
+
     /// <summary>Writes bytes that hold whole WebSocket frames, as one write, never inside another writer's frame.</summary>
     public ValueTask WriteFramesAsync(ReadOnlyMemory<byte> frames) => WriteAsync(frames, CancellationToken.None);
 
