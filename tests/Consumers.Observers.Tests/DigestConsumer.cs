@@ -13,6 +13,9 @@ public sealed partial class DigestConsumer : Consumer
     [Action]
     public ValueTask Watch(int roomId, RequestContext request) => SubscribeMessageDigestAsync(roomId, request);
 
+    [Action]
+    public Task Nap(int milliseconds, CancellationToken cancellationToken) => Task.Delay(milliseconds, cancellationToken);
+
     private ValueTask OnMessage(MessageDto data, ModelAction action, IReadOnlyList<JsonElement> requestIds)
     {
         if (data.Text == "BOOM")

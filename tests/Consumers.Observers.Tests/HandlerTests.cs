@@ -56,5 +56,24 @@ public sealed class HandlerTests
         Assert.That(note["data"]!["text"]!.GetValue<string>(), Is.EqualTo("public"), "the refused object never reached the subscriber");
     }
 
+    [Test]
+    public async Task HandlerThatCannotKeepUp_ClosesTheConsumerWith1008_InsteadOfDroppingNotifications()
+    {
+        await using var host = await TestHost.StartAsync(app => app.MapConsumer<DigestConsumer>("/ws/digest"), o => o.SendQueueCapacity = 16);
+        await using var client = await TestClient.ConnectAsync(host.WebSocketUri("/ws/digest"));
+        await client.RequestAsync("""{"action": "watch", "room_id": 4, "request_id": "w"}""");
+
+        // The handler runs in order with the connection's messages: a slow action holds them back while changes arrive.
+        await client.SendAsync("""{"action": "nap", "milliseconds": 1000}""");
+        var publisher = host.Services.GetRequiredService<IModelChangePublisher>();
+        for (var i = 0; i < 200; i++)
+        {
+            await publisher.PublishAsync(ModelChange<Message>.Created(new Message { Id = 100 + i, RoomId = 4, Text = "n" + i }));
+        }
+
+        Assert.That(await client.ReceiveCloseAsync(TimeSpan.FromSeconds(10)), Is.EqualTo(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation));
+        Assert.That(CapturingLoggerProvider.Instance.Entries.Any(e => e.EventId.Name == "WorkQueueFull"), Is.True);
+    }
+
     private IModelChangePublisher Publisher => _host.Services.GetRequiredService<IModelChangePublisher>();
 }

@@ -28,10 +28,11 @@ public sealed class ObserverTests
         Directory.Delete(_directory, recursive: true);
     }
 
-    internal static async Task<TestHost> StartHostAsync(string database, Action<Hosting.ConsumersBuilder>? consumers = null)
+    internal static async Task<TestHost> StartHostAsync(string database, Action<Hosting.ConsumersBuilder>? consumers = null, Action<Hosting.ConsumerOptions>? configure = null)
     {
         var host = await TestHost.StartAsync(
             app => app.MapConsumer<MessageConsumer>("/ws/messages"),
+            configure,
             services: services => services.AddDbContext<ChatDb>((sp, o) => o.UseSqlite($"Data Source={database}").AddModelObservers(sp)),
             consumers: consumers);
         await using var scope = host.Services.CreateAsyncScope();
@@ -159,6 +160,35 @@ public sealed class ObserverTests
         }
 
         Assert.That(notifications, Is.EqualTo(1), "one notification before the post's reply");
+    }
+
+    [Test]
+    public async Task SubscriptionsPastTheLimit_Get429_ResubscribingAndAfterUnsubscribing_Work()
+    {
+        await _host.DisposeAsync();
+        _host = await StartHostAsync(Path.Combine(_directory, "chat.db"), configure: o => o.MaxSubscriptionsPerConsumer = 3);
+        await using var watcher = await ConnectAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            var ok = await watcher.RequestAsync($$"""{"action": "join_room", "room_id": {{i}}, "request_id": "r{{i}}"}""");
+            Assert.That(ok["response_status"]!.GetValue<int>(), Is.EqualTo(200));
+        }
+
+        var refused = await watcher.RequestAsync("""{"action": "join_room", "room_id": 7, "request_id": "r3"}""");
+        Assert.That(refused["response_status"]!.GetValue<int>(), Is.EqualTo(429));
+        Assert.That(refused["errors"]!.ToJsonString(), Is.EqualTo("""["Too many subscriptions: at most 3 per consumer."]"""));
+
+        var again = await watcher.RequestAsync("""{"action": "join_room", "room_id": 0, "request_id": "r0"}""");
+        Assert.That(again["response_status"]!.GetValue<int>(), Is.EqualTo(200), "re-subscribing does not count");
+
+        await watcher.RequestAsync("""{"action": "leave_room", "room_id": 0, "request_id": "r0"}""");
+        var afterLeave = await watcher.RequestAsync("""{"action": "join_room", "room_id": 7, "request_id": "r3"}""");
+        Assert.That(afterLeave["response_status"]!.GetValue<int>(), Is.EqualTo(200));
+
+        // The refused subscription never received anything; the accepted one does.
+        await watcher.SendAsync("""{"action": "post", "room_id": 7, "text": "seven", "request_id": "p"}""");
+        var note = await watcher.ReceiveAsync();
+        Assert.That(note["request_id"]!.GetValue<string>(), Is.EqualTo("r3"));
     }
 
     [Test]

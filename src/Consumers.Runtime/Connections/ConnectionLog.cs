@@ -18,8 +18,8 @@ internal static partial class ConnectionLog
     [LoggerMessage(4, LogLevel.Error, "Action {Action} (request_id {RequestId}) threw an unhandled exception; answered 500.", EventName = "ActionFailed")]
     public static partial void ActionFailed(ILogger logger, string action, string requestId, Exception exception);
 
-    [LoggerMessage(5, LogLevel.Warning, "Send queue full ({Capacity} frames): the client stopped reading; closing it with 1008.", EventName = "SendQueueFull")]
-    public static partial void SendQueueFull(ILogger logger, int capacity);
+    [LoggerMessage(5, LogLevel.Warning, "Send queue full ({Capacity} frames or {MaxBytes} bytes): the client stopped reading; closing it with 1008.", EventName = "SendQueueFull")]
+    public static partial void SendQueueFull(ILogger logger, int capacity, int maxBytes);
 
     [LoggerMessage(6, LogLevel.Information, "Message larger than {Limit} bytes; closing with 1009.", EventName = "MessageTooBig")]
     public static partial void MessageTooBig(ILogger logger, int limit);
@@ -47,4 +47,7 @@ internal static partial class ConnectionLog
 
     [LoggerMessage(14, LogLevel.Error, "A consumer's observer handler threw; the connection goes on.", EventName = "WorkFailed")]
     public static partial void WorkFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(20, LogLevel.Warning, "Consumer work queue full ({Capacity} notification handler or permission checks waiting): the consumer cannot keep up; closing it with 1008.", EventName = "WorkQueueFull")]
+    public static partial void WorkQueueFull(ILogger logger, int capacity);
 }

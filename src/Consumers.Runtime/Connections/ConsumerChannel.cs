@@ -159,10 +159,16 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     }
 
     /// <summary>Subscribes a request id to an observer group, then joins the group.</summary>
+    /// <exception cref="ActionException">429 when the consumer holds <see cref="Hosting.ConsumerOptions.MaxSubscriptionsPerConsumer"/> subscriptions already.</exception>
     public ValueTask SubscribeAsync(string group, byte[] requestId, CancellationToken cancellationToken)
     {
         GroupName.Validate(group);
-        Subscriptions.Add(group, requestId, active: !_inAction);
+        var max = Connection.Options.MaxSubscriptionsPerConsumer;
+        if (Subscriptions.Add(group, requestId, active: !_inAction, max) == SubscribeResult.Full)
+        {
+            throw new ActionException(429, ActionErrors.Messages(Protocol.ProtocolErrors.TooManySubscriptions(max)));
+        }
+
         return JoinAsync(group, cancellationToken);
     }
 

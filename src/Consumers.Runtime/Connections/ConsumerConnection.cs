@@ -21,7 +21,7 @@ internal sealed class ConsumerConnection
 {
     private const int InitialReceiveBufferSize = 4096;
 
-    // Read-ahead while an action runs; past it the reader waits, and TCP slows the client down.
+    // Messages read ahead while an action runs; past it (or past MaxMessageSize bytes) the reader waits.
     private const int InboundQueueCapacity = 32;
 
     private static long s_nextId;
@@ -40,12 +40,21 @@ internal sealed class ConsumerConnection
 
     // Messages read but not yet handled. The reader never waits for an action, so it sees a dropped socket
     // (and cancels the running action) while the dispatcher handles the connection's messages one at a time.
-    private readonly Channel<InboundMessage> _inbound = Channel.CreateBounded<InboundMessage>(new BoundedChannelOptions(InboundQueueCapacity)
+    // Bounded by the reader itself (at most InboundQueueCapacity messages and MaxMessageSize bytes read ahead) and by
+    // TryQueueWork (at most SendQueueCapacity pieces of work), not by the channel.
+    private readonly Channel<InboundMessage> _inbound = Channel.CreateUnbounded<InboundMessage>(new UnboundedChannelOptions
     {
         SingleReader = true,
-        SingleWriter = true,
-        FullMode = BoundedChannelFullMode.Wait,
+        SingleWriter = false,
     });
+    private readonly SemaphoreSlim _inboundDrained = new(0, 1);
+    private int _inboundMessages;
+    private int _inboundBytes;
+    private volatile bool _readerWaiting;
+    private int _pendingWork;
+
+    // Bytes of the frames in the send queue (shared group payloads counted in full, once per connection).
+    private int _queuedBytes;
     private readonly CancellationTokenSource _aborted = new();
     private readonly CancellationTokenSource _sendAborted = new();
     private readonly ConsumerOptions _options;
@@ -63,8 +72,9 @@ internal sealed class ConsumerConnection
     private FrameBatchingStream? _direct;
     private WebSocket? _socket;
 
-    // Frames the writer took off the queue and has not written yet (the writer's own count).
+    // Frames (and their bytes) the writer took off the queue and has not written yet (the writer's own counts).
     private int _taken;
+    private int _takenBytes;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string? _closeDescription;
 
@@ -128,19 +138,27 @@ internal sealed class ConsumerConnection
             return true;
         }
 
-        Interlocked.Increment(ref _unwritten);
-        if (_queue.Writer.TryWrite(frame))
+        // A frame larger than the byte bound still goes when nothing else waits: the bound is on what piles up.
+        var length = frame.Memory.Length;
+        var queuedBytes = Volatile.Read(ref _queuedBytes);
+        if (queuedBytes == 0 || queuedBytes + length <= _options.SendQueueMaxBytes)
         {
-            Interlocked.Increment(ref _queued);
-            return true;
+            Interlocked.Increment(ref _unwritten);
+            if (_queue.Writer.TryWrite(frame))
+            {
+                Interlocked.Increment(ref _queued);
+                Interlocked.Add(ref _queuedBytes, length);
+                return true;
+            }
+
+            Interlocked.Decrement(ref _unwritten);
         }
 
-        Interlocked.Decrement(ref _unwritten);
         frame.Release();
         if (Volatile.Read(ref _closeRequested) == 0)
         {
             ConsumerMetrics.SendQueueFull.Add(1);
-            ConnectionLog.SendQueueFull(_logger, _options.SendQueueCapacity);
+            ConnectionLog.SendQueueFull(_logger, _options.SendQueueCapacity, _options.SendQueueMaxBytes);
             _dropQueued = true;
             RequestClose(WebSocketCloseStatus.PolicyViolation, "Send queue full");
         }
@@ -289,11 +307,25 @@ internal sealed class ConsumerConnection
                 // The dispatcher takes the buffer (and returns it to the pool); the next message gets a fresh one.
                 var message = new InboundMessage(buffer, count, throttled);
                 buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBufferSize);
+                Interlocked.Increment(ref _inboundMessages);
+                Interlocked.Add(ref _inboundBytes, count);
                 count = 0;
-                if (!_inbound.Writer.TryWrite(message))
+                _inbound.Writer.TryWrite(message);
+
+                // Read ahead at most InboundQueueCapacity messages and MaxMessageSize bytes: past that the reader
+                // waits, and TCP slows the client down.
+                while (Volatile.Read(ref _inboundMessages) >= InboundQueueCapacity || Volatile.Read(ref _inboundBytes) > limit)
                 {
-                    await _inbound.Writer.WriteAsync(message, _aborted.Token).ConfigureAwait(false);
+                    _readerWaiting = true;
+                    if (Volatile.Read(ref _inboundMessages) < InboundQueueCapacity && Volatile.Read(ref _inboundBytes) <= limit)
+                    {
+                        break;
+                    }
+
+                    await _inboundDrained.WaitAsync(_aborted.Token).ConfigureAwait(false);
                 }
+
+                _readerWaiting = false;
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
@@ -336,7 +368,7 @@ internal sealed class ConsumerConnection
                 }
                 finally
                 {
-                    message.Release();
+                    Handled(message);
                 }
             }
         }
@@ -348,13 +380,47 @@ internal sealed class ConsumerConnection
     /// </summary>
     public bool TryQueueWork(Func<ValueTask> work)
     {
-        if (_inbound.Writer.TryWrite(new InboundMessage(work)))
+        if (Interlocked.Increment(ref _pendingWork) <= _options.SendQueueCapacity && _inbound.Writer.TryWrite(new InboundMessage(work)))
         {
             return true;
         }
 
-        ConsumerMetrics.WorkDropped.Add(1);
+        // Never dropped silently: a consumer that cannot keep up with its notifications is closed (it resubscribes
+        // when it reconnects), counted and logged, like a client that stops reading.
+        Interlocked.Decrement(ref _pendingWork);
+        if (Volatile.Read(ref _closeRequested) == 0)
+        {
+            ConsumerMetrics.WorkQueueFull.Add(1);
+            ConnectionLog.WorkQueueFull(_logger, _options.SendQueueCapacity);
+            RequestClose(WebSocketCloseStatus.PolicyViolation, "Consumer cannot keep up");
+        }
+
         return false;
+    }
+
+    // A message or piece of work is done: its buffer goes back to the pool, and a reader waiting for room reads on.
+    private void Handled(InboundMessage message)
+    {
+        if (message.Work is not null)
+        {
+            Interlocked.Decrement(ref _pendingWork);
+            return;
+        }
+
+        Interlocked.Decrement(ref _inboundMessages);
+        Interlocked.Add(ref _inboundBytes, -message.Memory.Length);
+        message.Release();
+        if (_readerWaiting && _inboundDrained.CurrentCount == 0)
+        {
+            try
+            {
+                _inboundDrained.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Signalled already: the reader re-checks either way.
+            }
+        }
     }
 
     private async Task RunWorkAsync(Func<ValueTask> work)
@@ -502,7 +568,9 @@ internal sealed class ConsumerConnection
     private void Written()
     {
         Interlocked.Add(ref _unwritten, -_taken);
+        Interlocked.Add(ref _queuedBytes, -_takenBytes);
         _taken = 0;
+        _takenBytes = 0;
     }
 
     // The next frame to send; frames queued for a client that stopped reading are dropped here.
@@ -514,10 +582,12 @@ internal sealed class ConsumerConnection
             if (!_dropQueued)
             {
                 _taken++;
+                _takenBytes += frame.Memory.Length;
                 return true;
             }
 
             Interlocked.Decrement(ref _unwritten);
+            Interlocked.Add(ref _queuedBytes, -frame.Memory.Length);
             frame.Release();
         }
 

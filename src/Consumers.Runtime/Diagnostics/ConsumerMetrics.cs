@@ -33,8 +33,8 @@ internal static class ConsumerMetrics
     /// <summary><c>consumers.groups.messages_sent</c>: group sends made on this node.</summary>
     public static readonly Counter<long> GroupMessagesSent = s_meter.CreateCounter<long>("consumers.groups.messages_sent", "{message}");
 
-    /// <summary><c>consumers.work.dropped</c>: observer handler calls dropped because a connection's work queue was full.</summary>
-    public static readonly Counter<long> WorkDropped = s_meter.CreateCounter<long>("consumers.work.dropped", "{call}");
+    /// <summary><c>consumers.connections.work_queue_full</c>: consumers closed with 1008 because their notification handler or permission checks could not keep up.</summary>
+    public static readonly Counter<long> WorkQueueFull = s_meter.CreateCounter<long>("consumers.connections.work_queue_full", "{connection}");
 
     /// <summary><c>consumers.connections.refused</c>: handshakes refused by an origin, authorization, permission or limit check.</summary>
     public static readonly Counter<long> ConnectionsRefused = s_meter.CreateCounter<long>("consumers.connections.refused", "{connection}");

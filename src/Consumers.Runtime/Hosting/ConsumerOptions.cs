@@ -18,6 +18,22 @@ public sealed class ConsumerOptions
     /// </summary>
     public int SendQueueCapacity { get; set; } = 1024;
 
+    /// <summary>
+    /// Bytes that may wait in one connection's send queue, counted per frame (a group message shared by many
+    /// connections counts in full on each). Default 1 MiB (1,048,576). Past it the client is closed with 1008 as when
+    /// <see cref="SendQueueCapacity"/> is reached. One frame larger than this is still sent when nothing else waits.
+    /// The same number bounds the notification-handler and permission work waiting per connection (in pieces of work:
+    /// <see cref="SendQueueCapacity"/>).
+    /// </summary>
+    public int SendQueueMaxBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Observer and instance subscriptions one consumer may hold (distinct <c>request_id</c>s over all its observer
+    /// groups). Default 100. One more is answered with 429 <c>["Too many subscriptions: at most 100 per consumer."]</c>
+    /// and the connection stays open; re-subscribing an existing request id does not count.
+    /// </summary>
+    public int MaxSubscriptionsPerConsumer { get; set; } = 100;
+
     /// <summary>Maximum nesting depth of incoming JSON. Default 64 (System.Text.Json's default).</summary>
     public int MaxJsonDepth { get; set; } = 64;
 
@@ -94,6 +110,16 @@ public sealed class ConsumerOptions
         if (SendQueueCapacity < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(SendQueueCapacity), SendQueueCapacity, "SendQueueCapacity must be at least 1.");
+        }
+
+        if (SendQueueMaxBytes < 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(SendQueueMaxBytes), SendQueueMaxBytes, "SendQueueMaxBytes must be at least 1,024 bytes.");
+        }
+
+        if (MaxSubscriptionsPerConsumer < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxSubscriptionsPerConsumer), MaxSubscriptionsPerConsumer, "MaxSubscriptionsPerConsumer must be at least 1.");
         }
 
         if (MaxJsonDepth < 1)

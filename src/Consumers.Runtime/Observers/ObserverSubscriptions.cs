@@ -10,29 +10,43 @@ internal sealed class ObserverSubscriptions
     private readonly Dictionary<string, List<Entry>> _byGroup = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private int _pending;
+    private int _count;
 
-    /// <summary>Adds a request id to a group; false when it was already there (re-subscribing is idempotent).</summary>
-    public bool Add(string group, byte[] requestId, bool active)
+    /// <summary>The subscriptions held (request ids over all groups).</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>
+    /// Adds a request id to a group. Re-subscribing is idempotent (<see cref="SubscribeResult.Exists"/>); past
+    /// <paramref name="max"/> subscriptions nothing is added (<see cref="SubscribeResult.Full"/>).
+    /// </summary>
+    public SubscribeResult Add(string group, byte[] requestId, bool active, int max)
     {
         lock (_lock)
         {
-            if (!_byGroup.TryGetValue(group, out var entries))
+            _byGroup.TryGetValue(group, out var entries);
+            if (entries is not null && entries.Exists(e => e.RequestId.AsSpan().SequenceEqual(requestId)))
+            {
+                return SubscribeResult.Exists;
+            }
+
+            if (_count >= max)
+            {
+                return SubscribeResult.Full;
+            }
+
+            if (entries is null)
             {
                 _byGroup[group] = entries = [];
             }
 
-            if (entries.Exists(e => e.RequestId.AsSpan().SequenceEqual(requestId)))
-            {
-                return false;
-            }
-
+            _count++;
             entries.Add(new Entry(requestId) { Active = active });
             if (!active)
             {
                 _pending++;
             }
 
-            return true;
+            return SubscribeResult.Added;
         }
     }
 
@@ -48,11 +62,12 @@ internal sealed class ObserverSubscriptions
 
             if (requestId is null)
             {
+                _count -= entries.Count;
                 entries.Clear();
             }
             else
             {
-                entries.RemoveAll(e => e.RequestId.AsSpan().SequenceEqual(requestId));
+                _count -= entries.RemoveAll(e => e.RequestId.AsSpan().SequenceEqual(requestId));
             }
 
             if (entries.Count > 0)

@@ -63,4 +63,7 @@ public static class ProtocolErrors
 
     /// <summary>DRF's <c>Throttled</c> text (429), without the wait estimate.</summary>
     public const string Throttled = "Request was throttled.";
+
+    /// <summary>429 when a consumer would hold more observer subscriptions than allowed.</summary>
+    public static string TooManySubscriptions(int max) => $"Too many subscriptions: at most {max.ToString(System.Globalization.CultureInfo.InvariantCulture)} per consumer.";
 }

@@ -266,6 +266,43 @@ public sealed class HostileInputTests
     }
 
     [Test]
+    public async Task ClientThatNeverReads_IsClosedByTheByteBound_LongBeforeTheFrameBound()
+    {
+        // 600 replies of 32 KB: under the 1,024-frame bound, but far over 256 KiB once the TCP buffers are full.
+        await using var host = await TestHost.StartAsync(
+            app => app.MapConsumer<EchoConsumer>("/ws/echo"),
+            o =>
+            {
+                o.RateLimitPerSecond = 0;
+                o.SendQueueMaxBytes = 256 * 1024;
+            },
+            services => services.AddScoped<Counter>());
+        var before = CapturingLoggerProvider.Instance.Entries.Count(e => e.EventId.Name == "SendQueueFull");
+        var attacker = new ClientWebSocket();
+        await attacker.ConnectAsync(host.WebSocketUri("/ws/echo"), CancellationToken.None);
+        var request = Encoding.UTF8.GetBytes($$"""{"action": "echo", "text": "{{new string('z', 32_000)}}"}""");
+        try
+        {
+            for (var i = 0; i < 600; i++)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await attacker.SendAsync(request, WebSocketMessageType.Text, true, timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            // The server closed or aborted the attacker.
+        }
+        finally
+        {
+            attacker.Abort();
+            attacker.Dispose();
+        }
+
+        await Eventually.WaitUntilAsync(() => CapturingLoggerProvider.Instance.Entries.Count(e => e.EventId.Name == "SendQueueFull") > before);
+    }
+
+    [Test]
     public async Task ClientThatOpensManySockets_IsRefusedPastThePerAddressLimit_AndTheOpenOnesStillWork()
     {
         var sockets = new List<ClientWebSocket>();
