@@ -21,7 +21,7 @@ if (args[0] == "fanout-server")
         return 2;
     }
 
-    return await FanoutServer.RunAsync(target);
+    return await FanoutServer.RunAsync(target, args[2..]);
 }
 
 if (args[0] is not ("nats" or "dispatch" or "fanout"))

@@ -34,7 +34,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         start.ArgumentList.Add("fanout-server");
-        start.ArgumentList.Add(target.ToString().ToLowerInvariant());
+        // Consumers (batch) is the same server; only its clients differ (they offer the consumers.batch subprotocol).
+        start.ArgumentList.Add((target == FanoutTarget.ConsumersBatch ? FanoutTarget.Consumers : target).ToString().ToLowerInvariant());
         var process = Process.Start(start)!;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
@@ -82,7 +83,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     private static async Task ForwardOutputAsync(Process process, FanoutTarget target)
     {
-        // The servers log warnings only (a full send queue, a failed write): they explain a bad figure.
+        // The servers log warnings and errors only (a full send queue, a failed write): they explain a bad figure.
         while (await process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
             await Console.Error.WriteLineAsync($"[{target} server] {line}").ConfigureAwait(false);
