@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Consumers.Tests;
 
-/// <summary>Several queued frames per socket write: frames stay whole and in order, and the stream only holds what is followed.</summary>
+/// <summary>Several queued frames per socket write: frames stay whole and in order, and never interleave with the WebSocket's own writes.</summary>
 public sealed class SendBatchingTests
 {
     [Test]
@@ -32,48 +32,85 @@ public sealed class SendBatchingTests
         Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(200));
     }
 
-    [Test]
-    public async Task HeldWrites_LeaveWithTheNextUnheldWrite_InOneWrite_InOrder()
+    [TestCase(1000, 4)]
+    [TestCase(20_000, 1)]
+    [TestCase(200_000, 1)]
+    public async Task Replies_LargerOrSmallerThanABatch_ArriveWhole(int length, int repeat)
     {
-        var inner = new RecordingStream();
-        await using var stream = new FrameBatchingStream(inner);
+        await using var host = await TestHost.StartAsync(app => app.MapConsumer<EchoConsumer>("/ws/echo"), null, services => services.AddScoped<Counter>());
+        await using var client = await TestClient.ConnectAsync(host.WebSocketUri("/ws/echo"));
+        var text = new string('a', length);
+        for (var i = 0; i < repeat; i++)
+        {
+            await client.SendAsync($$"""{"action": "echo", "text": "{{text}}", "request_id": {{i}}}""");
+        }
 
-        stream.Hold = true;
-        await stream.WriteAsync("one,"u8.ToArray());
-        await stream.WriteAsync("two,"u8.ToArray());
-        Assert.That(inner.Writes, Is.Empty, "held writes wait");
+        for (var i = 0; i < repeat; i++)
+        {
+            var reply = await client.ReceiveAsync();
+            Assert.That(reply["request_id"]!.GetValue<int>(), Is.EqualTo(i));
+            Assert.That(reply["data"]!.GetValue<string>(), Has.Length.EqualTo(length));
+        }
+    }
 
-        stream.Hold = false;
-        await stream.WriteAsync("three"u8.ToArray());
-        Assert.That(inner.Writes, Is.EqualTo(new[] { "one,two,three" }));
+    [TestCase(0, new byte[] { 0x81, 0 })]
+    [TestCase(125, new byte[] { 0x81, 125 })]
+    [TestCase(126, new byte[] { 0x81, 126, 0, 126 })]
+    [TestCase(65_535, new byte[] { 0x81, 126, 0xFF, 0xFF })]
+    [TestCase(65_536, new byte[] { 0x81, 127, 0, 0, 0, 0, 0, 1, 0, 0 })]
+    public void TextFrameHeader_EncodesTheLength_AsRfc6455Says(int payloadLength, byte[] expected)
+    {
+        var header = new byte[TextFrameHeader.MaxLength];
+        var length = TextFrameHeader.Write(header, payloadLength);
+        Assert.That(header[..length], Is.EqualTo(expected));
+        Assert.That(TextFrameHeader.LengthOf(payloadLength), Is.EqualTo(length));
     }
 
     [Test]
-    public async Task WithoutHold_EveryWriteGoesThroughAsItIs()
+    public async Task AWriteDuringAFrameWrite_WaitsUntilTheWholeFrameIsWritten()
+    {
+        var inner = new GatedStream();
+        await using var stream = new FrameBatchingStream(inner);
+
+        var frame = stream.WriteFrameAsync("H"u8.ToArray(), "payload"u8.ToArray()).AsTask();
+        await inner.FirstWriteStarted.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        var pong = stream.WriteAsync("pong"u8.ToArray()).AsTask();
+        await Task.Delay(50);
+        Assert.That(pong.IsCompleted, Is.False, "the WebSocket's own write waits for the frame being written");
+
+        inner.Gate.SetResult();
+        await Task.WhenAll(frame, pong).WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.That(inner.Writes, Is.EqualTo(new[] { "H", "payload", "pong" }));
+    }
+
+    [Test]
+    public async Task UncontendedWrites_GoThroughAsTheyAre()
     {
         var inner = new RecordingStream();
         await using var stream = new FrameBatchingStream(inner);
 
         await stream.WriteAsync("a"u8.ToArray());
-        await stream.WriteAsync("b"u8.ToArray());
-        Assert.That(inner.Writes, Is.EqualTo(new[] { "a", "b" }));
+        await stream.WriteFramesAsync("bc"u8.ToArray());
+        Assert.That(inner.Writes, Is.EqualTo(new[] { "a", "bc" }));
     }
 
-    [Test]
-    public async Task HeldBytes_AreWrittenEvenWhileHeld_PastTheLimit()
+    private sealed class GatedStream : MemoryStream
     {
-        var inner = new RecordingStream();
-        await using var stream = new FrameBatchingStream(inner);
+        public List<string> Writes { get; } = [];
 
-        stream.Hold = true;
-        var chunk = new byte[8 * 1024];
-        for (var i = 0; i < 8; i++)
+        public TaskCompletionSource FirstWriteStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            await stream.WriteAsync(chunk);
+            Writes.Add(System.Text.Encoding.UTF8.GetString(buffer.Span));
+            if (Writes.Count == 1)
+            {
+                FirstWriteStarted.SetResult();
+                await Gate.Task;
+            }
         }
-
-        Assert.That(inner.Writes, Has.Count.GreaterThanOrEqualTo(1), "a batch is bounded, not unlimited");
-        Assert.That(inner.Writes.Sum(w => w.Length), Is.LessThanOrEqualTo(8 * chunk.Length));
     }
 
     private sealed class RecordingStream : MemoryStream

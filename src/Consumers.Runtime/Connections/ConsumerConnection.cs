@@ -29,6 +29,9 @@ internal sealed class ConsumerConnection
     // Frames per socket write at most, when the send queue holds more: bounds the delay of the first of them.
     private const int MaxFramesPerWrite = 64;
 
+    // Bytes of one batched write at most (frames, or the batch subprotocol's JSON array of envelopes).
+    private const int MaxWriteBytes = 32 * 1024;
+
     private readonly Channel<OutboundFrame> _queue;
 
     // Frames in the queue, kept beside it: the writer asks "is another one waiting?" for every frame, and the
@@ -87,6 +90,18 @@ internal sealed class ConsumerConnection
 
     /// <summary>The request's upgrade when it can batch frames (HTTP/1.1 behind <c>AddConsumers()</c>), or null.</summary>
     public FrameBatchingUpgradeFeature? Upgrade { get; set; }
+
+    /// <summary>
+    /// Whether the client accepted <see cref="BatchSubprotocol"/>: queued envelopes may then leave as one text frame
+    /// holding a JSON array of them. Set before <see cref="RunAsync"/>.
+    /// </summary>
+    public bool BatchEnvelopes { get; set; }
+
+    /// <summary>
+    /// The WebSocket subprotocol with which a client accepts several envelopes per frame (a JSON array). Clients that
+    /// do not offer it (DCRF front ends, a browser's plain <c>new WebSocket(url)</c>) get exactly one object per frame.
+    /// </summary>
+    public const string BatchSubprotocol = "consumers.batch";
 
     /// <summary>
     /// Queues a frame for the writer. Never blocks. When the queue is full the client is not reading: the frame
@@ -353,48 +368,20 @@ internal sealed class ConsumerConnection
 
     private async Task WriteLoopAsync(WebSocket socket)
     {
-        var reader = _queue.Reader;
-
         // Frames are sent without a cancellation token: ManagedWebSocket takes a slower path (an async state machine, a
         // cancellation registration and an asynchronous lock) for every send with a cancellable token. The close
         // timeout aborts the socket instead, which fails a pending send just the same.
         using var abortOnTimeout = _sendAborted.Token.UnsafeRegister(static state => ((WebSocket)state!).Abort(), socket);
-        var batching = Upgrade?.Stream;
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxWriteBytes);
         try
         {
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            if (Upgrade?.Stream is { } stream)
             {
-                var batched = 0;
-                while (reader.TryRead(out var frame))
-                {
-                    Interlocked.Decrement(ref _queued);
-                    try
-                    {
-                        if (!_dropQueued)
-                        {
-                            if (batching is not null)
-                            {
-                                // Hold this frame only when another is already queued: it is sent next, unheld (or
-                                // the batch is full), and takes this one along in the same write.
-                                batching.Hold = ++batched < MaxFramesPerWrite && Volatile.Read(ref _queued) > 0;
-                                if (!batching.Hold)
-                                {
-                                    batched = 0;
-                                }
-                            }
-
-                            await socket.SendAsync(frame.Memory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-                        }
-                    }
-                    finally
-                    {
-                        frame.Release();
-                    }
-                }
-
-                // Frames skipped after a hold (the queue overflowed meanwhile) leave bytes held: the close frame,
-                // which follows, takes them along. Nothing is held while the writer waits.
-                batching?.Hold = false;
+                await WriteToStreamAsync(stream, buffer).ConfigureAwait(false);
+            }
+            else
+            {
+                await WriteToSocketAsync(socket, buffer).ConfigureAwait(false);
             }
 
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -409,6 +396,155 @@ internal sealed class ConsumerConnection
             socket.Abort();
             _aborted.Cancel();
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // HTTP/1.1 upgrade (the usual case): what is queued leaves in one stream write of ready-made frames, one envelope
+    // per frame, or with the batch subprotocol one frame holding a JSON array of them.
+    private async Task WriteToStreamAsync(FrameBatchingStream stream, byte[] buffer)
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (TryTake(out var first))
+            {
+                if (first.Memory.Length + TextFrameHeader.MaxLength + 2 > buffer.Length)
+                {
+                    // Larger than a batch: its header and its bytes, back to back.
+                    try
+                    {
+                        var length = TextFrameHeader.Write(buffer, first.Memory.Length);
+                        await stream.WriteFrameAsync(buffer.AsMemory(0, length), first.Memory).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        first.Release();
+                    }
+
+                    continue;
+                }
+
+                if (BatchEnvelopes)
+                {
+                    // The array is built after room for the longest header; its header goes right before it.
+                    var body = FillArray(buffer.AsSpan(TextFrameHeader.MaxLength), first);
+                    var start = TextFrameHeader.MaxLength - TextFrameHeader.LengthOf(body);
+                    var headerLength = TextFrameHeader.Write(buffer.AsSpan(start), body);
+                    await stream.WriteFramesAsync(buffer.AsMemory(start, headerLength + body)).ConfigureAwait(false);
+                }
+                else
+                {
+                    await stream.WriteFramesAsync(buffer.AsMemory(0, FillFrames(buffer, first))).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    // Without an upgraded stream (HTTP/2 WebSockets, test servers): through the WebSocket, one send per frame.
+    private async Task WriteToSocketAsync(WebSocket socket, byte[] buffer)
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (TryTake(out var first))
+            {
+                if (!BatchEnvelopes || first.Memory.Length + 2 > buffer.Length)
+                {
+                    try
+                    {
+                        await socket.SendAsync(first.Memory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        first.Release();
+                    }
+
+                    continue;
+                }
+
+                var length = FillArray(buffer, first);
+                await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // The next frame to send; frames queued for a client that stopped reading are dropped here.
+    private bool TryTake(out OutboundFrame frame)
+    {
+        while (_queue.Reader.TryRead(out frame))
+        {
+            Interlocked.Decrement(ref _queued);
+            if (!_dropQueued)
+            {
+                return true;
+            }
+
+            frame.Release();
+        }
+
+        return false;
+    }
+
+    // The next queued frame when it fits in the remaining space of a batch (and the batch is not full).
+    private bool TryTakeFitting(int count, int space, out OutboundFrame frame)
+    {
+        frame = default;
+        return count < MaxFramesPerWrite
+            && Volatile.Read(ref _queued) > 0
+            && _queue.Reader.TryPeek(out var next) && next.Memory.Length <= space
+            && TryTake(out frame);
+    }
+
+    // `first` and the frames queued after it, each as a WebSocket text frame; returns the bytes written.
+    private int FillFrames(Span<byte> destination, OutboundFrame first)
+    {
+        var length = 0;
+        var count = 0;
+        var frame = first;
+        do
+        {
+            length += TextFrameHeader.Write(destination[length..], frame.Memory.Length);
+            frame.Memory.Span.CopyTo(destination[length..]);
+            length += frame.Memory.Length;
+            frame.Release();
+            count++;
+        }
+        while (TryTakeFitting(count, destination.Length - length - TextFrameHeader.MaxLength, out frame));
+
+        return length;
+    }
+
+    // `first` alone, or `[first,next,...]` when more frames are queued; returns the bytes written.
+    private int FillArray(Span<byte> destination, OutboundFrame first)
+    {
+        var length = first.Memory.Length;
+        if (!TryTakeFitting(1, destination.Length - length - 3, out var next))
+        {
+            first.Memory.Span.CopyTo(destination);
+            first.Release();
+            return length;
+        }
+
+        destination[0] = (byte)'[';
+        first.Memory.Span.CopyTo(destination[1..]);
+        first.Release();
+        length++;
+        var count = 1;
+        do
+        {
+            destination[length++] = (byte)',';
+            next.Memory.Span.CopyTo(destination[length..]);
+            length += next.Memory.Length;
+            next.Release();
+            count++;
+        }
+        while (TryTakeFitting(count, destination.Length - length - 2, out next));
+
+        destination[length++] = (byte)']';
+        return length;
     }
 
     private void DrainQueue()

@@ -5,7 +5,6 @@ using Consumers.Diagnostics;
 using Consumers.Dispatch;
 using Consumers.Groups;
 using Consumers.Hosting;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Consumers.Protocol;
 
@@ -65,18 +64,19 @@ internal sealed class ConsumerSet
     }
 
     /// <summary>
-    /// Makes the accepted consumers reachable: registers their channel names and joins their declared groups,
-    /// with <c>{name}</c> placeholders taken from the route values.
+    /// Makes the accepted consumers reachable: registers their channel names and joins their declared groups.
     /// </summary>
-    /// <exception cref="InvalidOperationException">A template names a route value the endpoint does not have, or formats to an invalid group name.</exception>
-    public async ValueTask JoinDeclaredGroupsAsync(RouteValueDictionary routeValues, CancellationToken cancellationToken)
+    /// <param name="declaredGroups">The groups a consumer's registration declares for this request (its templates, formatted).</param>
+    /// <param name="cancellationToken">Cancels waiting for the group layer.</param>
+    /// <exception cref="InvalidOperationException">A declared group cannot be formatted (thrown by <paramref name="declaredGroups"/>).</exception>
+    public async ValueTask JoinDeclaredGroupsAsync(Func<ConsumerRegistration, string[]> declaredGroups, CancellationToken cancellationToken)
     {
         foreach (var entry in _entries)
         {
             _local.RegisterChannel(entry.Channel);
-            foreach (var template in entry.Registration.GroupTemplates)
+            foreach (var group in declaredGroups(entry.Registration))
             {
-                await entry.Channel.JoinAsync(GroupTemplate.Format(template, routeValues, entry.Registration.ConsumerName), cancellationToken).ConfigureAwait(false);
+                await entry.Channel.JoinAsync(group, cancellationToken).ConfigureAwait(false);
             }
         }
     }

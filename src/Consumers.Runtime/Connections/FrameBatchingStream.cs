@@ -1,35 +1,19 @@
-using System.Buffers;
-
 namespace Consumers.Connections;
 
 /// <summary>
-/// The upgraded connection's stream under the server's <see cref="System.Net.WebSockets.WebSocket"/>, able to hold
-/// whole frames back so that several go to the transport in one write. ManagedWebSocket writes each frame with one
-/// stream write, and on Kestrel each write is a pipe flush and, usually, a socket send of its own; when a
-/// connection's send queue holds more frames, the connection's writer sets <see cref="Hold"/> for all but the last,
-/// and they leave with it in one write (SignalR gets the same effect by putting several messages in one frame, which
-/// our protocol of one object per frame cannot do). Transparent while <see cref="Hold"/> is false.
+/// The upgraded connection's stream under the server's <see cref="System.Net.WebSockets.WebSocket"/>, through which
+/// the connection's writer also sends batches of ready-made data frames (<see cref="WriteFramesAsync"/>): several
+/// queued envelopes leave in one write, each still its own WebSocket frame, without ManagedWebSocket's per-frame send
+/// path (a semaphore, a state machine and a copy per frame). Every write, the WebSocket's own (pongs, pings, the close
+/// frame) and the batches, goes through one lock, so frames never interleave on the wire.
 /// </summary>
 /// <remarks>
-/// The WebSocket serializes its writes (frames, pings, pongs, close), so writes never overlap here. Whatever is held
-/// goes out with the next write that is not held; the connection's writer only holds a frame when it is about to
-/// send another, and clears <see cref="Hold"/> before it waits or closes.
+/// ManagedWebSocket writes each frame it sends with a single stream write, which is what makes whole-write locking
+/// enough. Reads pass through untouched.
 /// </remarks>
 internal sealed class FrameBatchingStream(Stream inner) : Stream
 {
-    // Past this many held bytes a write goes out even when held: bounds the buffer and the delay of the first frame.
-    private const int MaxHeldBytes = 32 * 1024;
-
-    private byte[]? _held;
-    private int _heldCount;
-    private volatile bool _hold;
-
-    /// <summary>Whether writes are held back for the next write that is not.</summary>
-    public bool Hold
-    {
-        get => _hold;
-        set => _hold = value;
-    }
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     public override bool CanRead => inner.CanRead;
 
@@ -45,6 +29,24 @@ internal sealed class FrameBatchingStream(Stream inner) : Stream
         set => throw new NotSupportedException();
     }
 
+    /// <summary>Writes bytes that hold whole WebSocket frames, as one write, never inside another writer's frame.</summary>
+    public ValueTask WriteFramesAsync(ReadOnlyMemory<byte> frames) => WriteAsync(frames, CancellationToken.None);
+
+    /// <summary>Writes a frame header and its payload back to back, with no other frame between them.</summary>
+    public async ValueTask WriteFrameAsync(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> payload)
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await inner.WriteAsync(header).ConfigureAwait(false);
+            await inner.WriteAsync(payload).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
@@ -53,18 +55,29 @@ internal sealed class FrameBatchingStream(Stream inner) : Stream
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_heldCount == 0 && !_hold)
+        if (!_writeLock.Wait(0))
         {
-            return inner.WriteAsync(buffer, cancellationToken);
+            return WriteContendedAsync(buffer, cancellationToken);
         }
 
-        Append(buffer.Span);
-        if (_hold && _heldCount < MaxHeldBytes)
+        ValueTask write;
+        try
         {
+            write = inner.WriteAsync(buffer, cancellationToken);
+        }
+        catch
+        {
+            _writeLock.Release();
+            throw;
+        }
+
+        if (write.IsCompletedSuccessfully)
+        {
+            _writeLock.Release();
             return ValueTask.CompletedTask;
         }
 
-        return WriteHeldAsync(cancellationToken);
+        return ReleaseAfterAsync(write);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
@@ -80,30 +93,28 @@ internal sealed class FrameBatchingStream(Stream inner) : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
-    private void Append(ReadOnlySpan<byte> bytes)
+    private async ValueTask WriteContendedAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
-        _held ??= ArrayPool<byte>.Shared.Rent(Math.Max(4096, bytes.Length));
-        if (_held.Length - _heldCount < bytes.Length)
-        {
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_held.Length * 2, _heldCount + bytes.Length));
-            _held.AsSpan(0, _heldCount).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_held);
-            _held = larger;
-        }
-
-        bytes.CopyTo(_held.AsSpan(_heldCount));
-        _heldCount += bytes.Length;
-    }
-
-    private async ValueTask WriteHeldAsync(CancellationToken cancellationToken)
-    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await inner.WriteAsync(_held.AsMemory(0, _heldCount), cancellationToken).ConfigureAwait(false);
+            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _heldCount = 0;
+            _writeLock.Release();
+        }
+    }
+
+    private async ValueTask ReleaseAfterAsync(ValueTask write)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
         }
     }
 

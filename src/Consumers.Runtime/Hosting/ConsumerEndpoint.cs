@@ -113,7 +113,10 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
                 }
             }
 
-            await consumers.JoinDeclaredGroupsAsync(httpContext.Request.RouteValues, cancellationToken).ConfigureAwait(false);
+            var routeValues = httpContext.Request.RouteValues;
+            await consumers.JoinDeclaredGroupsAsync(
+                registration => [.. registration.GroupTemplates.Select(template => GroupTemplate.Format(template, routeValues, registration.ConsumerName))],
+                cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -133,9 +136,12 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
             throw;
         }
 
+        // Opt-in batching: only a client that offers the subprotocol may get several envelopes in one frame.
+        connection.BatchEnvelopes = httpContext.WebSockets.WebSocketRequestedProtocols.Contains(ConsumerConnection.BatchSubprotocol, StringComparer.Ordinal);
         var socket = await httpContext.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             KeepAliveInterval = options.KeepAliveInterval,
+            SubProtocol = connection.BatchEnvelopes ? ConsumerConnection.BatchSubprotocol : null,
         }).ConfigureAwait(false);
         ConnectionLog.ConnectionAccepted(logger, httpContext.Request.Path);
         await connection.RunAsync(socket, consumers, lifetime.ApplicationStopping).ConfigureAwait(false);
