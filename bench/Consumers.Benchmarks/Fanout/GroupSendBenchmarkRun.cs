@@ -51,7 +51,7 @@ internal static class GroupSendBenchmarkRun
             var method = report.BenchmarkCase.Descriptor.WorkloadMethod.Name;
             rows.Add((method, members, stats?.Mean ?? double.NaN, allocated));
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| {report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo} | {members} | {stats?.Mean:N1} | {stats?.StandardError:N1} | {allocated:N0} |");
+                $"| {method} | {members} | {stats?.Mean:N1} | {stats?.StandardError:N1} | {allocated:N0} |");
         }
 
         sb.AppendLine();
