@@ -123,7 +123,7 @@ internal static class FanoutReport
             : $"window {l.Window} per sender";
         sb.AppendLine(CultureInfo.InvariantCulture, $"### {char.ToUpperInvariant(l.Name[0])}{l.Name[1..]}").AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Body {l.PayloadBytes} B, {window}.").AppendLine();
-        sb.AppendLine("| server | delivered msg/s | ÷ SignalR | ÷ raw | server CPU µs/delivery | ÷ SignalR | ÷ raw | p50 µs | p99 µs | p99 ÷ SignalR | deliveries/frame | peak RSS MiB | lost | out of order | clients closed | per round: msg/s, CPU µs/delivery |");
+        sb.AppendLine("| server | delivered msg/s | ÷ SignalR | ÷ raw | server CPU µs/delivery | ÷ SignalR | ÷ raw | p50 µs | p99 µs | p99 ÷ SignalR | deliveries/frame | peak RSS MiB | lost | out of order | clients closed | per round: msg/s @ CPU µs/delivery |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var target in Enum.GetValues<FanoutTarget>())
         {
@@ -140,7 +140,7 @@ internal static class FanoutReport
                 $"| {Median(mine, r => r.CpuMicrosecondsPerDelivery):0.000} | {R(FanoutTarget.SignalR, r => r.CpuMicrosecondsPerDelivery):0.00} | {R(FanoutTarget.Raw, r => r.CpuMicrosecondsPerDelivery):0.00} " +
                 $"| {Median(mine, r => r.P50Microseconds):N0} | {Median(mine, r => r.P99Microseconds):N0} | {R(FanoutTarget.SignalR, r => r.P99Microseconds):0.00} " +
                 $"| {Median(mine, r => r.DeliveriesPerFrame):0.00} | {Median(mine, r => r.PeakRssKiB / 1024.0):N0} | {mine.Sum(r => r.Lost):N0} | {mine.Sum(r => r.OutOfOrder):N0} | {mine.Sum(r => r.ClientsClosed)} " +
-                $"| {string.Join("; ", mine.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.DeliveredPerSecond:N0}, {r.CpuMicrosecondsPerDelivery:0.000}")))} |");
+                $"| {string.Join("; ", mine.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.DeliveredPerSecond:N0} @ {r.CpuMicrosecondsPerDelivery:0.000}")))} |");
         }
 
         sb.AppendLine();

@@ -35,6 +35,7 @@ internal static class GroupSendBenchmarkRun
             Members are real `ConsumerChannel`s of the fan-out benchmark's `RoomConsumer`, made by `ConsumerSet.Create` as for an accepted socket and
             joined with the consumer's own `Join("r0")`, on `ConsumerConnection`s without a socket; each operation ends by taking every frame off
             every member's send queue and releasing it (the write loop's work around its socket write; no WebSocket framing, no socket).
+            Without a socket every frame takes the queue path: a sender's direct write to an idle connection's socket is not exercised here.
             - **Broadcast**: `RoomConsumer.Broadcast("r0", text)`, the action body as the README writes it: `"room:" + room`, a `ChatLine`, source-generated
               serialization (64-character text), the `GroupMessage`, delivery to every member.
             - **Layer send**: `IGroupLayer.SendAsync("room:r0", message)` of one prebuilt `GroupMessage`: the group path alone.

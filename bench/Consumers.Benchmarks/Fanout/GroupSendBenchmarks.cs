@@ -16,7 +16,8 @@ namespace Consumers.Benchmarks.Fanout;
 /// <see cref="ConsumerChannel"/>s of <see cref="RoomConsumer"/> (made by <see cref="ConsumerSet.Create"/> as for an accepted
 /// socket, joined with the consumer's own <c>Join</c> action) on <see cref="ConsumerConnection"/>s without a socket: each
 /// benchmark ends by taking every queued frame off every member's send queue and releasing it, which is what the
-/// connection's write loop does around its socket write. Two entry points:
+/// connection's write loop does around its socket write (without a socket every frame takes the queue path; a sender's
+/// direct write to an idle connection's socket is not exercised). Two entry points:
 /// <list type="bullet">
 /// <item><b>Broadcast</b>: the consumer's action body as a user writes it (<c>"room:" + room</c>, a <see cref="ChatLine"/>,
 /// source-generated serialization, the <see cref="GroupMessage"/>, delivery to every member).</item>
