@@ -16,12 +16,8 @@ internal static class FanoutReport
     {
         var sb = new StringBuilder();
         sb.AppendLine("## Fan-out: chat rooms, Consumers vs SignalR vs a raw Kestrel broadcaster").AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"""
-            - Machine: {machine.Cpu}, {machine.Processors} cores; `{machine.Uname}`
-            - .NET: {machine.Dotnet}
-            - Date: {machine.Date}
-            - Command: `{machine.Command}` ({settings.Rounds} round(s), {settings.SaturatedDuration.TotalSeconds:0.#} s saturated / {settings.PacedDuration.TotalSeconds:0.#} s paced per run)
-            """).AppendLine();
+        sb.AppendLine(MachineLines.Render(machine, string.Create(CultureInfo.InvariantCulture,
+            $"{settings.Rounds} round(s), {settings.SaturatedDuration.TotalSeconds:0.#} s saturated / {settings.PacedDuration.TotalSeconds:0.#} s paced per run")));
         sb.AppendLine(CultureInfo.InvariantCulture, $$"""
             Scenario: {{settings.Rooms}} rooms × {{settings.ClientsPerRoom}} clients, {{settings.SendersPerRoom}} senders per room (members of the room); every message
             is delivered to every client of its room, the sender included. Each server is its own process on 127.0.0.1, fresh for every

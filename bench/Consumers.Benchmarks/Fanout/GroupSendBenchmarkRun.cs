@@ -24,12 +24,7 @@ internal static class GroupSendBenchmarkRun
     {
         var sb = new StringBuilder();
         sb.AppendLine("## Group send: one message to the local members of a group (in-memory layer)").AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"""
-            - Machine: {machine.Cpu}, {machine.Processors} cores; `{machine.Uname}`
-            - .NET: {machine.Dotnet}
-            - Date: {machine.Date}
-            - Command: `{machine.Command}`
-            """).AppendLine();
+        sb.AppendLine(MachineLines.Render(machine));
         sb.AppendLine(CultureInfo.InvariantCulture, $"""
             BenchmarkDotNet {typeof(Summary).Assembly.GetName().Version}, in-process toolchain, {(quick ? "ShortRun (quick)" : "6 warm-up + 15 measured iterations")}, MemoryDiagnoser.
             Members are real `ConsumerChannel`s of the fan-out benchmark's `RoomConsumer`, made by `ConsumerSet.Create` as for an accepted socket and
