@@ -44,6 +44,7 @@ internal static class FanoutReport
             - delivered/s = deliveries / (first measured send → last delivery). CPU/delivery = the server process's utime+stime
               (`/proc/<pid>/stat`) over the measured run and its drain, / deliveries. Latency: send timestamp in the body → receipt,
               over all deliveries. Deliveries/frame: deliveries / WebSocket messages that carried any, as the clients saw them.
+              Load tool CPU/delivery: the same for the load tool's process (all 200 clients), which shares the cores with the server.
               Lost = expected − delivered after the drain (≤ {{settings.DrainTimeout.TotalSeconds:0}} s). Servers alternate per load within a
               round, the order rotates per round; figures are medians over rounds; ratios are medians over rounds of same-round ratios.
             """).AppendLine();
@@ -119,8 +120,8 @@ internal static class FanoutReport
             : $"window {l.Window} per sender";
         sb.AppendLine(CultureInfo.InvariantCulture, $"### {char.ToUpperInvariant(l.Name[0])}{l.Name[1..]}").AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Body {l.PayloadBytes} B, {window}.").AppendLine();
-        sb.AppendLine("| server | delivered msg/s | ÷ SignalR | ÷ raw | server CPU µs/delivery | ÷ SignalR | ÷ raw | p50 µs | p99 µs | p99 ÷ SignalR | deliveries/frame | peak RSS MiB | lost | out of order | clients closed | per round: msg/s @ CPU µs/delivery |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        sb.AppendLine("| server | delivered msg/s | ÷ SignalR | ÷ raw | server CPU µs/delivery | ÷ SignalR | ÷ raw | p50 µs | p99 µs | p99 ÷ SignalR | deliveries/frame | load tool CPU µs/delivery | peak RSS MiB | lost | out of order | clients closed | per round: msg/s @ CPU µs/delivery |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var target in Enum.GetValues<FanoutTarget>())
         {
             var mine = rows.Where(r => r.Target == target).OrderBy(r => r.Round).ToList();
@@ -135,7 +136,7 @@ internal static class FanoutReport
                 $"| {Name(target)} | {Median(mine, r => r.DeliveredPerSecond):N0} | {R(FanoutTarget.SignalR, r => r.DeliveredPerSecond):0.00} | {R(FanoutTarget.Raw, r => r.DeliveredPerSecond):0.00} " +
                 $"| {Median(mine, r => r.CpuMicrosecondsPerDelivery):0.000} | {R(FanoutTarget.SignalR, r => r.CpuMicrosecondsPerDelivery):0.00} | {R(FanoutTarget.Raw, r => r.CpuMicrosecondsPerDelivery):0.00} " +
                 $"| {Median(mine, r => r.P50Microseconds):N0} | {Median(mine, r => r.P99Microseconds):N0} | {R(FanoutTarget.SignalR, r => r.P99Microseconds):0.00} " +
-                $"| {Median(mine, r => r.DeliveriesPerFrame):0.00} | {Median(mine, r => r.PeakRssKiB / 1024.0):N0} | {mine.Sum(r => r.Lost):N0} | {mine.Sum(r => r.OutOfOrder):N0} | {mine.Sum(r => r.ClientsClosed)} " +
+                $"| {Median(mine, r => r.DeliveriesPerFrame):0.00} | {Median(mine, r => r.ClientCpuMicrosecondsPerDelivery):0.000} | {Median(mine, r => r.PeakRssKiB / 1024.0):N0} | {mine.Sum(r => r.Lost):N0} | {mine.Sum(r => r.OutOfOrder):N0} | {mine.Sum(r => r.ClientsClosed)} " +
                 $"| {string.Join("; ", mine.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.DeliveredPerSecond:N0} @ {r.CpuMicrosecondsPerDelivery:0.000}")))} |");
         }
 

@@ -14,6 +14,7 @@ internal sealed record FanoutResult(
     long OutOfOrder,
     double Seconds,
     double ServerCpuSeconds,
+    double ClientCpuSeconds,
     double P50Microseconds,
     double P99Microseconds,
     long PeakRssKiB,
@@ -25,6 +26,9 @@ internal sealed record FanoutResult(
     public double DeliveredPerSecond => Delivered / Seconds;
 
     public double CpuMicrosecondsPerDelivery => ServerCpuSeconds * 1e6 / Math.Max(1, Delivered);
+
+    /// <summary>The load tool's own CPU per delivery (all its clients), which competes with the server for the same cores.</summary>
+    public double ClientCpuMicrosecondsPerDelivery => ClientCpuSeconds * 1e6 / Math.Max(1, Delivered);
 
     /// <summary>Deliveries per WebSocket message that carried any, as the clients saw them.</summary>
     public double DeliveriesPerFrame => (double)Delivered / Math.Max(1, Frames);

@@ -43,6 +43,7 @@ internal static class FanoutTrial
 
             var sentBefore = senders.Sum(s => s.Client.Sent);
             var cpuBefore = server.CpuSeconds();
+            var clientCpuBefore = ServerProcess.CpuSecondsOf("self");
             var started = Stopwatch.GetTimestamp();
             if (load.Paced)
             {
@@ -59,6 +60,7 @@ internal static class FanoutTrial
             var expected = sent * settings.ClientsPerRoom;
             var timedOut = !await DrainAsync(all, expected, settings.DrainTimeout, cancellationToken).ConfigureAwait(false);
             var cpu = server.CpuSeconds() - cpuBefore;
+            var clientCpu = ServerProcess.CpuSecondsOf("self") - clientCpuBefore;
             var last = all.Max(c => c.LastReceiveTimestamp);
             return new FanoutResult(
                 target,
@@ -73,6 +75,7 @@ internal static class FanoutTrial
                 all.Sum(c => c.OutOfOrder),
                 Stopwatch.GetElapsedTime(started, last).TotalSeconds,
                 cpu,
+                clientCpu,
                 latencies.Percentile(50),
                 latencies.Percentile(99),
                 server.StatusKiB("VmHWM"),

@@ -57,9 +57,12 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>User + system CPU time the process has used so far, in seconds (clock-tick resolution, usually 10 ms).</summary>
-    public double CpuSeconds()
+    public double CpuSeconds() => CpuSecondsOf(_process.Id.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>User + system CPU time of a process (<c>self</c> for this one) so far, in seconds.</summary>
+    public static double CpuSecondsOf(string pid)
     {
-        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
 
         // Fields 14 (utime) and 15 (stime) of proc(5), counted from the state field, which is field 3.
