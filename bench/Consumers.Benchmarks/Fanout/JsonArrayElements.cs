@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Consumers.Benchmarks.Fanout;
 
 /// <summary>
@@ -7,6 +9,9 @@ namespace Consumers.Benchmarks.Fanout;
 /// </summary>
 internal ref struct JsonArrayElements
 {
+    private static readonly SearchValues<byte> Structural = SearchValues.Create("\"{}[],"u8);
+    private static readonly SearchValues<byte> StringSpecial = SearchValues.Create("\"\\"u8);
+
     private readonly ReadOnlySpan<byte> _json;
     private int _position;
 
@@ -52,28 +57,20 @@ internal ref struct JsonArrayElements
 
         var start = i;
         var depth = 0;
-        var inString = false;
-        for (; i < json.Length; i++)
+        while (i < json.Length)
         {
-            var b = json[i];
-            if (inString)
+            // Vectorized skips: to the end of a string, or to the next byte that matters outside one.
+            var next = json[i..].IndexOfAny(Structural);
+            if (next < 0)
             {
-                if (b == (byte)'\\')
-                {
-                    i++;
-                }
-                else if (b == (byte)'"')
-                {
-                    inString = false;
-                }
-
-                continue;
+                break;
             }
 
-            switch (b)
+            i += next;
+            switch (json[i])
             {
                 case (byte)'"':
-                    inString = true;
+                    i = EndOfString(json, i + 1);
                     break;
                 case (byte)'{' or (byte)'[':
                     depth++;
@@ -97,8 +94,37 @@ internal ref struct JsonArrayElements
                     _position = i;
                     return true;
             }
+
+            i++;
         }
 
         throw new FormatException("The JSON array is not terminated.");
+    }
+
+    // The index of the quote that ends the string whose content starts at <paramref name="from"/>.
+    private static int EndOfString(ReadOnlySpan<byte> json, int from)
+    {
+        var i = from;
+        while (true)
+        {
+            var next = json[i..].IndexOfAny(StringSpecial);
+            if (next < 0)
+            {
+                throw new FormatException("The JSON array is not terminated.");
+            }
+
+            i += next;
+            if (json[i] == (byte)'"')
+            {
+                return i;
+            }
+
+            // A backslash escapes the next byte (\", \\, \n, \uXXXX's first letter).
+            i += 2;
+            if (i > json.Length)
+            {
+                throw new FormatException("The JSON array is not terminated.");
+            }
+        }
     }
 }
