@@ -3,14 +3,16 @@
 # (dispatch + fan-out, with a link to the NATS results) after a run that includes both.
 #   build/bench.sh            every benchmark: dispatch, fanout, nats
 #   build/bench.sh dispatch   BenchmarkDotNet: one request parse → bind → invoke → reply, Consumers vs SignalR vs floor
-#   build/bench.sh fanout     chat rooms: Consumers vs SignalR vs raw Kestrel broadcaster, servers as separate processes
+#   build/bench.sh fanout     chat rooms: Consumers (plain and consumers.batch clients) vs SignalR vs raw Kestrel broadcaster,
+#                             servers as separate processes, the four loads of issue 10 (about 12 minutes; --quick: about 2)
+#   build/bench.sh groupsend  BenchmarkDotNet: one group send to 1 and 20 local members, allocations per delivery
 #   build/bench.sh nats       NATS client throughput and round trips, group send NATS vs in-memory
 #   build/bench.sh [name] --quick   a short run to check it works (bench/RESULTS-<name>-quick.md, RESULTS-quick.md)
 # Exits non-zero on any build or run error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all=(dispatch fanout nats)
+all=(dispatch fanout groupsend nats)
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "build/bench.sh: the .NET SDK (dotnet, 10.0) is not on PATH; install it first" >&2
@@ -26,7 +28,7 @@ fi
 
 for name in "${names[@]}"; do
   case "$name" in
-    dispatch|fanout)
+    dispatch|fanout|groupsend)
       ;;
     nats)
       if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; then

@@ -5,7 +5,7 @@ using Consumers.Benchmarks.Fanout;
 // nats and fanout are custom load programs rather than BenchmarkDotNet: they need external processes, many sockets
 // and end-to-end timing across processes, which BenchmarkDotNet's per-invocation model does not fit. dispatch is a
 // BenchmarkDotNet micro-benchmark.
-const string Usage = "usage: Consumers.Benchmarks nats|dispatch|fanout [--quick] [--out PATH] | fanout-server consumers|signalr|raw";
+const string Usage = "usage: Consumers.Benchmarks nats|dispatch|fanout|groupsend [--quick] [--out PATH] | fanout-server consumers|signalr|raw";
 
 if (args.Length == 0)
 {
@@ -21,10 +21,10 @@ if (args[0] == "fanout-server")
         return 2;
     }
 
-    return await FanoutServer.RunAsync(target);
+    return await FanoutServer.RunAsync(target, args[2..]);
 }
 
-if (args[0] is not ("nats" or "dispatch" or "fanout"))
+if (args[0] is not ("nats" or "dispatch" or "fanout" or "groupsend"))
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -68,6 +68,10 @@ switch (name)
         warn = load.Any(r => r.Lost > 0 || r.TimedOut);
         break;
     }
+
+    case "groupsend":
+        report = GroupSendBenchmarkRun.Run(quick, await MachineDescription.CollectAsync(command));
+        break;
 
     default:
     {

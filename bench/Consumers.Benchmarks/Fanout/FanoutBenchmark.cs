@@ -1,7 +1,7 @@
 namespace Consumers.Benchmarks.Fanout;
 
 /// <summary>
-/// Runs the fan-out scenarios round by round; within a round the three servers alternate, and the order rotates
+/// Runs the fan-out loads round by round; within a round, for each load, the servers alternate, and the order rotates
 /// from round to round, so that drift of the shared machine spreads over all of them.
 /// </summary>
 internal static class FanoutBenchmark
@@ -9,24 +9,29 @@ internal static class FanoutBenchmark
     public static async Task<(List<FanoutResult> Load, List<IdleResult> Idle)> RunAsync(FanoutSettings settings, CancellationToken cancellationToken)
     {
         var targets = Enum.GetValues<FanoutTarget>();
+
+        // The batching subprotocol changes what is sent, not what an idle connection holds: idle runs the three servers.
+        var idleTargets = targets.Where(t => t != FanoutTarget.ConsumersBatch).ToArray();
         var load = new List<FanoutResult>();
         var idle = new List<IdleResult>();
         for (var round = 0; round < settings.Rounds; round++)
         {
-            var order = targets.Skip(round % targets.Length).Concat(targets.Take(round % targets.Length)).ToArray();
-            foreach (var paced in new[] { false, true })
+            var order = Rotate(targets, round);
+            foreach (var fanoutLoad in settings.Loads)
             {
                 foreach (var target in order)
                 {
-                    var result = await FanoutTrial.RunAsync(target, paced, round, settings, cancellationToken).ConfigureAwait(false);
-                    Console.Error.WriteLine($"round {round} {(paced ? "paced" : "saturated")} {target}: {result.DeliveredPerSecond:N0} msg/s, " +
+                    var result = await FanoutTrial.RunAsync(target, fanoutLoad, round, settings, cancellationToken).ConfigureAwait(false);
+                    Console.Error.WriteLine($"round {round} {fanoutLoad.Name} {target}: {result.DeliveredPerSecond:N0} msg/s, " +
                         $"{result.CpuMicrosecondsPerDelivery:N3} µs CPU/delivery, p50 {result.P50Microseconds:N0} µs, p99 {result.P99Microseconds:N0} µs, " +
-                        $"lost {result.Lost}, closed {result.ClientsClosed}{(result.TimedOut ? ", TIMED OUT" : string.Empty)}");
+                        $"{result.DeliveriesPerFrame:N1} deliveries/frame, lost {result.Lost}, closed {result.ClientsClosed}" +
+                        $"{(target == FanoutTarget.ConsumersBatch ? $", {result.ClientsWithSubprotocol} clients got {LoadClient.BatchSubprotocol}" : string.Empty)}" +
+                        $"{(result.TimedOut ? ", TIMED OUT" : string.Empty)}");
                     load.Add(result);
                 }
             }
 
-            foreach (var target in order)
+            foreach (var target in Rotate(idleTargets, round))
             {
                 var result = await FanoutTrial.RunIdleAsync(target, round, settings, cancellationToken).ConfigureAwait(false);
                 Console.Error.WriteLine($"round {round} idle {target}: {result.KiBPerConnection:N1} KiB/connection");
@@ -36,4 +41,7 @@ internal static class FanoutBenchmark
 
         return (load, idle);
     }
+
+    private static FanoutTarget[] Rotate(FanoutTarget[] targets, int round) =>
+        [.. targets.Skip(round % targets.Length), .. targets.Take(round % targets.Length)];
 }

@@ -3,10 +3,9 @@ using System.Text.Json.Serialization;
 namespace Consumers.Benchmarks.Fanout;
 
 /// <summary>
-/// Source-generated metadata for the fan-out servers: the consumer's group message, and the arguments and results of the
-/// SignalR hubs (the benchmark project disables reflection-based JSON, as the runtime's users may).
+/// Source-generated metadata for the SignalR hubs' arguments and results (the benchmark project disables
+/// reflection-based JSON, so SignalR's JSON protocol needs it in its resolver chain).
 /// </summary>
-[JsonSerializable(typeof(ChatLine))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(int))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]

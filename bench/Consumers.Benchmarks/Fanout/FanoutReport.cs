@@ -3,65 +3,159 @@ using System.Text;
 
 namespace Consumers.Benchmarks.Fanout;
 
-/// <summary>Renders the fan-out results as Markdown: medians per server, ratios to SignalR and to the raw broadcaster.</summary>
+/// <summary>
+/// Renders the fan-out results as Markdown: the machine and command, the issue's goals checked (MET/MISSED with the
+/// ratio), then one table per load, the least favourable load for Consumers first, and the idle connections.
+/// Every ratio is a median over rounds of the ratio measured within one round.
+/// </summary>
 internal static class FanoutReport
 {
+    private static readonly FanoutTarget[] Consumers = [FanoutTarget.Consumers, FanoutTarget.ConsumersBatch];
+
     public static string Render(MachineDescription machine, FanoutSettings settings, List<FanoutResult> load, List<IdleResult> idle)
     {
         var sb = new StringBuilder();
-        sb.AppendLine("## Fan-out: chat rooms, three servers").AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: `{machine.Uname}`, {machine.Processors} cores ({machine.Cpu}); {machine.Dotnet}; {machine.Date}; command `{machine.Command}`.").AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"""
-            Scenario: {settings.Rooms} rooms × {settings.ClientsPerRoom} clients, {settings.SendersPerRoom} senders per room (members of the room),
-            body {settings.PayloadBytes} B; every message is delivered to every client of its room, the sender included.
-            Each server is its own process on 127.0.0.1 (this program with `fanout-server <target>`, the same host settings: slim builder,
-            warnings-only logging, workstation concurrent GC), fresh for every run; the load tool is one process of minimal raw-socket
-            WebSocket clients (bulk reads, own frame parser, SignalR frames split on 0x1E) on the same 2 cores.
-            - (a) **Consumers**: `FanoutConsumer.say(body)` → `SendToGroupAsync("room:" + room, new ChatLine(body))` (DCRF protocol: the
-              sender also gets a 200 reply per request). (b) **SignalR**: hub `Send(body)` → `Clients.Group(room).SendAsync("m", body)`,
-              JSON hub protocol, WebSockets without negotiate. (c) **raw**: Kestrel WebSockets, each received message copied once and queued
-              to every member's writer, one frame per message.
-            - *saturated*: each sender keeps at most {settings.Window} of its messages in flight (counted by their echo to itself) for
-              {settings.SaturatedDuration.TotalSeconds:0.#} s. *paced*: {settings.PacedRatePerSender} msg/s per sender for {settings.PacedDuration.TotalSeconds:0.#} s
-              ({settings.PacedRatePerSender * settings.Rooms * settings.SendersPerRoom * settings.ClientsPerRoom:N0} deliveries/s offered).
-              A warm-up of {settings.WarmupMessagesPerSender} messages per sender, fully delivered, precedes each measured run.
+        sb.AppendLine("## Fan-out: chat rooms, Consumers vs SignalR vs a raw Kestrel broadcaster").AppendLine();
+        sb.AppendLine(MachineLines.Render(machine, string.Create(CultureInfo.InvariantCulture,
+            $"{settings.Rounds} round(s), {settings.SaturatedDuration.TotalSeconds:0.#} s saturated / {settings.PacedDuration.TotalSeconds:0.#} s paced per run")));
+        sb.AppendLine(CultureInfo.InvariantCulture, $$"""
+            Scenario: {{settings.Rooms}} rooms × {{settings.ClientsPerRoom}} clients, {{settings.SendersPerRoom}} senders per room (members of the room); every message
+            is delivered to every client of its room, the sender included. Each server is its own process on 127.0.0.1, fresh for every
+            run, built as an app builds it: `WebApplication.CreateBuilder(args)` with the default configuration and logging providers,
+            the minimum log level set to Warning for all three alike, Kestrel, workstation concurrent GC. The load tool is one process of
+            minimal raw-socket WebSocket clients (bulk reads, own frame parser) on the same cores.
+            - **Consumers**: `RoomConsumer` as the README writes one: `[Action] Join(room)` → `JoinGroupAsync("room:" + room)`,
+              `[Action] Broadcast(room, text)` → `SendToGroupAsync("room:" + room, new ChatLine(room, text), ChatJson.Default.ChatLine)`;
+              `AddConsumers(o => { o.RateLimitPerSecond = 0; o.MaxConnectionsPerAddress = 0; })`, `app.MapConsumer<RoomConsumer>("/ws")`.
+              Clients join with `{"action":"join","room":"r1"}` and send `{"action":"broadcast","room":"r1","text":"..."}` (each request
+              also gets its 200 reply). These clients offer no subprotocol, like dcrf-client and a browser's plain `new WebSocket(url)`:
+              they get one envelope per frame.
+            - **Consumers (batch)**: the same server; the clients offer the WebSocket subprotocol `{{LoadClient.BatchSubprotocol}}`, with which the
+              server may put several envelopes in one text frame as a JSON array (`[{...},{...}]`); the client reads a frame that is an
+              object as one envelope and a frame that starts with `[` as an array of them. Only clients that offer the subprotocol get this.
+            - **SignalR**: hub `Join(room)` → `Groups.AddToGroupAsync`, `Send(room, text)` → `Clients.Group(room).SendAsync("m", text)`,
+              JSON hub protocol over WebSockets (no negotiate), `app.MapHub<RoomHub>("/hub")`; the project's source-generated JSON context
+              is in SignalR's resolver chain because the benchmark project turns reflection-based JSON off.
+            - **raw**: Kestrel WebSockets, the room from the path, each received message copied once and queued to every member's
+              writer, one frame per message.
+            - *saturated*: each sender keeps at most *window* of its messages in flight (counted by their echoes to itself).
+              *paced*: a fixed rate per sender ({{settings.Rooms * settings.SendersPerRoom}} senders × {{settings.ClientsPerRoom}} receivers each).
+              A warm-up of {{settings.WarmupMessagesPerSender}} messages per sender, fully delivered, precedes each measured run.
             - delivered/s = deliveries / (first measured send → last delivery). CPU/delivery = the server process's utime+stime
-              (`/proc/<pid>/stat`, 10 ms ticks) over the measured run and its drain, / deliveries. Latency: send timestamp in the body →
-              receipt, over all deliveries. Peak RSS: VmHWM at the end of the run. Lost = expected − delivered after the drain
-              (≤ {settings.DrainTimeout.TotalSeconds:0} s). {settings.Rounds} round(s); servers alternate within a round and the order rotates;
-              figures are medians over rounds; *ratio* columns are medians over rounds of the ratio measured in the same round.
+              (`/proc/<pid>/stat`) over the measured run and its drain, / deliveries. Latency: send timestamp in the body → receipt,
+              over all deliveries. Deliveries/frame: deliveries / WebSocket messages that carried any, as the clients saw them.
+              Load tool CPU/delivery: the same for the load tool's process (all 200 clients), which shares the cores with the server.
+              Lost = expected − delivered after the drain (≤ {{settings.DrainTimeout.TotalSeconds:0}} s). Servers alternate per load within a
+              round, the order rotates per round; figures are medians over rounds; ratios are medians over rounds of same-round ratios.
             """).AppendLine();
 
-        foreach (var paced in new[] { false, true })
+        var loads = settings.Loads
+            .Select(l => (Load: l, Cpu: Ratio(load, l, FanoutTarget.Consumers, FanoutTarget.SignalR, r => r.CpuMicrosecondsPerDelivery)))
+            .OrderByDescending(x => double.IsNaN(x.Cpu) ? double.MinValue : x.Cpu)
+            .Select(x => x.Load)
+            .ToList();
+
+        RenderGoals(sb, settings, loads, load, idle);
+
+        foreach (var fanoutLoad in loads)
         {
-            var rows = load.Where(r => r.Paced == paced).ToList();
-            sb.AppendLine(paced ? "### Paced" : "### Saturated").AppendLine();
-            sb.AppendLine("| server | delivered msg/s | ÷ SignalR | ÷ raw | server CPU µs/delivery | ÷ SignalR | ÷ raw | p50 µs | p99 µs | p99 ÷ SignalR | peak RSS MiB | lost | out of order | clients closed | per round msg/s |");
-            sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-            foreach (var target in Enum.GetValues<FanoutTarget>())
-            {
-                var mine = rows.Where(r => r.Target == target).OrderBy(r => r.Round).ToList();
-                if (mine.Count == 0)
-                {
-                    continue;
-                }
-
-                double Ratio(FanoutTarget other, Func<FanoutResult, double> metric) => Percentiles.Median(mine.Select(r =>
-                    rows.FirstOrDefault(o => o.Target == other && o.Round == r.Round) is { } o ? metric(r) / metric(o) : double.NaN));
-
-                sb.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {Name(target)} | {Median(mine, r => r.DeliveredPerSecond):N0} | {Ratio(FanoutTarget.SignalR, r => r.DeliveredPerSecond):0.00} | {Ratio(FanoutTarget.Raw, r => r.DeliveredPerSecond):0.00} " +
-                    $"| {Median(mine, r => r.CpuMicrosecondsPerDelivery):0.000} | {Ratio(FanoutTarget.SignalR, r => r.CpuMicrosecondsPerDelivery):0.00} | {Ratio(FanoutTarget.Raw, r => r.CpuMicrosecondsPerDelivery):0.00} " +
-                    $"| {Median(mine, r => r.P50Microseconds):N0} | {Median(mine, r => r.P99Microseconds):N0} | {Ratio(FanoutTarget.SignalR, r => r.P99Microseconds):0.00} " +
-                    $"| {Median(mine, r => r.PeakRssKiB / 1024.0):N0} | {mine.Sum(r => r.Lost):N0} | {mine.Sum(r => r.OutOfOrder):N0} | {mine.Sum(r => r.ClientsClosed)} " +
-                    $"| {string.Join(", ", mine.Select(r => r.DeliveredPerSecond.ToString("N0", CultureInfo.InvariantCulture)))} |");
-            }
-
-            sb.AppendLine();
+            RenderLoad(sb, fanoutLoad, load);
         }
 
+        RenderIdle(sb, settings, idle);
+        return sb.ToString();
+    }
+
+    private static void RenderGoals(StringBuilder sb, FanoutSettings settings, List<FanoutLoad> loads, List<FanoutResult> load, List<IdleResult> idle)
+    {
+        sb.AppendLine("### Goals of issue 10").AppendLine();
+        sb.AppendLine("Loads in order of Consumers' CPU per delivery ÷ SignalR's, the least favourable first. A ratio is Consumers' figure ÷ the other server's.").AppendLine();
+        sb.AppendLine("| goal | load | Consumers | | Consumers (batch) | |");
+        sb.AppendLine("|---|---|---:|---|---:|---|");
+        foreach (var l in loads)
+        {
+            Goal(sb, "server CPU per delivery ≤ 0.8× SignalR", l, load, FanoutTarget.SignalR, r => r.CpuMicrosecondsPerDelivery, ratio => ratio <= 0.8);
+        }
+
+        foreach (var l in loads)
+        {
+            Goal(sb, "server CPU per delivery ≤ 1.0× raw", l, load, FanoutTarget.Raw, r => r.CpuMicrosecondsPerDelivery, ratio => ratio <= 1.0);
+        }
+
+        foreach (var l in loads.Where(l => !l.Paced))
+        {
+            Goal(sb, "delivered msg/s ≥ 1.1× SignalR", l, load, FanoutTarget.SignalR, r => r.DeliveredPerSecond, ratio => ratio >= 1.1);
+        }
+
+        foreach (var l in loads.Where(l => l.Paced))
+        {
+            Goal(sb, "p99 latency ≤ SignalR", l, load, FanoutTarget.SignalR, r => r.P99Microseconds, ratio => ratio <= 1.0);
+        }
+
+        var idleRatio = IdleRatio(idle, FanoutTarget.Consumers, FanoutTarget.SignalR);
+        sb.AppendLine(CultureInfo.InvariantCulture,
+            $"| bytes per idle connection ≤ SignalR | {settings.IdleConnections:N0} idle connections | {idleRatio:0.00} | {Verdict(idleRatio, idleRatio <= 1.0)} | (same server) | |");
+        sb.AppendLine();
+    }
+
+    private static void Goal(StringBuilder sb, string goal, FanoutLoad l, List<FanoutResult> load, FanoutTarget other, Func<FanoutResult, double> metric, Func<double, bool> met)
+    {
+        sb.Append(CultureInfo.InvariantCulture, $"| {goal} | {l.Name} ");
+        foreach (var target in Consumers)
+        {
+            var ratio = Ratio(load, l, target, other, metric);
+            sb.Append(CultureInfo.InvariantCulture, $"| {ratio:0.00} | {Verdict(ratio, met(ratio))} ");
+        }
+
+        sb.AppendLine("|");
+    }
+
+    private static string Verdict(double ratio, bool met) => double.IsNaN(ratio) ? "not measured" : met ? "MET" : "MISSED";
+
+    private static void RenderLoad(StringBuilder sb, FanoutLoad l, List<FanoutResult> load)
+    {
+        var rows = load.Where(r => r.Load == l).ToList();
+        var window = l.Paced
+            ? $"{l.RatePerSender} msg/s per sender"
+            : $"window {l.Window} per sender";
+        sb.AppendLine(CultureInfo.InvariantCulture, $"### {char.ToUpperInvariant(l.Name[0])}{l.Name[1..]}").AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Body {l.PayloadBytes} B, {window}.").AppendLine();
+        sb.AppendLine("| server | delivered msg/s | ÷ SignalR | ÷ raw | server CPU µs/delivery | ÷ SignalR | ÷ raw | p50 µs | p99 µs | p99 ÷ SignalR | deliveries/frame | load tool CPU µs/delivery | peak RSS MiB | lost | out of order | clients closed | per round: msg/s @ CPU µs/delivery |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var target in Enum.GetValues<FanoutTarget>())
+        {
+            var mine = rows.Where(r => r.Target == target).OrderBy(r => r.Round).ToList();
+            if (mine.Count == 0)
+            {
+                continue;
+            }
+
+            double R(FanoutTarget other, Func<FanoutResult, double> metric) => Ratio(load, l, target, other, metric);
+
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {Name(target)} | {Median(mine, r => r.DeliveredPerSecond):N0} | {R(FanoutTarget.SignalR, r => r.DeliveredPerSecond):0.00} | {R(FanoutTarget.Raw, r => r.DeliveredPerSecond):0.00} " +
+                $"| {Median(mine, r => r.CpuMicrosecondsPerDelivery):0.000} | {R(FanoutTarget.SignalR, r => r.CpuMicrosecondsPerDelivery):0.00} | {R(FanoutTarget.Raw, r => r.CpuMicrosecondsPerDelivery):0.00} " +
+                $"| {Median(mine, r => r.P50Microseconds):N0} | {Median(mine, r => r.P99Microseconds):N0} | {R(FanoutTarget.SignalR, r => r.P99Microseconds):0.00} " +
+                $"| {Median(mine, r => r.DeliveriesPerFrame):0.00} | {Median(mine, r => r.ClientCpuMicrosecondsPerDelivery):0.000} | {Median(mine, r => r.PeakRssKiB / 1024.0):N0} | {mine.Sum(r => r.Lost):N0} | {mine.Sum(r => r.OutOfOrder):N0} | {mine.Sum(r => r.ClientsClosed)} " +
+                $"| {string.Join("; ", mine.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.DeliveredPerSecond:N0} @ {r.CpuMicrosecondsPerDelivery:0.000}")))} |");
+        }
+
+        sb.AppendLine();
+        var batch = rows.Where(r => r.Target == FanoutTarget.ConsumersBatch).ToList();
+        if (batch.Count > 0)
+        {
+            var clients = batch.Min(r => r.ClientsWithSubprotocol);
+            var arrays = batch.Sum(r => r.ArrayFrames);
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"Consumers (batch): the server selected `{LoadClient.BatchSubprotocol}` for {(clients == batch.Max(r => r.ClientsWithSubprotocol) ? clients.ToString(CultureInfo.InvariantCulture) : $"{clients}–{batch.Max(r => r.ClientsWithSubprotocol)}")} clients per run; " +
+                $"{arrays:N0} of {batch.Sum(r => r.Frames):N0} frames with deliveries were arrays.").AppendLine();
+        }
+    }
+
+    private static void RenderIdle(StringBuilder sb, FanoutSettings settings, List<IdleResult> idle)
+    {
         sb.AppendLine(CultureInfo.InvariantCulture, $"### Idle connections ({settings.IdleConnections:N0})").AppendLine();
-        sb.AppendLine("VmRSS after one warm connection, then after the idle connections connected (in rooms of 20) and 2 s of settling; no GC forced.").AppendLine();
+        sb.AppendLine("VmRSS after one warm connection, then after the idle connections connected and joined (rooms of 20) and 2 s of settling; no GC forced. Consumers (batch) is the same server and is not run.").AppendLine();
         sb.AppendLine("| server | KiB per idle connection | ÷ SignalR | ÷ raw | RSS before MiB | RSS after MiB | per round KiB/connection |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---|");
         foreach (var target in Enum.GetValues<FanoutTarget>())
@@ -72,25 +166,33 @@ internal static class FanoutReport
                 continue;
             }
 
-            double Ratio(FanoutTarget other) => Percentiles.Median(mine.Select(r =>
-                idle.FirstOrDefault(o => o.Target == other && o.Round == r.Round) is { } o ? r.KiBPerConnection / o.KiBPerConnection : double.NaN));
-
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| {Name(target)} | {Percentiles.Median(mine.Select(r => r.KiBPerConnection)):N1} | {Ratio(FanoutTarget.SignalR):0.00} | {Ratio(FanoutTarget.Raw):0.00} " +
+                $"| {Name(target)} | {Percentiles.Median(mine.Select(r => r.KiBPerConnection)):N1} | {IdleRatio(idle, target, FanoutTarget.SignalR):0.00} | {IdleRatio(idle, target, FanoutTarget.Raw):0.00} " +
                 $"| {Percentiles.Median(mine.Select(r => r.RssBeforeKiB / 1024.0)):N0} | {Percentiles.Median(mine.Select(r => r.RssAfterKiB / 1024.0)):N0} " +
                 $"| {string.Join(", ", mine.Select(r => r.KiBPerConnection.ToString("N1", CultureInfo.InvariantCulture)))} |");
         }
 
         sb.AppendLine();
-        return sb.ToString();
     }
+
+    /// <summary>The median over rounds of <paramref name="target"/>'s metric ÷ <paramref name="other"/>'s in the same round.</summary>
+    private static double Ratio(List<FanoutResult> load, FanoutLoad l, FanoutTarget target, FanoutTarget other, Func<FanoutResult, double> metric) =>
+        Percentiles.Median(load.Where(r => r.Load == l && r.Target == target).Select(r =>
+            load.FirstOrDefault(o => o.Load == l && o.Target == other && o.Round == r.Round) is { } o ? metric(r) / metric(o) : double.NaN)
+            .Where(x => !double.IsNaN(x)));
+
+    private static double IdleRatio(List<IdleResult> idle, FanoutTarget target, FanoutTarget other) =>
+        Percentiles.Median(idle.Where(r => r.Target == target).Select(r =>
+            idle.FirstOrDefault(o => o.Target == other && o.Round == r.Round) is { } o ? r.KiBPerConnection / o.KiBPerConnection : double.NaN)
+            .Where(x => !double.IsNaN(x)));
 
     private static double Median(List<FanoutResult> rows, Func<FanoutResult, double> metric) => Percentiles.Median(rows.Select(metric));
 
-    private static string Name(FanoutTarget target) => target switch
+    internal static string Name(FanoutTarget target) => target switch
     {
-        FanoutTarget.Consumers => "(a) Consumers",
-        FanoutTarget.SignalR => "(b) SignalR",
-        _ => "(c) raw",
+        FanoutTarget.Consumers => "Consumers",
+        FanoutTarget.ConsumersBatch => "Consumers (batch)",
+        FanoutTarget.SignalR => "SignalR",
+        _ => "raw",
     };
 }

@@ -1,16 +1,20 @@
 namespace Consumers.Benchmarks.Fanout;
 
-/// <summary>One run of the chat-room load against one server.</summary>
+/// <summary>One run of one load against one server.</summary>
 internal sealed record FanoutResult(
     FanoutTarget Target,
-    bool Paced,
+    FanoutLoad Load,
     int Round,
     long Sent,
     long Expected,
     long Delivered,
+    long Frames,
+    long ArrayFrames,
+    int ClientsWithSubprotocol,
     long OutOfOrder,
     double Seconds,
     double ServerCpuSeconds,
+    double ClientCpuSeconds,
     double P50Microseconds,
     double P99Microseconds,
     long PeakRssKiB,
@@ -22,4 +26,10 @@ internal sealed record FanoutResult(
     public double DeliveredPerSecond => Delivered / Seconds;
 
     public double CpuMicrosecondsPerDelivery => ServerCpuSeconds * 1e6 / Math.Max(1, Delivered);
+
+    /// <summary>The load tool's own CPU per delivery (all its clients), which competes with the server for the same cores.</summary>
+    public double ClientCpuMicrosecondsPerDelivery => ClientCpuSeconds * 1e6 / Math.Max(1, Delivered);
+
+    /// <summary>Deliveries per WebSocket message that carried any, as the clients saw them.</summary>
+    public double DeliveriesPerFrame => (double)Delivered / Math.Max(1, Frames);
 }

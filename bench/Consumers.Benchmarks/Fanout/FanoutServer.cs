@@ -3,35 +3,32 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Consumers.Benchmarks.Fanout;
 
 /// <summary>
-/// The server process of one fan-out target (<c>Consumers.Benchmarks fanout-server consumers|signalr|raw</c>): Kestrel
-/// on a free loopback port; prints <c>LISTENING &lt;port&gt;</c>, then serves until its standard input closes.
-/// All three use the same host settings (slim builder, warnings-only logging, this project's GC settings).
+/// The server process of one fan-out target (<c>Consumers.Benchmarks fanout-server consumers|signalr|raw</c>), built
+/// as an app builds it: <see cref="WebApplication.CreateBuilder(string[])"/> with its default configuration, Kestrel,
+/// and logging providers; the one change, made alike for all three, is the minimum log level (Warning). Listens on a free
+/// loopback port, prints <c>LISTENING &lt;port&gt;</c>, then serves until its standard input closes.
 /// </summary>
 internal static class FanoutServer
 {
     public const string ReadyPrefix = "LISTENING ";
 
-    public static async Task<int> RunAsync(FanoutTarget target)
+    public static async Task<int> RunAsync(FanoutTarget target, string[] args)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        var builder = WebApplication.CreateBuilder(args);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
         switch (target)
         {
             case FanoutTarget.Consumers:
-                // The load tool's senders are far over the per-connection rate limit that protects interactive
-                // servers (100 msg/s), and its 2,000 idle connections all come from 127.0.0.1 (over the per-address
-                // limit of 1,000); SignalR and the raw broadcaster have neither limit, so both are off here.
+                // The load's senders are far over the per-connection rate limit that protects interactive servers,
+                // and the idle connections all come from 127.0.0.1; SignalR and the raw broadcaster have neither limit.
                 builder.Services.AddConsumers(o =>
                 {
                     o.RateLimitPerSecond = 0;
@@ -39,6 +36,7 @@ internal static class FanoutServer
                 });
                 break;
             case FanoutTarget.SignalR:
+                // The benchmark project turns reflection-based JSON off; an app with it on gets the same converters.
                 builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, FanoutJson.Default));
                 break;
             case FanoutTarget.Raw:
@@ -50,11 +48,10 @@ internal static class FanoutServer
         switch (target)
         {
             case FanoutTarget.Consumers:
-                app.MapConsumer<FanoutConsumer>("/ws/{room}");
+                app.MapConsumer<RoomConsumer>("/ws");
                 break;
             case FanoutTarget.SignalR:
-                app.UseWebSockets();
-                app.MapHub<FanoutHub>("/hub");
+                app.MapHub<RoomHub>("/hub");
                 break;
             case FanoutTarget.Raw:
                 app.UseWebSockets();

@@ -1,10 +1,13 @@
 namespace Consumers.Benchmarks.Fanout;
 
-/// <summary>The three chat-room servers of the fan-out benchmark, each run as its own process.</summary>
+/// <summary>The chat-room servers of the fan-out benchmark, each run as its own process.</summary>
 internal enum FanoutTarget
 {
-    /// <summary>A Consumers consumer whose <c>say</c> action sends to the room's group.</summary>
+    /// <summary>The <see cref="RoomConsumer"/>; clients offer no subprotocol (one envelope per frame).</summary>
     Consumers,
+
+    /// <summary>The same server; clients offer the <c>consumers.batch</c> subprotocol (a frame may be a JSON array of envelopes).</summary>
+    ConsumersBatch,
 
     /// <summary>A SignalR hub with groups, JSON hub protocol over WebSockets.</summary>
     SignalR,

@@ -10,7 +10,7 @@ namespace Consumers.Benchmarks.Fanout;
 /// </summary>
 internal static class FanoutTrial
 {
-    public static async Task<FanoutResult> RunAsync(FanoutTarget target, bool paced, int round, FanoutSettings settings, CancellationToken cancellationToken)
+    public static async Task<FanoutResult> RunAsync(FanoutTarget target, FanoutLoad load, int round, FanoutSettings settings, CancellationToken cancellationToken)
     {
         await using var server = await ServerProcess.StartAsync(target, cancellationToken).ConfigureAwait(false);
         var latencies = new LatencyHistogram();
@@ -28,13 +28,13 @@ internal static class FanoutTrial
                 all.AddRange(rooms[r]);
                 for (var s = 0; s < settings.SendersPerRoom; s++)
                 {
-                    rooms[r][s].BecomeSender(senders.Count, settings.PayloadBytes);
+                    rooms[r][s].BecomeSender(senders.Count, load.PayloadBytes);
                     senders.Add((rooms[r][s], r));
                 }
             }
 
             // Joins are asynchronous on some servers (SignalR's OnConnectedAsync): wait until a probe reaches everyone.
-            await WarmUpAsync(senders, rooms, settings, cancellationToken).ConfigureAwait(false);
+            await WarmUpAsync(senders, rooms, load, settings, cancellationToken).ConfigureAwait(false);
             latencies.Clear();
             foreach (var client in all)
             {
@@ -43,33 +43,39 @@ internal static class FanoutTrial
 
             var sentBefore = senders.Sum(s => s.Client.Sent);
             var cpuBefore = server.CpuSeconds();
+            var clientCpuBefore = ServerProcess.CpuSecondsOf("self");
             var started = Stopwatch.GetTimestamp();
-            if (paced)
+            if (load.Paced)
             {
-                await PaceAsync(senders, settings, cancellationToken).ConfigureAwait(false);
+                await PaceAsync(senders, load, settings, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 stop.CancelAfter(settings.SaturatedDuration);
-                await Task.WhenAll(senders.Select(s => SaturateAsync(s.Client, settings, stop.Token))).ConfigureAwait(false);
+                await Task.WhenAll(senders.Select(s => SaturateAsync(s.Client, load.Window, settings, stop.Token))).ConfigureAwait(false);
             }
 
             var sent = senders.Sum(s => s.Client.Sent) - sentBefore;
             var expected = sent * settings.ClientsPerRoom;
             var timedOut = !await DrainAsync(all, expected, settings.DrainTimeout, cancellationToken).ConfigureAwait(false);
             var cpu = server.CpuSeconds() - cpuBefore;
+            var clientCpu = ServerProcess.CpuSecondsOf("self") - clientCpuBefore;
             var last = all.Max(c => c.LastReceiveTimestamp);
             return new FanoutResult(
                 target,
-                paced,
+                load,
                 round,
                 sent,
                 expected,
                 all.Sum(c => c.Received),
+                all.Sum(c => c.Frames),
+                all.Sum(c => c.ArrayFrames),
+                all.Count(c => c.Subprotocol == LoadClient.BatchSubprotocol),
                 all.Sum(c => c.OutOfOrder),
                 Stopwatch.GetElapsedTime(started, last).TotalSeconds,
                 cpu,
+                clientCpu,
                 latencies.Percentile(50),
                 latencies.Percentile(99),
                 server.StatusKiB("VmHWM"),
@@ -96,7 +102,7 @@ internal static class FanoutTrial
             // pools), not only what every connection costs.
             var first = await LoadClient.ConnectAsync(target, server.Port, "idle", latencies, 1, cancellationToken).ConfigureAwait(false);
             clients.Add(first);
-            first.BecomeSender(0, settings.PayloadBytes);
+            first.BecomeSender(0, settings.Loads[0].PayloadBytes);
             for (var i = 0; i < 10; i++)
             {
                 await first.SendNextAsync(cancellationToken).ConfigureAwait(false);
@@ -125,7 +131,7 @@ internal static class FanoutTrial
         }
     }
 
-    private static async Task WarmUpAsync(List<(LoadClient Client, int Room)> senders, LoadClient[][] rooms, FanoutSettings settings, CancellationToken cancellationToken)
+    private static async Task WarmUpAsync(List<(LoadClient Client, int Room)> senders, LoadClient[][] rooms, FanoutLoad load, FanoutSettings settings, CancellationToken cancellationToken)
     {
         var all = rooms.SelectMany(r => r).ToList();
         var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 30;
@@ -155,19 +161,20 @@ internal static class FanoutTrial
         var sentBefore = senders.Sum(s => s.Client.Sent);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(TimeSpan.FromSeconds(30));
-        await Task.WhenAll(senders.Select(s => SaturateAsync(s.Client, settings with { MaxMessagesPerSenderOverride = settings.WarmupMessagesPerSender }, stop.Token))).ConfigureAwait(false);
+        var warmup = settings with { MaxMessagesPerSenderOverride = settings.WarmupMessagesPerSender };
+        await Task.WhenAll(senders.Select(s => SaturateAsync(s.Client, Math.Max(load.Window, 32), warmup, stop.Token))).ConfigureAwait(false);
         var expected = (senders.Sum(s => s.Client.Sent) - sentBefore) * settings.ClientsPerRoom;
         await DrainAsync(all, expected, settings.DrainTimeout, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task SaturateAsync(LoadClient sender, FanoutSettings settings, CancellationToken stop)
+    private static async Task SaturateAsync(LoadClient sender, int window, FanoutSettings settings, CancellationToken stop)
     {
         var limit = sender.Sent + settings.MessagesPerSenderLimit;
         try
         {
             while (sender.Sent < limit && !stop.IsCancellationRequested)
             {
-                if (!await sender.WaitForWindowAsync(settings.Window, stop).ConfigureAwait(false))
+                if (!await sender.WaitForWindowAsync(window, stop).ConfigureAwait(false))
                 {
                     return;
                 }
@@ -182,17 +189,17 @@ internal static class FanoutTrial
         }
     }
 
-    private static async Task PaceAsync(List<(LoadClient Client, int Room)> senders, FanoutSettings settings, CancellationToken cancellationToken)
+    private static async Task PaceAsync(List<(LoadClient Client, int Room)> senders, FanoutLoad load, FanoutSettings settings, CancellationToken cancellationToken)
     {
         // One pacer for all senders, ticking every millisecond or so: each sender is brought up to
         // elapsed × rate messages, so the rate holds even when a tick comes late.
         var start = Stopwatch.GetTimestamp();
         var baseline = senders.Select(s => s.Client.Sent).ToArray();
-        var total = (long)(settings.PacedRatePerSender * settings.PacedDuration.TotalSeconds);
+        var total = (long)(load.RatePerSender * settings.PacedDuration.TotalSeconds);
         while (true)
         {
             var elapsed = Stopwatch.GetElapsedTime(start);
-            var due = Math.Min(total, (long)(elapsed.TotalSeconds * settings.PacedRatePerSender) + 1);
+            var due = Math.Min(total, (long)(elapsed.TotalSeconds * load.RatePerSender) + 1);
             for (var i = 0; i < senders.Count; i++)
             {
                 var client = senders[i].Client;

@@ -8,17 +8,22 @@ namespace Consumers.Benchmarks.Fanout;
 
 /// <summary>
 /// One chat client of the load tool: a minimal RFC 6455 client on a raw socket, so that receiving costs the shared
-/// machine as little as possible and the same for every server. It reads in bulk, parses the frames itself,
-/// splits SignalR's coalesced frames on the record separator (0x1E), and records each delivered body's latency.
-/// A client may also be one of its room's senders.
+/// machine as little as possible and the same for every server. It reads in bulk, parses the frames itself, splits
+/// SignalR's coalesced frames on the record separator (0x1E) and Consumers' batched frames (a JSON array of envelopes,
+/// under the <c>consumers.batch</c> subprotocol) into their elements, and records each delivered body's latency and
+/// how many deliveries each frame carried. A client may also be one of its room's senders.
 /// </summary>
 internal sealed class LoadClient : IAsyncDisposable
 {
+    /// <summary>The WebSocket subprotocol with which a Consumers server may put several envelopes in one frame.</summary>
+    public const string BatchSubprotocol = "consumers.batch";
+
     private const byte RecordSeparator = 0x1E;
     private static readonly byte[] MaskKey = [0x37, 0xfa, 0x21, 0x3d];
 
     private readonly Socket _socket;
     private readonly FanoutTarget _target;
+    private readonly string _room;
     private readonly LatencyHistogram _latencies;
     private readonly int[] _lastSequence;
     private readonly SemaphoreSlim _echoed = new(0);
@@ -29,6 +34,8 @@ internal sealed class LoadClient : IAsyncDisposable
     private int _end;
     private Task _receiving = Task.CompletedTask;
     private long _received;
+    private long _frames;
+    private long _arrayFrames;
     private long _echoes;
     private long _lastReceiveTimestamp;
     private long _outOfOrder;
@@ -38,11 +45,14 @@ internal sealed class LoadClient : IAsyncDisposable
     private byte[]? _plain;
     private int _headerLength;
     private int _bodyOffset;
+    private int _suffixLength;
 
-    private LoadClient(Socket socket, FanoutTarget target, LatencyHistogram latencies, int senders, byte[] leftover)
+    private LoadClient(Socket socket, FanoutTarget target, string room, string? subprotocol, LatencyHistogram latencies, int senders, byte[] leftover)
     {
         _socket = socket;
         _target = target;
+        _room = room;
+        Subprotocol = subprotocol;
         _latencies = latencies;
         _lastSequence = new int[senders];
         Array.Fill(_lastSequence, -1);
@@ -53,9 +63,19 @@ internal sealed class LoadClient : IAsyncDisposable
 
     public int SenderId { get; private set; } = -1;
 
+    /// <summary>The subprotocol the server selected in its 101 response, or null.</summary>
+    public string? Subprotocol { get; }
+
     public long Sent { get; private set; }
 
+    /// <summary>Deliveries received (messages carrying a benchmark body).</summary>
     public long Received => Interlocked.Read(ref _received);
+
+    /// <summary>WebSocket messages (frames, after reassembly) that carried at least one delivery.</summary>
+    public long Frames => Interlocked.Read(ref _frames);
+
+    /// <summary>Of <see cref="Frames"/>, those that were a JSON array of envelopes (Consumers' batching subprotocol).</summary>
+    public long ArrayFrames => Interlocked.Read(ref _arrayFrames);
 
     public long Echoes => Interlocked.Read(ref _echoes);
 
@@ -68,11 +88,13 @@ internal sealed class LoadClient : IAsyncDisposable
 
     public static string PathOf(FanoutTarget target, string room) => target switch
     {
-        FanoutTarget.Consumers => "/ws/" + room,
-        FanoutTarget.SignalR => "/hub?room=" + room,
+        FanoutTarget.Consumers or FanoutTarget.ConsumersBatch => "/ws",
+        FanoutTarget.SignalR => "/hub",
         _ => "/raw/" + room,
     };
 
+    /// <summary>Connects, upgrades, and joins <paramref name="room"/> as the target's clients do (Consumers: the <c>join</c>
+    /// action; SignalR: the handshake, then <c>Join</c>; raw: by the path).</summary>
     /// <param name="senders">The number of sender ids in the whole trial (for the order check).</param>
     public static async Task<LoadClient> ConnectAsync(FanoutTarget target, int port, string room, LatencyHistogram latencies, int senders, CancellationToken cancellationToken)
     {
@@ -81,7 +103,8 @@ internal sealed class LoadClient : IAsyncDisposable
         {
             await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken).ConfigureAwait(false);
             var request = $"GET {PathOf(target, room)} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+                (target == FanoutTarget.ConsumersBatch ? $"Sec-WebSocket-Protocol: {BatchSubprotocol}\r\n" : string.Empty) + "\r\n";
             await socket.SendAsync(Encoding.ASCII.GetBytes(request), cancellationToken).ConfigureAwait(false);
             var response = new byte[4096];
             var count = 0;
@@ -97,15 +120,22 @@ internal sealed class LoadClient : IAsyncDisposable
                 count += read;
             }
 
-            if (!response.AsSpan(0, headerEnd).StartsWith("HTTP/1.1 101"u8))
+            var head = Encoding.ASCII.GetString(response, 0, headerEnd);
+            if (!head.StartsWith("HTTP/1.1 101", StringComparison.Ordinal))
             {
-                throw new IOException("Upgrade refused: " + Encoding.ASCII.GetString(response, 0, headerEnd));
+                throw new IOException("Upgrade refused: " + head);
             }
 
-            var client = new LoadClient(socket, target, latencies, senders, response[(headerEnd + 4)..count]);
-            if (target == FanoutTarget.SignalR)
+            var client = new LoadClient(socket, target, room, SelectedSubprotocol(head), latencies, senders, response[(headerEnd + 4)..count]);
+            switch (target)
             {
-                await client.SendTextAsync("{\"protocol\":\"json\",\"version\":1}\u001e"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+                case FanoutTarget.SignalR:
+                    await client.SendTextAsync("{\"protocol\":\"json\",\"version\":1}\u001e"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+                    await client.SendTextAsync(Encoding.UTF8.GetBytes($"{{\"type\":1,\"target\":\"Join\",\"arguments\":[\"{room}\"]}}\u001e"), cancellationToken).ConfigureAwait(false);
+                    break;
+                case FanoutTarget.Consumers or FanoutTarget.ConsumersBatch:
+                    await client.SendTextAsync(Encoding.UTF8.GetBytes($"{{\"action\":\"join\",\"room\":\"{room}\"}}"), cancellationToken).ConfigureAwait(false);
+                    break;
             }
 
             client._receiving = Task.Run(client.ReceiveLoopAsync, CancellationToken.None);
@@ -118,19 +148,34 @@ internal sealed class LoadClient : IAsyncDisposable
         }
     }
 
+    private static string? SelectedSubprotocol(string head)
+    {
+        foreach (var line in head.Split("\r\n"))
+        {
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0 && line.AsSpan(0, colon).Trim().Equals("Sec-WebSocket-Protocol", StringComparison.OrdinalIgnoreCase))
+            {
+                return line[(colon + 1)..].Trim();
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Makes this client a sender: prebuilds its request frame around a body of <paramref name="payloadBytes"/>.</summary>
     public void BecomeSender(int senderId, int payloadBytes)
     {
         SenderId = senderId;
         var (prefix, suffix) = _target switch
         {
-            FanoutTarget.Consumers => ("{\"action\":\"say\",\"body\":\"", "\"}"),
-            FanoutTarget.SignalR => ("{\"type\":1,\"target\":\"Send\",\"arguments\":[\"", "\"]}\u001e"),
+            FanoutTarget.Consumers or FanoutTarget.ConsumersBatch => ($"{{\"action\":\"broadcast\",\"room\":\"{_room}\",\"text\":\"", "\"}"),
+            FanoutTarget.SignalR => ($"{{\"type\":1,\"target\":\"Send\",\"arguments\":[\"{_room}\",\"", "\"]}\u001e"),
             _ => ("{\"body\":\"", "\"}"),
         };
         var body = Math.Max(payloadBytes, ChatBody.HeaderLength);
         _plain = [.. Encoding.ASCII.GetBytes(prefix), .. new byte[body], .. Encoding.ASCII.GetBytes(suffix)];
         _bodyOffset = prefix.Length;
+        _suffixLength = suffix.Length;
         _frame = new byte[14 + _plain.Length];
         _headerLength = WriteHeader(_frame, _plain.Length);
     }
@@ -139,7 +184,7 @@ internal sealed class LoadClient : IAsyncDisposable
     public ValueTask<int> SendNextAsync(CancellationToken cancellationToken)
     {
         var plain = _plain!;
-        ChatBody.Write(plain.AsSpan(_bodyOffset, plain.Length - _bodyOffset - (_target == FanoutTarget.SignalR ? 4 : 2)), Stopwatch.GetTimestamp(), SenderId, (int)Sent);
+        ChatBody.Write(plain.AsSpan(_bodyOffset, plain.Length - _bodyOffset - _suffixLength), Stopwatch.GetTimestamp(), SenderId, (int)Sent);
         Mask(plain, _frame.AsSpan(_headerLength));
         Sent++;
         return _socket.SendAsync(_frame.AsMemory(0, _headerLength + plain.Length), SocketFlags.None, cancellationToken);
@@ -162,6 +207,8 @@ internal sealed class LoadClient : IAsyncDisposable
     public void ResetCounters()
     {
         Interlocked.Exchange(ref _received, 0);
+        Interlocked.Exchange(ref _frames, 0);
+        Interlocked.Exchange(ref _arrayFrames, 0);
     }
 
     private async Task SendTextAsync(byte[] payload, CancellationToken cancellationToken)
@@ -233,6 +280,10 @@ internal sealed class LoadClient : IAsyncDisposable
             {
                 Failure ??= ex.Message;
             }
+        }
+        catch (FormatException ex)
+        {
+            Failure ??= "malformed batched frame: " + ex.Message;
         }
     }
 
@@ -333,31 +384,58 @@ internal sealed class LoadClient : IAsyncDisposable
 
     private void HandleFrame(ReadOnlySpan<byte> payload)
     {
-        if (_target != FanoutTarget.SignalR)
+        var deliveries = 0;
+        switch (_target)
         {
-            HandleMessage(payload);
-            return;
+            case FanoutTarget.SignalR:
+                while (!payload.IsEmpty)
+                {
+                    var end = payload.IndexOf(RecordSeparator);
+                    if (end < 0)
+                    {
+                        deliveries += HandleMessage(payload);
+                        break;
+                    }
+
+                    deliveries += HandleMessage(payload[..end]);
+                    payload = payload[(end + 1)..];
+                }
+
+                break;
+            case FanoutTarget.Consumers or FanoutTarget.ConsumersBatch:
+                // A frame that is a JSON object is one envelope; one that starts with '[' is an array of them.
+                var trimmed = payload.TrimStart(" \t\r\n"u8);
+                if (!trimmed.IsEmpty && trimmed[0] == (byte)'[')
+                {
+                    Interlocked.Increment(ref _arrayFrames);
+                    foreach (var range in new JsonArrayElements(trimmed))
+                    {
+                        deliveries += HandleMessage(trimmed[range]);
+                    }
+                }
+                else
+                {
+                    deliveries += HandleMessage(payload);
+                }
+
+                break;
+            default:
+                deliveries += HandleMessage(payload);
+                break;
         }
 
-        while (!payload.IsEmpty)
+        if (deliveries > 0)
         {
-            var end = payload.IndexOf(RecordSeparator);
-            if (end < 0)
-            {
-                HandleMessage(payload);
-                return;
-            }
-
-            HandleMessage(payload[..end]);
-            payload = payload[(end + 1)..];
+            Interlocked.Increment(ref _frames);
         }
     }
 
-    private void HandleMessage(ReadOnlySpan<byte> message)
+    /// <summary>Records one message; 1 when it carried a benchmark body (a delivery), else 0 (replies, pings, handshakes).</summary>
+    private int HandleMessage(ReadOnlySpan<byte> message)
     {
         if (!ChatBody.TryRead(message, out var sentAt, out var sender, out var sequence))
         {
-            return;
+            return 0;
         }
 
         var now = Stopwatch.GetTimestamp();
@@ -379,6 +457,8 @@ internal sealed class LoadClient : IAsyncDisposable
             Interlocked.Increment(ref _echoes);
             _echoed.Release();
         }
+
+        return 1;
     }
 
     public async ValueTask DisposeAsync()

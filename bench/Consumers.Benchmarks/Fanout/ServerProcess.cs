@@ -34,7 +34,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         start.ArgumentList.Add("fanout-server");
-        start.ArgumentList.Add(target.ToString().ToLowerInvariant());
+        // Consumers (batch) is the same server; only its clients differ (they offer the consumers.batch subprotocol).
+        start.ArgumentList.Add((target == FanoutTarget.ConsumersBatch ? FanoutTarget.Consumers : target).ToString().ToLowerInvariant());
         var process = Process.Start(start)!;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
@@ -56,9 +57,12 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>User + system CPU time the process has used so far, in seconds (clock-tick resolution, usually 10 ms).</summary>
-    public double CpuSeconds()
+    public double CpuSeconds() => CpuSecondsOf(_process.Id.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>User + system CPU time of a process (<c>self</c> for this one) so far, in seconds.</summary>
+    public static double CpuSecondsOf(string pid)
     {
-        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
 
         // Fields 14 (utime) and 15 (stime) of proc(5), counted from the state field, which is field 3.
@@ -82,7 +86,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     private static async Task ForwardOutputAsync(Process process, FanoutTarget target)
     {
-        // The servers log warnings only (a full send queue, a failed write): they explain a bad figure.
+        // The servers log warnings and errors only (a full send queue, a failed write): they explain a bad figure.
         while (await process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
             await Console.Error.WriteLineAsync($"[{target} server] {line}").ConfigureAwait(false);
