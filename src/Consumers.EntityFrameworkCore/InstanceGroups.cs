@@ -9,5 +9,5 @@ internal static class InstanceGroups
 
     public static string Of<TModel, TKey>(TKey key)
         where TKey : notnull
-        => ObserverId<TModel>() + ":" + Convert.ToString(key, CultureInfo.InvariantCulture);
+        => GroupName.Fit(ObserverId<TModel>() + ":" + GroupName.EncodeValue(Convert.ToString(key, CultureInfo.InvariantCulture) ?? string.Empty));
 }

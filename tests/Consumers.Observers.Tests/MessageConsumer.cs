@@ -13,6 +13,11 @@ public sealed partial class MessageConsumer(ChatDb db) : Consumer
     [ModelObserver<Message>(Group = "topic:{Topic}")]
     private static MessageDto TopicActivity(Message message) => new(message.Id, message.RoomId, message.Text);
 
+    // Fails for one text, after the commit: the saver and the other observers must not notice.
+    [ModelObserver<Message>(Group = "fragile:{RoomId}")]
+    private static MessageDto Fragile(Message message)
+        => message.Text == "explode" ? throw new InvalidOperationException("serializer failure") : new(message.Id, message.RoomId, message.Text);
+
     [Action]
     public ValueTask JoinRoom(int roomId, RequestContext request) => SubscribeMessageActivityAsync(roomId, request);
 

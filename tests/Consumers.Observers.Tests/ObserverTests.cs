@@ -260,6 +260,44 @@ public sealed class ObserverTests
         });
     }
 
+    [TestCase("bad room/ü:x")]
+    [TestCase("a:b")]
+    [TestCase("")]
+    [TestCase("😀 emoji")]
+    public async Task TextPlaceholder_WithAnyValue_MakesAValidGroup_AndNotificationsArrive(string topic)
+    {
+        await using var watcher = await ConnectAsync();
+        var topicJson = "\"" + System.Text.Json.JsonEncodedText.Encode(topic).ToString() + "\"";
+        var subscribed = await watcher.RequestAsync($$"""{"action": "follow_topic", "topic": {{topicJson}}, "request_id": "t"}""");
+        Assert.That(subscribed["response_status"]!.GetValue<int>(), Is.EqualTo(200));
+        var saved = await watcher.RequestAsync($$"""{"action": "post", "room_id": 15, "text": "odd", "topic": {{topicJson}}, "request_id": "p"}""");
+        Assert.That(saved["request_id"]!.GetValue<string>(), Is.EqualTo("t"), "the notification comes before the post's reply");
+        Assert.That(saved["data"]!["text"]!.GetValue<string>(), Is.EqualTo("odd"));
+    }
+
+    [Test]
+    public async Task TopicsThatWouldCollideUnencoded_StayApart()
+    {
+        // "a.3Ab" is what "a:b" encodes to: the encoding must still tell them apart.
+        await using var watcher = await ConnectAsync();
+        await watcher.RequestAsync("""{"action": "follow_topic", "topic": "a.3Ab", "request_id": "t"}""");
+        await watcher.RequestAsync("""{"action": "post", "room_id": 16, "text": "other", "topic": "a:b"}""");
+        var reply = await watcher.RequestAsync("""{"action": "post", "room_id": 16, "text": "mine", "topic": "a.3Ab", "request_id": "p"}""");
+        Assert.That(reply["data"]!["text"]!.GetValue<string>(), Is.EqualTo("mine"), "the first frame is the subscriber's own topic, not the look-alike");
+    }
+
+    [Test]
+    public async Task FailingObserver_AfterTheCommit_NeitherReachesTheSaver_NorStopsOtherObservers()
+    {
+        await using var watcher = await ConnectAsync();
+        await watcher.RequestAsync("""{"action": "join_room", "room_id": 17, "request_id": "w"}""");
+        var saved = await watcher.RequestAsync("""{"action": "post", "room_id": 17, "text": "explode", "request_id": "p"}""");
+        Assert.That(saved["request_id"]!.GetValue<string>(), Is.EqualTo("w"), "the room observer still notified");
+        var reply = await watcher.ReceiveAsync();
+        Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(200), "the saver got its 200: the row is saved");
+        Assert.That(CapturingLoggerProvider.Instance.Entries.Any(e => e.EventId.Name == "ObserverFailed" && e.Exception?.Message == "serializer failure"), Is.True);
+    }
+
     [Test]
     public async Task PublisherWithoutEfCore_ReachesObservers()
     {

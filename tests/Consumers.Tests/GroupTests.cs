@@ -169,6 +169,58 @@ public sealed class GroupTests
         Assert.That(() => GroupName.Validate(new string('a', 101)), Throws.ArgumentException.With.Message.Contains("limit is 100"));
     }
 
+    [TestCase("plain-value_1", "plain-value_1")]
+    [TestCase("bad room", "bad.20room")]
+    [TestCase("a:b", "a.3Ab")]
+    [TestCase("a.b", "a.2Eb")]
+    [TestCase("ü", ".C3.BC")]
+    [TestCase("", "")]
+    public void EncodeValue_KeepsPlainCharacters_AndEscapesEveryOtherByte(string value, string expected)
+        => Assert.That(GroupName.EncodeValue(value), Is.EqualTo(expected));
+
+    [Test]
+    public void EncodeValue_IsValidAndDistinct_ForRandomValues()
+    {
+        var random = new Random(20261130);
+        var seen = new Dictionary<string, string>();
+        for (var i = 0; i < 3000; i++)
+        {
+            var chars = new char[random.Next(0, 12)];
+            for (var j = 0; j < chars.Length; j++)
+            {
+                chars[j] = random.Next(4) switch
+                {
+                    0 => (char)random.Next('a', 'z' + 1),
+                    1 => "-_.:% /\\"[random.Next(8)],
+                    2 => (char)random.Next(0x80, 0x800),
+                    _ => (char)random.Next(0x20, 0x7F),
+                };
+            }
+
+            var value = new string(chars);
+            var encoded = GroupName.EncodeValue(value);
+            Assert.That(GroupName.IsValid("g:" + encoded), Is.True, value);
+            Assert.That(encoded, Does.Not.Contain(":"));
+            if (seen.TryGetValue(encoded, out var other))
+            {
+                Assert.That(other, Is.EqualTo(value), "two values, one encoding");
+            }
+
+            seen[encoded] = value;
+        }
+    }
+
+    [Test]
+    public void Fit_KeepsShortNames_AndMakesLongOnesValidAndDistinct()
+    {
+        Assert.That(GroupName.Fit("room:1"), Is.EqualTo("room:1"));
+        var a = GroupName.Fit("obs:" + new string('a', 200));
+        var b = GroupName.Fit("obs:" + new string('a', 199) + "b");
+        Assert.That(GroupName.IsValid(a) && GroupName.IsValid(b), Is.True);
+        Assert.That(a, Has.Length.EqualTo(GroupName.MaxLength));
+        Assert.That(a, Is.Not.EqualTo(b));
+    }
+
     [Test]
     public void GroupMessage_MustBeAJsonObject()
         => Assert.That(() => GroupMessage.EnsureJsonObject("[1]"u8), Throws.ArgumentException.With.Message.Contains("one JSON object"));

@@ -89,9 +89,13 @@ internal static class ObserverEmitter
 
         w.WriteLine();
         w.WriteLine($"/// <summary>The group of the <see cref=\"{observer.MethodName}\"/> observer for these values.</summary>");
+        // Values are encoded (GroupName.EncodeValue) so that any value makes a valid name and distinct values distinct
+        // names; GroupName.Fit keeps a long result within the length limit.
         var body = string.Join(" + ", new[] { ConsumerEmitter.Literal(observer.Id + (observer.Parts.Count > 0 ? ":" : "")) }
             .Concat(observer.Parts.Select(Piece)));
-        w.WriteLine($"private static string __ObserverGroup_{observer.MethodName}({parameters}) => {body};");
+        w.WriteLine(placeholders.Count == 0
+            ? $"private static string __ObserverGroup_{observer.MethodName}({parameters}) => {body};"
+            : $"private static string __ObserverGroup_{observer.MethodName}({parameters}) => {GroupNameType}.Fit({body});");
 
         w.WriteLine();
         w.WriteLine($"/// <summary>Subscribes the request to changes observed by <see cref=\"{observer.MethodName}\"/>; replies first, then one notification per change.</summary>");
@@ -117,10 +121,12 @@ internal static class ObserverEmitter
         ? ConsumerEmitter.Literal(literal)
         : part.Format switch
         {
-            "string" => part.Parameter!,
+            "string" => $"{GroupNameType}.EncodeValue({part.Parameter})",
             "bool" => $"({part.Parameter} ? \"true\" : \"false\")",
             "guid" => $"{part.Parameter}.ToString(\"D\", {Invariant})",
-            "enum" => $"{part.Parameter}.ToString()",
-            _ => $"{part.Parameter}.ToString({Invariant})",
+            "enum" => $"{GroupNameType}.EncodeValue({part.Parameter}.ToString())",
+            _ => $"{GroupNameType}.EncodeValue({part.Parameter}.ToString({Invariant}))",
         };
+
+    private const string GroupNameType = "global::Consumers.GroupName";
 }

@@ -33,6 +33,9 @@ internal static class ConsumerMetrics
     /// <summary><c>consumers.groups.messages_sent</c>: group sends made on this node.</summary>
     public static readonly Counter<long> GroupMessagesSent = s_meter.CreateCounter<long>("consumers.groups.messages_sent", "{message}");
 
+    /// <summary><c>consumers.observers.failed</c>: changes an observer could not publish (its serializer, group values or the group layer threw); logged as ObserverFailed.</summary>
+    public static readonly Counter<long> ObserversFailed = s_meter.CreateCounter<long>("consumers.observers.failed", "{change}");
+
     /// <summary><c>consumers.connections.work_queue_full</c>: consumers closed with 1008 because their notification handler or permission checks could not keep up.</summary>
     public static readonly Counter<long> WorkQueueFull = s_meter.CreateCounter<long>("consumers.connections.work_queue_full", "{connection}");
 

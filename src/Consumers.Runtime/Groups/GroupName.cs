@@ -56,5 +56,76 @@ public static class GroupName
         }
     }
 
+    /// <summary>
+    /// Encodes a value for a group name (used by the generated group functions of <c>[ModelObserver]</c> templates):
+    /// ASCII letters, digits, <c>-</c> and <c>_</c> stay; every other UTF-8 byte becomes <c>.</c> and two uppercase hex
+    /// digits (<c>"bad room"</c> → <c>bad.20room</c>, <c>"a:b"</c> → <c>a.3Ab</c>). Distinct values give distinct
+    /// encodings, and no encoding contains <c>:</c>, so <c>{A}:{B}</c> templates cannot collide.
+    /// </summary>
+    /// <param name="value">Any text, empty included.</param>
+    /// <returns>The value as it is when it needs no encoding (no allocation), else its encoding.</returns>
+    public static string EncodeValue(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var i = 0;
+        while (i < value.Length && IsPlain(value[i]))
+        {
+            i++;
+        }
+
+        if (i == value.Length)
+        {
+            return value;
+        }
+
+        var builder = new System.Text.StringBuilder(value.Length + 16);
+        builder.Append(value, 0, i);
+        Span<byte> utf8 = stackalloc byte[4];
+        for (; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (IsPlain(c))
+            {
+                builder.Append(c);
+                continue;
+            }
+
+            // A surrogate pair is one code point: encode both halves together (a lone half as U+FFFD, as UTF-8 does).
+            var length = char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1])
+                ? System.Text.Encoding.UTF8.GetBytes(value.AsSpan(i++, 2), utf8)
+                : System.Text.Encoding.UTF8.GetBytes(value.AsSpan(i, 1), utf8);
+            foreach (var b in utf8[..length])
+            {
+                builder.Append('.').Append(HexDigits[b >> 4]).Append(HexDigits[b & 0xF]);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// Makes a name built from a template fit <see cref="MaxLength"/>: a name that fits is returned as it is; a longer
+    /// one becomes its first 58 characters, <c>..</c> and 40 hex digits of its SHA-256 (unique for all practical
+    /// purposes, and never produced by <see cref="EncodeValue"/>, whose dots are followed by hex digits).
+    /// </summary>
+    /// <param name="name">A name made of valid characters.</param>
+    /// <returns>A valid group name.</returns>
+    public static string Fit(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (name.Length <= MaxLength)
+        {
+            return name;
+        }
+
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name), hash);
+        return string.Concat(name.AsSpan(0, 58), "..", Convert.ToHexString(hash[..20]));
+    }
+
+    private const string HexDigits = "0123456789ABCDEF";
+
+    private static bool IsPlain(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_';
+
     private static bool IsAllowed(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':';
 }

@@ -55,7 +55,7 @@ namespace Chat
         }
 
         /// <summary>The group of the <see cref="MessageActivity"/> observer for these values.</summary>
-        private static string __ObserverGroup_MessageActivity(long roomId) => "ObservingConsumer.MessageActivity:" + "room:" + roomId.ToString(global::System.Globalization.CultureInfo.InvariantCulture);
+        private static string __ObserverGroup_MessageActivity(long roomId) => global::Consumers.GroupName.Fit("ObservingConsumer.MessageActivity:" + "room:" + global::Consumers.GroupName.EncodeValue(roomId.ToString(global::System.Globalization.CultureInfo.InvariantCulture)));
 
         /// <summary>Subscribes the request to changes observed by <see cref="MessageActivity"/>; replies first, then one notification per change.</summary>
         internal global::System.Threading.Tasks.ValueTask SubscribeMessageActivityAsync(long roomId, global::Consumers.RequestContext request, global::System.Threading.CancellationToken cancellationToken = default)
@@ -66,7 +66,7 @@ namespace Chat
             => UnsubscribeObserverAsync(__ObserverGroup_MessageActivity(roomId), request, cancellationToken);
 
         /// <summary>The group of the <see cref="TopicActivity"/> observer for these values.</summary>
-        private static string __ObserverGroup_TopicActivity(string topic, global::Chat.Kind kind, bool pinned, global::System.Guid author) => "ObservingConsumer.TopicActivity:" + "topic:" + topic + "." + kind.ToString() + "." + (pinned ? "true" : "false") + "." + author.ToString("D", global::System.Globalization.CultureInfo.InvariantCulture);
+        private static string __ObserverGroup_TopicActivity(string topic, global::Chat.Kind kind, bool pinned, global::System.Guid author) => global::Consumers.GroupName.Fit("ObservingConsumer.TopicActivity:" + "topic:" + global::Consumers.GroupName.EncodeValue(topic) + "." + global::Consumers.GroupName.EncodeValue(kind.ToString()) + "." + (pinned ? "true" : "false") + "." + author.ToString("D", global::System.Globalization.CultureInfo.InvariantCulture));
 
         /// <summary>Subscribes the request to changes observed by <see cref="TopicActivity"/>; replies first, then one notification per change.</summary>
         internal global::System.Threading.Tasks.ValueTask SubscribeTopicActivityAsync(string topic, global::Chat.Kind kind, bool pinned, global::System.Guid author, global::Consumers.RequestContext request, global::System.Threading.CancellationToken cancellationToken = default)

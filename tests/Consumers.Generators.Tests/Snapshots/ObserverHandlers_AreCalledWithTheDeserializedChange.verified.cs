@@ -44,7 +44,7 @@ namespace Chat
         }
 
         /// <summary>The group of the <see cref="Activity"/> observer for these values.</summary>
-        private static string __ObserverGroup_Activity(int roomId) => "HandlingConsumer.Activity:" + "room:" + roomId.ToString(global::System.Globalization.CultureInfo.InvariantCulture);
+        private static string __ObserverGroup_Activity(int roomId) => global::Consumers.GroupName.Fit("HandlingConsumer.Activity:" + "room:" + global::Consumers.GroupName.EncodeValue(roomId.ToString(global::System.Globalization.CultureInfo.InvariantCulture)));
 
         /// <summary>Subscribes the request to changes observed by <see cref="Activity"/>; replies first, then one notification per change.</summary>
         internal global::System.Threading.Tasks.ValueTask SubscribeActivityAsync(int roomId, global::Consumers.RequestContext request, global::System.Threading.CancellationToken cancellationToken = default)
@@ -66,7 +66,7 @@ namespace Chat
             => UnsubscribeObserverAsync(__ObserverGroup_All(), request, cancellationToken);
 
         /// <summary>The group of the <see cref="Plain"/> observer for these values.</summary>
-        private static string __ObserverGroup_Plain(int id) => "HandlingConsumer.Plain:" + "plain:" + id.ToString(global::System.Globalization.CultureInfo.InvariantCulture);
+        private static string __ObserverGroup_Plain(int id) => global::Consumers.GroupName.Fit("HandlingConsumer.Plain:" + "plain:" + global::Consumers.GroupName.EncodeValue(id.ToString(global::System.Globalization.CultureInfo.InvariantCulture)));
 
         /// <summary>Subscribes the request to changes observed by <see cref="Plain"/>; replies first, then one notification per change.</summary>
         internal global::System.Threading.Tasks.ValueTask SubscribePlainAsync(int id, global::Consumers.RequestContext request, global::System.Threading.CancellationToken cancellationToken = default)
