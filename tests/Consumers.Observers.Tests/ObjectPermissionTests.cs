@@ -1,5 +1,4 @@
 using Consumers.Tests.Infrastructure;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,8 +31,7 @@ public sealed class ObjectPermissionTests
                 services
                     .AddModelSerializer(new RoomSerializer())
                     .AddDbContext<ChatDb>((sp, o) => o.UseSqlite($"Data Source={database}").AddModelObservers(sp));
-                services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
-                    .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+                services.AddTestJwtBearer();
             });
         await using var scope = _host.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<ChatDb>().Database.EnsureCreatedAsync();
@@ -121,7 +119,7 @@ public sealed class ObjectPermissionTests
         Assert.That(patch["response_status"]!.GetValue<int>(), Is.EqualTo(401));
     }
 
-    private Task<TestClient> ConnectAsync(string path, string user) => TestClient.ConnectAsync(_host.WebSocketUri(path + "?access_token=" + user));
+    private Task<TestClient> ConnectAsync(string path, string user) => TestClient.ConnectAsync(_host.WebSocketUri(path + "?access_token=" + TestJwt.Issue(user)));
 
     private async Task<int> SeedAsync(string name, string owner)
     {

@@ -24,8 +24,7 @@ public sealed class LimitTests
         services =>
         {
             services.AddScoped<Counter>();
-            services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
-                .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+            services.AddTestJwtBearer();
         });
 
     [Test]
@@ -44,11 +43,11 @@ public sealed class LimitTests
     public async Task MaxConnectionsPerUser_RefusesTheSameUsersNextHandshakeWith429_NotOtherUsers()
     {
         await using var host = await StartAsync(o => o.MaxConnectionsPerUser = 1);
-        await using var alice = await TestClient.ConnectAsync(host.WebSocketUri("/ws/echo?access_token=alice"));
+        await using var alice = await TestClient.ConnectAsync(host.WebSocketUri("/ws/echo?access_token=" + TestJwt.Issue("alice")));
         Assert.Multiple(async () =>
         {
-            Assert.That(await Handshake.StatusAsync(host.WebSocketUri("/ws/echo?access_token=alice")), Is.EqualTo(HttpStatusCode.TooManyRequests));
-            Assert.That(await Handshake.StatusAsync(host.WebSocketUri("/ws/echo?access_token=bob")), Is.EqualTo(HttpStatusCode.SwitchingProtocols));
+            Assert.That(await Handshake.StatusAsync(host.WebSocketUri("/ws/echo?access_token=" + TestJwt.Issue("alice"))), Is.EqualTo(HttpStatusCode.TooManyRequests));
+            Assert.That(await Handshake.StatusAsync(host.WebSocketUri("/ws/echo?access_token=" + TestJwt.Issue("bob"))), Is.EqualTo(HttpStatusCode.SwitchingProtocols));
         });
     }
 
@@ -57,7 +56,7 @@ public sealed class LimitTests
     {
         await using var host = await StartAsync(o => o.MaxConnectionsPerAddress = 2);
         await using var first = await TestClient.ConnectAsync(host.WebSocketUri("/ws/echo"));
-        await using var second = await TestClient.ConnectAsync(host.WebSocketUri("/ws/echo?access_token=carl"));
+        await using var second = await TestClient.ConnectAsync(host.WebSocketUri("/ws/echo?access_token=" + TestJwt.Issue("carl")));
         Assert.That(await Handshake.StatusAsync(host.WebSocketUri("/ws/echo")), Is.EqualTo(HttpStatusCode.TooManyRequests));
     }
 
