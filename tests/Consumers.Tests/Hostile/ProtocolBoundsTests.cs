@@ -64,6 +64,34 @@ public sealed class ProtocolBoundsTests
         }
     }
 
+    [Test]
+    public async Task ClientThatStopsReading_SendingHugeRequestIds_DoesNotMakeTheServerHoldThem()
+    {
+        const int messages = 100;
+        await using var host = await StartAsync(o => o.MaxMessageSize = 1024 * 1024);
+        var request = Encoding.UTF8.GetBytes($$"""{"action": "nope", "request_id": "{{new string('r', 1_000_000)}}"}""");
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        await using var attacker = await TestClient.ConnectAsync(host.WebSocketUri("/ws/echo"));
+        var answered = () => CapturingLoggerProvider.Instance.Entries.Count(e => e.EventId.Name == "BadFrame" && e.Message.Contains(ProtocolErrors.RequestIdTooLong, StringComparison.Ordinal));
+        var answeredBefore = answered();
+
+        // The attacker never reads: before the bound, each 405 reply echoed its megabyte into the send queue.
+        for (var i = 0; i < messages; i++)
+        {
+            await attacker.SendAsync(request, WebSocketMessageType.Text);
+        }
+
+        // Until every message is answered (at most 10 s: a server that echoes never logs these answers).
+        for (var waited = 0; waited < 200 && answered() - answeredBefore < messages; waited++)
+        {
+            await Task.Delay(50);
+        }
+
+        var growth = GC.GetTotalMemory(forceFullCollection: true) - before;
+        // Pooled receive buffers (ArrayPool keeps a few 1 MiB arrays) stay; echoing would have kept about 100 MB.
+        Assert.That(growth, Is.LessThan(50 * 1024 * 1024), $"the server grew by {growth / 1024 / 1024} MiB for {messages} MB of request ids");
+    }
+
     [TestCase("""{"action": "echo", "text": "\ud800", "request_id": 1}""", TestName = "InvalidEscape_InAParameter_Gets400_AndTheConnectionStays")]
     [TestCase("""{"action": "ec\udc00ho", "text": "x", "request_id": 1}""", TestName = "InvalidEscape_InTheAction_Gets400_AndTheConnectionStays")]
     [TestCase("""{"action": "create", "data": {"name": "a\ud800b"}, "request_id": 1}""", TestName = "InvalidEscape_InsideADto_Gets400_AndTheConnectionStays")]
