@@ -3,7 +3,7 @@ namespace Chat;
 /// <summary>The pages that are not plain static files.</summary>
 public static class ChatPages
 {
-    /// <summary><c>/chat/{room}/?username=...</c>: the room page (the room and user are read by its script).</summary>
+    /// <summary><c>/chat/{room}/</c>: the room page (its script reads the room from the path; the user is the signed-in one).</summary>
     public static Task RoomPage(HttpContext context)
     {
         var file = Path.Combine(context.RequestServices.GetRequiredService<IWebHostEnvironment>().WebRootPath, "room.html");

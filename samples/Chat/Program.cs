@@ -1,6 +1,11 @@
 using Chat;
+using Chat.Accounts;
 using Chat.Consumers;
 using Chat.Data;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -9,16 +14,72 @@ var builder = WebApplication.CreateSlimBuilder(args);
 builder.Services.AddConsumers(builder.Configuration);
 builder.Services.AddModelSerializer(new RoomSerializer());
 
-// The database lives in the app's data folder (ConnectionStrings:Chat overrides it), created on first run.
+// The database lives in the app's data folder (ConnectionStrings:Chat overrides it), created on first run. The folder
+// also keeps the keys of sign-in cookies and tokens, so that nodes sharing it (and restarts) accept each other's.
 var database = builder.Configuration.GetConnectionString("Chat")
     ?? $"Data Source={Path.Combine(builder.Environment.ContentRootPath, "data", "chat.db")}";
+var dataFolder = Path.GetDirectoryName(Path.GetFullPath(new SqliteConnectionStringBuilder(database).DataSource))!;
+Directory.CreateDirectory(dataFolder);
 builder.Services.AddDbContext<ChatDb>((services, options) => options.UseSqlite(database).AddModelObservers(services));
+builder.Services.AddDataProtection().SetApplicationName("Consumers.Chat").PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")));
+
+// Accounts: ASP.NET Core Identity with a cookie for the pages and a bearer token for scripts (see Accounts/).
+var tokens = ChatTokens.Load(builder.Configuration, dataFolder);
+builder.Services.AddSingleton(tokens);
+builder.Services.AddIdentityCore<IdentityUser>(o =>
+    {
+        o.User.AllowedUserNameCharacters = "";      // any characters: ChatNames decides
+        o.Password.RequiredLength = AccountEndpoints.MinPasswordLength;
+        o.Password.RequireDigit = o.Password.RequireLowercase = o.Password.RequireUppercase = o.Password.RequireNonAlphanumeric = false;
+        o.Lockout.MaxFailedAccessAttempts = 10;
+    })
+    .AddUserValidator<ChatNameValidator>()
+    .AddEntityFrameworkStores<ChatDb>()
+    .AddSignInManager();
+const string CookieOrBearer = "CookieOrBearer";
+builder.Services.AddAuthentication(CookieOrBearer)
+    .AddPolicyScheme(CookieOrBearer, null, o => o.ForwardDefaultSelector = context =>
+        context.Request.Query.ContainsKey("access_token") || context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.Ordinal)
+            ? JwtBearerDefaults.AuthenticationScheme
+            : IdentityConstants.ApplicationScheme)
+    .AddJwtBearer(o =>
+    {
+        o.MapInboundClaims = false;
+        o.TokenValidationParameters = tokens.ValidationParameters();
+
+        // Browsers cannot set headers on a WebSocket: the token comes as ?access_token= (as with SignalR).
+        o.Events = new JwtBearerEvents
+        {
+            OnMessageReceived = context =>
+            {
+                if (context.Request.Query["access_token"] is { Count: > 0 } token && context.HttpContext.WebSockets.IsWebSocketRequest)
+                {
+                    context.Token = token;
+                }
+
+                return Task.CompletedTask;
+            },
+        };
+    })
+    .AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(o =>
+    {
+        o.Cookie.SameSite = SameSiteMode.Strict;
+        o.Cookie.Name = "chat.auth";
+    }));
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AccountJson.Default));
+builder.Services.AddSingleton<PresenceSweeper>();
+builder.Services.AddHostedService(services => services.GetRequiredService<PresenceSweeper>());
 
 var app = builder.Build();
 await ChatDatabase.EnsureCreatedAsync(app.Services, database);
 
+// A node alone on its group layer holds every live connection there is: presence of earlier runs is stale.
+var alone = builder.Configuration["Consumers:GroupLayer"] is not "Nats";
+await app.Services.GetRequiredService<PresenceSweeper>().SweepAsync(alone, CancellationToken.None);
+
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.MapAccounts();
 app.MapGet("/chat/{room}/", ChatPages.RoomPage);
 app.MapConsumer<RoomConsumer>("/ws/rooms");
 app.MapConsumers("/ws", streams => streams.Add<RoomConsumer>("rooms"));

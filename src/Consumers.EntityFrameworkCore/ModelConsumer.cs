@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Linq.Expressions;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Consumers.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace Consumers.EntityFrameworkCore;
@@ -9,7 +10,8 @@ namespace Consumers.EntityFrameworkCore;
 /// <summary>
 /// A consumer with DCRF's generic model actions over an EF Core entity: <c>list</c> (optionally paginated with
 /// <c>limit</c>/<c>offset</c>), <c>retrieve</c>, <c>create</c>, <c>update</c>, <c>patch</c>, <c>delete</c>,
-/// <c>subscribe_instance</c> and <c>unsubscribe_instance</c>, with DCRF's status codes (PROTOCOL.md). Derive a
+/// <c>subscribe_instance</c> and <c>unsubscribe_instance</c>, with DCRF's status codes (docs/protocol.md). Actions on
+/// one object ask the consumer's object permissions about the model, as DCRF's <c>get_object</c> does. Derive a
 /// <c>partial</c> class from it; the generator dispatches the inherited actions like your own.
 /// </summary>
 /// <typeparam name="TContext">The EF Core context.</typeparam>
@@ -82,7 +84,7 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
         });
     }
 
-    /// <summary><c>retrieve</c>: the object, or 404.</summary>
+    /// <summary><c>retrieve</c>: the object; 404, or 403 when an object permission denies it.</summary>
     /// <param name="pk">The key.</param>
     /// <param name="cancellationToken">Cancelled when the connection ends.</param>
     [Action("retrieve")]
@@ -93,8 +95,8 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
             return NotAllowed("retrieve");
         }
 
-        var model = await FindAsync(pk, tracking: false, cancellationToken).ConfigureAwait(false);
-        return model is null ? ActionResult.NotFound() : serializer.ToDto(model);
+        var (model, refused) = await GetObjectAsync(pk, "retrieve", tracking: false, cancellationToken).ConfigureAwait(false);
+        return model is null ? refused : serializer.ToDto(model);
     }
 
     /// <summary><c>create</c>: validates <paramref name="data"/>, saves, answers 201 with the object.</summary>
@@ -131,10 +133,10 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
             return NotAllowed("update");
         }
 
-        var model = await FindAsync(pk, tracking: true, cancellationToken).ConfigureAwait(false);
+        var (model, refused) = await GetObjectAsync(pk, "update", tracking: true, cancellationToken).ConfigureAwait(false);
         if (model is null)
         {
-            return ActionResult.NotFound();
+            return refused;
         }
 
         return await SaveAsync(model, data, cancellationToken).ConfigureAwait(false);
@@ -157,10 +159,10 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
             return ActionResult.BadRequest("data", "Expected a JSON object.");
         }
 
-        var model = await FindAsync(pk, tracking: true, cancellationToken).ConfigureAwait(false);
+        var (model, refused) = await GetObjectAsync(pk, "patch", tracking: true, cancellationToken).ConfigureAwait(false);
         if (model is null)
         {
-            return ActionResult.NotFound();
+            return refused;
         }
 
         // Merge on the JSON form: the serializer's own view of the object, with the sent fields on top.
@@ -194,10 +196,10 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
             return NotAllowed("delete");
         }
 
-        var model = await FindAsync(pk, tracking: true, cancellationToken).ConfigureAwait(false);
+        var (model, refused) = await GetObjectAsync(pk, "delete", tracking: true, cancellationToken).ConfigureAwait(false);
         if (model is null)
         {
-            return ActionResult.NotFound();
+            return refused;
         }
 
         db.Remove(model);
@@ -220,9 +222,10 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
             return NotAllowed("subscribe_instance");
         }
 
-        if (await FindAsync(pk, tracking: false, cancellationToken).ConfigureAwait(false) is null)
+        var (model, refused) = await GetObjectAsync(pk, "subscribe_instance", tracking: false, cancellationToken).ConfigureAwait(false);
+        if (model is null)
         {
-            return ActionResult.NotFound();
+            return refused;
         }
 
         await SubscribeObserverAsync(InstanceGroups.Of<TModel, TKey>(pk), request, cancellationToken).ConfigureAwait(false);
@@ -254,6 +257,42 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
     {
         var query = tracking ? GetQueryable().AsTracking() : GetQueryable().AsNoTracking();
         return await query.FirstOrDefaultAsync(KeyEquals(pk), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// DCRF's <c>get_object</c>: the row of <see cref="GetQueryable"/> with the key, then the consumer's object
+    /// permissions asked about it (<see cref="ConsumerAuthorization.HasObjectPermissionAsync"/> with the model, DRF's
+    /// <c>check_object_permissions</c>). Every generic action that touches one object goes through it.
+    /// </summary>
+    /// <param name="pk">The key.</param>
+    /// <param name="action">The action, as permissions see it in <see cref="PermissionContext.Action"/>.</param>
+    /// <param name="tracking">Whether the row will be changed.</param>
+    /// <param name="cancellationToken">Cancels the query and the checks.</param>
+    /// <returns>
+    /// The row (and a default result); or no row and 404 <c>["Not found"]</c> (also for rows outside the queryset), or 403
+    /// <c>["You do not have permission to perform this action."]</c> when a permission denies it (401 for an anonymous
+    /// user, as DRF's <c>permission_denied</c>).
+    /// </returns>
+    protected async Task<(TModel? Model, ActionResult Refused)> GetObjectAsync(TKey pk, string action, bool tracking, CancellationToken cancellationToken)
+    {
+        var model = await FindAsync(pk, tracking, cancellationToken).ConfigureAwait(false);
+        if (model is null)
+        {
+            return (null, ActionResult.NotFound());
+        }
+
+        if (!await ConsumerAuthorization.HasObjectPermissionAsync(this, action, model, cancellationToken).ConfigureAwait(false))
+        {
+            if (tracking)
+            {
+                // Nothing of a refused row may be saved later by this connection's context.
+                db.Entry(model).State = EntityState.Detached;
+            }
+
+            return (null, Context.User.Identities.Any(static i => i.IsAuthenticated) ? ActionResult.Forbidden() : ActionResult.Unauthorized());
+        }
+
+        return (model, default);
     }
 
     private async Task<ActionResult<TDto>> SaveAsync(TModel model, TDto data, CancellationToken cancellationToken)

@@ -33,15 +33,41 @@ internal sealed class Browser : IAsyncDisposable
         return new Browser(playwright, browser);
     }
 
-    /// <summary>Opens the room page as <paramref name="username"/> in a fresh context (its own cookies and storage).</summary>
+    /// <summary>
+    /// Signs <paramref name="username"/> up on the sign-up page in a fresh context (its own cookies and storage), then
+    /// opens the room page.
+    /// </summary>
     public async Task<IPage> OpenRoomAsync(ChatApp app, string room, string username)
     {
-        var context = await Instance.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 700 } });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync($"{app.Url}/chat/{room}/?username={Uri.EscapeDataString(username)}");
+        var page = await NewPageAsync();
+        await SubmitAccountAsync(page, $"{app.Url}/signup.html", username, Password);
+        await page.WaitForURLAsync($"{app.Url}/");
+        await page.GotoAsync($"{app.Url}/chat/{room}/");
         await WaitConnectedAsync(page);
         return page;
     }
+
+    /// <summary>A page in a fresh context (no cookies).</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await Instance.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 700 } });
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Fills and submits the sign-up or sign-in form at <paramref name="url"/>.</summary>
+    public static async Task SubmitAccountAsync(IPage page, string url, string username, string password)
+    {
+        if (page.Url != url)
+        {
+            await page.GotoAsync(url);
+        }
+
+        await page.Locator("#username").FillAsync(username);
+        await page.Locator("#password").FillAsync(password);
+        await page.Locator("#account button[type=submit]").ClickAsync();
+    }
+
+    public const string Password = "correct horse";
 
     public static Task WaitConnectedAsync(IPage page)
         => page.Locator("#state[data-state=connected]").WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });

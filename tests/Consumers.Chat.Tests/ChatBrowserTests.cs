@@ -3,7 +3,10 @@ using Microsoft.Playwright;
 
 namespace Consumers.Chat.Tests;
 
-/// <summary>The chat sample in a real browser: two users, history, hostile text, a server restart, two nodes over NATS.</summary>
+/// <summary>
+/// The chat sample in a real browser: users sign up and sign in on its pages; two users, history, hostile text, a server
+/// restart (the sign-in cookie survives it), two nodes over NATS.
+/// </summary>
 [TestFixture]
 [NonParallelizable]
 public sealed class ChatBrowserTests
@@ -111,6 +114,48 @@ public sealed class ChatBrowserTests
         await Browser.SendAsync(bob, "from node B");
         await Assertions.Expect(ann.Locator("#messages li .text")).ToHaveTextAsync(["from node A", "from node B"]);
         await Assertions.Expect(ann.Locator("#users li")).ToHaveTextAsync(["ann", "bob"]);
+    }
+
+    [Test]
+    public async Task SignIn_InAnotherBrowser_EntersTheRoomAsTheSameUser()
+    {
+        await using var app = await ChatApp.StartAsync(Database);
+        var first = await _browser.OpenRoomAsync(app, "again", "ann");
+        await Browser.SendAsync(first, "from the first browser");
+
+        // A fresh context has no cookie: the room page sends it to sign in, and back after.
+        var second = await _browser.NewPageAsync();
+        await second.GotoAsync($"{app.Url}/chat/again/");
+        await second.WaitForURLAsync($"{app.Url}/signin.html?next=%2Fchat%2Fagain%2F");
+        await Browser.SubmitAccountAsync(second, second.Url, "ann", Browser.Password);
+        await Browser.WaitConnectedAsync(second);
+        await Assertions.Expect(second.Locator("#messages li .text")).ToHaveTextAsync(["from the first browser"]);
+        await Browser.SendAsync(second, "from the second browser");
+        await Assertions.Expect(first.Locator("#messages li .user")).ToHaveTextAsync(["ann", "ann"]);
+    }
+
+    [Test]
+    public async Task SignIn_WithAWrongPassword_ShowsAnError_AndStaysSignedOut()
+    {
+        await using var app = await ChatApp.StartAsync(Database);
+        await _browser.OpenRoomAsync(app, "lobby", "ann");
+        var page = await _browser.NewPageAsync();
+        await Browser.SubmitAccountAsync(page, $"{app.Url}/signin.html", "ann", "not the password");
+        await Assertions.Expect(page.Locator("#error")).ToHaveTextAsync("Wrong name or password.");
+        await page.GotoAsync($"{app.Url}/");
+        await page.WaitForURLAsync($"{app.Url}/signin.html");
+    }
+
+    [Test]
+    public async Task SignUp_WithATakenOrInvisibleName_ShowsWhy()
+    {
+        await using var app = await ChatApp.StartAsync(Database);
+        await _browser.OpenRoomAsync(app, "lobby", "ann");
+        var page = await _browser.NewPageAsync();
+        await Browser.SubmitAccountAsync(page, $"{app.Url}/signup.html", "ann", Browser.Password);
+        await Assertions.Expect(page.Locator("#error")).ToHaveTextAsync("This name is taken.");
+        await Browser.SubmitAccountAsync(page, page.Url, "ann\u200b", Browser.Password);
+        await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("zero-width");
     }
 
     private string Database => Path.Combine(_directory, "chat.db");

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using Chat.Data;
 using Consumers;
 using Consumers.EntityFrameworkCore;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chat.Consumers;
@@ -10,13 +11,22 @@ namespace Chat.Consumers;
 /// The chat's consumer, in the shape of DCRF's tutorial: the generic room actions (list, retrieve, create, delete,
 /// subscribe_instance) come from <see cref="ModelConsumer{TContext, TModel, TDto, TKey}"/>; joining a room subscribes
 /// the caller to the room's messages under the join's request_id; users leave their rooms when the socket drops.
+/// Only signed-in users connect (a cookie from the pages, or <c>?access_token=</c> from <c>/api/token</c>); the user
+/// is the connection's principal, as in DCRF's tutorial with Django's auth users.
 /// </summary>
+[Authorize]
 [JsonContext(typeof(ChatJson))]
-public sealed partial class RoomConsumer(ChatDb db, RoomSerializer serializer) : ModelConsumer<ChatDb, Room, RoomDto, int>(db, serializer)
+public sealed partial class RoomConsumer(ChatDb db, RoomSerializer serializer, PresenceSweeper presence) : ModelConsumer<ChatDb, Room, RoomDto, int>(db, serializer)
 {
-    private string Username => Context.HttpContext.Request.Query["username"].ToString().Trim();
+    /// <summary>Rooms a user may create per hour.</summary>
+    public const int MaxRoomsPerHour = 20;
+
+    private string Username => Context.User.Identity!.Name!;
 
     protected override ModelActions Actions => ModelActions.List | ModelActions.Retrieve | ModelActions.Create | ModelActions.Delete | ModelActions.Subscribe;
+
+    /// <summary><c>list</c> answers pages of 50 rooms (<c>{"count", "results", "limit", "offset"}</c>).</summary>
+    protected override int? PageSize => 50;
 
     protected override IQueryable<Room> GetQueryable() => Db.Rooms.Include(r => r.Users);
 
@@ -24,13 +34,15 @@ public sealed partial class RoomConsumer(ChatDb db, RoomSerializer serializer) :
     [ModelObserver<Message>(Group = "room:{RoomId}")]
     private static MessageDto MessageActivity(Message message) => ToDto(message);
 
-    /// <summary>A connection needs a user name (1-50 characters): the chat has no accounts.</summary>
-    protected override ValueTask<bool> OnConnectAsync(CancellationToken cancellationToken)
-        => ValueTask.FromResult(Username.Length is > 0 and <= 50);
-
-    /// <summary><c>create</c>: creates the room, and the creator joins it.</summary>
+    /// <summary><c>create</c>: creates the room, and the creator joins it; 429 past <see cref="MaxRoomsPerHour"/>.</summary>
     public override async Task<ActionResult<RoomDto>> CreateAsync(RoomDto data, CancellationToken cancellationToken = default)
     {
+        var hourAgo = DateTimeOffset.UtcNow.AddHours(-1);
+        if (await Db.Rooms.CountAsync(r => r.Creator == Username && r.CreatedAt > hourAgo, cancellationToken) >= MaxRoomsPerHour)
+        {
+            return ActionResult.Error(429, $"You can create at most {MaxRoomsPerHour} rooms per hour.");
+        }
+
         if (data.Name is not null && await Db.Rooms.AnyAsync(r => r.Name == data.Name.Trim(), cancellationToken))
         {
             return ActionResult.BadRequest("name", "A room with this name already exists.");
@@ -70,6 +82,14 @@ public sealed partial class RoomConsumer(ChatDb db, RoomSerializer serializer) :
         }
 
         return await base.DeleteAsync(pk, cancellationToken);
+    }
+
+    /// <summary><c>find_room</c>: the room with this name, or 404 (the page looks its room up by name).</summary>
+    [Action]
+    public async Task<ActionResult<RoomDto>> FindRoom(string name, CancellationToken cancellationToken)
+    {
+        var room = await GetQueryable().AsNoTracking().FirstOrDefaultAsync(r => r.Name == name, cancellationToken);
+        return room is null ? ActionResult.NotFound() : Serializer.ToDto(room);
     }
 
     /// <summary>
@@ -152,7 +172,7 @@ public sealed partial class RoomConsumer(ChatDb db, RoomSerializer serializer) :
             return;
         }
 
-        room.Users.Add(new RoomUser { Username = Username, Channel = Context.ChannelName });
+        room.Users.Add(new RoomUser { Username = Username, Channel = Context.ChannelName, Node = presence.NodeId });
         room.UpdatedAt = DateTimeOffset.UtcNow;
         await Db.SaveChangesAsync(cancellationToken);
     }
@@ -180,6 +200,7 @@ public sealed partial class RoomConsumer(ChatDb db, RoomSerializer serializer) :
         foreach (var entry in Db.ChangeTracker.Entries<Room>().Where(r => r.State == EntityState.Added))
         {
             entry.Entity.Creator = Username;
+            entry.Entity.CreatedAt = DateTimeOffset.UtcNow;
         }
     }
 }

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Chat.Data;
 
-/// <summary>Creates the database on first run, and clears presence left behind by a node that stopped.</summary>
+/// <summary>Creates the database on first run (presence left by nodes that stopped is <see cref="PresenceSweeper"/>'s).</summary>
 public static class ChatDatabase
 {
     public static async Task EnsureCreatedAsync(IServiceProvider services, string connectionString)
@@ -23,6 +23,13 @@ public static class ChatDatabase
         catch (SqliteException)
         {
             // Two nodes starting together: the other one created it.
+        }
+
+        // EnsureCreated does not change an existing database: one from before accounts existed cannot be used.
+        var tables = db.Database.SqlQueryRaw<string>("SELECT name AS Value FROM sqlite_master WHERE type = 'table' AND name IN ('AspNetUsers', 'Nodes')");
+        if (await tables.CountAsync() < 2)
+        {
+            throw new InvalidOperationException($"The database {file} was made by an older version of the chat (without accounts): delete it, and it is created again.");
         }
 
         // WAL lets two nodes on one machine share the file without blocking readers.

@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chat.Data;
 
-/// <summary>The chat's SQLite database.</summary>
-public sealed class ChatDb(DbContextOptions<ChatDb> options) : DbContext(options)
+/// <summary>The chat's SQLite database: ASP.NET Core Identity's users, rooms, messages, presence and live nodes.</summary>
+public sealed class ChatDb(DbContextOptions<ChatDb> options) : IdentityDbContext<IdentityUser>(options)
 {
     public DbSet<Room> Rooms => Set<Room>();
 
@@ -11,15 +13,22 @@ public sealed class ChatDb(DbContextOptions<ChatDb> options) : DbContext(options
 
     public DbSet<RoomUser> RoomUsers => Set<RoomUser>();
 
+    public DbSet<ChatNode> Nodes => Set<ChatNode>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        base.OnModelCreating(modelBuilder);
         modelBuilder.Entity<Room>().HasIndex(r => r.Name).IsUnique();
+        modelBuilder.Entity<Room>().HasIndex(r => new { r.Creator, r.CreatedAt });
         modelBuilder.Entity<Room>().HasMany(r => r.Messages).WithOne(m => m.Room).HasForeignKey(m => m.RoomId).OnDelete(DeleteBehavior.Cascade);
         modelBuilder.Entity<Room>().HasMany(r => r.Users).WithOne().HasForeignKey(u => u.RoomId).OnDelete(DeleteBehavior.Cascade);
         modelBuilder.Entity<Message>().HasIndex(m => new { m.RoomId, m.Id });
+        modelBuilder.Entity<RoomUser>().HasIndex(u => u.Node);
 
-        // SQLite cannot order by DateTimeOffset: store it as UTC ticks.
+        // SQLite cannot order or compare DateTimeOffset: store it as UTC ticks.
         modelBuilder.Entity<Message>().Property(m => m.CreatedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
         modelBuilder.Entity<Room>().Property(r => r.UpdatedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+        modelBuilder.Entity<Room>().Property(r => r.CreatedAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+        modelBuilder.Entity<ChatNode>().Property(n => n.SeenAt).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
     }
 }

@@ -8,7 +8,11 @@ public sealed class Room
     /// <summary>Unique, 1-50 letters, digits, '-' or '_' (it is also part of the page's URL).</summary>
     public string Name { get; set; } = "";
 
+    /// <summary>The user name of the account that created it.</summary>
     public string Creator { get; set; } = "";
+
+    /// <summary>When it was created: a user creates at most 20 rooms per hour.</summary>
+    public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>Touched when users join or leave, so the change tracker sees the room change and instance subscribers get an update.</summary>
     public DateTimeOffset UpdatedAt { get; set; }

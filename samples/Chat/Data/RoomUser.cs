@@ -11,4 +11,7 @@ public sealed class RoomUser
 
     /// <summary>The connection's channel name, so that a dropped socket removes exactly its presence.</summary>
     public string Channel { get; set; } = "";
+
+    /// <summary>The chat node holding the connection, so that presence left by a node that stopped can be swept.</summary>
+    public string Node { get; set; } = "";
 }

@@ -4,7 +4,6 @@
 "use strict";
 
 const roomName = decodeURIComponent(location.pathname.split("/").filter(Boolean)[1] || "");
-const username = new URLSearchParams(location.search).get("username") || "";
 const joinId = `join-${roomName}`;
 const instanceId = `room-${roomName}`;
 
@@ -103,16 +102,20 @@ function onFrame(frame) {
   }
 }
 
+async function findRoom() {
+  const found = await request("find_room", { name: roomName });
+  return found.response_status === 200 ? found.data : null;
+}
+
 async function enterRoom() {
-  const rooms = await request("list");
-  let room = (rooms.data || []).find(r => r.name === roomName);
+  let room = await findRoom();
   if (!room) {
     const created = await request("create", { data: { name: roomName } });
     if (created.response_status === 201) {
       room = created.data;
     } else {
       // Someone else created it in the meantime, or the name is not allowed.
-      room = ((await request("list")).data || []).find(r => r.name === roomName);
+      room = await findRoom();
       if (!room) throw new Error(JSON.stringify(created.errors));
     }
   }
@@ -128,7 +131,8 @@ async function enterRoom() {
 function connect() {
   setState(socket ? "disconnected" : "connecting", socket ? "reconnecting…" : "connecting…");
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const ws = new WebSocket(`${scheme}://${location.host}/ws/rooms?username=${encodeURIComponent(username)}`);
+  // The sign-in cookie authenticates the socket.
+  const ws = new WebSocket(`${scheme}://${location.host}/ws/rooms`);
   socket = ws;
   ws.onmessage = event => onFrame(JSON.parse(event.data));
   ws.onopen = async () => {
@@ -165,8 +169,11 @@ elements.form.addEventListener("submit", async event => {
   }
 });
 
-if (!username || !roomName) {
+if (!roomName) {
   location.href = "/";
 } else {
-  connect();
+  fetch("/account/me").then(reply => {
+    if (reply.ok) connect();
+    else location.href = `/signin.html?next=${encodeURIComponent(location.pathname)}`;
+  });
 }

@@ -62,6 +62,10 @@ internal sealed class ConsumerConnection
     private readonly ILogger _logger;
     private readonly Security.TokenBucket? _rateLimit;
     private readonly CancellationTokenSource? _idle;
+
+    // Started by the first part of a message, stopped by its last: a message left unfinished holds its buffer.
+    private CancellationTokenSource? _messageDeadline;
+    private bool _messageStarted;
     private int _closeRequested;
     private volatile bool _dropQueued;
 
@@ -232,6 +236,7 @@ internal sealed class ConsumerConnection
 
                 socket.Dispose();
                 _idle?.Dispose();
+                _messageDeadline?.Dispose();
                 DrainQueue();
                 ConnectionLog.ConnectionClosed(_logger, clientStatus);
                 ConsumerMetrics.ConnectionsClosed.Add(1);
@@ -285,8 +290,11 @@ internal sealed class ConsumerConnection
 
                 if (!result.EndOfMessage)
                 {
+                    StartMessageDeadline();
                     continue;
                 }
+
+                StopMessageDeadline();
 
                 ConsumerMetrics.MessagesReceived.Add(1);
 
@@ -448,6 +456,38 @@ internal sealed class ConsumerConnection
             // A failing handler is the consumer's bug: logged, and the connection goes on.
             ConnectionLog.WorkFailed(_logger, ex);
         }
+    }
+
+    private void StartMessageDeadline()
+    {
+        if (_messageStarted || _options.FragmentedMessageTimeout <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        if (_messageDeadline is null)
+        {
+            _messageDeadline = new CancellationTokenSource();
+            _messageDeadline.Token.UnsafeRegister(static state => ((ConsumerConnection)state!).CloseUnfinishedMessage(), this);
+        }
+
+        _messageStarted = true;
+        _messageDeadline.CancelAfter(_options.FragmentedMessageTimeout);
+    }
+
+    private void StopMessageDeadline()
+    {
+        if (_messageStarted)
+        {
+            _messageStarted = false;
+            _messageDeadline!.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void CloseUnfinishedMessage()
+    {
+        Security.SecurityLog.MessageNotFinished(_logger, _options.FragmentedMessageTimeout);
+        RequestClose(WebSocketCloseStatus.PolicyViolation, "Message not finished in time");
     }
 
     private void CloseIdle()

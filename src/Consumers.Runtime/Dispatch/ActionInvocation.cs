@@ -66,9 +66,9 @@ public sealed class ActionInvocation
         return new RequestContext(Encoding.UTF8.GetString(_actionName.Span), requestId, _context);
     }
 
-    /// <summary>Replies 405 <c>Method "x" not allowed.</c> (DCRF).</summary>
+    /// <summary>Replies 405 <c>Method "x" not allowed.</c> (DCRF); a name longer than 128 characters is shortened in the text.</summary>
     public ValueTask ReplyUnknownAction()
-        => ReplyError(405, ActionErrors.Messages(ProtocolErrors.MethodNotAllowed(Encoding.UTF8.GetString(_actionName.Span))));
+        => ReplyError(405, ActionErrors.Messages(ProtocolErrors.MethodNotAllowed(Diagnostics.LogValue.Truncate(_actionName.Span))));
 
     /// <summary>Replies 400 <c>[{"key": ["This field is required."]}]</c>.</summary>
     /// <param name="key">The request key, as on the wire.</param>
@@ -123,7 +123,8 @@ public sealed class ActionInvocation
     internal ValueTask ReplyDenied(int status)
     {
         Diagnostics.ConsumerMetrics.ActionsDenied.Add(1);
-        Security.SecurityLog.ActionDenied(_logger, Encoding.UTF8.GetString(_actionName.Span), status);
+        // Consumer permissions run before the action lookup: the name may be anything the client sent.
+        Security.SecurityLog.ActionDenied(_logger, Diagnostics.LogValue.Truncate(_actionName.Span), status);
         return ReplyError(status, ActionErrors.Messages(status == 401 ? ProtocolErrors.NotAuthenticated : ProtocolErrors.PermissionDenied));
     }
 

@@ -32,10 +32,10 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
         }
 
         var options = services.GetRequiredService<IOptions<ConsumerOptions>>().Value;
-        _origins ??= new OriginValidator([.. options.AllowedOrigins]);
+        _origins ??= services.GetRequiredService<OriginValidator>();
         if (!_origins.IsAllowed(httpContext.Request, out var origin))
         {
-            SecurityLog.OriginRefused(logger, origin);
+            SecurityLog.OriginRefused(logger, LogValue.Truncate(origin));
             Refuse(httpContext, StatusCodes.Status403Forbidden);
             return;
         }

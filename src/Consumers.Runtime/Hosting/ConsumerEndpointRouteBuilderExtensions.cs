@@ -27,6 +27,7 @@ public static class ConsumerEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         var registration = ConsumerRegistration.For<TConsumer>(null);
         TConsumer.RegisterObservers(Observers(endpoints));
+        CheckOrigins(endpoints);
         var endpoint = new ConsumerEndpoint([registration], multiplexed: false);
         return endpoints.Map(pattern, endpoint.HandleAsync).WithDisplayName($"Consumer {typeof(TConsumer).Name} {pattern}");
     }
@@ -45,6 +46,7 @@ public static class ConsumerEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(configure);
         var streams = new ConsumerStreams(Observers(endpoints));
+        CheckOrigins(endpoints);
         configure(streams);
         if (streams.Registrations.Count == 0)
         {
@@ -54,6 +56,10 @@ public static class ConsumerEndpointRouteBuilderExtensions
         var endpoint = new ConsumerEndpoint(streams.Registrations.ToArray(), multiplexed: true);
         return endpoints.Map(pattern, endpoint.HandleAsync).WithDisplayName($"Consumers {pattern}");
     }
+
+    // Built at start-up rather than at the first handshake, so that its warning about the Host header shows then.
+    private static void CheckOrigins(IEndpointRouteBuilder endpoints)
+        => endpoints.ServiceProvider.GetRequiredService<Consumers.Security.OriginValidator>();
 
     private static ObserverRegistry Observers(IEndpointRouteBuilder endpoints)
         => endpoints.ServiceProvider.GetService<ObserverRegistry>()

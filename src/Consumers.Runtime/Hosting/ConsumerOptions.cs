@@ -47,10 +47,13 @@ public sealed class ConsumerOptions
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Origins (<c>scheme://host[:port]</c>) whose pages may open a socket; <c>*</c> allows any. Default empty:
-    /// only pages of the request's own host and port (Channels' <c>AllowedHostsOriginValidator</c>). A refused
-    /// origin gets HTTP 403 and no socket. A handshake without an <c>Origin</c> header (a non-browser client) is
-    /// always allowed, as ASP.NET Core's <c>WebSocketOptions.AllowedOrigins</c> does.
+    /// Origins (<c>scheme://host[:port]</c>) whose pages may open a socket; <c>*</c> allows any. Default empty: the hosts
+    /// of ASP.NET Core's <c>AllowedHosts</c> (host filtering; <c>*.example.com</c> for subdomains, ports ignored) with
+    /// the request's scheme, as Channels' <c>AllowedHostsOriginValidator</c> uses Django's <c>ALLOWED_HOSTS</c>. Where
+    /// <c>AllowedHosts</c> is <c>*</c> or absent: pages of the request's own scheme, host and port only, and a start-up
+    /// warning, since that trusts the <c>Host</c> header (a DNS-rebinding page sends a matching one). A refused origin
+    /// gets HTTP 403 and no socket. A handshake without an <c>Origin</c> header (a non-browser client) is always
+    /// allowed, as ASP.NET Core's <c>WebSocketOptions.AllowedOrigins</c> does.
     /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
 
@@ -80,7 +83,7 @@ public sealed class ConsumerOptions
     public int MaxConnectionsPerUser { get; set; } = 100;
 
     /// <summary>
-    /// Open connections from one client IP address on this node, authenticated or not. Default 1,000 (generous
+    /// Open connections from one client IP address on this node (an IPv6 address counts with its whole /64), authenticated or not. Default 1,000 (generous
     /// because many users can share an address behind NAT or a proxy; behind a reverse proxy, use
     /// <c>UseForwardedHeaders</c> so the address is the client's); zero: unlimited. Further handshakes get HTTP 429.
     /// </summary>
@@ -99,6 +102,14 @@ public sealed class ConsumerOptions
     /// by design. Set it to reclaim sockets of clients that went away without a TCP reset.
     /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Longest time from the first part of an incoming message (its first frame, or the first bytes of a large frame)
+    /// to its last. Default 30 seconds, enough for a <see cref="MaxMessageSize"/> message at 35 KB/s; zero: off.
+    /// Past it the connection is closed with 1008 (policy violation), so a client cannot hold a half-sent message's
+    /// buffer forever. Unlike <see cref="IdleTimeout"/>, frames that keep arriving do not extend it.
+    /// </summary>
+    public TimeSpan FragmentedMessageTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     internal void Validate()
     {
@@ -145,6 +156,11 @@ public sealed class ConsumerOptions
         if (HandshakeTimeout <= TimeSpan.Zero || IdleTimeout < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(HandshakeTimeout), "HandshakeTimeout must be positive and IdleTimeout zero (off) or positive.");
+        }
+
+        if (FragmentedMessageTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FragmentedMessageTimeout), FragmentedMessageTimeout, "FragmentedMessageTimeout must be zero (off) or positive.");
         }
     }
 }

@@ -34,6 +34,7 @@ public static class ConsumersServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, WebSocketsStartupFilter>());
         services.TryAddSingleton<NodeIdentity>();
         services.TryAddSingleton<Consumers.Security.ConnectionLimiter>();
+        services.TryAddSingleton(Consumers.Security.OriginValidator.Create);
 
         // [Authorize] on consumers and actions is evaluated with ASP.NET Core's services (TryAdd: the app's own
         // AddAuthorization() options still apply).
@@ -51,7 +52,7 @@ public static class ConsumersServiceCollectionExtensions
     /// <c>SendQueueCapacity</c>, <c>SendQueueMaxBytes</c>, <c>MaxSubscriptionsPerConsumer</c>, <c>MaxJsonDepth</c>, <c>CloseTimeout</c>, <c>KeepAliveInterval</c>,
     /// <c>AllowedOrigins</c> (children, or one comma-separated value), <c>RateLimitPerSecond</c>,
     /// <c>RateLimitBurst</c>, <c>RateLimitAbuseThreshold</c>, <c>MaxConnections</c>, <c>MaxConnectionsPerUser</c>,
-    /// <c>MaxConnectionsPerAddress</c>, <c>HandshakeTimeout</c>, <c>IdleTimeout</c> (see <see cref="ConsumerOptions"/>), and
+    /// <c>MaxConnectionsPerAddress</c>, <c>HandshakeTimeout</c>, <c>IdleTimeout</c>, <c>FragmentedMessageTimeout</c> (see <see cref="ConsumerOptions"/>), and
     /// <c>GroupLayer</c>: <c>InMemory</c> (the default) or <c>Nats</c> (settings from <c>Consumers:Nats</c>), so
     /// switching layers is configuration, not code (e.g. the environment variable <c>Consumers__GroupLayer=Nats</c>).
     /// </summary>
@@ -89,6 +90,7 @@ public static class ConsumersServiceCollectionExtensions
             ConfigurationReader.Read(section, "MaxConnectionsPerAddress", (int v) => options.MaxConnectionsPerAddress = v);
             ConfigurationReader.Read(section, "HandshakeTimeout", (TimeSpan v) => options.HandshakeTimeout = v);
             ConfigurationReader.Read(section, "IdleTimeout", (TimeSpan v) => options.IdleTimeout = v);
+            ConfigurationReader.Read(section, "FragmentedMessageTimeout", (TimeSpan v) => options.FragmentedMessageTimeout = v);
             configure?.Invoke(options);
         });
         switch (section["GroupLayer"])

@@ -4,7 +4,8 @@ namespace Consumers.Protocol;
 
 /// <summary>
 /// Reads the <c>channelsmultiplexer</c> wrapper <c>{"stream": "name", "payload": {...}}</c>: where the stream
-/// name and the payload object sit in the frame.
+/// name and the payload object sit in the frame. The payload itself is checked by <see cref="RequestParser"/>; a stream
+/// name or key with an escape that is no text (<c>"\ud800"</c>) makes the frame malformed.
 /// </summary>
 internal struct MultiplexedFrame
 {
@@ -35,11 +36,21 @@ internal struct MultiplexedFrame
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
+                if (!JsonEscapes.AreValid(ref reader))
+                {
+                    return InvalidEscape(ref reader);
+                }
+
                 if (reader.ValueTextEquals("stream"u8))
                 {
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String)
                     {
+                        if (!JsonEscapes.AreValid(ref reader))
+                        {
+                            return InvalidEscape(ref reader);
+                        }
+
                         result.StreamStart = (int)reader.TokenStartIndex + 1;
                         result.StreamLength = reader.ValueSpan.Length;
                         result.StreamEscaped = reader.ValueIsEscaped;
@@ -89,4 +100,11 @@ internal struct MultiplexedFrame
             return result;
         }
     }
+
+    // No stream is reported: its name cannot be read back for the reply's wrapper.
+    private static MultiplexedFrame InvalidEscape(ref Utf8JsonReader reader) => new()
+    {
+        Status = RequestParseStatus.Malformed,
+        Error = ProtocolErrors.InvalidEscape(reader.TokenStartIndex),
+    };
 }

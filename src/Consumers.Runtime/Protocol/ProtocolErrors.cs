@@ -34,7 +34,7 @@ public static class ProtocolErrors
     public const string InternalServerError = "Internal server error";
 
     /// <summary>DCRF's 405 text for an unknown action.</summary>
-    /// <param name="action">The action as sent.</param>
+    /// <param name="action">The action as sent (the runtime shortens names longer than 128 characters, as in logs).</param>
     public static string MethodNotAllowed(string action) => $"Method \"{action}\" not allowed.";
 
     /// <summary>The 400 text for a binary frame.</summary>
@@ -47,9 +47,9 @@ public static class ProtocolErrors
     /// <summary>The 400 text for an action that is not a string.</summary>
     public const string ActionNotAString = "The action must be a string.";
 
-    /// <summary>The 400 text for a multiplexed frame naming no known stream.</summary>
+    /// <summary>The 400 text for a multiplexed frame naming no known stream (a name longer than 128 characters is shortened).</summary>
     /// <param name="stream">The stream as sent.</param>
-    public static string UnknownStream(string stream) => $"Unknown stream \"{stream}\".";
+    public static string UnknownStream(string stream) => $"Unknown stream \"{Diagnostics.LogValue.Truncate(stream)}\".";
 
     /// <summary>The 400 prefix for a value that does not deserialize.</summary>
     /// <param name="path">The JSON path inside the argument, e.g. <c>$.name</c>.</param>
@@ -66,4 +66,18 @@ public static class ProtocolErrors
 
     /// <summary>429 when a consumer would hold more observer subscriptions than allowed.</summary>
     public static string TooManySubscriptions(int max) => $"Too many subscriptions: at most {max.ToString(System.Globalization.CultureInfo.InvariantCulture)} per consumer.";
+
+    /// <summary>The 400 text for a string whose escapes are no text, such as a lone surrogate <c>"\ud800"</c>.</summary>
+    /// <param name="position">Byte offset of the string in the message.</param>
+    public static string InvalidEscape(long position) => $"Invalid escape in the string at byte {position}: not a valid UTF-16 character.";
+
+    /// <summary>The 400 text for a <c>request_id</c> longer than <see cref="MaxRequestIdBytes"/>.</summary>
+    public const string RequestIdTooLong = "The request_id must be at most 256 bytes of JSON.";
+
+    /// <summary>
+    /// Longest <c>request_id</c> in bytes of JSON (quotes and escapes included). Every reply and every notification of a
+    /// subscription echoes it, so its size multiplies; a longer one gets a 400 envelope (with <c>request_id: null</c>)
+    /// and the connection stays open.
+    /// </summary>
+    public const int MaxRequestIdBytes = 256;
 }

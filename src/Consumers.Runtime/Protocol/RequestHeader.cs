@@ -31,4 +31,7 @@ internal enum RequestParseStatus
     NotAnObject,
     ActionMissing,
     ActionNotAString,
+
+    /// <summary>The <c>request_id</c> is longer than <see cref="ProtocolErrors.MaxRequestIdBytes"/>: 400, not echoed.</summary>
+    RequestIdTooLong,
 }

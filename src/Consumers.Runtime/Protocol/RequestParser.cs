@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace Consumers.Protocol;
 
 /// <summary>
-/// Validates a request payload (one JSON object, nothing after it) and locates its <c>action</c> and
+/// Validates a request payload (one JSON object, nothing after it, every escape a valid character, a
+/// <c>request_id</c> of at most <see cref="ProtocolErrors.MaxRequestIdBytes"/>) and locates its <c>action</c> and
 /// <c>request_id</c>. Every byte is read once here, so the generated binders only see well-formed JSON.
 /// </summary>
 internal static class RequestParser
@@ -30,12 +31,22 @@ internal static class RequestParser
             var sawAction = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
+                if (!JsonEscapes.AreValid(ref reader))
+                {
+                    return InvalidEscape(ref reader);
+                }
+
                 if (reader.ValueTextEquals("action"u8))
                 {
                     reader.Read();
                     sawAction = true;
                     if (reader.TokenType == JsonTokenType.String)
                     {
+                        if (!JsonEscapes.AreValid(ref reader))
+                        {
+                            return InvalidEscape(ref reader);
+                        }
+
                         actionIsString = true;
                         header.ActionStart = (int)reader.TokenStartIndex;
                         header.ActionLength = reader.ValueSpan.Length + 2;
@@ -45,20 +56,30 @@ internal static class RequestParser
                     {
                         actionIsString = reader.TokenType == JsonTokenType.Null;
                         sawAction = reader.TokenType != JsonTokenType.Null;
-                        reader.Skip();
+                        if (!JsonEscapes.SkipValidating(ref reader))
+                        {
+                            return InvalidEscape(ref reader);
+                        }
                     }
                 }
                 else if (reader.ValueTextEquals("request_id"u8))
                 {
                     reader.Read();
                     header.RequestIdStart = (int)reader.TokenStartIndex;
-                    reader.Skip();
+                    if (!JsonEscapes.SkipValidating(ref reader))
+                    {
+                        return InvalidEscape(ref reader);
+                    }
+
                     header.RequestIdLength = (int)reader.BytesConsumed - header.RequestIdStart;
                 }
                 else
                 {
                     reader.Read();
-                    reader.Skip();
+                    if (!JsonEscapes.SkipValidating(ref reader))
+                    {
+                        return InvalidEscape(ref reader);
+                    }
                 }
             }
 
@@ -67,7 +88,13 @@ internal static class RequestParser
             {
             }
 
-            if (!sawAction)
+            if (header.RequestIdLength > ProtocolErrors.MaxRequestIdBytes)
+            {
+                // Checked after the whole payload is read: malformed input stays a malformed-JSON error.
+                header.Status = RequestParseStatus.RequestIdTooLong;
+                header.Error = ProtocolErrors.RequestIdTooLong;
+            }
+            else if (!sawAction)
             {
                 header.Status = RequestParseStatus.ActionMissing;
             }
@@ -86,4 +113,10 @@ internal static class RequestParser
             return header;
         }
     }
+
+    private static RequestHeader InvalidEscape(ref Utf8JsonReader reader) => new()
+    {
+        Status = RequestParseStatus.Malformed,
+        Error = ProtocolErrors.InvalidEscape(reader.TokenStartIndex),
+    };
 }

@@ -9,7 +9,7 @@ namespace Consumers.Security;
 /// <summary>
 /// Counts open connections of this node, per user and per client address, and refuses handshakes over
 /// <see cref="ConsumerOptions.MaxConnections"/> (503), <see cref="ConsumerOptions.MaxConnectionsPerUser"/> and
-/// <see cref="ConsumerOptions.MaxConnectionsPerAddress"/> (429). One per application (singleton).
+/// <see cref="ConsumerOptions.MaxConnectionsPerAddress"/> (429; IPv6 addresses counted by /64). One per application (singleton).
 /// </summary>
 internal sealed class ConnectionLimiter(IOptions<ConsumerOptions> options)
 {
@@ -39,7 +39,7 @@ internal sealed class ConnectionLimiter(IOptions<ConsumerOptions> options)
             return false;
         }
 
-        var address = httpContext.Connection.RemoteIpAddress is { } ip ? "ip:" + ip : null;
+        var address = httpContext.Connection.RemoteIpAddress is { } ip ? AddressKey(ip) : null;
         if (address is not null && !TryIncrement(address, _options.MaxConnectionsPerAddress))
         {
             if (user is not null)
@@ -54,6 +54,28 @@ internal sealed class ConnectionLimiter(IOptions<ConsumerOptions> options)
 
         lease = new Lease(this, user, address);
         return true;
+    }
+
+    /// <summary>
+    /// The per-address key: an IPv4 address (also when mapped into IPv6) as it is, an IPv6 address by its /64 prefix,
+    /// since one subscriber usually holds a whole /64 and can pick 2^64 addresses from it.
+    /// </summary>
+    internal static string AddressKey(System.Net.IPAddress ip)
+    {
+        if (ip.IsIPv4MappedToIPv6)
+        {
+            ip = ip.MapToIPv4();
+        }
+
+        if (ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return "ip:" + ip;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        ip.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return "ip:" + new System.Net.IPAddress(bytes) + "/64";
     }
 
     // Authenticated users only: the name identifier as ASP.NET Core's default user id, else the name.

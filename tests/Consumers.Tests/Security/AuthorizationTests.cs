@@ -28,8 +28,7 @@ public sealed class AuthorizationTests
         },
         services: services =>
         {
-            services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
-                .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+            services.AddTestJwtBearer();
             services.AddAuthorization(o => o.AddPolicy("Adult", p => p.RequireClaim("age", "18", "30", "40")));
             services.AddSingleton<AuditLog>().AddScoped<ScopedAudit>();
         });
@@ -38,7 +37,7 @@ public sealed class AuthorizationTests
     public async Task StopHost() => await _host.DisposeAsync();
 
     private Uri Uri(string path, string? token = null)
-        => _host.WebSocketUri(token is null ? path : $"{path}{(path.Contains('?') ? '&' : '?')}access_token={System.Uri.EscapeDataString(token)}");
+        => _host.WebSocketUri(token is null ? path : $"{path}{(path.Contains('?') ? '&' : '?')}access_token={TestJwt.Issue(token)}");
 
     [Test]
     public async Task AuthorizeOnConsumer_AnonymousHandshake_Gets401_AndNoSocket()
@@ -59,7 +58,7 @@ public sealed class AuthorizationTests
     [Test]
     public async Task AuthorizeOnConsumer_BearerHeader_AuthenticatesTheHandshake()
     {
-        await using var client = await TestClient.ConnectAsync(Uri("/ws/members"), o => o.SetRequestHeader("Authorization", "Bearer bob"));
+        await using var client = await TestClient.ConnectAsync(Uri("/ws/members"), o => o.SetRequestHeader("Authorization", "Bearer " + TestJwt.Issue("bob")));
         var reply = await client.RequestAsync("""{"action": "who_am_i"}""");
         Assert.That(reply["data"]!.GetValue<string>(), Is.EqualTo("bob"));
     }

@@ -32,6 +32,7 @@ public sealed class ConfigurationTests
             ["Consumers:MaxConnectionsPerAddress"] = "3",
             ["Consumers:HandshakeTimeout"] = "00:00:02",
             ["Consumers:IdleTimeout"] = "00:05:00",
+            ["Consumers:FragmentedMessageTimeout"] = "00:00:07",
         });
         Assert.Multiple(() =>
         {
@@ -44,6 +45,7 @@ public sealed class ConfigurationTests
             Assert.That(options.MaxConnectionsPerAddress, Is.EqualTo(3));
             Assert.That(options.HandshakeTimeout, Is.EqualTo(TimeSpan.FromSeconds(2)));
             Assert.That(options.IdleTimeout, Is.EqualTo(TimeSpan.FromMinutes(5)));
+            Assert.That(options.FragmentedMessageTimeout, Is.EqualTo(TimeSpan.FromSeconds(7)));
         });
     }
 
@@ -66,6 +68,7 @@ public sealed class ConfigurationTests
             Assert.That(options.MaxConnectionsPerAddress, Is.EqualTo(1_000));
             Assert.That(options.HandshakeTimeout, Is.EqualTo(TimeSpan.FromSeconds(10)));
             Assert.That(options.IdleTimeout, Is.EqualTo(TimeSpan.Zero));
+            Assert.That(options.FragmentedMessageTimeout, Is.EqualTo(TimeSpan.FromSeconds(30)));
         });
     }
 

@@ -5,6 +5,7 @@ using Consumers.Tests.Consumers;
 using Consumers.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Consumers.Tests.Security;
@@ -23,8 +24,7 @@ public sealed class LimitTests
         services =>
         {
             services.AddScoped<Counter>();
-            services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
-                .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+            services.AddTestJwtBearer();
         });
 
     [Test]
@@ -43,11 +43,11 @@ public sealed class LimitTests
     public async Task MaxConnectionsPerUser_RefusesTheSameUsersNextHandshakeWith429_NotOtherUsers()
     {
         await using var host = await StartAsync(o => o.MaxConnectionsPerUser = 1);
-        await using var alice = await TestClient.ConnectAsync(host.WebSocketUri("/ws/echo?access_token=alice"));
+        await using var alice = await TestClient.ConnectAsync(host.WebSocketUri("/ws/echo?access_token=" + TestJwt.Issue("alice")));
         Assert.Multiple(async () =>
         {
-            Assert.That(await Handshake.StatusAsync(host.WebSocketUri("/ws/echo?access_token=alice")), Is.EqualTo(HttpStatusCode.TooManyRequests));
-            Assert.That(await Handshake.StatusAsync(host.WebSocketUri("/ws/echo?access_token=bob")), Is.EqualTo(HttpStatusCode.SwitchingProtocols));
+            Assert.That(await Handshake.StatusAsync(host.WebSocketUri("/ws/echo?access_token=" + TestJwt.Issue("alice"))), Is.EqualTo(HttpStatusCode.TooManyRequests));
+            Assert.That(await Handshake.StatusAsync(host.WebSocketUri("/ws/echo?access_token=" + TestJwt.Issue("bob"))), Is.EqualTo(HttpStatusCode.SwitchingProtocols));
         });
     }
 
@@ -56,9 +56,52 @@ public sealed class LimitTests
     {
         await using var host = await StartAsync(o => o.MaxConnectionsPerAddress = 2);
         await using var first = await TestClient.ConnectAsync(host.WebSocketUri("/ws/echo"));
-        await using var second = await TestClient.ConnectAsync(host.WebSocketUri("/ws/echo?access_token=carl"));
+        await using var second = await TestClient.ConnectAsync(host.WebSocketUri("/ws/echo?access_token=" + TestJwt.Issue("carl")));
         Assert.That(await Handshake.StatusAsync(host.WebSocketUri("/ws/echo")), Is.EqualTo(HttpStatusCode.TooManyRequests));
     }
+
+    [Test]
+    public async Task MaxConnectionsPerAddress_CountsAnIPv6AddressWithItsWhole64_AndIPv4AddressesApart()
+    {
+        // Behind a proxy (UseForwardedHeaders, as the option's documentation says), the client address comes from
+        // X-Forwarded-For; loopback is a trusted proxy by default.
+        await using var host = await TestHost.StartAsync(
+            app =>
+            {
+                ((IApplicationBuilder)app).UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor });
+                app.MapConsumer<EchoConsumer>("/ws/echo");
+            },
+            o => o.MaxConnectionsPerAddress = 2,
+            s => s.AddScoped<Counter>());
+        Task<HttpStatusCode> From(string address) => Handshake.StatusAsync(host.WebSocketUri("/ws/echo"), o => o.SetRequestHeader("X-Forwarded-For", address));
+        var open = new List<TestClient>();
+        try
+        {
+            open.Add(await TestClient.ConnectAsync(host.WebSocketUri("/ws/echo"), o => o.SetRequestHeader("X-Forwarded-For", "2001:db8:1:2::1")));
+            open.Add(await TestClient.ConnectAsync(host.WebSocketUri("/ws/echo"), o => o.SetRequestHeader("X-Forwarded-For", "2001:db8:1:2:ffff:ffff:ffff:fffe")));
+            open.Add(await TestClient.ConnectAsync(host.WebSocketUri("/ws/echo"), o => o.SetRequestHeader("X-Forwarded-For", "198.51.100.1")));
+            open.Add(await TestClient.ConnectAsync(host.WebSocketUri("/ws/echo"), o => o.SetRequestHeader("X-Forwarded-For", "198.51.100.2")));
+            Assert.Multiple(async () =>
+            {
+                Assert.That(await From("2001:db8:1:2::9"), Is.EqualTo(HttpStatusCode.TooManyRequests), "same /64");
+                Assert.That(await From("2001:db8:1:3::1"), Is.EqualTo(HttpStatusCode.SwitchingProtocols), "next /64");
+                Assert.That(await From("198.51.100.3"), Is.EqualTo(HttpStatusCode.SwitchingProtocols), "IPv4 addresses count apart");
+            });
+        }
+        finally
+        {
+            foreach (var client in open)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [TestCase("2001:db8:1:2:3:4:5:6", "ip:2001:db8:1:2::/64")]
+    [TestCase("::ffff:198.51.100.7", "ip:198.51.100.7")]
+    [TestCase("198.51.100.7", "ip:198.51.100.7")]
+    public void AddressKey_GroupsIPv6By64_AndUnmapsIPv4(string address, string key)
+        => Assert.That(global::Consumers.Security.ConnectionLimiter.AddressKey(IPAddress.Parse(address)), Is.EqualTo(key));
 
     [Test]
     public async Task HandshakeTimeout_AnswersASlowOnConnectWith503_AndCancelsIt()
@@ -214,6 +257,7 @@ public sealed class LimitTests
     [TestCase(nameof(ConsumerOptions.MaxConnections))]
     [TestCase(nameof(ConsumerOptions.HandshakeTimeout))]
     [TestCase(nameof(ConsumerOptions.IdleTimeout))]
+    [TestCase(nameof(ConsumerOptions.FragmentedMessageTimeout))]
     public void OutOfRangeOption_FailsAtFirstUse(string option)
     {
         var options = new ConsumerOptions();
@@ -223,6 +267,7 @@ public sealed class LimitTests
             case nameof(ConsumerOptions.RateLimitBurst): options.RateLimitBurst = 0; break;
             case nameof(ConsumerOptions.MaxConnections): options.MaxConnections = -1; break;
             case nameof(ConsumerOptions.HandshakeTimeout): options.HandshakeTimeout = TimeSpan.Zero; break;
+            case nameof(ConsumerOptions.FragmentedMessageTimeout): options.FragmentedMessageTimeout = TimeSpan.FromSeconds(-1); break;
             default: options.IdleTimeout = TimeSpan.FromSeconds(-1); break;
         }
 

@@ -78,4 +78,75 @@ public sealed class OriginTests
         await using var host = await StartAsync("*");
         Assert.That(await StatusAsync(host, "https://anywhere.example"), Is.EqualTo(HttpStatusCode.SwitchingProtocols));
     }
+
+    private static Task<TestHost> StartWithAllowedHostsAsync(string allowedHosts) => TestHost.StartAsync(
+        app => app.MapConsumer<EchoConsumer>("/ws/echo"),
+        services: s => s.AddScoped<Counter>(),
+        settings: new Dictionary<string, string?> { ["AllowedHosts"] = allowedHosts });
+
+    [Test]
+    public async Task ByDefault_APageOfTheSameHostButTheOtherScheme_Gets403()
+    {
+        await using var host = await StartAsync();
+        Assert.That(await StatusAsync(host, $"https://{host.BaseUri.Authority}"), Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+
+    [Test]
+    public async Task ByDefault_TheCheckTrustsTheHostHeader_AndSaysSoAtStartUp()
+    {
+        var warnings = Warnings();
+        await using var host = await StartAsync();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(Warnings(), Is.EqualTo(warnings + 1));
+
+            // What the warning is about: a rebinding page's Origin and Host agree.
+            Assert.That(await Handshake.RawStatusAsync(host.BaseUri, "/ws/echo", "evil.example", "http://evil.example"), Is.EqualTo(101));
+        });
+    }
+
+    [Test]
+    public async Task AllowedHosts_APageOfAListedHost_Connects_AndNoWarningIsLogged()
+    {
+        var warnings = Warnings();
+        await using var host = await StartWithAllowedHostsAsync("app.example;*.example.org");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Handshake.RawStatusAsync(host.BaseUri, "/ws/echo", "app.example", "http://app.example"), Is.EqualTo(101));
+            Assert.That(await Handshake.RawStatusAsync(host.BaseUri, "/ws/echo", "chat.example.org", "http://chat.example.org:8080"), Is.EqualTo(101), "subdomain pattern, ports ignored as host filtering does");
+            Assert.That(Warnings(), Is.EqualTo(warnings));
+        });
+    }
+
+    [Test]
+    public async Task AllowedHosts_ADnsRebindingPage_WithMatchingOriginAndHost_IsRefused()
+    {
+        await using var host = await StartWithAllowedHostsAsync("app.example");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Handshake.RawStatusAsync(host.BaseUri, "/ws/echo", "evil.example", "http://evil.example"), Is.Not.EqualTo(101));
+            Assert.That(await Handshake.RawStatusAsync(host.BaseUri, "/ws/echo", "app.example", "http://evil.example"), Is.EqualTo(403));
+            Assert.That(await Handshake.RawStatusAsync(host.BaseUri, "/ws/echo", "app.example", "http://example.org"), Is.EqualTo(403));
+        });
+    }
+
+    [Test]
+    public async Task AllowedHosts_APageOfTheOtherScheme_Gets403()
+    {
+        await using var host = await StartWithAllowedHostsAsync("app.example");
+        Assert.That(await Handshake.RawStatusAsync(host.BaseUri, "/ws/echo", "app.example", "https://app.example"), Is.EqualTo(403));
+    }
+
+    [Test]
+    public async Task AllowedHostsWildcard_KeepsTheSameHostCheck()
+    {
+        await using var host = await StartWithAllowedHostsAsync("*");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await StatusAsync(host, $"http://{host.BaseUri.Authority}"), Is.EqualTo(HttpStatusCode.SwitchingProtocols));
+            Assert.That(await StatusAsync(host, "http://evil.example"), Is.EqualTo(HttpStatusCode.Forbidden));
+        });
+    }
+
+    private static int Warnings() => CapturingLoggerProvider.Instance.Entries.Count(e => e.EventId.Name == "OriginCheckTrustsHostHeader");
 }

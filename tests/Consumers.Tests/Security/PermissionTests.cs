@@ -23,8 +23,7 @@ public sealed class PermissionTests
         },
         services: services =>
         {
-            services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
-                .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+            services.AddTestJwtBearer();
             services.AddSingleton<AuditLog>().AddScoped<ScopedAudit>();
         });
 
@@ -32,7 +31,7 @@ public sealed class PermissionTests
     public async Task StopHost() => await _host.DisposeAsync();
 
     private Uri Uri(string path, string? token = null)
-        => _host.WebSocketUri(token is null ? path : $"{path}{(path.Contains('?') ? '&' : '?')}access_token={System.Uri.EscapeDataString(token)}");
+        => _host.WebSocketUri(token is null ? path : $"{path}{(path.Contains('?') ? '&' : '?')}access_token={TestJwt.Issue(token)}");
 
     private async Task<int> StatusOfAsync(string path, string? token, string request)
     {
