@@ -28,6 +28,9 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
     /// <summary>The connection's context.</summary>
     protected TContext Db => db;
 
+    // The key of each instance group this consumer subscribed to (read and written in order with its messages).
+    private readonly Dictionary<string, TKey> _instanceKeys = new(StringComparer.Ordinal);
+
     /// <summary>The model's serializer.</summary>
     protected ModelSerializer<TModel, TDto, TKey> Serializer => serializer;
 
@@ -228,8 +231,42 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
             return refused;
         }
 
-        await SubscribeObserverAsync(InstanceGroups.Of<TModel, TKey>(pk), request, cancellationToken).ConfigureAwait(false);
+        var group = InstanceGroups.Of<TModel, TKey>(pk);
+        await SubscribeObserverAsync(group, request, cancellationToken).ConfigureAwait(false);
+        _instanceKeys[group] = pk;
         return new ActionResult(201, ActionErrors.None);
+    }
+
+    /// <inheritdoc />
+    protected override bool FiltersNotifications(string observerId)
+        => observerId == InstanceGroups.ObserverId<TModel>() || base.FiltersNotifications(observerId);
+
+    /// <summary>
+    /// Before each instance notification: the subscriber must still see the row (it is in <see cref="GetQueryable"/>)
+    /// and pass the object permissions, asked with the model as for <c>retrieve</c> (DCRF's <c>get_object</c>). A
+    /// subscriber whose access was revoked gets no more updates; a deletion is always sent (only its <c>pk</c>).
+    /// Costs one query per subscribed consumer and change.
+    /// </summary>
+    /// <inheritdoc />
+    protected override async ValueTask<bool> MayNotifyAsync(string observerId, string group, ModelAction action, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        if (observerId != InstanceGroups.ObserverId<TModel>())
+        {
+            return await base.MayNotifyAsync(observerId, group, action, data, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (action == ModelAction.Delete)
+        {
+            return true;
+        }
+
+        if (!_instanceKeys.TryGetValue(group, out var pk))
+        {
+            return false;
+        }
+
+        var (model, _) = await GetObjectAsync(pk, "subscribe_instance", tracking: false, cancellationToken).ConfigureAwait(false);
+        return model is not null;
     }
 
     /// <summary><c>unsubscribe_instance</c>: ends the request's subscription (every one of the object's, without a <c>request_id</c>); 204.</summary>

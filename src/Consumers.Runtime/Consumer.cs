@@ -154,6 +154,34 @@ public abstract class Consumer
     protected virtual ValueTask HandleNotificationAsync(string observerId, ReadOnlyMemory<byte> data, ModelAction action, IReadOnlyList<JsonElement> requestIds)
         => ValueTask.CompletedTask;
 
+    /// <summary>
+    /// Whether this consumer re-checks, per notification, that it may still receive a change of the observer
+    /// (<see cref="MayNotifyAsync"/>). <c>ModelConsumer</c> does for its instance subscriptions: the row must still be in
+    /// its queryable and pass its object permissions.
+    /// </summary>
+    /// <param name="observerId">The observer id.</param>
+    /// <returns>Whether <see cref="MayNotifyAsync"/> runs before each of this observer's notifications.</returns>
+    protected virtual bool FiltersNotifications(string observerId) => false;
+
+    /// <summary>
+    /// Decides whether one notification reaches this consumer's subscribers; runs in order with the connection's
+    /// messages, only for observers where <see cref="FiltersNotifications"/> is true. The consumer's own object
+    /// permissions are not asked on JSON for such observers: this method decides.
+    /// </summary>
+    /// <param name="observerId">The observer id.</param>
+    /// <param name="group">The observer group of the change (as subscribed).</param>
+    /// <param name="action">What happened.</param>
+    /// <param name="data">The serialized instance (UTF-8 JSON).</param>
+    /// <param name="cancellationToken">Cancelled when the connection ends.</param>
+    /// <returns><see langword="true"/> to send the notification.</returns>
+    protected virtual ValueTask<bool> MayNotifyAsync(string observerId, string group, ModelAction action, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        => ValueTask.FromResult(true);
+
+    internal bool FiltersNotificationsOf(string observerId) => FiltersNotifications(observerId);
+
+    internal ValueTask<bool> MayNotifyOfAsync(string observerId, string group, ModelAction action, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        => MayNotifyAsync(observerId, group, action, data, cancellationToken);
+
     internal bool HandlesNotificationsOf(string observerId) => HandlesNotifications(observerId);
 
     internal ValueTask HandleNotificationOfAsync(string observerId, ReadOnlyMemory<byte> data, ModelAction action, IReadOnlyList<JsonElement> requestIds)

@@ -227,6 +227,53 @@ public sealed class ModelActionTests
     }
 
     [Test]
+    public async Task SubscribeInstance_AfterAccessIsRevoked_NoMoreUpdatesArrive()
+    {
+        await using var ann = await ConnectAsync("ann");
+        await using var bob = await ConnectAsync("bob");
+        var pk = await CreateAsync(ann, "Shared");
+        var subscribed = await ann.RequestAsync($$$"""{"action": "subscribe_instance", "pk": {{{pk}}}, "request_id": "sub"}""");
+        Assert.That(subscribed["response_status"]!.GetValue<int>(), Is.EqualTo(201));
+
+        // The room changes hands: it leaves ann's queryable (retrieve answers 404 from now on).
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ChatDb>();
+            var room = await db.Rooms.SingleAsync(r => r.Id == pk);
+            room.Owner = "bob";
+            await db.SaveChangesAsync();
+        }
+
+        var patched = await bob.RequestAsync($$$"""{"action": "patch", "pk": {{{pk}}}, "data": {"name": "Bob's now"}}""");
+        Assert.That(patched["response_status"]!.GetValue<int>(), Is.EqualTo(200));
+
+        // Neither the transfer nor bob's edit reaches ann: the next frame she gets is the reply to her next request.
+        var retrieve = await ann.RequestAsync($$$"""{"action": "retrieve", "pk": {{{pk}}}, "request_id": "r"}""");
+        Assert.Multiple(() =>
+        {
+            Assert.That(retrieve["request_id"]!.GetValue<string>(), Is.EqualTo("r"), retrieve.ToJsonString());
+            Assert.That(retrieve["response_status"]!.GetValue<int>(), Is.EqualTo(404));
+        });
+    }
+
+    [Test]
+    public async Task SubscribeInstance_WhileAccessLasts_UpdatesArrive_CheckedWithTheModel()
+    {
+        await using var ann = await ConnectAsync("ann");
+        var pk = await CreateAsync(ann, "Mine");
+        await ann.RequestAsync($$$"""{"action": "subscribe_instance", "pk": {{{pk}}}, "request_id": "sub"}""");
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ChatDb>();
+            (await db.Rooms.SingleAsync(r => r.Id == pk)).Capacity = 3;
+            await db.SaveChangesAsync();
+        }
+
+        var update = await ann.ReceiveAsync();
+        Assert.That(update["data"]!["capacity"]!.GetValue<int>(), Is.EqualTo(3));
+    }
+
+    [Test]
     public async Task SubscribeInstance_OfAMissingObject_Replies404()
     {
         await using var watcher = await ConnectAsync("ann");

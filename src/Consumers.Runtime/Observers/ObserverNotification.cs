@@ -62,6 +62,18 @@ internal static class ObserverNotification
             return channel.Connection.TryQueueWork(() => consumer.HandleNotificationOfAsync(observerId, data, action, ids));
         }
 
+        if (consumer.FiltersNotificationsOf(observerId))
+        {
+            // The consumer re-checks that this subscriber may still see the object (with the model, not the JSON).
+            return channel.Connection.TryQueueWork(async () =>
+            {
+                if (await consumer.MayNotifyOfAsync(observerId, group, action, data, consumer.Context.ConnectionAborted).ConfigureAwait(false))
+                {
+                    Write(channel, channel.Subscriptions.ActiveRequestIds(group), data, action, status);
+                }
+            });
+        }
+
         if (consumer.Context.Security.Permissions.Count > 0)
         {
             // Permissions may refuse this subscriber the object: checked in order with the connection's messages,
