@@ -65,8 +65,16 @@ public abstract class Consumer
     /// </summary>
     /// <param name="group">A valid group name (1-100 ASCII letters, digits, <c>-_.:</c>).</param>
     /// <param name="cancellationToken">Cancels waiting for the group layer.</param>
-    /// <exception cref="ArgumentException">The group name is invalid.</exception>
-    protected ValueTask JoinGroupAsync(string group, CancellationToken cancellationToken = default) => RuntimeChannel.JoinAsync(group, cancellationToken);
+    /// <exception cref="ArgumentException">The group name is invalid, or is a user group (<see cref="GroupName.UserPrefix"/>), which only the runtime joins.</exception>
+    protected ValueTask JoinGroupAsync(string group, CancellationToken cancellationToken = default)
+    {
+        if (group?.StartsWith(GroupName.UserPrefix, StringComparison.Ordinal) == true)
+        {
+            throw new ArgumentException($"\"{GroupName.UserPrefix}...\" groups belong to authenticated users; send to them with SendToUserAsync.", nameof(group));
+        }
+
+        return RuntimeChannel.JoinAsync(group!, cancellationToken);
+    }
 
     /// <summary>Leaves a group (Channels' <c>group_discard</c>). Leaving a group not joined is harmless.</summary>
     /// <param name="group">The group name.</param>
@@ -92,6 +100,20 @@ public abstract class Consumer
         var channel = RuntimeChannel;
         return channel.GroupLayer.SendAsync(group, new GroupMessage(payload, excludeSelf ? channel.ChannelName : null), cancellationToken);
     }
+
+    /// <summary>
+    /// Serializes <paramref name="message"/> once and sends it to every consumer of every connection of an
+    /// authenticated user, on every node (SignalR's <c>Clients.User(id)</c>; Channels leaves this to hand-made groups).
+    /// Connections join their user's group (<see cref="GroupName.ForUser"/>) when they open.
+    /// </summary>
+    /// <typeparam name="T">The message type; it must serialize to a JSON object.</typeparam>
+    /// <param name="userId">The user id: the <c>NameIdentifier</c> claim, else the identity's name.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="typeInfo">Its source-generated metadata.</param>
+    /// <param name="cancellationToken">Cancels waiting for the group layer.</param>
+    /// <exception cref="ArgumentException">The user id is empty, or the message is not a JSON object.</exception>
+    protected ValueTask SendToUserAsync<T>(string userId, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+        => SendToGroupAsync(GroupName.ForUser(userId), message, typeInfo, excludeSelf: false, cancellationToken);
 
     /// <summary>Sends <paramref name="message"/> to one consumer by its channel name, on whichever node it is.</summary>
     /// <typeparam name="T">The message type; it must serialize to a JSON object.</typeparam>

@@ -9,6 +9,24 @@ public static class GroupName
     /// <summary>The longest valid name, in characters (Channels' limit).</summary>
     public const int MaxLength = 100;
 
+    /// <summary>
+    /// The prefix of the groups the runtime keeps per authenticated user (<see cref="ForUser"/>). Consumers cannot join
+    /// such a group themselves (<c>JoinGroupAsync</c> refuses the prefix), so a client cannot listen in on another user.
+    /// </summary>
+    public const string UserPrefix = "consumers.user:";
+
+    /// <summary>
+    /// The group every connection of an authenticated user joins on every node (SignalR's <c>Clients.User</c>):
+    /// <c>consumers.user:</c> and the user id encoded with <see cref="EncodeValue"/>, fitted with <see cref="Fit"/>.
+    /// </summary>
+    /// <param name="userId">The user id: the <c>NameIdentifier</c> claim, else the identity's name.</param>
+    /// <exception cref="ArgumentException">The user id is null or empty.</exception>
+    public static string ForUser(string userId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        return Fit(UserPrefix + EncodeValue(userId));
+    }
+
     /// <summary>Whether <paramref name="name"/> is a valid group name.</summary>
     /// <param name="name">The candidate name.</param>
     public static bool IsValid(string? name)

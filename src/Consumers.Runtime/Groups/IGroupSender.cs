@@ -19,6 +19,20 @@ public interface IGroupSender
     /// <exception cref="ArgumentException">The group name is invalid, or the message is not a JSON object.</exception>
     ValueTask SendAsync<T>(string group, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Serializes <paramref name="message"/> once and sends it to every consumer of every connection of an
+    /// authenticated user, on every node (SignalR's <c>Clients.User(id)</c>), through the user's group
+    /// (<see cref="GroupName.ForUser"/>).
+    /// </summary>
+    /// <typeparam name="T">The message type; it must serialize to a JSON object.</typeparam>
+    /// <param name="userId">The user id: the <c>NameIdentifier</c> claim, else the identity's name.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="typeInfo">Its source-generated metadata.</param>
+    /// <param name="cancellationToken">Cancels waiting for the layer.</param>
+    /// <exception cref="ArgumentException">The user id is empty, or the message is not a JSON object.</exception>
+    ValueTask SendToUserAsync<T>(string userId, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+        => SendAsync(GroupName.ForUser(userId), message, typeInfo, cancellationToken);
+
     /// <summary>Sends <paramref name="message"/> to the consumer with that channel name.</summary>
     /// <typeparam name="T">The message type; it must serialize to a JSON object.</typeparam>
     /// <param name="channelName">The receiver's channel name (<see cref="IGroupMember.ChannelName"/>).</param>

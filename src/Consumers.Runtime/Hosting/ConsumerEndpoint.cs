@@ -114,8 +114,14 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
             }
 
             var routeValues = httpContext.Request.RouteValues;
+            // Declared groups, and the user's group for an authenticated user (SendToUserAsync).
+            var userGroup = Security.UserId.Of(httpContext.User) is { } userId ? GroupName.ForUser(userId) : null;
             await consumers.JoinDeclaredGroupsAsync(
-                registration => [.. registration.GroupTemplates.Select(template => GroupTemplate.Format(template, routeValues, registration.ConsumerName))],
+                registration =>
+                [
+                    .. registration.GroupTemplates.Select(template => GroupTemplate.Format(template, routeValues, registration.ConsumerName)),
+                    .. userGroup is null ? [] : new[] { userGroup },
+                ],
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)

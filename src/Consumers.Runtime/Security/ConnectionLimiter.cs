@@ -78,11 +78,8 @@ internal sealed class ConnectionLimiter(IOptions<ConsumerOptions> options)
         return "ip:" + new System.Net.IPAddress(bytes) + "/64";
     }
 
-    // Authenticated users only: the name identifier as ASP.NET Core's default user id, else the name.
-    private static string? UserKey(ClaimsPrincipal user)
-        => PermissionContext.IsAuthenticatedUser(user)
-            ? (user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.Identity?.Name) is { } id ? "user:" + id : null
-            : null;
+    // Authenticated users only.
+    private static string? UserKey(ClaimsPrincipal user) => UserId.Of(user) is { } id ? "user:" + id : null;
 
     private static bool TryIncrement(ref int counter, int limit)
     {

@@ -1,0 +1,75 @@
+using Consumers.Tests.Consumers;
+using Consumers.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Consumers.Tests.Security;
+
+/// <summary>Send to a user (SignalR's Clients.User): every connection of that authenticated user, nobody else.</summary>
+[TestFixture]
+public sealed class SendToUserTests
+{
+    private TestHost _host = null!;
+
+    [OneTimeSetUp]
+    public async Task StartHost() => _host = await TestHost.StartAsync(
+        app =>
+        {
+            app.MapConsumer<RoomConsumer>("/ws/rooms/{room}");
+            app.MapConsumers("/ws/multi/{room}", s => s.Add<RoomConsumer>("rooms"));
+        },
+        services: services => services.AddTestJwtBearer());
+
+    [OneTimeTearDown]
+    public async Task StopHost() => await _host.DisposeAsync();
+
+    [Test]
+    public async Task SendToUser_ReachesEveryConnectionOfTheUser_AndNoOneElse()
+    {
+        await using var annA = await ConnectAsync("/ws/rooms/a", "ann");
+        await using var annB = await ConnectAsync("/ws/rooms/b", "ann");
+        await using var annMux = await ConnectAsync("/ws/multi/c", "ann");
+        await using var bob = await ConnectAsync("/ws/rooms/a", "bob");
+        await using var anonymous = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/rooms/a"));
+
+        var sender = _host.Services.GetRequiredService<IGroupSender>();
+        await sender.SendToUserAsync("ann", new ChatLine("direct", "server", "for ann"), RoomJsonContext.Default.ChatLine);
+
+        Assert.That((await annA.ReceiveAsync())["text"]!.GetValue<string>(), Is.EqualTo("for ann"));
+        Assert.That((await annB.ReceiveAsync())["text"]!.GetValue<string>(), Is.EqualTo("for ann"));
+        var wrapped = await annMux.ReceiveAsync();
+        Assert.That(wrapped["stream"]!.GetValue<string>(), Is.EqualTo("rooms"));
+        Assert.That(wrapped["payload"]!["text"]!.GetValue<string>(), Is.EqualTo("for ann"));
+
+        // Bob and the anonymous client get nothing: their next frame is the reply to their next request.
+        foreach (var other in new[] { bob, anonymous })
+        {
+            var reply = await other.RequestAsync("""{"action": "channel", "request_id": "next"}""");
+            Assert.That(reply["request_id"]!.GetValue<string>(), Is.EqualTo("next"));
+        }
+    }
+
+    [Test]
+    public async Task AConsumer_CannotJoinAUserGroup()
+    {
+        await using var bob = await ConnectAsync("/ws/rooms/a", "bob");
+        var reply = await bob.RequestAsync($$"""{"action": "join", "group": "{{GroupName.ForUser("ann")}}"}""");
+        Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(500), "refused: the consumer passed a client's group name through");
+
+        await _host.Services.GetRequiredService<IGroupSender>().SendToUserAsync("ann", new ChatLine("direct", "server", "secret"), RoomJsonContext.Default.ChatLine);
+        var next = await bob.RequestAsync("""{"action": "channel", "request_id": "next"}""");
+        Assert.That(next["request_id"]!.GetValue<string>(), Is.EqualTo("next"));
+    }
+
+    [Test]
+    public void UserGroupNames_EncodeTheId_AndStayValid()
+    {
+        Assert.That(GroupName.ForUser("ann"), Is.EqualTo("consumers.user:ann"));
+        Assert.That(GroupName.IsValid(GroupName.ForUser("ann@example.com")), Is.True);
+        Assert.That(GroupName.IsValid(GroupName.ForUser(new string('x', 300))), Is.True);
+        Assert.That(() => GroupName.ForUser(""), Throws.ArgumentException);
+    }
+
+    private Task<TestClient> ConnectAsync(string path, string user)
+        => TestClient.ConnectAsync(_host.WebSocketUri(path + "?access_token=" + TestJwt.Issue(user)));
+}
