@@ -124,6 +124,21 @@ public sealed class GroupTests
     }
 
     [Test]
+    public async Task RouteValueThatMakesAnInvalidGroup_GetsHandshake400_WithTheReason()
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_host.BaseUri, "/ws/rooms/bad%20room"));
+        request.Headers.Add("Connection", "Upgrade");
+        request.Headers.Add("Upgrade", "websocket");
+        request.Headers.Add("Sec-WebSocket-Version", "13");
+        request.Headers.Add("Sec-WebSocket-Key", Convert.ToBase64String(new byte[16]));
+        using var response = await http.SendAsync(request);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("room:bad room").And.Contain("not a valid group name"));
+        Assert.That(await Handshake.StatusAsync(_host.WebSocketUri("/ws/rooms/good-room")), Is.EqualTo(HttpStatusCode.SwitchingProtocols));
+    }
+
+    [Test]
     public async Task InvalidGroupName_IsAnError_AndTheConnectionStays()
     {
         await using var a = await ConnectAsync("v");

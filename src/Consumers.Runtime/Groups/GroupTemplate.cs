@@ -31,7 +31,8 @@ internal static class GroupTemplate
     }
 
     /// <summary>Formats a template from route values.</summary>
-    /// <exception cref="InvalidOperationException">A placeholder has no route value, or the result is not a valid group name.</exception>
+    /// <exception cref="InvalidOperationException">A placeholder has no route value (a mapping mistake).</exception>
+    /// <exception cref="InvalidGroupValueException">The request's route values make an invalid group name (the client's mistake).</exception>
     public static string Format(string template, RouteValueDictionary routeValues, string consumer)
     {
         var name = new StringBuilder();
@@ -54,7 +55,7 @@ internal static class GroupTemplate
         var group = name.ToString();
         if (!GroupName.IsValid(group))
         {
-            throw new InvalidOperationException($"[ConsumerGroups] template \"{template}\" on {consumer} formatted to \"{group}\", which is not a valid group name.");
+            throw new InvalidGroupValueException($"The route values make the group \"{group}\" of [ConsumerGroups(\"{template}\")] on {consumer}, which is not a valid group name: use only ASCII letters, digits, '-', '_', '.' and ':', at most {GroupName.MaxLength} characters.");
         }
 
         return group;

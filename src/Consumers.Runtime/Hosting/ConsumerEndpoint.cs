@@ -124,6 +124,20 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
                 ],
                 cancellationToken).ConfigureAwait(false);
         }
+        catch (InvalidGroupValueException ex)
+        {
+            // The client's route values, not the server, are at fault: say what is wrong, accept no socket.
+            SecurityLog.InvalidGroupValue(logger, Diagnostics.LogValue.Truncate(ex.Message));
+            httpContext.Response.ContentType = "text/plain; charset=utf-8";
+            if (consumers is not null)
+            {
+                await consumers.LeaveAllGroupsAsync().ConfigureAwait(false);
+            }
+
+            Refuse(httpContext, StatusCodes.Status400BadRequest);
+            await httpContext.Response.WriteAsync(ex.Message, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             ConnectionLog.ConnectFailed(logger, string.Join(", ", registrations.Select(r => r.ConsumerName)), ex);

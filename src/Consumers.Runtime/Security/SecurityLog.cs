@@ -37,4 +37,7 @@ internal static partial class SecurityLog
 
     [LoggerMessage(110, LogLevel.Warning, "The WebSocket origin check allows pages of the request's own Host, and trusts the Host header to say which host that is: a DNS-rebinding page sends a matching Origin and Host. Set AllowedHosts (ASP.NET Core host filtering) or Consumers:AllowedOrigins to the site's host names.", EventName = "OriginCheckTrustsHostHeader")]
     public static partial void OriginCheckTrustsHostHeader(ILogger logger);
+
+    [LoggerMessage(111, LogLevel.Information, "Handshake refused with 400: {Reason}", EventName = "InvalidGroupValue")]
+    public static partial void InvalidGroupValue(ILogger logger, string reason);
 }
