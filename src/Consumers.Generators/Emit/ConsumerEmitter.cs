@@ -43,6 +43,7 @@ internal static class ConsumerEmitter
         SecurityEmitter.Write(w, spec);
         WriteDispatch(w, spec);
         ObserverEmitter.Write(w, spec);
+        ContractEmitter.Write(w, spec);
         foreach (var action in spec.Actions)
         {
             w.WriteLine();

@@ -12,6 +12,7 @@ namespace Consumers.Generators.Model;
 /// <param name="Observers">The <c>[ModelObserver]</c>s declared on the consumer.</param>
 /// <param name="JsonContext">The <c>global::</c> name of the JSON context, or null.</param>
 /// <param name="Security">The class's authorization attributes (own and inherited), or null when it has none.</param>
+/// <param name="Summary">The class's XML doc summary as plain text, or null.</param>
 internal sealed record ConsumerSpec(
     string HintName,
     string Namespace,
@@ -23,7 +24,8 @@ internal sealed record ConsumerSpec(
     EquatableArray<JsonTypeSpec> JsonTypes,
     EquatableArray<ObserverSpec> Observers,
     string? JsonContext,
-    SecuritySpec? Security = null);
+    SecuritySpec? Security = null,
+    string? Summary = null);
 
 /// <summary>One constructor parameter resolved from DI.</summary>
 /// <param name="Type">The <c>global::</c> type name.</param>

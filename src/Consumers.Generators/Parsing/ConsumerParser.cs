@@ -129,7 +129,8 @@ internal sealed class ConsumerParser
             _jsonTypes.Values.ToEquatableArray(),
             observers.ToEquatableArray(),
             _jsonContext is null ? null : TypeNames.OfNotNull(_jsonContext),
-            security);
+            security,
+            DocumentationSummary.Of(_consumer, _cancellationToken));
     }
 
     private bool CheckDeclaration()
@@ -310,7 +311,7 @@ internal sealed class ConsumerParser
             }
         }
 
-        return failed || wireName is null ? null : new ActionSpec(wireName, method.Name, parameters.ToEquatableArray(), kind, resultJson, resultType, nullableReference, security);
+        return failed || wireName is null ? null : new ActionSpec(wireName, method.Name, parameters.ToEquatableArray(), kind, resultJson, resultType, nullableReference, security, DocumentationSummary.Of(method, _cancellationToken));
     }
 
     private static string? WireNameOf(IMethodSymbol method, List<DiagnosticInfo> report)

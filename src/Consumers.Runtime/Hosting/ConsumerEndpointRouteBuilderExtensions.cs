@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Consumers;
+using Consumers.Contracts;
 using Consumers.Dispatch;
 using Consumers.Hosting;
 using Consumers.Observers;
@@ -28,7 +29,9 @@ public static class ConsumerEndpointRouteBuilderExtensions
         var registration = ConsumerRegistration.For<TConsumer>(null);
         TConsumer.RegisterObservers(Observers(endpoints));
         var endpoint = new ConsumerEndpoint([registration], multiplexed: false);
-        return endpoints.Map(pattern, endpoint.HandleAsync).WithDisplayName($"Consumer {typeof(TConsumer).Name} {pattern}");
+        return endpoints.Map(pattern, endpoint.HandleAsync)
+            .WithDisplayName($"Consumer {typeof(TConsumer).Name} {pattern}")
+            .WithMetadata(ConsumerEndpointContract.From([registration], multiplexed: false));
     }
 
     /// <summary>
@@ -52,7 +55,9 @@ public static class ConsumerEndpointRouteBuilderExtensions
         }
 
         var endpoint = new ConsumerEndpoint(streams.Registrations.ToArray(), multiplexed: true);
-        return endpoints.Map(pattern, endpoint.HandleAsync).WithDisplayName($"Consumers {pattern}");
+        return endpoints.Map(pattern, endpoint.HandleAsync)
+            .WithDisplayName($"Consumers {pattern}")
+            .WithMetadata(ConsumerEndpointContract.From(streams.Registrations, multiplexed: true));
     }
 
     private static ObserverRegistry Observers(IEndpointRouteBuilder endpoints)
