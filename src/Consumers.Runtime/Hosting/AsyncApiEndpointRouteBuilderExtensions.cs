@@ -50,7 +50,7 @@ public static class AsyncApiEndpointRouteBuilderExtensions
     private static byte[] Serialize(System.Text.Json.Nodes.JsonNode document)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             document.WriteTo(writer);
         }
