@@ -60,5 +60,15 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
             }
         });
         context.RegisterSourceOutput(specs, static (production, spec) => production.AddSource(spec.HintName, ConsumerEmitter.Emit(spec)));
+
+        // One JavaScript client (and its declarations) for all the consumers of the compilation.
+        var allSpecs = specs.Collect().WithTrackingName(TrackingNames.AllConsumerSpecs);
+        context.RegisterSourceOutput(allSpecs, static (production, all) =>
+        {
+            if (all.Length > 0)
+            {
+                production.AddSource(ClientEmitter.HintName, ClientEmitter.Emit(all));
+            }
+        });
     }
 }

@@ -134,7 +134,7 @@ internal static class ConsumerEmitter
 
     private static void WriteInvoker(SourceWriter w, ActionSpec action)
     {
-        w.WriteLine($"/// <summary>Binds and calls <see cref=\"{action.MethodName}\"/> for the action <c>{Xml(action.WireName)}</c>.</summary>");
+        w.WriteLine($"/// <summary>Binds and calls <c>{action.MethodName}</c> for the action <c>{Xml(action.WireName)}</c>.</summary>");
         w.OpenBlock($"private {ValueTask} {InvokerName(action)}({Invocation} invocation)");
         var bound = action.Parameters.Select((p, i) => (Parameter: p, Index: i)).Where(x => x.Parameter.Kind != ParameterKind.Framework).ToList();
         foreach (var (p, i) in bound)
