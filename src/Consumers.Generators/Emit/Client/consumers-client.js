@@ -68,9 +68,9 @@ class Connection {
     socket.onopen = () => {
       opened = true;
       this.delay = this.minDelay;
-      for (const [requestId, subscription] of this.subscriptions) {
-        this.send(subscription.action, subscription.params, requestId, () => {}, error => {
-          if (error instanceof ActionError) this.subscriptions.delete(requestId);
+      for (const [key, subscription] of this.subscriptions) {
+        this.send(subscription.action, subscription.params, subscription.requestId, () => {}, error => {
+          if (error instanceof ActionError) this.subscriptions.delete(key);
         });
       }
       this.setState("open");
@@ -138,7 +138,7 @@ class Connection {
     const requestId = options?.requestId ?? `${this.prefix}${this.next++}`;
     const key = JSON.stringify(requestId);
     if (options?.onNotification) {
-      this.subscriptions.set(key, { action, params: params ?? {}, onNotification: options.onNotification });
+      this.subscriptions.set(key, { action, params: params ?? {}, requestId, onNotification: options.onNotification });
     }
     return new Promise((resolve, reject) => this.send(action, params ?? {}, requestId, resolve, error => {
       // A refused subscription is not re-sent on reconnect; one cut off by a dropped connection is.
