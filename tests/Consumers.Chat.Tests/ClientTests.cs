@@ -72,4 +72,26 @@ public sealed class ClientTests
         Assert.That(code, Is.EqualTo(1), output);
         Assert.That(output, Does.Contain("TS2322: Type 'string' is not assignable to type 'number'."));
     }
+
+    [Test]
+    public async Task NodeClient_AfterAServerRestart_Reconnects_ResubscribesWithTheSameRequestId_AndKeepsReceiving()
+    {
+        var app = await ChatApp.StartAsync(Path.Combine(_directory, "chat.db"));
+        try
+        {
+            using var script = await NodeScripts.StartAsync("reconnect-chat.mjs", app.Url);
+            await script.WaitForOutputAsync("SUBSCRIBED", TimeSpan.FromSeconds(60));
+
+            await app.KillAsync();
+            await app.StartAsync();
+
+            var (code, output) = await script.WaitForExitAsync(TimeSpan.FromSeconds(90));
+            Assert.That(code, Is.Zero, output + "\n" + app.Log);
+            Assert.That(output, Does.Contain("OK: reconnected"));
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
 }

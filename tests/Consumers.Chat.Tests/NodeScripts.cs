@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace Consumers.Chat.Tests;
 
 /// <summary>
@@ -19,6 +16,13 @@ internal static class NodeScripts
     {
         await EnsureInstalledAsync();
         return await ExecAsync("node", [script, .. arguments], TimeSpan.FromMinutes(2));
+    }
+
+    /// <summary>Starts <c>node <paramref name="script"/> args...</c> for a test that steps through its output.</summary>
+    public static async Task<NodeProcess> StartAsync(string script, params string[] arguments)
+    {
+        await EnsureInstalledAsync();
+        return new NodeProcess("node", [script, .. arguments], Directory);
     }
 
     private static async Task EnsureInstalledAsync()
@@ -61,48 +65,9 @@ internal static class NodeScripts
     private static bool OnPath(string tool)
         => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, tool)));
 
-    private static async Task<(int, string)> ExecAsync(string file, string[] arguments, TimeSpan timeout)
+    private static async Task<(int ExitCode, string Output)> ExecAsync(string file, string[] arguments, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo(file) { WorkingDirectory = Directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{file} {string.Join(' ', arguments)} did not finish within {timeout}:\n{output}");
-        }
-
-        process.WaitForExit();
-        lock (output)
-        {
-            return (process.ExitCode, output.ToString());
-        }
-    }
-
-    private static void Append(StringBuilder output, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (output)
-        {
-            output.AppendLine(line);
-        }
+        using var process = new NodeProcess(file, arguments, Directory);
+        return await process.WaitForExitAsync(timeout);
     }
 }
