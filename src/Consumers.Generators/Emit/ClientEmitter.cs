@@ -270,6 +270,7 @@ internal static class ClientEmitter
         }
 
         var quotes = new string('"', System.Math.Max(3, longest + 1));
-        return quotes + "\n" + text.TrimEnd('\n') + "\n" + quotes;
+        // The line break before the closing delimiter is not part of the value: the extra one keeps the text's last.
+        return quotes + "\n" + text.TrimEnd('\n') + "\n\n" + quotes;
     }
 }
