@@ -30,7 +30,10 @@ internal static class ContractEmitter
             var parameters = action.Parameters
                 .Where(p => p.Kind != ParameterKind.Framework)
                 .Select(p => $"new({ConsumerEmitter.Literal(p.Key)}, {Metadata(p)}, {Bool(p.Required)}, {Bool(p.AcceptsNull)})");
-            w.WriteLine($"        new({ConsumerEmitter.Literal(action.WireName)}, {Text(action.Summary)}, new {Namespace}ParameterContract[] {{ {string.Join(", ", parameters)} }}, {action.ResultJson ?? "null"}, {Bool(ResultNullable(action))}),");
+            var list = parameters.Any()
+                ? $"new {Namespace}ParameterContract[] {{ {string.Join(", ", parameters)} }}"
+                : $"global::System.Array.Empty<{Namespace}ParameterContract>()";
+            w.WriteLine($"        new({ConsumerEmitter.Literal(action.WireName)}, {Text(action.Summary)}, {list}, {action.ResultJson ?? "null"}, {Bool(ResultNullable(action))}),");
         }
 
         w.WriteLine("    },");
