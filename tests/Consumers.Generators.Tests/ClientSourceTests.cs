@@ -74,6 +74,58 @@ public sealed class ClientSourceTests
     }
 
     [Test]
+    public void DotNetClient_HasATypedMethodPerAction_RequiredKeysFirst()
+    {
+        var run = GeneratorHarness.Run(Consumers, TestSources.Dtos).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.LobbyConsumer.Client.g.cs"));
+    }
+
+    [Test]
+    public void DotNetClient_OfAConsumerExchangingAnInternalDto_IsInternal()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using System.Text.Json;
+            using System.Text.Json.Serialization;
+            using System.Text.Json.Serialization.Metadata;
+            using Consumers;
+
+            namespace Shop;
+
+            internal sealed record Secret(string Value);
+
+            [JsonSerializable(typeof(Secret))]
+            internal partial class SecretJson : JsonSerializerContext
+            {
+                public SecretJson() : base(null) { }
+                public static SecretJson Default { get; } = new();
+                protected override JsonSerializerOptions? GeneratedSerializerOptions => null;
+                public override JsonTypeInfo? GetTypeInfo(Type type) => null;
+            }
+
+            [JsonContext(typeof(SecretJson))]
+            public partial class VaultConsumer : Consumer
+            {
+                [Action]
+                internal Secret Open(int pk) => new("x");
+            }
+
+            public partial class PublicConsumer : Consumer
+            {
+                [Action]
+                public int Count() => 1;
+            }
+            """).AssertClean();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Source("Shop.VaultConsumer.Client.g.cs"), Does.Contain("internal sealed class VaultConsumerClient"));
+            Assert.That(run.Source("Shop.PublicConsumer.Client.g.cs"), Does.Contain("public sealed class PublicConsumerClient"));
+        });
+    }
+
+    [Test]
     public void CompilationWithoutConsumers_GetsNoClient()
     {
         var run = GeneratorHarness.Run("namespace Chat; public sealed class Plain { }").AssertClean();

@@ -146,7 +146,7 @@ public sealed class IncrementalTests
 
         var first = driver.GetRunResult().Results.Single();
         Assert.That(first.Exception, Is.Null);
-        Assert.That(first.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.LobbyConsumer.g.cs", "ConsumersClient.g.cs" }));
+        Assert.That(first.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.LobbyConsumer.g.cs", "Chat.LobbyConsumer.Client.g.cs", "ConsumersClient.g.cs" }));
         Assert.That(first.Diagnostics.Select(d => d.Id).Order(), Is.EqualTo(new[] { "CONS0002", "CONS0003" }),
             "the fixture exercises the diagnostic paths too");
         return (compilation, driver);
@@ -154,7 +154,7 @@ public sealed class IncrementalTests
 
     private static void AssertAllStepsCachedOrUnchanged(GeneratorRunResult result)
     {
-        Assert.That(result.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.LobbyConsumer.g.cs", "ConsumersClient.g.cs" }));
+        Assert.That(result.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.LobbyConsumer.g.cs", "Chat.LobbyConsumer.Client.g.cs", "ConsumersClient.g.cs" }));
         Assert.Multiple(() =>
         {
             foreach (var name in TrackedStepNames)

@@ -26,16 +26,7 @@ internal static class ConsumerEmitter
             #nullable enable
             """);
         w.WriteLine();
-        if (spec.Namespace.Length > 0)
-        {
-            w.OpenBlock($"namespace {spec.Namespace}");
-        }
-
-        foreach (var containing in spec.ContainingTypes)
-        {
-            w.OpenBlock(containing);
-        }
-
+        OpenScopes(w, spec);
         w.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"Consumers.Generators\", \"{typeof(ConsumerEmitter).Assembly.GetName().Version}\")]");
         w.OpenBlock($"partial class {spec.Name} : global::Consumers.Dispatch.IConsumerFactory<{spec.FullyQualifiedName}>");
         WriteFactory(w, spec);
@@ -51,6 +42,27 @@ internal static class ConsumerEmitter
         }
 
         w.CloseBlock();
+        CloseScopes(w, spec);
+        return w.ToString();
+    }
+
+    /// <summary>Opens the consumer's namespace and containing types.</summary>
+    internal static void OpenScopes(SourceWriter w, ConsumerSpec spec)
+    {
+        if (spec.Namespace.Length > 0)
+        {
+            w.OpenBlock($"namespace {spec.Namespace}");
+        }
+
+        foreach (var containing in spec.ContainingTypes)
+        {
+            w.OpenBlock(containing);
+        }
+    }
+
+    /// <summary>Closes what <see cref="OpenScopes"/> opened.</summary>
+    internal static void CloseScopes(SourceWriter w, ConsumerSpec spec)
+    {
         foreach (var _ in spec.ContainingTypes)
         {
             w.CloseBlock();
@@ -60,8 +72,6 @@ internal static class ConsumerEmitter
         {
             w.CloseBlock();
         }
-
-        return w.ToString();
     }
 
     private static void WriteFactory(SourceWriter w, ConsumerSpec spec)
@@ -84,7 +94,8 @@ internal static class ConsumerEmitter
         }
     }
 
-    private static void WriteJsonTypes(SourceWriter w, ConsumerSpec spec)
+    /// <summary>The cached <c>JsonTypeInfo</c> members the binders (and the .NET client) name in <c>ParameterSpec.Json</c> and <c>ActionSpec.ResultJson</c>.</summary>
+    internal static void WriteJsonTypes(SourceWriter w, ConsumerSpec spec)
     {
         foreach (var type in spec.JsonTypes)
         {

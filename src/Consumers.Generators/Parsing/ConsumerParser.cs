@@ -134,7 +134,8 @@ internal sealed class ConsumerParser
             _jsonContext is null ? null : TypeNames.OfNotNull(_jsonContext),
             security,
             DocumentationSummary.Of(_consumer, _cancellationToken),
-            typeScript.Interfaces.ToEquatableArray());
+            typeScript.Interfaces.ToEquatableArray(),
+            PublicTypes.IsPublic(_consumer) && _jsonSymbols.Values.All(PublicTypes.IsPublic));
     }
 
     private bool CheckDeclaration()
