@@ -31,6 +31,10 @@ public sealed class AsyncApiTests
         Assert.Multiple(() =>
         {
             Assert.That(operation.GetProperty("action").GetString(), Is.EqualTo("send"));
+            Assert.That(
+                document.RootElement.GetProperty("operations").GetProperty("ws_rooms.join_room").GetProperty("description").GetString(),
+                Does.StartWith("join_room: the caller is present in the room"),
+                "the XML doc summary is the operation's description");
             Assert.That(notification.GetProperty("payload").GetProperty("properties").GetProperty("data").GetProperty("$ref").GetString(), Is.EqualTo("#/components/schemas/MessageDto"));
         });
     }
