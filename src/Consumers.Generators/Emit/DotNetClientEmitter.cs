@@ -52,7 +52,7 @@ internal static class DotNetClientEmitter
         foreach (var action in spec.Actions)
         {
             w.WriteLine();
-            WriteMethod(w, action, MethodName(action, used));
+            WriteMethod(w, spec, action, MethodName(action, used));
         }
 
         w.CloseBlock();
@@ -60,13 +60,21 @@ internal static class DotNetClientEmitter
         return w.ToString();
     }
 
-    private static void WriteMethod(SourceWriter w, ActionSpec action, string method)
+    private static void WriteMethod(SourceWriter w, ConsumerSpec spec, ActionSpec action, string method)
     {
+        // Notifications are typed when every observer the action subscribes to sends the same DTO.
+        var observers = action.Subscribes
+            .SelectMany(name => spec.Observers.Where(o => o.MethodName == name && o.Handler is null))
+            .GroupBy(o => o.DataType)
+            .ToList();
+        var notification = observers.Count == 1 ? observers[0].First() : null;
+        var optionsType = notification is null ? $"{Clients}ClientCallOptions" : $"{Clients}ClientCallOptions<{notification.DataType}>";
+        var optionsArgument = notification is null ? "options" : $"Typed(options, {notification.DataJson})";
         // Required keys first: a C# optional parameter cannot precede a required one.
         var keys = action.Parameters.Where(p => p.Kind != ParameterKind.Framework).OrderBy(p => p.Required ? 0 : 1).ToList();
         var names = keys.Select(p => ParameterName(p.Key)).ToList();
         var parameters = keys.Select((p, i) => $"{(p.AcceptsNull ? p.Type : p.Type.TrimEnd('?'))} {names[i]}{(p.Required ? "" : " = " + DefaultValue(p))}")
-            .Concat(new[] { $"{Clients}ClientCallOptions? options = null", $"{Token} cancellationToken = default" });
+            .Concat(new[] { $"{optionsType}? options = null", $"{Token} cancellationToken = default" });
         var reply = action.ResultJson is null ? $"{Clients}ActionReply" : $"{Clients}ActionReply<{action.ResultType}>";
         var summary = action.Summary is null ? "" : Xml(action.Summary) + " ";
         w.WriteLine($"/// <summary>{summary}Sends <c>{Xml(action.WireName)}</c> and waits for its reply.</summary>");
@@ -83,7 +91,7 @@ internal static class DotNetClientEmitter
             ? "null"
             : "writer => { " + string.Concat(keys.Select((p, i) => $"Write(writer, {ConsumerEmitter.Literal(p.Key)}, {names[i]}, {Metadata(p)}); ")) + "}";
         var result = action.ResultJson is null ? "" : action.ResultJson + ", ";
-        w.WriteLine($"    => CallAsync({ConsumerEmitter.Literal(action.WireName)}, {write}, {result}options, cancellationToken);");
+        w.WriteLine($"    => CallAsync({ConsumerEmitter.Literal(action.WireName)}, {write}, {result}{optionsArgument}, cancellationToken);");
     }
 
     // A cast to a nullable type is not a constant: (int?)(1) becomes (int)(1), which a parameter of type int? accepts.

@@ -85,6 +85,25 @@ public abstract class ConsumerClient : IAsyncDisposable
         return new ActionReply<T>(status, Property(frame, "errors"), Text(frame, "action"), Property(frame, "request_id"), value);
     }
 
+    /// <summary>The untyped options of a typed call: each notification's <c>data</c> is read with <paramref name="notification"/>.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    protected static ClientCallOptions? Typed<TNotification>(ClientCallOptions<TNotification>? options, JsonTypeInfo<TNotification> notification)
+    {
+        if (options is null)
+        {
+            return null;
+        }
+
+        var onNotification = options.OnNotification;
+        return new ClientCallOptions
+        {
+            RequestId = options.RequestId,
+            OnNotification = onNotification is null
+                ? null
+                : (action, data) => onNotification(action, data.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined ? default : data.Deserialize(notification)),
+        };
+    }
+
     /// <summary>Writes one request key with its metadata (used by the generated methods).</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     protected static void Write<T>(Utf8JsonWriter writer, string key, T value, JsonTypeInfo<T> info)

@@ -37,8 +37,8 @@ namespace Chat
         /// <param name="options">The request id, and a callback for the frames that later carry it.</param>
         /// <param name="cancellationToken">Cancels the wait for the reply.</param>
         /// <returns>The reply: status, errors and data.</returns>
-        public global::System.Threading.Tasks.Task<global::Consumers.Clients.ActionReply<global::Chat.RoomDto>> JoinRoomAsync(int roomId, global::Consumers.Clients.ClientCallOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
-            => CallAsync("join_room", writer => { Write(writer, "room_id", roomId, global::Consumers.Dispatch.PrimitiveJson.Int32); }, __Json0, options, cancellationToken);
+        public global::System.Threading.Tasks.Task<global::Consumers.Clients.ActionReply<global::Chat.RoomDto>> JoinRoomAsync(int roomId, global::Consumers.Clients.ClientCallOptions<global::Chat.RoomDto>? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+            => CallAsync("join_room", writer => { Write(writer, "room_id", roomId, global::Consumers.Dispatch.PrimitiveJson.Int32); }, __Json0, Typed(options, __Json0), cancellationToken);
 
         /// <summary>Sends <c>create</c> and waits for its reply.</summary>
         /// <param name="data">The request key <c>data</c>.</param>
