@@ -83,4 +83,6 @@ app.MapAccounts();
 app.MapGet("/chat/{room}/", ChatPages.RoomPage);
 app.MapConsumer<RoomConsumer>("/ws/rooms");
 app.MapConsumers("/ws", streams => streams.Add<RoomConsumer>("rooms"));
+app.MapConsumersClient();
+app.MapAsyncApi(configure: o => o.Description = "The chat of the Consumers samples: rooms, presence and messages over DCRF-style frames.");
 app.Run();

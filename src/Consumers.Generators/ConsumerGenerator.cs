@@ -59,6 +59,20 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
                 production.ReportDiagnostic(diagnostic.ToDiagnostic(compilation));
             }
         });
-        context.RegisterSourceOutput(specs, static (production, spec) => production.AddSource(spec.HintName, ConsumerEmitter.Emit(spec)));
+        context.RegisterSourceOutput(specs, static (production, spec) =>
+        {
+            production.AddSource(spec.HintName, ConsumerEmitter.Emit(spec));
+            production.AddSource(DotNetClientEmitter.HintName(spec), DotNetClientEmitter.Emit(spec));
+        });
+
+        // One JavaScript client (and its declarations) for all the consumers of the compilation.
+        var allSpecs = specs.Collect().WithTrackingName(TrackingNames.AllConsumerSpecs);
+        context.RegisterSourceOutput(allSpecs, static (production, all) =>
+        {
+            if (all.Length > 0)
+            {
+                production.AddSource(ClientEmitter.HintName, ClientEmitter.Emit(all));
+            }
+        });
     }
 }

@@ -6,4 +6,5 @@ internal static class TrackingNames
     public const string Consumers = nameof(Consumers);
     public const string ConsumerSpecs = nameof(ConsumerSpecs);
     public const string ActionsOutsideConsumers = nameof(ActionsOutsideConsumers);
+    public const string AllConsumerSpecs = nameof(AllConsumerSpecs);
 }

@@ -402,7 +402,7 @@ public sealed class GeneratedSourceTests
             }
             """).AssertClean();
 
-        Assert.That(run.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.LobbyConsumer.g.cs" }),
+        Assert.That(run.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.LobbyConsumer.g.cs", "Chat.LobbyConsumer.Client.g.cs", "ConsumersClient.g.cs" }),
             "the abstract base gets no generated part of its own");
         Snapshot.VerifySource(run.Source("Chat.LobbyConsumer.g.cs"));
     }

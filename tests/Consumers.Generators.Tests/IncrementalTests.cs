@@ -67,7 +67,7 @@ public sealed class IncrementalTests
 
     [Test]
     public void TrackingNames_AreAllListed()
-        => Assert.That(TrackedStepNames, Is.EquivalentTo(new[] { "Consumers", "ConsumerSpecs", "ActionsOutsideConsumers" }));
+        => Assert.That(TrackedStepNames, Is.EquivalentTo(new[] { "Consumers", "ConsumerSpecs", "ActionsOutsideConsumers", "AllConsumerSpecs" }));
 
     [Test]
     public void AddingAnUnrelatedFile_LeavesEveryTrackedStepCachedOrUnchanged()
@@ -102,7 +102,7 @@ public sealed class IncrementalTests
             ConsumerSource.Replace("public void Leave(int roomId", "public void Leave(long roomId"), "Consumer.cs"));
         var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
-        foreach (var name in new[] { "Consumers", "ConsumerSpecs" })
+        foreach (var name in new[] { "Consumers", "ConsumerSpecs", "AllConsumerSpecs" })
         {
             Assert.That(Reasons(result, name), Does.Contain(IncrementalStepRunReason.Modified), name);
         }
@@ -146,7 +146,7 @@ public sealed class IncrementalTests
 
         var first = driver.GetRunResult().Results.Single();
         Assert.That(first.Exception, Is.Null);
-        Assert.That(first.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.LobbyConsumer.g.cs" }));
+        Assert.That(first.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.LobbyConsumer.g.cs", "Chat.LobbyConsumer.Client.g.cs", "ConsumersClient.g.cs" }));
         Assert.That(first.Diagnostics.Select(d => d.Id).Order(), Is.EqualTo(new[] { "CONS0002", "CONS0003" }),
             "the fixture exercises the diagnostic paths too");
         return (compilation, driver);
@@ -154,7 +154,7 @@ public sealed class IncrementalTests
 
     private static void AssertAllStepsCachedOrUnchanged(GeneratorRunResult result)
     {
-        Assert.That(result.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.LobbyConsumer.g.cs" }));
+        Assert.That(result.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.LobbyConsumer.g.cs", "Chat.LobbyConsumer.Client.g.cs", "ConsumersClient.g.cs" }));
         Assert.Multiple(() =>
         {
             foreach (var name in TrackedStepNames)

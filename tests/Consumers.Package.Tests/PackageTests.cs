@@ -40,6 +40,7 @@ public sealed class PackageTests
             Assert.That(entries, Does.Contain("lib/net10.0/Consumers.dll"));
             Assert.That(entries, Does.Contain("lib/net10.0/Consumers.xml"));
             Assert.That(entries, Does.Contain("analyzers/dotnet/cs/Consumers.Generators.dll"));
+            Assert.That(entries, Does.Contain("build/Consumers.targets"));
             Assert.That(entries.Where(e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generators")), Is.Empty, "the generator is not a runtime dependency");
         });
     }
@@ -66,6 +67,30 @@ public sealed class PackageTests
             """);
         var result = Run(project, "dotnet", "build -c Release");
         Assert.That(result.ExitCode, Is.Zero, result.Output);
+    }
+
+    [Test]
+    public void ConsumersClientOutputPath_WritesTheGeneratedClient_ThroughThePackagesTargets()
+    {
+        var project = CreateProject("client", outputType: "Library", program: """
+            using Consumers;
+
+            namespace Shop
+            {
+                public sealed partial class CartConsumer : Consumer
+                {
+                    [Action]
+                    public int AddItem(int itemId, int quantity = 1) => itemId * quantity;
+                }
+            }
+            """);
+        var result = Run(project, "dotnet", "build -c Release -p:ConsumersClientOutputPath=web/generated");
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.ReadAllText(Path.Combine(project, "web", "generated", "client.js")), Does.Contain("addItem(params, options) {"));
+            Assert.That(File.ReadAllText(Path.Combine(project, "web", "generated", "client.d.ts")), Does.Contain("addItem(params: { item_id: number; quantity?: number }"));
+        });
     }
 
     [Test]

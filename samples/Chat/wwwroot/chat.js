@@ -1,6 +1,6 @@
-// The chat room page: a small DCRF-style client over one WebSocket. It reconnects with backoff and re-sends its
-// join and subscribe requests with the same request_ids (the server treats them as idempotent), and it inserts user
-// text with textContent only, never as HTML.
+// The chat room page, over the client the Consumers generator writes for RoomConsumer (/consumers/client.js). The
+// client reconnects with backoff and re-sends the join and subscribe requests with the same request_ids (the server
+// treats them as idempotent); the page inserts user text with textContent only, never as HTML.
 "use strict";
 
 const roomName = decodeURIComponent(location.pathname.split("/").filter(Boolean)[1] || "");
@@ -19,11 +19,9 @@ const elements = {
 document.getElementById("room-name").textContent = roomName;
 document.title = `${roomName} · Consumers chat`;
 
-let socket = null;
+let client = null;
+let entered = false;
 let roomPk = null;
-let nextRequest = 1;
-let retryDelay = 500;
-const pending = new Map();
 const shown = new Set();
 
 function setState(state, text) {
@@ -38,17 +36,6 @@ function setState(state, text) {
 function showError(text) {
   elements.error.hidden = !text;
   elements.error.textContent = text || "";
-}
-
-function request(action, body = {}, requestId = `r${nextRequest++}`) {
-  return new Promise((resolve, reject) => {
-    if (!socket || socket.readyState !== WebSocket.OPEN) {
-      reject(new Error("not connected"));
-      return;
-    }
-    pending.set(requestId, { action, resolve });
-    socket.send(JSON.stringify({ action, request_id: requestId, ...body }));
-  });
 }
 
 function addMessage(message) {
@@ -79,101 +66,119 @@ function showUsers(users) {
   }));
 }
 
-function onFrame(frame) {
-  // Notifications carry the request_id of the subscription they belong to.
-  if (frame.request_id === joinId && frame.action === "create") {
-    addMessage(frame.data);
-    return;
-  }
-  if (frame.request_id === instanceId && frame.action === "update") {
-    showUsers(frame.data.users);
-    return;
-  }
-  if (frame.request_id === instanceId && frame.action === "delete") {
+// Notifications of join_room: the room's new messages (the observer's MessageDto).
+function onMessage(action, message) {
+  if (action === "create") addMessage(message);
+}
+
+// Notifications of subscribe_instance: the room changed (who is here), or was deleted.
+function onRoom(action, room) {
+  if (action === "update") {
+    showUsers(room.users);
+  } else if (action === "delete") {
     roomPk = null;
     showError("This room was deleted.");
     setState("connected", "connected");
-    return;
-  }
-  const waiting = pending.get(frame.request_id);
-  if (waiting && waiting.action === frame.action) {
-    pending.delete(frame.request_id);
-    waiting.resolve(frame);
   }
 }
 
-async function findRoom() {
-  const found = await request("find_room", { name: roomName });
-  return found.response_status === 200 ? found.data : null;
+async function loadHistory() {
+  ((await client.listMessages({ room: roomPk, limit: 50 })) || []).forEach(addMessage);
 }
 
-async function enterRoom() {
-  let room = await findRoom();
+// Rooms come in pages: look the room up by name (404 when there is none yet).
+async function findRoom(ActionError) {
+  try {
+    return await client.findRoom({ name: roomName });
+  } catch (error) {
+    if (error instanceof ActionError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+async function enterRoom(ActionError) {
+  let room = await findRoom(ActionError);
   if (!room) {
-    const created = await request("create", { data: { name: roomName } });
-    if (created.response_status === 201) {
-      room = created.data;
-    } else {
+    try {
+      room = await client.create({ data: { name: roomName } });
+    } catch (error) {
       // Someone else created it in the meantime, or the name is not allowed.
-      room = await findRoom();
-      if (!room) throw new Error(JSON.stringify(created.errors));
+      if (!(error instanceof ActionError)) throw error;
+      room = await findRoom(ActionError);
+      if (!room) throw new Error(JSON.stringify(error.errors));
     }
   }
   roomPk = room.pk;
-  const joined = await request("join_room", { pk: roomPk }, joinId);
-  if (joined.response_status !== 200) throw new Error(JSON.stringify(joined.errors));
-  showUsers(joined.data.users);
-  await request("subscribe_instance", { pk: roomPk }, instanceId);
-  const history = await request("list_messages", { room: roomPk, limit: 50 });
-  (history.data || []).forEach(addMessage);
+  // Both calls subscribe: the client re-sends them with these request ids after a reconnect.
+  const joined = await client.joinRoom({ pk: roomPk }, { requestId: joinId, onNotification: onMessage });
+  showUsers(joined.users);
+  await client.subscribeInstance({ pk: roomPk }, { requestId: instanceId, onNotification: onRoom });
+  await loadHistory();
 }
 
-function connect() {
-  setState(socket ? "disconnected" : "connecting", socket ? "reconnecting…" : "connecting…");
+async function enter(ActionError) {
+  try {
+    if (!entered) {
+      await enterRoom(ActionError);
+      entered = true;
+    } else if (roomPk !== null) {
+      // Reconnected: the subscriptions are back; catch up on who is here and what was said meanwhile.
+      showUsers((await client.retrieve({ pk: roomPk })).users);
+      await loadHistory();
+    }
+    showError("");
+  } catch (error) {
+    showError(`Could not enter the room: ${error.message}`);
+  }
+  setState("connected", "connected");
+}
+
+async function start() {
+  const { RoomConsumerClient, ActionError } = await import("/consumers/client.js");
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   // The sign-in cookie authenticates the socket.
-  const ws = new WebSocket(`${scheme}://${location.host}/ws/rooms`);
-  socket = ws;
-  ws.onmessage = event => onFrame(JSON.parse(event.data));
-  ws.onopen = async () => {
-    retryDelay = 500;
-    try {
-      await enterRoom();
-      showError("");
-      setState("connected", "connected");
-    } catch (error) {
-      showError(`Could not enter the room: ${error.message}`);
-      setState("connected", "connected");
-    }
+  const url = `${scheme}://${location.host}/ws/rooms`;
+  const onState = state => {
+    if (!client) return;
+    if (state === "open") enter(ActionError);
+    else setState("disconnected", "reconnecting…");
   };
-  ws.onclose = () => {
-    if (socket !== ws) return;
-    pending.clear();
-    setState("disconnected", "reconnecting…");
-    setTimeout(connect, retryDelay);
-    retryDelay = Math.min(retryDelay * 2, 8000);
-  };
-}
 
-elements.form.addEventListener("submit", async event => {
-  event.preventDefault();
-  const text = elements.input.value.trim();
-  if (!text || roomPk === null) return;
-  elements.input.value = "";
-  try {
-    const reply = await request("create_message", { room: roomPk, message: text });
-    if (reply.response_status !== 201) showError(JSON.stringify(reply.errors));
-  } catch (error) {
-    showError("Not sent: the connection is down.");
-    elements.input.value = text;
+  elements.form.addEventListener("submit", async event => {
+    event.preventDefault();
+    const text = elements.input.value.trim();
+    if (!text || roomPk === null || !client) return;
+    elements.input.value = "";
+    try {
+      await client.createMessage({ room: roomPk, message: text });
+    } catch (error) {
+      if (error instanceof ActionError) {
+        showError(JSON.stringify(error.errors));
+      } else {
+        showError("Not sent: the connection is down.");
+        elements.input.value = text;
+      }
+    }
+  });
+
+  // The client reconnects by itself once open; until the first connection, retry here with the same backoff.
+  for (let delay = 500; !client; delay = Math.min(delay * 2, 8000)) {
+    try {
+      client = await RoomConsumerClient.connect(url, { onState });
+    } catch {
+      setState("disconnected", "reconnecting…");
+      await new Promise(resolve => setTimeout(resolve, delay));
+    }
   }
-});
+  await enter(ActionError);
+}
 
 if (!roomName) {
   location.href = "/";
 } else {
+  setState("connecting", "connecting…");
   fetch("/account/me").then(reply => {
-    if (reply.ok) connect();
+    if (reply.ok) start();
     else location.href = `/signin.html?next=${encodeURIComponent(location.pathname)}`;
   });
 }

@@ -26,6 +26,29 @@ internal static class ConsumerEmitter
             #nullable enable
             """);
         w.WriteLine();
+        OpenScopes(w, spec);
+        w.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"Consumers.Generators\", \"{typeof(ConsumerEmitter).Assembly.GetName().Version}\")]");
+        w.OpenBlock($"partial class {spec.Name} : global::Consumers.Dispatch.IConsumerFactory<{spec.FullyQualifiedName}>");
+        WriteFactory(w, spec);
+        WriteJsonTypes(w, spec);
+        SecurityEmitter.Write(w, spec);
+        WriteDispatch(w, spec);
+        ObserverEmitter.Write(w, spec);
+        ContractEmitter.Write(w, spec);
+        foreach (var action in spec.Actions)
+        {
+            w.WriteLine();
+            WriteInvoker(w, action);
+        }
+
+        w.CloseBlock();
+        CloseScopes(w, spec);
+        return w.ToString();
+    }
+
+    /// <summary>Opens the consumer's namespace and containing types.</summary>
+    internal static void OpenScopes(SourceWriter w, ConsumerSpec spec)
+    {
         if (spec.Namespace.Length > 0)
         {
             w.OpenBlock($"namespace {spec.Namespace}");
@@ -35,21 +58,11 @@ internal static class ConsumerEmitter
         {
             w.OpenBlock(containing);
         }
+    }
 
-        w.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"Consumers.Generators\", \"{typeof(ConsumerEmitter).Assembly.GetName().Version}\")]");
-        w.OpenBlock($"partial class {spec.Name} : global::Consumers.Dispatch.IConsumerFactory<{spec.FullyQualifiedName}>");
-        WriteFactory(w, spec);
-        WriteJsonTypes(w, spec);
-        SecurityEmitter.Write(w, spec);
-        WriteDispatch(w, spec);
-        ObserverEmitter.Write(w, spec);
-        foreach (var action in spec.Actions)
-        {
-            w.WriteLine();
-            WriteInvoker(w, action);
-        }
-
-        w.CloseBlock();
+    /// <summary>Closes what <see cref="OpenScopes"/> opened.</summary>
+    internal static void CloseScopes(SourceWriter w, ConsumerSpec spec)
+    {
         foreach (var _ in spec.ContainingTypes)
         {
             w.CloseBlock();
@@ -59,8 +72,6 @@ internal static class ConsumerEmitter
         {
             w.CloseBlock();
         }
-
-        return w.ToString();
     }
 
     private static void WriteFactory(SourceWriter w, ConsumerSpec spec)
@@ -83,7 +94,8 @@ internal static class ConsumerEmitter
         }
     }
 
-    private static void WriteJsonTypes(SourceWriter w, ConsumerSpec spec)
+    /// <summary>The cached <c>JsonTypeInfo</c> members the binders (and the .NET client) name in <c>ParameterSpec.Json</c> and <c>ActionSpec.ResultJson</c>.</summary>
+    internal static void WriteJsonTypes(SourceWriter w, ConsumerSpec spec)
     {
         foreach (var type in spec.JsonTypes)
         {
@@ -133,7 +145,7 @@ internal static class ConsumerEmitter
 
     private static void WriteInvoker(SourceWriter w, ActionSpec action)
     {
-        w.WriteLine($"/// <summary>Binds and calls <see cref=\"{action.MethodName}\"/> for the action <c>{Xml(action.WireName)}</c>.</summary>");
+        w.WriteLine($"/// <summary>Binds and calls <c>{action.MethodName}</c> for the action <c>{Xml(action.WireName)}</c>.</summary>");
         w.OpenBlock($"private {ValueTask} {InvokerName(action)}({Invocation} invocation)");
         var bound = action.Parameters.Select((p, i) => (Parameter: p, Index: i)).Where(x => x.Parameter.Kind != ParameterKind.Framework).ToList();
         foreach (var (p, i) in bound)

@@ -13,6 +13,8 @@ namespace Consumers.Generators.Model;
 /// metadata of a reference type handles null) but needs the nullability mismatch suppressed.
 /// </param>
 /// <param name="Security">The action's authorization attributes, or null when it has none.</param>
+/// <param name="Summary">The method's XML doc summary as plain text, or null (for the AsyncAPI document and clients).</param>
+/// <param name="Subscribes">Observers whose generated <c>Subscribe…Async</c> the method's body calls: its request id then receives their notifications.</param>
 internal sealed record ActionSpec(
     string WireName,
     string MethodName,
@@ -21,7 +23,9 @@ internal sealed record ActionSpec(
     string? ResultJson,
     string? ResultType,
     bool ResultIsNullableReference,
-    SecuritySpec? Security = null);
+    SecuritySpec? Security = null,
+    string? Summary = null,
+    EquatableArray<string> Subscribes = default);
 
 /// <summary>How an action's return value becomes a reply.</summary>
 internal enum ReturnKind

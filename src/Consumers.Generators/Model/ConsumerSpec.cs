@@ -12,6 +12,9 @@ namespace Consumers.Generators.Model;
 /// <param name="Observers">The <c>[ModelObserver]</c>s declared on the consumer.</param>
 /// <param name="JsonContext">The <c>global::</c> name of the JSON context, or null.</param>
 /// <param name="Security">The class's authorization attributes (own and inherited), or null when it has none.</param>
+/// <param name="Summary">The class's XML doc summary as plain text, or null.</param>
+/// <param name="ClientIsPublic">Whether the generated .NET client can be public: the consumer and every DTO it exchanges are public.</param>
+/// <param name="TypeScriptInterfaces">The DTOs of <paramref name="JsonTypes"/> (and the types they reach) as TypeScript interfaces.</param>
 internal sealed record ConsumerSpec(
     string HintName,
     string Namespace,
@@ -23,7 +26,10 @@ internal sealed record ConsumerSpec(
     EquatableArray<JsonTypeSpec> JsonTypes,
     EquatableArray<ObserverSpec> Observers,
     string? JsonContext,
-    SecuritySpec? Security = null);
+    SecuritySpec? Security = null,
+    string? Summary = null,
+    EquatableArray<TypeScriptInterfaceSpec> TypeScriptInterfaces = default,
+    bool ClientIsPublic = false);
 
 /// <summary>One constructor parameter resolved from DI.</summary>
 /// <param name="Type">The <c>global::</c> type name.</param>
@@ -33,4 +39,5 @@ internal sealed record ServiceSpec(string Type, bool Required);
 /// <summary>A DTO type whose metadata comes from the JSON context, cached in a static field.</summary>
 /// <param name="Type">The <c>global::</c> type name.</param>
 /// <param name="Member">The generated member name holding its <c>JsonTypeInfo</c>.</param>
-internal sealed record JsonTypeSpec(string Type, string Member);
+/// <param name="TypeScript">Its TypeScript type expression in the generated client's declarations.</param>
+internal sealed record JsonTypeSpec(string Type, string Member, string TypeScript = "unknown");

@@ -9,6 +9,7 @@ namespace Consumers.Generators.Model;
 /// <param name="Parts">The template: literals and placeholders, in order; empty for one group per observer.</param>
 /// <param name="Handler">The handler method that takes the notifications, or null for the default frames.</param>
 /// <param name="HandlerReturn">The handler's return: <c>ValueTask</c>, <c>Task</c> or <c>void</c>.</param>
+/// <param name="Summary">The serializer method's XML doc summary as plain text, or null.</param>
 internal sealed record ObserverSpec(
     string MethodName,
     string Id,
@@ -17,7 +18,8 @@ internal sealed record ObserverSpec(
     string DataJson,
     EquatableArray<TemplatePart> Parts,
     string? Handler,
-    string? HandlerReturn);
+    string? HandlerReturn,
+    string? Summary = null);
 
 /// <summary>A piece of a group template.</summary>
 /// <param name="Literal">The literal text, or null for a placeholder.</param>

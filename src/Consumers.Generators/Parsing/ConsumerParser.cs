@@ -20,6 +20,7 @@ internal sealed class ConsumerParser
     private readonly INamedTypeSymbol _consumer;
     private readonly List<DiagnosticInfo> _diagnostics = new();
     private readonly Dictionary<string, JsonTypeSpec> _jsonTypes = new();
+    private readonly Dictionary<string, ITypeSymbol> _jsonSymbols = new();
     private readonly CancellationToken _cancellationToken;
     private INamedTypeSymbol? _jsonContext;
     private Compilation? _compilation;
@@ -116,6 +117,8 @@ internal sealed class ConsumerParser
         var ns = _consumer.ContainingNamespace.IsGlobalNamespace ? "" : _consumer.ContainingNamespace.ToDisplayString();
         var fullName = TypeNames.OfNotNull(_consumer);
         var hint = fullName.Replace("global::", "").Replace('<', '[').Replace('>', ']') + ".g.cs";
+        var typeScript = new TypeScriptShapes(_jsonContext);
+        var jsonTypes = _jsonTypes.Values.Select(t => t with { TypeScript = typeScript.Expression(_jsonSymbols[t.Type]) }).ToList();
         return new ConsumerSpec(
             hint,
             ns,
@@ -126,10 +129,13 @@ internal sealed class ConsumerParser
                 TypeNames.OfNotNull(p.Type),
                 !(p.HasExplicitDefaultValue || p.NullableAnnotation == NullableAnnotation.Annotated))).ToEquatableArray(),
             actions.ToEquatableArray(),
-            _jsonTypes.Values.ToEquatableArray(),
+            jsonTypes.ToEquatableArray(),
             observers.ToEquatableArray(),
             _jsonContext is null ? null : TypeNames.OfNotNull(_jsonContext),
-            security);
+            security,
+            DocumentationSummary.Of(_consumer, _cancellationToken),
+            typeScript.Interfaces.ToEquatableArray(),
+            PublicTypes.IsPublic(_consumer) && _jsonSymbols.Values.All(PublicTypes.IsPublic));
     }
 
     private bool CheckDeclaration()
@@ -310,7 +316,7 @@ internal sealed class ConsumerParser
             }
         }
 
-        return failed || wireName is null ? null : new ActionSpec(wireName, method.Name, parameters.ToEquatableArray(), kind, resultJson, resultType, nullableReference, security);
+        return failed || wireName is null ? null : new ActionSpec(wireName, method.Name, parameters.ToEquatableArray(), kind, resultJson, resultType, nullableReference, security, DocumentationSummary.Of(method, _cancellationToken), SubscriptionCalls.In(syntax));
     }
 
     private static string? WireNameOf(IMethodSymbol method, List<DiagnosticInfo> report)
@@ -547,6 +553,7 @@ internal sealed class ConsumerParser
         {
             spec = new JsonTypeSpec(name, "__Json" + _jsonTypes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
             _jsonTypes.Add(name, spec);
+            _jsonSymbols.Add(name, type);
         }
 
         return spec.Member;

@@ -101,7 +101,8 @@ internal sealed class ObserverParser(
             json,
             parts.ToEquatableArray(),
             handler,
-            handlerReturn);
+            handlerReturn,
+            DocumentationSummary.Of(method, cancellationToken));
     }
 
     // The handler's return kind when it is an instance method (TData, ModelAction, IReadOnlyList<JsonElement>); else null.

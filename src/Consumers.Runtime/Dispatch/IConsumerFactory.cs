@@ -32,4 +32,10 @@ public interface IConsumerFactory<TConsumer>
     /// before every action.
     /// </summary>
     static virtual Security.SecurityRequirements Security => Consumers.Security.SecurityRequirements.None;
+
+    /// <summary>
+    /// The consumer's actions, parameters, result metadata and observers, emitted by the source generator for the
+    /// AsyncAPI document (<c>MapAsyncApi()</c>); null for a consumer the generator did not describe.
+    /// </summary>
+    static virtual Contracts.ConsumerContract? Contract => null;
 }

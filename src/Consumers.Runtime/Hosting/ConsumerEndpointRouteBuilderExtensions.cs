@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Consumers;
+using Consumers.Contracts;
 using Consumers.Dispatch;
 using Consumers.Hosting;
 using Consumers.Observers;
@@ -29,7 +30,9 @@ public static class ConsumerEndpointRouteBuilderExtensions
         TConsumer.RegisterObservers(Observers(endpoints));
         CheckOrigins(endpoints);
         var endpoint = new ConsumerEndpoint([registration], multiplexed: false);
-        return endpoints.Map(pattern, endpoint.HandleAsync).WithDisplayName($"Consumer {typeof(TConsumer).Name} {pattern}");
+        return endpoints.Map(pattern, endpoint.HandleAsync)
+            .WithDisplayName($"Consumer {typeof(TConsumer).Name} {pattern}")
+            .WithMetadata(ConsumerEndpointContract.From([registration], multiplexed: false));
     }
 
     /// <summary>
@@ -54,7 +57,9 @@ public static class ConsumerEndpointRouteBuilderExtensions
         }
 
         var endpoint = new ConsumerEndpoint(streams.Registrations.ToArray(), multiplexed: true);
-        return endpoints.Map(pattern, endpoint.HandleAsync).WithDisplayName($"Consumers {pattern}");
+        return endpoints.Map(pattern, endpoint.HandleAsync)
+            .WithDisplayName($"Consumers {pattern}")
+            .WithMetadata(ConsumerEndpointContract.From(streams.Registrations, multiplexed: true));
     }
 
     // Built at start-up rather than at the first handshake, so that its warning about the Host header shows then.

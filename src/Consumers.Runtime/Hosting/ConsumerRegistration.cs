@@ -8,7 +8,8 @@ namespace Consumers.Hosting;
 /// <param name="Factory">Creates the consumer from the connection's scope.</param>
 /// <param name="GroupTemplates">Groups joined on connect (<see cref="ConsumerGroupsAttribute"/>).</param>
 /// <param name="Security">The class-level requirements the generator emitted.</param>
-internal sealed record ConsumerRegistration(string? Stream, string ConsumerName, Func<IServiceProvider, Consumer> Factory, IReadOnlyList<string> GroupTemplates, Security.SecurityRequirements Security)
+/// <param name="Contract">The actions and observers the generator described, for the AsyncAPI document; null if none.</param>
+internal sealed record ConsumerRegistration(string? Stream, string ConsumerName, Func<IServiceProvider, Consumer> Factory, IReadOnlyList<string> GroupTemplates, Security.SecurityRequirements Security, Contracts.ConsumerContract? Contract = null)
 {
     /// <summary>The registration of <typeparamref name="TConsumer"/>; reads its attributes once, at mapping time.</summary>
     public static ConsumerRegistration For<TConsumer>(string? stream)
@@ -23,6 +24,6 @@ internal sealed record ConsumerRegistration(string? Stream, string ConsumerName,
             GroupTemplate.Check(template, typeof(TConsumer).Name);
         }
 
-        return new ConsumerRegistration(stream, typeof(TConsumer).Name, static services => TConsumer.Create(services), groups, TConsumer.Security);
+        return new ConsumerRegistration(stream, typeof(TConsumer).Name, static services => TConsumer.Create(services), groups, TConsumer.Security, TConsumer.Contract);
     }
 }

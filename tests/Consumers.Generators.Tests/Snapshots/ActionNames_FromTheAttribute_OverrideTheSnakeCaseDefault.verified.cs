@@ -60,7 +60,26 @@ namespace Chat
             return invocation.ReplyUnknownAction();
         }
 
-        /// <summary>Binds and calls <see cref="JoinRoomAsync"/> for the action <c>join</c>.</summary>
+        private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
+
+        /// <summary>The consumer's actions and observers, for the AsyncAPI document.</summary>
+        static global::Consumers.Contracts.ConsumerContract? global::Consumers.Dispatch.IConsumerFactory<global::Chat.NamedConsumer>.Contract => __ContractCache ??= new global::Consumers.Contracts.ConsumerContract(
+            "NamedConsumer",
+            null,
+            new global::Consumers.Contracts.ActionContract[]
+            {
+                new("join", null, new global::Consumers.Contracts.ParameterContract[] { new("room_id", global::Consumers.Dispatch.PrimitiveJson.Int32, true, false) }, null, true),
+                new("room.leave", null, new global::Consumers.Contracts.ParameterContract[] { new("room_id", global::Consumers.Dispatch.PrimitiveJson.Int32, true, false) }, null, true),
+                new("ping", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), global::Consumers.Dispatch.PrimitiveJson.String, false),
+                new("send_http_request2_server", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), null, true),
+                new("sync", null, new global::Consumers.Contracts.ParameterContract[] { new("version", global::Consumers.Dispatch.PrimitiveJson.Int32, true, false) }, null, true),
+                new("sync_all", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), null, true),
+            },
+            new global::Consumers.Contracts.NotificationContract[]
+            {
+            });
+
+        /// <summary>Binds and calls <c>JoinRoomAsync</c> for the action <c>join</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_JoinRoomAsync_4_c922bc79(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             int __arg0 = default;
@@ -101,7 +120,7 @@ namespace Chat
             return invocation.ReplyAsync(this.JoinRoomAsync(__arg0));
         }
 
-        /// <summary>Binds and calls <see cref="Leave"/> for the action <c>room.leave</c>.</summary>
+        /// <summary>Binds and calls <c>Leave</c> for the action <c>room.leave</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Leave_10_cd286a23(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             int __arg0 = default;
@@ -143,20 +162,20 @@ namespace Chat
             return invocation.ReplyEmpty();
         }
 
-        /// <summary>Binds and calls <see cref="Ping"/> for the action <c>ping</c>.</summary>
+        /// <summary>Binds and calls <c>Ping</c> for the action <c>ping</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Ping_4_165df089(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             return invocation.Reply<string>(this.Ping(), global::Consumers.Dispatch.PrimitiveJson.String);
         }
 
-        /// <summary>Binds and calls <see cref="SendHTTPRequest2Server"/> for the action <c>send_http_request2_server</c>.</summary>
+        /// <summary>Binds and calls <c>SendHTTPRequest2Server</c> for the action <c>send_http_request2_server</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_SendHTTPRequest2Server_25_86688fd2(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             this.SendHTTPRequest2Server();
             return invocation.ReplyEmpty();
         }
 
-        /// <summary>Binds and calls <see cref="Sync"/> for the action <c>sync</c>.</summary>
+        /// <summary>Binds and calls <c>Sync</c> for the action <c>sync</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Sync_4_097acf9a(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             int __arg0 = default;
@@ -198,7 +217,7 @@ namespace Chat
             return invocation.ReplyEmpty();
         }
 
-        /// <summary>Binds and calls <see cref="Sync"/> for the action <c>sync_all</c>.</summary>
+        /// <summary>Binds and calls <c>Sync</c> for the action <c>sync_all</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Sync_8_8b69432a(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             this.Sync();

@@ -55,13 +55,30 @@ namespace Chat
             return invocation.ReplyUnknownAction();
         }
 
-        /// <summary>Binds and calls <see cref="Open"/> for the action <c>open</c>.</summary>
+        private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
+
+        /// <summary>The consumer's actions and observers, for the AsyncAPI document.</summary>
+        static global::Consumers.Contracts.ConsumerContract? global::Consumers.Dispatch.IConsumerFactory<global::Chat.SecuredConsumer>.Contract => __ContractCache ??= new global::Consumers.Contracts.ConsumerContract(
+            "SecuredConsumer",
+            null,
+            new global::Consumers.Contracts.ActionContract[]
+            {
+                new("open", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), global::Consumers.Dispatch.PrimitiveJson.Int32, false),
+                new("admin", null, new global::Consumers.Contracts.ParameterContract[] { new("reason", global::Consumers.Dispatch.PrimitiveJson.String, true, false) }, null, true),
+                new("post", null, new global::Consumers.Contracts.ParameterContract[] { new("text", global::Consumers.Dispatch.PrimitiveJson.String, true, false) }, null, true),
+                new("anonymous", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), null, true),
+            },
+            new global::Consumers.Contracts.NotificationContract[]
+            {
+            });
+
+        /// <summary>Binds and calls <c>Open</c> for the action <c>open</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Open_4_d35ec4c9(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             return invocation.Reply<int>(this.Open(), global::Consumers.Dispatch.PrimitiveJson.Int32);
         }
 
-        /// <summary>Binds and calls <see cref="Admin"/> for the action <c>admin</c>.</summary>
+        /// <summary>Binds and calls <c>Admin</c> for the action <c>admin</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Admin_5_34c83614(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             string? __arg0 = default;
@@ -103,7 +120,7 @@ namespace Chat
             return invocation.ReplyEmpty();
         }
 
-        /// <summary>Binds and calls <see cref="Post"/> for the action <c>post</c>.</summary>
+        /// <summary>Binds and calls <c>Post</c> for the action <c>post</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Post_4_89e7fa47(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             string? __arg0 = default;
@@ -145,7 +162,7 @@ namespace Chat
             return invocation.ReplyEmpty();
         }
 
-        /// <summary>Binds and calls <see cref="Anonymous"/> for the action <c>anonymous</c>.</summary>
+        /// <summary>Binds and calls <c>Anonymous</c> for the action <c>anonymous</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Anonymous_9_72d9da2e(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             this.Anonymous();

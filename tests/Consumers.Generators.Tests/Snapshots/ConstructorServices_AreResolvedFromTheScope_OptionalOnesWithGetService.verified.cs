@@ -32,7 +32,21 @@ namespace Chat
             return invocation.ReplyUnknownAction();
         }
 
-        /// <summary>Binds and calls <see cref="Ping"/> for the action <c>ping</c>.</summary>
+        private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
+
+        /// <summary>The consumer's actions and observers, for the AsyncAPI document.</summary>
+        static global::Consumers.Contracts.ConsumerContract? global::Consumers.Dispatch.IConsumerFactory<global::Chat.ServicesConsumer>.Contract => __ContractCache ??= new global::Consumers.Contracts.ConsumerContract(
+            "ServicesConsumer",
+            null,
+            new global::Consumers.Contracts.ActionContract[]
+            {
+                new("ping", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), null, true),
+            },
+            new global::Consumers.Contracts.NotificationContract[]
+            {
+            });
+
+        /// <summary>Binds and calls <c>Ping</c> for the action <c>ping</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Ping_4_165df089(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             this.Ping();

@@ -27,7 +27,21 @@ partial class GlobalConsumer : global::Consumers.Dispatch.IConsumerFactory<globa
         return invocation.ReplyUnknownAction();
     }
 
-    /// <summary>Binds and calls <see cref="Echo"/> for the action <c>echo</c>.</summary>
+    private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
+
+    /// <summary>The consumer's actions and observers, for the AsyncAPI document.</summary>
+    static global::Consumers.Contracts.ConsumerContract? global::Consumers.Dispatch.IConsumerFactory<global::GlobalConsumer>.Contract => __ContractCache ??= new global::Consumers.Contracts.ConsumerContract(
+        "GlobalConsumer",
+        null,
+        new global::Consumers.Contracts.ActionContract[]
+        {
+            new("echo", null, new global::Consumers.Contracts.ParameterContract[] { new("value", global::Consumers.Dispatch.PrimitiveJson.Boolean, true, false) }, global::Consumers.Dispatch.PrimitiveJson.Boolean, false),
+        },
+        new global::Consumers.Contracts.NotificationContract[]
+        {
+        });
+
+    /// <summary>Binds and calls <c>Echo</c> for the action <c>echo</c>.</summary>
     private global::System.Threading.Tasks.ValueTask __Invoke_Echo_4_d49dd484(global::Consumers.Dispatch.ActionInvocation invocation)
     {
         bool __arg0 = default;

@@ -17,5 +17,18 @@ namespace Chat
             global::System.ReadOnlySpan<byte> action = invocation.ActionName;
             return invocation.ReplyUnknownAction();
         }
+
+        private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
+
+        /// <summary>The consumer's actions and observers, for the AsyncAPI document.</summary>
+        static global::Consumers.Contracts.ConsumerContract? global::Consumers.Dispatch.IConsumerFactory<global::Chat.EmptyConsumer>.Contract => __ContractCache ??= new global::Consumers.Contracts.ConsumerContract(
+            "EmptyConsumer",
+            null,
+            new global::Consumers.Contracts.ActionContract[]
+            {
+            },
+            new global::Consumers.Contracts.NotificationContract[]
+            {
+            });
     }
 }

@@ -29,7 +29,21 @@ namespace Chat
             return invocation.ReplyUnknownAction();
         }
 
-        /// <summary>Binds and calls <see cref="Tune"/> for the action <c>tune</c>.</summary>
+        private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
+
+        /// <summary>The consumer's actions and observers, for the AsyncAPI document.</summary>
+        static global::Consumers.Contracts.ConsumerContract? global::Consumers.Dispatch.IConsumerFactory<global::Chat.DefaultsConsumer>.Contract => __ContractCache ??= new global::Consumers.Contracts.ConsumerContract(
+            "DefaultsConsumer",
+            null,
+            new global::Consumers.Contracts.ActionContract[]
+            {
+                new("tune", null, new global::Consumers.Contracts.ParameterContract[] { new("precise", global::Consumers.Dispatch.PrimitiveJson.Decimal, false, false), new("largest", global::Consumers.Dispatch.PrimitiveJson.Decimal, false, false), new("tenth", global::Consumers.Dispatch.PrimitiveJson.Single, false, false), new("huge", global::Consumers.Dispatch.PrimitiveJson.Double, false, false), new("not_a_number", global::Consumers.Dispatch.PrimitiveJson.Double, false, false), new("infinite", global::Consumers.Dispatch.PrimitiveJson.Single, false, false), new("negative_infinite", global::Consumers.Dispatch.PrimitiveJson.Double, false, false), new("smallest", global::Consumers.Dispatch.PrimitiveJson.Int64, false, false), new("biggest", global::Consumers.Dispatch.PrimitiveJson.UInt64, false, false), new("negative", global::Consumers.Dispatch.PrimitiveJson.SByte, false, false), new("quoted", global::Consumers.Dispatch.PrimitiveJson.String, false, false), new("maybe", global::Consumers.Dispatch.PrimitiveJson.Decimal, false, true) }, null, true),
+            },
+            new global::Consumers.Contracts.NotificationContract[]
+            {
+            });
+
+        /// <summary>Binds and calls <c>Tune</c> for the action <c>tune</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Tune_4_68410493(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             decimal __arg0 = (decimal)(1.0000000000000000000000000001m);

@@ -39,7 +39,21 @@ namespace Chat
             return invocation.ReplyUnknownAction();
         }
 
-        /// <summary>Binds and calls <see cref="Create"/> for the action <c>create</c>.</summary>
+        private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
+
+        /// <summary>The consumer's actions and observers, for the AsyncAPI document.</summary>
+        static global::Consumers.Contracts.ConsumerContract? global::Consumers.Dispatch.IConsumerFactory<global::Chat.AssemblyContextConsumer>.Contract => __ContractCache ??= new global::Consumers.Contracts.ConsumerContract(
+            "AssemblyContextConsumer",
+            null,
+            new global::Consumers.Contracts.ActionContract[]
+            {
+                new("create", null, new global::Consumers.Contracts.ParameterContract[] { new("data", __Json0, true, false) }, __Json1, false),
+            },
+            new global::Consumers.Contracts.NotificationContract[]
+            {
+            });
+
+        /// <summary>Binds and calls <c>Create</c> for the action <c>create</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Create_6_26bb595d(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             global::Chat.CreateRoomDto? __arg0 = default;

@@ -51,7 +51,22 @@ namespace Chat
             return invocation.ReplyUnknownAction();
         }
 
-        /// <summary>Binds and calls <see cref="CreateAsync"/> for the action <c>create</c>.</summary>
+        private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
+
+        /// <summary>The consumer's actions and observers, for the AsyncAPI document.</summary>
+        static global::Consumers.Contracts.ConsumerContract? global::Consumers.Dispatch.IConsumerFactory<global::Chat.RoomConsumer>.Contract => __ContractCache ??= new global::Consumers.Contracts.ConsumerContract(
+            "RoomConsumer",
+            null,
+            new global::Consumers.Contracts.ActionContract[]
+            {
+                new("create", null, new global::Consumers.Contracts.ParameterContract[] { new("data", __Json0, true, false) }, __Json1, false),
+                new("find_member", null, new global::Consumers.Contracts.ParameterContract[] { new("name", global::Consumers.Dispatch.PrimitiveJson.String, true, false), new("fallback", __Json2, false, true) }, __Json2, true),
+            },
+            new global::Consumers.Contracts.NotificationContract[]
+            {
+            });
+
+        /// <summary>Binds and calls <c>CreateAsync</c> for the action <c>create</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_CreateAsync_6_26bb595d(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             global::Chat.CreateRoomDto? __arg0 = default;
@@ -95,7 +110,7 @@ namespace Chat
             return invocation.ReplyAsync<global::Chat.RoomDto>(this.CreateAsync(__arg0!), __Json1);
         }
 
-        /// <summary>Binds and calls <see cref="FindMember"/> for the action <c>find_member</c>.</summary>
+        /// <summary>Binds and calls <c>FindMember</c> for the action <c>find_member</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_FindMember_11_5876747d(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             string? __arg0 = default;

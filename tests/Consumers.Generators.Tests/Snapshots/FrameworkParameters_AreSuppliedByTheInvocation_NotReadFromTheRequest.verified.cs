@@ -29,7 +29,21 @@ namespace Chat
             return invocation.ReplyUnknownAction();
         }
 
-        /// <summary>Binds and calls <see cref="WhoAmIAsync"/> for the action <c>who_am_i</c>.</summary>
+        private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
+
+        /// <summary>The consumer's actions and observers, for the AsyncAPI document.</summary>
+        static global::Consumers.Contracts.ConsumerContract? global::Consumers.Dispatch.IConsumerFactory<global::Chat.FrameworkConsumer>.Contract => __ContractCache ??= new global::Consumers.Contracts.ConsumerContract(
+            "FrameworkConsumer",
+            null,
+            new global::Consumers.Contracts.ActionContract[]
+            {
+                new("who_am_i", null, new global::Consumers.Contracts.ParameterContract[] { new("room_id", global::Consumers.Dispatch.PrimitiveJson.Int32, true, false) }, global::Consumers.Dispatch.PrimitiveJson.String, false),
+            },
+            new global::Consumers.Contracts.NotificationContract[]
+            {
+            });
+
+        /// <summary>Binds and calls <c>WhoAmIAsync</c> for the action <c>who_am_i</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_WhoAmIAsync_8_0cb032f2(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             int __arg3 = default;

@@ -29,7 +29,21 @@ namespace Chat
             return invocation.ReplyUnknownAction();
         }
 
-        /// <summary>Binds and calls <see cref="WhoAmI"/> for the action <c>who_am_i</c>.</summary>
+        private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
+
+        /// <summary>The consumer's actions and observers, for the AsyncAPI document.</summary>
+        static global::Consumers.Contracts.ConsumerContract? global::Consumers.Dispatch.IConsumerFactory<global::Chat.NullableFrameworkConsumer>.Contract => __ContractCache ??= new global::Consumers.Contracts.ConsumerContract(
+            "NullableFrameworkConsumer",
+            null,
+            new global::Consumers.Contracts.ActionContract[]
+            {
+                new("who_am_i", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), global::Consumers.Dispatch.PrimitiveJson.String, true),
+            },
+            new global::Consumers.Contracts.NotificationContract[]
+            {
+            });
+
+        /// <summary>Binds and calls <c>WhoAmI</c> for the action <c>who_am_i</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_WhoAmI_8_0cb032f2(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             return invocation.Reply<string?>(this.WhoAmI(invocation.User, invocation.CreateRequestContext()), global::Consumers.Dispatch.PrimitiveJson.String!);

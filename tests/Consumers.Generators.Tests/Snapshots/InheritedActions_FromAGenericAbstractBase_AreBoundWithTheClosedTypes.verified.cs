@@ -29,7 +29,21 @@ namespace Chat
             return invocation.ReplyUnknownAction();
         }
 
-        /// <summary>Binds and calls <see cref="Echo"/> for the action <c>echo</c>.</summary>
+        private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
+
+        /// <summary>The consumer's actions and observers, for the AsyncAPI document.</summary>
+        static global::Consumers.Contracts.ConsumerContract? global::Consumers.Dispatch.IConsumerFactory<global::Chat.GuidConsumer>.Contract => __ContractCache ??= new global::Consumers.Contracts.ConsumerContract(
+            "GuidConsumer",
+            null,
+            new global::Consumers.Contracts.ActionContract[]
+            {
+                new("echo", null, new global::Consumers.Contracts.ParameterContract[] { new("key", global::Consumers.Dispatch.PrimitiveJson.Guid, true, false) }, global::Consumers.Dispatch.PrimitiveJson.Guid, false),
+            },
+            new global::Consumers.Contracts.NotificationContract[]
+            {
+            });
+
+        /// <summary>Binds and calls <c>Echo</c> for the action <c>echo</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Echo_4_d49dd484(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             global::System.Guid __arg0 = default;

@@ -48,7 +48,24 @@ namespace Chat
             return invocation.ReplyUnknownAction();
         }
 
-        /// <summary>Binds and calls <see cref="Join"/> for the action <c>join</c>.</summary>
+        private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
+
+        /// <summary>The consumer's actions and observers, for the AsyncAPI document.</summary>
+        static global::Consumers.Contracts.ConsumerContract? global::Consumers.Dispatch.IConsumerFactory<global::Chat.LobbyConsumer>.Contract => __ContractCache ??= new global::Consumers.Contracts.ConsumerContract(
+            "LobbyConsumer",
+            null,
+            new global::Consumers.Contracts.ActionContract[]
+            {
+                new("join", null, new global::Consumers.Contracts.ParameterContract[] { new("room_id", global::Consumers.Dispatch.PrimitiveJson.Int32, true, false) }, null, true),
+                new("version", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), global::Consumers.Dispatch.PrimitiveJson.Int32, false),
+                new("ping", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), global::Consumers.Dispatch.PrimitiveJson.String, false),
+                new("audit", null, new global::Consumers.Contracts.ParameterContract[] { new("message", global::Consumers.Dispatch.PrimitiveJson.String, true, false) }, null, true),
+            },
+            new global::Consumers.Contracts.NotificationContract[]
+            {
+            });
+
+        /// <summary>Binds and calls <c>Join</c> for the action <c>join</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Join_4_c922bc79(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             int __arg0 = default;
@@ -90,19 +107,19 @@ namespace Chat
             return invocation.ReplyEmpty();
         }
 
-        /// <summary>Binds and calls <see cref="Version"/> for the action <c>version</c>.</summary>
+        /// <summary>Binds and calls <c>Version</c> for the action <c>version</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Version_7_4671ae97(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             return invocation.Reply<int>(this.Version(), global::Consumers.Dispatch.PrimitiveJson.Int32);
         }
 
-        /// <summary>Binds and calls <see cref="Ping"/> for the action <c>ping</c>.</summary>
+        /// <summary>Binds and calls <c>Ping</c> for the action <c>ping</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Ping_4_165df089(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             return invocation.Reply<string>(this.Ping(), global::Consumers.Dispatch.PrimitiveJson.String);
         }
 
-        /// <summary>Binds and calls <see cref="AuditAsync"/> for the action <c>audit</c>.</summary>
+        /// <summary>Binds and calls <c>AuditAsync</c> for the action <c>audit</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_AuditAsync_5_f5615aa8(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             string? __arg0 = default;

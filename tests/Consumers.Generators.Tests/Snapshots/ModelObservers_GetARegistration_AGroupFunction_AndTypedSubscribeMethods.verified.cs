@@ -87,7 +87,24 @@ namespace Chat
         internal global::System.Threading.Tasks.ValueTask UnsubscribeAllMessagesAsync(global::Consumers.RequestContext? request = null, global::System.Threading.CancellationToken cancellationToken = default)
             => UnsubscribeObserverAsync(__ObserverGroup_AllMessages(), request, cancellationToken);
 
-        /// <summary>Binds and calls <see cref="Join"/> for the action <c>join</c>.</summary>
+        private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
+
+        /// <summary>The consumer's actions and observers, for the AsyncAPI document.</summary>
+        static global::Consumers.Contracts.ConsumerContract? global::Consumers.Dispatch.IConsumerFactory<global::Chat.ObservingConsumer>.Contract => __ContractCache ??= new global::Consumers.Contracts.ConsumerContract(
+            "ObservingConsumer",
+            null,
+            new global::Consumers.Contracts.ActionContract[]
+            {
+                new("join", null, new global::Consumers.Contracts.ParameterContract[] { new("room_id", global::Consumers.Dispatch.PrimitiveJson.Int64, true, false) }, null, true),
+            },
+            new global::Consumers.Contracts.NotificationContract[]
+            {
+                new("message_activity", null, __Json0),
+                new("topic_activity", null, __Json0),
+                new("all_messages", null, __Json0),
+            });
+
+        /// <summary>Binds and calls <c>Join</c> for the action <c>join</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Join_4_c922bc79(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             long __arg0 = default;

@@ -31,7 +31,21 @@ namespace Chat.Features
                 return invocation.ReplyUnknownAction();
             }
 
-            /// <summary>Binds and calls <see cref="Count"/> for the action <c>count</c>.</summary>
+            private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
+
+            /// <summary>The consumer's actions and observers, for the AsyncAPI document.</summary>
+            static global::Consumers.Contracts.ConsumerContract? global::Consumers.Dispatch.IConsumerFactory<global::Chat.Features.Rooms.Consumer>.Contract => __ContractCache ??= new global::Consumers.Contracts.ConsumerContract(
+                "Consumer",
+                null,
+                new global::Consumers.Contracts.ActionContract[]
+                {
+                    new("count", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), global::Consumers.Dispatch.PrimitiveJson.Int32, false),
+                },
+                new global::Consumers.Contracts.NotificationContract[]
+                {
+                });
+
+            /// <summary>Binds and calls <c>Count</c> for the action <c>count</c>.</summary>
             private global::System.Threading.Tasks.ValueTask __Invoke_Count_5_39b1ddf4(global::Consumers.Dispatch.ActionInvocation invocation)
             {
                 return invocation.Reply<int>(this.Count(), global::Consumers.Dispatch.PrimitiveJson.Int32);

@@ -92,5 +92,19 @@ namespace Chat
                     return base.HandleNotificationAsync(observerId, data, action, requestIds);
             }
         }
+
+        private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
+
+        /// <summary>The consumer's actions and observers, for the AsyncAPI document.</summary>
+        static global::Consumers.Contracts.ConsumerContract? global::Consumers.Dispatch.IConsumerFactory<global::Chat.HandlingConsumer>.Contract => __ContractCache ??= new global::Consumers.Contracts.ConsumerContract(
+            "HandlingConsumer",
+            null,
+            new global::Consumers.Contracts.ActionContract[]
+            {
+            },
+            new global::Consumers.Contracts.NotificationContract[]
+            {
+                new("plain", null, __Json0),
+            });
     }
 }

@@ -29,7 +29,21 @@ namespace Chat
             return invocation.ReplyUnknownAction();
         }
 
-        /// <summary>Binds and calls <see cref="Search"/> for the action <c>search</c>.</summary>
+        private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
+
+        /// <summary>The consumer's actions and observers, for the AsyncAPI document.</summary>
+        static global::Consumers.Contracts.ConsumerContract? global::Consumers.Dispatch.IConsumerFactory<global::Chat.OptionalConsumer>.Contract => __ContractCache ??= new global::Consumers.Contracts.ConsumerContract(
+            "OptionalConsumer",
+            null,
+            new global::Consumers.Contracts.ActionContract[]
+            {
+                new("search", null, new global::Consumers.Contracts.ParameterContract[] { new("query", global::Consumers.Dispatch.PrimitiveJson.String, true, false), new("cursor", global::Consumers.Dispatch.PrimitiveJson.String, false, true), new("limit", global::Consumers.Dispatch.PrimitiveJson.Int32, false, true), new("room_id", global::Consumers.Dispatch.PrimitiveJson.Guid, false, true), new("since", global::Consumers.Dispatch.PrimitiveJson.DateTimeOffset, false, true), new("page_size", global::Consumers.Dispatch.PrimitiveJson.Int32, false, false), new("order", global::Consumers.Dispatch.PrimitiveJson.String, false, false), new("include_archived", global::Consumers.Dispatch.PrimitiveJson.Boolean, false, false), new("min_score", global::Consumers.Dispatch.PrimitiveJson.Double, false, false), new("max_price", global::Consumers.Dispatch.PrimitiveJson.Decimal, false, false), new("offset", global::Consumers.Dispatch.PrimitiveJson.Int64, false, false), new("tag", global::Consumers.Dispatch.PrimitiveJson.String, false, true), new("page", global::Consumers.Dispatch.PrimitiveJson.Int32, false, true) }, null, true),
+            },
+            new global::Consumers.Contracts.NotificationContract[]
+            {
+            });
+
+        /// <summary>Binds and calls <c>Search</c> for the action <c>search</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Search_6_803328a9(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             string? __arg0 = default;

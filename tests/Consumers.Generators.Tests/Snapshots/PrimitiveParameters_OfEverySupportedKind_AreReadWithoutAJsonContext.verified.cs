@@ -50,7 +50,24 @@ namespace Chat
             return invocation.ReplyUnknownAction();
         }
 
-        /// <summary>Binds and calls <see cref="Text"/> for the action <c>text</c>.</summary>
+        private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
+
+        /// <summary>The consumer's actions and observers, for the AsyncAPI document.</summary>
+        static global::Consumers.Contracts.ConsumerContract? global::Consumers.Dispatch.IConsumerFactory<global::Chat.PrimitivesConsumer>.Contract => __ContractCache ??= new global::Consumers.Contracts.ConsumerContract(
+            "PrimitivesConsumer",
+            null,
+            new global::Consumers.Contracts.ActionContract[]
+            {
+                new("text", null, new global::Consumers.Contracts.ParameterContract[] { new("text", global::Consumers.Dispatch.PrimitiveJson.String, true, false), new("flag", global::Consumers.Dispatch.PrimitiveJson.Boolean, true, false), new("payload", global::Consumers.Dispatch.PrimitiveJson.JsonElement, true, false) }, null, true),
+                new("integers", null, new global::Consumers.Contracts.ParameterContract[] { new("u8", global::Consumers.Dispatch.PrimitiveJson.Byte, true, false), new("i8", global::Consumers.Dispatch.PrimitiveJson.SByte, true, false), new("i16", global::Consumers.Dispatch.PrimitiveJson.Int16, true, false), new("u16", global::Consumers.Dispatch.PrimitiveJson.UInt16, true, false), new("i32", global::Consumers.Dispatch.PrimitiveJson.Int32, true, false), new("u32", global::Consumers.Dispatch.PrimitiveJson.UInt32, true, false), new("i64", global::Consumers.Dispatch.PrimitiveJson.Int64, true, false), new("u64", global::Consumers.Dispatch.PrimitiveJson.UInt64, true, false) }, null, true),
+                new("numbers", null, new global::Consumers.Contracts.ParameterContract[] { new("single", global::Consumers.Dispatch.PrimitiveJson.Single, true, false), new("real", global::Consumers.Dispatch.PrimitiveJson.Double, true, false), new("money", global::Consumers.Dispatch.PrimitiveJson.Decimal, true, false) }, null, true),
+                new("identities", null, new global::Consumers.Contracts.ParameterContract[] { new("id", global::Consumers.Dispatch.PrimitiveJson.Guid, true, false), new("at", global::Consumers.Dispatch.PrimitiveJson.DateTime, true, false), new("at_offset", global::Consumers.Dispatch.PrimitiveJson.DateTimeOffset, true, false) }, null, true),
+            },
+            new global::Consumers.Contracts.NotificationContract[]
+            {
+            });
+
+        /// <summary>Binds and calls <c>Text</c> for the action <c>text</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Text_4_bde64e3e(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             string? __arg0 = default;
@@ -140,7 +157,7 @@ namespace Chat
             return invocation.ReplyEmpty();
         }
 
-        /// <summary>Binds and calls <see cref="Integers"/> for the action <c>integers</c>.</summary>
+        /// <summary>Binds and calls <c>Integers</c> for the action <c>integers</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Integers_8_2ecae102(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             byte __arg0 = default;
@@ -350,7 +367,7 @@ namespace Chat
             return invocation.ReplyEmpty();
         }
 
-        /// <summary>Binds and calls <see cref="Numbers"/> for the action <c>numbers</c>.</summary>
+        /// <summary>Binds and calls <c>Numbers</c> for the action <c>numbers</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Numbers_7_a5939c29(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             float __arg0 = default;
@@ -440,7 +457,7 @@ namespace Chat
             return invocation.ReplyEmpty();
         }
 
-        /// <summary>Binds and calls <see cref="Identities"/> for the action <c>identities</c>.</summary>
+        /// <summary>Binds and calls <c>Identities</c> for the action <c>identities</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Identities_10_8559737b(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             global::System.Guid __arg0 = default;

@@ -116,80 +116,106 @@ namespace Chat
             return invocation.ReplyUnknownAction();
         }
 
-        /// <summary>Binds and calls <see cref="ReturnsVoid"/> for the action <c>returns_void</c>.</summary>
+        private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
+
+        /// <summary>The consumer's actions and observers, for the AsyncAPI document.</summary>
+        static global::Consumers.Contracts.ConsumerContract? global::Consumers.Dispatch.IConsumerFactory<global::Chat.ReturnsConsumer>.Contract => __ContractCache ??= new global::Consumers.Contracts.ConsumerContract(
+            "ReturnsConsumer",
+            null,
+            new global::Consumers.Contracts.ActionContract[]
+            {
+                new("returns_void", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), null, true),
+                new("returns_task", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), null, true),
+                new("returns_value_task", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), null, true),
+                new("returns_value", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), global::Consumers.Dispatch.PrimitiveJson.Int32, false),
+                new("returns_nullable_string", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), global::Consumers.Dispatch.PrimitiveJson.String, true),
+                new("returns_task_of_dto", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), __Json0, false),
+                new("returns_value_task_of_value", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), global::Consumers.Dispatch.PrimitiveJson.Int64, false),
+                new("returns_result", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), null, true),
+                new("returns_task_of_result", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), null, true),
+                new("returns_value_task_of_result", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), null, true),
+                new("returns_result_of_dto", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), __Json0, true),
+                new("returns_task_of_result_of_dto", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), __Json0, true),
+                new("returns_value_task_of_result_of_value", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), global::Consumers.Dispatch.PrimitiveJson.Int32, true),
+            },
+            new global::Consumers.Contracts.NotificationContract[]
+            {
+            });
+
+        /// <summary>Binds and calls <c>ReturnsVoid</c> for the action <c>returns_void</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsVoid_12_14745f33(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             this.ReturnsVoid();
             return invocation.ReplyEmpty();
         }
 
-        /// <summary>Binds and calls <see cref="ReturnsTask"/> for the action <c>returns_task</c>.</summary>
+        /// <summary>Binds and calls <c>ReturnsTask</c> for the action <c>returns_task</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsTask_12_71963090(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             return invocation.ReplyAsync(this.ReturnsTask());
         }
 
-        /// <summary>Binds and calls <see cref="ReturnsValueTask"/> for the action <c>returns_value_task</c>.</summary>
+        /// <summary>Binds and calls <c>ReturnsValueTask</c> for the action <c>returns_value_task</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsValueTask_18_31e7e0a2(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             return invocation.ReplyAsync(this.ReturnsValueTask());
         }
 
-        /// <summary>Binds and calls <see cref="ReturnsValue"/> for the action <c>returns_value</c>.</summary>
+        /// <summary>Binds and calls <c>ReturnsValue</c> for the action <c>returns_value</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsValue_13_1af77e8e(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             return invocation.Reply<int>(this.ReturnsValue(), global::Consumers.Dispatch.PrimitiveJson.Int32);
         }
 
-        /// <summary>Binds and calls <see cref="ReturnsNullableString"/> for the action <c>returns_nullable_string</c>.</summary>
+        /// <summary>Binds and calls <c>ReturnsNullableString</c> for the action <c>returns_nullable_string</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsNullableString_23_5b91a398(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             return invocation.Reply<string?>(this.ReturnsNullableString(), global::Consumers.Dispatch.PrimitiveJson.String!);
         }
 
-        /// <summary>Binds and calls <see cref="ReturnsTaskOfDto"/> for the action <c>returns_task_of_dto</c>.</summary>
+        /// <summary>Binds and calls <c>ReturnsTaskOfDto</c> for the action <c>returns_task_of_dto</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsTaskOfDto_19_824c22d6(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             return invocation.ReplyAsync<global::Chat.RoomDto>(this.ReturnsTaskOfDto(), __Json0);
         }
 
-        /// <summary>Binds and calls <see cref="ReturnsValueTaskOfValue"/> for the action <c>returns_value_task_of_value</c>.</summary>
+        /// <summary>Binds and calls <c>ReturnsValueTaskOfValue</c> for the action <c>returns_value_task_of_value</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsValueTaskOfValue_27_4512e634(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             return invocation.ReplyAsync<long>(this.ReturnsValueTaskOfValue(), global::Consumers.Dispatch.PrimitiveJson.Int64);
         }
 
-        /// <summary>Binds and calls <see cref="ReturnsResult"/> for the action <c>returns_result</c>.</summary>
+        /// <summary>Binds and calls <c>ReturnsResult</c> for the action <c>returns_result</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsResult_14_53ceaa50(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             return invocation.ReplyResult(this.ReturnsResult());
         }
 
-        /// <summary>Binds and calls <see cref="ReturnsTaskOfResult"/> for the action <c>returns_task_of_result</c>.</summary>
+        /// <summary>Binds and calls <c>ReturnsTaskOfResult</c> for the action <c>returns_task_of_result</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsTaskOfResult_22_e36ad2ac(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             return invocation.ReplyResultAsync(this.ReturnsTaskOfResult());
         }
 
-        /// <summary>Binds and calls <see cref="ReturnsValueTaskOfResult"/> for the action <c>returns_value_task_of_result</c>.</summary>
+        /// <summary>Binds and calls <c>ReturnsValueTaskOfResult</c> for the action <c>returns_value_task_of_result</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsValueTaskOfResult_28_39e7eb86(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             return invocation.ReplyResultAsync(this.ReturnsValueTaskOfResult());
         }
 
-        /// <summary>Binds and calls <see cref="ReturnsResultOfDto"/> for the action <c>returns_result_of_dto</c>.</summary>
+        /// <summary>Binds and calls <c>ReturnsResultOfDto</c> for the action <c>returns_result_of_dto</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsResultOfDto_21_bf8d4b96(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             return invocation.ReplyResult<global::Chat.RoomDto>(this.ReturnsResultOfDto(), __Json0);
         }
 
-        /// <summary>Binds and calls <see cref="ReturnsTaskOfResultOfDto"/> for the action <c>returns_task_of_result_of_dto</c>.</summary>
+        /// <summary>Binds and calls <c>ReturnsTaskOfResultOfDto</c> for the action <c>returns_task_of_result_of_dto</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsTaskOfResultOfDto_29_bcc21ab2(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             return invocation.ReplyResultAsync<global::Chat.RoomDto>(this.ReturnsTaskOfResultOfDto(), __Json0);
         }
 
-        /// <summary>Binds and calls <see cref="ReturnsValueTaskOfResultOfValue"/> for the action <c>returns_value_task_of_result_of_value</c>.</summary>
+        /// <summary>Binds and calls <c>ReturnsValueTaskOfResultOfValue</c> for the action <c>returns_value_task_of_result_of_value</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsValueTaskOfResultOfValue_37_7abeee80(global::Consumers.Dispatch.ActionInvocation invocation)
         {
             return invocation.ReplyResultAsync<int>(this.ReturnsValueTaskOfResultOfValue(), global::Consumers.Dispatch.PrimitiveJson.Int32);

@@ -1,0 +1,253 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using Consumers.Generators.Model;
+using Microsoft.CodeAnalysis;
+
+namespace Consumers.Generators.Parsing;
+
+/// <summary>
+/// The TypeScript view of the DTOs an action or observer exchanges, as System.Text.Json's source-generated metadata
+/// writes them: public instance properties with a getter, <c>[JsonPropertyName]</c> or the context's
+/// <c>PropertyNamingPolicy</c>, <c>[JsonIgnore]</c> left out, nullable annotations as <c>| null</c>, collections as
+/// arrays, string-keyed dictionaries as <c>Record</c>, enums as numbers (names with <c>JsonStringEnumConverter</c>).
+/// </summary>
+internal sealed class TypeScriptShapes
+{
+    private readonly int _namingPolicy;
+    private readonly Dictionary<string, TypeScriptInterfaceSpec> _interfaces = new();
+    private readonly HashSet<string> _visiting = new();
+
+    public TypeScriptShapes(INamedTypeSymbol? jsonContext)
+    {
+        // JsonKnownNamingPolicy: 0 unspecified, 1 camelCase, 2 snake_case, 3 SNAKE_CASE, 4 kebab-case, 5 KEBAB-CASE.
+        var options = jsonContext?.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonSourceGenerationOptionsAttribute");
+        if (options is not null)
+        {
+            if (options.ConstructorArguments.Length == 1 && options.ConstructorArguments[0].Value is int defaults && defaults == 1)
+            {
+                _namingPolicy = 1; // JsonSerializerDefaults.Web
+            }
+
+            foreach (var argument in options.NamedArguments)
+            {
+                if (argument.Key == "PropertyNamingPolicy" && argument.Value.Value is int policy)
+                {
+                    _namingPolicy = policy;
+                }
+            }
+        }
+    }
+
+    /// <summary>The interfaces declared by the expressions returned so far, in the order they were met.</summary>
+    public IEnumerable<TypeScriptInterfaceSpec> Interfaces => _interfaces.Values;
+
+    /// <summary>The TypeScript type expression of <paramref name="type"/> (without <c>| null</c> for its own annotation).</summary>
+    public string Expression(ITypeSymbol type)
+    {
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+        {
+            return Expression(nullable.TypeArguments[0]) + " | null";
+        }
+
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_String or SpecialType.System_Char or SpecialType.System_DateTime:
+                return "string";
+            case SpecialType.System_Boolean:
+                return "boolean";
+            case SpecialType.System_Byte or SpecialType.System_SByte or SpecialType.System_Int16 or SpecialType.System_UInt16
+                or SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64
+                or SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal:
+                return "number";
+            case SpecialType.System_Object:
+                return "unknown";
+        }
+
+        var display = type.OriginalDefinition.ToDisplayString();
+        switch (display)
+        {
+            case "System.Guid" or "System.DateTimeOffset" or "System.TimeSpan" or "System.DateOnly" or "System.TimeOnly" or "System.Uri" or "System.Version":
+                return "string";
+            case "System.Text.Json.JsonElement" or "System.Text.Json.JsonDocument" or "System.Text.Json.Nodes.JsonNode" or "System.Text.Json.Nodes.JsonObject":
+                return "unknown";
+        }
+
+        if (type is IArrayTypeSymbol array)
+        {
+            return Element(array.ElementType) + "[]";
+        }
+
+        if (type.TypeKind == TypeKind.Enum)
+        {
+            return Enum(type);
+        }
+
+        if (type is INamedTypeSymbol named)
+        {
+            if (Dictionary(named) is { } value)
+            {
+                return $"Record<string, {Member(value)}>";
+            }
+
+            if (Enumerable(named) is { } element)
+            {
+                return Element(element) + "[]";
+            }
+
+            if (type.TypeKind is TypeKind.Class or TypeKind.Struct or TypeKind.Interface)
+            {
+                return Interface(named);
+            }
+        }
+
+        return "unknown";
+    }
+
+    private string Element(ITypeSymbol element)
+    {
+        var expression = Member(element);
+        return expression.Contains(" | ") ? $"({expression})" : expression;
+    }
+
+    /// <summary>A member's expression: with <c>| null</c> when the member is an annotated reference type.</summary>
+    private string Member(ITypeSymbol type)
+    {
+        var expression = Expression(type);
+        return !type.IsValueType && type.NullableAnnotation == NullableAnnotation.Annotated && !expression.EndsWith(" | null") ? expression + " | null" : expression;
+    }
+
+    private static string Enum(ITypeSymbol type)
+    {
+        var stringEnum = type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonConverterAttribute" &&
+            a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is ITypeSymbol converter &&
+            converter.OriginalDefinition.ToDisplayString().StartsWith("System.Text.Json.Serialization.JsonStringEnumConverter", System.StringComparison.Ordinal));
+        if (!stringEnum)
+        {
+            return "number";
+        }
+
+        var names = type.GetMembers().OfType<IFieldSymbol>().Where(f => f.IsConst).Select(f => Quote(f.Name)).ToList();
+        return names.Count == 0 ? "string" : string.Join(" | ", names);
+    }
+
+    private static ITypeSymbol? Dictionary(INamedTypeSymbol type)
+    {
+        foreach (var candidate in new[] { type }.Concat(type.AllInterfaces))
+        {
+            var definition = candidate.OriginalDefinition.ToDisplayString();
+            if (definition is "System.Collections.Generic.IDictionary<TKey, TValue>" or "System.Collections.Generic.IReadOnlyDictionary<TKey, TValue>" or "System.Collections.Generic.Dictionary<TKey, TValue>")
+            {
+                return candidate.TypeArguments[1];
+            }
+        }
+
+        return null;
+    }
+
+    private static ITypeSymbol? Enumerable(INamedTypeSymbol type)
+    {
+        foreach (var candidate in new[] { type }.Concat(type.AllInterfaces))
+        {
+            if (candidate.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
+            {
+                return candidate.TypeArguments[0];
+            }
+        }
+
+        return null;
+    }
+
+    private string Interface(INamedTypeSymbol type)
+    {
+        var name = InterfaceName(type);
+        var key = TypeNames.OfNotNull(type);
+        if (_interfaces.ContainsKey(key) || !_visiting.Add(key))
+        {
+            return name;
+        }
+
+        var members = new List<TypeScriptMemberSpec>();
+        var seen = new HashSet<string>();
+        for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object && current.SpecialType != SpecialType.System_ValueType; current = current.BaseType)
+        {
+            foreach (var property in current.GetMembers().OfType<IPropertySymbol>())
+            {
+                if (property.IsStatic || property.IsIndexer || property.GetMethod is null || property.DeclaredAccessibility != Accessibility.Public ||
+                    property.GetMethod.DeclaredAccessibility != Accessibility.Public || !seen.Add(property.Name) || Ignored(property))
+                {
+                    continue;
+                }
+
+                members.Add(new TypeScriptMemberSpec(WireName(property), Member(property.Type)));
+            }
+        }
+
+        _visiting.Remove(key);
+        _interfaces[key] = new TypeScriptInterfaceSpec(name, members.ToEquatableArray());
+        return name;
+    }
+
+    private static bool Ignored(IPropertySymbol property)
+        => property.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonIgnoreAttribute" &&
+            (a.NamedArguments.Length == 0 || a.NamedArguments.Any(n => n.Key == "Condition" && n.Value.Value is int condition && condition == 1)));
+
+    private string WireName(IPropertySymbol property)
+    {
+        var attribute = property.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonPropertyNameAttribute");
+        if (attribute is { ConstructorArguments.Length: 1 } && attribute.ConstructorArguments[0].Value is string explicitName)
+        {
+            return explicitName;
+        }
+
+        return _namingPolicy switch
+        {
+            1 => CamelCase(property.Name),
+            2 => SnakeCase.Convert(property.Name),
+            3 => SnakeCase.Convert(property.Name).ToUpperInvariant(),
+            4 => SnakeCase.Convert(property.Name).Replace('_', '-'),
+            5 => SnakeCase.Convert(property.Name).Replace('_', '-').ToUpperInvariant(),
+            _ => property.Name,
+        };
+    }
+
+    // JsonNamingPolicy.CamelCase: lower the leading run of capitals, except the last one when a lower-case letter follows.
+    private static string CamelCase(string name)
+    {
+        var chars = name.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (i == 1 && !char.IsUpper(chars[i]))
+            {
+                break;
+            }
+
+            if (i > 0 && i + 1 < chars.Length && !char.IsUpper(chars[i + 1]))
+            {
+                break;
+            }
+
+            chars[i] = char.ToLowerInvariant(chars[i]);
+        }
+
+        return new string(chars);
+    }
+
+    private static string InterfaceName(INamedTypeSymbol type)
+    {
+        if (!type.IsGenericType)
+        {
+            return type.Name;
+        }
+
+        var name = new StringBuilder(type.Name).Append("Of");
+        for (var i = 0; i < type.TypeArguments.Length; i++)
+        {
+            name.Append(i == 0 ? "" : "And").Append(type.TypeArguments[i] is INamedTypeSymbol argument ? InterfaceName(argument) : type.TypeArguments[i].Name);
+        }
+
+        return name.ToString();
+    }
+
+    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}

@@ -1,0 +1,301 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Consumers.Clients;
+
+/// <summary>
+/// The base of the .NET clients the source generator writes per consumer (<c>RoomConsumerClient</c>): one
+/// <see cref="ClientWebSocket"/>, one receive loop, calls matched to their replies by <c>request_id</c>, and frames that
+/// later carry a call's request id passed to its <see cref="ClientCallOptions.OnNotification"/>. Requests and data go
+/// through the consumer's source-generated JSON metadata. Unlike the JavaScript client it does not reconnect: a call
+/// on a closed connection throws <see cref="WebSocketException"/>.
+/// </summary>
+public abstract class ConsumerClient : IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket;
+    private readonly ConsumerClientOptions _options;
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> _pending = new();
+    private readonly ConcurrentDictionary<string, Action<string, JsonElement>> _subscriptions = new();
+    private readonly SemaphoreSlim _send = new(1, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _receiving;
+    private long _next;
+
+    /// <summary>Starts the receive loop of a connected socket; called by the generated <c>ConnectAsync</c>.</summary>
+    /// <param name="connection">The connected socket and its options, from <see cref="OpenAsync"/>.</param>
+    protected ConsumerClient((ClientWebSocket Socket, ConsumerClientOptions Options) connection)
+    {
+        (_socket, _options) = connection;
+        _receiving = ReceiveAsync();
+    }
+
+    /// <summary>Connects a socket to <paramref name="uri"/> (<c>ws://</c> or <c>wss://</c>).</summary>
+    /// <exception cref="WebSocketException">The handshake failed (e.g. 403 when the consumer refused the connection).</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    protected static async Task<(ClientWebSocket Socket, ConsumerClientOptions Options)> OpenAsync(Uri uri, ConsumerClientOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        options ??= new ConsumerClientOptions();
+        var socket = new ClientWebSocket();
+        options.Configure?.Invoke(socket.Options);
+        try
+        {
+            await socket.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        return (socket, options);
+    }
+
+    /// <summary>Whether the socket is open.</summary>
+    public bool IsOpen => _socket.State == WebSocketState.Open;
+
+    /// <summary>Sends an action without reply data and waits for its reply.</summary>
+    /// <exception cref="WebSocketException">The connection is closed or drops before the reply.</exception>
+    /// <exception cref="TimeoutException">No reply within <see cref="ConsumerClientOptions.ReplyTimeout"/>.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    protected async Task<ActionReply> CallAsync(string action, Action<Utf8JsonWriter>? writeParameters, ClientCallOptions? options, CancellationToken cancellationToken)
+    {
+        var frame = await ExchangeAsync(action, writeParameters, options, cancellationToken).ConfigureAwait(false);
+        return new ActionReply(Status(frame), Property(frame, "errors"), Text(frame, "action"), Property(frame, "request_id"));
+    }
+
+    /// <summary>Sends an action and waits for its reply, whose <c>data</c> is read with <paramref name="result"/>.</summary>
+    /// <exception cref="WebSocketException">The connection is closed or drops before the reply.</exception>
+    /// <exception cref="TimeoutException">No reply within <see cref="ConsumerClientOptions.ReplyTimeout"/>.</exception>
+    /// <exception cref="JsonException">A successful reply's data does not match <typeparamref name="T"/>.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    protected async Task<ActionReply<T>> CallAsync<T>(string action, Action<Utf8JsonWriter>? writeParameters, JsonTypeInfo<T> result, ClientCallOptions? options, CancellationToken cancellationToken)
+    {
+        var frame = await ExchangeAsync(action, writeParameters, options, cancellationToken).ConfigureAwait(false);
+        var status = Status(frame);
+        var data = Property(frame, "data");
+        var value = status is >= 200 and < 300 && data.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)
+            ? data.Deserialize(result)
+            : default;
+        return new ActionReply<T>(status, Property(frame, "errors"), Text(frame, "action"), Property(frame, "request_id"), value);
+    }
+
+    /// <summary>The untyped options of a typed call: each notification's <c>data</c> is read with <paramref name="notification"/>.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    protected static ClientCallOptions? Typed<TNotification>(ClientCallOptions<TNotification>? options, JsonTypeInfo<TNotification> notification)
+    {
+        if (options is null)
+        {
+            return null;
+        }
+
+        var onNotification = options.OnNotification;
+        return new ClientCallOptions
+        {
+            RequestId = options.RequestId,
+            OnNotification = onNotification is null
+                ? null
+                : (action, data) => onNotification(action, data.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined ? default : data.Deserialize(notification)),
+        };
+    }
+
+    /// <summary>Writes one request key with its metadata (used by the generated methods).</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    protected static void Write<T>(Utf8JsonWriter writer, string key, T value, JsonTypeInfo<T> info)
+    {
+        writer.WritePropertyName(key);
+        JsonSerializer.Serialize(writer, value, info);
+    }
+
+    /// <summary>Writes one request key of a nullable value type: <c>null</c>, or the value with its metadata.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    protected static void Write<T>(Utf8JsonWriter writer, string key, T? value, JsonTypeInfo<T> info)
+        where T : struct
+    {
+        writer.WritePropertyName(key);
+        if (value is { } present)
+        {
+            JsonSerializer.Serialize(writer, present, info);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
+
+    /// <summary>Closes the socket (1000) and stops the receive loop; pending calls fail.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        if (_socket.State == WebSocketState.Open)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token).ConfigureAwait(false);
+                await _receiving.WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+                // The server is gone or slow: abort below.
+            }
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _socket.Abort();
+        _socket.Dispose();
+        _send.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task<JsonElement> ExchangeAsync(string action, Action<Utf8JsonWriter>? writeParameters, ClientCallOptions? options, CancellationToken cancellationToken)
+    {
+        var requestId = options?.RequestId ?? "n" + Interlocked.Increment(ref _next).ToString(CultureInfo.InvariantCulture);
+        var key = JsonSerializer.Serialize(requestId, Consumers.Dispatch.PrimitiveJson.String);
+        var reply = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[key] = reply;
+        if (options?.OnNotification is { } onNotification)
+        {
+            _subscriptions[key] = onNotification;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            if (_options.Stream is not null)
+            {
+                writer.WriteString("stream"u8, _options.Stream);
+                writer.WritePropertyName("payload"u8);
+                writer.WriteStartObject();
+            }
+
+            writer.WriteString("action"u8, action);
+            writer.WriteString("request_id"u8, requestId);
+            writeParameters?.Invoke(writer);
+            if (_options.Stream is not null)
+            {
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        try
+        {
+            await _send.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _send.Release();
+            }
+
+            var frame = await reply.Task.WaitAsync(_options.ReplyTimeout, cancellationToken).ConfigureAwait(false);
+            if (Status(frame) is < 200 or >= 300)
+            {
+                _subscriptions.TryRemove(key, out _);
+            }
+
+            return frame;
+        }
+        catch
+        {
+            _subscriptions.TryRemove(key, out _);
+            throw;
+        }
+        finally
+        {
+            _pending.TryRemove(new KeyValuePair<string, TaskCompletionSource<JsonElement>>(key, reply));
+        }
+    }
+
+    private async Task ReceiveAsync()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        try
+        {
+            while (true)
+            {
+                var memory = buffer.GetMemory(4096);
+                var result = await _socket.ReceiveAsync(memory, _stop.Token).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                buffer.Advance(result.Count);
+                if (result.EndOfMessage)
+                {
+                    Dispatch(buffer.WrittenMemory);
+                    buffer.ResetWrittenCount();
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The connection ended: fail what is pending below.
+        }
+
+        foreach (var pending in _pending.Values)
+        {
+            pending.TrySetException(new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "The connection closed before the reply."));
+        }
+    }
+
+    private void Dispatch(ReadOnlyMemory<byte> message)
+    {
+        JsonElement frame;
+        try
+        {
+            using var document = JsonDocument.Parse(message);
+            frame = document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+
+        if (_options.Stream is not null)
+        {
+            if (frame.ValueKind != JsonValueKind.Object || !frame.TryGetProperty("stream", out var stream) || stream.ValueKind != JsonValueKind.String ||
+                stream.GetString() != _options.Stream || !frame.TryGetProperty("payload", out frame))
+            {
+                return;
+            }
+        }
+
+        if (frame.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        var key = Property(frame, "request_id") is { ValueKind: not JsonValueKind.Undefined } id ? id.GetRawText() : "null";
+        if (_pending.TryRemove(key, out var call))
+        {
+            call.TrySetResult(frame);
+            return;
+        }
+
+        if (_subscriptions.TryGetValue(key, out var onNotification))
+        {
+            onNotification(Text(frame, "action") ?? "", Property(frame, "data"));
+        }
+    }
+
+    private static int Status(JsonElement frame)
+        => Property(frame, "response_status") is { ValueKind: JsonValueKind.Number } status && status.TryGetInt32(out var value) ? value : 0;
+
+    private static string? Text(JsonElement frame, string name)
+        => Property(frame, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+
+    private static JsonElement Property(JsonElement frame, string name)
+        => frame.ValueKind == JsonValueKind.Object && frame.TryGetProperty(name, out var value) ? value : default;
+}

@@ -1,0 +1,336 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Routing.Patterns;
+
+namespace Consumers.Contracts;
+
+/// <summary>
+/// Builds the AsyncAPI 3.0 document of a set of consumer endpoints: a channel per endpoint (per stream of a
+/// multiplexed endpoint), a <c>receive</c> operation with a reply per action, a <c>send</c> operation per observer
+/// notification, and payload schemas from the source-generated metadata through <see cref="JsonSchemaExporter"/>
+/// (no reflection). Frames follow PROTOCOL.md: DCRF's request keys and five-key reply envelope, wrapped as
+/// <c>{"stream", "payload"}</c> on a multiplexed endpoint.
+/// </summary>
+internal sealed class AsyncApiDocument
+{
+    private const string StatusDescription =
+        "200 on success (201 for create and subscribe_instance, 204 for delete and unsubscribe_instance); 400 invalid input, " +
+        "401 not authenticated, 403 permission denied, 404 not found, 405 unknown action, 429 throttled, 500 server error.";
+
+    private static readonly JsonSchemaExporterOptions s_exporterOptions = new() { TreatNullObliviousAsNonNullable = true };
+
+    private readonly JsonObject _schemas = [];
+    private readonly JsonObject _channels = [];
+    private readonly JsonObject _operations = [];
+    private readonly Dictionary<Type, string> _schemaNames = [];
+
+    // Added first, so that a DTO named Errors gets another name.
+    private AsyncApiDocument() => _schemas["Errors"] = ErrorsSchema();
+
+    /// <summary>The document of <paramref name="endpoints"/>: route patterns with their consumer metadata.</summary>
+    public static JsonObject Build(IEnumerable<(RoutePattern Pattern, ConsumerEndpointContract Endpoint)> endpoints, string title, AsyncApiOptions options)
+    {
+        var document = new AsyncApiDocument();
+        foreach (var (pattern, endpoint) in endpoints)
+        {
+            foreach (var stream in endpoint.Streams)
+            {
+                document.AddChannel(pattern, endpoint.Multiplexed ? stream.Stream : null, stream.Contract);
+            }
+        }
+
+        var info = new JsonObject { ["title"] = title, ["version"] = options.Version };
+        if (options.Description is not null)
+        {
+            info["description"] = options.Description;
+        }
+
+        return new JsonObject
+        {
+            ["asyncapi"] = "3.0.0",
+            ["info"] = info,
+            ["defaultContentType"] = "application/json",
+            ["channels"] = document._channels,
+            ["operations"] = document._operations,
+            ["components"] = new JsonObject { ["schemas"] = document._schemas },
+        };
+    }
+
+    private void AddChannel(RoutePattern pattern, string? stream, ConsumerContract contract)
+    {
+        var id = Unique(_channels, Key(pattern.RawText ?? "") + (stream is null ? "" : "__" + Key(stream)));
+        var messages = new JsonObject();
+        var channel = new JsonObject
+        {
+            ["address"] = Address(pattern),
+            ["title"] = stream is null ? contract.Name : $"{contract.Name} (stream \"{stream}\")",
+            ["messages"] = messages,
+        };
+        if (contract.Description is not null)
+        {
+            channel["description"] = contract.Description;
+        }
+
+        if (pattern.Parameters.Count > 0)
+        {
+            var parameters = new JsonObject();
+            foreach (var parameter in pattern.Parameters)
+            {
+                parameters[parameter.Name] = new JsonObject { ["description"] = $"The route value {{{parameter.Name}}} of the endpoint." };
+            }
+
+            channel["parameters"] = parameters;
+        }
+
+        _channels[id] = channel;
+        var channelRef = Ref($"#/channels/{id}");
+        foreach (var action in contract.Actions)
+        {
+            var key = Key(action.Name);
+            messages[key + ".request"] = Message($"{action.Name} request", action.Description, Wrap(stream, RequestPayload(action)), stream);
+            messages[key + ".reply"] = Message($"{action.Name} reply", null, Wrap(stream, ReplyPayload(action)), stream);
+            var operation = new JsonObject
+            {
+                ["action"] = "receive",
+                ["channel"] = channelRef.DeepClone(),
+                ["title"] = action.Name,
+                ["messages"] = new JsonArray(Ref($"#/channels/{id}/messages/{key}.request")),
+                ["reply"] = new JsonObject
+                {
+                    ["channel"] = channelRef.DeepClone(),
+                    ["messages"] = new JsonArray(Ref($"#/channels/{id}/messages/{key}.reply")),
+                },
+            };
+            if (action.Description is not null)
+            {
+                operation["description"] = action.Description;
+            }
+
+            _operations[Unique(_operations, $"{id}.{key}")] = operation;
+        }
+
+        foreach (var notification in contract.Notifications)
+        {
+            var key = Key(notification.Name);
+            var description = (notification.Description is null ? "" : notification.Description + " ") +
+                "Pushed to every client subscribed to the observer's groups, once per subscribing request_id.";
+            messages[key + ".notification"] = Message($"{notification.Name} notification", description, Wrap(stream, NotificationPayload(notification)), stream);
+            _operations[Unique(_operations, $"{id}.{key}")] = new JsonObject
+            {
+                ["action"] = "send",
+                ["channel"] = channelRef.DeepClone(),
+                ["title"] = notification.Name,
+                ["description"] = description,
+                ["messages"] = new JsonArray(Ref($"#/channels/{id}/messages/{key}.notification")),
+            };
+        }
+    }
+
+    private static JsonObject Message(string title, string? description, JsonObject payload, string? stream)
+    {
+        var message = new JsonObject
+        {
+            ["title"] = title,
+            ["contentType"] = "application/json",
+            ["payload"] = payload,
+            ["correlationId"] = new JsonObject
+            {
+                ["description"] = "The request_id of the request (or of the subscribing request), echoed unchanged.",
+                ["location"] = stream is null ? "$message.payload#/request_id" : "$message.payload#/payload/request_id",
+            },
+        };
+        if (description is not null)
+        {
+            message["description"] = description;
+        }
+
+        return message;
+    }
+
+    private JsonObject RequestPayload(ActionContract action)
+    {
+        var properties = new JsonObject
+        {
+            ["action"] = new JsonObject { ["const"] = action.Name },
+            ["request_id"] = new JsonObject { ["description"] = "Any JSON value; echoed in the reply with the same JSON type." },
+        };
+        var required = new JsonArray("action");
+        foreach (var parameter in action.Parameters)
+        {
+            var schema = Schema(parameter.Type);
+            properties[parameter.Key] = parameter.Nullable ? OrNull(schema) : schema;
+            if (parameter.Required)
+            {
+                required.Add((JsonNode)parameter.Key);
+            }
+        }
+
+        return new JsonObject { ["type"] = "object", ["properties"] = properties, ["required"] = required };
+    }
+
+    private JsonObject ReplyPayload(ActionContract action)
+        => Envelope(new JsonObject { ["const"] = action.Name }, action.Result is null ? new JsonObject { ["type"] = "null" } : OrNull(Schema(action.Result)));
+
+    private JsonObject NotificationPayload(NotificationContract notification)
+        => Envelope(new JsonObject { ["enum"] = new JsonArray("create", "update", "delete") }, Schema(notification.Data));
+
+    private static JsonObject Envelope(JsonObject action, JsonNode data) => new()
+    {
+        ["type"] = "object",
+        ["properties"] = new JsonObject
+        {
+            ["errors"] = Ref("#/components/schemas/Errors"),
+            ["data"] = data,
+            ["action"] = action,
+            ["response_status"] = new JsonObject { ["type"] = "integer", ["description"] = StatusDescription },
+            ["request_id"] = new JsonObject { ["description"] = "The request's request_id, same JSON type; null when the request had none." },
+        },
+        ["required"] = new JsonArray("errors", "data", "action", "response_status", "request_id"),
+    };
+
+    private static JsonObject Wrap(string? stream, JsonObject payload)
+        => stream is null
+            ? payload
+            : new JsonObject
+            {
+                ["type"] = "object",
+                ["properties"] = new JsonObject { ["stream"] = new JsonObject { ["const"] = stream }, ["payload"] = payload },
+                ["required"] = new JsonArray("stream", "payload"),
+            };
+
+    // Errors are [] on success, ["message"] for most failures, [{"field": ["message", ...]}] for validation (PROTOCOL.md).
+    private static JsonObject ErrorsSchema() => new()
+    {
+        ["type"] = "array",
+        ["description"] = "Empty on success; messages, or one object of field -> messages for a validation failure.",
+        ["items"] = new JsonObject
+        {
+            ["anyOf"] = new JsonArray(
+                new JsonObject { ["type"] = "string" },
+                new JsonObject { ["type"] = "object", ["additionalProperties"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } } }),
+        },
+    };
+
+    /// <summary>The schema of <paramref name="info"/>: inline for scalars, else a reference to a named component.</summary>
+    private JsonNode Schema(JsonTypeInfo info)
+    {
+        if (info.Kind == JsonTypeInfoKind.None)
+        {
+            return JsonSchemaExporter.GetJsonSchemaAsNode(info, s_exporterOptions);
+        }
+
+        if (!_schemaNames.TryGetValue(info.Type, out var name))
+        {
+            name = Unique(_schemas, Key(FriendlyName(info.Type)));
+            _schemaNames.Add(info.Type, name);
+            var schema = JsonSchemaExporter.GetJsonSchemaAsNode(info, s_exporterOptions);
+
+            // The exporter's references to repeated or recursive types point into its own root.
+            RebaseReferences(schema, $"#/components/schemas/{name}");
+            _schemas[name] = schema;
+        }
+
+        return Ref($"#/components/schemas/{name}");
+    }
+
+    private static void RebaseReferences(JsonNode? node, string root)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj.ToList())
+                {
+                    if (key == "$ref" && value is JsonValue reference && reference.TryGetValue(out string? target) && target.StartsWith('#'))
+                    {
+                        obj["$ref"] = root + target[1..];
+                    }
+                    else
+                    {
+                        RebaseReferences(value, root);
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    RebaseReferences(item, root);
+                }
+
+                break;
+        }
+    }
+
+    private static JsonObject OrNull(JsonNode schema)
+        => new() { ["anyOf"] = new JsonArray(schema, new JsonObject { ["type"] = "null" }) };
+
+    private static JsonObject Ref(string target) => new() { ["$ref"] = target };
+
+    private static string FriendlyName(Type type)
+    {
+        if (Nullable.GetUnderlyingType(type) is { } underlying)
+        {
+            return "Nullable" + FriendlyName(underlying);
+        }
+
+        if (type.IsArray)
+        {
+            return FriendlyName(type.GetElementType()!) + "Array";
+        }
+
+        if (!type.IsGenericType)
+        {
+            return type.Name;
+        }
+
+        var name = type.Name;
+        var tick = name.IndexOf('`', StringComparison.Ordinal);
+        return (tick < 0 ? name : name[..tick]) + "Of" + string.Join("And", type.GetGenericArguments().Select(FriendlyName));
+    }
+
+    private static string Address(RoutePattern pattern)
+    {
+        var address = new StringBuilder();
+        foreach (var segment in pattern.PathSegments)
+        {
+            address.Append('/');
+            foreach (var part in segment.Parts)
+            {
+                address.Append(part switch
+                {
+                    RoutePatternLiteralPart literal => literal.Content,
+                    RoutePatternSeparatorPart separator => separator.Content,
+                    RoutePatternParameterPart parameter => "{" + parameter.Name + "}",
+                    _ => "",
+                });
+            }
+        }
+
+        return address.Length == 0 ? "/" : address.ToString();
+    }
+
+    // Component and map keys of AsyncAPI match ^[A-Za-z0-9.\-_]+$, and they appear unescaped in JSON pointers.
+    private static string Key(string text)
+    {
+        var key = new StringBuilder(text.Length);
+        foreach (var c in text.Trim('/'))
+        {
+            key.Append(char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_');
+        }
+
+        return key.Length == 0 ? "root" : key.ToString();
+    }
+
+    private static string Unique(JsonObject map, string key)
+    {
+        var candidate = key;
+        for (var i = 2; map.ContainsKey(candidate); i++)
+        {
+            candidate = key + "_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return candidate;
+    }
+}

@@ -1,0 +1,16 @@
+using Consumers.Hosting;
+
+namespace Consumers.Contracts;
+
+/// <summary>
+/// Endpoint metadata of a consumer endpoint: whether it is multiplexed and the contract of each consumer it serves.
+/// <c>MapAsyncApi()</c> finds the consumer endpoints through it, as ASP.NET Core's API explorer finds controllers.
+/// </summary>
+/// <param name="Multiplexed">Whether frames are wrapped as <c>{"stream", "payload"}</c>.</param>
+/// <param name="Streams">The consumers served: one with a null stream on a plain endpoint, one per stream otherwise.</param>
+internal sealed record ConsumerEndpointContract(bool Multiplexed, IReadOnlyList<StreamContract> Streams)
+{
+    public static ConsumerEndpointContract From(IReadOnlyList<ConsumerRegistration> registrations, bool multiplexed)
+        => new(multiplexed, [.. registrations.Where(r => r.Contract is not null).Select(r => new StreamContract(r.Stream, r.Contract!))]);
+}
+

@@ -1,0 +1,58 @@
+namespace Consumers.Chat.Tests;
+
+/// <summary>The chat's AsyncAPI document, checked by the npm package @asyncapi/parser (3.x).</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class AsyncApiTests
+{
+    private string _directory = null!;
+
+    [SetUp]
+    public void CreateFolder() => _directory = Directory.CreateTempSubdirectory("consumers-asyncapi-").FullName;
+
+    [TearDown]
+    public void DeleteFolder() => Directory.Delete(_directory, recursive: true);
+
+    [Test]
+    public async Task ChatDocument_ParsesWithoutErrorDiagnostics()
+    {
+        await using var app = await ChatApp.StartAsync(Path.Combine(_directory, "chat.db"));
+
+        var (code, output) = await NodeScripts.RunAsync("parse-asyncapi.mjs", app.Url + "/consumers/asyncapi.json");
+
+        Assert.That(code, Is.Zero, output);
+        Assert.That(output, Does.Contain("OK: AsyncAPI 3.0.0, 2 channels"), output);
+
+        // The observer's notifications are an operation the server sends, with the observer's DTO as data.
+        using var http = new HttpClient();
+        using var document = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(app.Url + "/consumers/asyncapi.json"));
+        var operation = document.RootElement.GetProperty("operations").GetProperty("ws_rooms.message_activity");
+        var notification = document.RootElement.GetProperty("channels").GetProperty("ws_rooms").GetProperty("messages").GetProperty("message_activity.notification");
+        Assert.Multiple(() =>
+        {
+            Assert.That(operation.GetProperty("action").GetString(), Is.EqualTo("send"));
+            Assert.That(
+                document.RootElement.GetProperty("operations").GetProperty("ws_rooms.join_room").GetProperty("description").GetString(),
+                Does.StartWith("join_room: the caller is present in the room"),
+                "the XML doc summary is the operation's description");
+            Assert.That(notification.GetProperty("payload").GetProperty("properties").GetProperty("data").GetProperty("$ref").GetString(), Is.EqualTo("#/components/schemas/MessageDto"));
+        });
+    }
+
+    [Test]
+    public async Task ParserCheck_FailsOnADocumentWithErrors()
+    {
+        // A channel that references a message which does not exist, and no info.version: the check must say so.
+        var broken = Path.Combine(_directory, "broken.json");
+        await File.WriteAllTextAsync(broken, """
+            {"asyncapi": "3.0.0", "info": {"title": "x"},
+             "channels": {"a": {"address": "/a"}},
+             "operations": {"o": {"action": "receive", "channel": {"$ref": "#/channels/missing"}}}}
+            """);
+
+        var (code, output) = await NodeScripts.RunAsync("parse-asyncapi.mjs", broken);
+
+        Assert.That(code, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain("FAILED"), output);
+    }
+}

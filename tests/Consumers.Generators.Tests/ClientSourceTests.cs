@@ -1,0 +1,230 @@
+using Consumers.Generators.Emit;
+using Consumers.Generators.Tests.Infrastructure;
+
+namespace Consumers.Generators.Tests;
+
+/// <summary>
+/// The generated JavaScript client and TypeScript declarations (one <c>ConsumersClient.g.cs</c> per compilation) and
+/// the contract each consumer carries for the AsyncAPI document.
+/// </summary>
+[TestFixture]
+public sealed class ClientSourceTests
+{
+    private const string Consumers = """
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Consumers;
+
+        namespace Chat;
+
+        public sealed class Message
+        {
+            public int Id { get; set; }
+            public int RoomId { get; set; }
+        }
+
+        /// <summary>Rooms and their <c>messages</c>, see <see cref="RoomDto"/>.</summary>
+        [JsonContext(typeof(ChatJson))]
+        public partial class LobbyConsumer : Consumer
+        {
+            /// <summary>New messages of a room.</summary>
+            [ModelObserver<Message>(Group = "room:{RoomId}")]
+            private static RoomDto MessageActivity(Message message) => new(message.Id, "", new());
+
+            /// <summary>Joins a room: its messages come with this request's id.</summary>
+            [Action]
+            public async Task<ActionResult<RoomDto>> JoinRoomAsync(int roomId, RequestContext request, CancellationToken cancellationToken)
+            {
+                await SubscribeMessageActivityAsync(roomId, request, cancellationToken);
+                return new RoomDto(roomId, "", new());
+            }
+
+            [Action]
+            public RoomDto Create(CreateRoomDto data, string? note = null) => new(1, data.Name, new());
+
+            [Action("close")]
+            public void CloseRoom(int pk) { }
+
+            [Action]
+            public int? Count(bool includeEmpty = false) => null;
+        }
+
+        public partial class PingConsumer : Consumer
+        {
+            [Action]
+            public string Ping() => "pong";
+        }
+        """;
+
+    [Test]
+    public void Client_HasAClassPerConsumer_AndAMethodPerAction_InOneFilePerCompilation()
+    {
+        var run = GeneratorHarness.Run(Consumers, TestSources.Dtos).AssertClean();
+
+        Snapshot.VerifySource(run.Source(ClientEmitter.HintName));
+    }
+
+    [Test]
+    public void Contract_ListsTheActionsKeysResultsAndObservers_WithTheirSummaries()
+    {
+        var run = GeneratorHarness.Run(Consumers, TestSources.Dtos).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.LobbyConsumer.g.cs"));
+    }
+
+    [Test]
+    public void DotNetClient_HasATypedMethodPerAction_RequiredKeysFirst()
+    {
+        var run = GeneratorHarness.Run(Consumers, TestSources.Dtos).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.LobbyConsumer.Client.g.cs"));
+    }
+
+    [Test]
+    public void DotNetClient_OfAConsumerExchangingAnInternalDto_IsInternal()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using System.Text.Json;
+            using System.Text.Json.Serialization;
+            using System.Text.Json.Serialization.Metadata;
+            using Consumers;
+
+            namespace Shop;
+
+            internal sealed record Secret(string Value);
+
+            [JsonSerializable(typeof(Secret))]
+            internal partial class SecretJson : JsonSerializerContext
+            {
+                public SecretJson() : base(null) { }
+                public static SecretJson Default { get; } = new();
+                protected override JsonSerializerOptions? GeneratedSerializerOptions => null;
+                public override JsonTypeInfo? GetTypeInfo(Type type) => null;
+            }
+
+            [JsonContext(typeof(SecretJson))]
+            public partial class VaultConsumer : Consumer
+            {
+                [Action]
+                internal Secret Open(int pk) => new("x");
+            }
+
+            public partial class PublicConsumer : Consumer
+            {
+                [Action]
+                public int Count() => 1;
+            }
+            """).AssertClean();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Source("Shop.VaultConsumer.Client.g.cs"), Does.Contain("internal sealed class VaultConsumerClient"));
+            Assert.That(run.Source("Shop.PublicConsumer.Client.g.cs"), Does.Contain("public sealed class PublicConsumerClient"));
+        });
+    }
+
+    [Test]
+    public void CompilationWithoutConsumers_GetsNoClient()
+    {
+        var run = GeneratorHarness.Run("namespace Chat; public sealed class Plain { }").AssertClean();
+
+        Assert.That(run.GeneratedSources, Is.Empty);
+    }
+
+    [Test]
+    public void TypeScriptInterfaces_FollowTheContextsNamingPolicy_AndTheJsonAttributes()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using System.Collections.Generic;
+            using System.Text.Json;
+            using System.Text.Json.Serialization;
+            using System.Text.Json.Serialization.Metadata;
+            using Consumers;
+
+            namespace Shop;
+
+            [JsonConverter(typeof(JsonStringEnumConverter<Size>))]
+            public enum Size { Small, Large }
+
+            public enum Level { Low, High }
+
+            public class Entity
+            {
+                public Guid Id { get; set; }
+            }
+
+            public sealed class OrderDto : Entity
+            {
+                public string CustomerName { get; set; } = "";
+                [JsonPropertyName("note_text")] public string? Note { get; set; }
+                [JsonIgnore] public string Secret { get; set; } = "";
+                public Size Size { get; set; }
+                public Level Level { get; set; }
+                public int? Quantity { get; set; }
+                public List<LineDto> Lines { get; set; } = new();
+                public Dictionary<string, decimal> Prices { get; set; } = new();
+                public DateTimeOffset CreatedAt { get; set; }
+                public JsonElement Extra { get; set; }
+                public string URLValue { get; set; } = "";
+            }
+
+            public sealed record LineDto(string Sku, LineDto? Parent);
+
+            [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+            [JsonSerializable(typeof(OrderDto))]
+            public partial class ShopJson : JsonSerializerContext
+            {
+                public ShopJson() : base(null) { }
+                public static ShopJson Default { get; } = new();
+                protected override JsonSerializerOptions? GeneratedSerializerOptions => null;
+                public override JsonTypeInfo? GetTypeInfo(Type type) => null;
+            }
+
+            [JsonContext(typeof(ShopJson))]
+            public partial class OrderConsumer : Consumer
+            {
+                [Action]
+                public OrderDto? Find(int id) => null;
+            }
+            """).AssertClean();
+        var typeScript = run.Source(ClientEmitter.HintName);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(typeScript, Does.Contain("""
+                export interface OrderDto {
+                  customerName: string;
+                  note_text: string | null;
+                  size: "Small" | "Large";
+                  level: number;
+                  quantity: number | null;
+                  lines: LineDto[];
+                  prices: Record<string, number>;
+                  createdAt: string;
+                  extra: unknown;
+                  urlValue: string;
+                  id: string;
+                }
+                """.ReplaceLineEndings("\n")));
+            Assert.That(typeScript, Does.Contain("""
+                export interface LineDto {
+                  sku: string;
+                  parent: LineDto | null;
+                }
+                """.ReplaceLineEndings("\n")));
+            Assert.That(typeScript, Does.Contain("find(params: { id: number }, options?: CallOptions<unknown>): Promise<OrderDto | null>;"));
+        });
+    }
+
+    [TestCase("join_room", "joinRoom")]
+    [TestCase("list", "list")]
+    [TestCase("subscribe_instance", "subscribeInstance")]
+    [TestCase("room.send-now", "roomSendNow")]
+    [TestCase("2fa", "_2fa")]
+    [TestCase("__", "_")]
+    public void MethodNames_AreTheCamelCaseOfTheWireName(string wireName, string method)
+        => Assert.That(ClientEmitter.CamelCase(wireName), Is.EqualTo(method));
+}
