@@ -510,16 +510,15 @@ internal sealed class ConsumerConnection
         // cancellation registration and an asynchronous lock) for every send with a cancellable token. The close
         // timeout aborts the socket instead, which fails a pending send just the same.
         using var abortOnTimeout = _sendAborted.Token.UnsafeRegister(static state => ((WebSocket)state!).Abort(), socket);
-        var buffer = ArrayPool<byte>.Shared.Rent(MaxWriteBytes);
         try
         {
             if (Upgrade?.Stream is { } stream)
             {
-                await WriteToStreamAsync(stream, buffer).ConfigureAwait(false);
+                await WriteToStreamAsync(stream).ConfigureAwait(false);
             }
             else
             {
-                await WriteToSocketAsync(socket, buffer).ConfigureAwait(false);
+                await WriteToSocketAsync(socket).ConfigureAwait(false);
             }
 
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -534,82 +533,98 @@ internal sealed class ConsumerConnection
             socket.Abort();
             _aborted.Cancel();
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     // HTTP/1.1 upgrade (the usual case): what is queued leaves in one stream write of ready-made frames, one envelope
     // per frame, or with the batch subprotocol one frame holding a JSON array of them.
-    private async Task WriteToStreamAsync(FrameBatchingStream stream, byte[] buffer)
+    private async Task WriteToStreamAsync(FrameBatchingStream stream)
     {
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (TryTake(out var first))
+            // Rented while there is something to write, not while the connection idles.
+            var buffer = ArrayPool<byte>.Shared.Rent(MaxWriteBytes);
+            try
             {
-                if (first.Memory.Length + TextFrameHeader.MaxLength + 2 > buffer.Length)
+                while (TryTake(out var first))
                 {
-                    // Larger than a batch: its header and its bytes, back to back.
-                    try
-                    {
-                        var length = TextFrameHeader.Write(buffer, first.Memory.Length);
-                        await stream.WriteFrameAsync(buffer.AsMemory(0, length), first.Memory).ConfigureAwait(false);
-                        Written();
-                    }
-                    finally
-                    {
-                        first.Release();
-                    }
-
-                    continue;
-                }
-
-                if (BatchEnvelopes)
-                {
-                    // The array is built after room for the longest header; its header goes right before it.
-                    var body = FillArray(buffer.AsSpan(TextFrameHeader.MaxLength), first);
-                    var start = TextFrameHeader.MaxLength - TextFrameHeader.LengthOf(body);
-                    var headerLength = TextFrameHeader.Write(buffer.AsSpan(start), body);
-                    await stream.WriteFramesAsync(buffer.AsMemory(start, headerLength + body)).ConfigureAwait(false);
+                    await WriteBatchAsync(stream, buffer, first).ConfigureAwait(false);
                     Written();
                 }
-                else
-                {
-                    await stream.WriteFramesAsync(buffer.AsMemory(0, FillFrames(buffer, first))).ConfigureAwait(false);
-                    Written();
-                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
     }
 
+    private async ValueTask WriteBatchAsync(FrameBatchingStream stream, byte[] buffer, OutboundFrame first)
+    {
+        if (first.Memory.Length + TextFrameHeader.MaxLength + 2 > buffer.Length)
+        {
+            // Larger than a batch: its header and its bytes, back to back.
+            try
+            {
+                var length = TextFrameHeader.Write(buffer, first.Memory.Length);
+                await stream.WriteFrameAsync(buffer.AsMemory(0, length), first.Memory).ConfigureAwait(false);
+            }
+            finally
+            {
+                first.Release();
+            }
+
+            return;
+        }
+
+        if (BatchEnvelopes)
+        {
+            // The array is built after room for the longest header; its header goes right before it.
+            var body = FillArray(buffer.AsSpan(TextFrameHeader.MaxLength), first);
+            var start = TextFrameHeader.MaxLength - TextFrameHeader.LengthOf(body);
+            var headerLength = TextFrameHeader.Write(buffer.AsSpan(start), body);
+            await stream.WriteFramesAsync(buffer.AsMemory(start, headerLength + body)).ConfigureAwait(false);
+        }
+        else
+        {
+            await stream.WriteFramesAsync(buffer.AsMemory(0, FillFrames(buffer, first))).ConfigureAwait(false);
+        }
+    }
+
     // Without an upgraded stream (HTTP/2 WebSockets, test servers): through the WebSocket, one send per frame.
-    private async Task WriteToSocketAsync(WebSocket socket, byte[] buffer)
+    private async Task WriteToSocketAsync(WebSocket socket)
     {
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (TryTake(out var first))
+            var buffer = ArrayPool<byte>.Shared.Rent(MaxWriteBytes);
+            try
             {
-                if (!BatchEnvelopes || first.Memory.Length + 2 > buffer.Length)
+                while (TryTake(out var first))
                 {
-                    try
+                    if (!BatchEnvelopes || first.Memory.Length + 2 > buffer.Length)
                     {
-                        await socket.SendAsync(first.Memory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-                        Written();
+                        try
+                        {
+                            await socket.SendAsync(first.Memory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            first.Release();
+                        }
                     }
-                    finally
+                    else
                     {
-                        first.Release();
+                        var length = FillArray(buffer, first);
+                        await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
                     }
 
-                    continue;
+                    Written();
                 }
-
-                var length = FillArray(buffer, first);
-                await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-                Written();
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
     }
