@@ -75,8 +75,8 @@ await rejects(bob.delete({ pk: room.pk }), error => assert.equal(error.status, 4
 
 // The multiplexed endpoint, stream "rooms".
 const cy = await RoomConsumerClient.connect(`${ws}/ws?access_token=${await tokenFor(base, "cy")}`, { WebSocket, stream: "rooms" });
-const rooms = await cy.list();
-assert.ok(rooms.some(r => r.name === "node-room"));
+const found = await cy.findRoom({ name: "node-room" });
+assert.equal(found.pk, room.pk);
 cy.close();
 
 // A refused handshake (no token: 401) rejects connect() with ConnectionError.

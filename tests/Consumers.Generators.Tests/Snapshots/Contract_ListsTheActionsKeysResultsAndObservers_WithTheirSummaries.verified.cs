@@ -69,7 +69,7 @@ namespace Chat
         }
 
         /// <summary>The group of the <see cref="MessageActivity"/> observer for these values.</summary>
-        private static string __ObserverGroup_MessageActivity(int roomId) => "LobbyConsumer.MessageActivity:" + "room:" + roomId.ToString(global::System.Globalization.CultureInfo.InvariantCulture);
+        private static string __ObserverGroup_MessageActivity(int roomId) => global::Consumers.GroupName.Fit("LobbyConsumer.MessageActivity:" + "room:" + global::Consumers.GroupName.EncodeValue(roomId.ToString(global::System.Globalization.CultureInfo.InvariantCulture)));
 
         /// <summary>Subscribes the request to changes observed by <see cref="MessageActivity"/>; replies first, then one notification per change.</summary>
         internal global::System.Threading.Tasks.ValueTask SubscribeMessageActivityAsync(int roomId, global::Consumers.RequestContext request, global::System.Threading.CancellationToken cancellationToken = default)
