@@ -40,7 +40,7 @@ internal static class FanoutReport
               writer, one frame per message.
             - *saturated*: each sender keeps at most *window* of its messages in flight (counted by their echoes to itself).
               *paced*: a fixed rate per sender ({{settings.Rooms * settings.SendersPerRoom}} senders × {{settings.ClientsPerRoom}} receivers each).
-              A warm-up of {{settings.WarmupMessagesPerSender}} messages per sender, fully delivered, precedes each measured run.
+              A saturated warm-up of {{settings.WarmupDuration.TotalSeconds:0.#}} s, fully delivered, precedes each measured run (the servers' JIT reaches its optimized tier before anything is measured).
             - delivered/s = deliveries / (first measured send → last delivery). CPU/delivery = the server process's utime+stime
               (`/proc/<pid>/stat`) over the measured run and its drain, / deliveries. Latency: send timestamp in the body → receipt,
               over all deliveries. Deliveries/frame: deliveries / WebSocket messages that carried any, as the clients saw them.

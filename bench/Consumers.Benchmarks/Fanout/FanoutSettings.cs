@@ -9,7 +9,7 @@ internal sealed record FanoutSettings(
     IReadOnlyList<FanoutLoad> Loads,
     TimeSpan SaturatedDuration,
     TimeSpan PacedDuration,
-    int WarmupMessagesPerSender,
+    TimeSpan WarmupDuration,
     int IdleConnections)
 {
     /// <summary>The four loads of issue 10's table.</summary>
@@ -25,12 +25,12 @@ internal sealed record FanoutSettings(
     public static FanoutSettings Full { get; } = new(
         Rounds: 3, Rooms: 10, ClientsPerRoom: 20, SendersPerRoom: 2, Loads: IssueLoads,
         SaturatedDuration: TimeSpan.FromSeconds(6), PacedDuration: TimeSpan.FromSeconds(6),
-        WarmupMessagesPerSender: 300, IdleConnections: 2000);
+        WarmupDuration: TimeSpan.FromSeconds(4), IdleConnections: 2000);
 
     public static FanoutSettings Quick { get; } = Full with
     {
         Rounds = 1, SaturatedDuration = TimeSpan.FromSeconds(1.5), PacedDuration = TimeSpan.FromSeconds(1.5),
-        WarmupMessagesPerSender = 100, IdleConnections = 300,
+        WarmupDuration = TimeSpan.FromSeconds(1), IdleConnections = 300,
     };
 
     /// <summary>When set, the number of messages one sender sends in a saturated run (the warm-up); otherwise a bound of 2,000,000.</summary>
