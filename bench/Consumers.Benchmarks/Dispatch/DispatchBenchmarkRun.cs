@@ -1,10 +1,6 @@
 using System.Globalization;
 using System.Text;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Consumers.Benchmarks.Dispatch;
 
@@ -12,15 +8,7 @@ namespace Consumers.Benchmarks.Dispatch;
 internal static class DispatchBenchmarkRun
 {
     public static string Run(bool quick, MachineDescription machine)
-    {
-        // In-process: no separate project to generate and build (the machine is slow and shared); the benchmarks
-        // still get BenchmarkDotNet's pilot, warm-up, outlier handling and MemoryDiagnoser.
-        var job = (quick ? Job.ShortRun : Job.Default.WithWarmupCount(6).WithIterationCount(15))
-            .WithToolchain(InProcessEmitToolchain.Instance);
-        var config = ManualConfig.CreateMinimumViable().AddJob(job).WithOptions(ConfigOptions.DisableLogFile);
-        var summary = BenchmarkRunner.Run<DispatchBenchmarks>(config);
-        return Render(summary, machine, quick);
-    }
+        => Render(InProcessBenchmark.Run<DispatchBenchmarks>(quick), machine, quick);
 
     private static string Render(Summary summary, MachineDescription machine, bool quick)
     {
@@ -28,7 +16,7 @@ internal static class DispatchBenchmarkRun
         sb.AppendLine("## Dispatch: one request, parse → bind two parameters → invoke → reply").AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: `{machine.Uname}`, {machine.Processors} cores ({machine.Cpu}); {machine.Dotnet}; {machine.Date}; command `{machine.Command}`.").AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $$"""
-            BenchmarkDotNet {{typeof(Summary).Assembly.GetName().Version}}, in-process toolchain, {{(quick ? "ShortRun (quick)" : "6 warm-up + 15 measured iterations")}}, MemoryDiagnoser.
+            BenchmarkDotNet {{typeof(Summary).Assembly.GetName().Version}}, in-process toolchain, {{InProcessBenchmark.Describe(quick)}}, MemoryDiagnoser.
             The three benchmarks alternate only as BenchmarkDotNet runs them (one after the other in one process); ratios are to the floor in this run.
             Request `{"action":"add","a":20,"b":22,"request_id":7}` (Consumers, floor) / `{"type":1,"invocationId":"7","target":"Add","arguments":[20,22]}` (SignalR).
             - **Consumers**: `ConsumerSet.HandleAsync` of a plain-endpoint connection (what the connection's dispatch loop calls per message):

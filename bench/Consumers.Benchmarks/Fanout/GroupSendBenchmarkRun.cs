@@ -1,10 +1,6 @@
 using System.Globalization;
 using System.Text;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Consumers.Benchmarks.Fanout;
 
@@ -12,13 +8,7 @@ namespace Consumers.Benchmarks.Fanout;
 internal static class GroupSendBenchmarkRun
 {
     public static string Run(bool quick, MachineDescription machine)
-    {
-        var job = (quick ? Job.ShortRun : Job.Default.WithWarmupCount(6).WithIterationCount(15))
-            .WithToolchain(InProcessEmitToolchain.Instance);
-        var config = ManualConfig.CreateMinimumViable().AddJob(job).WithOptions(ConfigOptions.DisableLogFile);
-        var summary = BenchmarkRunner.Run<GroupSendBenchmarks>(config);
-        return Render(summary, machine, quick);
-    }
+        => Render(InProcessBenchmark.Run<GroupSendBenchmarks>(quick), machine, quick);
 
     private static string Render(Summary summary, MachineDescription machine, bool quick)
     {
@@ -26,7 +16,7 @@ internal static class GroupSendBenchmarkRun
         sb.AppendLine("## Group send: one message to the local members of a group (in-memory layer)").AppendLine();
         sb.AppendLine(MachineLines.Render(machine));
         sb.AppendLine(CultureInfo.InvariantCulture, $"""
-            BenchmarkDotNet {typeof(Summary).Assembly.GetName().Version}, in-process toolchain, {(quick ? "ShortRun (quick)" : "6 warm-up + 15 measured iterations")}, MemoryDiagnoser.
+            BenchmarkDotNet {typeof(Summary).Assembly.GetName().Version}, in-process toolchain, {InProcessBenchmark.Describe(quick)}, MemoryDiagnoser.
             Members are real `ConsumerChannel`s of the fan-out benchmark's `RoomConsumer`, made by `ConsumerSet.Create` as for an accepted socket and
             joined with the consumer's own `Join("r0")`, on `ConsumerConnection`s without a socket; each operation ends by taking every frame off
             every member's send queue and releasing it (the write loop's work around its socket write; no WebSocket framing, no socket).
