@@ -5,7 +5,7 @@ using Consumers.Benchmarks.Fanout;
 // nats and fanout are custom load programs rather than BenchmarkDotNet: they need external processes, many sockets
 // and end-to-end timing across processes, which BenchmarkDotNet's per-invocation model does not fit. dispatch is a
 // BenchmarkDotNet micro-benchmark.
-const string Usage = "usage: Consumers.Benchmarks nats|dispatch|fanout|groupsend [--quick] [--out PATH] | fanout-server consumers|signalr|raw";
+const string Usage = "usage: Consumers.Benchmarks nats|dispatch|fanout|groupsend [--quick] [--out PATH] [fanout: --loads TEXT] [fanout: --seconds N] | fanout-server consumers|signalr|raw";
 
 if (args.Length == 0)
 {
@@ -62,7 +62,21 @@ switch (name)
         break;
     case "fanout":
     {
+        // --loads TEXT keeps the loads whose name contains TEXT; --seconds N measures each run for N seconds (for
+        // profiling one load: the results then go to the -quick file unless --out says otherwise).
         var settings = quick ? FanoutSettings.Quick : FanoutSettings.Full;
+        var loadsIndex = Array.IndexOf(args, "--loads");
+        if (loadsIndex >= 0 && loadsIndex + 1 < args.Length)
+        {
+            settings = settings with { Loads = [.. settings.Loads.Where(l => l.Name.Contains(args[loadsIndex + 1], StringComparison.OrdinalIgnoreCase))] };
+        }
+
+        var secondsIndex = Array.IndexOf(args, "--seconds");
+        if (secondsIndex >= 0 && secondsIndex + 1 < args.Length && double.TryParse(args[secondsIndex + 1], System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+        {
+            settings = settings with { SaturatedDuration = TimeSpan.FromSeconds(seconds), PacedDuration = TimeSpan.FromSeconds(seconds) };
+        }
+
         var (load, idle) = await FanoutBenchmark.RunAsync(settings, cancel.Token);
         report = FanoutReport.Render(await MachineDescription.CollectAsync(command), settings, load, idle);
         warn = load.Any(r => r.Lost > 0 || r.TimedOut);
