@@ -24,8 +24,9 @@ internal sealed class AppNode : IAsyncDisposable
 
     public Uri RoomUri(string room) => new($"ws://{BaseUri.Authority}/ws/rooms/{room}");
 
-    /// <param name="natsUrl">The server of the NATS group layer, or null for the in-memory layer.</param>
-    public static async Task<AppNode> StartAsync(string? natsUrl, CancellationToken cancellationToken)
+    /// <param name="setup">Which group layer.</param>
+    /// <param name="natsUrl">The server of the NATS group layers.</param>
+    public static async Task<AppNode> StartAsync(GroupLayerSetup setup, string? natsUrl, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
@@ -37,9 +38,18 @@ internal sealed class AppNode : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
         var consumers = builder.Services.AddConsumers();
-        if (natsUrl is not null)
+        switch (setup)
         {
-            consumers.AddNatsGroupLayer(o => o.Urls = [natsUrl]);
+            case GroupLayerSetup.NatsOneNode or GroupLayerSetup.NatsTwoNodes:
+                NatsConsumersBuilderExtensions.AddNatsGroupLayer(consumers, (Consumers.Groups.Nats.NatsGroupLayerOptions o) => o.Urls = [natsUrl!]);
+                break;
+            case GroupLayerSetup.NatsCoreOneNode or GroupLayerSetup.NatsCoreTwoNodes or GroupLayerSetup.NatsCoreTwoNodesNoJetStream:
+                NatsGroupLayerBuilderExtensions.AddNatsGroupLayer(consumers, (Consumers.Nats.NatsGroupLayerOptions o) =>
+                {
+                    o.Urls = [natsUrl!];
+                    o.JetStream = setup != GroupLayerSetup.NatsCoreTwoNodesNoJetStream;
+                });
+                break;
         }
 
         var app = builder.Build();

@@ -20,24 +20,30 @@ internal static class NatsBenchmark
             var label = rep < 1 ? "warm-up" : $"rep {rep}";
             foreach (var size in settings.PayloadSizes)
             {
-                var count = settings.ThroughputMessages[size];
-                var pubSub = await PublishThroughput.MeasureAsync(server.Url, size, count, withSubscriber: true, settings.ThroughputTimeLimit, cancellationToken).ConfigureAwait(false);
-                Console.Error.WriteLine($"pub/sub {size,5} B {label}: {pubSub.ReceiveRate,12:N0} msgs/s received, publisher {pubSub.PublishRate,12:N0} msgs/s, lost {pubSub.Lost}");
-                var publishOnly = await PublishThroughput.MeasureAsync(server.Url, size, count, withSubscriber: false, settings.ThroughputTimeLimit, cancellationToken).ConfigureAwait(false);
-                Console.Error.WriteLine($"pub-only {size,4} B {label}: {publishOnly.PublishRate,12:N0} msgs/s");
-                if (rep >= 1)
+                foreach (var client in settings.Clients)
                 {
-                    results.PubSub.Add(pubSub);
-                    results.PublishOnly.Add(publishOnly);
+                    var count = settings.ThroughputMessages[size];
+                    var pubSub = await PublishThroughput.MeasureAsync(client, server.Url, size, count, withSubscriber: true, settings.ThroughputTimeLimit, cancellationToken).ConfigureAwait(false);
+                    Console.Error.WriteLine($"{client} pub/sub {size,5} B {label}: {pubSub.ReceiveRate,12:N0} msgs/s received, publisher {pubSub.PublishRate,12:N0} msgs/s, lost {pubSub.Lost}");
+                    var publishOnly = await PublishThroughput.MeasureAsync(client, server.Url, size, count, withSubscriber: false, settings.ThroughputTimeLimit, cancellationToken).ConfigureAwait(false);
+                    Console.Error.WriteLine($"{client} pub-only {size,4} B {label}: {publishOnly.PublishRate,12:N0} msgs/s");
+                    if (rep >= 1)
+                    {
+                        results.PubSub.Add(pubSub);
+                        results.PublishOnly.Add(publishOnly);
+                    }
                 }
             }
         }
 
         foreach (var size in settings.PayloadSizes)
         {
-            var latency = await RequestLatency.MeasureAsync(server.Url, size, settings.LatencyWarmUp, settings.LatencyRoundTrips, settings.LatencyTimeLimit, cancellationToken).ConfigureAwait(false);
-            results.Latency.Add(latency);
-            Console.Error.WriteLine($"round trip {size,4} B: p50 {latency.P50:N0} µs, p90 {latency.P90:N0} µs, p99 {latency.P99:N0} µs over {latency.Count}");
+            foreach (var client in settings.Clients)
+            {
+                var latency = await RequestLatency.MeasureAsync(client, server.Url, size, settings.LatencyWarmUp, settings.LatencyRoundTrips, settings.LatencyTimeLimit, cancellationToken).ConfigureAwait(false);
+                results.Latency.Add(latency);
+                Console.Error.WriteLine($"{client} round trip {size,4} B: p50 {latency.P50:N0} µs, p90 {latency.P90:N0} µs, p99 {latency.P99:N0} µs over {latency.Count}");
+            }
         }
 
         for (var round = 1 - settings.WarmUpRounds; round <= settings.GroupRounds; round++)

@@ -1,10 +1,9 @@
 using System.Diagnostics;
-using Consumers.Groups.Nats.Client;
 
 namespace Consumers.Benchmarks;
 
 /// <summary>One repetition of the client's publish throughput: with a counting subscriber (1 → 1) or without one.</summary>
-internal sealed record PublishThroughput(int PayloadSize, int Sent, long Received, TimeSpan PublishLoop, TimeSpan PublishAndFlush, TimeSpan EndToEnd)
+internal sealed record PublishThroughput(NatsClientKind Client, int PayloadSize, int Sent, long Received, TimeSpan PublishLoop, TimeSpan PublishAndFlush, TimeSpan EndToEnd)
 {
     /// <summary>Messages the publisher handed to the client per second, until the PONG after the last one.</summary>
     public double PublishRate => Sent / PublishAndFlush.TotalSeconds;
@@ -21,20 +20,20 @@ internal sealed record PublishThroughput(int PayloadSize, int Sent, long Receive
     /// applies back-pressure) and, with a subscriber, waits for it to count them all. Bounded by
     /// <paramref name="timeLimit"/> for publishing and again for receiving.
     /// </summary>
-    public static async Task<PublishThroughput> MeasureAsync(string url, int payloadSize, int count, bool withSubscriber, TimeSpan timeLimit, CancellationToken cancellationToken)
+    public static async Task<PublishThroughput> MeasureAsync(NatsClientKind client, string url, int payloadSize, int count, bool withSubscriber, TimeSpan timeLimit, CancellationToken cancellationToken)
     {
         var subject = "bench.throughput." + Guid.NewGuid().ToString("N");
         var payload = NatsClients.Payload(payloadSize);
-        await using var publisher = await NatsClients.ConnectAsync(url, "bench-publisher", cancellationToken).ConfigureAwait(false);
-        NatsConnection? subscriber = null;
+        await using var publisher = await BenchNatsConnection.ConnectAsync(client, url, "bench-publisher", cancellationToken).ConfigureAwait(false);
+        BenchNatsConnection? subscriber = null;
         long received = 0;
         long lastReceived = 0;
         try
         {
             if (withSubscriber)
             {
-                subscriber = await NatsClients.ConnectAsync(url, "bench-subscriber", cancellationToken).ConfigureAwait(false);
-                await subscriber.SubscribeAsync(subject, null, _ =>
+                subscriber = await BenchNatsConnection.ConnectAsync(client, url, "bench-subscriber", cancellationToken).ConfigureAwait(false);
+                await subscriber.SubscribeAsync(subject, (_, _) =>
                 {
                     // The handler runs on the subscriber's read loop only: plain writes would do, but the waiting
                     // thread reads both, so publish them in this order.
@@ -49,7 +48,7 @@ internal sealed record PublishThroughput(int PayloadSize, int Sent, long Receive
             var sent = 0;
             while (sent < count)
             {
-                var pending = publisher.PublishAsync(subject, payload, cancellationToken: cancellationToken);
+                var pending = publisher.PublishAsync(subject, payload, null, cancellationToken);
                 if (!pending.IsCompletedSuccessfully)
                 {
                     await pending.ConfigureAwait(false);
@@ -78,6 +77,7 @@ internal sealed record PublishThroughput(int PayloadSize, int Sent, long Receive
             }
 
             return new PublishThroughput(
+                client,
                 payloadSize,
                 sent,
                 withSubscriber ? Interlocked.Read(ref received) : sent,

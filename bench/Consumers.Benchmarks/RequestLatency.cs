@@ -1,10 +1,9 @@
 using System.Diagnostics;
-using Consumers.Groups.Nats.Client;
 
 namespace Consumers.Benchmarks;
 
 /// <summary>Round trips through the server, one at a time: request → responder → echo to the requester's inbox.</summary>
-internal sealed record RequestLatency(int PayloadSize, double[] RoundTripsMicroseconds)
+internal sealed record RequestLatency(NatsClientKind Client, int PayloadSize, double[] RoundTripsMicroseconds)
 {
     public int Count => RoundTripsMicroseconds.Length;
 
@@ -21,19 +20,19 @@ internal sealed record RequestLatency(int PayloadSize, double[] RoundTripsMicros
     /// <paramref name="warmUp"/> unrecorded round trips, then up to <paramref name="count"/> recorded ones, stopping
     /// early at <paramref name="timeLimit"/>. Each waits at most 5 s for its echo.
     /// </summary>
-    public static async Task<RequestLatency> MeasureAsync(string url, int payloadSize, int warmUp, int count, TimeSpan timeLimit, CancellationToken cancellationToken)
+    public static async Task<RequestLatency> MeasureAsync(NatsClientKind client, string url, int payloadSize, int warmUp, int count, TimeSpan timeLimit, CancellationToken cancellationToken)
     {
         var id = Guid.NewGuid().ToString("N");
         var subject = "bench.echo." + id;
         var inbox = "bench.inbox." + id;
         var payload = NatsClients.Payload(payloadSize);
-        await using var responder = await NatsClients.ConnectAsync(url, "bench-responder", cancellationToken).ConfigureAwait(false);
-        await using var requester = await NatsClients.ConnectAsync(url, "bench-requester", cancellationToken).ConfigureAwait(false);
+        await using var responder = await BenchNatsConnection.ConnectAsync(client, url, "bench-responder", cancellationToken).ConfigureAwait(false);
+        await using var requester = await BenchNatsConnection.ConnectAsync(client, url, "bench-requester", cancellationToken).ConfigureAwait(false);
 
-        await responder.SubscribeAsync(subject, null, message =>
+        await responder.SubscribeAsync(subject, (replyTo, data) =>
         {
-            // Runs on the responder's read loop; the publish only formats into the writer's buffer.
-            var pending = responder.PublishAsync(message.ReplyTo!, message.Payload, cancellationToken: cancellationToken);
+            // Runs on the responder's read loop (or reader task); the publish only formats into the writer's buffer.
+            var pending = responder.PublishAsync(replyTo!, data, null, cancellationToken);
             if (!pending.IsCompletedSuccessfully)
             {
                 _ = pending.AsTask();
@@ -41,7 +40,7 @@ internal sealed record RequestLatency(int PayloadSize, double[] RoundTripsMicros
         }, cancellationToken).ConfigureAwait(false);
 
         TaskCompletionSource? waiter = null;
-        await requester.SubscribeAsync(inbox, null, _ => Volatile.Read(ref waiter)?.TrySetResult(), cancellationToken).ConfigureAwait(false);
+        await requester.SubscribeAsync(inbox, (_, _) => Volatile.Read(ref waiter)?.TrySetResult(), cancellationToken).ConfigureAwait(false);
         await responder.FlushAsync(cancellationToken).ConfigureAwait(false);
         await requester.FlushAsync(cancellationToken).ConfigureAwait(false);
 
@@ -53,7 +52,7 @@ internal sealed record RequestLatency(int PayloadSize, double[] RoundTripsMicros
             var echo = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Volatile.Write(ref waiter, echo);
             var sent = Stopwatch.GetTimestamp();
-            await requester.PublishAsync(subject, payload, replyTo: inbox, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await requester.PublishAsync(subject, payload, inbox, cancellationToken).ConfigureAwait(false);
             await echo.Task.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
             var elapsed = Stopwatch.GetElapsedTime(sent);
             if (i >= warmUp)
@@ -62,6 +61,6 @@ internal sealed record RequestLatency(int PayloadSize, double[] RoundTripsMicros
             }
         }
 
-        return new RequestLatency(payloadSize, [.. samples]);
+        return new RequestLatency(client, payloadSize, [.. samples]);
     }
 }

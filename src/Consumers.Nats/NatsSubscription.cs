@@ -1,0 +1,132 @@
+using NATS.Client.Core;
+
+namespace Consumers.Nats;
+
+/// <summary>
+/// One NATS subscription of the layer (a group's, or this node's for channel messages) and the read loop that hands
+/// its messages to local members. When replay is on, it remembers the last sequence seen from each sending node, so
+/// a message that arrives both live and from the stream is delivered once; while a replay runs, live messages wait
+/// (<see cref="Hold"/>) and follow the replayed ones in order (<see cref="Release"/>).
+/// </summary>
+internal sealed class NatsSubscription : IAsyncDisposable
+{
+    private readonly INatsSub<byte[]> _sub;
+    private readonly Func<NatsMsg<byte[]>, NatsInbound?> _parse;
+    private readonly Action<NatsInbound> _deliver;
+    private readonly bool _deduplicate;
+    private readonly Dictionary<string, long> _lastSequence = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private readonly Task _reader;
+    private List<NatsInbound>? _held;
+
+    public NatsSubscription(INatsSub<byte[]> sub, Func<NatsMsg<byte[]>, NatsInbound?> parse, Action<NatsInbound> deliver, bool deduplicate, bool hold)
+    {
+        _sub = sub;
+        _parse = parse;
+        _deliver = deliver;
+        _deduplicate = deduplicate;
+        if (hold)
+        {
+            _held = [];
+        }
+
+        _reader = Task.Run(ReadAsync);
+    }
+
+    public string Subject => _sub.Subject;
+
+    /// <summary>From now on live messages wait until <see cref="Release"/>.</summary>
+    public void Hold()
+    {
+        lock (_lock)
+        {
+            _held ??= [];
+        }
+    }
+
+    /// <summary>A message from the replay stream: delivered unless this node already had it.</summary>
+    /// <returns>Whether it was delivered.</returns>
+    public bool Replay(NatsInbound message)
+    {
+        lock (_lock)
+        {
+            return Offer(message);
+        }
+    }
+
+    /// <summary>Delivers the live messages that waited during the replay (those not replayed) and stops holding.</summary>
+    public void Release()
+    {
+        lock (_lock)
+        {
+            if (_held is null)
+            {
+                return;
+            }
+
+            foreach (var message in _held)
+            {
+                Offer(message);
+            }
+
+            _held = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _sub.DisposeAsync().ConfigureAwait(false);
+        await _reader.ConfigureAwait(false);
+    }
+
+    private async Task ReadAsync()
+    {
+        var reader = _sub.Msgs;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var msg))
+            {
+                if (_parse(msg) is not { } message)
+                {
+                    continue;
+                }
+
+                if (!_deduplicate)
+                {
+                    _deliver(message);
+                    continue;
+                }
+
+                lock (_lock)
+                {
+                    if (_held is not null)
+                    {
+                        _held.Add(message);
+                    }
+                    else
+                    {
+                        Offer(message);
+                    }
+                }
+            }
+        }
+    }
+
+    // Under _lock. Sequences of one sender are increasing on each subject (one publishing connection, publishes
+    // numbered in the order they are written), so anything at or below the last one seen was delivered already.
+    private bool Offer(NatsInbound message)
+    {
+        if (message.SenderNode is { } sender && message.Sequence > 0)
+        {
+            if (_lastSequence.TryGetValue(sender, out var last) && message.Sequence <= last)
+            {
+                return false;
+            }
+
+            _lastSequence[sender] = message.Sequence;
+        }
+
+        _deliver(message);
+        return true;
+    }
+}
