@@ -38,18 +38,13 @@ internal sealed class AppNode : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
         var consumers = builder.Services.AddConsumers();
-        switch (setup)
+        if (setup != GroupLayerSetup.InMemory)
         {
-            case GroupLayerSetup.NatsOneNode or GroupLayerSetup.NatsTwoNodes:
-                NatsConsumersBuilderExtensions.AddNatsGroupLayer(consumers, (Consumers.Groups.Nats.NatsGroupLayerOptions o) => o.Urls = [natsUrl!]);
-                break;
-            case GroupLayerSetup.NatsCoreOneNode or GroupLayerSetup.NatsCoreTwoNodes or GroupLayerSetup.NatsCoreTwoNodesNoJetStream:
-                NatsGroupLayerBuilderExtensions.AddNatsGroupLayer(consumers, (Consumers.Nats.NatsGroupLayerOptions o) =>
-                {
-                    o.Urls = [natsUrl!];
-                    o.JetStream = setup != GroupLayerSetup.NatsCoreTwoNodesNoJetStream;
-                });
-                break;
+            consumers.AddNatsGroupLayer(o =>
+            {
+                o.Urls = [natsUrl!];
+                o.JetStream = setup != GroupLayerSetup.NatsTwoNodesNoJetStream;
+            });
         }
 
         var app = builder.Build();

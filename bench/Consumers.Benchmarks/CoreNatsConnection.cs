@@ -3,12 +3,15 @@ using NATS.Client.Core;
 namespace Consumers.Benchmarks;
 
 /// <summary>
-/// <see cref="BenchNatsConnection"/> over NATS.Client.Core, used as Consumers.Nats uses it: raw byte payloads, one
-/// reader task per subscription draining its channel (capacity 65,536, waiting rather than dropping when full).
+/// A NATS.Client.Core connection used as Consumers.Nats uses it: raw byte payloads, one reader task per subscription
+/// draining its channel (capacity 65,536, waiting rather than dropping when full).
 /// </summary>
-internal sealed class CoreNatsConnection(string url, string name) : BenchNatsConnection
+internal sealed class CoreNatsConnection : IAsyncDisposable
 {
-    private readonly NatsConnection _connection = new(NatsOpts.Default with
+    private readonly List<(INatsSub<byte[]> Sub, Task Reader)> _subscriptions = [];
+    private readonly NatsConnection _connection;
+
+    private CoreNatsConnection(string url, string name) => _connection = new(NatsOpts.Default with
     {
         Url = url,
         Name = name,
@@ -17,12 +20,19 @@ internal sealed class CoreNatsConnection(string url, string name) : BenchNatsCon
         SubPendingChannelFullMode = System.Threading.Channels.BoundedChannelFullMode.Wait,
     });
 
-    private readonly List<(INatsSub<byte[]> Sub, Task Reader)> _subscriptions = [];
+    public static async Task<CoreNatsConnection> ConnectAsync(string url, string name, CancellationToken cancellationToken)
+    {
+        var connection = new CoreNatsConnection(url, name);
+        await connection._connection.ConnectAsync().AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
 
-    public override ValueTask PublishAsync(string subject, ReadOnlyMemory<byte> payload, string? replyTo, CancellationToken cancellationToken)
+    /// <summary>Hands a message to the client; completes synchronously unless the client applies back-pressure.</summary>
+    public ValueTask PublishAsync(string subject, ReadOnlyMemory<byte> payload, string? replyTo, CancellationToken cancellationToken)
         => _connection.PublishAsync(subject, payload, replyTo: replyTo, serializer: NatsRawSerializer<ReadOnlyMemory<byte>>.Default, cancellationToken: cancellationToken);
 
-    public override async Task SubscribeAsync(string subject, Action<string?, ReadOnlyMemory<byte>> handler, CancellationToken cancellationToken)
+    /// <summary>Subscribes; <paramref name="handler"/> gets each message's reply subject and payload, one at a time, in order.</summary>
+    public async Task SubscribeAsync(string subject, Action<string?, ReadOnlyMemory<byte>> handler, CancellationToken cancellationToken)
     {
         var sub = await _connection.SubscribeCoreAsync(subject, serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
         var reader = Task.Run(async () =>
@@ -39,9 +49,10 @@ internal sealed class CoreNatsConnection(string url, string name) : BenchNatsCon
         _subscriptions.Add((sub, reader));
     }
 
-    public override async Task FlushAsync(CancellationToken cancellationToken) => await _connection.PingAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>Completes once the server has processed everything sent before (a PING/PONG barrier).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken) => await _connection.PingAsync(cancellationToken).ConfigureAwait(false);
 
-    public override async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         foreach (var (sub, reader) in _subscriptions)
         {
@@ -51,6 +62,4 @@ internal sealed class CoreNatsConnection(string url, string name) : BenchNatsCon
 
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
-
-    protected override Task ConnectAsync(CancellationToken cancellationToken) => _connection.ConnectAsync().AsTask().WaitAsync(cancellationToken);
 }

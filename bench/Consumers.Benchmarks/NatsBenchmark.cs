@@ -1,8 +1,8 @@
 namespace Consumers.Benchmarks;
 
 /// <summary>
-/// The <c>nats</c> benchmark: the runtime's NATS client (publish throughput, request round trips) and end-to-end
-/// group sends through the NATS layer against the in-memory layer, all against its own loopback nats-server.
+/// The <c>nats</c> benchmark: NATS.Client.Core as Consumers.Nats uses it (publish throughput, request round trips) and end-to-end
+/// group sends through Consumers.Nats against the in-memory layer, all against its own loopback nats-server.
 /// Repetitions of different cases are interleaved so that a noisy neighbour spreads over all of them rather
 /// than biasing one.
 /// </summary>
@@ -20,30 +20,24 @@ internal static class NatsBenchmark
             var label = rep < 1 ? "warm-up" : $"rep {rep}";
             foreach (var size in settings.PayloadSizes)
             {
-                foreach (var client in settings.Clients)
+                var count = settings.ThroughputMessages[size];
+                var pubSub = await PublishThroughput.MeasureAsync(server.Url, size, count, withSubscriber: true, settings.ThroughputTimeLimit, cancellationToken).ConfigureAwait(false);
+                Console.Error.WriteLine($"pub/sub {size,5} B {label}: {pubSub.ReceiveRate,12:N0} msgs/s received, publisher {pubSub.PublishRate,12:N0} msgs/s, lost {pubSub.Lost}");
+                var publishOnly = await PublishThroughput.MeasureAsync(server.Url, size, count, withSubscriber: false, settings.ThroughputTimeLimit, cancellationToken).ConfigureAwait(false);
+                Console.Error.WriteLine($"pub-only {size,4} B {label}: {publishOnly.PublishRate,12:N0} msgs/s");
+                if (rep >= 1)
                 {
-                    var count = settings.ThroughputMessages[size];
-                    var pubSub = await PublishThroughput.MeasureAsync(client, server.Url, size, count, withSubscriber: true, settings.ThroughputTimeLimit, cancellationToken).ConfigureAwait(false);
-                    Console.Error.WriteLine($"{client} pub/sub {size,5} B {label}: {pubSub.ReceiveRate,12:N0} msgs/s received, publisher {pubSub.PublishRate,12:N0} msgs/s, lost {pubSub.Lost}");
-                    var publishOnly = await PublishThroughput.MeasureAsync(client, server.Url, size, count, withSubscriber: false, settings.ThroughputTimeLimit, cancellationToken).ConfigureAwait(false);
-                    Console.Error.WriteLine($"{client} pub-only {size,4} B {label}: {publishOnly.PublishRate,12:N0} msgs/s");
-                    if (rep >= 1)
-                    {
-                        results.PubSub.Add(pubSub);
-                        results.PublishOnly.Add(publishOnly);
-                    }
+                    results.PubSub.Add(pubSub);
+                    results.PublishOnly.Add(publishOnly);
                 }
             }
         }
 
         foreach (var size in settings.PayloadSizes)
         {
-            foreach (var client in settings.Clients)
-            {
-                var latency = await RequestLatency.MeasureAsync(client, server.Url, size, settings.LatencyWarmUp, settings.LatencyRoundTrips, settings.LatencyTimeLimit, cancellationToken).ConfigureAwait(false);
-                results.Latency.Add(latency);
-                Console.Error.WriteLine($"{client} round trip {size,4} B: p50 {latency.P50:N0} µs, p90 {latency.P90:N0} µs, p99 {latency.P99:N0} µs over {latency.Count}");
-            }
+            var latency = await RequestLatency.MeasureAsync(server.Url, size, settings.LatencyWarmUp, settings.LatencyRoundTrips, settings.LatencyTimeLimit, cancellationToken).ConfigureAwait(false);
+            results.Latency.Add(latency);
+            Console.Error.WriteLine($"round trip {size,4} B: p50 {latency.P50:N0} µs, p90 {latency.P90:N0} µs, p99 {latency.P99:N0} µs over {latency.Count}");
         }
 
         for (var round = 1 - settings.WarmUpRounds; round <= settings.GroupRounds; round++)

@@ -30,9 +30,6 @@ internal sealed record NatsBenchmarkSettings
 
     public int[] PayloadSizes { get; init; } = [64, 1024];
 
-    /// <summary>The clients measured, interleaved within each repetition.</summary>
-    public NatsClientKind[] Clients { get; init; } = Enum.GetValues<NatsClientKind>();
-
     /// <summary>Messages per throughput repetition, by payload size: a second or more of work at the expected rate.</summary>
     public IReadOnlyDictionary<int, int> ThroughputMessages { get; init; } = new Dictionary<int, int> { [64] = 1_000_000, [1024] = 300_000 };
 

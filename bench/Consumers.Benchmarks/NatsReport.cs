@@ -39,27 +39,26 @@ internal static class NatsReport
     private static void RenderThroughput(StringBuilder md, NatsResults results)
     {
         var s = results.Settings;
-        md.AppendLine("## NATS client publish throughput");
+        md.AppendLine("## NATS client publish throughput (NATS.Client.Core 3.3.2)");
         md.AppendLine();
         md.AppendLine(Invariant, $"One publishing connection, one subscribing connection whose handler counts; median of {s.ThroughputRepetitions} repetitions after {s.WarmUpRounds} unrecorded.");
         md.AppendLine("*received* = messages received / (first publish → last message received). *publisher* = messages / (first publish →");
         md.AppendLine("PONG of the flush after the last one). *publish only* = the same with no subscriber on the subject.");
-        md.AppendLine("Target (shared/NATS.md §4): 0.3–1 M small msgs/s per connection; server ceiling here ~2.5 M (16 B) / 0.49 M (1 KiB) 1 → 1.");
+        md.AppendLine("Target: 0.3–1 M small msgs/s per connection; server ceiling here ~2.5 M (16 B) / 0.49 M (1 KiB) 1 → 1.");
         md.AppendLine();
-        md.AppendLine("| client | payload | messages/rep | received msgs/s | received MB/s | publisher msgs/s | publish only msgs/s | lost (all reps) | received msgs/s per rep |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        md.AppendLine("| payload | messages/rep | received msgs/s | received MB/s | publisher msgs/s | publish only msgs/s | lost (all reps) | received msgs/s per rep |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var size in s.PayloadSizes)
-        foreach (var client in s.Clients)
         {
-            var pubSub = results.PubSub.Where(r => r.PayloadSize == size && r.Client == client).ToList();
-            var publishOnly = results.PublishOnly.Where(r => r.PayloadSize == size && r.Client == client).ToList();
+            var pubSub = results.PubSub.Where(r => r.PayloadSize == size).ToList();
+            var publishOnly = results.PublishOnly.Where(r => r.PayloadSize == size).ToList();
             if (pubSub.Count == 0)
             {
                 continue;
             }
 
             md.AppendLine(Invariant,
-                $"| {ClientName(client)} | {Size(size)} | {s.ThroughputMessages[size]:N0} | {Percentiles.Median(pubSub.Select(r => r.ReceiveRate)):N0} | {Percentiles.Median(pubSub.Select(r => r.ReceiveMegabytesPerSecond)):N1} | " +
+                $"| {Size(size)} | {s.ThroughputMessages[size]:N0} | {Percentiles.Median(pubSub.Select(r => r.ReceiveRate)):N0} | {Percentiles.Median(pubSub.Select(r => r.ReceiveMegabytesPerSecond)):N1} | " +
                 $"{Percentiles.Median(pubSub.Select(r => r.PublishRate)):N0} | {Percentiles.Median(publishOnly.Select(r => r.PublishRate)):N0} | {pubSub.Sum(r => r.Lost):N0} | " +
                 $"{string.Join(", ", pubSub.Select(r => r.ReceiveRate.ToString("N0", Invariant)))} |");
         }
@@ -75,11 +74,11 @@ internal static class NatsReport
         md.AppendLine("A responder connection echoes each message to the reply subject, to which the requester connection is subscribed;");
         md.AppendLine(Invariant, $"the requester sends one at a time and awaits the echo (continuation off the read loop). {s.LatencyWarmUp:N0} warm-up round trips, then the recorded ones.");
         md.AppendLine();
-        md.AppendLine("| client | payload | round trips | p50 µs | p90 µs | p99 µs | sequential round trips/s |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| payload | round trips | p50 µs | p90 µs | p99 µs | sequential round trips/s |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|");
         foreach (var latency in results.Latency)
         {
-            md.AppendLine(Invariant, $"| {ClientName(latency.Client)} | {Size(latency.PayloadSize)} | {latency.Count:N0} | {latency.P50:N0} | {latency.P90:N0} | {latency.P99:N0} | {latency.RoundTripsPerSecond:N0} |");
+            md.AppendLine(Invariant, $"| {Size(latency.PayloadSize)} | {latency.Count:N0} | {latency.P50:N0} | {latency.P90:N0} | {latency.P99:N0} | {latency.RoundTripsPerSecond:N0} |");
         }
 
         md.AppendLine();
@@ -94,7 +93,7 @@ internal static class NatsReport
         md.AppendLine(Invariant, $"one sender on the first node sends {s.GroupMessages:N0} group messages (~100 B of JSON each) through `IGroupSender`, at most");
         md.AppendLine(Invariant, $"{s.GroupWindow} messages ahead of the slowest client (the runtime closes a client whose 1,024-frame send queue fills).");
         md.AppendLine("delivered/s = messages × clients / (first send → the last client received the last message). Configurations alternate");
-        md.AppendLine(Invariant, $"(A B C D E F A B C ...) for {s.GroupRounds} rounds after {s.WarmUpRounds} unrecorded; each trial on fresh nodes and clients, after 200 warm-up messages every client must receive.");
+        md.AppendLine(Invariant, $"(A B C D A B C D ...) for {s.GroupRounds} rounds after {s.WarmUpRounds} unrecorded; each trial on fresh nodes and clients, after 200 warm-up messages every client must receive.");
         md.AppendLine("*paired ratio* = median over rounds of (this configuration / in-memory in the same round), less sensitive to drift.");
         md.AppendLine();
         md.AppendLine("| configuration | nodes | delivered msgs/s (median) | ratio of medians to in-memory | paired ratio | group sends/s (median) | lost (all rounds) | delivered msgs/s per round |");
@@ -114,11 +113,9 @@ internal static class NatsReport
             var (name, nodes) = setup switch
             {
                 GroupLayerSetup.InMemory => ("in-memory", 1),
-                GroupLayerSetup.NatsOneNode => ("NATS, hand-written client", 1),
-                GroupLayerSetup.NatsTwoNodes => ("NATS, hand-written client", 2),
-                GroupLayerSetup.NatsCoreOneNode => ("Consumers.Nats (NATS.Client.Core, JetStream)", 1),
-                GroupLayerSetup.NatsCoreTwoNodes => ("Consumers.Nats (NATS.Client.Core, JetStream)", 2),
-                _ => ("Consumers.Nats (NATS.Client.Core, JetStream off)", 2),
+                GroupLayerSetup.NatsOneNode => ("Consumers.Nats (JetStream)", 1),
+                GroupLayerSetup.NatsTwoNodes => ("Consumers.Nats (JetStream)", 2),
+                _ => ("Consumers.Nats (JetStream off)", 2),
             };
             md.AppendLine(Invariant,
                 $"| {name} | {nodes} | {median:N0} | {median / baseline:0.00} | {paired:0.00} | {median / s.GroupClients:N0} | {trials.Sum(t => t.Lost):N0} | " +
@@ -133,8 +130,6 @@ internal static class NatsReport
 
         md.AppendLine();
     }
-
-    private static string ClientName(NatsClientKind client) => client == NatsClientKind.HandWritten ? "hand-written" : "NATS.Client.Core 3.3.2";
 
     private static string Size(int bytes) => bytes >= 1024 && bytes % 1024 == 0 ? $"{bytes / 1024} KiB" : $"{bytes} B";
 }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Consumers.Benchmarks;
 
 /// <summary>One repetition of the client's publish throughput: with a counting subscriber (1 → 1) or without one.</summary>
-internal sealed record PublishThroughput(NatsClientKind Client, int PayloadSize, int Sent, long Received, TimeSpan PublishLoop, TimeSpan PublishAndFlush, TimeSpan EndToEnd)
+internal sealed record PublishThroughput(int PayloadSize, int Sent, long Received, TimeSpan PublishLoop, TimeSpan PublishAndFlush, TimeSpan EndToEnd)
 {
     /// <summary>Messages the publisher handed to the client per second, until the PONG after the last one.</summary>
     public double PublishRate => Sent / PublishAndFlush.TotalSeconds;
@@ -20,19 +20,19 @@ internal sealed record PublishThroughput(NatsClientKind Client, int PayloadSize,
     /// applies back-pressure) and, with a subscriber, waits for it to count them all. Bounded by
     /// <paramref name="timeLimit"/> for publishing and again for receiving.
     /// </summary>
-    public static async Task<PublishThroughput> MeasureAsync(NatsClientKind client, string url, int payloadSize, int count, bool withSubscriber, TimeSpan timeLimit, CancellationToken cancellationToken)
+    public static async Task<PublishThroughput> MeasureAsync(string url, int payloadSize, int count, bool withSubscriber, TimeSpan timeLimit, CancellationToken cancellationToken)
     {
         var subject = "bench.throughput." + Guid.NewGuid().ToString("N");
         var payload = NatsClients.Payload(payloadSize);
-        await using var publisher = await BenchNatsConnection.ConnectAsync(client, url, "bench-publisher", cancellationToken).ConfigureAwait(false);
-        BenchNatsConnection? subscriber = null;
+        await using var publisher = await CoreNatsConnection.ConnectAsync(url, "bench-publisher", cancellationToken).ConfigureAwait(false);
+        CoreNatsConnection? subscriber = null;
         long received = 0;
         long lastReceived = 0;
         try
         {
             if (withSubscriber)
             {
-                subscriber = await BenchNatsConnection.ConnectAsync(client, url, "bench-subscriber", cancellationToken).ConfigureAwait(false);
+                subscriber = await CoreNatsConnection.ConnectAsync(url, "bench-subscriber", cancellationToken).ConfigureAwait(false);
                 await subscriber.SubscribeAsync(subject, (_, _) =>
                 {
                     // The handler runs on the subscriber's read loop only: plain writes would do, but the waiting
@@ -77,7 +77,6 @@ internal sealed record PublishThroughput(NatsClientKind Client, int PayloadSize,
             }
 
             return new PublishThroughput(
-                client,
                 payloadSize,
                 sent,
                 withSubscriber ? Interlocked.Read(ref received) : sent,

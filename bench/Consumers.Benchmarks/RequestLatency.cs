@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Consumers.Benchmarks;
 
 /// <summary>Round trips through the server, one at a time: request → responder → echo to the requester's inbox.</summary>
-internal sealed record RequestLatency(NatsClientKind Client, int PayloadSize, double[] RoundTripsMicroseconds)
+internal sealed record RequestLatency(int PayloadSize, double[] RoundTripsMicroseconds)
 {
     public int Count => RoundTripsMicroseconds.Length;
 
@@ -20,14 +20,14 @@ internal sealed record RequestLatency(NatsClientKind Client, int PayloadSize, do
     /// <paramref name="warmUp"/> unrecorded round trips, then up to <paramref name="count"/> recorded ones, stopping
     /// early at <paramref name="timeLimit"/>. Each waits at most 5 s for its echo.
     /// </summary>
-    public static async Task<RequestLatency> MeasureAsync(NatsClientKind client, string url, int payloadSize, int warmUp, int count, TimeSpan timeLimit, CancellationToken cancellationToken)
+    public static async Task<RequestLatency> MeasureAsync(string url, int payloadSize, int warmUp, int count, TimeSpan timeLimit, CancellationToken cancellationToken)
     {
         var id = Guid.NewGuid().ToString("N");
         var subject = "bench.echo." + id;
         var inbox = "bench.inbox." + id;
         var payload = NatsClients.Payload(payloadSize);
-        await using var responder = await BenchNatsConnection.ConnectAsync(client, url, "bench-responder", cancellationToken).ConfigureAwait(false);
-        await using var requester = await BenchNatsConnection.ConnectAsync(client, url, "bench-requester", cancellationToken).ConfigureAwait(false);
+        await using var responder = await CoreNatsConnection.ConnectAsync(url, "bench-responder", cancellationToken).ConfigureAwait(false);
+        await using var requester = await CoreNatsConnection.ConnectAsync(url, "bench-requester", cancellationToken).ConfigureAwait(false);
 
         await responder.SubscribeAsync(subject, (replyTo, data) =>
         {
@@ -61,6 +61,6 @@ internal sealed record RequestLatency(NatsClientKind Client, int PayloadSize, do
             }
         }
 
-        return new RequestLatency(client, payloadSize, [.. samples]);
+        return new RequestLatency(payloadSize, [.. samples]);
     }
 }

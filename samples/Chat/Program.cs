@@ -6,7 +6,9 @@ using Microsoft.EntityFrameworkCore;
 var builder = WebApplication.CreateSlimBuilder(args);
 
 // Consumers:GroupLayer = InMemory (default) or Nats, with Consumers:Nats:Url: see appsettings.json and build/run-chat.sh --nats.
-builder.Services.AddConsumers(builder.Configuration);
+// AddNatsGroupLayer (package Consumers.Nats) follows Consumers:GroupLayer, and adds the consumers-nats health check.
+builder.Services.AddConsumers(builder.Configuration).AddNatsGroupLayer(builder.Configuration);
+builder.Services.AddHealthChecks();
 builder.Services.AddModelSerializer(new RoomSerializer());
 
 // The database lives in the app's data folder (ConnectionStrings:Chat overrides it), created on first run.
@@ -22,4 +24,5 @@ app.UseStaticFiles();
 app.MapGet("/chat/{room}/", ChatPages.RoomPage);
 app.MapConsumer<RoomConsumer>("/ws/rooms");
 app.MapConsumers("/ws", streams => streams.Add<RoomConsumer>("rooms"));
+app.MapHealthChecks("/healthz");
 app.Run();

@@ -35,6 +35,9 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
     // The replay starts this much before the connection was lost: the server stamps messages with its own clock.
     private static readonly TimeSpan ReplayMargin = TimeSpan.FromSeconds(2);
 
+    // How far back a sender publishes again after a reconnect: longer than a lost server takes to be noticed.
+    private static readonly TimeSpan RepublishWindow = TimeSpan.FromSeconds(1);
+
     private readonly LocalGroups _local;
     private readonly NodeIdentity _node;
     private readonly NatsGroupLayerOptions _options;
@@ -45,6 +48,10 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
     private readonly Dictionary<string, NatsSubscription> _subscriptions = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _subscriptionLock = new(1, 1);
     private readonly SemaphoreSlim _publishLock = new(1, 1);
+    private readonly Queue<SentMessage> _recent = new();
+    private long _recentBytes;
+    private long? _republishSince;
+    private TaskCompletionSource _opened = NewOpened(completed: true);
 
     // Guards _subscriptions' contents, _nodeSubscription and _lostAt (never held across an await).
     private readonly Lock _gate = new();
@@ -69,13 +76,30 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
         _connection = connection ?? new NatsConnection(_options.ToNatsOpts("consumers-" + node.Id, loggerFactory));
         _connection.ConnectionDisconnected += OnDisconnectedAsync;
         _connection.ConnectionOpened += OnOpenedAsync;
+        _connection.LameDuckModeActivated += OnLameDuckAsync;
     }
 
     /// <summary>The connection the layer uses.</summary>
     internal INatsConnection Connection => _connection;
 
+    /// <summary>Whether the layer has been stopped (its connection is closed, or no longer its to use).</summary>
+    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
     /// <summary>Whether group messages are kept in JetStream and replayed after a reconnect.</summary>
     internal bool ReplayEnabled => _replay is not null;
+
+    /// <summary>A one-line picture of the layer's state, for failure messages.</summary>
+    internal string State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return $"connection {_connection.ConnectionState}, held {Interlocked.Read(ref _heldBytes)} B, publish lock {(_publishLock.CurrentCount == 0 ? "taken" : "free")}, sequence {Interlocked.Read(ref _sequence)}, lost at {_lostAt?.ToString("O") ?? "-"}, replay {(_replayTask.IsCompleted ? "done" : "running")}; " +
+                    string.Join("; ", SnapshotUnderGate().Select(s => s.State));
+            }
+        }
+    }
 
     /// <summary>The running (or last) replay, for tests.</summary>
     internal Task ReplayTask => _replayTask;
@@ -192,6 +216,7 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
         await _stopping.CancelAsync().ConfigureAwait(false);
         _connection.ConnectionDisconnected -= OnDisconnectedAsync;
         _connection.ConnectionOpened -= OnOpenedAsync;
+        _connection.LameDuckModeActivated -= OnLameDuckAsync;
         try
         {
             await _replayTask.ConfigureAwait(false);
@@ -246,8 +271,24 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
 
             try
             {
-                var headers = Headers(message, channel, ++_sequence);
+                if (_replay is not null && !_opened.Task.IsCompleted)
+                {
+                    // Lost the connection after this send started: it waits like a held one, bounded the same way.
+                    if (timeout is null)
+                    {
+                        timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                        timeout.CancelAfter(_options.PublishTimeout);
+                        token = timeout.Token;
+                    }
+
+                    await _opened.Task.WaitAsync(token).ConfigureAwait(false);
+                }
+
+                await RepublishAsync(token).ConfigureAwait(false);
+                var sequence = ++_sequence;
+                var headers = Headers(message, channel, sequence);
                 await _connection.PublishAsync(subject, message.Payload, headers, serializer: NatsRawSerializer<ReadOnlyMemory<byte>>.Default, cancellationToken: token).ConfigureAwait(false);
+                Remember(subject, message.Payload, headers);
             }
             finally
             {
@@ -275,6 +316,56 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
             }
 
             timeout?.Dispose();
+        }
+    }
+
+    // Under _publishLock. With replay on, the messages of the last RepublishWindow are kept (bounded by
+    // ReconnectBufferSize): a publish written into a socket whose server had just died is gone without an error, and
+    // those are published again, with their sequence numbers, before anything newer once the connection is back.
+    private void Remember(string subject, ReadOnlyMemory<byte> payload, NatsHeaders headers)
+    {
+        if (_replay is null)
+        {
+            return;
+        }
+
+        var now = Environment.TickCount64;
+        var size = payload.Length + 128;
+        _recent.Enqueue(new SentMessage(subject, payload, headers, now, size));
+        _recentBytes += size;
+        while (_recent.TryPeek(out var oldest) && (now - oldest.At > (long)RepublishWindow.TotalMilliseconds || _recentBytes > _options.ReconnectBufferSize))
+        {
+            _recent.Dequeue();
+            _recentBytes -= oldest.Size;
+        }
+    }
+
+    // Under _publishLock: after a reconnect, sends again what was written in the RepublishWindow before the loss.
+    // Receivers drop what they already have by (sending node, sequence).
+    private async ValueTask RepublishAsync(CancellationToken cancellationToken)
+    {
+        long since;
+        lock (_gate)
+        {
+            if (_republishSince is not { } pending)
+            {
+                return;
+            }
+
+            since = pending;
+        }
+
+        foreach (var sent in _recent)
+        {
+            if (sent.At >= since)
+            {
+                await _connection.PublishAsync(sent.Subject, sent.Payload, sent.Headers, serializer: NatsRawSerializer<ReadOnlyMemory<byte>>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        lock (_gate)
+        {
+            _republishSince = null;
         }
     }
 
@@ -366,7 +457,7 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
             opts: new NatsSubOpts { ChannelOpts = new NatsSubChannelOpts { Capacity = _options.SubscriptionCapacity, FullMode = System.Threading.Channels.BoundedChannelFullMode.Wait } },
             cancellationToken: cancellationToken).ConfigureAwait(false);
         // Born holding when replay is on; released at once unless an outage's replay is pending, which releases it.
-        var subscription = new NatsSubscription(sub, Parse, deliver, deduplicate: _replay is not null, hold: _replay is not null);
+        var subscription = new NatsSubscription(sub, Parse, deliver, ex => NatsGroupLayerLog.DeliveryFailed(_logger, subject, ex), deduplicate: _replay is not null, hold: _replay is not null);
         lock (_gate)
         {
             if (group is null)
@@ -453,6 +544,12 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
         lock (_gate)
         {
             _lostAt ??= DateTimeOffset.UtcNow;
+            _republishSince ??= Environment.TickCount64 - (long)RepublishWindow.TotalMilliseconds;
+            if (_opened.Task.IsCompleted)
+            {
+                _opened = NewOpened(completed: false);
+            }
+
             foreach (var subscription in SnapshotUnderGate())
             {
                 subscription.Hold();
@@ -462,16 +559,39 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
         return ValueTask.CompletedTask;
     }
 
+    // The server is shutting down gracefully (NATS.md: clients should leave early): move to another server now rather
+    // than when it closes us, up to its lame-duck duration later. The replay covers the switch like any outage.
+    private ValueTask OnLameDuckAsync(object? sender, NatsLameDuckModeActivatedEventArgs args)
+    {
+        NatsGroupLayerLog.LameDuck(_logger, args.Uri.ToString());
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await _connection.ReconnectAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NatsException or ObjectDisposedException)
+            {
+                NatsGroupLayerLog.LameDuckMoveFailed(_logger, ex);
+            }
+        });
+        return ValueTask.CompletedTask;
+    }
+
     private ValueTask OnOpenedAsync(object? sender, NatsEventArgs args)
     {
         DateTimeOffset? since;
         lock (_gate)
         {
+            // Sends go on (the first one republishes the window); if none is waiting, publish the window now.
+            _opened.TrySetResult();
             since = _lostAt;
             if (since is null || _replay is null || _disposed != 0)
             {
                 return ValueTask.CompletedTask;
             }
+
+            _ = Task.Run(RepublishNowAsync);
 
             NatsGroupLayerLog.Reconnected(_logger);
             var previous = _replayTask;
@@ -483,6 +603,37 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    private async Task RepublishNowAsync()
+    {
+        try
+        {
+            await _publishLock.WaitAsync(_stopping.Token).ConfigureAwait(false);
+            try
+            {
+                await RepublishAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _publishLock.Release();
+            }
+        }
+        catch (Exception ex) when (ex is NatsException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Lost again or stopping: the next reconnect (or nothing) republishes.
+        }
+    }
+
+    private static TaskCompletionSource NewOpened(bool completed)
+    {
+        var opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (completed)
+        {
+            opened.SetResult();
+        }
+
+        return opened;
     }
 
     private async Task ReplayAsync(DateTimeOffset since)

@@ -14,7 +14,7 @@ internal sealed class NatsGroupLayerHealthCheck(NatsGroupLayer layer) : IHealthC
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var state = layer.Connection.ConnectionState;
+        var state = layer.IsDisposed ? NatsConnectionState.Closed : layer.Connection.ConnectionState;
         var data = new Dictionary<string, object>
         {
             ["state"] = state.ToString(),

@@ -127,7 +127,8 @@ public sealed class NatsGroupLayerOptions
         ReconnectWaitMax = ReconnectWait,
         ReconnectJitter = ReconnectWait / 5,
         ConnectTimeout = ConnectTimeout,
-        SubPendingChannelCapacity = SubscriptionCapacity,
-        SubPendingChannelFullMode = System.Threading.Channels.BoundedChannelFullMode.Wait,
+
+        // The layer's own subscriptions wait when full (set per subscription); the client's internal ones (JetStream's
+        // replay consumer) keep the default, so one nobody reads any more can never stall the read loop.
     };
 }

@@ -13,14 +13,19 @@ internal sealed class NatsSubscription : IAsyncDisposable
     private readonly INatsSub<byte[]> _sub;
     private readonly Func<NatsMsg<byte[]>, NatsInbound?> _parse;
     private readonly Action<NatsInbound> _deliver;
+    private readonly Action<Exception> _failed;
     private readonly bool _deduplicate;
     private readonly Dictionary<string, long> _lastSequence = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private readonly Task _reader;
     private List<NatsInbound>? _held;
+    private long _received;
+    private long _duplicates;
+    private readonly Queue<string> _recent = new();
 
-    public NatsSubscription(INatsSub<byte[]> sub, Func<NatsMsg<byte[]>, NatsInbound?> parse, Action<NatsInbound> deliver, bool deduplicate, bool hold)
+    public NatsSubscription(INatsSub<byte[]> sub, Func<NatsMsg<byte[]>, NatsInbound?> parse, Action<NatsInbound> deliver, Action<Exception> failed, bool deduplicate, bool hold)
     {
+        _failed = failed;
         _sub = sub;
         _parse = parse;
         _deliver = deliver;
@@ -34,6 +39,18 @@ internal sealed class NatsSubscription : IAsyncDisposable
     }
 
     public string Subject => _sub.Subject;
+
+    /// <summary>Live messages read, duplicates dropped, and whether it is holding: for failure messages.</summary>
+    public string State
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return $"{Subject}: {Interlocked.Read(ref _received)} received, {_duplicates} duplicates, {(_held is null ? "live" : $"holding {_held.Count}")}, last [{string.Join(",", _lastSequence.Select(p => $"{p.Key}={p.Value}"))}], recent {string.Join(" ", _recent)}";
+            }
+        }
+    }
 
     /// <summary>From now on live messages wait until <see cref="Release"/>.</summary>
     public void Hold()
@@ -50,6 +67,7 @@ internal sealed class NatsSubscription : IAsyncDisposable
     {
         lock (_lock)
         {
+            _recent.Enqueue("r");
             return Offer(message);
         }
     }
@@ -64,6 +82,7 @@ internal sealed class NatsSubscription : IAsyncDisposable
                 return;
             }
 
+            _recent.Enqueue("release");
             foreach (var message in _held)
             {
                 Offer(message);
@@ -86,28 +105,43 @@ internal sealed class NatsSubscription : IAsyncDisposable
         {
             while (reader.TryRead(out var msg))
             {
-                if (_parse(msg) is not { } message)
+                try
                 {
-                    continue;
+                    Receive(msg);
                 }
+                catch (Exception ex)
+                {
+                    // One bad message must not end the subscription's delivery: log it and read on.
+                    _failed(ex);
+                }
+            }
+        }
+    }
 
-                if (!_deduplicate)
-                {
-                    _deliver(message);
-                    continue;
-                }
+    private void Receive(NatsMsg<byte[]> msg)
+    {
+        Interlocked.Increment(ref _received);
+        if (_parse(msg) is not { } message)
+        {
+            return;
+        }
 
-                lock (_lock)
-                {
-                    if (_held is not null)
-                    {
-                        _held.Add(message);
-                    }
-                    else
-                    {
-                        Offer(message);
-                    }
-                }
+        if (!_deduplicate)
+        {
+            _deliver(message);
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_held is not null)
+            {
+                _recent.Enqueue("h" + message.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                _held.Add(message);
+            }
+            else
+            {
+                Offer(message);
             }
         }
     }
@@ -116,10 +150,18 @@ internal sealed class NatsSubscription : IAsyncDisposable
     // numbered in the order they are written), so anything at or below the last one seen was delivered already.
     private bool Offer(NatsInbound message)
     {
+        _recent.Enqueue(message.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (_recent.Count > 30)
+        {
+            _recent.Dequeue();
+        }
+
         if (message.SenderNode is { } sender && message.Sequence > 0)
         {
             if (_lastSequence.TryGetValue(sender, out var last) && message.Sequence <= last)
             {
+                _duplicates++;
+                _recent.Enqueue("dup");
                 return false;
             }
 
