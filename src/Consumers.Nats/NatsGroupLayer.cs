@@ -451,11 +451,7 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
     // group null: this node's subscription for channel messages.
     private async Task SubscribeAsync(string? group, string subject, Action<NatsInbound> deliver, CancellationToken cancellationToken)
     {
-        var sub = await _connection.SubscribeCoreAsync(
-            subject,
-            serializer: NatsRawSerializer<byte[]>.Default,
-            opts: new NatsSubOpts { ChannelOpts = new NatsSubChannelOpts { Capacity = _options.SubscriptionCapacity, FullMode = System.Threading.Channels.BoundedChannelFullMode.Wait } },
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+        var sub = await NewSubAsync(subject, cancellationToken).ConfigureAwait(false);
         // Born holding when replay is on; released at once unless an outage's replay is pending, which releases it.
         var subscription = new NatsSubscription(sub, Parse, deliver, ex => NatsGroupLayerLog.DeliveryFailed(_logger, subject, ex), deduplicate: _replay is not null, hold: _replay is not null);
         lock (_gate)
@@ -481,6 +477,13 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
             await _connection.PingAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private ValueTask<INatsSub<byte[]>> NewSubAsync(string subject, CancellationToken cancellationToken)
+        => _connection.SubscribeCoreAsync(
+            subject,
+            serializer: NatsRawSerializer<byte[]>.Default,
+            opts: new NatsSubOpts { ChannelOpts = new NatsSubChannelOpts { Capacity = _options.SubscriptionCapacity, FullMode = System.Threading.Channels.BoundedChannelFullMode.Wait } },
+            cancellationToken: cancellationToken);
 
     private NatsInbound? Parse(NatsMsg<byte[]> message) => Parse(message.Data ?? [], message.Headers);
 
@@ -642,6 +645,15 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
         var read = 0;
         try
         {
+            // Fresh subscriptions first (see NatsSubscription.ReplaceAsync), with a PONG so the server has them: whatever
+            // is published from here on arrives live (and is held), everything before is in the stream.
+            foreach (var subscription in Snapshot())
+            {
+                await subscription.ReplaceAsync(await NewSubAsync(subscription.Subject, _stopping.Token).ConfigureAwait(false)).ConfigureAwait(false);
+            }
+
+            await _connection.PingAsync(_stopping.Token).ConfigureAwait(false);
+
             // The server may have come back without the stream (a new store): create it again for the next outage.
             await _replay!.EnsureAsync(_stopping.Token).ConfigureAwait(false);
             var bySubject = Snapshot().ToDictionary(s => s.Subject, StringComparer.Ordinal);

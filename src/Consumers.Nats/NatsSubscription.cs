@@ -10,23 +10,23 @@ namespace Consumers.Nats;
 /// </summary>
 internal sealed class NatsSubscription : IAsyncDisposable
 {
-    private readonly INatsSub<byte[]> _sub;
+    private INatsSub<byte[]> _sub;
     private readonly Func<NatsMsg<byte[]>, NatsInbound?> _parse;
     private readonly Action<NatsInbound> _deliver;
     private readonly Action<Exception> _failed;
     private readonly bool _deduplicate;
     private readonly Dictionary<string, long> _lastSequence = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
-    private readonly Task _reader;
+    private Task _reader;
     private List<NatsInbound>? _held;
     private long _received;
     private long _duplicates;
-    private readonly Queue<string> _recent = new();
 
     public NatsSubscription(INatsSub<byte[]> sub, Func<NatsMsg<byte[]>, NatsInbound?> parse, Action<NatsInbound> deliver, Action<Exception> failed, bool deduplicate, bool hold)
     {
         _failed = failed;
         _sub = sub;
+        Subject = sub.Subject;
         _parse = parse;
         _deliver = deliver;
         _deduplicate = deduplicate;
@@ -35,10 +35,10 @@ internal sealed class NatsSubscription : IAsyncDisposable
             _held = [];
         }
 
-        _reader = Task.Run(ReadAsync);
+        _reader = Task.Run(() => ReadAsync(sub));
     }
 
-    public string Subject => _sub.Subject;
+    public string Subject { get; private set; } = string.Empty;
 
     /// <summary>Live messages read, duplicates dropped, and whether it is holding: for failure messages.</summary>
     public string State
@@ -47,7 +47,7 @@ internal sealed class NatsSubscription : IAsyncDisposable
         {
             lock (_lock)
             {
-                return $"{Subject}: {Interlocked.Read(ref _received)} received, {_duplicates} duplicates, {(_held is null ? "live" : $"holding {_held.Count}")}, last [{string.Join(",", _lastSequence.Select(p => $"{p.Key}={p.Value}"))}], recent {string.Join(" ", _recent)}";
+                return $"{Subject}: {Interlocked.Read(ref _received)} received, {_duplicates} duplicates, {(_held is null ? "live" : $"holding {_held.Count}")}, last [{string.Join(",", _lastSequence.Select(p => $"{p.Key}={p.Value}"))}]";
             }
         }
     }
@@ -67,7 +67,6 @@ internal sealed class NatsSubscription : IAsyncDisposable
     {
         lock (_lock)
         {
-            _recent.Enqueue("r");
             return Offer(message);
         }
     }
@@ -82,7 +81,6 @@ internal sealed class NatsSubscription : IAsyncDisposable
                 return;
             }
 
-            _recent.Enqueue("release");
             foreach (var message in _held)
             {
                 Offer(message);
@@ -92,15 +90,36 @@ internal sealed class NatsSubscription : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Moves to a fresh subscription on the same subject and drops the old one. After a reconnect the layer does this
+    /// rather than trust the client's re-subscription alone: in about one outage in twenty a node's replayed SUB was
+    /// not in effect on the restarted server and live messages stopped. Messages arriving on both are deduplicated.
+    /// </summary>
+    public async ValueTask ReplaceAsync(INatsSub<byte[]> fresh)
+    {
+        INatsSub<byte[]> old;
+        Task oldReader;
+        lock (_lock)
+        {
+            old = _sub;
+            oldReader = _reader;
+            _sub = fresh;
+            _reader = Task.Run(() => ReadAsync(fresh));
+        }
+
+        await old.DisposeAsync().ConfigureAwait(false);
+        await oldReader.ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _sub.DisposeAsync().ConfigureAwait(false);
         await _reader.ConfigureAwait(false);
     }
 
-    private async Task ReadAsync()
+    private async Task ReadAsync(INatsSub<byte[]> sub)
     {
-        var reader = _sub.Msgs;
+        var reader = sub.Msgs;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (reader.TryRead(out var msg))
@@ -136,7 +155,6 @@ internal sealed class NatsSubscription : IAsyncDisposable
         {
             if (_held is not null)
             {
-                _recent.Enqueue("h" + message.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 _held.Add(message);
             }
             else
@@ -150,18 +168,12 @@ internal sealed class NatsSubscription : IAsyncDisposable
     // numbered in the order they are written), so anything at or below the last one seen was delivered already.
     private bool Offer(NatsInbound message)
     {
-        _recent.Enqueue(message.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (_recent.Count > 30)
-        {
-            _recent.Dequeue();
-        }
 
         if (message.SenderNode is { } sender && message.Sequence > 0)
         {
             if (_lastSequence.TryGetValue(sender, out var last) && message.Sequence <= last)
             {
                 _duplicates++;
-                _recent.Enqueue("dup");
                 return false;
             }
 
