@@ -16,12 +16,8 @@ public sealed class NatsClusterFailoverTests
     public async Task SeededWithOneServer_WhenItDies_TheNodeFailsOverToAServerLearnedFromTheCluster_AndKeepsItsGroups()
     {
         await using var cluster = await NatsCluster.StartAsync(3);
-        await using var hostA = await NatsHosts.StartAsync(cluster.Nodes[0].Url);
-        await using var hostB = await NatsHosts.StartAsync(cluster.Nodes[2].Url);
-        await using var a = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/rooms/failover"));
-        await using var b = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/rooms/failover"));
-        await NatsHosts.ProbeUntilReceivedAsync(b, a);
-        await WaitForConnectUrlsAsync(hostA.Layer().Connection, 3);
+        await using var nodes = await TwoNodes.StartAsync(cluster, "failover");
+        var (hostA, a, b) = (nodes.HostA, nodes.A, nodes.B);
 
         await cluster.Nodes[0].KillAsync();
 
@@ -39,12 +35,8 @@ public sealed class NatsClusterFailoverTests
     public async Task LameDuckServer_MovesTheNodeToAnotherServer_AndGroupMessagesStillFlow()
     {
         await using var cluster = await NatsCluster.StartAsync(3);
-        await using var hostA = await NatsHosts.StartAsync(cluster.Nodes[0].Url);
-        await using var hostB = await NatsHosts.StartAsync(cluster.Nodes[2].Url);
-        await using var a = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/rooms/ldm"));
-        await using var b = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/rooms/ldm"));
-        await NatsHosts.ProbeUntilReceivedAsync(b, a);
-        await WaitForConnectUrlsAsync(hostA.Layer().Connection, 3);
+        await using var nodes = await TwoNodes.StartAsync(cluster, "ldm");
+        var (hostA, a, b) = (nodes.HostA, nodes.A, nodes.B);
         var lameDuck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         hostA.Layer().Connection.LameDuckModeActivated += (_, _) =>
         {
@@ -66,6 +58,48 @@ public sealed class NatsClusterFailoverTests
         Assert.That(text, Does.StartWith("probe"));
     }
 
-    private static Task WaitForConnectUrlsAsync(INatsConnection connection, int count)
-        => Eventually.WaitUntilAsync(() => connection.ServerInfo?.ClientConnectUrls?.Length >= count, WaitLimit);
+    /// <summary>
+    /// App node A on the cluster's first server (its only seed), B on the third, a client in the same room on each;
+    /// ready once a message crosses and A has learnt all three servers.
+    /// </summary>
+    private sealed class TwoNodes : IAsyncDisposable
+    {
+        private readonly TestHost _hostB;
+
+        private TwoNodes(TestHost hostA, TestHost hostB, TestClient a, TestClient b)
+        {
+            HostA = hostA;
+            _hostB = hostB;
+            A = a;
+            B = b;
+        }
+
+        public TestHost HostA { get; }
+
+        public TestClient A { get; }
+
+        public TestClient B { get; }
+
+        public static async Task<TwoNodes> StartAsync(NatsCluster cluster, string room)
+        {
+            var hostA = await NatsHosts.StartAsync(cluster.Nodes[0].Url);
+            var hostB = await NatsHosts.StartAsync(cluster.Nodes[2].Url);
+            var nodes = new TwoNodes(
+                hostA,
+                hostB,
+                await TestClient.ConnectAsync(hostA.WebSocketUri($"/ws/rooms/{room}")),
+                await TestClient.ConnectAsync(hostB.WebSocketUri($"/ws/rooms/{room}")));
+            await NatsHosts.ProbeUntilReceivedAsync(nodes.B, nodes.A);
+            await Eventually.WaitUntilAsync(() => hostA.Layer().Connection.ServerInfo?.ClientConnectUrls?.Length >= 3, WaitLimit);
+            return nodes;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await A.DisposeAsync();
+            await B.DisposeAsync();
+            await HostA.DisposeAsync();
+            await _hostB.DisposeAsync();
+        }
+    }
 }
