@@ -14,9 +14,6 @@ internal sealed class NatsSubjects(string prefix)
     private readonly string _groupPrefix = prefix + ".g.";
     private readonly string _nodePrefix = prefix + ".n.";
 
-    /// <summary>Every subject of this layer, for the replay stream.</summary>
-    public string All { get; } = prefix + ".>";
-
     /// <summary>The group subjects and the node subjects the replay stream keeps.</summary>
     public string[] Stored => [_groupPrefix + ">", _nodePrefix + ">"];
 
