@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs samples/Chat.
 #   build/run-chat.sh          one node on http://127.0.0.1:5000 with the in-memory group layer
-#   build/run-chat.sh --nats   a local nats-server (started if none answers on 127.0.0.1:4222) and two nodes,
-#                              http://127.0.0.1:5000 and http://127.0.0.1:5001, sharing it as their group layer
+#   build/run-chat.sh --nats   a local nats-server with JetStream (started if none answers on 127.0.0.1:4222; its
+#                              store in artifacts/nats-store) and two nodes, http://127.0.0.1:5000 and
+#                              http://127.0.0.1:5001, sharing it as their group layer; each serves /healthz
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,7 +29,9 @@ if ! (exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null; then
     if [ "$(id -u)" -ne 0 ]; then echo "build/run-chat.sh: need root for apt-get install -y nats-server" >&2; exit 1; fi
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nats-server >/dev/null
   fi
-  nats-server -a 127.0.0.1 -p 4222 &
+  # JetStream (-js) with a file store that outlives a restart: the nodes replay group messages missed in an outage.
+  mkdir -p artifacts/nats-store
+  nats-server -js -sd artifacts/nats-store -a 127.0.0.1 -p 4222 &
   pids+=($!)
   for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null && break; sleep 0.1; done
 fi

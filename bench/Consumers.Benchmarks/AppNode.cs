@@ -24,8 +24,9 @@ internal sealed class AppNode : IAsyncDisposable
 
     public Uri RoomUri(string room) => new($"ws://{BaseUri.Authority}/ws/rooms/{room}");
 
-    /// <param name="natsUrl">The server of the NATS group layer, or null for the in-memory layer.</param>
-    public static async Task<AppNode> StartAsync(string? natsUrl, CancellationToken cancellationToken)
+    /// <param name="setup">Which group layer.</param>
+    /// <param name="natsUrl">The server of the NATS group layers.</param>
+    public static async Task<AppNode> StartAsync(GroupLayerSetup setup, string? natsUrl, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
@@ -37,9 +38,13 @@ internal sealed class AppNode : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
         var consumers = builder.Services.AddConsumers();
-        if (natsUrl is not null)
+        if (setup != GroupLayerSetup.InMemory)
         {
-            consumers.AddNatsGroupLayer(o => o.Urls = [natsUrl]);
+            consumers.AddNatsGroupLayer(o =>
+            {
+                o.Urls = [natsUrl!];
+                o.JetStream = setup != GroupLayerSetup.NatsTwoNodesNoJetStream;
+            });
         }
 
         var app = builder.Build();

@@ -1,14 +1,17 @@
 namespace Consumers.Benchmarks;
 
-/// <summary>The three configurations the group-send benchmark compares within one run.</summary>
+/// <summary>The configurations the group-send benchmark compares within one run.</summary>
 internal enum GroupLayerSetup
 {
     /// <summary>The in-memory layer on one app node: the baseline.</summary>
     InMemory,
 
-    /// <summary>The NATS layer on one app node: local delivery plus one publish per send that nobody receives.</summary>
+    /// <summary>Consumers.Nats (JetStream replay on), one app node: local delivery plus one publish per send that no node receives.</summary>
     NatsOneNode,
 
-    /// <summary>The NATS layer on two app nodes; clients split evenly, the sender on the first node.</summary>
+    /// <summary>Consumers.Nats (JetStream replay on), two app nodes; clients split evenly, the sender on the first node.</summary>
     NatsTwoNodes,
+
+    /// <summary>Consumers.Nats with <c>JetStream = false</c> (core NATS only), two app nodes: what the stream costs.</summary>
+    NatsTwoNodesNoJetStream,
 }

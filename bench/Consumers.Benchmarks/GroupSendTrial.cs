@@ -25,7 +25,7 @@ internal sealed record GroupSendTrial(GroupLayerSetup Setup, int Clients, int Me
     /// 1,024-frame send queue so the benchmark measures throughput, not the overflow policy.</param>
     public static async Task<GroupSendTrial> RunAsync(GroupLayerSetup setup, string? natsUrl, int clients, int messages, int window, TimeSpan timeLimit, CancellationToken cancellationToken)
     {
-        var nodeCount = setup == GroupLayerSetup.NatsTwoNodes ? 2 : 1;
+        var nodeCount = setup is GroupLayerSetup.NatsTwoNodes or GroupLayerSetup.NatsTwoNodesNoJetStream ? 2 : 1;
         var layerUrl = setup == GroupLayerSetup.InMemory ? null : natsUrl ?? throw new ArgumentNullException(nameof(natsUrl));
         var nodes = new List<AppNode>();
         var connected = new List<CountingClient>();
@@ -33,7 +33,7 @@ internal sealed record GroupSendTrial(GroupLayerSetup Setup, int Clients, int Me
         {
             for (var i = 0; i < nodeCount; i++)
             {
-                nodes.Add(await AppNode.StartAsync(layerUrl, cancellationToken).ConfigureAwait(false));
+                nodes.Add(await AppNode.StartAsync(setup, layerUrl, cancellationToken).ConfigureAwait(false));
             }
 
             var tracker = new DeliveryTracker(clients);

@@ -1,8 +1,8 @@
 namespace Consumers.Benchmarks;
 
 /// <summary>
-/// The <c>nats</c> benchmark: the runtime's NATS client (publish throughput, request round trips) and end-to-end
-/// group sends through the NATS layer against the in-memory layer, all against its own loopback nats-server.
+/// The <c>nats</c> benchmark: NATS.Client.Core as Consumers.Nats uses it (publish throughput, request round trips) and end-to-end
+/// group sends through Consumers.Nats against the in-memory layer, all against its own loopback nats-server.
 /// Repetitions of different cases are interleaved so that a noisy neighbour spreads over all of them rather
 /// than biasing one.
 /// </summary>

@@ -22,7 +22,7 @@ internal static class NatsReport
         md.AppendLine(Invariant, $"| CPU | {m.Cpu} |");
         md.AppendLine(Invariant, $"| date | {m.Date} |");
         md.AppendLine(Invariant, $"| .NET | {m.Dotnet} |");
-        md.AppendLine(Invariant, $"| nats-server | {m.NatsServer} (own process, `-a 127.0.0.1 -p -1`) |");
+        md.AppendLine(Invariant, $"| nats-server | {m.NatsServer} (own process, `-a 127.0.0.1 -p -1 -js -sd <temp>`) |");
         md.AppendLine(Invariant, $"| command | `{m.Command}` |");
         md.AppendLine();
         md.AppendLine("Everything (nats-server, the NATS clients, the Kestrel app nodes and the WebSocket clients) runs on this one");
@@ -39,12 +39,12 @@ internal static class NatsReport
     private static void RenderThroughput(StringBuilder md, NatsResults results)
     {
         var s = results.Settings;
-        md.AppendLine("## NATS client publish throughput");
+        md.AppendLine("## NATS client publish throughput (NATS.Client.Core 3.3.2)");
         md.AppendLine();
         md.AppendLine(Invariant, $"One publishing connection, one subscribing connection whose handler counts; median of {s.ThroughputRepetitions} repetitions after {s.WarmUpRounds} unrecorded.");
         md.AppendLine("*received* = messages received / (first publish → last message received). *publisher* = messages / (first publish →");
         md.AppendLine("PONG of the flush after the last one). *publish only* = the same with no subscriber on the subject.");
-        md.AppendLine("Target (shared/NATS.md §4): 0.3–1 M small msgs/s per connection; server ceiling here ~2.5 M (16 B) / 0.49 M (1 KiB) 1 → 1.");
+        md.AppendLine("Target: 0.3–1 M small msgs/s per connection; server ceiling here ~2.5 M (16 B) / 0.49 M (1 KiB) 1 → 1.");
         md.AppendLine();
         md.AppendLine("| payload | messages/rep | received msgs/s | received MB/s | publisher msgs/s | publish only msgs/s | lost (all reps) | received msgs/s per rep |");
         md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---|");
@@ -93,7 +93,7 @@ internal static class NatsReport
         md.AppendLine(Invariant, $"one sender on the first node sends {s.GroupMessages:N0} group messages (~100 B of JSON each) through `IGroupSender`, at most");
         md.AppendLine(Invariant, $"{s.GroupWindow} messages ahead of the slowest client (the runtime closes a client whose 1,024-frame send queue fills).");
         md.AppendLine("delivered/s = messages × clients / (first send → the last client received the last message). Configurations alternate");
-        md.AppendLine(Invariant, $"(A B C A B C ...) for {s.GroupRounds} rounds after {s.WarmUpRounds} unrecorded; each trial on fresh nodes and clients, after 200 warm-up messages every client must receive.");
+        md.AppendLine(Invariant, $"(A B C D A B C D ...) for {s.GroupRounds} rounds after {s.WarmUpRounds} unrecorded; each trial on fresh nodes and clients, after 200 warm-up messages every client must receive.");
         md.AppendLine("*paired ratio* = median over rounds of (this configuration / in-memory in the same round), less sensitive to drift.");
         md.AppendLine();
         md.AppendLine("| configuration | nodes | delivered msgs/s (median) | ratio of medians to in-memory | paired ratio | group sends/s (median) | lost (all rounds) | delivered msgs/s per round |");
@@ -113,8 +113,9 @@ internal static class NatsReport
             var (name, nodes) = setup switch
             {
                 GroupLayerSetup.InMemory => ("in-memory", 1),
-                GroupLayerSetup.NatsOneNode => ("NATS", 1),
-                _ => ("NATS", 2),
+                GroupLayerSetup.NatsOneNode => ("Consumers.Nats (JetStream)", 1),
+                GroupLayerSetup.NatsTwoNodes => ("Consumers.Nats (JetStream)", 2),
+                _ => ("Consumers.Nats (JetStream off)", 2),
             };
             md.AppendLine(Invariant,
                 $"| {name} | {nodes} | {median:N0} | {median / baseline:0.00} | {paired:0.00} | {median / s.GroupClients:N0} | {trials.Sum(t => t.Lost):N0} | " +

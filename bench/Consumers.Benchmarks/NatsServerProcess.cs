@@ -66,7 +66,8 @@ internal sealed class NatsServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "-a", "127.0.0.1", "-p", "-1", "--ports_file_dir", directory })
+        // JetStream on, with a file store in the temporary directory: Consumers.Nats keeps its replay stream there.
+        foreach (var arg in new[] { "-a", "127.0.0.1", "-p", "-1", "--ports_file_dir", directory, "-js", "-sd", Path.Combine(directory, "jetstream") })
         {
             start.ArgumentList.Add(arg);
         }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Consumers.Groups.Nats.Client;
 
 namespace Consumers.Benchmarks;
 
@@ -25,16 +24,16 @@ internal sealed record PublishThroughput(int PayloadSize, int Sent, long Receive
     {
         var subject = "bench.throughput." + Guid.NewGuid().ToString("N");
         var payload = NatsClients.Payload(payloadSize);
-        await using var publisher = await NatsClients.ConnectAsync(url, "bench-publisher", cancellationToken).ConfigureAwait(false);
-        NatsConnection? subscriber = null;
+        await using var publisher = await CoreNatsConnection.ConnectAsync(url, "bench-publisher", cancellationToken).ConfigureAwait(false);
+        CoreNatsConnection? subscriber = null;
         long received = 0;
         long lastReceived = 0;
         try
         {
             if (withSubscriber)
             {
-                subscriber = await NatsClients.ConnectAsync(url, "bench-subscriber", cancellationToken).ConfigureAwait(false);
-                await subscriber.SubscribeAsync(subject, null, _ =>
+                subscriber = await CoreNatsConnection.ConnectAsync(url, "bench-subscriber", cancellationToken).ConfigureAwait(false);
+                await subscriber.SubscribeAsync(subject, (_, _) =>
                 {
                     // The handler runs on the subscriber's read loop only: plain writes would do, but the waiting
                     // thread reads both, so publish them in this order.
@@ -49,7 +48,7 @@ internal sealed record PublishThroughput(int PayloadSize, int Sent, long Receive
             var sent = 0;
             while (sent < count)
             {
-                var pending = publisher.PublishAsync(subject, payload, cancellationToken: cancellationToken);
+                var pending = publisher.PublishAsync(subject, payload, null, cancellationToken);
                 if (!pending.IsCompletedSuccessfully)
                 {
                     await pending.ConfigureAwait(false);

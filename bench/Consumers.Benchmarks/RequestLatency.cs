@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Consumers.Groups.Nats.Client;
 
 namespace Consumers.Benchmarks;
 
@@ -27,13 +26,13 @@ internal sealed record RequestLatency(int PayloadSize, double[] RoundTripsMicros
         var subject = "bench.echo." + id;
         var inbox = "bench.inbox." + id;
         var payload = NatsClients.Payload(payloadSize);
-        await using var responder = await NatsClients.ConnectAsync(url, "bench-responder", cancellationToken).ConfigureAwait(false);
-        await using var requester = await NatsClients.ConnectAsync(url, "bench-requester", cancellationToken).ConfigureAwait(false);
+        await using var responder = await CoreNatsConnection.ConnectAsync(url, "bench-responder", cancellationToken).ConfigureAwait(false);
+        await using var requester = await CoreNatsConnection.ConnectAsync(url, "bench-requester", cancellationToken).ConfigureAwait(false);
 
-        await responder.SubscribeAsync(subject, null, message =>
+        await responder.SubscribeAsync(subject, (replyTo, data) =>
         {
-            // Runs on the responder's read loop; the publish only formats into the writer's buffer.
-            var pending = responder.PublishAsync(message.ReplyTo!, message.Payload, cancellationToken: cancellationToken);
+            // Runs on the responder's read loop (or reader task); the publish only formats into the writer's buffer.
+            var pending = responder.PublishAsync(replyTo!, data, null, cancellationToken);
             if (!pending.IsCompletedSuccessfully)
             {
                 _ = pending.AsTask();
@@ -41,7 +40,7 @@ internal sealed record RequestLatency(int PayloadSize, double[] RoundTripsMicros
         }, cancellationToken).ConfigureAwait(false);
 
         TaskCompletionSource? waiter = null;
-        await requester.SubscribeAsync(inbox, null, _ => Volatile.Read(ref waiter)?.TrySetResult(), cancellationToken).ConfigureAwait(false);
+        await requester.SubscribeAsync(inbox, (_, _) => Volatile.Read(ref waiter)?.TrySetResult(), cancellationToken).ConfigureAwait(false);
         await responder.FlushAsync(cancellationToken).ConfigureAwait(false);
         await requester.FlushAsync(cancellationToken).ConfigureAwait(false);
 
@@ -53,7 +52,7 @@ internal sealed record RequestLatency(int PayloadSize, double[] RoundTripsMicros
             var echo = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Volatile.Write(ref waiter, echo);
             var sent = Stopwatch.GetTimestamp();
-            await requester.PublishAsync(subject, payload, replyTo: inbox, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await requester.PublishAsync(subject, payload, inbox, cancellationToken).ConfigureAwait(false);
             await echo.Task.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
             var elapsed = Stopwatch.GetElapsedTime(sent);
             if (i >= warmUp)

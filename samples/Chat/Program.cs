@@ -11,7 +11,9 @@ using Microsoft.EntityFrameworkCore;
 var builder = WebApplication.CreateSlimBuilder(args);
 
 // Consumers:GroupLayer = InMemory (default) or Nats, with Consumers:Nats:Url: see appsettings.json and build/run-chat.sh --nats.
-builder.Services.AddConsumers(builder.Configuration);
+// AddNatsGroupLayer (package Consumers.Nats) follows Consumers:GroupLayer, and adds the consumers-nats health check.
+builder.Services.AddConsumers(builder.Configuration).AddNatsGroupLayer(builder.Configuration);
+builder.Services.AddHealthChecks();
 builder.Services.AddModelSerializer(new RoomSerializer());
 
 // The database lives in the app's data folder (ConnectionStrings:Chat overrides it), created on first run. The folder
@@ -85,4 +87,5 @@ app.MapConsumer<RoomConsumer>("/ws/rooms");
 app.MapConsumers("/ws", streams => streams.Add<RoomConsumer>("rooms"));
 app.MapConsumersClient();
 app.MapAsyncApi(configure: o => o.Description = "The chat of the Consumers samples: rooms, presence and messages over DCRF-style frames.");
+app.MapHealthChecks("/healthz");
 app.Run();

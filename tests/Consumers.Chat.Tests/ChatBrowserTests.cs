@@ -103,9 +103,15 @@ public sealed class ChatBrowserTests
     [Test]
     public async Task PagesOnTwoNodes_ExchangeMessages_OverNats()
     {
-        await using var nats = await NatsServerProcess.StartAsync();
+        // As build/run-chat.sh --nats runs it: JetStream on, so the nodes keep group messages across a NATS outage.
+        await using var nats = await NatsServerProcess.StartJetStreamAsync(Path.Combine(_directory, "jetstream"));
         await using var nodeA = await ChatApp.StartAsync(Database, nats.Url);
         await using var nodeB = await ChatApp.StartAsync(Database, nats.Url);
+        using (var http = new HttpClient())
+        {
+            Assert.That(await http.GetStringAsync(new Uri($"{nodeA.Url}/healthz")), Is.EqualTo("Healthy"), "the consumers-nats health check behind /healthz");
+        }
+
         var ann = await _browser.OpenRoomAsync(nodeA, "nodes", "ann");
         var bob = await _browser.OpenRoomAsync(nodeB, "nodes", "bob");
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace Consumers.Nats.Tests;
 
-/// <summary>A 3-node loopback cluster (shared/NATS.md §3): each node routes to the other two.</summary>
+/// <summary>A 3-node loopback cluster: each node routes to the other two.</summary>
 internal sealed class NatsCluster : IAsyncDisposable
 {
     private NatsCluster(NatsServerProcess[] nodes) => Nodes = nodes;

@@ -141,6 +141,13 @@ internal sealed class NatsServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts a server with JetStream on (<c>-js</c>) and its file store in <paramref name="storeDirectory"/>, so a
+    /// server restarted with the same directory (and port) finds its streams again.
+    /// </summary>
+    public static Task<NatsServerProcess> StartJetStreamAsync(string storeDirectory, int? port = null)
+        => StartAsync(null, port, false, "-js", "-sd", storeDirectory);
+
     /// <summary>A currently free loopback port (for cluster route ports, which have no ports-file entry).</summary>
     public static int GetFreePort()
     {

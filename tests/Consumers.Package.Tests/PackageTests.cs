@@ -15,6 +15,7 @@ public sealed class PackageTests
     private string _work = null!;
     private string _feed = null!;
     private string _package = null!;
+    private string _natsPackage = null!;
 
     [OneTimeSetUp]
     public void Pack()
@@ -25,6 +26,12 @@ public sealed class PackageTests
         var result = Run(RepositoryRoot(), "dotnet", $"pack src/Consumers.Runtime -c {configuration} --no-build -o \"{_feed}\"");
         Assert.That(result.ExitCode, Is.Zero, result.Output);
         _package = Directory.GetFiles(_feed, "Consumers.*.nupkg").Single();
+
+        // Consumers.Nats packs into a folder of its own: "Consumers.*" above must keep matching one package.
+        var natsFeed = Path.Combine(_work, "nats-feed");
+        result = Run(RepositoryRoot(), "dotnet", $"pack src/Consumers.Nats -c {configuration} --no-build -o \"{natsFeed}\"");
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        _natsPackage = Directory.GetFiles(natsFeed, "Consumers.Nats.*.nupkg").Single();
     }
 
     [OneTimeTearDown]
@@ -42,6 +49,23 @@ public sealed class PackageTests
             Assert.That(entries, Does.Contain("analyzers/dotnet/cs/Consumers.Generators.dll"));
             Assert.That(entries, Does.Contain("build/Consumers.targets"));
             Assert.That(entries.Where(e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generators")), Is.Empty, "the generator is not a runtime dependency");
+        });
+    }
+
+    [Test]
+    public void RuntimePackage_DependsOnNothingNats()
+        => Assert.That(Nuspec(_package), Does.Not.Contain("nats").IgnoreCase);
+
+    [Test]
+    public void NatsPackage_CarriesTheLayer_OnNatsClientCore332_AndBringsTheRuntimeWithItsGenerator()
+    {
+        using var zip = ZipFile.OpenRead(_natsPackage);
+        var nuspec = Nuspec(_natsPackage);
+        Assert.Multiple(() =>
+        {
+            Assert.That(zip.Entries.Select(e => e.FullName), Does.Contain("lib/net10.0/Consumers.Nats.dll").And.Contain("lib/net10.0/Consumers.Nats.xml"));
+            Assert.That(nuspec, Does.Contain("<dependency id=\"NATS.Client.Core\" version=\"3.3.2\""));
+            Assert.That(nuspec, Does.Contain("<dependency id=\"Consumers\" version=\"0.1.0\" include=\"All\""), "all assets: the generator (an analyzer) flows to the app");
         });
     }
 
@@ -179,6 +203,13 @@ public sealed class PackageTests
         }
 
         return (process.ExitCode, output.Result + error.Result);
+    }
+
+    private static string Nuspec(string package)
+    {
+        using var zip = ZipFile.OpenRead(package);
+        using var reader = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        return reader.ReadToEnd();
     }
 
     private static string RepositoryRoot()

@@ -27,12 +27,6 @@ internal static class ConsumerMetrics
     /// <summary><c>consumers.actions.failed</c>: actions that threw an unhandled exception (answered with 500).</summary>
     public static readonly Counter<long> ActionsFailed = s_meter.CreateCounter<long>("consumers.actions.failed", "{request}");
 
-    /// <summary><c>consumers.nats.publish_failed</c>: group or channel messages that could not be handed to NATS (reconnect buffer full, oversize).</summary>
-    public static readonly Counter<long> NatsPublishFailed = s_meter.CreateCounter<long>("consumers.nats.publish_failed", "{message}");
-
-    /// <summary><c>consumers.groups.messages_sent</c>: group sends made on this node.</summary>
-    public static readonly Counter<long> GroupMessagesSent = s_meter.CreateCounter<long>("consumers.groups.messages_sent", "{message}");
-
     /// <summary><c>consumers.observers.failed</c>: changes an observer could not publish (its serializer, group values or the group layer threw); logged as ObserverFailed.</summary>
     public static readonly Counter<long> ObserversFailed = s_meter.CreateCounter<long>("consumers.observers.failed", "{change}");
 

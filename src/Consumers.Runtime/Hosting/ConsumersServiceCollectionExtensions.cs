@@ -11,6 +11,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers the Consumers runtime.</summary>
 public static class ConsumersServiceCollectionExtensions
 {
+    private const string MissingNatsPackage =
+        "Consumers:GroupLayer = Nats needs the Consumers.Nats package: reference it and call AddNatsGroupLayer(configuration) on the builder " +
+        "that AddConsumers returns (builder.Services.AddConsumers(builder.Configuration).AddNatsGroupLayer(builder.Configuration)).";
+
     /// <summary>
     /// Adds the Consumers runtime: connection options, ASP.NET Core's WebSockets middleware (added at the start
     /// of the pipeline, so the app need not call <c>UseWebSockets()</c>), ASP.NET Core's authorization services
@@ -53,8 +57,10 @@ public static class ConsumersServiceCollectionExtensions
     /// <c>AllowedOrigins</c> (children, or one comma-separated value), <c>RateLimitPerSecond</c>,
     /// <c>RateLimitBurst</c>, <c>RateLimitAbuseThreshold</c>, <c>MaxConnections</c>, <c>MaxConnectionsPerUser</c>,
     /// <c>MaxConnectionsPerAddress</c>, <c>HandshakeTimeout</c>, <c>IdleTimeout</c>, <c>FragmentedMessageTimeout</c> (see <see cref="ConsumerOptions"/>), and
-    /// <c>GroupLayer</c>: <c>InMemory</c> (the default) or <c>Nats</c> (settings from <c>Consumers:Nats</c>), so
-    /// switching layers is configuration, not code (e.g. the environment variable <c>Consumers__GroupLayer=Nats</c>).
+    /// <c>GroupLayer</c>: <c>InMemory</c> (the default) or <c>Nats</c>, so switching layers is configuration, not code
+    /// (e.g. the environment variable <c>Consumers__GroupLayer=Nats</c>). The NATS layer lives in the
+    /// <c>Consumers.Nats</c> package: with <c>Nats</c> the application must also call its
+    /// <c>AddNatsGroupLayer(configuration)</c> on the returned builder, or the host fails to start saying so.
     /// </summary>
     /// <param name="services">The application's services.</param>
     /// <param name="configuration">The application's configuration root.</param>
@@ -98,7 +104,10 @@ public static class ConsumersServiceCollectionExtensions
             case null or "" or "InMemory":
                 break;
             case "Nats":
-                builder.AddNatsGroupLayer(configuration);
+                // Consumers.Nats replaces this stand-in when the application registers it.
+                services.RemoveAll<IGroupLayer>();
+                services.AddSingleton<IGroupLayer>(static _ => throw new InvalidOperationException(MissingNatsPackage));
+                services.AddHostedService<GroupLayerStartupCheck>();
                 break;
             case var other:
                 throw new InvalidOperationException($"Consumers:GroupLayer = \"{other}\" is not a group layer; use \"InMemory\" or \"Nats\".");

@@ -1,0 +1,134 @@
+using NATS.Client.Core;
+
+namespace Consumers.Nats;
+
+/// <summary>
+/// Settings of the NATS group layer, bound from <c>Consumers:Nats</c> by <c>AddNatsGroupLayer(configuration)</c> or set
+/// in code. Connection settings map onto NATS.Client.Core's <see cref="NatsOpts"/>; they are ignored when the
+/// application hands the layer its own connection.
+/// </summary>
+public sealed class NatsGroupLayerOptions
+{
+    /// <summary>Seed servers, <c>nats://host:port</c>. Default <c>nats://127.0.0.1:4222</c>. The server's cluster URLs are added as learnt.</summary>
+    public IList<string> Urls { get; set; } = ["nats://127.0.0.1:4222"];
+
+    /// <summary>
+    /// First token of every subject this layer uses, so several applications can share a server. Default
+    /// <c>consumers</c>. One subject token: letters, digits, <c>-</c> and <c>_</c>.
+    /// </summary>
+    public string SubjectPrefix { get; set; } = "consumers";
+
+    /// <summary>User for user/password authentication.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>Password for user/password authentication.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Token authentication.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>A NATS credentials file (JWT and NKey seed), as written by <c>nsc</c>.</summary>
+    public string? CredsFile { get; set; }
+
+    /// <summary>A file holding an NKey seed (<c>SU...</c>) for NKey authentication.</summary>
+    public string? NKeyFile { get; set; }
+
+    /// <summary>TLS to the server (NATS.Client.Core's <see cref="NatsTlsOpts"/>).</summary>
+    public NatsGroupLayerTlsOptions Tls { get; set; } = new();
+
+    /// <summary>
+    /// Bytes of group and channel messages the layer holds while NATS is unreachable, sent after the reconnect in the
+    /// order they were sent. Default 8 MiB (nats.go's figure). Beyond it a send fails at once with
+    /// <see cref="NatsGroupLayerUnavailableException"/>, logged with the group and counted
+    /// (<c>consumers.nats.publish_failed</c>); members on this node still get the message.
+    /// </summary>
+    public int ReconnectBufferSize { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// Longest a send waits for NATS to come back. Default 10 seconds. Beyond it the send fails with
+    /// <see cref="NatsGroupLayerUnavailableException"/>, logged and counted like a full buffer.
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long start-up waits for the first connection. Default 10 seconds.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Wait between reconnect attempts (NATS.Client.Core's <c>ReconnectWaitMin</c> and <c>ReconnectWaitMax</c>, plus up
+    /// to a fifth of it as jitter). Default 100 ms, so the layer is back within about 250 ms of a server's return;
+    /// NATS.Client.Core's own default is 2 s doubling to 5 s.
+    /// </summary>
+    public TimeSpan ReconnectWait { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Whether to keep group messages in a JetStream stream and replay them after a reconnect (default true). When
+    /// the server has no JetStream (<c>nats-server</c> without <c>-js</c>) the layer falls back to core NATS and logs at
+    /// start-up that delivery across an outage is at-most-once.
+    /// </summary>
+    public bool JetStream { get; set; } = true;
+
+    /// <summary>
+    /// How long the stream keeps each message (its <c>max_age</c>), which bounds the outage a node can recover from
+    /// without loss. Default 60 seconds.
+    /// </summary>
+    public TimeSpan ReplayWindow { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Most messages of each subscription waiting for delivery to local members (default 65,536); the read loop waits beyond it.</summary>
+    public int SubscriptionCapacity { get; set; } = 65_536;
+
+    /// <summary>The JetStream stream's name: <c>{SubjectPrefix}-groups</c>.</summary>
+    public string StreamName => SubjectPrefix + "-groups";
+
+    internal void Validate()
+    {
+        if (Urls.Count == 0)
+        {
+            throw new ArgumentException("Consumers:Nats needs at least one server URL (Consumers:Nats:Url).");
+        }
+
+        if (string.IsNullOrEmpty(SubjectPrefix) || !SubjectPrefix.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            throw new ArgumentException($"Consumers:Nats:SubjectPrefix \"{SubjectPrefix}\" must be one subject token of ASCII letters, digits, '-' and '_'.");
+        }
+
+        if (ReconnectBufferSize < 0)
+        {
+            throw new ArgumentException($"Consumers:Nats:ReconnectBufferSize = {ReconnectBufferSize} must be zero or more bytes.");
+        }
+
+        if (PublishTimeout <= TimeSpan.Zero || ReconnectWait <= TimeSpan.Zero || ConnectTimeout <= TimeSpan.Zero || ReplayWindow <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Consumers:Nats: PublishTimeout, ReconnectWait, ConnectTimeout and ReplayWindow must be positive.");
+        }
+
+        if (SubscriptionCapacity < 1)
+        {
+            throw new ArgumentException($"Consumers:Nats:SubscriptionCapacity = {SubscriptionCapacity} must be at least 1.");
+        }
+    }
+
+    /// <summary>NATS.Client.Core options for a connection the layer owns.</summary>
+    internal NatsOpts ToNatsOpts(string name, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory) => NatsOpts.Default with
+    {
+        Url = string.Join(',', Urls),
+        Name = name,
+        Echo = false,
+        AuthOpts = NatsAuthOpts.Default with
+        {
+            Username = Username,
+            Password = Password,
+            Token = Token,
+            CredsFile = CredsFile,
+            NKeyFile = NKeyFile,
+        },
+        TlsOpts = Tls.ToNatsTlsOpts(),
+        LoggerFactory = loggerFactory,
+        ReconnectWaitMin = ReconnectWait,
+        ReconnectWaitMax = ReconnectWait,
+        ReconnectJitter = ReconnectWait / 5,
+        ConnectTimeout = ConnectTimeout,
+
+        // The layer's own subscriptions wait when full (set per subscription); the client's internal ones (JetStream's
+        // replay consumer) keep the default, so one nobody reads any more can never stall the read loop.
+    };
+}

@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Consumers.Groups;
+using Consumers.Nats.Tests.GroupLayer;
+using Consumers.Tests.Infrastructure;
+using NATS.Client.Core;
+
+namespace Consumers.Nats.Tests;
+
+/// <summary>
+/// What the layer promises across a NATS outage: with JetStream no group message is lost or doubled, reconnects are
+/// quick, sends held meanwhile are bounded, and without JetStream the layer says it is at-most-once.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class NatsOutageTests
+{
+    [Test]
+    public async Task ServerRestartedThreeTimes_WithJetStream_NodeBGetsEveryMessageOnce_InOrder()
+    {
+        var store = Directory.CreateTempSubdirectory("consumers-js-").FullName;
+        var port = NatsServerProcess.GetFreePort();
+        var server = await NatsServerProcess.StartJetStreamAsync(store, port);
+        try
+        {
+            await using var hostA = await NatsHosts.StartAsync(server.Url);
+            await using var hostB = await NatsHosts.StartAsync(server.Url);
+            Assert.That(hostA.Layer().ReplayEnabled && hostB.Layer().ReplayEnabled, Is.True, "JetStream replay is on");
+            await using var a = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/rooms/outage"));
+            await using var b = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/rooms/outage"));
+            await NatsHosts.ProbeUntilReceivedAsync(a, b);
+
+            // Node A's user says m0..m179, 20 a second; at 0.75 s into each 3 s the server is killed and restarted on the
+            // same port and store about a second later.
+            const int Total = 180;
+            var sent = 0;
+            var sender = Task.Run(async () =>
+            {
+                for (var i = 0; i < Total; i++)
+                {
+                    await a.SendAsync($$"""{"action": "say", "text": "m{{i}}", "exclude_self": true}""");
+                    Volatile.Write(ref sent, i + 1);
+                    await Task.Delay(50);
+                }
+            });
+            var received = new List<string>();
+            var receiver = Task.Run(async () =>
+            {
+                while (received.Count < Total)
+                {
+                    var text = (await b.ReceiveAsync(TimeSpan.FromSeconds(40)))["text"]!.GetValue<string>();
+                    if (!text.StartsWith("probe", StringComparison.Ordinal))
+                    {
+                        received.Add(text);
+                    }
+                }
+            });
+
+            for (var restart = 0; restart < 3; restart++)
+            {
+                await Eventually.WaitUntilAsync(() => Volatile.Read(ref sent) >= (restart * 60) + 15, TimeSpan.FromSeconds(30));
+                await server.KillAsync();
+                await server.DisposeAsync();
+                await Task.Delay(1000);
+                server = await NatsServerProcess.StartJetStreamAsync(store, port);
+                await Eventually.WaitUntilAsync(() => Volatile.Read(ref sent) >= (restart + 1) * 60, TimeSpan.FromSeconds(30));
+            }
+
+            await sender;
+            try
+            {
+                await receiver.WaitAsync(TimeSpan.FromSeconds(20));
+            }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or System.Net.WebSockets.WebSocketException)
+            {
+                await using var probe = new NatsConnection(NatsOpts.Default with { Url = server.Url });
+                var stream = await new NATS.Client.JetStream.NatsJSContext(probe).GetStreamAsync("consumers-groups");
+                var before = hostB.Layer().State;
+                await probe.PublishAsync("consumers.g.room:outage", "{}"u8.ToArray());
+                await Task.Delay(500);
+                TestContext.Out.WriteLine("B before probe: " + before[..200] + "\nB after probe: " + hostB.Layer().State[..200]);
+                Assert.Fail($"node B received {received.Count} of {Total}: {string.Join(' ', received)}\nA: {hostA.Layer().State}\nB: {hostB.Layer().State}\nstream: {stream.Info.State.Messages} messages, last {stream.Info.State.LastSeq}\n" +
+                    string.Join('\n', CapturingLoggerProvider.Instance.Entries.Where(e => e.Category.StartsWith("Consumers.Nats", StringComparison.Ordinal) || e.Category.StartsWith("NATS", StringComparison.Ordinal)).Select(e => $"{e.Level} {e.Category}: {e.Message}")));
+            }
+            await Task.WhenAll(hostA.Layer().ReplayTask, hostB.Layer().ReplayTask);
+
+            Assert.That(received, Is.EqualTo(Enumerable.Range(0, Total).Select(i => $"m{i}")), "every message once, in the order sent");
+            var barrier = await b.RequestAsync("""{"action": "channel", "request_id": "barrier"}""");
+            Assert.That(barrier["request_id"]?.GetValue<string>(), Is.EqualTo("barrier"), "no duplicate after the 180th: " + barrier.ToJsonString());
+        }
+        finally
+        {
+            await server.DisposeAsync();
+            Directory.Delete(store, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task AfterTheServerReturns_TheNodeReconnectsWithin250Milliseconds()
+    {
+        var port = NatsServerProcess.GetFreePort();
+        var server = await NatsServerProcess.StartAsync(port: port);
+        try
+        {
+            await using var host = await NatsHosts.StartAsync(server.Url);
+            var connection = host.Layer().Connection;
+            var measured = new List<double>();
+            for (var restart = 0; restart < 3; restart++)
+            {
+                await server.KillAsync();
+                await server.DisposeAsync();
+                await Eventually.WaitUntilAsync(() => connection.ConnectionState != NatsConnectionState.Open);
+                await Task.Delay(500);
+
+                var opened = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+                ValueTask OnOpened(object? sender, NatsEventArgs args)
+                {
+                    opened.TrySetResult(Stopwatch.GetTimestamp());
+                    return ValueTask.CompletedTask;
+                }
+
+                connection.ConnectionOpened += OnOpened;
+
+                // From the restart command: includes the server's own start-up (10-20 ms on loopback).
+                var restarted = Stopwatch.GetTimestamp();
+                server = await NatsServerProcess.StartAsync(port: port);
+                var at = await opened.Task.WaitAsync(TimeSpan.FromSeconds(10));
+                connection.ConnectionOpened -= OnOpened;
+                measured.Add(Stopwatch.GetElapsedTime(restarted, at).TotalMilliseconds);
+            }
+
+            TestContext.Out.WriteLine($"reconnect after the server's return: {string.Join(", ", measured.Select(m => $"{m:0} ms"))}");
+            Assert.That(measured, Has.All.LessThan(250));
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task WhileDisconnected_SendsBeyondTheReconnectBuffer_FailAtOnce_LoggedWithTheGroup_AndCounted()
+    {
+        await using var server = await NatsServerProcess.StartAsync();
+        await using var host = await NatsHosts.StartAsync(server.Url, o => o.ReconnectBufferSize = 1000);
+        using var failures = new PublishFailures();
+        var layer = host.Layer();
+        await server.KillAsync();
+        await Eventually.WaitUntilAsync(() => layer.Connection.ConnectionState != NatsConnectionState.Open);
+
+        var held = layer.SendAsync("room:bounded", new GroupMessage(new byte[600])).AsTask();
+        var exception = Assert.ThrowsAsync<NatsGroupLayerUnavailableException>(() => layer.SendAsync("room:bounded", new GroupMessage(new byte[600])).AsTask());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(held.IsCompleted, Is.False, "the first message fits and waits for the reconnect");
+            Assert.That(exception!.Message, Does.Contain("ReconnectBufferSize"));
+            Assert.That(failures.Count, Is.GreaterThanOrEqualTo(1));
+            Assert.That(
+                CapturingLoggerProvider.Instance.Entries.Any(e => e.EventId.Name == "NatsPublishFailed" && e.Message.Contains("room:bounded", StringComparison.Ordinal)),
+                Is.True,
+                "logged with the group");
+        });
+        _ = held.ContinueWith(static t => t.Exception, TaskScheduler.Default);
+    }
+
+    [Test]
+    public async Task WhileDisconnected_ASendWaitingLongerThanThePublishTimeout_Fails()
+    {
+        await using var server = await NatsServerProcess.StartAsync();
+        await using var host = await NatsHosts.StartAsync(server.Url, o => o.PublishTimeout = TimeSpan.FromMilliseconds(300));
+        var layer = host.Layer();
+        await server.KillAsync();
+        await Eventually.WaitUntilAsync(() => layer.Connection.ConnectionState != NatsConnectionState.Open);
+
+        var watch = Stopwatch.StartNew();
+        var exception = Assert.ThrowsAsync<NatsGroupLayerUnavailableException>(() => layer.SendAsync("room:late", new GroupMessage("{}"u8.ToArray())).AsTask());
+        Assert.Multiple(() =>
+        {
+            Assert.That(exception!.Message, Does.Contain("PublishTimeout"));
+            Assert.That(watch.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(250)).And.LessThan(TimeSpan.FromSeconds(5)));
+        });
+    }
+
+    [Test]
+    public async Task WithoutJetStream_TheLayerFallsBackToCoreNats_AndSaysAtStartUpThatOutagesLoseMessages()
+    {
+        await using var server = await NatsServerProcess.StartAsync();
+        await using var hostA = await NatsHosts.StartAsync(server.Url);
+        await using var hostB = await NatsHosts.StartAsync(server.Url);
+        await using var a = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/rooms/core"));
+        await using var b = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/rooms/core"));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(hostA.Layer().ReplayEnabled, Is.False);
+            Assert.That(
+                CapturingLoggerProvider.Instance.Entries.Any(e => e.EventId.Name == "NatsReplayUnavailable" && e.Message.Contains("at-most-once", StringComparison.Ordinal)),
+                Is.True);
+            Assert.That(await NatsHosts.ProbeUntilReceivedAsync(a, b), Does.StartWith("probe"), "core NATS still carries group messages");
+        });
+    }
+
+    /// <summary>Counts <c>consumers.nats.publish_failed</c> while alive.</summary>
+    private sealed class PublishFailures : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _count;
+
+        public PublishFailures()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "Consumers" && instrument.Name == "consumers.nats.publish_failed")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _count, value));
+            _listener.Start();
+        }
+
+        public long Count => Interlocked.Read(ref _count);
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
