@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using Consumers.Diagnostics;
@@ -77,11 +76,6 @@ internal sealed class ConsumerConnection
     private FrameBatchingStream? _direct;
     private WebSocket? _socket;
 
-    // When the previous frame for this connection was handed to TrySend (Stopwatch ticks), and the gap below which a
-    // frame is queued for the writer rather than written by its sender (a burst is on).
-    private long _lastSend;
-    private static readonly long s_directWriteGap = Stopwatch.Frequency / 5000;
-
     // Frames (and their bytes) the writer took off the queue and has not written yet (the writer's own counts).
     private int _taken;
     private int _takenBytes;
@@ -143,11 +137,7 @@ internal sealed class ConsumerConnection
     /// <returns><see langword="false"/> when the frame was dropped.</returns>
     public bool TrySend(OutboundFrame frame)
     {
-        // Direct only for a connection that is not receiving a stream of frames: under a burst, queued frames leave
-        // together in one write (and one socket send), which costs far less per frame than a write each.
-        var now = Stopwatch.GetTimestamp();
-        var quiet = now - Interlocked.Exchange(ref _lastSend, now) >= s_directWriteGap;
-        if (quiet && _direct is { } stream && Volatile.Read(ref _unwritten) == 0 && TryWriteNow(stream, frame))
+        if (_direct is { } stream && Volatile.Read(ref _unwritten) == 0 && TryWriteNow(stream, frame))
         {
             return true;
         }
@@ -208,7 +198,9 @@ internal sealed class ConsumerConnection
         ConsumerMetrics.ConnectionsOpened.Add(1);
         WebSocketCloseStatus? clientStatus = null;
         _socket = socket;
-        _direct = Upgrade?.Stream;
+        // A client that offered the batch subprotocol gets its frames through the writer, which packs what is queued
+        // into one array frame; a direct write would send each envelope alone.
+        _direct = BatchEnvelopes ? null : Upgrade?.Stream;
         using var idle = _idle?.Token.Register(static state => ((ConsumerConnection)state!).CloseIdle(), this);
         _idle?.CancelAfter(_options.IdleTimeout);
         using (stopping.Register(static state => ((ConsumerConnection)state!).RequestClose(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down"), this))
