@@ -46,7 +46,10 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
     private readonly bool _ownsConnection;
     private readonly NatsSubjects _subjects;
     private readonly Dictionary<string, NatsSubscription> _subscriptions = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _subscriptionLock = new(1, 1);
+    // Joins and leaves of one group are serialized (reference counting by membership); groups are spread over these
+    // locks by name, so a join that waits for an unreachable server holds up only the groups of its stripe, and only
+    // for PublishTimeout at most.
+    private readonly SemaphoreSlim[] _groupLocks = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
     private readonly SemaphoreSlim _publishLock = new(1, 1);
     private readonly Queue<SentMessage> _recent = new();
     private long _recentBytes;
@@ -174,7 +177,16 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
         GroupName.Validate(group);
         if (_local.Add(group, member))
         {
-            await SyncSubscriptionAsync(group, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await SyncSubscriptionAsync(group, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // The join failed (NATS unreachable past PublishTimeout): the member is not left half-joined.
+                _local.Remove(group, member);
+                throw;
+            }
         }
     }
 
@@ -408,11 +420,13 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
         return headers;
     }
 
-    // Brings the subscription of one group in line with its local membership. Under one lock, so a join and a
-    // leave racing on the same group always end with the right state (reference counting by membership).
+    // Brings the subscription of one group in line with its local membership, under the group's lock, so a join and a
+    // leave racing on the same group always end with the right state. Taking a subscription waits for the server at most
+    // PublishTimeout (then the join fails with NatsGroupLayerUnavailableException); dropping one never waits for it.
     private async Task SyncSubscriptionAsync(string group, CancellationToken cancellationToken)
     {
-        await _subscriptionLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var groupLock = _groupLocks[(int)((uint)StringComparer.Ordinal.GetHashCode(group) % (uint)_groupLocks.Length)];
+        await groupLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var wanted = _local.HasMembers(group);
@@ -425,7 +439,19 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
 
             if (wanted && !subscribed)
             {
-                await SubscribeAsync(group, _subjects.ForGroup(group), m => _local.Deliver(group, m.Message), cancellationToken).ConfigureAwait(false);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(_options.PublishTimeout);
+                try
+                {
+                    await SubscribeAsync(group, _subjects.ForGroup(group), m => _local.Deliver(group, m.Message), timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    NatsGroupLayerLog.SubscriptionFailed(_logger, group, ex);
+                    throw new NatsGroupLayerUnavailableException(
+                        $"Joining group \"{group}\" failed: the NATS server did not answer within Consumers:Nats:PublishTimeout ({_options.PublishTimeout.TotalSeconds:0.###} s).",
+                        ex);
+                }
             }
             else if (!wanted && subscribed)
             {
@@ -434,7 +460,8 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
                     _subscriptions.Remove(group);
                 }
 
-                await subscription!.DisposeAsync().ConfigureAwait(false);
+                // The UNSUB may have to wait for a reconnect: a leave (and a disconnect's clean-up) does not.
+                _ = DisposeSubscriptionAsync(group, subscription!);
             }
         }
         catch (Exception ex) when (ex is NatsException or ObjectDisposedException)
@@ -444,7 +471,19 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
         }
         finally
         {
-            _subscriptionLock.Release();
+            groupLock.Release();
+        }
+    }
+
+    private async Task DisposeSubscriptionAsync(string group, NatsSubscription subscription)
+    {
+        try
+        {
+            await subscription.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NatsException or ObjectDisposedException or OperationCanceledException)
+        {
+            NatsGroupLayerLog.SubscriptionFailed(_logger, group, ex);
         }
     }
 

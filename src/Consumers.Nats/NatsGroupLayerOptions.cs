@@ -45,8 +45,10 @@ public sealed class NatsGroupLayerOptions
     public int ReconnectBufferSize { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>
-    /// Longest a send waits for NATS to come back. Default 10 seconds. Beyond it the send fails with
-    /// <see cref="NatsGroupLayerUnavailableException"/>, logged and counted like a full buffer.
+    /// Longest a send, or the first join of a group on this node (which takes the group's NATS subscription), waits for
+    /// NATS to come back. Default 10 seconds. Beyond it the send or the join fails with
+    /// <see cref="NatsGroupLayerUnavailableException"/>, logged (a send is also counted like a full buffer). Leaving a
+    /// group never waits for NATS.
     /// </summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

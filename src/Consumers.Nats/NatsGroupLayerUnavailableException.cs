@@ -1,10 +1,10 @@
 namespace Consumers.Nats;
 
 /// <summary>
-/// A group or channel message could not be handed to NATS: the server has been unreachable for longer than
-/// <see cref="NatsGroupLayerOptions.PublishTimeout"/>, or the messages held meanwhile passed
-/// <see cref="NatsGroupLayerOptions.ReconnectBufferSize"/>. Members on this node already got the message; other
-/// nodes will not.
+/// A group or channel message could not be handed to NATS, or a group could not be joined: the server has been
+/// unreachable for longer than <see cref="NatsGroupLayerOptions.PublishTimeout"/>, or the messages held meanwhile passed
+/// <see cref="NatsGroupLayerOptions.ReconnectBufferSize"/>. For a message, members on this node already got it; other
+/// nodes will not. For a join, the member was not added.
 /// </summary>
 public sealed class NatsGroupLayerUnavailableException : Exception
 {
