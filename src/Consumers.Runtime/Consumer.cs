@@ -107,7 +107,7 @@ public abstract class Consumer
     /// Connections join their user's group (<see cref="GroupName.ForUser"/>) when they open.
     /// </summary>
     /// <typeparam name="T">The message type; it must serialize to a JSON object.</typeparam>
-    /// <param name="userId">The user id: the <c>NameIdentifier</c> claim, else the identity's name.</param>
+    /// <param name="userId">The user id: the <c>NameIdentifier</c> claim, else a JWT's <c>sub</c>, else the identity's name.</param>
     /// <param name="message">The message.</param>
     /// <param name="typeInfo">Its source-generated metadata.</param>
     /// <param name="cancellationToken">Cancels waiting for the group layer.</param>

@@ -19,7 +19,7 @@ public static class GroupName
     /// The group every connection of an authenticated user joins on every node (SignalR's <c>Clients.User</c>):
     /// <c>consumers.user:</c> and the user id encoded with <see cref="EncodeValue"/>, fitted with <see cref="Fit"/>.
     /// </summary>
-    /// <param name="userId">The user id: the <c>NameIdentifier</c> claim, else the identity's name.</param>
+    /// <param name="userId">The user id: the <c>NameIdentifier</c> claim, else a JWT's <c>sub</c>, else the identity's name.</param>
     /// <exception cref="ArgumentException">The user id is null or empty.</exception>
     public static string ForUser(string userId)
     {

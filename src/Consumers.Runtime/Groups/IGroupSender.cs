@@ -25,7 +25,7 @@ public interface IGroupSender
     /// (<see cref="GroupName.ForUser"/>).
     /// </summary>
     /// <typeparam name="T">The message type; it must serialize to a JSON object.</typeparam>
-    /// <param name="userId">The user id: the <c>NameIdentifier</c> claim, else the identity's name.</param>
+    /// <param name="userId">The user id: the <c>NameIdentifier</c> claim, else a JWT's <c>sub</c>, else the identity's name.</param>
     /// <param name="message">The message.</param>
     /// <param name="typeInfo">Its source-generated metadata.</param>
     /// <param name="cancellationToken">Cancels waiting for the layer.</param>

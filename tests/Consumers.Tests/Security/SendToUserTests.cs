@@ -70,6 +70,19 @@ public sealed class SendToUserTests
         Assert.That(() => GroupName.ForUser(""), Throws.ArgumentException);
     }
 
+    [TestCase(new[] { "nameid=u1", "sub=s1", "name=ann" }, "u1")]
+    [TestCase(new[] { "sub=s1", "name=ann" }, "s1")]
+    [TestCase(new[] { "name=ann" }, "ann")]
+    public void TheUserId_IsTheNameIdentifier_ElseTheTokensSubject_ElseTheName(string[] claims, string expected)
+    {
+        var identity = new System.Security.Claims.ClaimsIdentity(
+            claims.Select(c => c.Split('=')).Select(c => new System.Security.Claims.Claim(c[0] == "nameid" ? System.Security.Claims.ClaimTypes.NameIdentifier : c[0], c[1])),
+            authenticationType: "test",
+            nameType: "name",
+            roleType: "role");
+        Assert.That(global::Consumers.Security.UserId.Of(new System.Security.Claims.ClaimsPrincipal(identity)), Is.EqualTo(expected));
+    }
+
     private Task<TestClient> ConnectAsync(string path, string user)
         => TestClient.ConnectAsync(_host.WebSocketUri(path + "?access_token=" + TestJwt.Issue(user)));
 }
