@@ -44,9 +44,6 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     /// <summary>The observer subscriptions of this consumer (request ids per observer group).</summary>
     public ObserverSubscriptions Subscriptions { get; } = new();
 
-    /// <summary>Whether an action of this consumer is running (its new subscriptions wait for its reply).</summary>
-    public bool InAction => _inAction;
-
     /// <summary>A copy of the groups joined.</summary>
     public string[] Groups
     {
@@ -75,12 +72,7 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     }
 
     public void Reply(ReadOnlySpan<byte> actionToken, int status, ActionErrors errors, ReadOnlySpan<byte> requestId)
-    {
-        using var frame = FrameBuilder.Rent();
-        var writer = frame.BeginPayload(StreamPrefix);
-        Envelope.WriteWithoutData(writer, actionToken, status, errors, requestId);
-        TrySend(frame.Complete(StreamPrefix));
-    }
+        => TrySend(FrameBuilder.EnvelopeWithoutData(StreamPrefix, actionToken, status, errors, requestId));
 
     public void Reply<T>(ReadOnlySpan<byte> actionToken, int status, T value, JsonTypeInfo<T> typeInfo, ActionErrors errors, ReadOnlySpan<byte> requestId)
     {
@@ -104,7 +96,7 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     }
 
     /// <summary>Queues a JSON object for the socket: the shared bytes as they are, or wrapped in this consumer's stream.</summary>
-    public bool SendPayload(ReadOnlyMemory<byte> payload)
+    private bool SendPayload(ReadOnlyMemory<byte> payload)
     {
         if (StreamPrefix is not { } prefix)
         {

@@ -230,10 +230,7 @@ internal sealed class ConsumerSet
     private void SendError(byte[]? streamPrefix, int status, string error, ReadOnlySpan<byte> requestId)
     {
         ConnectionLog.BadFrame(_connection.Logger, status, error);
-        using var frame = FrameBuilder.Rent();
-        var writer = frame.BeginPayload(streamPrefix);
-        Envelope.WriteWithoutData(writer, default, status, ActionErrors.Messages(error), requestId);
-        _connection.TrySend(frame.Complete(streamPrefix));
+        _connection.TrySend(FrameBuilder.EnvelopeWithoutData(streamPrefix, default, status, ActionErrors.Messages(error), requestId));
     }
 
     /// <summary>Undoes what a refused handshake's <c>OnConnectAsync</c> calls may have joined.</summary>

@@ -39,6 +39,15 @@ internal sealed class FrameBuilder : IBufferWriter<byte>, IDisposable
         return builder;
     }
 
+    /// <summary>One DCRF envelope with <c>data: null</c> (an error or an empty reply), in the stream when there is one.</summary>
+    public static OutboundFrame EnvelopeWithoutData(byte[]? streamPrefix, ReadOnlySpan<byte> actionToken, int status, ActionErrors errors, ReadOnlySpan<byte> requestId)
+    {
+        using var frame = Rent();
+        var writer = frame.BeginPayload(streamPrefix);
+        Protocol.Envelope.WriteWithoutData(writer, actionToken, status, errors, requestId);
+        return frame.Complete(streamPrefix);
+    }
+
     /// <summary>Starts the payload object; the returned writer is positioned at the root.</summary>
     public Utf8JsonWriter BeginPayload(byte[]? streamPrefix)
     {
