@@ -201,6 +201,27 @@ public abstract class Consumer
 
     internal bool FiltersNotificationsOf(string observerId) => FiltersNotifications(observerId);
 
+    /// <summary>
+    /// Called synchronously when a notification of an observer where <see cref="FiltersNotifications"/> is true is
+    /// queued for this consumer, on the thread that delivers it to every member of the group, before
+    /// <see cref="MayNotifyAsync"/> runs in order with the connection's messages. Lets consumers of one type gather their
+    /// re-checks of one change into one query (<c>ModelConsumer</c> does). Must not block or do I/O.
+    /// </summary>
+    /// <param name="observerId">The observer id.</param>
+    /// <param name="group">The observer group of the change (as subscribed).</param>
+    /// <param name="action">What happened.</param>
+    /// <param name="handedToMembers">
+    /// Completes once the notification has been handed to every member of its group on this node
+    /// (<see cref="GroupMessage.HandedToMembers"/>): a batch of every subscriber's re-check starts after it.
+    /// </param>
+    protected virtual void OnNotificationQueued(string observerId, string group, ModelAction action, Task handedToMembers)
+    {
+    }
+
+    internal void NotificationQueuedOf(string observerId, string group, ModelAction action, Task handedToMembers)
+        => OnNotificationQueued(observerId, group, action, handedToMembers);
+
+
     internal ValueTask<bool> MayNotifyOfAsync(string observerId, string group, ModelAction action, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         => MayNotifyAsync(observerId, group, action, data, cancellationToken);
 

@@ -65,6 +65,7 @@ internal static class ObserverNotification
         if (consumer.FiltersNotificationsOf(observerId))
         {
             // The consumer re-checks that this subscriber may still see the object (with the model, not the JSON).
+            consumer.NotificationQueuedOf(observerId, group, action, message.HandedToMembers);
             return channel.Connection.TryQueueWork(async () =>
             {
                 if (await consumer.MayNotifyOfAsync(observerId, group, action, data, consumer.Context.ConnectionAborted).ConfigureAwait(false))
