@@ -87,7 +87,7 @@ internal sealed class InstanceRecheck<TContext, TModel, TKey>
         }
 
         var outcome = await run.ConfigureAwait(false);
-        if (outcome.Failed)
+        if (!outcome.Answered.Contains(index))
         {
             return null;
         }
@@ -117,7 +117,7 @@ internal sealed class InstanceRecheck<TContext, TModel, TKey>
         // Members are only added while the batch is open; from here on the list is read alone.
         if (_members.Count == 1)
         {
-            return new Outcome([], null, Failed: true);
+            return Outcome.None;
         }
 
         try
@@ -135,7 +135,8 @@ internal sealed class InstanceRecheck<TContext, TModel, TKey>
             }
 
             // EF Core runs a query on one context: the subscribers' query roots are detached from their contexts, and
-            // the combined query runs on the batch's.
+            // the combined query runs on the batch's. A queryable that reaches its own context otherwise (a subquery EF
+            // Core would evaluate there, while that connection may be using it) is left to its subscriber.
             for (var i = 0; i < queryables.Count; i++)
             {
                 if (Detached(queryables[i].Query, provider) is { } detached)
@@ -146,6 +147,11 @@ internal sealed class InstanceRecheck<TContext, TModel, TKey>
                 {
                     queryables.RemoveAt(i--);
                 }
+            }
+
+            if (queryables.Count < 2)
+            {
+                return Outcome.None;
             }
 
             var visible = new HashSet<int>();
@@ -161,19 +167,21 @@ internal sealed class InstanceRecheck<TContext, TModel, TKey>
                 visible.UnionWith(await provider.CreateQuery<int>(union!.Expression).ToListAsync().ConfigureAwait(false));
             }
 
+            var answered = queryables.Select(q => q.Place).ToHashSet();
             if (visible.Count == 0)
             {
-                return new Outcome(visible, null, Failed: false);
+                return new Outcome(answered, visible, null);
             }
 
+            // Null if the row went away in between: then every subscriber asks on its own.
             var first = visible.Min();
             var model = await provider.CreateQuery<TModel>(queryables.First(q => q.Place == first).Query.Expression).FirstOrDefaultAsync().ConfigureAwait(false);
-            return new Outcome(visible, model, Failed: model is null);
+            return model is null ? Outcome.None : new Outcome(answered, visible, model);
         }
         catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or ArgumentException)
         {
-            // A queryable EF Core cannot combine (or translate on another context): each subscriber asks on its own.
-            return new Outcome([], null, Failed: true);
+            // A queryable EF Core cannot combine or translate: each subscriber asks on its own.
+            return Outcome.None;
         }
     }
 
@@ -191,7 +199,11 @@ internal sealed class InstanceRecheck<TContext, TModel, TKey>
     }
 
     private static IQueryable<TModel>? Detached(IQueryable<TModel> query, IAsyncQueryProvider provider)
-        => new QueryRootDetacher().Visit(query.Expression) is { } expression ? provider.CreateQuery<TModel>(expression) : null;
+        => QueryRootDetacher.Detach(query.Expression) is { } expression ? provider.CreateQuery<TModel>(expression) : null;
 
-    private sealed record Outcome(HashSet<int> Visible, TModel? Model, bool Failed);
+    // Answered: the members the batch decided for (the others ask on their own); Visible: those that still see the row.
+    private sealed record Outcome(HashSet<int> Answered, HashSet<int> Visible, TModel? Model)
+    {
+        public static readonly Outcome None = new([], [], null);
+    }
 }

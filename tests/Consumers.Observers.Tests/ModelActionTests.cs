@@ -30,6 +30,7 @@ public sealed class ModelActionTests
                 app.MapConsumer<RoomDirectoryConsumer>("/ws/directory");
                 app.MapConsumer<SharedRoomConsumer>("/ws/shared");
                 app.MapConsumer<LiveRoomConsumer>("/ws/live");
+                app.MapConsumer<SubqueryRoomConsumer>("/ws/subquery");
             },
             services: services =>
             {
@@ -327,6 +328,39 @@ public sealed class ModelActionTests
         {
             await carol.DisposeAsync();
         }
+    }
+
+    [Test]
+    public async Task SubscribeInstance_QueryableThatCannotBeBatched_IsRecheckedPerSubscriber()
+    {
+        var subscribers = new List<TestClient>();
+        for (var i = 0; i < 3; i++)
+        {
+            subscribers.Add(await TestClient.ConnectAsync(_host.WebSocketUri("/ws/subquery")));
+        }
+
+        var pk = await CreateAsync(subscribers[0], "Sub");
+        foreach (var subscriber in subscribers)
+        {
+            Assert.That((await subscriber.RequestAsync($$$"""{"action": "subscribe_instance", "pk": {{{pk}}}, "request_id": "sub"}"""))["response_status"]!.GetValue<int>(), Is.EqualTo(201));
+        }
+
+        var before = _commands.Commands.Count;
+        await ChangeRoomAsync(pk, room => room.Capacity = 5);
+        foreach (var subscriber in subscribers)
+        {
+            Assert.That((await subscriber.ReceiveAsync())["data"]!["capacity"]!.GetValue<int>(), Is.EqualTo(5));
+            await subscriber.DisposeAsync();
+        }
+
+        // The batch leaves these queryables alone (each reaches its own context in a subquery, which EF Core would
+        // evaluate there): each subscriber asks with its own query on its own context, nothing is combined.
+        var sent = _commands.Commands.Skip(before).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(sent.Count(c => c.Contains("COUNT(*)", StringComparison.Ordinal)), Is.EqualTo(3), string.Join("\n---\n", sent));
+            Assert.That(sent.Count(c => c.Contains("UNION ALL", StringComparison.Ordinal)), Is.Zero, string.Join("\n---\n", sent));
+        });
     }
 
     private async Task ChangeRoomAsync(int pk, Action<Room> change)
