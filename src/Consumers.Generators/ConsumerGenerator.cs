@@ -41,6 +41,15 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
             .Select(static (diagnostic, _) => diagnostic!)
             .WithTrackingName(TrackingNames.ActionsOutsideConsumers);
 
+        var misplacedReceives = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypes.ReceiveAttribute,
+                static (node, _) => node is MethodDeclarationSyntax,
+                static (syntax, _) => ReceiveParser.CheckContainer(syntax))
+            .Where(static diagnostic => diagnostic is not null)
+            .Select(static (diagnostic, _) => diagnostic!)
+            .WithTrackingName(TrackingNames.ReceivesOutsideConsumers);
+
         // Diagnostics travel on their own output, apart from the source (STJ's generator does the same), and are
         // reported at a location in the compilation's own syntax tree: a diagnostic at an external-file location
         // (all a LocationInfo can rebuild alone) is not subject to '#pragma warning disable'. The compilation is
@@ -50,11 +59,12 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
             .SelectMany(static (result, _) => result.Diagnostics)
             .Collect()
             .Combine(misplacedActions.Collect())
+            .Combine(misplacedReceives.Collect())
             .Combine(context.CompilationProvider);
         context.RegisterSourceOutput(diagnostics, static (production, input) =>
         {
-            var ((own, misplaced), compilation) = input;
-            foreach (var diagnostic in own.Concat(misplaced))
+            var (((own, misplaced), misplacedReceive), compilation) = input;
+            foreach (var diagnostic in own.Concat(misplaced).Concat(misplacedReceive))
             {
                 production.ReportDiagnostic(diagnostic.ToDiagnostic(compilation));
             }
