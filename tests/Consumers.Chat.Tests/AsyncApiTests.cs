@@ -21,7 +21,7 @@ public sealed class AsyncApiTests
         var (code, output) = await NodeScripts.RunAsync("parse-asyncapi.mjs", app.Url + "/consumers/asyncapi.json");
 
         Assert.That(code, Is.Zero, output);
-        Assert.That(output, Does.Contain("OK: AsyncAPI 3.0.0, 2 channels"), output);
+        Assert.That(output, Does.Contain("OK: AsyncAPI 3.0.0, 3 channels"), output);
 
         // The observer's notifications are an operation the server sends, with the observer's DTO as data.
         using var http = new HttpClient();
