@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Linq;
 using Consumers.Generators.Emit;
 using Consumers.Generators.Model;
@@ -72,16 +73,22 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(specs, static (production, spec) =>
         {
             production.AddSource(spec.HintName, ConsumerEmitter.Emit(spec));
-            production.AddSource(DotNetClientEmitter.HintName(spec), DotNetClientEmitter.Emit(spec));
+
+            // A plain JSON consumer has no actions to call: its client is a WebSocket and JSON.stringify.
+            if (spec.Receive is null)
+            {
+                production.AddSource(DotNetClientEmitter.HintName(spec), DotNetClientEmitter.Emit(spec));
+            }
         });
 
         // One JavaScript client (and its declarations) for all the consumers of the compilation.
         var allSpecs = specs.Collect().WithTrackingName(TrackingNames.AllConsumerSpecs);
         context.RegisterSourceOutput(allSpecs, static (production, all) =>
         {
-            if (all.Length > 0)
+            var callable = all.Where(static spec => spec.Receive is null).ToImmutableArray();
+            if (callable.Length > 0)
             {
-                production.AddSource(ClientEmitter.HintName, ClientEmitter.Emit(all));
+                production.AddSource(ClientEmitter.HintName, ClientEmitter.Emit(callable));
             }
         });
     }

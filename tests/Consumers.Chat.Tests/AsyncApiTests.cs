@@ -37,6 +37,17 @@ public sealed class AsyncApiTests
                 "the XML doc summary is the operation's description");
             Assert.That(notification.GetProperty("payload").GetProperty("properties").GetProperty("data").GetProperty("$ref").GetString(), Is.EqualTo("#/components/schemas/MessageDto"));
         });
+
+        // The Channels tutorial's room is a plain JSON consumer: its frame in, {"error"} out, no envelope.
+        var operations = document.RootElement.GetProperty("operations");
+        var tutorial = document.RootElement.GetProperty("channels").GetProperty("ws_chat__room_name_");
+        Assert.Multiple(() =>
+        {
+            Assert.That(operations.GetProperty("ws_chat__room_name_.receive").GetProperty("action").GetString(), Is.EqualTo("receive"));
+            Assert.That(operations.GetProperty("ws_chat__room_name_.error").GetProperty("action").GetString(), Is.EqualTo("send"));
+            Assert.That(tutorial.GetProperty("messages").GetProperty("message").GetProperty("payload").GetProperty("$ref").GetString(), Is.EqualTo("#/components/schemas/TutorialMessage"));
+            Assert.That(tutorial.GetProperty("messages").GetProperty("error").GetProperty("payload").GetProperty("required")[0].GetString(), Is.EqualTo("error"));
+        });
     }
 
     [Test]

@@ -561,6 +561,8 @@ public sealed class GeneratedSourceTests
             """, TestSources.Dtos).AssertClean();
 
         Snapshot.VerifySource(run.Source("Chat.TutorialConsumer.g.cs"));
+        Assert.That(run.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.TutorialConsumer.g.cs" }),
+            "no typed clients: a plain consumer has no actions to call");
     }
 
     [Test]

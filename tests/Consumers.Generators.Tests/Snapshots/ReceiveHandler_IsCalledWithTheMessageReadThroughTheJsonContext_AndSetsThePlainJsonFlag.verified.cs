@@ -48,6 +48,6 @@ namespace Chat
             },
             new global::Consumers.Contracts.NotificationContract[]
             {
-            });
+            }, __Json0);
     }
 }

@@ -44,6 +44,6 @@ namespace Chat
             },
             new global::Consumers.Contracts.NotificationContract[]
             {
-            });
+            }, global::Consumers.Dispatch.PrimitiveJson.JsonElement);
     }
 }
