@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Consumers;
 using Consumers.Security;
@@ -13,6 +14,7 @@ public sealed record PlainChatMessage(string Message);
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(PlainChatMessage))]
+[JsonSerializable(typeof(PlainNote))]
 public sealed partial class PlainJsonContext : JsonSerializerContext;
 
 /// <summary>
@@ -60,4 +62,32 @@ public sealed class NotMuted : BasePermission
 {
     public override ValueTask<bool> HasPermissionAsync(PermissionContext context)
         => ValueTask.FromResult(context.Action != "receive" || !context.Context.HttpContext.Request.Query.ContainsKey("muted"));
+}
+
+/// <summary>A message whose converter answers null for an object without <c>text</c>, as a custom converter may.</summary>
+[JsonConverter(typeof(PlainNoteConverter))]
+public sealed record PlainNote(string Text);
+
+public sealed class PlainNoteConverter : JsonConverter<PlainNote>
+{
+    public override PlainNote? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var element = JsonElement.ParseValue(ref reader);
+        return element.TryGetProperty("text", out var text) ? new PlainNote(text.GetString() ?? "") : null;
+    }
+
+    public override void Write(Utf8JsonWriter writer, PlainNote value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("text", value.Text);
+        writer.WriteEndObject();
+    }
+}
+
+/// <summary>A plain consumer of <see cref="PlainNote"/>: echoes each note.</summary>
+[JsonContext(typeof(PlainJsonContext))]
+public sealed partial class PlainNoteConsumer : Consumer
+{
+    [Receive]
+    public void OnNote(PlainNote note) => Send(note, PlainJsonContext.Default.PlainNote);
 }

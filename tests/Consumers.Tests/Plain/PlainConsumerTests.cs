@@ -23,6 +23,7 @@ public sealed class PlainConsumerTests
         {
             app.MapConsumer<PlainChatConsumer>("/ws/plain/{room}");
             app.MapConsumer<PlainElementConsumer>("/ws/element");
+            app.MapConsumer<PlainNoteConsumer>("/ws/note");
             app.MapConsumer<RoomConsumer>("/ws/rooms/{room}");
             app.MapConsumers("/ws/multi/{room}", s => s.Add<PlainChatConsumer>("chat").Add<RoomConsumer>("rooms"));
         },
@@ -171,6 +172,14 @@ public sealed class PlainConsumerTests
         await using var a = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/element"));
         Assert.That(await a.SendAndReceiveTextAsync("""{"anything": [1, 2]}"""), Is.EqualTo("""{"message":"{\"anything\": [1, 2]}"}"""));
         Assert.That(await a.SendAndReceiveTextAsync("[]"), Is.EqualTo("""{"error":"Expected a JSON object."}"""));
+    }
+
+    [Test]
+    public async Task ConverterThatReadsNull_GetsAnErrorFrame_AndTheHandlerDoesNotRun()
+    {
+        await using var a = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/note"));
+        Assert.That(await a.SendAndReceiveTextAsync("""{"other": 1}"""), Is.EqualTo("""{"error":"The message does not have the expected shape."}"""));
+        Assert.That(await a.SendAndReceiveTextAsync("""{"text": "kept"}"""), Is.EqualTo("""{"text":"kept"}"""));
     }
 
     [Test]
