@@ -81,15 +81,7 @@ public sealed class TutorialRoomBrowserTests
         await Assertions.Expect(ann.Locator("#chat-log")).ToHaveValueAsync("signed in again\n");
     }
 
-    private async Task<IPage> OpenAsync(ChatApp app, string room, string username)
-    {
-        var page = await _browser.NewPageAsync();
-        await Browser.SubmitAccountAsync(page, $"{app.Url}/signup.html", username, Browser.Password);
-        await page.WaitForURLAsync($"{app.Url}/");
-        await page.GotoAsync($"{app.Url}/channels/{room}/");
-        await Browser.WaitConnectedAsync(page);
-        return page;
-    }
+    private Task<IPage> OpenAsync(ChatApp app, string room, string username) => _browser.OpenSignedUpAsync(app, $"/channels/{room}/", username);
 
     private static async Task SendAsync(IPage page, string text)
     {

@@ -26,16 +26,7 @@ internal sealed class ReceiveParser(
 
     /// <summary>The transform of the [Receive] pipeline: reports handlers declared outside any consumer.</summary>
     public static DiagnosticInfo? CheckContainer(GeneratorAttributeSyntaxContext context)
-    {
-        if (context.TargetSymbol is not IMethodSymbol method || method.ContainingType is not { } type ||
-            KnownTypes.DerivesFrom(type, KnownTypes.ConsumerBase))
-        {
-            return null;
-        }
-
-        var syntax = (MethodDeclarationSyntax)context.TargetNode;
-        return DiagnosticInfo.Create(DiagnosticDescriptors.ReceiveOutsideConsumer, LocationInfo.From(syntax.Identifier), method.Name, type.Name);
-    }
+        => MethodContainer.Check(context, DiagnosticDescriptors.ReceiveOutsideConsumer);
 
     /// <summary>The consumer's handler, or null when it has none or it is invalid (then reported).</summary>
     public ReceiveSpec? Parse()
