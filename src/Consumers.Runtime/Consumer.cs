@@ -250,6 +250,17 @@ public abstract class Consumer
     /// <returns>A task that completes when the reply has been queued.</returns>
     protected virtual ValueTask DispatchAsync(ActionInvocation invocation) => invocation.ReplyUnknownAction();
 
+    /// <summary>
+    /// Hands one plain JSON message to the consumer's <see cref="ReceiveAttribute"/> handler (Channels'
+    /// <c>receive_json</c>). Implemented by the Consumers source generator for consumers that declare one, which the
+    /// runtime then calls instead of <see cref="DispatchAsync"/>; the base implementation ignores the message.
+    /// </summary>
+    /// <param name="invocation">The message being handled; valid until the returned task completes.</param>
+    /// <returns>A task that completes when the handler is done.</returns>
+    protected virtual ValueTask ReceiveAsync(MessageInvocation invocation) => ValueTask.CompletedTask;
+
+    internal ValueTask ReceiveMessageAsync(MessageInvocation invocation) => ReceiveAsync(invocation);
+
     internal ValueTask<bool> ConnectAsync(CancellationToken cancellationToken) => OnConnectAsync(cancellationToken);
 
     internal ValueTask DisconnectAsync(WebSocketCloseStatus? closeStatus) => OnDisconnectAsync(closeStatus);

@@ -14,6 +14,7 @@ namespace Consumers.Generators.Model;
 /// <param name="Security">The class's authorization attributes (own and inherited), or null when it has none.</param>
 /// <param name="Summary">The class's XML doc summary as plain text, or null.</param>
 /// <param name="ClientIsPublic">Whether the generated .NET client can be public: the consumer and every DTO it exchanges are public.</param>
+/// <param name="Receive">The consumer's <c>[Receive]</c> handler (a plain JSON consumer), or null.</param>
 /// <param name="TypeScriptInterfaces">The DTOs of <paramref name="JsonTypes"/> (and the types they reach) as TypeScript interfaces.</param>
 internal sealed record ConsumerSpec(
     string HintName,
@@ -29,7 +30,8 @@ internal sealed record ConsumerSpec(
     SecuritySpec? Security = null,
     string? Summary = null,
     EquatableArray<TypeScriptInterfaceSpec> TypeScriptInterfaces = default,
-    bool ClientIsPublic = false);
+    bool ClientIsPublic = false,
+    ReceiveSpec? Receive = null);
 
 /// <summary>One constructor parameter resolved from DI.</summary>
 /// <param name="Type">The <c>global::</c> type name.</param>

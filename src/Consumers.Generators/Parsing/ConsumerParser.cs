@@ -54,16 +54,7 @@ internal sealed class ConsumerParser
 
     /// <summary>The transform of the [Action] pipeline: reports actions declared outside any consumer.</summary>
     public static DiagnosticInfo? CheckActionContainer(GeneratorAttributeSyntaxContext context)
-    {
-        if (context.TargetSymbol is not IMethodSymbol method || method.ContainingType is not { } type ||
-            KnownTypes.DerivesFrom(type, KnownTypes.ConsumerBase))
-        {
-            return null;
-        }
-
-        var syntax = (MethodDeclarationSyntax)context.TargetNode;
-        return DiagnosticInfo.Create(DiagnosticDescriptors.ActionOutsideConsumer, LocationInfo.From(syntax.Identifier), method.Name, type.Name);
-    }
+        => MethodContainer.Check(context, DiagnosticDescriptors.ActionOutsideConsumer);
 
     // Partial classes have several declarations; the first one with a base list speaks for the class.
     private static bool IsPrimaryDeclaration(INamedTypeSymbol symbol, ClassDeclarationSyntax declaration)
@@ -102,6 +93,7 @@ internal sealed class ConsumerParser
         var constructor = ChooseConstructor();
         var actions = CollectActions();
         var observers = new ObserverParser(_consumer, _diagnostics, JsonMember, _cancellationToken).Parse();
+        var receive = new ReceiveParser(_consumer, _diagnostics, JsonMember, _jsonContext?.Name, _cancellationToken).Parse();
         var security = AuthorizationParser.ForClass(_consumer, _diagnostics);
         if (!valid || constructor is null)
         {
@@ -135,7 +127,8 @@ internal sealed class ConsumerParser
             security,
             DocumentationSummary.Of(_consumer, _cancellationToken),
             typeScript.Interfaces.ToEquatableArray(),
-            PublicTypes.IsPublic(_consumer) && _jsonSymbols.Values.All(PublicTypes.IsPublic));
+            PublicTypes.IsPublic(_consumer) && _jsonSymbols.Values.All(PublicTypes.IsPublic),
+            receive);
     }
 
     private bool CheckDeclaration()
