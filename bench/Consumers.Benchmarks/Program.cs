@@ -69,6 +69,11 @@ switch (name)
         if (loadsIndex >= 0 && loadsIndex + 1 < args.Length)
         {
             settings = settings with { Loads = [.. settings.Loads.Where(l => l.Name.Contains(args[loadsIndex + 1], StringComparison.OrdinalIgnoreCase))] };
+            if (settings.Loads.Count == 0)
+            {
+                Console.Error.WriteLine($"--loads '{args[loadsIndex + 1]}' matches none of: {string.Join("; ", FanoutSettings.IssueLoads.Select(l => l.Name))}");
+                return 2;
+            }
         }
 
         var secondsIndex = Array.IndexOf(args, "--seconds");
