@@ -10,37 +10,38 @@ namespace Consumers.Observers.Tests;
 public sealed class CrossNodeTests
 {
     [Test]
-    public async Task ChangeSavedOnNodeA_ReachesASubscriberOnNodeB()
+    public Task ChangeSavedOnNodeA_ReachesASubscriberOnNodeB() => OnTwoNodesAsync(async (hostA, hostB) =>
     {
-        var directory = Directory.CreateTempSubdirectory("consumers-observers-").FullName;
-        try
-        {
-            await using var server = await NatsServerProcess.StartAsync();
-            var database = Path.Combine(directory, "chat.db");
-            await using var hostA = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
-            await using var hostB = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
-            await using var watcher = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/messages"));
-            await using var poster = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/messages"));
-            await watcher.RequestAsync("""{"action": "join_room", "room_id": 1, "request_id": "on-b"}""");
+        await using var watcher = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/messages"));
+        await using var poster = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/messages"));
+        await watcher.RequestAsync("""{"action": "join_room", "room_id": 1, "request_id": "on-b"}""");
 
-            await poster.RequestAsync("""{"action": "post", "room_id": 1, "text": "from a"}""");
-            var note = await watcher.ReceiveAsync();
-            Assert.Multiple(() =>
-            {
-                Assert.That(note["action"]!.GetValue<string>(), Is.EqualTo("create"));
-                Assert.That(note["request_id"]!.GetValue<string>(), Is.EqualTo("on-b"));
-                Assert.That(note["data"]!["text"]!.GetValue<string>(), Is.EqualTo("from a"));
-            });
-        }
-        finally
+        await poster.RequestAsync("""{"action": "post", "room_id": 1, "text": "from a"}""");
+        var note = await watcher.ReceiveAsync();
+        Assert.Multiple(() =>
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
-        }
-    }
+            Assert.That(note["action"]!.GetValue<string>(), Is.EqualTo("create"));
+            Assert.That(note["request_id"]!.GetValue<string>(), Is.EqualTo("on-b"));
+            Assert.That(note["data"]!["text"]!.GetValue<string>(), Is.EqualTo("from a"));
+        });
+    });
 
     [Test]
-    public async Task ObjectPermissionsOnNodeB_SeeTheObserversType_ForAChangeSavedOnNodeA()
+    public Task ObjectPermissionsOnNodeB_SeeTheObserversType_ForAChangeSavedOnNodeA() => OnTwoNodesAsync(async (hostA, hostB) =>
+    {
+        await using var guarded = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/guarded"));
+        await using var poster = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/messages"));
+        await guarded.RequestAsync("""{"action": "watch", "room_id": 2, "request_id": "on-b"}""");
+
+        // NoSecrets reads a MessageDto (it throws on anything else): the refused one never arrives, the next does.
+        await poster.RequestAsync("""{"action": "post", "room_id": 2, "text": "a secret"}""");
+        await poster.RequestAsync("""{"action": "post", "room_id": 2, "text": "public"}""");
+        var note = await guarded.ReceiveAsync();
+        Assert.That(note["data"]!["text"]!.GetValue<string>(), Is.EqualTo("public"));
+    });
+
+    // Two app hosts on one SQLite file and one real nats-server.
+    private static async Task OnTwoNodesAsync(Func<TestHost, TestHost, Task> test)
     {
         var directory = Directory.CreateTempSubdirectory("consumers-observers-").FullName;
         try
@@ -49,15 +50,7 @@ public sealed class CrossNodeTests
             var database = Path.Combine(directory, "chat.db");
             await using var hostA = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
             await using var hostB = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
-            await using var guarded = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/guarded"));
-            await using var poster = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/messages"));
-            await guarded.RequestAsync("""{"action": "watch", "room_id": 2, "request_id": "on-b"}""");
-
-            // NoSecrets reads a MessageDto (it throws on anything else): the refused one never arrives, the next does.
-            await poster.RequestAsync("""{"action": "post", "room_id": 2, "text": "a secret"}""");
-            await poster.RequestAsync("""{"action": "post", "room_id": 2, "text": "public"}""");
-            var note = await guarded.ReceiveAsync();
-            Assert.That(note["data"]!["text"]!.GetValue<string>(), Is.EqualTo("public"));
+            await test(hostA, hostB);
         }
         finally
         {
