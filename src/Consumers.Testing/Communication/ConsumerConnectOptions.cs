@@ -1,0 +1,50 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http;
+
+namespace Consumers.Testing.Communication;
+
+/// <summary>How a <see cref="ConsumerCommunicator"/> (or a generated client run by the kit) opens its connection.</summary>
+public sealed class ConsumerConnectOptions
+{
+    /// <summary>The subprotocol that lets the server pack several envelopes into one frame (a JSON array).</summary>
+    public const string BatchSubprotocol = "consumers.batch";
+
+    /// <summary>
+    /// The options of the reflection-based overloads: ASP.NET Core's web defaults (camelCase, case-insensitive
+    /// reading) with reflection metadata, so they work even where reflection is off by default.
+    /// </summary>
+    public static JsonSerializerOptions DefaultJsonOptions { get; } = new(JsonSerializerDefaults.Web) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+
+    /// <summary>
+    /// The user of the connection: the app authenticates the handshake as this principal through the kit's test
+    /// authentication scheme, which the host must have (<c>factory.WithTestAuthentication()</c> or
+    /// <c>services.AddConsumersTestAuthentication()</c>). Null: no test user (the app's own authentication applies).
+    /// </summary>
+    public ClaimsPrincipal? User { get; set; }
+
+    /// <summary>The handshake's <c>Origin</c> header (checked by <c>ConsumerOptions.AllowedOrigins</c>); null sends none.</summary>
+    public string? Origin { get; set; }
+
+    /// <summary>More request headers of the handshake (a cookie, an <c>Authorization</c> header).</summary>
+    public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Offers <see cref="BatchSubprotocol"/>: the server may then send several envelopes in one frame, which the
+    /// communicator unpacks into one <see cref="ConsumerEnvelope"/> each, in order. Default false.
+    /// </summary>
+    public bool Batch { get; set; }
+
+    /// <summary>More subprotocols to offer.</summary>
+    public IList<string> SubProtocols { get; } = new List<string>();
+
+    /// <summary>How long a receive waits by default. Default 5 seconds.</summary>
+    public TimeSpan ReceiveTimeout { get; set; } = ConsumerCommunicator.DefaultReceiveTimeout;
+
+    /// <summary>How long the handshake may take. Default 10 seconds.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Changes the handshake request further (it is the server-side request of the test server).</summary>
+    public Action<HttpRequest>? ConfigureRequest { get; set; }
+}
