@@ -47,6 +47,65 @@ public sealed class ConsumerCommunicator : IAsyncDisposable
         _receiving = ReceiveLoopAsync();
     }
 
+    /// <summary>
+    /// Connects a communicator over a real socket (a <see cref="ClientWebSocket"/>) to an app listening on a port: a
+    /// process the test started, or Kestrel. In-process hosts use the kit's <c>ConnectAsync</c> extensions instead.
+    /// </summary>
+    /// <param name="uri">The endpoint's address, <c>ws://host:port/path?query</c>.</param>
+    /// <param name="configure">The origin, headers, batching, timeouts (<see cref="ConsumerConnectOptions.User"/> and <see cref="ConsumerConnectOptions.ConfigureRequest"/> need an in-process host).</param>
+    /// <param name="cancellationToken">Cancels the handshake.</param>
+    /// <returns>The open connection.</returns>
+    /// <exception cref="ConsumerHandshakeException">The server answered the handshake with another status than 101.</exception>
+    /// <exception cref="WebSocketException">Nothing listens there, or the connection failed.</exception>
+    /// <exception cref="NotSupportedException">A test user or a request callback was set.</exception>
+    public static async Task<ConsumerCommunicator> ConnectAsync(Uri uri, Action<ConsumerConnectOptions>? configure = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        var options = new ConsumerConnectOptions();
+        configure?.Invoke(options);
+        if (options.User is not null || options.ConfigureRequest is not null)
+        {
+            throw new NotSupportedException("ConsumerConnectOptions.User and ConfigureRequest need an in-process host (the kit's ConnectAsync on a WebApplicationFactory, TestServer or IHost).");
+        }
+
+        var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        if (options.Origin is not null)
+        {
+            socket.Options.SetRequestHeader("Origin", options.Origin);
+        }
+
+        foreach (var (name, value) in options.Headers)
+        {
+            socket.Options.SetRequestHeader(name, value);
+        }
+
+        foreach (var protocol in options.Batch ? options.SubProtocols.Append(ConsumerConnectOptions.BatchSubprotocol) : options.SubProtocols)
+        {
+            socket.Options.AddSubProtocol(protocol);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        try
+        {
+            await socket.ConnectAsync(uri, timeout.Token).ConfigureAwait(false);
+        }
+        catch (WebSocketException e) when (socket.HttpStatusCode is not 0 and not System.Net.HttpStatusCode.SwitchingProtocols)
+        {
+            var status = (int)socket.HttpStatusCode;
+            socket.Dispose();
+            throw new ConsumerHandshakeException(uri.PathAndQuery, status, e);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        return new ConsumerCommunicator(socket, uri.PathAndQuery, options.ReceiveTimeout);
+    }
+
     /// <summary>The path (with query) this communicator connected to.</summary>
     public string Path { get; }
 

@@ -36,6 +36,9 @@ public static class ConsumerConnections
         /// <summary>
         /// Connects a generated .NET client (<c>RoomConsumerClient</c>) to <paramref name="path"/> of the factory's app,
         /// over the test server's in-process socket; its calls wait <see cref="ConsumerConnectOptions.ReceiveTimeout"/> (5 s) for replies.
+        /// C# does not infer the entry point once the client type is given, so write both
+        /// (<c>factory.ConnectClientAsync&lt;Program, RoomConsumerClient&gt;(path)</c>) or use the server's overload
+        /// (<c>factory.Server.ConnectClientAsync&lt;RoomConsumerClient&gt;(path)</c>).
         /// </summary>
         /// <typeparam name="TClient">The generated client.</typeparam>
         /// <param name="path">The endpoint's path and query.</param>
