@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,10 +15,19 @@ internal static class KitHost
 
     public const int MaxMessageSize = 4096;
 
-    public static async Task<IHost> StartAsync(bool testAuthentication = true)
+    /// <summary>Starts the app on a TestServer, or on Kestrel at a free loopback port (<paramref name="kestrel"/>).</summary>
+    public static async Task<IHost> StartAsync(bool testAuthentication = true, bool kestrel = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
+        if (kestrel)
+        {
+            builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
+
         builder.Logging.ClearProviders();
         builder.Services.AddConsumers(o =>
         {
@@ -38,5 +48,13 @@ internal static class KitHost
         app.MapConsumers("/ws", streams => streams.Add<KitConsumer>("kit"));
         await app.StartAsync();
         return app;
+    }
+
+    /// <summary>The <c>ws://</c> address of <paramref name="path"/> on a Kestrel host.</summary>
+    public static Uri SocketUri(IHost host, string path)
+    {
+        var address = host.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+        return new Uri($"ws://{new Uri(address).Authority}{path}");
     }
 }
