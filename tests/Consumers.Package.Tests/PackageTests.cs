@@ -5,7 +5,7 @@ using NUnit.Framework;
 namespace Consumers.Package.Tests;
 
 /// <summary>
-/// The NuGet package as a user gets it: a project outside this repository that references only the
+/// The NuGet packages as a user gets them: a project outside this repository that references only the
 /// <c>Consumers</c> package from a local folder source gets the attributes, the runtime and the generator.
 /// </summary>
 [TestFixture]
@@ -16,6 +16,7 @@ public sealed class PackageTests
     private string _feed = null!;
     private string _package = null!;
     private string _natsPackage = null!;
+    private string _testingPackage = null!;
 
     [OneTimeSetUp]
     public void Pack()
@@ -32,6 +33,11 @@ public sealed class PackageTests
         result = Run(RepositoryRoot(), "dotnet", $"pack src/Consumers.Nats -c {configuration} --no-build -o \"{natsFeed}\"");
         Assert.That(result.ExitCode, Is.Zero, result.Output);
         _natsPackage = Directory.GetFiles(natsFeed, "Consumers.Nats.*.nupkg").Single();
+
+        // The test kit goes into the main feed: an outside test project restores Consumers and Consumers.Testing from it.
+        result = Run(RepositoryRoot(), "dotnet", $"pack src/Consumers.Testing -c {configuration} --no-build -o \"{_feed}\"");
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        _testingPackage = Directory.GetFiles(_feed, "Consumers.Testing.*.nupkg").Single();
     }
 
     [OneTimeTearDown]
@@ -67,6 +73,81 @@ public sealed class PackageTests
             Assert.That(nuspec, Does.Contain("<dependency id=\"NATS.Client.Core\" version=\"3.3.2\""));
             Assert.That(nuspec, Does.Contain("<dependency id=\"Consumers\" version=\"0.1.0\" include=\"All\""), "all assets: the generator (an analyzer) flows to the app");
         });
+    }
+
+    [Test]
+    public void TestingPackage_CarriesTheKit_DependsOnConsumersAndMvcTesting_AndOnNoTestFramework()
+    {
+        using var zip = ZipFile.OpenRead(_testingPackage);
+        var nuspec = Nuspec(_testingPackage);
+        Assert.Multiple(() =>
+        {
+            Assert.That(zip.Entries.Select(e => e.FullName), Does.Contain("lib/net10.0/Consumers.Testing.dll").And.Contain("lib/net10.0/Consumers.Testing.xml"));
+            Assert.That(nuspec, Does.Contain("<dependency id=\"Consumers\" version=\"0.1.0\" include=\"All\""));
+            Assert.That(nuspec, Does.Contain("<dependency id=\"Microsoft.AspNetCore.Mvc.Testing\" version=\"10.0.15\" include=\"All\""), "its build targets copy the app's deps file");
+            Assert.That(nuspec, Does.Not.Contain("nunit").IgnoreCase.And.Not.Contain("xunit").IgnoreCase.And.Not.Contain("mstest").IgnoreCase);
+        });
+    }
+
+    [Test]
+    public void OutsideTestProject_ReferencingOnlyTheConsumersAndTestingPackages_TestsAConsumerOfItsOwn()
+    {
+        var app = CreateProject("shop", outputType: "Exe", program: """
+            using Consumers;
+
+            var builder = WebApplication.CreateSlimBuilder(args);
+            builder.Services.AddConsumers();
+            var app = builder.Build();
+            app.MapConsumer<Shop.CartConsumer>("/ws/cart");
+            app.Run();
+
+            namespace Shop
+            {
+                public sealed partial class CartConsumer : Consumer
+                {
+                    [Action]
+                    public int AddItem(int itemId, int quantity = 1) => itemId * quantity;
+                }
+            }
+            """);
+        var tests = CreateTestProject("shop.tests", app, """"
+            using Consumers.Testing.Hosting;
+            using Microsoft.AspNetCore.Mvc.Testing;
+            using NUnit.Framework;
+
+            namespace Shop.Tests;
+
+            public sealed class CartTests
+            {
+                [Test]
+                public async Task AddItem_MultipliesByTheQuantity()
+                {
+                    await using var factory = new WebApplicationFactory<Program>();
+                    await using var cart = await factory.ConnectAsync("/ws/cart");
+
+                    var reply = await cart.RequestAsync("""{"action": "add_item", "item_id": 7, "quantity": 3, "request_id": 1}""");
+
+                    Assert.That(reply.ResponseStatus, Is.EqualTo(200));
+                    Assert.That(reply.Data.GetInt32(), Is.EqualTo(21));
+                    var late = Assert.ThrowsAsync<TimeoutException>(() => cart.ReceiveAsync(TimeSpan.FromMilliseconds(100)));
+                    Assert.That(late!.Message, Does.Contain("\"data\":21"));
+                }
+
+                [Test]
+                public async Task GeneratedClient_RunsOverTheTestServer()
+                {
+                    await using var factory = new WebApplicationFactory<Program>();
+                    await using var cart = await factory.ConnectClientAsync<Program, CartConsumerClient>("/ws/cart");
+
+                    Assert.That((await cart.AddItemAsync(7, 2)).Data, Is.EqualTo(14));
+                }
+            }
+            """");
+
+        var result = Run(tests, "dotnet", "test -c Release");
+
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        Assert.That(result.Output, Does.Contain("Passed!").And.Contain("Passed:     2"), result.Output);
     }
 
     [Test]
@@ -174,6 +255,67 @@ public sealed class PackageTests
         // Outside the repository, so that its Directory.Build.props does not apply.
         File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />");
         File.WriteAllText(Path.Combine(directory, "Program.cs"), program);
+        return directory;
+    }
+
+    /// <summary>
+    /// An NUnit project next to <paramref name="app"/> that references it and the Consumers.Testing package. Test
+    /// frameworks come from the machine's package folder, else the configured feed; Consumers packages only from the local feed.
+    /// </summary>
+    private string CreateTestProject(string name, string app, string code)
+    {
+        var directory = Path.Combine(_work, name);
+        Directory.CreateDirectory(directory);
+        var version = Path.GetFileNameWithoutExtension(_package)["Consumers.".Length..];
+        File.WriteAllText(Path.Combine(directory, $"{name}.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <IsTestProject>true</IsTestProject>
+                <NoWarn>$(NoWarn);NU1603</NoWarn>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Consumers.Testing" Version="{version}" />
+                <PackageReference Include="Microsoft.NET.Test.Sdk" Version="17.14.1" />
+                <PackageReference Include="NUnit" Version="4.4.0" />
+                <PackageReference Include="NUnit3TestAdapter" Version="5.2.0" />
+                <ProjectReference Include="{Path.Combine(app, Path.GetFileName(app) + ".csproj")}" />
+              </ItemGroup>
+            </Project>
+            """);
+        var machinePackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var config = $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{_feed}" />
+                <add key="machine" value="{machinePackages}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+              <packageSourceMapping>
+                <packageSource key="local">
+                  <package pattern="Consumers" />
+                  <package pattern="Consumers.*" />
+                </packageSource>
+                <packageSource key="machine">
+                  <package pattern="*" />
+                </packageSource>
+                <packageSource key="nuget.org">
+                  <package pattern="*" />
+                </packageSource>
+              </packageSourceMapping>
+            </configuration>
+            """;
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), config);
+
+        // The app restores beside it: the same sources.
+        File.WriteAllText(Path.Combine(app, "nuget.config"), config);
+        File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />");
+        File.WriteAllText(Path.Combine(directory, "Tests.cs"), code);
         return directory;
     }
 
