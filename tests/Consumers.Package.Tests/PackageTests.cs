@@ -89,65 +89,18 @@ public sealed class PackageTests
         });
     }
 
-    [Test]
-    public void OutsideTestProject_ReferencingOnlyTheConsumersAndTestingPackages_TestsAConsumerOfItsOwn()
+    [TestCase("nunit", 6, TestName = "OutsideNUnitProject_OfDocsTesting_ReferencingOnlyTheConsumersAndTestingPackages_TestsItsConsumer")]
+    [TestCase("xunit", 4, TestName = "OutsideXunitProject_OfDocsTesting_ReferencingOnlyTheConsumersAndTestingPackages_TestsItsConsumer")]
+    public void OutsideTestProject_OfDocsTesting_TestsItsConsumer(string framework, int tests)
     {
-        var app = CreateProject("shop", outputType: "Exe", program: """
-            using Consumers;
+        // docs/testing.md's app and test examples, as written there: the page cannot drift from the packages.
+        var app = CreateProject("shop-" + framework, outputType: "Exe", program: DocsExample("app"));
+        var project = CreateTestProject("shop-" + framework + ".tests", app, framework, DocsExample(framework));
 
-            var builder = WebApplication.CreateSlimBuilder(args);
-            builder.Services.AddConsumers();
-            var app = builder.Build();
-            app.MapConsumer<Shop.CartConsumer>("/ws/cart");
-            app.Run();
-
-            namespace Shop
-            {
-                public sealed partial class CartConsumer : Consumer
-                {
-                    [Action]
-                    public int AddItem(int itemId, int quantity = 1) => itemId * quantity;
-                }
-            }
-            """);
-        var tests = CreateTestProject("shop.tests", app, """"
-            using Consumers.Testing.Hosting;
-            using Microsoft.AspNetCore.Mvc.Testing;
-            using NUnit.Framework;
-
-            namespace Shop.Tests;
-
-            public sealed class CartTests
-            {
-                [Test]
-                public async Task AddItem_MultipliesByTheQuantity()
-                {
-                    await using var factory = new WebApplicationFactory<Program>();
-                    await using var cart = await factory.ConnectAsync("/ws/cart");
-
-                    var reply = await cart.RequestAsync("""{"action": "add_item", "item_id": 7, "quantity": 3, "request_id": 1}""");
-
-                    Assert.That(reply.ResponseStatus, Is.EqualTo(200));
-                    Assert.That(reply.Data.GetInt32(), Is.EqualTo(21));
-                    var late = Assert.ThrowsAsync<TimeoutException>(() => cart.ReceiveAsync(TimeSpan.FromMilliseconds(100)));
-                    Assert.That(late!.Message, Does.Contain("\"data\":21"));
-                }
-
-                [Test]
-                public async Task GeneratedClient_RunsOverTheTestServer()
-                {
-                    await using var factory = new WebApplicationFactory<Program>();
-                    await using var cart = await factory.ConnectClientAsync<Program, CartConsumerClient>("/ws/cart");
-
-                    Assert.That((await cart.AddItemAsync(7, 2)).Data, Is.EqualTo(14));
-                }
-            }
-            """");
-
-        var result = Run(tests, "dotnet", "test -c Release");
+        var result = Run(project, "dotnet", "test -c Release");
 
         Assert.That(result.ExitCode, Is.Zero, result.Output);
-        Assert.That(result.Output, Does.Contain("Passed!").And.Contain("Passed:     2"), result.Output);
+        Assert.That(result.Output, Does.Contain($"Passed!  - Failed:     0, Passed:     {tests},"), result.Output);
     }
 
     [Test]
@@ -262,7 +215,10 @@ public sealed class PackageTests
     /// An NUnit project next to <paramref name="app"/> that references it and the Consumers.Testing package. Test
     /// frameworks come from the machine's package folder, else the configured feed; Consumers packages only from the local feed.
     /// </summary>
-    private string CreateTestProject(string name, string app, string code)
+    // The machine's fixed package folder (xunit and its runner), where there is one.
+    private const string SdkPackages = "/opt/nuget/packages";
+
+    private string CreateTestProject(string name, string app, string framework, string code)
     {
         var directory = Path.Combine(_work, name);
         Directory.CreateDirectory(directory);
@@ -280,8 +236,9 @@ public sealed class PackageTests
               <ItemGroup>
                 <PackageReference Include="Consumers.Testing" Version="{version}" />
                 <PackageReference Include="Microsoft.NET.Test.Sdk" Version="17.14.1" />
-                <PackageReference Include="NUnit" Version="4.4.0" />
-                <PackageReference Include="NUnit3TestAdapter" Version="5.2.0" />
+                {(framework == "nunit"
+                    ? """<PackageReference Include="NUnit" Version="4.4.0" /><PackageReference Include="NUnit3TestAdapter" Version="5.2.0" />"""
+                    : """<PackageReference Include="xunit" Version="2.9.3" /><PackageReference Include="xunit.runner.visualstudio" Version="3.1.5" />""")}
                 <ProjectReference Include="{Path.Combine(app, Path.GetFileName(app) + ".csproj")}" />
               </ItemGroup>
             </Project>
@@ -294,6 +251,7 @@ public sealed class PackageTests
                 <clear />
                 <add key="local" value="{_feed}" />
                 <add key="machine" value="{machinePackages}" />
+                {(Directory.Exists(SdkPackages) ? $"<add key=\"sdk-folder\" value=\"{SdkPackages}\" />" : "")}
                 <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
               </packageSources>
               <packageSourceMapping>
@@ -304,6 +262,7 @@ public sealed class PackageTests
                 <packageSource key="machine">
                   <package pattern="*" />
                 </packageSource>
+                {(Directory.Exists(SdkPackages) ? "<packageSource key=\"sdk-folder\"><package pattern=\"*\" /></packageSource>" : "")}
                 <packageSource key="nuget.org">
                   <package pattern="*" />
                 </packageSource>
@@ -317,6 +276,17 @@ public sealed class PackageTests
         File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />");
         File.WriteAllText(Path.Combine(directory, "Tests.cs"), code);
         return directory;
+    }
+
+    /// <summary>The C# block after <c>&lt;!-- example: NAME --&gt;</c> in docs/testing.md.</summary>
+    private static string DocsExample(string name)
+    {
+        var page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "testing.md"));
+        var marker = page.IndexOf($"<!-- example: {name} -->", StringComparison.Ordinal);
+        Assert.That(marker, Is.Not.Negative, $"docs/testing.md has no example '{name}'");
+        var start = page.IndexOf("```csharp\n", marker, StringComparison.Ordinal) + "```csharp\n".Length;
+        var end = page.IndexOf("\n```\n", start, StringComparison.Ordinal);
+        return page[start..end] + "\n";
     }
 
     private (int ExitCode, string Output) Run(string directory, string file, string arguments)
