@@ -16,6 +16,20 @@ namespace Consumers.Chat.Tests;
 [NonParallelizable]
 public sealed class ChatKitTests
 {
+    /// <summary>README's example test, as written there (with a database of its own).</summary>
+    [Test]
+    public async Task CreateMessage_IsPushedToWhoeverJoinedTheRoom()
+    {
+        await using var chat = new ChatFactory();
+        await using var app = chat.WithTestAuthentication();
+        await using var ann = await app.ConnectAsync("/ws/rooms", o => o.User = ConsumersTestAuthentication.User("ann"));
+        var pk = (await ann.RequestAsync("""{"action": "create", "data": {"name": "lobby"}, "request_id": 1}""")).Data.GetProperty("pk").GetInt32();
+        await ann.RequestAsync($$"""{"action": "join_room", "pk": {{pk}}, "request_id": "join"}""");   // the join's own reply
+        await ann.SendAsync(new { action = "create_message", room = pk, message = "hi", request_id = 2 });
+        var pushed = await ann.ReceiveNotificationAsync("join", ChatJson.Default.MessageDto);
+        Assert.That(pushed.Data!.Text, Is.EqualTo("hi"));
+    }
+
     [Test]
     public async Task TestUser_IsTheRoomsCreator_AndTokensStillAuthenticateBesideIt()
     {
@@ -92,6 +106,26 @@ public sealed class ChatKitTests
             Assert.That(sent.Data!.User, Is.EqualTo("bob"));
             Assert.That(received.Single()!.Text, Is.EqualTo("typed hello"));
         });
+    }
+
+    [Test]
+    [NonParallelizable]
+    public async Task TwoNodes_WithoutNatsServer_FailSayingHowToInstallIt()
+    {
+        await using var chat = new ChatFactory();
+        var path = Environment.GetEnvironmentVariable("PATH");
+        var empty = Directory.CreateTempSubdirectory("no-nats-").FullName;
+        Environment.SetEnvironmentVariable("PATH", empty);
+        try
+        {
+            var error = Assert.ThrowsAsync<InvalidOperationException>(() => ConsumerNodes<Program>.StartAsync(chat));
+            Assert.That(error!.Message, Does.Contain("apt-get install -y nats-server"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PATH", path);
+            Directory.Delete(empty);
+        }
     }
 
     [Test]
