@@ -144,6 +144,28 @@ public sealed class CommunicatorTests
         });
     }
 
+    [TestCase("""{"action": "add", "a": 1, "b": 2}""", TestName = "RequestAsync_WithoutARequestId_ReturnsTheNextFrame")]
+    [TestCase("""{"action": "add", "a": 1, "b": 2, "request_id": null}""", TestName = "RequestAsync_WithANullRequestId_ReturnsTheNextFrame")]
+    [TestCase("""{"stream": "kit", "payload": {"action": "add", "a": 1, "b": 2}}""", TestName = "RequestAsync_MultiplexedWithoutARequestId_ReturnsTheNextFrame")]
+    public async Task RequestAsync_WithoutARequestId_ReturnsTheNextFrame(string json)
+    {
+        await using var c = await _host.ConnectAsync(json.Contains("stream", StringComparison.Ordinal) ? "/ws" : "/ws/kit");
+
+        var reply = await c.RequestAsync(json);
+
+        Assert.That(reply.Data.GetInt32(), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task RequestAsync_OfBrokenJson_ReturnsTheErrorReply()
+    {
+        await using var c = await _host.ConnectAsync("/ws/kit");
+
+        var reply = await c.RequestAsync("{not json");
+
+        Assert.That(reply.ResponseStatus, Is.EqualTo(400));
+    }
+
     [Test]
     public async Task ReceiveNotificationAsync_TakesTheFramesOfItsRequestId_InOrder_Typed()
     {

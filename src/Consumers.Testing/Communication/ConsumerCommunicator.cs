@@ -360,7 +360,8 @@ public sealed class ConsumerCommunicator : IAsyncDisposable
         try
         {
             using var document = JsonDocument.Parse(json);
-            requestId = new ConsumerEnvelope(document.RootElement, json).RequestId.Clone();
+            var id = new ConsumerEnvelope(document.RootElement, json).RequestId;
+            requestId = id.ValueKind == JsonValueKind.Undefined ? default : id.Clone();
         }
         catch (JsonException)
         {
