@@ -7,24 +7,12 @@ namespace Consumers.Testing.Tests;
 
 /// <summary>The generated .NET client run over the test server's in-process socket.</summary>
 [TestFixture]
-public sealed class ClientTests
+public sealed class ClientTests : KitFixture
 {
-    private IHost _host = null!;
-
-    [OneTimeSetUp]
-    public async Task Start() => _host = await KitHost.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        await _host.StopAsync();
-        _host.Dispose();
-    }
-
     [Test]
     public async Task GeneratedClient_CallsActions_AndReadsTypedReplies()
     {
-        await using var kit = await _host.ConnectClientAsync<KitConsumerClient>("/ws/kit");
+        await using var kit = await Host.ConnectClientAsync<KitConsumerClient>("/ws/kit");
 
         var sum = await kit.AddAsync(2, 3);
         var total = await kit.TotalAsync(4, 5);
@@ -41,7 +29,7 @@ public sealed class ClientTests
     [Test]
     public async Task GeneratedClient_OnAMultiplexedEndpoint_UsesItsStream()
     {
-        await using var kit = await _host.ConnectClientAsync<KitConsumerClient>("/ws", stream: "kit");
+        await using var kit = await Host.ConnectClientAsync<KitConsumerClient>("/ws", stream: "kit");
 
         Assert.That((await kit.AddAsync(1, 1)).Data, Is.EqualTo(2));
     }
@@ -49,7 +37,7 @@ public sealed class ClientTests
     [Test]
     public async Task GeneratedClient_ConnectsAsTheGivenUser()
     {
-        await using var secured = await _host.ConnectClientAsync<SecuredConsumerClient>("/ws/secured", o => o.User = ConsumersTestAuthentication.User("cleo"));
+        await using var secured = await Host.ConnectClientAsync<SecuredConsumerClient>("/ws/secured", o => o.User = ConsumersTestAuthentication.User("cleo"));
 
         Assert.That((await secured.WhoamiAsync()).Data, Is.EqualTo("cleo"));
     }
@@ -57,7 +45,7 @@ public sealed class ClientTests
     [Test]
     public void GeneratedClient_RefusedHandshake_Throws()
     {
-        var error = Assert.ThrowsAsync<ConsumerHandshakeException>(() => _host.ConnectClientAsync<SecuredConsumerClient>("/ws/secured"));
+        var error = Assert.ThrowsAsync<ConsumerHandshakeException>(() => Host.ConnectClientAsync<SecuredConsumerClient>("/ws/secured"));
 
         Assert.That(error!.StatusCode, Is.EqualTo(401));
     }

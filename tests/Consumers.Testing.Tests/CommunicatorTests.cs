@@ -9,24 +9,12 @@ namespace Consumers.Testing.Tests;
 
 /// <summary>ConsumerCommunicator over a TestServer: send, receive, notifications, time limits, closing.</summary>
 [TestFixture]
-public sealed class CommunicatorTests
+public sealed class CommunicatorTests : KitFixture
 {
-    private IHost _host = null!;
-
-    [OneTimeSetUp]
-    public async Task Start() => _host = await KitHost.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        await _host.StopAsync();
-        _host.Dispose();
-    }
-
     [Test]
     public async Task ReceiveAsync_ReadsTheEnvelope_ThroughTypedAccessors()
     {
-        await using var c = await _host.ConnectAsync("/ws/kit");
+        await using var c = await Host.ConnectAsync("/ws/kit");
         await c.SendAsync("""{"action": "add", "a": 2, "b": 3, "request_id": "r1"}""");
 
         var reply = await c.ReceiveAsync();
@@ -49,7 +37,7 @@ public sealed class CommunicatorTests
     [Test]
     public async Task ErrorEnvelope_ExposesStatusAndMessages_AndDataNull()
     {
-        await using var c = await _host.ConnectAsync("/ws/kit");
+        await using var c = await Host.ConnectAsync("/ws/kit");
 
         var reply = await c.RequestAsync("""{"action": "nope", "request_id": 7}""");
 
@@ -67,7 +55,7 @@ public sealed class CommunicatorTests
     [Test]
     public async Task ValidationErrors_ReadAsFieldAndMessage()
     {
-        await using var c = await _host.ConnectAsync("/ws/kit");
+        await using var c = await Host.ConnectAsync("/ws/kit");
 
         var reply = await c.RequestAsync("""{"action": "add", "a": "x", "b": 1, "request_id": 1}""");
 
@@ -78,7 +66,7 @@ public sealed class CommunicatorTests
     [Test]
     public async Task SendAsync_OfAnAnonymousObject_WritesItsMembersAsDeclared()
     {
-        await using var c = await _host.ConnectAsync("/ws/kit");
+        await using var c = await Host.ConnectAsync("/ws/kit");
 
         await c.SendAsync(new { action = "add", a = 4, b = 5, request_id = 2 });
 
@@ -88,7 +76,7 @@ public sealed class CommunicatorTests
     [Test]
     public async Task SendAsync_WithJsonTypeInfo_WritesWithTheSourceGeneratedMetadata()
     {
-        await using var c = await _host.ConnectAsync("/ws/kit");
+        await using var c = await Host.ConnectAsync("/ws/kit");
 
         await c.SendAsync(new AddRequest("add", 10, 5, 3), KitJson.Default.AddRequest);
 
@@ -103,7 +91,7 @@ public sealed class CommunicatorTests
     [Test]
     public async Task ReceiveAsyncOfT_DeserializesTheData_WithMetadataOrReflection()
     {
-        await using var c = await _host.ConnectAsync("/ws/kit");
+        await using var c = await Host.ConnectAsync("/ws/kit");
 
         await c.SendAsync("""{"action": "total", "a": 1, "b": 2}""");
         var typed = await c.ReceiveAsync(KitJson.Default.Sum);
@@ -120,7 +108,7 @@ public sealed class CommunicatorTests
     [Test]
     public async Task ReceiveAsyncOfT_OnAnErrorFrame_FailsWithItsErrors()
     {
-        await using var c = await _host.ConnectAsync("/ws/kit");
+        await using var c = await Host.ConnectAsync("/ws/kit");
         await c.SendAsync("""{"action": "nope"}""");
 
         var error = Assert.ThrowsAsync<ConsumerAssertionException>(() => c.ReceiveAsync(KitJson.Default.Sum));
@@ -131,7 +119,7 @@ public sealed class CommunicatorTests
     [Test]
     public async Task RequestAsync_ReturnsTheReplyWithItsRequestId_AndLeavesEarlierFramesUnread()
     {
-        await using var c = await _host.ConnectAsync("/ws/kit");
+        await using var c = await Host.ConnectAsync("/ws/kit");
 
         var reply = await c.RequestAsync("""{"action": "count_to", "count": 2, "tag": "t", "request_id": "call"}""");
         var first = await c.ReceiveAsync();
@@ -149,7 +137,7 @@ public sealed class CommunicatorTests
     [TestCase("""{"stream": "kit", "payload": {"action": "add", "a": 1, "b": 2}}""", TestName = "RequestAsync_MultiplexedWithoutARequestId_ReturnsTheNextFrame")]
     public async Task RequestAsync_WithoutARequestId_ReturnsTheNextFrame(string json)
     {
-        await using var c = await _host.ConnectAsync(json.Contains("stream", StringComparison.Ordinal) ? "/ws" : "/ws/kit");
+        await using var c = await Host.ConnectAsync(json.Contains("stream", StringComparison.Ordinal) ? "/ws" : "/ws/kit");
 
         var reply = await c.RequestAsync(json);
 
@@ -159,7 +147,7 @@ public sealed class CommunicatorTests
     [Test]
     public async Task RequestAsync_OfBrokenJson_ReturnsTheErrorReply()
     {
-        await using var c = await _host.ConnectAsync("/ws/kit");
+        await using var c = await Host.ConnectAsync("/ws/kit");
 
         var reply = await c.RequestAsync("{not json");
 
@@ -169,7 +157,7 @@ public sealed class CommunicatorTests
     [Test]
     public async Task ReceiveNotificationAsync_TakesTheFramesOfItsRequestId_InOrder_Typed()
     {
-        await using var c = await _host.ConnectAsync("/ws/kit");
+        await using var c = await Host.ConnectAsync("/ws/kit");
         await c.SendAsync("""{"action": "count_to", "count": 3, "tag": "ticks", "request_id": 1}""");
 
         var notifications = new List<ConsumerNotification<Tick>>();
@@ -193,7 +181,7 @@ public sealed class CommunicatorTests
     [Test]
     public async Task ReceiveNotificationAsync_OfANumericRequestId_MatchesTheNumber()
     {
-        await using var c = await _host.ConnectAsync("/ws/kit");
+        await using var c = await Host.ConnectAsync("/ws/kit");
         await c.SendAsync("""{"action": "add", "a": 1, "b": 1, "request_id": 42}""");
 
         var reply = await c.ReceiveNotificationAsync(42, KitJson.Default.Int32);
@@ -204,7 +192,7 @@ public sealed class CommunicatorTests
     [Test]
     public async Task Receive_AfterTheTimeout_FailsListingTheFramesThatDidArrive()
     {
-        await using var c = await _host.ConnectAsync("/ws/kit");
+        await using var c = await Host.ConnectAsync("/ws/kit");
         await c.RequestAsync("""{"action": "add", "a": 20, "b": 22, "request_id": "earlier"}""");
         await c.SendAsync("""{"action": "count_to", "count": 1, "tag": "other", "request_id": "x"}""");
         await Task.Delay(100);
@@ -220,7 +208,7 @@ public sealed class CommunicatorTests
     [Test]
     public async Task Receive_ByDefault_WaitsFiveSeconds_AndSaysNothingArrived()
     {
-        await using var c = await _host.ConnectAsync("/ws/kit");
+        await using var c = await Host.ConnectAsync("/ws/kit");
         var watch = System.Diagnostics.Stopwatch.StartNew();
 
         var error = Assert.ThrowsAsync<TimeoutException>(() => c.ReceiveAsync());
@@ -236,7 +224,7 @@ public sealed class CommunicatorTests
     [Test]
     public async Task Receive_AfterATimeout_TheConnectionStillWorks()
     {
-        await using var c = await _host.ConnectAsync("/ws/kit", o => o.ReceiveTimeout = TimeSpan.FromMilliseconds(100));
+        await using var c = await Host.ConnectAsync("/ws/kit", o => o.ReceiveTimeout = TimeSpan.FromMilliseconds(100));
         Assert.ThrowsAsync<TimeoutException>(() => c.ReceiveAsync());
 
         var reply = await c.RequestAsync("""{"action": "add", "a": 1, "b": 1, "request_id": 1}""");
@@ -247,7 +235,7 @@ public sealed class CommunicatorTests
     [Test]
     public async Task AssertNothingReceived_PassesWhenQuiet()
     {
-        await using var c = await _host.ConnectAsync("/ws/kit");
+        await using var c = await Host.ConnectAsync("/ws/kit");
         await c.RequestAsync("""{"action": "add", "a": 1, "b": 1, "request_id": 1}""");
 
         await c.AssertNothingReceivedAsync(TimeSpan.FromMilliseconds(200));
@@ -258,7 +246,7 @@ public sealed class CommunicatorTests
     [Test]
     public async Task AssertNothingReceived_FailsWithTheFrameThatArrived()
     {
-        await using var c = await _host.ConnectAsync("/ws/kit");
+        await using var c = await Host.ConnectAsync("/ws/kit");
         await c.SendAsync("""{"action": "add", "a": 1, "b": 1, "request_id": "unexpected"}""");
 
         var error = Assert.ThrowsAsync<ConsumerAssertionException>(() => c.AssertNothingReceivedAsync(TimeSpan.FromSeconds(2)));
@@ -269,8 +257,8 @@ public sealed class CommunicatorTests
     [Test]
     public async Task CloseAsync_SendsTheCode_TheServerSeesIt_AndItsCloseFrameIsObserved()
     {
-        var disconnects = _host.Services.GetRequiredService<Disconnects>();
-        var c = await _host.ConnectAsync("/ws/kit");
+        var disconnects = Host.Services.GetRequiredService<Disconnects>();
+        var c = await Host.ConnectAsync("/ws/kit");
         await c.RequestAsync("""{"action": "tag", "tag": "closer", "request_id": 1}""");
 
         await c.CloseAsync((WebSocketCloseStatus)4001, "done");
@@ -287,7 +275,7 @@ public sealed class CommunicatorTests
     [Test]
     public async Task ServerClose_IsObserved_WithItsCode_AndAReceiveFailsNamingIt()
     {
-        await using var c = await _host.ConnectAsync("/ws/kit");
+        await using var c = await Host.ConnectAsync("/ws/kit");
         var tooBig = new string('x', KitHost.MaxMessageSize + 1);
         await c.SendAsync($$"""{"action": "add", "pad": "{{tooBig}}"}""");
 
@@ -308,7 +296,7 @@ public sealed class CommunicatorTests
     [Test]
     public async Task WaitForClose_OnAnOpenConnection_TimesOut()
     {
-        await using var c = await _host.ConnectAsync("/ws/kit");
+        await using var c = await Host.ConnectAsync("/ws/kit");
 
         var error = Assert.ThrowsAsync<TimeoutException>(() => c.WaitForCloseAsync(TimeSpan.FromMilliseconds(100)));
 
@@ -318,7 +306,7 @@ public sealed class CommunicatorTests
     [Test]
     public async Task Batch_OffersTheSubprotocol_AndUnpacksArraysIntoEnvelopes_InOrder()
     {
-        await using var c = await _host.ConnectAsync("/ws/kit", o => o.Batch = true);
+        await using var c = await Host.ConnectAsync("/ws/kit", o => o.Batch = true);
 
         await c.SendAsync("""{"action": "count_to", "count": 500, "tag": "b", "request_id": "batch"}""");
         var ticks = new List<int>();
@@ -341,7 +329,7 @@ public sealed class CommunicatorTests
     [Test]
     public async Task MultiplexedFrame_AccessorsReadThePayload_AndStreamIsSet()
     {
-        await using var c = await _host.ConnectAsync("/ws");
+        await using var c = await Host.ConnectAsync("/ws");
 
         var reply = await c.RequestAsync("""{"stream": "kit", "payload": {"action": "add", "a": 1, "b": 2, "request_id": 5}}""");
 

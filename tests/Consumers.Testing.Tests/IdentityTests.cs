@@ -7,25 +7,13 @@ namespace Consumers.Testing.Tests;
 
 /// <summary>Connecting as a user of the test's choosing, with an Origin of its choosing; refused handshakes.</summary>
 [TestFixture]
-public sealed class IdentityTests
+public sealed class IdentityTests : KitFixture
 {
-    private IHost _host = null!;
-
-    [OneTimeSetUp]
-    public async Task Start() => _host = await KitHost.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        await _host.StopAsync();
-        _host.Dispose();
-    }
-
     [Test]
     public async Task User_IsTheConnectionsPrincipal_WithItsRoles()
     {
-        await using var c = await _host.ConnectAsync("/ws/secured", o => o.User = ConsumersTestAuthentication.User("ann", "admin"));
-        await using var kit = await _host.ConnectAsync("/ws/kit", o => o.User = ConsumersTestAuthentication.User("bob", "admin"));
+        await using var c = await Host.ConnectAsync("/ws/secured", o => o.User = ConsumersTestAuthentication.User("ann", "admin"));
+        await using var kit = await Host.ConnectAsync("/ws/kit", o => o.User = ConsumersTestAuthentication.User("bob", "admin"));
 
         var name = await c.RequestAsync("""{"action": "whoami", "request_id": 1}""");
         var role = await kit.RequestAsync("""{"action": "is_in_role", "role": "admin", "request_id": 2}""");
@@ -42,9 +30,9 @@ public sealed class IdentityTests
     [Test]
     public async Task NoUser_IsAnonymous_AndAnAuthorizeConsumerRefusesWith401()
     {
-        await using var kit = await _host.ConnectAsync("/ws/kit");
+        await using var kit = await Host.ConnectAsync("/ws/kit");
 
-        var error = Assert.ThrowsAsync<ConsumerHandshakeException>(() => _host.ConnectAsync("/ws/secured?x=1"));
+        var error = Assert.ThrowsAsync<ConsumerHandshakeException>(() => Host.ConnectAsync("/ws/secured?x=1"));
 
         Assert.Multiple(async () =>
         {
@@ -69,7 +57,7 @@ public sealed class IdentityTests
     [Test]
     public async Task Origin_Allowed_Connects()
     {
-        await using var c = await _host.ConnectAsync("/ws/kit", o => o.Origin = KitHost.AllowedOrigin);
+        await using var c = await Host.ConnectAsync("/ws/kit", o => o.Origin = KitHost.AllowedOrigin);
 
         Assert.That((await c.RequestAsync("""{"action": "add", "a": 1, "b": 1, "request_id": 1}""")).Data.GetInt32(), Is.EqualTo(2));
     }
@@ -77,7 +65,7 @@ public sealed class IdentityTests
     [Test]
     public void Origin_Refused_FailsTheHandshakeWith403()
     {
-        var error = Assert.ThrowsAsync<ConsumerHandshakeException>(() => _host.ConnectAsync("/ws/kit", o => o.Origin = "https://evil.example"));
+        var error = Assert.ThrowsAsync<ConsumerHandshakeException>(() => Host.ConnectAsync("/ws/kit", o => o.Origin = "https://evil.example"));
 
         Assert.That(error!.StatusCode, Is.EqualTo(403));
     }
@@ -85,7 +73,7 @@ public sealed class IdentityTests
     [Test]
     public void UnknownPath_FailsTheHandshakeWith404()
     {
-        var error = Assert.ThrowsAsync<ConsumerHandshakeException>(() => _host.ConnectAsync("/ws/nothing"));
+        var error = Assert.ThrowsAsync<ConsumerHandshakeException>(() => Host.ConnectAsync("/ws/nothing"));
 
         Assert.That(error!.StatusCode, Is.EqualTo(404));
     }
