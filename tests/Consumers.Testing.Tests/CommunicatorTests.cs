@@ -106,6 +106,19 @@ public sealed class CommunicatorTests : KitFixture
     }
 
     [Test]
+    public async Task ReflectionReads_BindSnakeCaseKeys()
+    {
+        await using var c = await Host.ConnectAsync("/ws/kit");
+        await c.SendAsync("""{"action": "count_to", "count": 1, "tag": "s", "request_id": 1}""");
+
+        var frame = await c.ReceiveAsync();
+        var whole = frame.Json.Deserialize<TickFrame>(ConsumerConnectOptions.DefaultJsonOptions);
+
+        Assert.That(whole!.ResponseStatus, Is.EqualTo(200), "response_status binds to ResponseStatus");
+        Assert.That(whole.RequestId, Is.EqualTo("s"));
+    }
+
+    [Test]
     public async Task ReceiveAsyncOfT_OnAnErrorFrame_FailsWithItsErrors()
     {
         await using var c = await Host.ConnectAsync("/ws/kit");

@@ -12,10 +12,15 @@ public sealed class ConsumerConnectOptions
     public const string BatchSubprotocol = "consumers.batch";
 
     /// <summary>
-    /// The options of the reflection-based overloads: ASP.NET Core's web defaults (camelCase, case-insensitive
-    /// reading) with reflection metadata, so they work even where reflection is off by default.
+    /// The options of the reflection-based overloads: snake_case names read case-insensitively (<c>created_at</c> and
+    /// <c>pk</c> bind to <c>CreatedAt</c> and <c>Pk</c>, as DCRF front ends write them), numbers from strings allowed,
+    /// reflection metadata, so they work even where reflection is off by default.
     /// </summary>
-    public static JsonSerializerOptions DefaultJsonOptions { get; } = new(JsonSerializerDefaults.Web) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+    public static JsonSerializerOptions DefaultJsonOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+    };
 
     /// <summary>
     /// The user of the connection: the app authenticates the handshake as this principal through the kit's test

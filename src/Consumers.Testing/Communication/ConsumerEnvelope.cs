@@ -119,7 +119,7 @@ public sealed class ConsumerEnvelope
         return Data.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined ? default : Data.Deserialize(typeInfo);
     }
 
-    /// <summary>Reads <c>data</c> with reflection-based serialization (<paramref name="options"/>, or the web defaults: camelCase, case-insensitive).</summary>
+    /// <summary>Reads <c>data</c> with reflection-based serialization (<paramref name="options"/>, or <see cref="ConsumerConnectOptions.DefaultJsonOptions"/>: snake_case, case-insensitive).</summary>
     /// <typeparam name="T">The data's type.</typeparam>
     /// <param name="options">Serializer options; null for <see cref="ConsumerConnectOptions.DefaultJsonOptions"/>.</param>
     /// <returns>The value; default for JSON null or a missing <c>data</c>.</returns>
