@@ -71,6 +71,22 @@ public sealed class IdentityTests : KitFixture
     }
 
     [Test]
+    public void SlowHandshake_PastTheConnectTimeout_FailsSayingSo()
+    {
+        var error = Assert.ThrowsAsync<TimeoutException>(() => Host.ConnectAsync("/ws/slow", o => o.ConnectTimeout = TimeSpan.FromMilliseconds(200)));
+
+        Assert.That(error!.Message, Does.StartWith("The WebSocket handshake of /ws/slow did not complete within 0.2 s"));
+    }
+
+    [Test]
+    public async Task SlowHandshake_WithinTheConnectTimeout_Connects()
+    {
+        await using var c = await Host.ConnectAsync("/ws/slow");
+
+        Assert.That((await c.RequestAsync("""{"action": "ping", "request_id": 1}""")).Data.GetInt32(), Is.EqualTo(1));
+    }
+
+    [Test]
     public void UnknownPath_FailsTheHandshakeWith404()
     {
         var error = Assert.ThrowsAsync<ConsumerHandshakeException>(() => Host.ConnectAsync("/ws/nothing"));

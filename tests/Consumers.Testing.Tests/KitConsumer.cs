@@ -77,6 +77,20 @@ public sealed class Disconnects
         => _codes.GetOrAdd(tag, _ => new TaskCompletionSource<System.Net.WebSockets.WebSocketCloseStatus?>(TaskCreationOptions.RunContinuationsAsynchronously));
 }
 
+/// <summary>Takes a second to accept a connection.</summary>
+[JsonContext(typeof(KitJson))]
+public sealed partial class SlowConsumer : Consumer
+{
+    protected override async ValueTask<bool> OnConnectAsync(CancellationToken cancellationToken)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        return true;
+    }
+
+    [Action]
+    public int Ping() => 1;
+}
+
 /// <summary>Only signed-in users connect.</summary>
 [Authorize]
 [JsonContext(typeof(KitJson))]

@@ -45,6 +45,7 @@ internal static class KitHost
         var app = builder.Build();
         app.MapConsumer<KitConsumer>("/ws/kit");
         app.MapConsumer<SecuredConsumer>("/ws/secured");
+        app.MapConsumer<SlowConsumer>("/ws/slow");
         app.MapConsumers("/ws", streams => streams.Add<KitConsumer>("kit"));
         await app.StartAsync();
         return app;

@@ -61,6 +61,14 @@ public sealed class RealSocketTests
     }
 
     [Test]
+    public void RealSocket_SlowHandshake_PastTheConnectTimeout_FailsSayingSo()
+    {
+        var error = Assert.ThrowsAsync<TimeoutException>(() => ConsumerCommunicator.ConnectAsync(KitHost.SocketUri(_host, "/ws/slow"), o => o.ConnectTimeout = TimeSpan.FromMilliseconds(200)));
+
+        Assert.That(error!.Message, Does.StartWith("The WebSocket handshake of /ws/slow did not complete within 0.2 s"));
+    }
+
+    [Test]
     public void RealSocket_WithATestUser_IsNotSupported()
     {
         var error = Assert.ThrowsAsync<NotSupportedException>(() => ConsumerCommunicator.ConnectAsync(KitHost.SocketUri(_host, "/ws/kit"), o => o.User = ConsumersTestAuthentication.User("ann")));

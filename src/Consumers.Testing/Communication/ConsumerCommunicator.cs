@@ -58,6 +58,7 @@ public sealed class ConsumerCommunicator : IAsyncDisposable
     /// <exception cref="ConsumerHandshakeException">The server answered the handshake with another status than 101.</exception>
     /// <exception cref="WebSocketException">Nothing listens there, or the connection failed.</exception>
     /// <exception cref="NotSupportedException">A test user or a request callback was set.</exception>
+    /// <exception cref="TimeoutException">The handshake took longer than <see cref="ConsumerConnectOptions.ConnectTimeout"/>.</exception>
     public static async Task<ConsumerCommunicator> ConnectAsync(Uri uri, Action<ConsumerConnectOptions>? configure = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(uri);
@@ -90,6 +91,11 @@ public sealed class ConsumerCommunicator : IAsyncDisposable
         try
         {
             await socket.ConnectAsync(uri, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new TimeoutException(ConsumerConnectOptions.HandshakeTimedOut(uri.PathAndQuery, options.ConnectTimeout), e);
         }
         catch (WebSocketException e) when (socket.HttpStatusCode is not 0 and not System.Net.HttpStatusCode.SwitchingProtocols)
         {

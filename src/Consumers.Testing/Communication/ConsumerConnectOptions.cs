@@ -47,8 +47,11 @@ public sealed class ConsumerConnectOptions
     /// <summary>How long a receive waits by default. Default 5 seconds.</summary>
     public TimeSpan ReceiveTimeout { get; set; } = ConsumerCommunicator.DefaultReceiveTimeout;
 
-    /// <summary>How long the handshake may take. Default 10 seconds.</summary>
+    /// <summary>How long the handshake may take (then the connect throws <see cref="TimeoutException"/>). Default 10 seconds.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    internal static string HandshakeTimedOut(string path, TimeSpan limit)
+        => $"The WebSocket handshake of {path} did not complete within {limit.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s (a slow OnConnectAsync, or nothing answering).";
 
     /// <summary>Changes the handshake request further (it is the server-side request of the test server).</summary>
     public Action<HttpRequest>? ConfigureRequest { get; set; }

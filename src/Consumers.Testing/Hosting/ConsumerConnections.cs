@@ -26,6 +26,7 @@ public static class ConsumerConnections
         /// <param name="cancellationToken">Cancels the handshake.</param>
         /// <returns>The open connection.</returns>
         /// <exception cref="ConsumerHandshakeException">The app refused the handshake (401, 403, 400, ...).</exception>
+        /// <exception cref="TimeoutException">The handshake took longer than <see cref="ConsumerConnectOptions.ConnectTimeout"/>.</exception>
         /// <exception cref="InvalidOperationException"><see cref="ConsumerConnectOptions.User"/> is set but the app has no test authentication.</exception>
         public Task<ConsumerCommunicator> ConnectAsync(string path, Action<ConsumerConnectOptions>? configure = null, CancellationToken cancellationToken = default)
         {
@@ -183,6 +184,10 @@ public static class ConsumerConnections
         try
         {
             return await client.ConnectAsync(uri, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException(ConsumerConnectOptions.HandshakeTimedOut(uri.PathAndQuery, options.ConnectTimeout), e);
         }
         catch (InvalidOperationException e) when (e.Message.StartsWith("Incomplete handshake", StringComparison.Ordinal))
         {
