@@ -1,75 +1,75 @@
 using System.Net;
-using Consumers.Tests.Infrastructure;
+using Consumers.Testing.Communication;
+using Consumers.Testing.Hosting;
 
 namespace Consumers.Chat.Tests;
 
 /// <summary>
 /// The chat's accounts and limits without a browser: tokens from <c>/api/register</c> and <c>/api/token</c> on the
-/// WebSocket, names, room pages and creation limits, presence after a crash. One chat process serves the tests that
-/// need no database of their own (each uses its own user names); the others start their own.
+/// WebSocket, names, room pages and creation limits, presence after a crash. One in-process chat (Consumers.Testing on
+/// a WebApplicationFactory) serves the tests that need no database of their own (each uses its own user names); the
+/// others start their own, and the crash test runs the chat as a process it can kill.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
 public sealed class ChatApiTests
 {
-    private string _directory = null!;
-    private ChatApp _shared = null!;
+    private ChatFactory _shared = null!;
+    private HttpClient _http = null!;
 
     [OneTimeSetUp]
-    public async Task StartShared()
+    public void StartShared()
     {
-        _directory = Directory.CreateTempSubdirectory("consumers-chat-api-").FullName;
-        _shared = await ChatApp.StartAsync(Path.Combine(_directory, "shared.db"));
+        _shared = new ChatFactory();
+        _http = _shared.CreateClient();
     }
 
     [OneTimeTearDown]
     public async Task StopShared()
     {
+        _http.Dispose();
         await _shared.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
     }
-
-    private string FreshDatabase() => Path.Combine(_directory, Guid.NewGuid().ToString("N") + ".db");
 
     [Test]
     public async Task Token_FromRegister_AndFromToken_AuthenticatesTheSocket_AsThatUser()
     {
-        var app = _shared;
-        var registered = await ChatAccounts.RegisterAsync(app, "tina");
-        var (status, body) = await ChatAccounts.PostAsync(app, "/api/token", "tina");
+        var registered = await ChatAccounts.RegisterAsync(_http, "tina");
+        var (status, body) = await ChatAccounts.PostAsync(_http, "/api/token", "tina");
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK));
 
         foreach (var token in new[] { registered, body["access_token"]!.GetValue<string>() })
         {
-            await using var client = await ChatAccounts.ConnectAsync(app, token);
+            await using var client = await _shared.ConnectAsync(ChatAccounts.SocketPath(token));
             var room = await client.RequestAsync("""{"action": "create", "data": {"name": "tinas"}, "request_id": 1}""");
-            var pk = room["data"]?["pk"]?.GetValue<int>() ?? (await client.RequestAsync("""{"action": "find_room", "name": "tinas", "request_id": 2}"""))["data"]!["pk"]!.GetValue<int>();
+            var pk = room.IsSuccess
+                ? room.Data.GetProperty("pk").GetInt32()
+                : (await client.RequestAsync("""{"action": "find_room", "name": "tinas", "request_id": 2}""")).Data.GetProperty("pk").GetInt32();
             var message = await client.RequestAsync($$$"""{"action": "create_message", "room": {{{pk}}}, "message": "hi", "request_id": 3}""");
-            Assert.That(message["data"]!["user"]!.GetValue<string>(), Is.EqualTo("tina"));
+            Assert.That(message.Data.GetProperty("user").GetString(), Is.EqualTo("tina"));
         }
     }
 
     [TestCase(null, TestName = "Socket_WithoutAToken_Gets401")]
     [TestCase("not-a-token", TestName = "Socket_WithAForgedToken_Gets401")]
-    public async Task Socket_Unauthenticated_Gets401(string? token)
+    public void Socket_Unauthenticated_Gets401(string? token)
     {
-        var app = _shared;
-        Assert.That(await Handshake.StatusAsync(ChatAccounts.SocketUri(app, token)), Is.EqualTo(HttpStatusCode.Unauthorized));
+        var refused = Assert.ThrowsAsync<ConsumerHandshakeException>(() => _shared.ConnectAsync(ChatAccounts.SocketPath(token)));
+        Assert.That(refused!.StatusCode, Is.EqualTo(401));
     }
 
     [Test]
-    public async Task UsernameQueryParameter_IsNoIdentity()
+    public void UsernameQueryParameter_IsNoIdentity()
     {
-        var app = _shared;
-        Assert.That(await Handshake.StatusAsync(new Uri($"ws://127.0.0.1:{app.Port}/ws/rooms?username=ann")), Is.EqualTo(HttpStatusCode.Unauthorized));
+        var refused = Assert.ThrowsAsync<ConsumerHandshakeException>(() => _shared.ConnectAsync("/ws/rooms?username=ann"));
+        Assert.That(refused!.StatusCode, Is.EqualTo(401));
     }
 
     [Test]
     public async Task Token_WithAWrongPassword_Gets401()
     {
-        var app = _shared;
-        await ChatAccounts.RegisterAsync(app, "walt");
-        var (status, body) = await ChatAccounts.PostAsync(app, "/api/token", "walt", "wrong password");
+        await ChatAccounts.RegisterAsync(_http, "walt");
+        var (status, body) = await ChatAccounts.PostAsync(_http, "/api/token", "walt", "wrong password");
         Assert.Multiple(() =>
         {
             Assert.That(status, Is.EqualTo(HttpStatusCode.Unauthorized));
@@ -85,8 +85,7 @@ public sealed class ChatApiTests
     [TestCase("   ", TestName = "Name_OfSpaces_IsRefused")]
     public async Task Name_Invisible_IsRefused(string name)
     {
-        var app = _shared;
-        var (status, body) = await ChatAccounts.PostAsync(app, "/api/register", name);
+        var (status, body) = await ChatAccounts.PostAsync(_http, "/api/register", name);
         Assert.Multiple(() =>
         {
             Assert.That(status, Is.EqualTo(HttpStatusCode.BadRequest));
@@ -97,50 +96,49 @@ public sealed class ChatApiTests
     [Test]
     public async Task Name_IsNfkcNormalized_SoALookAlikeIsTheSameName()
     {
-        var app = _shared;
-        await ChatAccounts.RegisterAsync(app, "nina");
-        var (taken, _) = await ChatAccounts.PostAsync(app, "/api/register", "\uFF4E\uFF49\uFF4E\uFF41");   // full-width "nina"
-        var (signedIn, body) = await ChatAccounts.PostAsync(app, "/api/token", "\uFF4E\uFF49\uFF4E\uFF41");
-        await using var client = await ChatAccounts.ConnectAsync(app, body["access_token"]!.GetValue<string>());
+        await ChatAccounts.RegisterAsync(_http, "nina");
+        var (taken, _) = await ChatAccounts.PostAsync(_http, "/api/register", "\uFF4E\uFF49\uFF4E\uFF41");   // full-width "nina"
+        var (signedIn, body) = await ChatAccounts.PostAsync(_http, "/api/token", "\uFF4E\uFF49\uFF4E\uFF41");
+        await using var client = await _shared.ConnectAsync(ChatAccounts.SocketPath(body["access_token"]!.GetValue<string>()));
         var room = await client.RequestAsync("""{"action": "create", "data": {"name": "ninas"}, "request_id": 1}""");
         Assert.Multiple(() =>
         {
             Assert.That(taken, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(signedIn, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(room["data"]!["creator"]!.GetValue<string>(), Is.EqualTo("nina"));
+            Assert.That(room.Data.GetProperty("creator").GetString(), Is.EqualTo("nina"));
         });
     }
 
     [Test]
     public async Task RoomCreation_IsLimitedTo20PerUserPerHour_OtherUsersUnaffected()
     {
-        var app = _shared;
-        await using var ann = await ChatAccounts.ConnectAsync(app, await ChatAccounts.RegisterAsync(app, "lim"));
+        await using var ann = await _shared.ConnectAsync(ChatAccounts.SocketPath(await ChatAccounts.RegisterAsync(_http, "lim")));
         for (var i = 0; i < 20; i++)
         {
             var created = await ann.RequestAsync($$$"""{"action": "create", "data": {"name": "lim-{{{i}}}"}, "request_id": {{{i}}}}""");
-            Assert.That(created["response_status"]!.GetValue<int>(), Is.EqualTo(201), created.ToJsonString());
+            Assert.That(created.ResponseStatus, Is.EqualTo(201), created.RawJson);
         }
 
         var refused = await ann.RequestAsync("""{"action": "create", "data": {"name": "lim-20"}, "request_id": 20}""");
-        await using var bob = await ChatAccounts.ConnectAsync(app, await ChatAccounts.RegisterAsync(app, "lim2"));
+        await using var bob = await _shared.ConnectAsync(ChatAccounts.SocketPath(await ChatAccounts.RegisterAsync(_http, "lim2")));
         var other = await bob.RequestAsync("""{"action": "create", "data": {"name": "lim2-0"}, "request_id": 1}""");
         Assert.Multiple(() =>
         {
-            Assert.That(refused["response_status"]!.GetValue<int>(), Is.EqualTo(429));
-            Assert.That(refused["errors"]![0]!.GetValue<string>(), Does.Contain("20 rooms per hour"));
-            Assert.That(other["response_status"]!.GetValue<int>(), Is.EqualTo(201));
+            Assert.That(refused.ResponseStatus, Is.EqualTo(429));
+            Assert.That(refused.ErrorMessages[0], Does.Contain("20 rooms per hour"));
+            Assert.That(other.ResponseStatus, Is.EqualTo(201));
         });
     }
 
     [Test]
     public async Task List_AnswersPagesOf50Rooms()
     {
-        await using var app = await ChatApp.StartAsync(FreshDatabase());
-        TestClient? last = null;
+        await using var app = new ChatFactory();
+        using var http = app.CreateClient();
+        ConsumerCommunicator? last = null;
         foreach (var user in new[] { "u1", "u2", "u3" })
         {
-            last = await ChatAccounts.ConnectAsync(app, await ChatAccounts.RegisterAsync(app, user));
+            last = await app.ConnectAsync(ChatAccounts.SocketPath(await ChatAccounts.RegisterAsync(http, user)));
             for (var i = 0; i < 20; i++)
             {
                 await last.RequestAsync($$$"""{"action": "create", "data": {"name": "{{{user}}}-{{{i}}}"}, "request_id": {{{i}}}}""");
@@ -157,36 +155,39 @@ public sealed class ChatApiTests
         var second = await client.RequestAsync("""{"action": "list", "offset": 50, "request_id": "p2"}""");
         Assert.Multiple(() =>
         {
-            Assert.That(first["data"]!["count"]!.GetValue<int>(), Is.EqualTo(60));
-            Assert.That(first["data"]!["results"]!.AsArray(), Has.Count.EqualTo(50));
-            Assert.That(second["data"]!["results"]!.AsArray(), Has.Count.EqualTo(10));
+            Assert.That(first.Data.GetProperty("count").GetInt32(), Is.EqualTo(60));
+            Assert.That(first.Data.GetProperty("results").GetArrayLength(), Is.EqualTo(50));
+            Assert.That(second.Data.GetProperty("results").GetArrayLength(), Is.EqualTo(10));
         });
     }
 
     [Test]
     public async Task PresenceOfACrashedNode_IsSweptWhenTheChatStartsAgain()
     {
-        var app = await ChatApp.StartAsync(FreshDatabase());
-        int pk;
+        var directory = Directory.CreateTempSubdirectory("consumers-chat-crash-").FullName;
+        var app = await ChatApp.StartAsync(Path.Combine(directory, "chat.db"));
         try
         {
-            var ann = await ChatAccounts.ConnectAsync(app, await ChatAccounts.RegisterAsync(app, "ann"));
+            using var http = app.CreateHttpClient();
+            var ann = await app.ConnectAsync(ChatAccounts.SocketPath(await ChatAccounts.RegisterAsync(http, "ann")));
             var created = await ann.RequestAsync("""{"action": "create", "data": {"name": "lobby"}, "request_id": 1}""");
-            pk = created["data"]!["pk"]!.GetValue<int>();
-            Assert.That(created["data"]!["users"]!.AsArray().Select(u => u!.GetValue<string>()), Is.EqualTo(new[] { "ann" }));
+            var pk = created.Data.GetProperty("pk").GetInt32();
+            Assert.That(created.Data.GetProperty("users").EnumerateArray().Select(u => u.GetString()), Is.EqualTo(new[] { "ann" }));
 
             // Killed: no disconnect hook runs, the presence row stays in the database.
             await app.KillAsync();
             ann.Socket.Abort();
+            await ann.DisposeAsync();
             await app.StartAsync();
 
-            await using var bob = await ChatAccounts.ConnectAsync(app, await ChatAccounts.RegisterAsync(app, "bob"));
+            await using var bob = await app.ConnectAsync(ChatAccounts.SocketPath(await ChatAccounts.RegisterAsync(http, "bob")));
             var room = await bob.RequestAsync($$$"""{"action": "retrieve", "pk": {{{pk}}}, "request_id": 2}""");
-            Assert.That(room["data"]!["users"]!.AsArray(), Is.Empty);
+            Assert.That(room.Data.GetProperty("users").GetArrayLength(), Is.Zero);
         }
         finally
         {
             await app.DisposeAsync();
+            Directory.Delete(directory, recursive: true);
         }
     }
 }

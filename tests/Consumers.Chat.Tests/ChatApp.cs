@@ -1,4 +1,5 @@
-using Consumers.Nats.Tests;
+using Consumers.Testing.Communication;
+using Consumers.Testing.Nats;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -25,6 +26,12 @@ internal sealed class ChatApp : IAsyncDisposable
 
     public string Url => $"http://127.0.0.1:{Port}";
 
+    /// <summary>An HTTP client of the app (its base address is <see cref="Url"/>).</summary>
+    public HttpClient CreateHttpClient() => new() { BaseAddress = new Uri(Url) };
+
+    /// <summary>A real socket to <paramref name="path"/> of the app.</summary>
+    public Task<ConsumerCommunicator> ConnectAsync(string path) => ConsumerCommunicator.ConnectAsync(new Uri($"ws://127.0.0.1:{Port}{path}"));
+
     public string Log
     {
         get
@@ -50,7 +57,7 @@ internal sealed class ChatApp : IAsyncDisposable
             environment["Consumers__Nats__Url"] = natsUrl;
         }
 
-        var app = new ChatApp(NatsServerProcess.GetFreePort(), environment);
+        var app = new ChatApp(NatsServer.GetFreePort(), environment);
         await app.StartAsync();
         return app;
     }

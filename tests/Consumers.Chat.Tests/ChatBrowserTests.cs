@@ -1,4 +1,4 @@
-using Consumers.Nats.Tests;
+using Consumers.Testing.Nats;
 using Microsoft.Playwright;
 
 namespace Consumers.Chat.Tests;
@@ -104,7 +104,7 @@ public sealed class ChatBrowserTests
     public async Task PagesOnTwoNodes_ExchangeMessages_OverNats()
     {
         // As build/run-chat.sh --nats runs it: JetStream on, so the nodes keep group messages across a NATS outage.
-        await using var nats = await NatsServerProcess.StartJetStreamAsync(Path.Combine(_directory, "jetstream"));
+        await using var nats = await NatsServer.StartJetStreamAsync(Path.Combine(_directory, "jetstream"));
         await using var nodeA = await ChatApp.StartAsync(Database, nats.Url);
         await using var nodeB = await ChatApp.StartAsync(Database, nats.Url);
         using (var http = new HttpClient())

@@ -1,3 +1,4 @@
+using Consumers.Testing.Nats;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -7,20 +8,20 @@ namespace Consumers.Nats.Tests;
 /// <summary>A 3-node loopback cluster: each node routes to the other two.</summary>
 internal sealed class NatsCluster : IAsyncDisposable
 {
-    private NatsCluster(NatsServerProcess[] nodes) => Nodes = nodes;
+    private NatsCluster(NatsServer[] nodes) => Nodes = nodes;
 
-    public NatsServerProcess[] Nodes { get; }
+    public NatsServer[] Nodes { get; }
 
     public static async Task<NatsCluster> StartAsync(int size = 3)
     {
-        var clusterPorts = Enumerable.Range(0, size).Select(_ => NatsServerProcess.GetFreePort()).ToArray();
-        var nodes = new List<NatsServerProcess>();
+        var clusterPorts = Enumerable.Range(0, size).Select(_ => NatsServer.GetFreePort()).ToArray();
+        var nodes = new List<NatsServer>();
         try
         {
             for (var i = 0; i < size; i++)
             {
                 var routes = string.Join(',', clusterPorts.Where((_, j) => j != i).Select(p => $"nats://127.0.0.1:{p}"));
-                nodes.Add(await NatsServerProcess.StartAsync(null, null, true,
+                nodes.Add(await NatsServer.StartAsync(null, null, true,
                     "-n", $"n{i + 1}",
                     "--cluster", $"nats://127.0.0.1:{clusterPorts[i].ToString(CultureInfo.InvariantCulture)}",
                     "--cluster_name", "tc",

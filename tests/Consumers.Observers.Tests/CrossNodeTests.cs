@@ -1,4 +1,4 @@
-using Consumers.Nats.Tests;
+using Consumers.Testing.Nats;
 using Consumers.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -46,7 +46,7 @@ public sealed class CrossNodeTests
         var directory = Directory.CreateTempSubdirectory("consumers-observers-").FullName;
         try
         {
-            await using var server = await NatsServerProcess.StartAsync();
+            await using var server = await NatsServer.StartAsync();
             var database = Path.Combine(directory, "chat.db");
             await using var hostA = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
             await using var hostB = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));

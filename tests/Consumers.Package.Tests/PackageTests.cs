@@ -5,7 +5,7 @@ using NUnit.Framework;
 namespace Consumers.Package.Tests;
 
 /// <summary>
-/// The NuGet package as a user gets it: a project outside this repository that references only the
+/// The NuGet packages as a user gets them: a project outside this repository that references only the
 /// <c>Consumers</c> package from a local folder source gets the attributes, the runtime and the generator.
 /// </summary>
 [TestFixture]
@@ -16,6 +16,7 @@ public sealed class PackageTests
     private string _feed = null!;
     private string _package = null!;
     private string _natsPackage = null!;
+    private string _testingPackage = null!;
 
     [OneTimeSetUp]
     public void Pack()
@@ -32,6 +33,11 @@ public sealed class PackageTests
         result = Run(RepositoryRoot(), "dotnet", $"pack src/Consumers.Nats -c {configuration} --no-build -o \"{natsFeed}\"");
         Assert.That(result.ExitCode, Is.Zero, result.Output);
         _natsPackage = Directory.GetFiles(natsFeed, "Consumers.Nats.*.nupkg").Single();
+
+        // The test kit goes into the main feed: an outside test project restores Consumers and Consumers.Testing from it.
+        result = Run(RepositoryRoot(), "dotnet", $"pack src/Consumers.Testing -c {configuration} --no-build -o \"{_feed}\"");
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        _testingPackage = Directory.GetFiles(_feed, "Consumers.Testing.*.nupkg").Single();
     }
 
     [OneTimeTearDown]
@@ -67,6 +73,34 @@ public sealed class PackageTests
             Assert.That(nuspec, Does.Contain("<dependency id=\"NATS.Client.Core\" version=\"3.3.2\""));
             Assert.That(nuspec, Does.Contain("<dependency id=\"Consumers\" version=\"0.1.0\" include=\"All\""), "all assets: the generator (an analyzer) flows to the app");
         });
+    }
+
+    [Test]
+    public void TestingPackage_CarriesTheKit_DependsOnConsumersAndMvcTesting_AndOnNoTestFramework()
+    {
+        using var zip = ZipFile.OpenRead(_testingPackage);
+        var nuspec = Nuspec(_testingPackage);
+        Assert.Multiple(() =>
+        {
+            Assert.That(zip.Entries.Select(e => e.FullName), Does.Contain("lib/net10.0/Consumers.Testing.dll").And.Contain("lib/net10.0/Consumers.Testing.xml"));
+            Assert.That(nuspec, Does.Contain("<dependency id=\"Consumers\" version=\"0.1.0\" include=\"All\""));
+            Assert.That(nuspec, Does.Contain("<dependency id=\"Microsoft.AspNetCore.Mvc.Testing\" version=\"10.0.15\" include=\"All\""), "its build targets copy the app's deps file");
+            Assert.That(nuspec, Does.Not.Contain("nunit").IgnoreCase.And.Not.Contain("xunit").IgnoreCase.And.Not.Contain("mstest").IgnoreCase);
+        });
+    }
+
+    [TestCase("nunit", 6, TestName = "OutsideNUnitProject_OfDocsTesting_ReferencingOnlyTheConsumersAndTestingPackages_TestsItsConsumer")]
+    [TestCase("xunit", 4, TestName = "OutsideXunitProject_OfDocsTesting_ReferencingOnlyTheConsumersAndTestingPackages_TestsItsConsumer")]
+    public void OutsideTestProject_OfDocsTesting_TestsItsConsumer(string framework, int tests)
+    {
+        // docs/testing.md's app and test examples, as written there: the page cannot drift from the packages.
+        var app = CreateProject("shop-" + framework, outputType: "Exe", program: DocsExample("app"));
+        var project = CreateTestProject("shop-" + framework + ".tests", app, framework, DocsExample(framework));
+
+        var result = Run(project, "dotnet", "test -c Release");
+
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        Assert.That(result.Output, Does.Contain($"Passed!  - Failed:     0, Passed:     {tests},"), result.Output);
     }
 
     [Test]
@@ -175,6 +209,84 @@ public sealed class PackageTests
         File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />");
         File.WriteAllText(Path.Combine(directory, "Program.cs"), program);
         return directory;
+    }
+
+    /// <summary>
+    /// An NUnit project next to <paramref name="app"/> that references it and the Consumers.Testing package. Test
+    /// frameworks come from the machine's package folder, else the configured feed; Consumers packages only from the local feed.
+    /// </summary>
+    // The machine's fixed package folder (xunit and its runner), where there is one.
+    private const string SdkPackages = "/opt/nuget/packages";
+
+    private string CreateTestProject(string name, string app, string framework, string code)
+    {
+        var directory = Path.Combine(_work, name);
+        Directory.CreateDirectory(directory);
+        var version = Path.GetFileNameWithoutExtension(_package)["Consumers.".Length..];
+        File.WriteAllText(Path.Combine(directory, $"{name}.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <IsTestProject>true</IsTestProject>
+                <NoWarn>$(NoWarn);NU1603</NoWarn>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Consumers.Testing" Version="{version}" />
+                <PackageReference Include="Microsoft.NET.Test.Sdk" Version="17.14.1" />
+                {(framework == "nunit"
+                    ? """<PackageReference Include="NUnit" Version="4.4.0" /><PackageReference Include="NUnit3TestAdapter" Version="5.2.0" />"""
+                    : """<PackageReference Include="xunit" Version="2.9.3" /><PackageReference Include="xunit.runner.visualstudio" Version="3.1.5" />""")}
+                <ProjectReference Include="{Path.Combine(app, Path.GetFileName(app) + ".csproj")}" />
+              </ItemGroup>
+            </Project>
+            """);
+        var machinePackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var config = $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{_feed}" />
+                <add key="machine" value="{machinePackages}" />
+                {(Directory.Exists(SdkPackages) ? $"<add key=\"sdk-folder\" value=\"{SdkPackages}\" />" : "")}
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+              <packageSourceMapping>
+                <packageSource key="local">
+                  <package pattern="Consumers" />
+                  <package pattern="Consumers.*" />
+                </packageSource>
+                <packageSource key="machine">
+                  <package pattern="*" />
+                </packageSource>
+                {(Directory.Exists(SdkPackages) ? "<packageSource key=\"sdk-folder\"><package pattern=\"*\" /></packageSource>" : "")}
+                <packageSource key="nuget.org">
+                  <package pattern="*" />
+                </packageSource>
+              </packageSourceMapping>
+            </configuration>
+            """;
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), config);
+
+        // The app restores beside it: the same sources.
+        File.WriteAllText(Path.Combine(app, "nuget.config"), config);
+        File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />");
+        File.WriteAllText(Path.Combine(directory, "Tests.cs"), code);
+        return directory;
+    }
+
+    /// <summary>The C# block after <c>&lt;!-- example: NAME --&gt;</c> in docs/testing.md.</summary>
+    private static string DocsExample(string name)
+    {
+        var page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "testing.md"));
+        var marker = page.IndexOf($"<!-- example: {name} -->", StringComparison.Ordinal);
+        Assert.That(marker, Is.Not.Negative, $"docs/testing.md has no example '{name}'");
+        var start = page.IndexOf("```csharp\n", marker, StringComparison.Ordinal) + "```csharp\n".Length;
+        var end = page.IndexOf("\n```\n", start, StringComparison.Ordinal);
+        return page[start..end] + "\n";
     }
 
     private (int ExitCode, string Output) Run(string directory, string file, string arguments)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using Consumers.Groups;
+using Consumers.Testing.Communication;
 using Consumers.Tests.Consumers;
 using Consumers.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -33,12 +34,12 @@ public sealed class GroupTests
         await using var other = await ConnectAsync("blue");
         await a.SendAsync("""{"action": "say", "text": "hi"}""");
 
-        var atA = await NextNonReplyAsync(a);
+        var atA = await a.ReceiveAsync(frame => frame.ResponseStatus is null, "group message");
         var atB = await b.ReceiveAsync();
         Assert.Multiple(() =>
         {
-            Assert.That(atA["text"]!.GetValue<string>(), Is.EqualTo("hi"));
-            Assert.That(atB["text"]!.GetValue<string>(), Is.EqualTo("hi"));
+            Assert.That(atA.Json.GetProperty("text").GetString(), Is.EqualTo("hi"));
+            Assert.That(atB.Json.GetProperty("text").GetString(), Is.EqualTo("hi"));
         });
         await AssertNothingArrivesAsync(other);
     }
@@ -49,8 +50,8 @@ public sealed class GroupTests
         await using var a = await ConnectAsync("green");
         await using var b = await ConnectAsync("green");
         var reply = await a.RequestAsync("""{"action": "say", "text": "not me", "exclude_self": true}""");
-        Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(200), "the reply, not the group message, reaches the sender");
-        Assert.That((await b.ReceiveAsync())["text"]!.GetValue<string>(), Is.EqualTo("not me"));
+        Assert.That(reply.ResponseStatus, Is.EqualTo(200), "the reply, not the group message, reaches the sender");
+        Assert.That((await b.ReceiveAsync()).Json.GetProperty("text").GetString(), Is.EqualTo("not me"));
         await AssertNothingArrivesAsync(a);
     }
 
@@ -59,7 +60,7 @@ public sealed class GroupTests
     {
         await using var a = await ConnectAsync("teal");
         var reply = await a.RequestAsync("""{"action": "groups"}""");
-        Assert.That(reply["data"]!.GetValue<string>(), Is.EqualTo("lobby,room:teal"));
+        Assert.That(reply.Data.GetString(), Is.EqualTo("lobby,room:teal"));
     }
 
     [Test]
@@ -69,7 +70,7 @@ public sealed class GroupTests
         await using var b = await ConnectAsync("x2");
         await a.RequestAsync("""{"action": "join", "group": "side.chat"}""");
         await b.RequestAsync("""{"action": "tell", "group": "side.chat", "text": "one"}""");
-        Assert.That((await a.ReceiveAsync())["text"]!.GetValue<string>(), Is.EqualTo("one"));
+        Assert.That((await a.ReceiveAsync()).Json.GetProperty("text").GetString(), Is.EqualTo("one"));
 
         await a.RequestAsync("""{"action": "leave", "group": "side.chat"}""");
         await b.RequestAsync("""{"action": "tell", "group": "side.chat", "text": "two"}""");
@@ -81,13 +82,13 @@ public sealed class GroupTests
     {
         await using var a = await ConnectAsync("y");
         await using var b = await ConnectAsync("y");
-        var channel = (await b.RequestAsync("""{"action": "channel"}"""))["data"]!.GetValue<string>();
+        var channel = (await b.RequestAsync("""{"action": "channel"}""")).Data.GetString();
         await a.RequestAsync($$"""{"action": "whisper", "channel": "{{channel}}", "text": "psst"}""");
         var whisper = await b.ReceiveAsync();
         Assert.Multiple(() =>
         {
-            Assert.That(whisper["type"]!.GetValue<string>(), Is.EqualTo("whisper"));
-            Assert.That(whisper["text"]!.GetValue<string>(), Is.EqualTo("psst"));
+            Assert.That(whisper.Json.GetProperty("type").GetString(), Is.EqualTo("whisper"));
+            Assert.That(whisper.Json.GetProperty("text").GetString(), Is.EqualTo("psst"));
         });
         await AssertNothingArrivesAsync(a);
     }
@@ -98,18 +99,18 @@ public sealed class GroupTests
         await using var a = await ConnectAsync("z");
         var sender = _host.Services.GetRequiredService<IGroupSender>();
         await sender.SendAsync("room:z", new ChatLine("system", "server", "maintenance"), RoomJsonContext.Default.ChatLine);
-        Assert.That(await a.ReceiveTextAsync(), Is.EqualTo("""{"type":"system","from":"server","text":"maintenance"}"""));
+        Assert.That((await a.ReceiveAsync()).RawJson, Is.EqualTo("""{"type":"system","from":"server","text":"maintenance"}"""));
     }
 
     [Test]
     public async Task MultiplexedMember_GetsGroupMessagesInItsStream()
     {
         await using var plain = await ConnectAsync("m");
-        await using var mux = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/other"));
+        await using var mux = await ConsumerCommunicator.ConnectAsync(_host.WebSocketUri("/ws/other"));
         var join = await mux.RequestAsync("""{"stream": "rooms", "payload": {"action": "join", "group": "room:m"}}""");
-        Assert.That(join["payload"]!["response_status"]!.GetValue<int>(), Is.EqualTo(200));
+        Assert.That(join.ResponseStatus, Is.EqualTo(200));
         await plain.SendAsync("""{"action": "say", "text": "both"}""");
-        Assert.That(await mux.ReceiveTextAsync(), Does.StartWith("""{"stream":"rooms","payload":{"type":"chat","""));
+        Assert.That((await mux.ReceiveAsync()).RawJson, Does.StartWith("""{"stream":"rooms","payload":{"type":"chat","""));
     }
 
     [Test]
@@ -135,7 +136,8 @@ public sealed class GroupTests
         using var response = await http.SendAsync(request);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("room:bad room").And.Contain("not a valid group name"));
-        Assert.That(await Handshake.StatusAsync(_host.WebSocketUri("/ws/rooms/good-room")), Is.EqualTo(HttpStatusCode.SwitchingProtocols));
+        await using var good = await ConsumerCommunicator.ConnectAsync(_host.WebSocketUri("/ws/rooms/good-room"));
+        Assert.That(good.Socket.State, Is.EqualTo(WebSocketState.Open), "101: accepted");
     }
 
     [Test]
@@ -143,8 +145,8 @@ public sealed class GroupTests
     {
         await using var a = await ConnectAsync("v");
         var reply = await a.RequestAsync("""{"action": "join", "group": "no spaces"}""");
-        Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(500));
-        Assert.That((await a.RequestAsync("""{"action": "channel"}"""))["response_status"]!.GetValue<int>(), Is.EqualTo(200));
+        Assert.That(reply.ResponseStatus, Is.EqualTo(500));
+        Assert.That((await a.RequestAsync("""{"action": "channel"}""")).ResponseStatus, Is.EqualTo(200));
     }
 
     [Test]
@@ -247,24 +249,12 @@ public sealed class GroupTests
     public void MalformedGroupTemplate_IsRejectedAtMapping(string template)
         => Assert.That(() => GroupTemplate.Check(template, "X"), Throws.ArgumentException);
 
-    private Task<TestClient> ConnectAsync(string room) => TestClient.ConnectAsync(_host.WebSocketUri("/ws/rooms/" + room));
+    private Task<ConsumerCommunicator> ConnectAsync(string room) => ConsumerCommunicator.ConnectAsync(_host.WebSocketUri("/ws/rooms/" + room));
 
-    private static async Task<System.Text.Json.Nodes.JsonObject> NextNonReplyAsync(TestClient client)
+    private static async Task AssertNothingArrivesAsync(ConsumerCommunicator client)
     {
-        while (true)
-        {
-            var frame = await client.ReceiveAsync();
-            if (!frame.ContainsKey("response_status"))
-            {
-                return frame;
-            }
-        }
-    }
-
-    private static async Task AssertNothingArrivesAsync(TestClient client)
-    {
-        // Nothing but replies may be pending: probe with a request and check the next frame is its reply.
-        var reply = await client.RequestAsync("""{"action": "channel", "request_id": "probe"}""");
-        Assert.That(reply["request_id"]?.GetValue<string>(), Is.EqualTo("probe"), "no group message was pending: " + reply.ToJsonString());
+        // A probe's reply is a barrier: a group message sent before it would have arrived before it.
+        await client.RequestAsync("""{"action": "channel", "request_id": "probe"}""");
+        await client.AssertNothingReceivedAsync(TimeSpan.Zero);
     }
 }

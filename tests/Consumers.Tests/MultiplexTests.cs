@@ -1,6 +1,6 @@
-using System.Text.Json.Nodes;
 using Consumers.Hosting;
 using Consumers.Tests.Consumers;
+using Consumers.Testing.Communication;
 using Consumers.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +12,7 @@ namespace Consumers.Tests;
 public sealed class MultiplexTests
 {
     private TestHost _host = null!;
-    private TestClient _client = null!;
+    private ConsumerCommunicator _client = null!;
 
     [OneTimeSetUp]
     public async Task StartHost() => _host = await TestHost.StartAsync(
@@ -23,7 +23,7 @@ public sealed class MultiplexTests
     public async Task StopHost() => await _host.DisposeAsync();
 
     [SetUp]
-    public async Task Connect() => _client = await TestClient.ConnectAsync(_host.WebSocketUri("/ws"));
+    public async Task Connect() => _client = await ConsumerCommunicator.ConnectAsync(_host.WebSocketUri("/ws"));
 
     [TearDown]
     public async Task Disconnect() => await _client.DisposeAsync();
@@ -32,7 +32,7 @@ public sealed class MultiplexTests
     public async Task Reply_IsWrappedInTheRequestsStream()
     {
         await _client.SendAsync("""{"stream": "echo", "payload": {"action": "add", "a": 1, "b": 2, "request_id": "m"}}""");
-        Assert.That(await _client.ReceiveTextAsync(), Is.EqualTo("""{"stream":"echo","payload":{"errors":[],"data":3,"action":"add","response_status":200,"request_id":"m"}}"""));
+        Assert.That((await _client.ReceiveAsync()).RawJson, Is.EqualTo("""{"stream":"echo","payload":{"errors":[],"data":3,"action":"add","response_status":200,"request_id":"m"}}"""));
     }
 
     [Test]
@@ -43,9 +43,9 @@ public sealed class MultiplexTests
         var life = await _client.RequestAsync("""{"stream": "life", "payload": {"action": "stream"}}""");
         Assert.Multiple(() =>
         {
-            Assert.That(Payload(echoAgain)["data"]!.GetValue<long>(), Is.EqualTo(Payload(echo)["data"]!.GetValue<long>() + 1));
-            Assert.That(life["stream"]!.GetValue<string>(), Is.EqualTo("life"));
-            Assert.That(Payload(life)["data"]!.GetValue<string>(), Is.EqualTo("life"));
+            Assert.That(echoAgain.Data.GetInt64(), Is.EqualTo(echo.Data.GetInt64() + 1));
+            Assert.That(life.Stream, Is.EqualTo("life"));
+            Assert.That(life.Data.GetString(), Is.EqualTo("life"));
         });
     }
 
@@ -53,12 +53,12 @@ public sealed class MultiplexTests
     public async Task Pushes_AreWrappedInTheConsumersStream()
     {
         await _client.SendAsync("""{"stream": "life", "payload": {"action": "push", "count": 1}}""");
-        var push = await _client.ReceiveTextAsync();
+        var push = (await _client.ReceiveAsync()).RawJson;
         var reply = await _client.ReceiveAsync();
         Assert.Multiple(() =>
         {
             Assert.That(push, Is.EqualTo("""{"stream":"life","payload":{"text":"push","count":0}}"""));
-            Assert.That(Payload(reply)["data"]!.GetValue<bool>(), Is.True);
+            Assert.That(reply.Data.GetBoolean(), Is.True);
         });
     }
 
@@ -68,9 +68,9 @@ public sealed class MultiplexTests
         var reply = await _client.RequestAsync("""{"stream": "nope", "payload": {"action": "add"}}""");
         Assert.Multiple(() =>
         {
-            Assert.That(reply["stream"]!.GetValue<string>(), Is.EqualTo("nope"));
-            Assert.That(Payload(reply)["response_status"]!.GetValue<int>(), Is.EqualTo(400));
-            Assert.That(Payload(reply)["errors"]![0]!.GetValue<string>(), Is.EqualTo("Unknown stream \"nope\"."));
+            Assert.That(reply.Stream, Is.EqualTo("nope"));
+            Assert.That(reply.ResponseStatus, Is.EqualTo(400));
+            Assert.That(reply.ErrorMessages, Is.EqualTo(new[] { "Unknown stream \"nope\"." }));
         });
     }
 
@@ -81,11 +81,11 @@ public sealed class MultiplexTests
     [TestCase("""{"action": "add"}""")]
     public async Task FrameWithoutStreamOrPayload_Returns400(string frame)
     {
+        // The envelope's accessors read the payload of a {"stream", "payload"} frame and a bare frame alike.
         var reply = await _client.RequestAsync(frame);
-        var envelope = reply.ContainsKey("payload") ? Payload(reply) : reply;
-        Assert.That(envelope["response_status"]!.GetValue<int>(), Is.EqualTo(400));
+        Assert.That(reply.ResponseStatus, Is.EqualTo(400));
         var alive = await _client.RequestAsync("""{"stream": "echo", "payload": {"action": "add", "a": 1, "b": 1}}""");
-        Assert.That(Payload(alive)["data"]!.GetValue<int>(), Is.EqualTo(2));
+        Assert.That(alive.Data.GetInt32(), Is.EqualTo(2));
     }
 
     [Test]
@@ -94,8 +94,8 @@ public sealed class MultiplexTests
         var reply = await _client.RequestAsync("""{"stream": "echo", "payload": {"action": "add", "a": "x", "b": 1}}""");
         Assert.Multiple(() =>
         {
-            Assert.That(reply["stream"]!.GetValue<string>(), Is.EqualTo("echo"));
-            Assert.That(Payload(reply)["errors"]!.ToJsonString(), Is.EqualTo("""[{"a":["A valid integer is required."]}]"""));
+            Assert.That(reply.Stream, Is.EqualTo("echo"));
+            Assert.That(reply.Errors.GetRawText(), Is.EqualTo("""[{"a":["A valid integer is required."]}]"""));
         });
     }
 
@@ -125,6 +125,4 @@ public sealed class MultiplexTests
         var app = WebApplication.CreateSlimBuilder().Build();
         Assert.That(() => app.MapConsumer<EchoConsumer>("/ws"), Throws.InvalidOperationException.With.Message.Contains("AddConsumers()"));
     }
-
-    private static JsonObject Payload(JsonObject frame) => frame["payload"]!.AsObject();
 }

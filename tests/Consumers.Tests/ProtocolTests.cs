@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Consumers.Testing.Communication;
 using Consumers.Tests.Consumers;
 using Consumers.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -14,7 +14,7 @@ namespace Consumers.Tests;
 public sealed class ProtocolTests
 {
     private TestHost _host = null!;
-    private TestClient _client = null!;
+    private ConsumerCommunicator _client = null!;
 
     [OneTimeSetUp]
     public async Task StartHost() => _host = await TestHost.StartAsync(
@@ -32,7 +32,7 @@ public sealed class ProtocolTests
     public async Task StopHost() => await _host.DisposeAsync();
 
     [SetUp]
-    public async Task Connect() => _client = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/echo"));
+    public async Task Connect() => _client = await ConsumerCommunicator.ConnectAsync(_host.WebSocketUri("/ws/echo"));
 
     [TearDown]
     public async Task Disconnect() => await _client.DisposeAsync();
@@ -58,7 +58,7 @@ public sealed class ProtocolTests
     public async Task RequestId_IsEchoedWithItsJsonType(string requestId)
     {
         var reply = await _client.RequestAsync($$"""{"action": "add", "a": 1, "b": 1, "request_id": {{requestId}}}""");
-        Assert.That(reply["request_id"]?.ToJsonString() ?? "null", Is.EqualTo(requestId));
+        Assert.That(reply.RequestId.GetRawText(), Is.EqualTo(requestId));
     }
 
     [Test]
@@ -96,8 +96,8 @@ public sealed class ProtocolTests
         var echo = await _client.RequestAsync("""{"action": "echo", "text": "ab"}""");
         Assert.Multiple(() =>
         {
-            Assert.That(greet["data"]!["count"]!.GetValue<int>(), Is.EqualTo(1));
-            Assert.That(echo["data"]!.GetValue<string>(), Is.EqualTo("ab"));
+            Assert.That(greet.Data.GetProperty("count").GetInt32(), Is.EqualTo(1));
+            Assert.That(echo.Data.GetString(), Is.EqualTo("ab"));
         });
     }
 
@@ -155,7 +155,7 @@ public sealed class ProtocolTests
     public async Task MissingAction_Returns405WithNullAction()
     {
         var reply = await _client.RequestAsync("""{"request_id": 9}""");
-        Assert.That(reply.ToJsonString(), Is.EqualTo("""{"errors":["Unable to find action in message body."],"data":null,"action":null,"response_status":405,"request_id":9}"""));
+        Assert.That(reply.RawJson, Is.EqualTo("""{"errors":["Unable to find action in message body."],"data":null,"action":null,"response_status":405,"request_id":9}"""));
         await AssertStillServesAsync();
     }
 
@@ -168,9 +168,9 @@ public sealed class ProtocolTests
         var reply = await _client.RequestAsync(frame);
         Assert.Multiple(() =>
         {
-            Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(400));
-            Assert.That(reply["errors"]![0]!.GetValue<string>(), Does.StartWith("Malformed JSON at byte"));
-            Assert.That(reply["data"], Is.Null);
+            Assert.That(reply.ResponseStatus, Is.EqualTo(400));
+            Assert.That(reply.ErrorMessages[0], Does.StartWith("Malformed JSON at byte"));
+            Assert.That(reply.Data.ValueKind, Is.EqualTo(JsonValueKind.Null));
         });
         await AssertStillServesAsync();
     }
@@ -188,7 +188,7 @@ public sealed class ProtocolTests
     [Test]
     public async Task BinaryFrame_Returns400_AndKeepsConnectionOpen()
     {
-        await _client.SendAsync("""{"action":"add","a":1,"b":2}"""u8.ToArray(), WebSocketMessageType.Binary);
+        await _client.Socket.SendAsync("""{"action":"add","a":1,"b":2}"""u8.ToArray(), WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
         var reply = await _client.ReceiveAsync();
         AssertEnvelope(reply, 400, null, data: "null", errors: """["Binary frames are not supported; send one JSON object per text frame."]""");
         await AssertStillServesAsync();
@@ -237,7 +237,7 @@ public sealed class ProtocolTests
     public async Task SnakeCaseKeys_BindToCamelCaseParameters_AndUnknownKeysAreIgnored()
     {
         var reply = await _client.RequestAsync("""{"action": "delay", "milliseconds": 1, "extra": {"nested": [1, 2]}}""");
-        Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(200));
+        Assert.That(reply.ResponseStatus, Is.EqualTo(200));
     }
 
     [Test]
@@ -247,8 +247,8 @@ public sealed class ProtocolTests
         var info = await _client.RequestAsync("""{"action": "request_info", "request_id": 77}""");
         Assert.Multiple(() =>
         {
-            Assert.That(who["data"]!.GetValue<string>(), Is.EqualTo("anonymous"));
-            Assert.That(info["data"]!.ToJsonString(), Is.EqualTo("""{"text":"request_info","count":77}"""));
+            Assert.That(who.Data.GetString(), Is.EqualTo("anonymous"));
+            Assert.That(info.Data.GetRawText(), Is.EqualTo("""{"text":"request_info","count":77}"""));
         });
     }
 
@@ -257,9 +257,9 @@ public sealed class ProtocolTests
     {
         var first = await _client.RequestAsync("""{"action": "increment"}""");
         var second = await _client.RequestAsync("""{"action": "increment"}""");
-        await using var other = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/echo"));
+        await using var other = await ConsumerCommunicator.ConnectAsync(_host.WebSocketUri("/ws/echo"));
         var otherFirst = await other.RequestAsync("""{"action": "increment"}""");
-        Assert.That(new[] { first, second, otherFirst }.Select(r => r["data"]!.GetValue<long>()), Is.EqualTo(new long[] { 1, 2, 1 }));
+        Assert.That(new[] { first, second, otherFirst }.Select(r => r.Data.GetInt64()), Is.EqualTo(new long[] { 1, 2, 1 }));
     }
 
     [Test]
@@ -286,21 +286,21 @@ public sealed class ProtocolTests
         var bytes = Encoding.UTF8.GetBytes("""{"action": "add", "a": 20, "b": 22, "request_id": "frag"}""");
         for (var i = 0; i < bytes.Length; i += 7)
         {
-            await _client.SendAsync(bytes[i..Math.Min(i + 7, bytes.Length)], WebSocketMessageType.Text, endOfMessage: i + 7 >= bytes.Length);
+            await _client.Socket.SendAsync(bytes[i..Math.Min(i + 7, bytes.Length)], WebSocketMessageType.Text, endOfMessage: i + 7 >= bytes.Length, CancellationToken.None);
         }
 
         var reply = await _client.ReceiveAsync();
-        Assert.That(reply["data"]!.GetValue<int>(), Is.EqualTo(42));
+        Assert.That(reply.Data.GetInt32(), Is.EqualTo(42));
     }
 
     [Test]
     public async Task MessageOverTheLimit_Replies400NamingTheLimit_ThenCloses1009()
     {
         var big = "{\"action\": \"echo\", \"text\": \"" + new string('x', 70 * 1024) + "\"}";
-        await _client.SendAsync(Encoding.UTF8.GetBytes(big), WebSocketMessageType.Text);
+        await _client.SendAsync(big);
         var reply = await _client.ReceiveAsync();
         AssertEnvelope(reply, 400, null, data: "null", errors: """["Message exceeds the maximum size of 65536 bytes."]""");
-        Assert.That(await _client.ReceiveCloseAsync(), Is.EqualTo(WebSocketCloseStatus.MessageTooBig));
+        Assert.That(await _client.WaitForCloseAsync(), Is.EqualTo(WebSocketCloseStatus.MessageTooBig));
     }
 
     [Test]
@@ -309,9 +309,9 @@ public sealed class ProtocolTests
         var prefix = "{\"action\": \"echo\", \"text\": \"";
         var big = prefix + new string('x', 64 * 1024 - prefix.Length - 2) + "\"}";
         Assert.That(Encoding.UTF8.GetByteCount(big), Is.EqualTo(64 * 1024));
-        await _client.SendAsync(Encoding.UTF8.GetBytes(big), WebSocketMessageType.Text);
+        await _client.SendAsync(big);
         var reply = await _client.ReceiveAsync();
-        Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(200));
+        Assert.That(reply.ResponseStatus, Is.EqualTo(200));
     }
 
     [Test]
@@ -329,7 +329,7 @@ public sealed class ProtocolTests
         for (var i = 0; i < count; i++)
         {
             var reply = await _client.ReceiveAsync();
-            ids.Add(reply["request_id"]!.GetValue<int>());
+            ids.Add(reply.RequestId.GetInt32());
         }
 
         await send;
@@ -340,30 +340,30 @@ public sealed class ProtocolTests
     public async Task EscapedActionName_IsUnescapedBeforeDispatch()
     {
         var reply = await _client.RequestAsync("""{"action": "\u0061dd", "a": 1, "b": 2}""");
-        Assert.That(reply["data"]!.GetValue<int>(), Is.EqualTo(3));
+        Assert.That(reply.Data.GetInt32(), Is.EqualTo(3));
     }
 
     private async Task<string> SendRawAsync(string json)
     {
         await _client.SendAsync(json);
-        return await _client.ReceiveTextAsync();
+        return (await _client.ReceiveAsync()).RawJson;
     }
 
     private async Task AssertStillServesAsync()
     {
         var reply = await _client.RequestAsync("""{"action": "add", "a": 1, "b": 1, "request_id": "alive"}""");
-        Assert.That(reply["data"]!.GetValue<int>(), Is.EqualTo(2), "the connection stays open and keeps serving");
+        Assert.That(reply.Data.GetInt32(), Is.EqualTo(2), "the connection stays open and keeps serving");
     }
 
-    private static void AssertEnvelope(JsonObject reply, int status, string? action, string data, string errors)
+    private static void AssertEnvelope(ConsumerEnvelope reply, int status, string? action, string data, string errors)
     {
         Assert.Multiple(() =>
         {
-            Assert.That(reply.Select(p => p.Key), Is.EqualTo(new[] { "errors", "data", "action", "response_status", "request_id" }));
-            Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(status));
-            Assert.That(reply["action"]?.GetValue<string>(), Is.EqualTo(action));
-            Assert.That(reply["data"]?.ToJsonString() ?? "null", Is.EqualTo(data));
-            Assert.That(reply["errors"]!.ToJsonString(), Is.EqualTo(errors));
+            Assert.That(reply.Json.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "errors", "data", "action", "response_status", "request_id" }));
+            Assert.That(reply.ResponseStatus, Is.EqualTo(status));
+            Assert.That(reply.Action, Is.EqualTo(action));
+            Assert.That(reply.Data.GetRawText(), Is.EqualTo(data));
+            Assert.That(reply.Errors.GetRawText(), Is.EqualTo(errors));
         });
     }
 }

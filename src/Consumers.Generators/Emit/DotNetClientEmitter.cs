@@ -33,8 +33,8 @@ internal static class DotNetClientEmitter
         ConsumerEmitter.OpenScopes(w, spec);
         w.WriteLine($"/// <summary>A .NET client of <see cref=\"{spec.Name}\"/>: one method per action, replies as <see cref=\"{Clients}ActionReply\"/>.</summary>");
         w.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"Consumers.Generators\", \"{typeof(DotNetClientEmitter).Assembly.GetName().Version}\")]");
-        w.OpenBlock($"{(spec.ClientIsPublic ? "public" : "internal")} sealed class {name} : {Clients}ConsumerClient");
-        w.WriteLine($"private {name}((global::System.Net.WebSockets.ClientWebSocket Socket, {Clients}ConsumerClientOptions Options) connection)");
+        w.OpenBlock($"{(spec.ClientIsPublic ? "public" : "internal")} sealed class {name} : {Clients}ConsumerClient, {Clients}IConsumerClient<{name}>");
+        w.WriteLine($"private {name}((global::System.Net.WebSockets.WebSocket Socket, {Clients}ConsumerClientOptions Options) connection)");
         w.WriteLine("    : base(connection)");
         w.WriteLine("{");
         w.WriteLine("}");

@@ -10,14 +10,14 @@ namespace Consumers.Clients;
 
 /// <summary>
 /// The base of the .NET clients the source generator writes per consumer (<c>RoomConsumerClient</c>): one
-/// <see cref="ClientWebSocket"/>, one receive loop, calls matched to their replies by <c>request_id</c>, and frames that
+/// <see cref="WebSocket"/> (a <see cref="ClientWebSocket"/>, or the socket of <see cref="ConsumerClientOptions.ConnectSocket"/>), one receive loop, calls matched to their replies by <c>request_id</c>, and frames that
 /// later carry a call's request id passed to its <see cref="ClientCallOptions.OnNotification"/>. Requests and data go
 /// through the consumer's source-generated JSON metadata. Unlike the JavaScript client it does not reconnect: a call
 /// on a closed connection throws <see cref="WebSocketException"/>.
 /// </summary>
 public abstract class ConsumerClient : IAsyncDisposable
 {
-    private readonly ClientWebSocket _socket;
+    private readonly WebSocket _socket;
     private readonly ConsumerClientOptions _options;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> _pending = new();
     private readonly ConcurrentDictionary<string, Action<string, JsonElement>> _subscriptions = new();
@@ -28,19 +28,27 @@ public abstract class ConsumerClient : IAsyncDisposable
 
     /// <summary>Starts the receive loop of a connected socket; called by the generated <c>ConnectAsync</c>.</summary>
     /// <param name="connection">The connected socket and its options, from <see cref="OpenAsync"/>.</param>
-    protected ConsumerClient((ClientWebSocket Socket, ConsumerClientOptions Options) connection)
+    protected ConsumerClient((WebSocket Socket, ConsumerClientOptions Options) connection)
     {
         (_socket, _options) = connection;
         _receiving = ReceiveAsync();
     }
 
-    /// <summary>Connects a socket to <paramref name="uri"/> (<c>ws://</c> or <c>wss://</c>).</summary>
+    /// <summary>
+    /// Connects a socket to <paramref name="uri"/> (<c>ws://</c> or <c>wss://</c>) with a <see cref="ClientWebSocket"/>,
+    /// or with <see cref="ConsumerClientOptions.ConnectSocket"/> when it is set.
+    /// </summary>
     /// <exception cref="WebSocketException">The handshake failed (e.g. 403 when the consumer refused the connection).</exception>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    protected static async Task<(ClientWebSocket Socket, ConsumerClientOptions Options)> OpenAsync(Uri uri, ConsumerClientOptions? options, CancellationToken cancellationToken)
+    protected static async Task<(WebSocket Socket, ConsumerClientOptions Options)> OpenAsync(Uri uri, ConsumerClientOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uri);
         options ??= new ConsumerClientOptions();
+        if (options.ConnectSocket is { } connect)
+        {
+            return (await connect(uri, cancellationToken).ConfigureAwait(false), options);
+        }
+
         var socket = new ClientWebSocket();
         options.Configure?.Invoke(socket.Options);
         try

@@ -11,6 +11,13 @@ public sealed class ConsumerClientOptions
     /// <summary>Configures the socket before it connects (headers, cookies, sub-protocols).</summary>
     public Action<ClientWebSocketOptions>? Configure { get; init; }
 
+    /// <summary>
+    /// Opens the connected socket instead of a <see cref="ClientWebSocket"/> (then <see cref="Configure"/> is not
+    /// used): Consumers.Testing sets it to run a client over a test server's in-process socket. It receives the URI
+    /// given to <c>ConnectAsync</c> and its cancellation token, and throws when the handshake fails.
+    /// </summary>
+    public Func<Uri, CancellationToken, Task<WebSocket>>? ConnectSocket { get; init; }
+
     /// <summary>How long a call waits for its reply. Default 30 seconds.</summary>
     public TimeSpan ReplyTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -6,9 +6,9 @@ namespace Chat
 {
     /// <summary>A .NET client of <see cref="LobbyConsumer"/>: one method per action, replies as <see cref="global::Consumers.Clients.ActionReply"/>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Consumers.Generators", "{version}")]
-    public sealed class LobbyConsumerClient : global::Consumers.Clients.ConsumerClient
+    public sealed class LobbyConsumerClient : global::Consumers.Clients.ConsumerClient, global::Consumers.Clients.IConsumerClient<LobbyConsumerClient>
     {
-        private LobbyConsumerClient((global::System.Net.WebSockets.ClientWebSocket Socket, global::Consumers.Clients.ConsumerClientOptions Options) connection)
+        private LobbyConsumerClient((global::System.Net.WebSockets.WebSocket Socket, global::Consumers.Clients.ConsumerClientOptions Options) connection)
             : base(connection)
         {
         }

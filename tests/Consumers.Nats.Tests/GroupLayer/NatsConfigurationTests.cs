@@ -1,3 +1,4 @@
+using Consumers.Testing.Nats;
 using Consumers.Groups;
 using Consumers.Nats.Tests.GroupLayer;
 using Consumers.Tests.Infrastructure;
@@ -18,7 +19,7 @@ public sealed class NatsConfigurationTests
     [Test]
     public async Task GroupLayerNats_WithThePackageRegistered_IsTheNatsLayer()
     {
-        await using var server = await NatsServerProcess.StartAsync();
+        await using var server = await NatsServer.StartAsync();
         var configuration = Configuration(new()
         {
             ["Consumers:GroupLayer"] = "Nats",
@@ -150,7 +151,7 @@ public sealed class NatsConfigurationTests
     [Test]
     public async Task AConnectionTheAppHandsOver_CarriesGroupMessages_AndIsNotDisposedWithTheLayer()
     {
-        await using var server = await NatsServerProcess.StartAsync();
+        await using var server = await NatsServer.StartAsync();
 
         // Echo on (NATS.Client.Core's default): the layer must still deliver its own sends once.
         await using var own = new NatsConnection(NatsOpts.Default with { Url = server.Url });
@@ -174,7 +175,7 @@ public sealed class NatsConfigurationTests
     [Test]
     public void NoServer_FailsStartUp_NamingTheUrl()
     {
-        var url = $"nats://127.0.0.1:{NatsServerProcess.GetFreePort()}";
+        var url = $"nats://127.0.0.1:{NatsServer.GetFreePort()}";
         var exception = Assert.ThrowsAsync<InvalidOperationException>(async () => await NatsHosts.StartAsync(url, o => o.ConnectTimeout = TimeSpan.FromSeconds(1)));
         Assert.That(exception!.Message, Does.Contain(url).And.Contains("could not connect"));
     }

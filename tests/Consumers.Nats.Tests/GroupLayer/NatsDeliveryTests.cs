@@ -1,3 +1,4 @@
+using Consumers.Testing.Nats;
 using Consumers.Groups;
 using Consumers.Nats.Tests.GroupLayer;
 using Consumers.Tests.Infrastructure;
@@ -12,7 +13,7 @@ public sealed class NatsDeliveryTests
     [Test]
     public async Task AMemberThatThrows_IsLogged_AndTheSubscriptionKeepsDelivering()
     {
-        await using var server = await NatsServerProcess.StartAsync();
+        await using var server = await NatsServer.StartAsync();
         await using var hostA = await NatsHosts.StartAsync(server.Url);
         await using var hostB = await NatsHosts.StartAsync(server.Url);
         var member = new ThrowOnceMember();

@@ -1,3 +1,4 @@
+using Consumers.Testing.Nats;
 using System.Net;
 using System.Text.Json.Nodes;
 using Consumers.Groups;
@@ -21,7 +22,7 @@ public sealed class NatsGroupLayerTests
     [Test]
     public async Task GroupSend_OnHostA_ReachesAClientOnHostB()
     {
-        await using var server = await NatsServerProcess.StartAsync();
+        await using var server = await NatsServer.StartAsync();
         await using var hostA = await NatsHosts.StartAsync(server.Url);
         await using var hostB = await NatsHosts.StartAsync(server.Url);
         await using var a = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/rooms/r1"));
@@ -44,7 +45,7 @@ public sealed class NatsGroupLayerTests
     [Test]
     public async Task ExcludeSelf_HoldsAcrossNodes()
     {
-        await using var server = await NatsServerProcess.StartAsync();
+        await using var server = await NatsServer.StartAsync();
         await using var hostA = await NatsHosts.StartAsync(server.Url);
         await using var hostB = await NatsHosts.StartAsync(server.Url);
         await using var a = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/rooms/r2"));
@@ -63,7 +64,7 @@ public sealed class NatsGroupLayerTests
     [Test]
     public async Task SendToChannel_ReachesAConsumerOnAnotherNode()
     {
-        await using var server = await NatsServerProcess.StartAsync();
+        await using var server = await NatsServer.StartAsync();
         await using var hostA = await NatsHosts.StartAsync(server.Url);
         await using var hostB = await NatsHosts.StartAsync(server.Url);
         await using var a = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/rooms/x"));
@@ -77,7 +78,7 @@ public sealed class NatsGroupLayerTests
     [Test]
     public async Task DroppedSocket_LeavesItsGroups_AndTheNodeDropsItsSubscription()
     {
-        await using var server = await NatsServerProcess.StartAsync();
+        await using var server = await NatsServer.StartAsync();
         await using var hostA = await NatsHosts.StartAsync(server.Url);
         await using var hostB = await NatsHosts.StartAsync(server.Url);
         await using var a = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/rooms/gone"));
@@ -112,8 +113,8 @@ public sealed class NatsGroupLayerTests
     [Test]
     public async Task AfterTheServerRestarts_GroupMessagesFlowAgain()
     {
-        var port = NatsServerProcess.GetFreePort();
-        var server = await NatsServerProcess.StartAsync(port: port);
+        var port = NatsServer.GetFreePort();
+        var server = await NatsServer.StartAsync(port: port);
         await using var hostA = await NatsHosts.StartAsync(server.Url);
         await using var hostB = await NatsHosts.StartAsync(server.Url);
         await using var a = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/rooms/restart"));
@@ -121,7 +122,7 @@ public sealed class NatsGroupLayerTests
 
         await server.KillAsync();
         await server.DisposeAsync();
-        await using var restarted = await NatsServerProcess.StartAsync(port: port);
+        await using var restarted = await NatsServer.StartAsync(port: port);
 
         // Both nodes reconnect and re-subscribe on their own schedule: probe until a message crosses again.
         var text = await NatsHosts.ProbeUntilReceivedAsync(a, b);

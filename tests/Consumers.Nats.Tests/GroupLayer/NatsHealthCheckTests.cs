@@ -1,3 +1,4 @@
+using Consumers.Testing.Nats;
 using Consumers.Nats.Tests.GroupLayer;
 using Consumers.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,7 @@ public sealed class NatsHealthCheckTests
     [Test]
     public async Task HealthCheck_IsHealthyConnected_DegradedReconnecting_UnhealthyClosed()
     {
-        await using var server = await NatsServerProcess.StartAsync();
+        await using var server = await NatsServer.StartAsync();
         await using var host = await NatsHosts.StartAsync(server.Url);
         var health = host.Services.GetRequiredService<HealthCheckService>();
 

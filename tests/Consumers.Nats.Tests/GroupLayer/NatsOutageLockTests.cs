@@ -1,3 +1,4 @@
+using Consumers.Testing.Nats;
 using System.Diagnostics;
 using Consumers.Groups;
 using Consumers.Nats.Tests.GroupLayer;
@@ -17,7 +18,7 @@ public sealed class NatsOutageLockTests
     [Test]
     public async Task WhileDisconnected_AJoinFailsAfterPublishTimeout_AndALeaveDoesNotWaitForIt()
     {
-        await using var server = await NatsServerProcess.StartAsync();
+        await using var server = await NatsServer.StartAsync();
         await using var host = await NatsHosts.StartAsync(server.Url, o => o.PublishTimeout = TimeSpan.FromMilliseconds(500));
         var layer = host.Layer();
         var before = new Member("a");
@@ -44,7 +45,7 @@ public sealed class NatsOutageLockTests
     [Test]
     public async Task AfterAFailedJoin_TheGroupCanBeJoinedOnceTheServerIsBack()
     {
-        await using var server = await NatsServerProcess.StartAsync();
+        await using var server = await NatsServer.StartAsync();
         await using var host = await NatsHosts.StartAsync(server.Url, o => o.PublishTimeout = TimeSpan.FromMilliseconds(300));
         var layer = host.Layer();
         var port = new Uri(server.Url).Port;
@@ -53,7 +54,7 @@ public sealed class NatsOutageLockTests
         var member = new Member("c");
         Assert.ThrowsAsync<NatsGroupLayerUnavailableException>(() => layer.AddAsync("room:later", member).AsTask());
 
-        await using var again = await NatsServerProcess.StartAsync(port: port);
+        await using var again = await NatsServer.StartAsync(port: port);
         await Eventually.WaitUntilAsync(() => layer.Connection.ConnectionState == NatsConnectionState.Open, TimeSpan.FromSeconds(10));
         await layer.AddAsync("room:later", member);
         Assert.That(layer.SubscribedGroups, Does.Contain("room:later"));

@@ -1,3 +1,4 @@
+using Consumers.Testing.Nats;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Consumers.Groups;
@@ -19,8 +20,8 @@ public sealed class NatsOutageTests
     public async Task ServerRestartedThreeTimes_WithJetStream_NodeBGetsEveryMessageOnce_InOrder()
     {
         var store = Directory.CreateTempSubdirectory("consumers-js-").FullName;
-        var port = NatsServerProcess.GetFreePort();
-        var server = await NatsServerProcess.StartJetStreamAsync(store, port);
+        var port = NatsServer.GetFreePort();
+        var server = await NatsServer.StartJetStreamAsync(store, port);
         try
         {
             await using var hostA = await NatsHosts.StartAsync(server.Url);
@@ -62,7 +63,7 @@ public sealed class NatsOutageTests
                 await server.KillAsync();
                 await server.DisposeAsync();
                 await Task.Delay(1000);
-                server = await NatsServerProcess.StartJetStreamAsync(store, port);
+                server = await NatsServer.StartJetStreamAsync(store, port);
                 await Eventually.WaitUntilAsync(() => Volatile.Read(ref sent) >= (restart + 1) * 60, TimeSpan.FromSeconds(30));
             }
 
@@ -98,8 +99,8 @@ public sealed class NatsOutageTests
     [Test]
     public async Task AfterTheServerReturns_TheNodeReconnectsWithin250Milliseconds()
     {
-        var port = NatsServerProcess.GetFreePort();
-        var server = await NatsServerProcess.StartAsync(port: port);
+        var port = NatsServer.GetFreePort();
+        var server = await NatsServer.StartAsync(port: port);
         try
         {
             await using var host = await NatsHosts.StartAsync(server.Url);
@@ -123,7 +124,7 @@ public sealed class NatsOutageTests
 
                 // From the restart command: includes the server's own start-up (10-20 ms on loopback).
                 var restarted = Stopwatch.GetTimestamp();
-                server = await NatsServerProcess.StartAsync(port: port);
+                server = await NatsServer.StartAsync(port: port);
                 var at = await opened.Task.WaitAsync(TimeSpan.FromSeconds(10));
                 connection.ConnectionOpened -= OnOpened;
                 measured.Add(Stopwatch.GetElapsedTime(restarted, at).TotalMilliseconds);
@@ -141,7 +142,7 @@ public sealed class NatsOutageTests
     [Test]
     public async Task WhileDisconnected_SendsBeyondTheReconnectBuffer_FailAtOnce_LoggedWithTheGroup_AndCounted()
     {
-        await using var server = await NatsServerProcess.StartAsync();
+        await using var server = await NatsServer.StartAsync();
         await using var host = await NatsHosts.StartAsync(server.Url, o => o.ReconnectBufferSize = 1000);
         using var failures = new PublishFailures();
         var layer = host.Layer();
@@ -167,7 +168,7 @@ public sealed class NatsOutageTests
     [Test]
     public async Task WhileDisconnected_ASendWaitingLongerThanThePublishTimeout_Fails()
     {
-        await using var server = await NatsServerProcess.StartAsync();
+        await using var server = await NatsServer.StartAsync();
         await using var host = await NatsHosts.StartAsync(server.Url, o => o.PublishTimeout = TimeSpan.FromMilliseconds(300));
         var layer = host.Layer();
         await server.KillAsync();
@@ -185,7 +186,7 @@ public sealed class NatsOutageTests
     [Test]
     public async Task WithoutJetStream_TheLayerFallsBackToCoreNats_AndSaysAtStartUpThatOutagesLoseMessages()
     {
-        await using var server = await NatsServerProcess.StartAsync();
+        await using var server = await NatsServer.StartAsync();
         await using var hostA = await NatsHosts.StartAsync(server.Url);
         await using var hostB = await NatsHosts.StartAsync(server.Url);
         await using var a = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/rooms/core"));

@@ -1,3 +1,4 @@
+using Consumers.Testing.Communication;
 using Consumers.Tests.Consumers;
 using Consumers.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -30,22 +31,21 @@ public sealed class SendToUserTests
         await using var annB = await ConnectAsync("/ws/rooms/b", "ann");
         await using var annMux = await ConnectAsync("/ws/multi/c", "ann");
         await using var bob = await ConnectAsync("/ws/rooms/a", "bob");
-        await using var anonymous = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/rooms/a"));
+        await using var anonymous = await ConsumerCommunicator.ConnectAsync(_host.WebSocketUri("/ws/rooms/a"));
 
         var sender = _host.Services.GetRequiredService<IGroupSender>();
         await sender.SendToUserAsync("ann", new ChatLine("direct", "server", "for ann"), RoomJsonContext.Default.ChatLine);
 
-        Assert.That((await annA.ReceiveAsync())["text"]!.GetValue<string>(), Is.EqualTo("for ann"));
-        Assert.That((await annB.ReceiveAsync())["text"]!.GetValue<string>(), Is.EqualTo("for ann"));
+        Assert.That((await annA.ReceiveAsync()).Json.GetProperty("text").GetString(), Is.EqualTo("for ann"));
+        Assert.That((await annB.ReceiveAsync()).Json.GetProperty("text").GetString(), Is.EqualTo("for ann"));
         var wrapped = await annMux.ReceiveAsync();
-        Assert.That(wrapped["stream"]!.GetValue<string>(), Is.EqualTo("rooms"));
-        Assert.That(wrapped["payload"]!["text"]!.GetValue<string>(), Is.EqualTo("for ann"));
+        Assert.That(wrapped.Stream, Is.EqualTo("rooms"));
+        Assert.That(wrapped.Payload.GetProperty("text").GetString(), Is.EqualTo("for ann"));
 
-        // Bob and the anonymous client get nothing: their next frame is the reply to their next request.
+        // Bob and the anonymous client get nothing: the reply to their next request is the first frame they get.
         foreach (var other in new[] { bob, anonymous })
         {
-            var reply = await other.RequestAsync("""{"action": "channel", "request_id": "next"}""");
-            Assert.That(reply["request_id"]!.GetValue<string>(), Is.EqualTo("next"));
+            await AssertNothingBeforeTheNextReplyAsync(other);
         }
     }
 
@@ -54,11 +54,10 @@ public sealed class SendToUserTests
     {
         await using var bob = await ConnectAsync("/ws/rooms/a", "bob");
         var reply = await bob.RequestAsync($$"""{"action": "join", "group": "{{GroupName.ForUser("ann")}}"}""");
-        Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(500), "refused: the consumer passed a client's group name through");
+        Assert.That(reply.ResponseStatus, Is.EqualTo(500), "refused: the consumer passed a client's group name through");
 
         await _host.Services.GetRequiredService<IGroupSender>().SendToUserAsync("ann", new ChatLine("direct", "server", "secret"), RoomJsonContext.Default.ChatLine);
-        var next = await bob.RequestAsync("""{"action": "channel", "request_id": "next"}""");
-        Assert.That(next["request_id"]!.GetValue<string>(), Is.EqualTo("next"));
+        await AssertNothingBeforeTheNextReplyAsync(bob);
     }
 
     [Test]
@@ -83,6 +82,13 @@ public sealed class SendToUserTests
         Assert.That(global::Consumers.Security.UserId.Of(new System.Security.Claims.ClaimsPrincipal(identity)), Is.EqualTo(expected));
     }
 
-    private Task<TestClient> ConnectAsync(string path, string user)
-        => TestClient.ConnectAsync(_host.WebSocketUri(path + "?access_token=" + TestJwt.Issue(user)));
+    private Task<ConsumerCommunicator> ConnectAsync(string path, string user)
+        => ConsumerCommunicator.ConnectAsync(_host.WebSocketUri(path + "?access_token=" + TestJwt.Issue(user)));
+
+    private static async Task AssertNothingBeforeTheNextReplyAsync(ConsumerCommunicator client)
+    {
+        // A request's reply is a barrier: a message sent to the client before it would have arrived before it.
+        await client.RequestAsync("""{"action": "channel", "request_id": "next"}""");
+        await client.AssertNothingReceivedAsync(TimeSpan.Zero);
+    }
 }

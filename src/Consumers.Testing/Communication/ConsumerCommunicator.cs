@@ -1,0 +1,653 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Consumers.Testing.Communication;
+
+/// <summary>
+/// A test's connection to a consumer endpoint, after Django Channels' <c>WebsocketCommunicator</c>: send JSON frames,
+/// receive the server's frames as <see cref="ConsumerEnvelope"/>s in order, wait for a notification of a request id,
+/// assert that nothing arrives, close with a code and see the server's close code.
+/// </summary>
+/// <remarks>
+/// One receive loop reads every frame as it arrives into an inbox, so a receive that times out loses nothing and
+/// leaves the socket open. A receive takes the first unread frame it matches: <see cref="ReceiveNotificationAsync{T}(string, JsonTypeInfo{T}, TimeSpan?, CancellationToken)"/>
+/// and <see cref="RequestAsync"/> leave other frames unread for later receives. Every receive waits at most
+/// <see cref="ReceiveTimeout"/> (5 s by default) and then throws <see cref="TimeoutException"/> whose message lists
+/// the frames that did arrive. Opened by the kit's <c>ConnectAsync</c> extensions on a <c>WebApplicationFactory</c>,
+/// a <c>TestServer</c> or an <c>IHost</c>; no port is used.
+/// </remarks>
+public sealed class ConsumerCommunicator : IAsyncDisposable
+{
+    /// <summary>The default of <see cref="ReceiveTimeout"/>: 5 seconds.</summary>
+    public static readonly TimeSpan DefaultReceiveTimeout = TimeSpan.FromSeconds(5);
+
+    private const int ShownFrames = 20;
+
+    private readonly WebSocket _socket;
+    private readonly object _gate = new();
+    private readonly List<ConsumerEnvelope> _unread = [];
+    private readonly List<ConsumerEnvelope> _received = [];
+    private readonly SemaphoreSlim _send = new(1, 1);
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Task _receiving;
+    private int _frames;
+    private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _disposed;
+
+    internal ConsumerCommunicator(WebSocket socket, string path, TimeSpan receiveTimeout)
+    {
+        _socket = socket;
+        Path = path;
+        ReceiveTimeout = receiveTimeout;
+        _receiving = ReceiveLoopAsync();
+    }
+
+    /// <summary>
+    /// Connects a communicator over a real socket (a <see cref="ClientWebSocket"/>) to an app listening on a port: a
+    /// process the test started, or Kestrel. In-process hosts use the kit's <c>ConnectAsync</c> extensions instead.
+    /// </summary>
+    /// <param name="uri">The endpoint's address, <c>ws://host:port/path?query</c>.</param>
+    /// <param name="configure">The origin, headers, batching, timeouts (<see cref="ConsumerConnectOptions.User"/> and <see cref="ConsumerConnectOptions.ConfigureRequest"/> need an in-process host).</param>
+    /// <param name="cancellationToken">Cancels the handshake.</param>
+    /// <returns>The open connection.</returns>
+    /// <exception cref="ConsumerHandshakeException">The server answered the handshake with another status than 101.</exception>
+    /// <exception cref="WebSocketException">Nothing listens there, or the connection failed.</exception>
+    /// <exception cref="NotSupportedException">A test user or a request callback was set.</exception>
+    /// <exception cref="TimeoutException">The handshake took longer than <see cref="ConsumerConnectOptions.ConnectTimeout"/>.</exception>
+    public static async Task<ConsumerCommunicator> ConnectAsync(Uri uri, Action<ConsumerConnectOptions>? configure = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        var options = new ConsumerConnectOptions();
+        configure?.Invoke(options);
+        if (options.User is not null || options.ConfigureRequest is not null)
+        {
+            throw new NotSupportedException("ConsumerConnectOptions.User and ConfigureRequest need an in-process host (the kit's ConnectAsync on a WebApplicationFactory, TestServer or IHost).");
+        }
+
+        var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        if (options.Origin is not null)
+        {
+            socket.Options.SetRequestHeader("Origin", options.Origin);
+        }
+
+        foreach (var (name, value) in options.Headers)
+        {
+            socket.Options.SetRequestHeader(name, value);
+        }
+
+        foreach (var protocol in options.Batch ? options.SubProtocols.Append(ConsumerConnectOptions.BatchSubprotocol) : options.SubProtocols)
+        {
+            socket.Options.AddSubProtocol(protocol);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ConnectTimeout);
+        try
+        {
+            await socket.ConnectAsync(uri, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new TimeoutException(ConsumerConnectOptions.HandshakeTimedOut(uri.PathAndQuery, options.ConnectTimeout), e);
+        }
+        catch (WebSocketException e) when (socket.HttpStatusCode is not 0 and not System.Net.HttpStatusCode.SwitchingProtocols)
+        {
+            var status = (int)socket.HttpStatusCode;
+            socket.Dispose();
+            throw new ConsumerHandshakeException(uri.PathAndQuery, status, e);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        return new ConsumerCommunicator(socket, uri.PathAndQuery, options.ReceiveTimeout);
+    }
+
+    /// <summary>The path (with query) this communicator connected to.</summary>
+    public string Path { get; }
+
+    /// <summary>The underlying socket (to send a binary or fragmented frame by hand).</summary>
+    public WebSocket Socket => _socket;
+
+    /// <summary>The subprotocol the server accepted (<see cref="ConsumerConnectOptions.BatchSubprotocol"/> or null).</summary>
+    public string? SubProtocol => _socket.SubProtocol;
+
+    /// <summary>How long a receive waits when it is given no timeout. Default 5 seconds.</summary>
+    public TimeSpan ReceiveTimeout { get; set; }
+
+    /// <summary>Every frame received so far, read or not, in arrival order.</summary>
+    public IReadOnlyList<ConsumerEnvelope> Received
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _received.ToArray();
+            }
+        }
+    }
+
+    /// <summary>WebSocket messages received (a batch frame counts once, however many envelopes it holds).</summary>
+    internal int FrameCount => Volatile.Read(ref _frames);
+
+    /// <summary>Whether the connection has closed (a close frame either way, or a dropped connection).</summary>
+    public bool IsClosed => _closed.Task.IsCompleted;
+
+    /// <summary>The close code of the server's close frame (the echo of ours after <see cref="CloseAsync"/>); null while open or when the connection dropped.</summary>
+    public WebSocketCloseStatus? CloseStatus { get; private set; }
+
+    /// <summary>The reason text of the server's close frame.</summary>
+    public string? CloseStatusDescription { get; private set; }
+
+    /// <summary>Sends one text frame as it is (valid JSON or not: hostile-input tests send broken frames).</summary>
+    /// <param name="json">The frame's text.</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>A task that completes when the frame is written.</returns>
+    /// <exception cref="WebSocketException">The connection is closed.</exception>
+    public Task SendAsync(string json, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return SendBytesAsync(Encoding.UTF8.GetBytes(json), cancellationToken);
+    }
+
+    /// <summary>Serializes <paramref name="message"/> with source-generated metadata and sends it as one text frame.</summary>
+    /// <typeparam name="T">The message's type.</typeparam>
+    /// <param name="message">The request, e.g. a record with <c>action</c>, <c>request_id</c> and parameters.</param>
+    /// <param name="typeInfo">Its metadata.</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>A task that completes when the frame is written.</returns>
+    /// <exception cref="WebSocketException">The connection is closed.</exception>
+    public Task SendAsync<T>(T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        return SendBytesAsync(JsonSerializer.SerializeToUtf8Bytes(message, typeInfo), cancellationToken);
+    }
+
+    /// <summary>
+    /// Serializes <paramref name="message"/> (an anonymous object such as <c>new { action = "list", request_id = 1 }</c>)
+    /// with reflection and sends it as one text frame. Member names are written as declared.
+    /// </summary>
+    /// <param name="message">The request.</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>A task that completes when the frame is written.</returns>
+    /// <exception cref="WebSocketException">The connection is closed.</exception>
+    [RequiresUnreferencedCode("Reflection-based JSON: use the JsonTypeInfo overload under trimming.")]
+    [RequiresDynamicCode("Reflection-based JSON: use the JsonTypeInfo overload under Native AOT.")]
+    public Task SendAsync(object message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message is string json)
+        {
+            return SendAsync(json, cancellationToken);
+        }
+
+        return SendBytesAsync(JsonSerializer.SerializeToUtf8Bytes(message, message.GetType(), SendOptions), cancellationToken);
+    }
+
+    /// <summary>Returns the next unread frame.</summary>
+    /// <param name="timeout">How long to wait; null for <see cref="ReceiveTimeout"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The frame.</returns>
+    /// <exception cref="TimeoutException">No frame arrived in time; the message lists the frames received before.</exception>
+    /// <exception cref="ConsumerClosedException">The connection closed first; it carries the close code.</exception>
+    public Task<ConsumerEnvelope> ReceiveAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => ReceiveAsync(static _ => true, "frame", timeout, cancellationToken);
+
+    /// <summary>Returns the first unread frame that <paramref name="match"/> accepts; the others stay unread.</summary>
+    /// <param name="match">The condition.</param>
+    /// <param name="description">What is awaited, for the timeout message (e.g. "a reply with request_id 7").</param>
+    /// <param name="timeout">How long to wait; null for <see cref="ReceiveTimeout"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The frame.</returns>
+    /// <exception cref="TimeoutException">No matching frame arrived in time; the message lists the frames that did.</exception>
+    /// <exception cref="ConsumerClosedException">The connection closed first.</exception>
+    public async Task<ConsumerEnvelope> ReceiveAsync(Func<ConsumerEnvelope, bool> match, string description, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        var limit = timeout ?? ReceiveTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(limit);
+        while (true)
+        {
+            Task arrived;
+            lock (_gate)
+            {
+                var index = _unread.FindIndex(e => match(e));
+                if (index >= 0)
+                {
+                    var envelope = _unread[index];
+                    _unread.RemoveAt(index);
+                    return envelope;
+                }
+
+                if (_closed.Task.IsCompleted)
+                {
+                    throw new ConsumerClosedException(
+                        $"The connection to {Path} closed ({DescribeClose()}) before a {description} arrived.{DescribeFrames()}",
+                        CloseStatus,
+                        CloseStatusDescription);
+                }
+
+                arrived = _arrived.Task;
+            }
+
+            try
+            {
+                await arrived.WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                lock (_gate)
+                {
+                    throw new TimeoutException($"No {description} arrived on {Path} within {Seconds(limit)}.{DescribeFrames()}");
+                }
+            }
+        }
+    }
+
+    /// <summary>Returns the next unread frame's <c>data</c>, read with source-generated metadata.</summary>
+    /// <typeparam name="T">The data's type.</typeparam>
+    /// <param name="typeInfo">Its metadata.</param>
+    /// <param name="timeout">How long to wait; null for <see cref="ReceiveTimeout"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The data; default for JSON null (a 204).</returns>
+    /// <exception cref="ConsumerAssertionException">The frame is an error (<c>response_status</c> 400 or more); the message has its errors.</exception>
+    /// <exception cref="TimeoutException">No frame arrived in time.</exception>
+    /// <exception cref="ConsumerClosedException">The connection closed first.</exception>
+    public async Task<T?> ReceiveAsync<T>(JsonTypeInfo<T> typeInfo, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        return Successful(await ReceiveAsync(timeout, cancellationToken).ConfigureAwait(false)).DataAs(typeInfo);
+    }
+
+    /// <summary>Returns the next unread frame's <c>data</c>, read with reflection (<see cref="ConsumerConnectOptions.DefaultJsonOptions"/>).</summary>
+    /// <typeparam name="T">The data's type.</typeparam>
+    /// <param name="timeout">How long to wait; null for <see cref="ReceiveTimeout"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The data; default for JSON null (a 204).</returns>
+    /// <exception cref="ConsumerAssertionException">The frame is an error (<c>response_status</c> 400 or more); the message has its errors.</exception>
+    /// <exception cref="TimeoutException">No frame arrived in time.</exception>
+    /// <exception cref="ConsumerClosedException">The connection closed first.</exception>
+    [RequiresUnreferencedCode("Reflection-based JSON: use the JsonTypeInfo overload under trimming.")]
+    [RequiresDynamicCode("Reflection-based JSON: use the JsonTypeInfo overload under Native AOT.")]
+    public async Task<T?> ReceiveAsync<T>(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => Successful(await ReceiveAsync(timeout, cancellationToken).ConfigureAwait(false)).DataAs<T>();
+
+    /// <summary>
+    /// Returns the first unread frame whose <c>request_id</c> is the string <paramref name="requestId"/> (a
+    /// subscription's notification), with its data read by source-generated metadata. Other frames stay unread.
+    /// </summary>
+    /// <typeparam name="T">The notification's data type.</typeparam>
+    /// <param name="requestId">The subscribing request's id.</param>
+    /// <param name="typeInfo">The data's metadata.</param>
+    /// <param name="timeout">How long to wait; null for <see cref="ReceiveTimeout"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The notification's action, data and frame.</returns>
+    /// <exception cref="TimeoutException">None arrived in time; the message lists the frames that did.</exception>
+    /// <exception cref="ConsumerClosedException">The connection closed first.</exception>
+    public async Task<ConsumerNotification<T>> ReceiveNotificationAsync<T>(string requestId, JsonTypeInfo<T> typeInfo, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        var envelope = await ReceiveAsync(e => e.HasRequestId(requestId), $"frame with request_id \"{requestId}\"", timeout, cancellationToken).ConfigureAwait(false);
+        return new ConsumerNotification<T>(envelope.Action, envelope.DataAs(typeInfo), envelope);
+    }
+
+    /// <summary>As <see cref="ReceiveNotificationAsync{T}(string, JsonTypeInfo{T}, TimeSpan?, CancellationToken)"/> for a numeric <c>request_id</c>.</summary>
+    /// <typeparam name="T">The notification's data type.</typeparam>
+    /// <param name="requestId">The subscribing request's id.</param>
+    /// <param name="typeInfo">The data's metadata.</param>
+    /// <param name="timeout">How long to wait; null for <see cref="ReceiveTimeout"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The notification's action, data and frame.</returns>
+    /// <exception cref="TimeoutException">None arrived in time; the message lists the frames that did.</exception>
+    /// <exception cref="ConsumerClosedException">The connection closed first.</exception>
+    public async Task<ConsumerNotification<T>> ReceiveNotificationAsync<T>(long requestId, JsonTypeInfo<T> typeInfo, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        var envelope = await ReceiveAsync(e => e.HasRequestId(requestId), $"frame with request_id {requestId.ToString(CultureInfo.InvariantCulture)}", timeout, cancellationToken).ConfigureAwait(false);
+        return new ConsumerNotification<T>(envelope.Action, envelope.DataAs(typeInfo), envelope);
+    }
+
+    /// <summary>As <see cref="ReceiveNotificationAsync{T}(string, JsonTypeInfo{T}, TimeSpan?, CancellationToken)"/>, the data read with reflection.</summary>
+    /// <typeparam name="T">The notification's data type.</typeparam>
+    /// <param name="requestId">The subscribing request's id.</param>
+    /// <param name="timeout">How long to wait; null for <see cref="ReceiveTimeout"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The notification's action, data and frame.</returns>
+    /// <exception cref="TimeoutException">None arrived in time; the message lists the frames that did.</exception>
+    /// <exception cref="ConsumerClosedException">The connection closed first.</exception>
+    [RequiresUnreferencedCode("Reflection-based JSON: use the JsonTypeInfo overload under trimming.")]
+    [RequiresDynamicCode("Reflection-based JSON: use the JsonTypeInfo overload under Native AOT.")]
+    public async Task<ConsumerNotification<T>> ReceiveNotificationAsync<T>(string requestId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var envelope = await ReceiveAsync(e => e.HasRequestId(requestId), $"frame with request_id \"{requestId}\"", timeout, cancellationToken).ConfigureAwait(false);
+        return new ConsumerNotification<T>(envelope.Action, envelope.DataAs<T>(), envelope);
+    }
+
+    /// <summary>As <see cref="ReceiveNotificationAsync{T}(string, TimeSpan?, CancellationToken)"/> for a numeric <c>request_id</c>.</summary>
+    /// <typeparam name="T">The notification's data type.</typeparam>
+    /// <param name="requestId">The subscribing request's id.</param>
+    /// <param name="timeout">How long to wait; null for <see cref="ReceiveTimeout"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The notification's action, data and frame.</returns>
+    /// <exception cref="TimeoutException">None arrived in time; the message lists the frames that did.</exception>
+    /// <exception cref="ConsumerClosedException">The connection closed first.</exception>
+    [RequiresUnreferencedCode("Reflection-based JSON: use the JsonTypeInfo overload under trimming.")]
+    [RequiresDynamicCode("Reflection-based JSON: use the JsonTypeInfo overload under Native AOT.")]
+    public async Task<ConsumerNotification<T>> ReceiveNotificationAsync<T>(long requestId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var envelope = await ReceiveAsync(e => e.HasRequestId(requestId), $"frame with request_id {requestId.ToString(CultureInfo.InvariantCulture)}", timeout, cancellationToken).ConfigureAwait(false);
+        return new ConsumerNotification<T>(envelope.Action, envelope.DataAs<T>(), envelope);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="json"/> and returns its reply: the first unread frame with the same <c>request_id</c>
+    /// (the next frame when the request has none). Other frames stay unread.
+    /// </summary>
+    /// <param name="json">The request's text, a JSON object (a multiplexed <c>{"stream", "payload"}</c> one too).</param>
+    /// <param name="timeout">How long to wait for the reply; null for <see cref="ReceiveTimeout"/>.</param>
+    /// <param name="cancellationToken">Cancels the send and the wait.</param>
+    /// <returns>The reply.</returns>
+    /// <exception cref="TimeoutException">No reply arrived in time; the message lists the frames that did.</exception>
+    /// <exception cref="ConsumerClosedException">The connection closed first.</exception>
+    public async Task<ConsumerEnvelope> RequestAsync(string json, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        JsonElement requestId = default;
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var id = new ConsumerEnvelope(document.RootElement, json).RequestId;
+            requestId = id.ValueKind == JsonValueKind.Undefined ? default : id.Clone();
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the next frame (an error envelope) is the reply.
+        }
+
+        await SendAsync(json, cancellationToken).ConfigureAwait(false);
+        return requestId.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null
+            ? await ReceiveAsync(timeout, cancellationToken).ConfigureAwait(false)
+            : await ReceiveAsync(e => SameJson(e.RequestId, requestId), $"reply with request_id {requestId.GetRawText()}", timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Waits <paramref name="within"/> and fails if any frame is unread by then (including frames that arrived before
+    /// the call and were not received). Returns early with the failure as soon as one arrives.
+    /// </summary>
+    /// <param name="within">How long to watch, e.g. 200 ms.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes after <paramref name="within"/> when nothing arrived.</returns>
+    /// <exception cref="ConsumerAssertionException">A frame arrived; the message shows it.</exception>
+    public async Task AssertNothingReceivedAsync(TimeSpan within, CancellationToken cancellationToken = default)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(within);
+        while (true)
+        {
+            Task arrived;
+            lock (_gate)
+            {
+                if (_unread.Count > 0)
+                {
+                    throw new ConsumerAssertionException(
+                        $"Expected no frame on {Path} within {Seconds(within)}, but {_unread.Count} arrived:{Environment.NewLine}{string.Join(Environment.NewLine, _unread.Select(e => "  " + e.RawJson))}");
+                }
+
+                if (_closed.Task.IsCompleted)
+                {
+                    return;
+                }
+
+                arrived = _arrived.Task;
+            }
+
+            try
+            {
+                await arrived.WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                lock (_gate)
+                {
+                    if (_unread.Count == 0)
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Closes the connection from the client side with <paramref name="closeStatus"/> and waits for the server's
+    /// close frame (then <see cref="CloseStatus"/> holds its code). Frames not yet received stay readable.
+    /// </summary>
+    /// <param name="closeStatus">The close code to send. Default 1000.</param>
+    /// <param name="reason">The reason text.</param>
+    /// <param name="timeout">How long to wait for the server's close frame; null for <see cref="ReceiveTimeout"/>.</param>
+    /// <returns>A task that completes when the connection is closed.</returns>
+    /// <exception cref="TimeoutException">The server did not answer the close in time.</exception>
+    public async Task CloseAsync(WebSocketCloseStatus closeStatus = WebSocketCloseStatus.NormalClosure, string? reason = null, TimeSpan? timeout = null)
+    {
+        if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            await _send.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                await _socket.CloseOutputAsync(closeStatus, reason, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (WebSocketException)
+            {
+                // Already gone: the receive loop records it.
+            }
+            finally
+            {
+                _send.Release();
+            }
+        }
+
+        await WaitForCloseAsync(timeout).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until the server closes the connection and returns its close code.</summary>
+    /// <param name="timeout">How long to wait; null for <see cref="ReceiveTimeout"/>.</param>
+    /// <returns>The close code of the server's close frame; null when the connection dropped without one.</returns>
+    /// <exception cref="TimeoutException">The connection is still open after <paramref name="timeout"/>; the message lists the frames that arrived.</exception>
+    public async Task<WebSocketCloseStatus?> WaitForCloseAsync(TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? ReceiveTimeout;
+        try
+        {
+            await _closed.Task.WaitAsync(limit).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            lock (_gate)
+            {
+                throw new TimeoutException($"The server did not close {Path} within {Seconds(limit)}.{DescribeFrames()}");
+            }
+        }
+
+        return CloseStatus;
+    }
+
+    /// <summary>Closes the connection (1000) if it is open, waits briefly for the server's answer, and releases the socket.</summary>
+    /// <returns>A task that completes when the socket is released.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            await CloseAsync(timeout: TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The server is slow or gone: abort below.
+        }
+
+        _socket.Abort();
+        await _receiving.ConfigureAwait(false);
+        _socket.Dispose();
+        _send.Dispose();
+    }
+
+    private static JsonSerializerOptions SendOptions { get; } = new() { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+
+    private static bool SameJson(JsonElement a, JsonElement b)
+        => a.ValueKind == b.ValueKind && (a.ValueKind == JsonValueKind.String ? a.GetString() == b.GetString() : a.GetRawText() == b.GetRawText());
+
+    private static string Seconds(TimeSpan time) => time.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
+
+    private static ConsumerEnvelope Successful(ConsumerEnvelope envelope)
+        => envelope.ResponseStatus is >= 400
+            ? throw new ConsumerAssertionException($"Expected data, but the frame is an error {envelope.ResponseStatus} ({string.Join("; ", envelope.ErrorMessages)}): {envelope.RawJson}")
+            : envelope;
+
+    private async Task SendBytesAsync(byte[] bytes, CancellationToken cancellationToken)
+    {
+        await _send.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _send.Release();
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        try
+        {
+            while (true)
+            {
+                var result = await _socket.ReceiveAsync(buffer.GetMemory(16 * 1024), CancellationToken.None).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    CloseStatus = _socket.CloseStatus;
+                    CloseStatusDescription = _socket.CloseStatusDescription;
+                    if (_socket.State == WebSocketState.CloseReceived)
+                    {
+                        // The server closed first: complete the closing handshake as a browser would.
+                        await _send.WaitAsync().ConfigureAwait(false);
+                        try
+                        {
+                            await _socket.CloseOutputAsync(CloseStatus ?? WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            _send.Release();
+                        }
+                    }
+
+                    break;
+                }
+
+                buffer.Advance(result.Count);
+                if (result.EndOfMessage)
+                {
+                    Interlocked.Increment(ref _frames);
+                    Accept(buffer.WrittenSpan, result.MessageType);
+                    buffer.ResetWrittenCount();
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            // Dropped or aborted: the connection is closed without a close frame.
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _closed.TrySetResult();
+                _arrived.TrySetResult();
+            }
+        }
+    }
+
+    private void Accept(ReadOnlySpan<byte> message, WebSocketMessageType type)
+    {
+        var text = type == WebSocketMessageType.Text ? Encoding.UTF8.GetString(message) : Convert.ToBase64String(message);
+        var envelopes = new List<ConsumerEnvelope>(1);
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            var root = document.RootElement.Clone();
+            if (root.ValueKind == JsonValueKind.Array && SubProtocol == ConsumerConnectOptions.BatchSubprotocol)
+            {
+                envelopes.AddRange(root.EnumerateArray().Select(element => new ConsumerEnvelope(element, element.GetRawText())));
+            }
+            else
+            {
+                envelopes.Add(new ConsumerEnvelope(root, text));
+            }
+        }
+        catch (JsonException)
+        {
+            envelopes.Add(new ConsumerEnvelope(default, text));
+        }
+
+        lock (_gate)
+        {
+            _unread.AddRange(envelopes);
+            _received.AddRange(envelopes);
+            var arrived = _arrived;
+            _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            arrived.TrySetResult();
+        }
+    }
+
+    private string DescribeClose()
+        => CloseStatus is { } status
+            ? $"{(int)status} {status}{(string.IsNullOrEmpty(CloseStatusDescription) ? "" : ": " + CloseStatusDescription)}"
+            : "dropped without a close frame";
+
+    // Called under _gate.
+    private string DescribeFrames()
+    {
+        var text = new StringBuilder();
+        if (_unread.Count > 0)
+        {
+            text.AppendLine().Append(CultureInfo.InvariantCulture, $"Unread frames that did not match ({_unread.Count}):");
+            foreach (var envelope in _unread.TakeLast(ShownFrames))
+            {
+                text.AppendLine().Append("  ").Append(envelope.RawJson);
+            }
+        }
+
+        var read = _received.Except(_unread).ToList();
+        if (read.Count > 0)
+        {
+            text.AppendLine().Append(CultureInfo.InvariantCulture, $"Frames received and read before ({read.Count}{(read.Count > ShownFrames ? $", the last {ShownFrames}" : "")}):");
+            foreach (var envelope in read.TakeLast(ShownFrames))
+            {
+                text.AppendLine().Append("  ").Append(envelope.RawJson);
+            }
+        }
+
+        if (_received.Count == 0)
+        {
+            text.Append(" No frame at all arrived on this connection.");
+        }
+
+        return text.ToString();
+    }
+}
