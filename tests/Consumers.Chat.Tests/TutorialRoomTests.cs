@@ -1,6 +1,6 @@
-using System.Net;
-using Consumers.Nats.Tests;
-using Consumers.Tests.Infrastructure;
+using Consumers.Testing.Communication;
+using Consumers.Testing.Hosting;
+using Consumers.Testing.Nats;
 using Microsoft.Playwright;
 
 namespace Consumers.Chat.Tests;
@@ -54,7 +54,7 @@ public sealed class TutorialRoomBrowserTests
     [Test]
     public async Task PagesOnTwoNodes_ExchangeMessages_OverNats()
     {
-        await using var nats = await NatsServerProcess.StartJetStreamAsync(Path.Combine(_directory, "jetstream"));
+        await using var nats = await NatsServer.StartJetStreamAsync(Path.Combine(_directory, "jetstream"));
         await using var nodeA = await ChatApp.StartAsync(Database, nats.Url);
         await using var nodeB = await ChatApp.StartAsync(Database, nats.Url);
         var ann = await OpenAsync(nodeA, "nodes", "ann");
@@ -90,50 +90,53 @@ public sealed class TutorialRoomBrowserTests
     }
 }
 
-/// <summary>The tutorial room's socket without a browser: its wire format, its sign-in, its room names, its errors.</summary>
+/// <summary>
+/// The tutorial room's socket without a browser (in process, through Consumers.Testing): its wire format, its sign-in,
+/// its room names, its errors.
+/// </summary>
 [TestFixture]
 [NonParallelizable]
 public sealed class TutorialRoomSocketTests
 {
-    private string _directory = null!;
-    private ChatApp _app = null!;
+    private ChatFactory _app = null!;
+    private HttpClient _http = null!;
 
     [OneTimeSetUp]
-    public async Task Start()
+    public void Start()
     {
-        _directory = Directory.CreateTempSubdirectory("consumers-tutorial-socket-").FullName;
-        _app = await ChatApp.StartAsync(Path.Combine(_directory, "chat.db"));
+        _app = new ChatFactory();
+        _http = _app.CreateClient();
     }
 
     [OneTimeTearDown]
     public async Task Stop()
     {
+        _http.Dispose();
         await _app.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
     }
 
-    private Uri RoomUri(string room, string? token)
-        => new($"ws://127.0.0.1:{_app.Port}/ws/chat/{room}{(token is null ? "" : "?access_token=" + Uri.EscapeDataString(token))}");
+    private static string RoomPath(string room, string? token)
+        => $"/ws/chat/{room}{(token is null ? "" : "?access_token=" + Uri.EscapeDataString(token))}";
 
     [Test]
     public async Task Message_ReachesEveryMemberOfTheRoom_AsTheTutorialsFrame()
     {
-        var token = await ChatAccounts.RegisterAsync(_app, "tutor");
-        await using var a = await TestClient.ConnectAsync(RoomUri("wire", token));
-        await using var b = await TestClient.ConnectAsync(RoomUri("wire", token));
-        await using var other = await TestClient.ConnectAsync(RoomUri("other-wire", token));
+        var token = await ChatAccounts.RegisterAsync(_http, "tutor");
+        await using var a = await _app.ConnectAsync(RoomPath("wire", token));
+        await using var b = await _app.ConnectAsync(RoomPath("wire", token));
+        await using var other = await _app.ConnectAsync(RoomPath("other-wire", token));
 
         await a.SendAsync("""{"message": "hi \"all\""}""");
         foreach (var member in new[] { a, b })
         {
             var frame = await member.ReceiveAsync();
-            Assert.That(frame.Select(p => p.Key), Is.EqualTo(new[] { "message" }), "the tutorial's frame, nothing else");
-            Assert.That(frame["message"]!.GetValue<string>(), Is.EqualTo("hi \"all\""));
+            Assert.That(frame.Json.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "message" }), "the tutorial's frame, nothing else");
+            Assert.That(frame.Json.GetProperty("message").GetString(), Is.EqualTo("hi \"all\""));
         }
 
         // The other room got nothing: its next frame is its own message.
         await other.SendAsync("""{"message": "mine"}""");
-        Assert.That(await other.ReceiveTextAsync(), Is.EqualTo("""{"message":"mine"}"""));
+        Assert.That((await other.ReceiveAsync()).RawJson, Is.EqualTo("""{"message":"mine"}"""));
     }
 
     [TestCase("""{"text": "no message key"}""", "The message does not have the expected shape.")]
@@ -142,24 +145,29 @@ public sealed class TutorialRoomSocketTests
     [TestCase("""{"message": "unterminated""", "Malformed JSON at byte 25.")]
     public async Task BadFrame_GetsOneErrorFrame_AndTheSocketStaysOpen(string frame, string error)
     {
-        var token = await ChatAccounts.RegisterAsync(_app, "bad" + Guid.NewGuid().ToString("N")[..8]);
-        await using var a = await TestClient.ConnectAsync(RoomUri("errors", token));
-        var reply = await a.RequestAsync(frame);
-        Assert.That(reply.ToJsonString(), Is.EqualTo(new System.Text.Json.Nodes.JsonObject { ["error"] = error }.ToJsonString()));
-        Assert.That(await a.SendAndReceiveTextAsync("""{"message": "still here"}"""), Is.EqualTo("""{"message":"still here"}"""));
+        var token = await ChatAccounts.RegisterAsync(_http, "bad" + Guid.NewGuid().ToString("N")[..8]);
+        await using var a = await _app.ConnectAsync(RoomPath("errors", token));
+        await a.SendAsync(frame);
+        Assert.That((await a.ReceiveAsync()).RawJson, Is.EqualTo(new System.Text.Json.Nodes.JsonObject { ["error"] = error }.ToJsonString()));
+        await a.SendAsync("""{"message": "still here"}""");
+        Assert.That((await a.ReceiveAsync()).RawJson, Is.EqualTo("""{"message":"still here"}"""));
     }
 
     [Test]
-    public async Task Socket_WithoutSignIn_Gets401()
-        => Assert.That(await Handshake.StatusAsync(RoomUri("lobby", null)), Is.EqualTo(HttpStatusCode.Unauthorized));
+    public void Socket_WithoutSignIn_Gets401()
+    {
+        var refused = Assert.ThrowsAsync<ConsumerHandshakeException>(() => _app.ConnectAsync(RoomPath("lobby", null)));
+        Assert.That(refused!.StatusCode, Is.EqualTo(401));
+    }
 
     [TestCase("dot.ted")]
     [TestCase("col:on")]
     [TestCase("a-name-of-fifty-one-characters-is-one-too-many-xxxx")]
     public async Task RoomNameTheDcrfRoomWouldRefuse_Gets403(string room)
     {
-        var token = await ChatAccounts.RegisterAsync(_app, "names" + Guid.NewGuid().ToString("N")[..8]);
-        Assert.That(await Handshake.StatusAsync(RoomUri(room, token)), Is.EqualTo(HttpStatusCode.Forbidden));
-        Assert.That(await Handshake.StatusAsync(RoomUri("fine_name-1", token)), Is.EqualTo(HttpStatusCode.SwitchingProtocols));
+        var token = await ChatAccounts.RegisterAsync(_http, "names" + Guid.NewGuid().ToString("N")[..8]);
+        var refused = Assert.ThrowsAsync<ConsumerHandshakeException>(() => _app.ConnectAsync(RoomPath(room, token)));
+        Assert.That(refused!.StatusCode, Is.EqualTo(403));
+        await using var fine = await _app.ConnectAsync(RoomPath("fine_name-1", token));
     }
 }
