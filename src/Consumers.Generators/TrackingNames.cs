@@ -7,4 +7,5 @@ internal static class TrackingNames
     public const string ConsumerSpecs = nameof(ConsumerSpecs);
     public const string ActionsOutsideConsumers = nameof(ActionsOutsideConsumers);
     public const string AllConsumerSpecs = nameof(AllConsumerSpecs);
+    public const string JsonPolicy = nameof(JsonPolicy);
 }

@@ -134,7 +134,93 @@ public sealed class ClientSourceTests
     }
 
     [Test]
-    public void TypeScriptInterfaces_FollowTheContextsNamingPolicy_AndTheJsonAttributes()
+    public void TypeScriptInterfaces_WithKeepContextPropertyNames_FollowTheContextsNamingPolicy_AndTheJsonAttributes()
+    {
+        var run = GeneratorHarness.Run("""
+            using System;
+            using System.Collections.Generic;
+            using System.Text.Json;
+            using System.Text.Json.Serialization;
+            using System.Text.Json.Serialization.Metadata;
+            using Consumers;
+
+            namespace Shop;
+
+            [JsonConverter(typeof(JsonStringEnumConverter<Size>))]
+            public enum Size { Small, Large }
+
+            public enum Level { Low, High }
+
+            public class Entity
+            {
+                public Guid Id { get; set; }
+            }
+
+            public sealed class OrderDto : Entity
+            {
+                public string CustomerName { get; set; } = "";
+                [JsonPropertyName("note_text")] public string? Note { get; set; }
+                [JsonIgnore] public string Secret { get; set; } = "";
+                public Size Size { get; set; }
+                public Level Level { get; set; }
+                public int? Quantity { get; set; }
+                public List<LineDto> Lines { get; set; } = new();
+                public Dictionary<string, decimal> Prices { get; set; } = new();
+                public DateTimeOffset CreatedAt { get; set; }
+                public JsonElement Extra { get; set; }
+                public string URLValue { get; set; } = "";
+            }
+
+            public sealed record LineDto(string Sku, LineDto? Parent);
+
+            [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+            [JsonSerializable(typeof(OrderDto))]
+            public partial class ShopJson : JsonSerializerContext
+            {
+                public ShopJson() : base(null) { }
+                public static ShopJson Default { get; } = new();
+                protected override JsonSerializerOptions? GeneratedSerializerOptions => null;
+                public override JsonTypeInfo? GetTypeInfo(Type type) => null;
+            }
+
+            [JsonContext(typeof(ShopJson), KeepContextPropertyNames = true)]
+            public partial class OrderConsumer : Consumer
+            {
+                [Action]
+                public OrderDto? Find(int id) => null;
+            }
+            """).AssertClean();
+        var typeScript = run.Source(ClientEmitter.HintName);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(typeScript, Does.Contain("""
+                export interface OrderDto {
+                  customerName: string;
+                  note_text: string | null;
+                  size: "Small" | "Large";
+                  level: number;
+                  quantity: number | null;
+                  lines: LineDto[];
+                  prices: Record<string, number>;
+                  createdAt: string;
+                  extra: unknown;
+                  urlValue: string;
+                  id: string;
+                }
+                """.ReplaceLineEndings("\n")));
+            Assert.That(typeScript, Does.Contain("""
+                export interface LineDto {
+                  sku: string;
+                  parent: LineDto | null;
+                }
+                """.ReplaceLineEndings("\n")));
+            Assert.That(typeScript, Does.Contain("find(params: { id: number }, options?: CallOptions<unknown>): Promise<OrderDto | null>;"));
+        });
+    }
+
+    [Test]
+    public void TypeScriptInterfaces_AreSnakeCaseByDefault_WhateverTheContextsNamingPolicy_AndKeepTheJsonAttributes()
     {
         var run = GeneratorHarness.Run("""
             using System;
@@ -196,16 +282,16 @@ public sealed class ClientSourceTests
         {
             Assert.That(typeScript, Does.Contain("""
                 export interface OrderDto {
-                  customerName: string;
+                  customer_name: string;
                   note_text: string | null;
                   size: "Small" | "Large";
                   level: number;
                   quantity: number | null;
                   lines: LineDto[];
                   prices: Record<string, number>;
-                  createdAt: string;
+                  created_at: string;
                   extra: unknown;
-                  urlValue: string;
+                  url_value: string;
                   id: string;
                 }
                 """.ReplaceLineEndings("\n")));

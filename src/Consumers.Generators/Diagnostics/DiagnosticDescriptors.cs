@@ -137,6 +137,15 @@ internal static class DiagnosticDescriptors
         "Observer handler not found",
         "The handler '{0}' of observer '{1}' must be an instance method 'ValueTask {0}({2} data, ModelAction action, IReadOnlyList<JsonElement> requestIds)' (or returning Task or void) on the consumer");
 
+    // A warning of its own rather than CONS0012 at a second severity: release tracking and
+    // 'dotnet_diagnostic.<id>.severity' work per ID, so reflection-based JSON can be silenced or made an error
+    // without touching the AOT error.
+    public static readonly DiagnosticDescriptor JsonByReflection = Create(
+        "CONS0055", Serialization,
+        "DTO serialized by reflection",
+        "Action '{0}' uses '{1}', which has no source-generated JSON metadata ({2}): it is serialized by reflection, which works here but fails the build under PublishAot or trimming (CONS0012); for AOT-safe metadata list it with [JsonSerializable(typeof({1}))] on a JsonSerializerContext named by [JsonContext]",
+        DiagnosticSeverity.Warning);
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new DiagnosticDescriptor[]
     {
         ConsumerMustBePartial, ActionOutsideConsumer, ActionMustNotBeStatic, ActionMustNotBeGeneric,
@@ -145,12 +154,13 @@ internal static class DiagnosticDescriptors
         TypeMissingFromJsonContext, InvalidJsonContext, InvalidActionName, ConsumerWithoutPublicConstructor,
         GenericConsumer, InaccessibleInheritedAction, PermissionTypeNotAPermission,
         ObserverSignature, ObserverGroupUnknownMember, ObserverGroupMemberType, ObserverGroupTemplate, ObserverHandler,
+        JsonByReflection,
     }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];
 
-    private static DiagnosticDescriptor Create(string id, string category, string title, string message)
-        => new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md");
+    private static DiagnosticDescriptor Create(string id, string category, string title, string message, DiagnosticSeverity severity = DiagnosticSeverity.Error)
+        => new(id, title, message, category, severity, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md");
 }

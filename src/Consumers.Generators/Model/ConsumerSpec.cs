@@ -15,6 +15,7 @@ namespace Consumers.Generators.Model;
 /// <param name="Summary">The class's XML doc summary as plain text, or null.</param>
 /// <param name="ClientIsPublic">Whether the generated .NET client can be public: the consumer and every DTO it exchanges are public.</param>
 /// <param name="TypeScriptInterfaces">The DTOs of <paramref name="JsonTypes"/> (and the types they reach) as TypeScript interfaces.</param>
+/// <param name="KeepContextPropertyNames">DTO properties keep the context's names on the wire instead of snake_case (<c>[JsonContext(..., KeepContextPropertyNames = true)]</c>).</param>
 internal sealed record ConsumerSpec(
     string HintName,
     string Namespace,
@@ -29,7 +30,8 @@ internal sealed record ConsumerSpec(
     SecuritySpec? Security = null,
     string? Summary = null,
     EquatableArray<TypeScriptInterfaceSpec> TypeScriptInterfaces = default,
-    bool ClientIsPublic = false);
+    bool ClientIsPublic = false,
+    bool KeepContextPropertyNames = false);
 
 /// <summary>One constructor parameter resolved from DI.</summary>
 /// <param name="Type">The <c>global::</c> type name.</param>
@@ -40,4 +42,8 @@ internal sealed record ServiceSpec(string Type, bool Required);
 /// <param name="Type">The <c>global::</c> type name.</param>
 /// <param name="Member">The generated member name holding its <c>JsonTypeInfo</c>.</param>
 /// <param name="TypeScript">Its TypeScript type expression in the generated client's declarations.</param>
-internal sealed record JsonTypeSpec(string Type, string Member, string TypeScript = "unknown");
+/// <param name="Reflection">
+/// True when the context has no metadata for it (or there is no context): its metadata comes from System.Text.Json's
+/// reflection-based resolver in the generated code, which the build's JSON policy allows (CONS0055) or refuses (CONS0012, CONS0013).
+/// </param>
+internal sealed record JsonTypeSpec(string Type, string Member, string TypeScript = "unknown", bool Reflection = false);

@@ -29,6 +29,10 @@ internal sealed class ConsumerParser
     // JSON context a derived class names) are left to each concrete consumer, which reports them.
     private bool _abstractBase;
     private JsonContextTypes? _jsonContextTypes;
+    private bool _keepContextPropertyNames;
+
+    // Failures that drop an action without a diagnostic of their own (an unknown type: the compiler reports it).
+    private int _silentFailures;
 
     private ConsumerParser(INamedTypeSymbol consumer, CancellationToken cancellationToken)
     {
@@ -117,7 +121,7 @@ internal sealed class ConsumerParser
         var ns = _consumer.ContainingNamespace.IsGlobalNamespace ? "" : _consumer.ContainingNamespace.ToDisplayString();
         var fullName = TypeNames.OfNotNull(_consumer);
         var hint = fullName.Replace("global::", "").Replace('<', '[').Replace('>', ']') + ".g.cs";
-        var typeScript = new TypeScriptShapes(_jsonContext);
+        var typeScript = new TypeScriptShapes(_jsonContext, _keepContextPropertyNames);
         var jsonTypes = _jsonTypes.Values.Select(t => t with { TypeScript = typeScript.Expression(_jsonSymbols[t.Type]) }).ToList();
         return new ConsumerSpec(
             hint,
@@ -135,7 +139,8 @@ internal sealed class ConsumerParser
             security,
             DocumentationSummary.Of(_consumer, _cancellationToken),
             typeScript.Interfaces.ToEquatableArray(),
-            PublicTypes.IsPublic(_consumer) && _jsonSymbols.Values.All(PublicTypes.IsPublic));
+            PublicTypes.IsPublic(_consumer) && _jsonSymbols.Values.All(PublicTypes.IsPublic),
+            _keepContextPropertyNames);
     }
 
     private bool CheckDeclaration()
@@ -196,6 +201,8 @@ internal sealed class ConsumerParser
         {
             return;
         }
+
+        _keepContextPropertyNames = attribute.NamedArguments.Any(a => a.Key == "KeepContextPropertyNames" && a.Value.Value is true);
 
         if (!KnownTypes.DerivesFrom(context, KnownTypes.JsonSerializerContext))
         {
@@ -268,6 +275,7 @@ internal sealed class ConsumerParser
     {
         var syntax = own ? method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(_cancellationToken)).OfType<MethodDeclarationSyntax>().FirstOrDefault() : null;
         var before = _diagnostics.Count;
+        var silentBefore = _silentFailures;
 
         // Inherited actions are checked where they are declared; here they are only skipped when invalid.
         var report = own ? _diagnostics : new List<DiagnosticInfo>();
@@ -305,7 +313,9 @@ internal sealed class ConsumerParser
 
         var (kind, resultJson, resultType, nullableReference) = ParseReturn(method, syntax, report);
         var security = AuthorizationParser.ForMethod(method, report);
-        var failed = own ? _diagnostics.Count > before : report.Count > 0;
+        // A type without source-generated metadata (CONS0012, CONS0013) keeps the action: the build's JSON policy
+        // decides whether that is an error or a warning with reflection-based metadata (JsonPolicyDiagnostics).
+        var failed = _silentFailures != silentBefore || (own ? _diagnostics.Skip(before) : report).Any(d => !JsonPolicyDiagnostics.IsMissingMetadata(d.Id));
         if (!own && report.Count > 0 && IsDeferredByBase(method))
         {
             // The abstract base left these checks to us; the base may be in another file or assembly.
@@ -528,10 +538,12 @@ internal sealed class ConsumerParser
         {
             // The compiler reports the unknown type.
             report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.JsonContextMissing, location, method.Name, type.ToDisplayString(), _consumer.Name));
+            _silentFailures++;
             return null;
         }
 
         var name = TypeNames.OfNotNull(type);
+        var reflection = false;
         if (_jsonContext is null)
         {
             if (_abstractBase)
@@ -540,18 +552,17 @@ internal sealed class ConsumerParser
             }
 
             report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.JsonContextMissing, location, method.Name, type.ToDisplayString(), _consumer.Name));
-            return null;
+            reflection = true;
         }
-
-        if (!_jsonContextTypes!.Contains(type))
+        else if (!_jsonContextTypes!.Contains(type))
         {
             report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeMissingFromJsonContext, location, method.Name, type.ToDisplayString(), _jsonContext.Name));
-            return null;
+            reflection = true;
         }
 
         if (!_jsonTypes.TryGetValue(name, out var spec))
         {
-            spec = new JsonTypeSpec(name, "__Json" + _jsonTypes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            spec = new JsonTypeSpec(name, "__Json" + _jsonTypes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Reflection: reflection);
             _jsonTypes.Add(name, spec);
             _jsonSymbols.Add(name, type);
         }

@@ -79,6 +79,17 @@ public sealed class ActionInvocation
     /// <param name="message">What was wrong with its value.</param>
     public ValueTask ReplyInvalidArgument(string key, string message) => ReplyError(400, ActionErrors.Field(key, message));
 
+    /// <summary>
+    /// Replies 400 for a DTO argument System.Text.Json refused: the missing or <c>null</c> members by their wire keys
+    /// (<c>[{"name": ["This field is required."]}]</c>), else the request key and the JSON path of the error.
+    /// </summary>
+    /// <param name="key">The request key, as on the wire.</param>
+    /// <param name="exception">What the deserializer threw.</param>
+    /// <param name="value">A reader positioned on the argument's value, as it was before deserializing.</param>
+    /// <param name="typeInfo">The metadata the value was read with.</param>
+    public ValueTask ReplyInvalidJson(string key, JsonException exception, Utf8JsonReader value, JsonTypeInfo typeInfo)
+        => ReplyError(400, JsonArgumentErrors.Describe(key, exception, value, typeInfo));
+
     /// <summary>Replies with <paramref name="status"/>, <paramref name="errors"/> and <c>data: null</c>.</summary>
     /// <param name="status">The <c>response_status</c>.</param>
     /// <param name="errors">The errors.</param>
