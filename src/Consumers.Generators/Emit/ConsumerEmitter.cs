@@ -166,7 +166,7 @@ internal static class ConsumerEmitter
     {
         w.WriteLine($"/// <summary>Binds and calls <c>{action.MethodName}</c> for the action <c>{Xml(action.WireName)}</c>.</summary>");
         w.OpenBlock($"private {ValueTask} {InvokerName(action)}({Invocation} invocation)");
-        var bound = action.Parameters.Select((p, i) => (Parameter: p, Index: i)).Where(x => x.Parameter.Kind != ParameterKind.Framework).ToList();
+        var bound = action.Parameters.Select((p, i) => (Parameter: p, Index: i)).Where(x => x.Parameter.IsRequestKey).ToList();
         foreach (var (p, i) in bound)
         {
             w.WriteLine($"{p.Type} __arg{i} = {p.DefaultValue};");
@@ -215,6 +215,7 @@ internal static class ConsumerEmitter
         var arguments = string.Join(", ", action.Parameters.Select((p, i) => p.Kind switch
         {
             ParameterKind.Framework => "invocation." + p.Reader,
+            ParameterKind.Service => $"global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.{p.Reader}<{p.Type}>(invocation.Services)",
             _ when p.Type.EndsWith("?") && !p.AcceptsNull => $"__arg{i}!",
             _ => $"__arg{i}",
         }));

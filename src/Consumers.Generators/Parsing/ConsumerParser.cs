@@ -393,6 +393,13 @@ internal sealed class ConsumerParser
             return null;
         }
 
+        if (ServiceParameters.IsService(parameter))
+        {
+            // SignalR's hub methods take services the same way; never bound from JSON, never in the contract.
+            var nullable = parameter.NullableAnnotation == NullableAnnotation.Annotated || parameter.HasExplicitDefaultValue;
+            return new ParameterSpec(ParameterKind.Service, parameter.Name, TypeNames.OfNotNull(type), nullable ? "GetService" : "GetRequiredService", null, null, false, false, "default", null);
+        }
+
         var isNullableValue = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };
         var underlying = isNullableValue ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
         var acceptsNull = isNullableValue || (!type.IsValueType && type.NullableAnnotation != NullableAnnotation.NotAnnotated);

@@ -50,6 +50,9 @@ public sealed class ActionInvocation
     /// <summary>The connection's user.</summary>
     public ClaimsPrincipal User => _context.User;
 
+    /// <summary>The connection's DI scope: action parameters that are services (interfaces, abstract types, <c>[FromServices]</c>) come from it.</summary>
+    public IServiceProvider Services => _context.Services;
+
     /// <summary>A reader over the request payload, positioned before its opening brace. The payload is well formed.</summary>
     public Utf8JsonReader CreateReader() => new(_payload.Span, _readerOptions);
 
