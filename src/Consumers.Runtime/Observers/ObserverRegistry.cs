@@ -39,4 +39,7 @@ public sealed class ObserverRegistry
     }
 
     internal ModelObserverBinding[] For(Type modelType) => _byModel.GetValueOrDefault(modelType, []);
+
+    /// <summary>The model types that have observers.</summary>
+    internal IReadOnlyCollection<Type> ObservedModels => [.. _byModel.Keys];
 }
