@@ -462,6 +462,37 @@ public sealed class DiagnosticTests
             """);
 
     [Test]
+    public void EveryHelpLink_IsAnAbsoluteHttpsUrlUnderTheRepositoryUrl_AndItsPageExists()
+    {
+        var root = RepositoryRoot();
+        var props = System.Xml.Linq.XDocument.Load(Path.Combine(root, "Directory.Build.props"));
+        var repositoryUrl = props.Descendants("RepositoryUrl").Single().Value;
+        Assert.Multiple(() =>
+        {
+            foreach (var descriptor in DiagnosticDescriptors.All)
+            {
+                var link = descriptor.HelpLinkUri;
+                Assert.That(Uri.TryCreate(link, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps, Is.True, $"{descriptor.Id}: {link}");
+                Assert.That(link, Is.EqualTo($"{repositoryUrl}/blob/main/docs/diagnostics/{descriptor.Id}.md"));
+                Assert.That(File.Exists(Path.Combine(root, "docs", "diagnostics", descriptor.Id + ".md")), Is.True, $"docs/diagnostics/{descriptor.Id}.md");
+            }
+        });
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Consumers.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Consumers.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    [Test]
     public void EveryDiagnosticId_HasATestInThisFixture()
     {
         var tested = typeof(DiagnosticTests).GetMethods()
@@ -584,7 +615,7 @@ public sealed class DiagnosticTests
             Assert.That(location.GetLineSpan().Span, Is.EqualTo(expected.LineSpan));
             Assert.That(diagnostic.Severity, Is.EqualTo(DiagnosticDescriptors.ById(id).DefaultSeverity));
             Assert.That(diagnostic.IsSuppressed, Is.False);
-            Assert.That(diagnostic.Descriptor.HelpLinkUri, Is.EqualTo($"docs/diagnostics/{id}.md"));
+            Assert.That(diagnostic.Descriptor.HelpLinkUri, Is.EqualTo($"{DiagnosticDescriptors.HelpBase}{id}.md"));
             Assert.That(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(DiagnosticText.Format), Is.Empty,
                 "the consumer is valid C#: the only error is the generator's");
         });

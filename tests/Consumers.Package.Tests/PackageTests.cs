@@ -16,6 +16,8 @@ public sealed class PackageTests
     private string _feed = null!;
     private string _package = null!;
     private string _natsPackage = null!;
+    private string _efFeed = null!;
+    private string _efPackage = null!;
 
     [OneTimeSetUp]
     public void Pack()
@@ -32,6 +34,11 @@ public sealed class PackageTests
         result = Run(RepositoryRoot(), "dotnet", $"pack src/Consumers.Nats -c {configuration} --no-build -o \"{natsFeed}\"");
         Assert.That(result.ExitCode, Is.Zero, result.Output);
         _natsPackage = Directory.GetFiles(natsFeed, "Consumers.Nats.*.nupkg").Single();
+
+        _efFeed = Path.Combine(_work, "ef-feed");
+        result = Run(RepositoryRoot(), "dotnet", $"pack src/Consumers.EntityFrameworkCore -c {configuration} --no-build -o \"{_efFeed}\"");
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        _efPackage = Directory.GetFiles(_efFeed, "Consumers.EntityFrameworkCore.*.nupkg").Single();
     }
 
     [OneTimeTearDown]
@@ -260,7 +267,59 @@ public sealed class PackageTests
             .Select(m => (m.Groups["code"].Value, m.Groups["text"].Value.Trim()))
             .Distinct()];
 
-    private string CreateProject(string name, string outputType, string program, bool treatWarningsAsErrors = true)
+    [Test]
+    public void Packages_CarryTheReadme_AndTheRepositoryUrl()
+    {
+        Assert.Multiple(() =>
+        {
+            foreach (var package in new[] { _package, _natsPackage, _efPackage })
+            {
+                using var zip = ZipFile.OpenRead(package);
+                var nuspec = Nuspec(package);
+                Assert.That(zip.Entries.Select(e => e.FullName), Does.Contain("README.md"), package);
+                Assert.That(nuspec, Does.Contain("<readme>README.md</readme>"), package);
+                Assert.That(nuspec, Does.Contain("<repository type=\"git\" url=\"https://github.com/consumers-dotnet/consumers\""), package);
+                Assert.That(nuspec, Does.Contain("<projectUrl>https://github.com/consumers-dotnet/consumers</projectUrl>"), package);
+            }
+        });
+    }
+
+    [Test]
+    public void GettingStarted_SnippetsBuildAsOneApp()
+    {
+        var page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "getting-started.md"));
+        var blocks = System.Text.RegularExpressions.Regex.Matches(page, "```csharp\n(?<code>.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)
+            .Select(m => m.Groups["code"].Value)
+            .ToList();
+        Assert.That(blocks, Has.Count.GreaterThanOrEqualTo(5));
+        var project = CreateProject("getting-started", outputType: "Exe", program: "", packages: """
+            <PackageReference Include="Consumers.EntityFrameworkCore" Version="{version}" />
+            <PackageReference Include="Microsoft.EntityFrameworkCore.Sqlite" Version="10.0.14" />
+            """);
+        File.Delete(Path.Combine(project, "Program.cs"));
+        foreach (var block in blocks)
+        {
+            var header = System.Text.RegularExpressions.Regex.Match(block, @"^// (?<file>[A-Za-z]+\.cs)\n");
+            Assert.That(header.Success, Is.True, "each C# block starts with '// File.cs':\n" + block);
+            File.WriteAllText(Path.Combine(project, header.Groups["file"].Value), block);
+        }
+
+        var result = Run(project, "dotnet", "build -c Release");
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        Assert.That(Warnings(result.Output), Is.Empty);
+    }
+
+    [Test]
+    public void ReadmeFirstSample_IsSelfContained_AndBuildsAsAnApp()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var first = System.Text.RegularExpressions.Regex.Match(readme, "```csharp\n(?<code>.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline).Groups["code"].Value;
+        var project = CreateProject("readme", outputType: "Exe", program: first);
+        var result = Run(project, "dotnet", "build -c Release");
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+    }
+
+    private string CreateProject(string name, string outputType, string program, bool treatWarningsAsErrors = true, string packages = "")
     {
         var directory = Path.Combine(_work, name);
         Directory.CreateDirectory(directory);
@@ -276,6 +335,7 @@ public sealed class PackageTests
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="Consumers" Version="{version}" />
+                {packages.Replace("{version}", version)}
               </ItemGroup>
             </Project>
             """);
@@ -285,10 +345,12 @@ public sealed class PackageTests
               <packageSources>
                 <clear />
                 <add key="local" value="{_feed}" />
+                <add key="local-ef" value="{_efFeed}" />
                 <add key="machine" value="{MachinePackages}" />
               </packageSources>
               <packageSourceMapping>
                 <packageSource key="local"><package pattern="Consumers" /><package pattern="Consumers.*" /></packageSource>
+                <packageSource key="local-ef"><package pattern="Consumers.EntityFrameworkCore" /></packageSource>
                 <packageSource key="machine"><package pattern="*" /></packageSource>
               </packageSourceMapping>
             </configuration>

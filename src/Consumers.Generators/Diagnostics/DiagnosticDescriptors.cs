@@ -7,14 +7,14 @@ namespace Consumers.Generators.Diagnostics;
 
 /// <summary>
 /// Every diagnostic the generator reports. IDs are fixed forever: never renumber, never reuse.
-/// Each has a page at <c>docs/diagnostics/CONSxxxx.md</c>.
+/// Each has a page at <c>docs/diagnostics/CONSxxxx.md</c>, linked absolutely from <c>HelpLinkUri</c>.
 /// </summary>
 internal static class DiagnosticDescriptors
 {
     private const string Usage = "Consumers.Usage";
     private const string Serialization = "Consumers.Serialization";
-    // Relative to the repository root: the pages live beside the code they describe.
-    private const string HelpBase = "docs/diagnostics/";
+    // Absolute, so that an IDE can open it: the repository's RepositoryUrl (Directory.Build.props) + the page's path.
+    internal const string HelpBase = "https://github.com/consumers-dotnet/consumers/blob/main/docs/diagnostics/";
 
     public static readonly DiagnosticDescriptor ConsumerMustBePartial = Create(
         "CONS0001", Usage,
