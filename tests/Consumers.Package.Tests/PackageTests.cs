@@ -54,6 +54,7 @@ public sealed class PackageTests
             Assert.That(entries, Does.Contain("lib/net10.0/Consumers.dll"));
             Assert.That(entries, Does.Contain("lib/net10.0/Consumers.xml"));
             Assert.That(entries, Does.Contain("analyzers/dotnet/cs/Consumers.Generators.dll"));
+            Assert.That(entries, Does.Contain("analyzers/dotnet/cs/Consumers.CodeFixes.dll"));
             Assert.That(entries, Does.Contain("build/Consumers.targets"));
             Assert.That(entries.Where(e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generators")), Is.Empty, "the generator is not a runtime dependency");
         });
