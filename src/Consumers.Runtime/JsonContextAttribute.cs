@@ -13,9 +13,9 @@ namespace Consumers;
 /// <para>Put it on the consumer class, or once on the assembly for every consumer in it.</para>
 /// <para>On the wire, DTO property names are snake_case (<c>JsonNamingPolicy.SnakeCaseLower</c>, DCRF's convention)
 /// whatever the context's <c>PropertyNamingPolicy</c>; <c>[JsonPropertyName]</c> names stay as written. Set
-/// <see cref="KeepContextPropertyNames"/> to use the context's names instead. Either way a missing or <c>null</c>
-/// value for a non-nullable member or constructor parameter is refused with 400 (System.Text.Json's
-/// <c>RespectNullableAnnotations</c> and <c>RespectRequiredConstructorParameters</c>).</para>
+/// <see cref="KeepContextPropertyNames"/> to use the context's names instead. Either way a <c>null</c> for a
+/// non-nullable member (System.Text.Json's <c>RespectNullableAnnotations</c>), or a missing non-nullable reference-type
+/// constructor parameter without a default or <c>required</c> member, is refused with 400 naming the key.</para>
 /// <para>In an application that allows reflection-based JSON (no <c>PublishAot</c>, <c>PublishTrimmed</c>,
 /// <c>IsAotCompatible</c>, <c>IsTrimmable</c>, and <c>JsonSerializerIsReflectionEnabledByDefault</c> not false), a
 /// type the context does not list, or any DTO when no context is named, is serialized by reflection with the same

@@ -135,94 +135,38 @@ public sealed class ClientSourceTests
 
     [Test]
     public void TypeScriptInterfaces_WithKeepContextPropertyNames_FollowTheContextsNamingPolicy_AndTheJsonAttributes()
-    {
-        var run = GeneratorHarness.Run("""
-            using System;
-            using System.Collections.Generic;
-            using System.Text.Json;
-            using System.Text.Json.Serialization;
-            using System.Text.Json.Serialization.Metadata;
-            using Consumers;
-
-            namespace Shop;
-
-            [JsonConverter(typeof(JsonStringEnumConverter<Size>))]
-            public enum Size { Small, Large }
-
-            public enum Level { Low, High }
-
-            public class Entity
-            {
-                public Guid Id { get; set; }
-            }
-
-            public sealed class OrderDto : Entity
-            {
-                public string CustomerName { get; set; } = "";
-                [JsonPropertyName("note_text")] public string? Note { get; set; }
-                [JsonIgnore] public string Secret { get; set; } = "";
-                public Size Size { get; set; }
-                public Level Level { get; set; }
-                public int? Quantity { get; set; }
-                public List<LineDto> Lines { get; set; } = new();
-                public Dictionary<string, decimal> Prices { get; set; } = new();
-                public DateTimeOffset CreatedAt { get; set; }
-                public JsonElement Extra { get; set; }
-                public string URLValue { get; set; } = "";
-            }
-
-            public sealed record LineDto(string Sku, LineDto? Parent);
-
-            [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-            [JsonSerializable(typeof(OrderDto))]
-            public partial class ShopJson : JsonSerializerContext
-            {
-                public ShopJson() : base(null) { }
-                public static ShopJson Default { get; } = new();
-                protected override JsonSerializerOptions? GeneratedSerializerOptions => null;
-                public override JsonTypeInfo? GetTypeInfo(Type type) => null;
-            }
-
-            [JsonContext(typeof(ShopJson), KeepContextPropertyNames = true)]
-            public partial class OrderConsumer : Consumer
-            {
-                [Action]
-                public OrderDto? Find(int id) => null;
-            }
-            """).AssertClean();
-        var typeScript = run.Source(ClientEmitter.HintName);
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(typeScript, Does.Contain("""
-                export interface OrderDto {
-                  customerName: string;
-                  note_text: string | null;
-                  size: "Small" | "Large";
-                  level: number;
-                  quantity: number | null;
-                  lines: LineDto[];
-                  prices: Record<string, number>;
-                  createdAt: string;
-                  extra: unknown;
-                  urlValue: string;
-                  id: string;
-                }
-                """.ReplaceLineEndings("\n")));
-            Assert.That(typeScript, Does.Contain("""
-                export interface LineDto {
-                  sku: string;
-                  parent: LineDto | null;
-                }
-                """.ReplaceLineEndings("\n")));
-            Assert.That(typeScript, Does.Contain("find(params: { id: number }, options?: CallOptions<unknown>): Promise<OrderDto | null>;"));
-        });
-    }
+        => AssertOrderInterfaces(OrderTypeScript(", KeepContextPropertyNames = true"), """
+              customerName: string;
+              note_text: string | null;
+              size: "Small" | "Large";
+              level: number;
+              quantity: number | null;
+              lines: LineDto[];
+              prices: Record<string, number>;
+              createdAt: string;
+              extra: unknown;
+              urlValue: string;
+              id: string;
+            """);
 
     [Test]
     public void TypeScriptInterfaces_AreSnakeCaseByDefault_WhateverTheContextsNamingPolicy_AndKeepTheJsonAttributes()
-    {
-        var run = GeneratorHarness.Run("""
+        => AssertOrderInterfaces(OrderTypeScript(""), """
+              customer_name: string;
+              note_text: string | null;
+              size: "Small" | "Large";
+              level: number;
+              quantity: number | null;
+              lines: LineDto[];
+              prices: Record<string, number>;
+              created_at: string;
+              extra: unknown;
+              url_value: string;
+              id: string;
+            """);
+
+    private static string OrderTypeScript(string attributeArguments)
+        => GeneratorHarness.Run($$"""
             using System;
             using System.Collections.Generic;
             using System.Text.Json;
@@ -269,32 +213,18 @@ public sealed class ClientSourceTests
                 public override JsonTypeInfo? GetTypeInfo(Type type) => null;
             }
 
-            [JsonContext(typeof(ShopJson))]
+            [JsonContext(typeof(ShopJson){{attributeArguments}})]
             public partial class OrderConsumer : Consumer
             {
                 [Action]
                 public OrderDto? Find(int id) => null;
             }
-            """).AssertClean();
-        var typeScript = run.Source(ClientEmitter.HintName);
+            """).AssertClean().Source(ClientEmitter.HintName);
 
-        Assert.Multiple(() =>
+    private static void AssertOrderInterfaces(string typeScript, string members)
+        => Assert.Multiple(() =>
         {
-            Assert.That(typeScript, Does.Contain("""
-                export interface OrderDto {
-                  customer_name: string;
-                  note_text: string | null;
-                  size: "Small" | "Large";
-                  level: number;
-                  quantity: number | null;
-                  lines: LineDto[];
-                  prices: Record<string, number>;
-                  created_at: string;
-                  extra: unknown;
-                  url_value: string;
-                  id: string;
-                }
-                """.ReplaceLineEndings("\n")));
+            Assert.That(typeScript, Does.Contain("export interface OrderDto {\n" + members.ReplaceLineEndings("\n") + "\n}\n"));
             Assert.That(typeScript, Does.Contain("""
                 export interface LineDto {
                   sku: string;
@@ -303,7 +233,6 @@ public sealed class ClientSourceTests
                 """.ReplaceLineEndings("\n")));
             Assert.That(typeScript, Does.Contain("find(params: { id: number }, options?: CallOptions<unknown>): Promise<OrderDto | null>;"));
         });
-    }
 
     [TestCase("join_room", "joinRoom")]
     [TestCase("list", "list")]

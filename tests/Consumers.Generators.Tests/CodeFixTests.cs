@@ -17,6 +17,18 @@ public sealed class CodeFixTests
 
         """;
 
+    // A DTO parameter the context named by [JsonContext] does not list.
+    private const string InviteConsumer = Usings + """
+        public sealed record InviteDto(string Email);
+
+        [JsonContext(typeof(ChatJson))]
+        public partial class LobbyConsumer : Consumer
+        {
+            [Action]
+            public RoomDto Invite(InviteDto data) => new(1, "", new());
+        }
+        """;
+
     [Test]
     public async Task CONS0001_MakePartial_AddsPartialBeforeClass()
     {
@@ -96,16 +108,7 @@ public sealed class CodeFixTests
     [Test]
     public async Task CONS0013_AddJsonSerializable_AddsTheParameterTypeToTheNamedContext_InItsOwnFile()
     {
-        var result = await CodeFixHarness.ApplyAsync(new AddJsonSerializableCodeFix(), "CONS0013", null, Usings + """
-            public sealed record InviteDto(string Email);
-
-            [JsonContext(typeof(ChatJson))]
-            public partial class LobbyConsumer : Consumer
-            {
-                [Action]
-                public RoomDto Invite(InviteDto data) => new(1, "", new());
-            }
-            """, TestSources.Dtos);
+        var result = await CodeFixHarness.ApplyAsync(new AddJsonSerializableCodeFix(), "CONS0013", null, InviteConsumer, TestSources.Dtos);
         Assert.Multiple(() =>
         {
             Assert.That(result.Title, Is.EqualTo("Add [JsonSerializable(typeof(Chat.InviteDto))] to 'ChatJson'"));
@@ -141,16 +144,7 @@ public sealed class CodeFixTests
     [Test]
     public async Task CONS0055_AddJsonSerializable_WhereReflectionIsAllowed_AddsTheTypeToo()
     {
-        var result = await CodeFixHarness.ApplyAsync(new AddJsonSerializableCodeFix(), "CONS0055", BuildProperties.PlainApp(), Usings + """
-            public sealed record InviteDto(string Email);
-
-            [JsonContext(typeof(ChatJson))]
-            public partial class LobbyConsumer : Consumer
-            {
-                [Action]
-                public RoomDto Invite(InviteDto data) => new(1, "", new());
-            }
-            """, TestSources.Dtos);
+        var result = await CodeFixHarness.ApplyAsync(new AddJsonSerializableCodeFix(), "CONS0055", BuildProperties.PlainApp(), InviteConsumer, TestSources.Dtos);
         Assert.Multiple(() =>
         {
             Assert.That(result.Documents["Source1.cs"], Does.Contain("[JsonSerializable(typeof(InviteDto))]\npublic partial class ChatJson"));

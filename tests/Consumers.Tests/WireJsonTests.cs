@@ -49,6 +49,13 @@ public sealed class WireJsonTests
     }
 
     [Test]
+    public async Task NullableAndValueTypeConstructorParameters_MayBeMissing()
+    {
+        var reply = await _client.RequestAsync("""{"action": "open", "data": {"display_name": "Lobby"}}""");
+        Assert.That(reply["data"]!.ToJsonString(), Is.EqualTo("""{"room_id":7,"display_name":"Lobby","topic":null}"""), reply.ToJsonString());
+    }
+
+    [Test]
     public async Task MissingNonNullableConstructorParameter_Is400NamingTheKey()
     {
         var reply = await _client.RequestAsync("""{"action": "open", "data": {"max_members": 3}}""");

@@ -6,8 +6,8 @@ namespace Consumers.Dispatch;
 
 /// <summary>
 /// The 400 errors of a DTO argument that System.Text.Json refused, named by the member's wire key where it can be
-/// told: <c>[{"name": ["This field is required."]}]</c> for a missing constructor parameter or <c>required</c>
-/// member, <c>[{"name": ["This field may not be null."]}]</c> for a <c>null</c> in a non-nullable member (DRF's
+/// told: <c>[{"name": ["This field is required."]}]</c> for a missing required member (a <c>required</c> or
+/// <c>[JsonRequired]</c> one, or a non-nullable reference-type constructor parameter without a default, see <see cref="WireJson"/>), <c>[{"name": ["This field may not be null."]}]</c> for a <c>null</c> in a non-nullable member (DRF's
 /// serializer errors, keyed by field). A DTO bound from a key other than <c>data</c> prefixes the member with it
 /// (<c>filter.name</c>). Anything else keeps the request key and the JSON path of the error. Cold path: it parses
 /// the argument again, never the exception's message.
@@ -47,8 +47,7 @@ internal static class JsonArgumentErrors
             Dictionary<string, string[]>? missing = null;
             foreach (var property in typeInfo.Properties)
             {
-                var required = property.IsRequired || property.AssociatedParameter is { HasDefaultValue: false };
-                if (required && !element.TryGetProperty(property.Name, out _))
+                if (property.IsRequired && !element.TryGetProperty(property.Name, out _))
                 {
                     (missing ??= new(StringComparer.Ordinal))[FieldName(key, property.Name)] = [ProtocolErrors.Required];
                 }

@@ -10,9 +10,10 @@ namespace Consumers.Dispatch;
 /// The <see cref="JsonSerializerOptions"/> DTOs travel with on the wire: the metadata of a
 /// <see cref="JsonSerializerContext"/> (or of the resolver the generated code passes), with snake_case property names
 /// (<see cref="JsonNamingPolicy.SnakeCaseLower"/>, DCRF's convention, whatever the context's own policy; names set
-/// with <c>[JsonPropertyName]</c> stay as written), <see cref="JsonSerializerOptions.RespectNullableAnnotations"/> and
-/// <see cref="JsonSerializerOptions.RespectRequiredConstructorParameters"/>, so that a missing or <c>null</c> value
-/// for a non-nullable member is an error instead of a silent <c>null</c>. Used by generated code.
+/// with <c>[JsonPropertyName]</c> stay as written), <see cref="JsonSerializerOptions.RespectNullableAnnotations"/>, and
+/// constructor parameters of non-nullable reference types without a default required (as with <c>[JsonRequired]</c>),
+/// so that a missing or <c>null</c> value for a non-nullable member is an error instead of a silent <c>null</c>.
+/// Used by generated code.
 /// </summary>
 /// <remarks>
 /// Resolving metadata through these options is reflection-free when the resolver is a source-generated context: the
@@ -64,6 +65,25 @@ public static class WireJson
         return (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
     }
 
+    // A constructor parameter of a non-nullable reference type without a default is required, as if it carried
+    // [JsonRequired]: its absence would be a silent null. Nullable and value-type parameters stay optional (STJ's
+    // RespectRequiredConstructorParameters would require them all, so a DTO sent without its server-set 'pk' fails).
+    private static void RequireNonNullableConstructorParameters(JsonTypeInfo typeInfo)
+    {
+        if (typeInfo.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+
+        foreach (var property in typeInfo.Properties)
+        {
+            if (property.AssociatedParameter is { HasDefaultValue: false, IsNullable: false } && !property.PropertyType.IsValueType)
+            {
+                property.IsRequired = true;
+            }
+        }
+    }
+
     /// <summary>Wire options over <paramref name="resolver"/>, copying the other settings of <paramref name="template"/>.</summary>
     /// <param name="resolver">Where metadata comes from.</param>
     /// <param name="template">Options whose converters, number and enum handling are kept (a context's <c>Options</c>), or null.</param>
@@ -73,14 +93,13 @@ public static class WireJson
     {
         ArgumentNullException.ThrowIfNull(resolver);
         var options = template is null ? new JsonSerializerOptions() : new JsonSerializerOptions(template);
-        options.TypeInfoResolver = resolver;
+        options.TypeInfoResolver = resolver.WithAddedModifier(RequireNonNullableConstructorParameters);
         if (!keepContextPropertyNames)
         {
             options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         }
 
         options.RespectNullableAnnotations = true;
-        options.RespectRequiredConstructorParameters = true;
         options.MakeReadOnly();
         s_wireOptions.AddOrUpdate(options, s_wireOptions);
         return options;

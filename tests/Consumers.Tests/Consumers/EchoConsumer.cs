@@ -7,7 +7,7 @@ namespace Consumers.Tests.Consumers;
 
 public sealed record Greeting(string Text, int Count);
 
-public sealed record CreateRoom(string Name, int? Capacity = null);
+public sealed record CreateRoom(string Name, int? Capacity);
 
 public sealed record RoomDto(int Pk, string Name, int Capacity);
 

@@ -3,8 +3,8 @@ using Consumers;
 
 namespace Consumers.Tests.Consumers;
 
-// A constructor parameter without a default is required even when nullable (RespectRequiredConstructorParameters).
-public sealed record OpenRoom(string DisplayName, int? MaxMembers = null, string? Topic = null);
+// DisplayName is required (non-nullable reference type, no default); MaxMembers and Topic (nullable) and Floor (a value type) are optional.
+public sealed record OpenRoom(string DisplayName, int? MaxMembers, string? Topic, int Floor);
 
 public sealed record RoomView(int RoomId, string DisplayName, string? Topic);
 
