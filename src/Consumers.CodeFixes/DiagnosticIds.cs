@@ -7,4 +7,5 @@ internal static class DiagnosticIds
     public const string ActionMustNotBeStatic = "CONS0003";
     public const string TypeMissingFromJsonContext = "CONS0013";
     public const string JsonByReflection = "CONS0055";
+    public const string ObserverGroupUnknownMember = "CONS0031";
 }

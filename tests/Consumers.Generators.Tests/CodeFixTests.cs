@@ -151,4 +151,32 @@ public sealed class CodeFixTests
             Assert.That(result.After.GeneratorDiagnostics, Is.Empty);
         });
     }
+
+    [TestCase("room:{RoomID}", "room:{RoomId}")]
+    [TestCase("room:{Roomid}.{Topik}", "room:{RoomId}.{Topic}")]
+    [TestCase("room:{RomId}.{Id}", "room:{RoomId}.{Id}")]
+    public async Task CONS0031_GroupTemplate_UsesTheClosestMemberName(string template, string fixedTemplate)
+    {
+        var result = await CodeFixHarness.ApplyAsync(new GroupTemplateMemberCodeFix(), "CONS0031", null, Usings + $$"""
+            public sealed class Message
+            {
+                public int Id { get; set; }
+                public int RoomId { get; set; }
+                public string? Topic { get; set; }
+            }
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>(Group = "{{template}}")]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+            }
+            """, TestSources.Dtos);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Title, Is.EqualTo($"Use \"{fixedTemplate}\""));
+            Assert.That(result.Documents["Consumer.cs"], Does.Contain($"[ModelObserver<Message>(Group = \"{fixedTemplate}\")]"));
+            Assert.That(result.After.GeneratorDiagnostics, Is.Empty);
+        });
+    }
 }
