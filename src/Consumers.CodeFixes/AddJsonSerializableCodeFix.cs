@@ -22,8 +22,6 @@ namespace Consumers.CodeFixes;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddJsonSerializableCodeFix)), Shared]
 public sealed class AddJsonSerializableCodeFix : CodeFixProvider
 {
-    private const string JsonContextAttribute = "Consumers.JsonContextAttribute";
-
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(DiagnosticIds.TypeMissingFromJsonContext, DiagnosticIds.JsonByReflection);
@@ -47,13 +45,13 @@ public sealed class AddJsonSerializableCodeFix : CodeFixProvider
                 typeSyntax.FirstAncestorOrSelf<ClassDeclarationSyntax>() is not { } classSyntax ||
                 model.GetDeclaredSymbol(classSyntax, context.CancellationToken) is not { } consumer ||
                 model.GetTypeInfo(typeSyntax, context.CancellationToken).Type is not { } type ||
-                FindContext(consumer, model.Compilation) is not { } jsonContext ||
+                JsonContexts.Find(consumer, model.Compilation) is not { } jsonContext ||
                 jsonContext.DeclaringSyntaxReferences.FirstOrDefault() is not { } reference)
             {
                 continue;
             }
 
-            var dto = Unwrap(type);
+            var dto = JsonContexts.Unwrap(type);
             var display = dto.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
             context.RegisterCodeFix(
                 CodeAction.Create(
@@ -62,30 +60,6 @@ public sealed class AddJsonSerializableCodeFix : CodeFixProvider
                     equivalenceKey: nameof(AddJsonSerializableCodeFix) + display),
                 diagnostic);
         }
-    }
-
-    private static INamedTypeSymbol? FindContext(INamedTypeSymbol consumer, Compilation compilation)
-    {
-        AttributeData? attribute = null;
-        for (var type = consumer; type is not null && attribute is null; type = type.BaseType)
-        {
-            attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == JsonContextAttribute);
-        }
-
-        attribute ??= compilation.Assembly.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == JsonContextAttribute);
-        return attribute?.ConstructorArguments.FirstOrDefault().Value as INamedTypeSymbol;
-    }
-
-    // The DTO of a result: Task<T>, ValueTask<T> and ActionResult<T> wrap it; reference nullability is no part of it.
-    private static ITypeSymbol Unwrap(ITypeSymbol type)
-    {
-        while (type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named &&
-            named.OriginalDefinition.ToDisplayString() is "System.Threading.Tasks.Task<TResult>" or "System.Threading.Tasks.ValueTask<TResult>" or "Consumers.ActionResult<T>")
-        {
-            type = named.TypeArguments[0];
-        }
-
-        return type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
     }
 
     private static async Task<Solution> AddAsync(Solution solution, SyntaxReference reference, ITypeSymbol dto, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ internal static class DiagnosticIds
 {
     public const string ConsumerMustBePartial = "CONS0001";
     public const string ActionMustNotBeStatic = "CONS0003";
+    public const string JsonContextMissing = "CONS0012";
     public const string TypeMissingFromJsonContext = "CONS0013";
     public const string JsonByReflection = "CONS0055";
     public const string ObserverGroupUnknownMember = "CONS0031";

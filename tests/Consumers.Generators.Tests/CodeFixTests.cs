@@ -179,4 +179,32 @@ public sealed class CodeFixTests
             Assert.That(result.After.GeneratorDiagnostics, Is.Empty);
         });
     }
+
+    [TestCase(false, "CONS0012")]
+    [TestCase(true, "CONS0055")]
+    public async Task CONS0012_CreateJsonContext_AddsAContextForTheTypeBesideTheConsumer_AndNamesIt(bool plainApp, string id)
+    {
+        var result = await CodeFixHarness.ApplyAsync(new CreateJsonContextCodeFix(), id, plainApp ? BuildProperties.PlainApp() : null, Usings + """
+            public sealed record CreateRoom(string Name);
+
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public int Create(CreateRoom data) => 1;
+            }
+            """);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Title, Is.EqualTo("Create 'LobbyConsumerJson' for Chat.CreateRoom and name it with [JsonContext]"));
+            Assert.That(result.Documents["Consumer.cs"], Does.Contain("""
+                [JsonContext(typeof(LobbyConsumerJson))]
+                public partial class LobbyConsumer : Consumer
+                """.ReplaceLineEndings("\n")));
+            Assert.That(result.Documents["Consumer.cs"], Does.Contain("""
+                [System.Text.Json.Serialization.JsonSerializable(typeof(CreateRoom))]
+                internal sealed partial class LobbyConsumerJson : System.Text.Json.Serialization.JsonSerializerContext
+                """.ReplaceLineEndings("\n")));
+            Assert.That(result.After.GeneratorDiagnostics, Is.Empty);
+        });
+    }
 }
