@@ -32,26 +32,15 @@ public sealed class AddJsonSerializableCodeFix : CodeFixProvider
     /// <inheritdoc/>
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
-        {
-            return;
-        }
-
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not TypeSyntax typeSyntax ||
-                typeSyntax.FirstAncestorOrSelf<ClassDeclarationSyntax>() is not { } classSyntax ||
-                model.GetDeclaredSymbol(classSyntax, context.CancellationToken) is not { } consumer ||
-                model.GetTypeInfo(typeSyntax, context.CancellationToken).Type is not { } type ||
-                JsonContexts.Find(consumer, model.Compilation) is not { } jsonContext ||
-                jsonContext.DeclaringSyntaxReferences.FirstOrDefault() is not { } reference)
+            var use = await JsonContexts.FindDtoUseAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false);
+            if (use is not { Context: { } jsonContext } || jsonContext.DeclaringSyntaxReferences.FirstOrDefault() is not { } reference)
             {
                 continue;
             }
 
-            var dto = JsonContexts.Unwrap(type);
+            var dto = use.Dto;
             var display = dto.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
             context.RegisterCodeFix(
                 CodeAction.Create(

@@ -32,25 +32,15 @@ public sealed class CreateJsonContextCodeFix : CodeFixProvider
     /// <inheritdoc/>
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
-        {
-            return;
-        }
-
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not TypeSyntax typeSyntax ||
-                typeSyntax.FirstAncestorOrSelf<ClassDeclarationSyntax>() is not { } consumerSyntax ||
-                model.GetDeclaredSymbol(consumerSyntax, context.CancellationToken) is not { } consumer ||
-                model.GetTypeInfo(typeSyntax, context.CancellationToken).Type is not { } type ||
-                JsonContexts.Find(consumer, model.Compilation) is not null)
+            var use = await JsonContexts.FindDtoUseAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false);
+            if (use is not { Context: null })
             {
                 continue;
             }
 
-            var dto = JsonContexts.Unwrap(type);
+            var (consumerSyntax, consumer, dto) = (use.ConsumerSyntax, use.Consumer, use.Dto);
             var name = FreeName(consumer.Name + "Json", consumer.ContainingNamespace);
             context.RegisterCodeFix(
                 CodeAction.Create(

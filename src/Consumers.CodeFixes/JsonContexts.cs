@@ -1,5 +1,8 @@
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Consumers.CodeFixes;
 
@@ -7,6 +10,27 @@ namespace Consumers.CodeFixes;
 internal static class JsonContexts
 {
     private const string JsonContextAttribute = "Consumers.JsonContextAttribute";
+
+    /// <summary>
+    /// The consumer and the DTO under a CONS0012/CONS0013/CONS0055 diagnostic (on a parameter's or result's type), with
+    /// the context the consumer names (null when none); null when the diagnostic is not on such a type (an inherited
+    /// action reported on the consumer's name).
+    /// </summary>
+    public static async Task<DtoUse?> FindDtoUseAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not TypeSyntax typeSyntax ||
+            model is null ||
+            typeSyntax.FirstAncestorOrSelf<ClassDeclarationSyntax>() is not { } consumerSyntax ||
+            model.GetDeclaredSymbol(consumerSyntax, cancellationToken) is not INamedTypeSymbol consumer ||
+            model.GetTypeInfo(typeSyntax, cancellationToken).Type is not { } type)
+        {
+            return null;
+        }
+
+        return new DtoUse(consumerSyntax, consumer, Unwrap(type), Find(consumer, model.Compilation));
+    }
 
     /// <summary>The context named by <c>[JsonContext]</c> on the consumer, its nearest base naming one, or the assembly; null when none.</summary>
     public static INamedTypeSymbol? Find(INamedTypeSymbol consumer, Compilation compilation)
@@ -32,4 +56,16 @@ internal static class JsonContexts
 
         return type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
     }
+}
+
+/// <summary>A DTO an action uses, the consumer using it and the consumer's JSON context (null when none).</summary>
+internal sealed class DtoUse(ClassDeclarationSyntax consumerSyntax, INamedTypeSymbol consumer, ITypeSymbol dto, INamedTypeSymbol? context)
+{
+    public ClassDeclarationSyntax ConsumerSyntax { get; } = consumerSyntax;
+
+    public INamedTypeSymbol Consumer { get; } = consumer;
+
+    public ITypeSymbol Dto { get; } = dto;
+
+    public INamedTypeSymbol? Context { get; } = context;
 }
