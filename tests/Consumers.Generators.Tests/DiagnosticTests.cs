@@ -479,18 +479,8 @@ public sealed class DiagnosticTests
         });
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Consumers.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Consumers.sln not found above " + AppContext.BaseDirectory);
-    }
+    // The project directory recorded at build time (as for the snapshots), two levels below the repository root.
+    private static string RepositoryRoot() => Path.GetFullPath(Path.Combine(Snapshot.Directory, "..", "..", ".."));
 
     [Test]
     public void EveryDiagnosticId_HasATestInThisFixture()
