@@ -19,6 +19,7 @@ public static class ConsumersDbContextOptionsExtensions
         ArgumentNullException.ThrowIfNull(options);
         var publisher = services.GetService<Consumers.IModelChangePublisher>()
             ?? throw new InvalidOperationException("AddModelObservers needs the Consumers runtime: call services.AddConsumers() first.");
+        services.GetService<Consumers.Observers.ModelChangeSources>()?.Attach(options.Options.ContextType);
         return options.AddInterceptors(new ModelChangeInterceptor(publisher));
     }
 }

@@ -173,7 +173,7 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
         }
 
         // Merge on the JSON form: the serializer's own view of the object, with the sent fields on top.
-        var merged = JsonSerializer.SerializeToNode(serializer.ToDto(model), serializer.DtoTypeInfo)!.AsObject();
+        var merged = JsonSerializer.SerializeToNode(serializer.ToDto(model), serializer.WireTypeInfo)!.AsObject();
         foreach (var property in data.EnumerateObject())
         {
             merged[property.Name] = JsonNode.Parse(property.Value.GetRawText());
@@ -182,7 +182,7 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
         TDto patched;
         try
         {
-            patched = merged.Deserialize(serializer.DtoTypeInfo)!;
+            patched = merged.Deserialize(serializer.WireTypeInfo)!;
         }
         catch (JsonException ex)
         {
@@ -407,7 +407,7 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
             return null;
         }
 
-        var names = serializer.DtoTypeInfo.Properties
+        var names = serializer.WireTypeInfo.Properties
             .Where(p => p.AttributeProvider is System.Reflection.MemberInfo)
             .ToDictionary(p => ((System.Reflection.MemberInfo)p.AttributeProvider!).Name, p => p.Name, StringComparer.Ordinal);
         var fields = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -456,7 +456,7 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
         writer.WriteStartArray();
         foreach (var model in models)
         {
-            JsonSerializer.Serialize(writer, serializer.ToDto(model), serializer.DtoTypeInfo);
+            JsonSerializer.Serialize(writer, serializer.ToDto(model), serializer.WireTypeInfo);
         }
 
         writer.WriteEndArray();

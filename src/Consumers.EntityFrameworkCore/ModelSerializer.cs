@@ -20,6 +20,15 @@ public abstract class ModelSerializer<TModel, TDto, TKey>
     /// <summary>Source-generated metadata of <typeparamref name="TDto"/>, e.g. <c>ChatJson.Default.RoomDto</c>.</summary>
     public abstract JsonTypeInfo<TDto> DtoTypeInfo { get; }
 
+    /// <summary>
+    /// <see cref="DtoTypeInfo"/> as it goes on the wire (<c>Consumers.Dispatch.WireJson</c>): snake_case property names
+    /// whatever the context's naming policy, and a missing or <c>null</c> value for a non-nullable member refused.
+    /// Used by the generic model actions and instance notifications, so they match the generated binders.
+    /// </summary>
+    public JsonTypeInfo<TDto> WireTypeInfo => _wireTypeInfo ??= Dispatch.WireJson.Of(DtoTypeInfo);
+
+    private JsonTypeInfo<TDto>? _wireTypeInfo;
+
     /// <summary>The key of an instance.</summary>
     /// <param name="model">The instance.</param>
     public abstract TKey KeyOf(TModel model);

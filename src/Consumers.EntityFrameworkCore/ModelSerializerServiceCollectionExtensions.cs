@@ -29,7 +29,7 @@ public static class ModelSerializerServiceCollectionExtensions
             InstanceGroups.ObserverId<TModel>(),
             model => InstanceGroups.Of<TModel, TKey>(serializer.KeyOf(model)),
             serializer.ToDto,
-            serializer.DtoTypeInfo,
+            serializer.WireTypeInfo,
             (writer, model) => WriteKey(writer, serializer.KeyOf(model), serializer)));
         return services;
     }
@@ -54,7 +54,7 @@ public static class ModelSerializerServiceCollectionExtensions
                 break;
             default:
                 // Other key types: the metadata the DTO's context has for them (a DTO carries its pk).
-                var info = serializer.DtoTypeInfo.Options.GetTypeInfo(typeof(TKey));
+                var info = serializer.WireTypeInfo.Options.GetTypeInfo(typeof(TKey));
                 JsonSerializer.Serialize(writer, key, info);
                 break;
         }

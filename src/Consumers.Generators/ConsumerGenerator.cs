@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq;
+using Consumers.Generators.Diagnostics;
 using Consumers.Generators.Emit;
 using Consumers.Generators.Model;
 using Consumers.Generators.Parsing;
@@ -56,18 +57,24 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
         // (all a LocationInfo can rebuild alone) is not subject to '#pragma warning disable'. The compilation is
         // used here only to find that tree by path, after every transform, so no cached step depends on it; the
         // cost on an edit is re-reporting the current diagnostics, never re-parsing a consumer.
+        // Whether a type without source-generated metadata is an error or a warning depends on the build (PublishAot,
+        // trimming, JsonSerializerIsReflectionEnabledByDefault), read from the properties the package's targets expose.
+        var jsonPolicy = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => JsonPolicy.From(options.GlobalOptions))
+            .WithTrackingName(TrackingNames.JsonPolicy);
         var diagnostics = consumers
             .SelectMany(static (result, _) => result.Diagnostics)
             .Collect()
             .Combine(misplacedActions.Collect())
             .Combine(misplacedReceives.Collect())
+            .Combine(jsonPolicy)
             .Combine(context.CompilationProvider);
         context.RegisterSourceOutput(diagnostics, static (production, input) =>
         {
-            var (((own, misplaced), misplacedReceive), compilation) = input;
+            var ((((own, misplaced), misplacedReceive), policy), compilation) = input;
             foreach (var diagnostic in own.Concat(misplaced).Concat(misplacedReceive))
             {
-                production.ReportDiagnostic(diagnostic.ToDiagnostic(compilation));
+                production.ReportDiagnostic(JsonPolicyDiagnostics.Apply(diagnostic, policy).ToDiagnostic(compilation));
             }
         });
         context.RegisterSourceOutput(specs, static (production, spec) =>

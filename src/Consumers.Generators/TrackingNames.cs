@@ -8,4 +8,5 @@ internal static class TrackingNames
     public const string ActionsOutsideConsumers = nameof(ActionsOutsideConsumers);
     public const string ReceivesOutsideConsumers = nameof(ReceivesOutsideConsumers);
     public const string AllConsumerSpecs = nameof(AllConsumerSpecs);
+    public const string JsonPolicy = nameof(JsonPolicy);
 }

@@ -134,9 +134,39 @@ public sealed class ClientSourceTests
     }
 
     [Test]
-    public void TypeScriptInterfaces_FollowTheContextsNamingPolicy_AndTheJsonAttributes()
-    {
-        var run = GeneratorHarness.Run("""
+    public void TypeScriptInterfaces_WithKeepContextPropertyNames_FollowTheContextsNamingPolicy_AndTheJsonAttributes()
+        => AssertOrderInterfaces(OrderTypeScript(", KeepContextPropertyNames = true"), """
+              customerName: string;
+              note_text: string | null;
+              size: "Small" | "Large";
+              level: number;
+              quantity: number | null;
+              lines: LineDto[];
+              prices: Record<string, number>;
+              createdAt: string;
+              extra: unknown;
+              urlValue: string;
+              id: string;
+            """);
+
+    [Test]
+    public void TypeScriptInterfaces_AreSnakeCaseByDefault_WhateverTheContextsNamingPolicy_AndKeepTheJsonAttributes()
+        => AssertOrderInterfaces(OrderTypeScript(""), """
+              customer_name: string;
+              note_text: string | null;
+              size: "Small" | "Large";
+              level: number;
+              quantity: number | null;
+              lines: LineDto[];
+              prices: Record<string, number>;
+              created_at: string;
+              extra: unknown;
+              url_value: string;
+              id: string;
+            """);
+
+    private static string OrderTypeScript(string attributeArguments)
+        => GeneratorHarness.Run($$"""
             using System;
             using System.Collections.Generic;
             using System.Text.Json;
@@ -183,32 +213,18 @@ public sealed class ClientSourceTests
                 public override JsonTypeInfo? GetTypeInfo(Type type) => null;
             }
 
-            [JsonContext(typeof(ShopJson))]
+            [JsonContext(typeof(ShopJson){{attributeArguments}})]
             public partial class OrderConsumer : Consumer
             {
                 [Action]
                 public OrderDto? Find(int id) => null;
             }
-            """).AssertClean();
-        var typeScript = run.Source(ClientEmitter.HintName);
+            """).AssertClean().Source(ClientEmitter.HintName);
 
-        Assert.Multiple(() =>
+    private static void AssertOrderInterfaces(string typeScript, string members)
+        => Assert.Multiple(() =>
         {
-            Assert.That(typeScript, Does.Contain("""
-                export interface OrderDto {
-                  customerName: string;
-                  note_text: string | null;
-                  size: "Small" | "Large";
-                  level: number;
-                  quantity: number | null;
-                  lines: LineDto[];
-                  prices: Record<string, number>;
-                  createdAt: string;
-                  extra: unknown;
-                  urlValue: string;
-                  id: string;
-                }
-                """.ReplaceLineEndings("\n")));
+            Assert.That(typeScript, Does.Contain("export interface OrderDto {\n" + members.ReplaceLineEndings("\n") + "\n}\n"));
             Assert.That(typeScript, Does.Contain("""
                 export interface LineDto {
                   sku: string;
@@ -217,7 +233,6 @@ public sealed class ClientSourceTests
                 """.ReplaceLineEndings("\n")));
             Assert.That(typeScript, Does.Contain("find(params: { id: number }, options?: CallOptions<unknown>): Promise<OrderDto | null>;"));
         });
-    }
 
     [TestCase("join_room", "joinRoom")]
     [TestCase("list", "list")]

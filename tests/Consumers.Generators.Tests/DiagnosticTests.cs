@@ -254,6 +254,59 @@ public sealed class DiagnosticTests
             """, TestSources.Dtos);
 
     [Test]
+    public void CONS0055_DtoWithoutJsonContext_WhereReflectionIsAllowed_IsAWarningOnTheParameterType()
+        => AssertDiagnostic("CONS0055", Usings + """
+            public sealed record CreateRoom(string Name);
+
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public int Create([|CreateRoom|] data) => 1;
+            }
+            """, build: BuildProperties.PlainApp());
+
+    [Test]
+    public void CONS0055_DtoMissingFromTheJsonContext_WhereReflectionIsAllowed_IsAWarningOnTheParameterType()
+        => AssertDiagnostic("CONS0055", Usings + """
+            public sealed record InviteDto(string Email);
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public RoomDto Invite([|InviteDto|] data) => new(1, "", new());
+            }
+            """, TestSources.Dtos, build: BuildProperties.PlainApp());
+
+    [Test]
+    public void CONS0055_ReceiveMessageWithoutAJsonContext_WhereReflectionIsAllowed_IsAWarningOnTheParameterType()
+        => AssertDiagnostic("CONS0055", Usings + """
+            public sealed record ChatIn(string Message);
+
+            public partial class LobbyConsumer : Consumer
+            {
+                [Receive]
+                public Task OnMessage([|ChatIn|] message) => Task.CompletedTask;
+            }
+            """, build: BuildProperties.PlainApp());
+
+    [TestCase("PublishAot", "true")]
+    [TestCase("PublishTrimmed", "true")]
+    [TestCase("IsAotCompatible", "true")]
+    [TestCase("IsTrimmable", "True")]
+    [TestCase("JsonSerializerIsReflectionEnabledByDefault", "false")]
+    public void CONS0012_DtoWithoutJsonContext_InAnAotOrTrimmedBuild_StaysAnError(string property, string value)
+        => AssertDiagnostic("CONS0012", Usings + """
+            public sealed record CreateRoom(string Name);
+
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public int Create([|CreateRoom|] data) => 1;
+            }
+            """, build: BuildProperties.PlainApp((property, value)), name: nameof(CONS0012_DtoWithoutJsonContext_InAnAotOrTrimmedBuild_StaysAnError));
+
+    [Test]
     public void CONS0014_JsonContextNotAJsonSerializerContext_IsReportedOnTheAttribute()
         => AssertDiagnostic("CONS0014", Usings + """
             [[|JsonContext(typeof(string))|]]
@@ -552,6 +605,26 @@ public sealed class DiagnosticTests
             }
             """);
 
+    public void EveryHelpLink_IsAnAbsoluteHttpsUrlUnderTheRepositoryUrl_AndItsPageExists()
+    {
+        var root = RepositoryRoot();
+        var props = System.Xml.Linq.XDocument.Load(Path.Combine(root, "Directory.Build.props"));
+        var repositoryUrl = props.Descendants("RepositoryUrl").Single().Value;
+        Assert.Multiple(() =>
+        {
+            foreach (var descriptor in DiagnosticDescriptors.All)
+            {
+                var link = descriptor.HelpLinkUri;
+                Assert.That(Uri.TryCreate(link, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps, Is.True, $"{descriptor.Id}: {link}");
+                Assert.That(link, Is.EqualTo($"{repositoryUrl}/blob/main/docs/diagnostics/{descriptor.Id}.md"));
+                Assert.That(File.Exists(Path.Combine(root, "docs", "diagnostics", descriptor.Id + ".md")), Is.True, $"docs/diagnostics/{descriptor.Id}.md");
+            }
+        });
+    }
+
+    // The project directory recorded at build time (as for the snapshots), two levels below the repository root.
+    private static string RepositoryRoot() => Path.GetFullPath(Path.Combine(Snapshot.Directory, "..", "..", ".."));
+
     [Test]
     public void EveryDiagnosticId_HasATestInThisFixture()
     {
@@ -561,7 +634,7 @@ public sealed class DiagnosticTests
             .ToHashSet();
         var ids = DiagnosticDescriptors.All.Select(d => d.Id).Order().ToList();
 
-        Assert.That(ids, Has.Count.EqualTo(29));
+        Assert.That(ids, Has.Count.EqualTo(30));
         Assert.That(ids.Where(id => !tested.Contains(id)), Is.Empty, "IDs without a test named CONSxxxx_...");
     }
 
@@ -656,10 +729,11 @@ public sealed class DiagnosticTests
     /// Asserts the generator reports exactly one diagnostic, <paramref name="id"/>, on the marked span of
     /// <c>Consumer.cs</c>, that its text matches the snapshot, and that the output has no compiler errors.
     /// </summary>
-    private static void AssertDiagnostic(string id, string markup, string? extraSource = null, [CallerMemberName] string name = "")
+    private static void AssertDiagnostic(string id, string markup, string? extraSource = null, [CallerMemberName] string name = "", IReadOnlyDictionary<string, string>? build = null)
     {
         var expected = Markup.Parse(markup);
-        var run = extraSource is null ? GeneratorHarness.Run(expected.Source) : GeneratorHarness.Run(expected.Source, extraSource);
+        string[] sources = extraSource is null ? [expected.Source] : [expected.Source, extraSource];
+        var run = build is null ? GeneratorHarness.Run(sources) : GeneratorHarness.Run(build, sources);
         var diagnostics = run.GeneratorDiagnostics;
 
         Assert.That(diagnostics.Select(d => d.Id), Is.EqualTo(new[] { id }), DiagnosticText.Format(diagnostics));
@@ -672,9 +746,9 @@ public sealed class DiagnosticTests
             Assert.That(location.SourceTree?.GetText().ToString(location.SourceSpan), Is.EqualTo(expected.Text), "the text under the diagnostic");
             Assert.That(location.SourceSpan, Is.EqualTo(expected.Span));
             Assert.That(location.GetLineSpan().Span, Is.EqualTo(expected.LineSpan));
-            Assert.That(diagnostic.Severity, Is.EqualTo(DiagnosticSeverity.Error));
+            Assert.That(diagnostic.Severity, Is.EqualTo(DiagnosticDescriptors.ById(id).DefaultSeverity));
             Assert.That(diagnostic.IsSuppressed, Is.False);
-            Assert.That(diagnostic.Descriptor.HelpLinkUri, Is.EqualTo($"docs/diagnostics/{id}.md"));
+            Assert.That(diagnostic.Descriptor.HelpLinkUri, Is.EqualTo($"{DiagnosticDescriptors.HelpBase}{id}.md"));
             Assert.That(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(DiagnosticText.Format), Is.Empty,
                 "the consumer is valid C#: the only error is the generator's");
         });

@@ -89,6 +89,66 @@ public sealed class GeneratedSourceTests
     }
 
     [Test]
+    public void ServiceParameters_InterfacesAbstractTypesAndFromServices_ComeFromTheConnectionsScope_AndAreNoRequestKeys()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Collections.Generic;
+            using Consumers;
+            using Microsoft.AspNetCore.Mvc;
+            using Microsoft.Extensions.Logging;
+
+            namespace Chat;
+
+            public interface IGreeter { string Greet(string name); }
+
+            public abstract class Clock { public abstract long Now { get; } }
+
+            public sealed class Audit { }
+
+            public partial class ServiceConsumer : Consumer
+            {
+                [Action]
+                public string Hello(string name, ILogger<ServiceConsumer> logger, IGreeter greeter, Clock clock, [FromServices] Audit audit, IGreeter? fallback)
+                    => greeter.Greet(name);
+            }
+            """, TestSources.Dtos).AssertClean();
+        var source = run.Source("Chat.ServiceConsumer.g.cs");
+        Assert.Multiple(() =>
+        {
+            Assert.That(source, Does.Contain("GetRequiredService<global::Microsoft.Extensions.Logging.ILogger<global::Chat.ServiceConsumer>>(invocation.Services)"));
+            Assert.That(source, Does.Contain("GetRequiredService<global::Chat.IGreeter>(invocation.Services)"));
+            Assert.That(source, Does.Contain("GetRequiredService<global::Chat.Clock>(invocation.Services)"));
+            Assert.That(source, Does.Contain("GetRequiredService<global::Chat.Audit>(invocation.Services)"));
+            Assert.That(source, Does.Contain("GetService<global::Chat.IGreeter>(invocation.Services)"));
+            Assert.That(source, Does.Not.Contain("\"logger\"u8").And.Not.Contain("\"greeter\"u8").And.Not.Contain("\"audit\"u8"), "services are no request keys");
+        });
+    }
+
+    [Test]
+    public void CollectionInterfaceParameters_AreData_NotServices()
+    {
+        var run = GeneratorHarness.Run(BuildProperties.PlainApp(), """
+            using System.Collections.Generic;
+            using Consumers;
+
+            namespace Chat;
+
+            public partial class TagConsumer : Consumer
+            {
+                [Action]
+                public int Count(IReadOnlyList<int> ids, IDictionary<string, int> weights) => ids.Count;
+            }
+            """);
+        var source = run.Source("Chat.TagConsumer.g.cs");
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.GeneratorDiagnostics.Select(d => d.Id), Is.EqualTo(new[] { "CONS0055", "CONS0055" }));
+            Assert.That(source, Does.Contain("\"ids\"u8").And.Contain("\"weights\"u8"));
+            Assert.That(source, Does.Not.Contain("invocation.Services"));
+        });
+    }
+
+    [Test]
     public void PrimitiveParameters_OfEverySupportedKind_AreReadWithoutAJsonContext()
     {
         var run = GeneratorHarness.Run("""

@@ -77,7 +77,7 @@ public sealed class IncrementalTests
 
     [Test]
     public void TrackingNames_AreAllListed()
-        => Assert.That(TrackedStepNames, Is.EquivalentTo(new[] { "Consumers", "ConsumerSpecs", "ActionsOutsideConsumers", "ReceivesOutsideConsumers", "AllConsumerSpecs" }));
+        => Assert.That(TrackedStepNames, Is.EquivalentTo(new[] { "Consumers", "ConsumerSpecs", "ActionsOutsideConsumers", "ReceivesOutsideConsumers", "AllConsumerSpecs", "JsonPolicy" }));
 
     [Test]
     public void AddingAnUnrelatedFile_LeavesEveryTrackedStepCachedOrUnchanged()

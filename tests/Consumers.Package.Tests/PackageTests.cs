@@ -17,6 +17,8 @@ public sealed class PackageTests
     private string _package = null!;
     private string _natsPackage = null!;
     private string _testingPackage = null!;
+    private string _efFeed = null!;
+    private string _efPackage = null!;
 
     [OneTimeSetUp]
     public void Pack()
@@ -38,6 +40,10 @@ public sealed class PackageTests
         result = Run(RepositoryRoot(), "dotnet", $"pack src/Consumers.Testing -c {configuration} --no-build -o \"{_feed}\"");
         Assert.That(result.ExitCode, Is.Zero, result.Output);
         _testingPackage = Directory.GetFiles(_feed, "Consumers.Testing.*.nupkg").Single();
+        _efFeed = Path.Combine(_work, "ef-feed");
+        result = Run(RepositoryRoot(), "dotnet", $"pack src/Consumers.EntityFrameworkCore -c {configuration} --no-build -o \"{_efFeed}\"");
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        _efPackage = Directory.GetFiles(_efFeed, "Consumers.EntityFrameworkCore.*.nupkg").Single();
     }
 
     [OneTimeTearDown]
@@ -53,6 +59,7 @@ public sealed class PackageTests
             Assert.That(entries, Does.Contain("lib/net10.0/Consumers.dll"));
             Assert.That(entries, Does.Contain("lib/net10.0/Consumers.xml"));
             Assert.That(entries, Does.Contain("analyzers/dotnet/cs/Consumers.Generators.dll"));
+            Assert.That(entries, Does.Contain("analyzers/dotnet/cs/Consumers.CodeFixes.dll"));
             Assert.That(entries, Does.Contain("build/Consumers.targets"));
             Assert.That(entries.Where(e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generators")), Is.Empty, "the generator is not a runtime dependency");
         });
@@ -176,7 +183,162 @@ public sealed class PackageTests
         });
     }
 
-    private string CreateProject(string name, string outputType, string program)
+    private const string PlainRecordsApp = """
+        using Consumers;
+
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Services.AddConsumers();
+        var app = builder.Build();
+        app.MapConsumer<Shop.RoomConsumer>("/ws/rooms");
+        app.Run();
+
+        namespace Shop
+        {
+            public sealed record CreateRoom(string DisplayName, int? Capacity = null);
+
+            public sealed record RoomDto(int RoomId, string DisplayName, int Capacity);
+
+            public sealed partial class RoomConsumer : Consumer
+            {
+                [Action]
+                public RoomDto Create(CreateRoom data) => new(7, data.DisplayName, data.Capacity ?? 10);
+            }
+        }
+        """;
+
+    [Test]
+    public async Task PlainRecords_BuildWithAWarningPerType_AndAnswerSnakeCase_AndRefuseAMissingMember()
+    {
+        var project = CreateProject("plain", outputType: "Exe", program: PlainRecordsApp, treatWarningsAsErrors: false);
+        var result = Run(project, "dotnet", "build -c Release");
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        var warnings = Warnings(result.Output);
+        Assert.That(warnings.Select(w => w.Code), Is.EqualTo(new[] { "CONS0055", "CONS0055" }), result.Output);
+        Assert.That(warnings.Select(w => w.Text), Has.Some.Contains("'Shop.CreateRoom'").And.Some.Contains("'Shop.RoomDto'"));
+
+        await using var server = await RunningApp.StartAsync("dotnet", Path.Combine(project, "bin", "Release", "net10.0", "plain.dll"), project);
+        using var socket = await server.ConnectAsync("/ws/rooms");
+        {
+            Assert.That(await RunningApp.RequestAsync(socket, """{"action": "create", "data": {"display_name": "Lobby"}, "request_id": 1}"""),
+                Is.EqualTo("""{"errors":[],"data":{"room_id":7,"display_name":"Lobby","capacity":10},"action":"create","response_status":200,"request_id":1}"""));
+            Assert.That(await RunningApp.RequestAsync(socket, """{"action": "create", "data": {"name": "Lobby"}, "request_id": 2}"""),
+                Is.EqualTo("""{"errors":[{"display_name":["This field is required."]}],"data":null,"action":"create","response_status":400,"request_id":2}"""));
+            Assert.That(await RunningApp.RequestAsync(socket, """{"action": "create", "data": {"display_name": null}, "request_id": 3}"""),
+                Is.EqualTo("""{"errors":[{"display_name":["This field may not be null."]}],"data":null,"action":"create","response_status":400,"request_id":3}"""));
+        }
+    }
+
+    [TestCase("PublishAot")]
+    [TestCase("IsAotCompatible")]
+    public void PlainRecords_InAnAotBuild_FailWithCONS0012(string property)
+    {
+        var project = CreateProject("plain-aot-" + property, outputType: "Exe", program: PlainRecordsApp, treatWarningsAsErrors: false);
+        var result = Run(project, "dotnet", $"build -c Release -p:{property}=true");
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.Not.Zero, result.Output);
+            Assert.That(result.Output, Does.Contain("error CONS0012"));
+            Assert.That(result.Output, Does.Contain("'Shop.CreateRoom'"));
+            Assert.That(result.Output, Does.Not.Contain("CONS0055"));
+        });
+    }
+
+    [Test]
+    public async Task NativeAotPublish_OfAConsumerWithAJsonContext_HasNoWarnings_AndAnswers()
+    {
+        // The plain-records app made AOT-ready: its DTOs listed in a context the consumer names.
+        var program = "using System.Text.Json.Serialization;\n" + PlainRecordsApp.Replace(
+            "    public sealed partial class RoomConsumer : Consumer",
+            """
+                [JsonSerializable(typeof(CreateRoom))]
+                [JsonSerializable(typeof(RoomDto))]
+                public sealed partial class ShopJson : JsonSerializerContext;
+
+                [JsonContext(typeof(ShopJson))]
+                public sealed partial class RoomConsumer : Consumer
+            """, StringComparison.Ordinal);
+        Assert.That(program, Does.Contain("[JsonContext(typeof(ShopJson))]"));
+        var project = CreateProject("native", outputType: "Exe", program: program);
+        var result = Run(project, "dotnet", "publish -c Release -p:PublishAot=true -o out", TimeSpan.FromMinutes(10));
+        if (result.ExitCode != 0 && (result.Output.Contains("clang", StringComparison.Ordinal) || result.Output.Contains("linker", StringComparison.OrdinalIgnoreCase)) && result.Output.Contains("NETSDK", StringComparison.Ordinal))
+        {
+            Assert.Fail("Native AOT needs a C toolchain: install clang (or gcc) and zlib1g-dev (apt-get install clang zlib1g-dev).\n" + result.Output);
+        }
+
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        Assert.That(Warnings(result.Output), Is.Empty, "no trim or AOT warnings");
+
+        await using var server = await RunningApp.StartAsync(Path.Combine(project, "out", "native"), null, project);
+        using var socket = await server.ConnectAsync("/ws/rooms");
+        {
+            Assert.That(await RunningApp.RequestAsync(socket, """{"action": "create", "data": {"display_name": "Lobby", "capacity": 3}, "request_id": "a"}"""),
+                Is.EqualTo("""{"errors":[],"data":{"room_id":7,"display_name":"Lobby","capacity":3},"action":"create","response_status":200,"request_id":"a"}"""));
+            Assert.That(await RunningApp.RequestAsync(socket, """{"action": "create", "data": {"name": "Lobby"}, "request_id": "b"}"""),
+                Is.EqualTo("""{"errors":[{"display_name":["This field is required."]}],"data":null,"action":"create","response_status":400,"request_id":"b"}"""));
+        }
+    }
+
+    // "path(line,col): warning CODE: text [project]" and ILC's "Trim analysis warning IL2026: ...", each listed once (the build repeats them in its summary).
+    private static List<(string Code, string Text)> Warnings(string output)
+        => [.. output.Split('\n')
+            .Select(line => System.Text.RegularExpressions.Regex.Match(line, @"\bwarning (?<code>[A-Z]+[0-9]+): (?<text>.*)$"))
+            .Where(m => m.Success)
+            .Select(m => (m.Groups["code"].Value, m.Groups["text"].Value.Trim()))
+            .Distinct()];
+
+    [Test]
+    public void Packages_CarryTheReadme_AndTheRepositoryUrl()
+    {
+        Assert.Multiple(() =>
+        {
+            foreach (var package in new[] { _package, _natsPackage, _efPackage })
+            {
+                using var zip = ZipFile.OpenRead(package);
+                var nuspec = Nuspec(package);
+                Assert.That(zip.Entries.Select(e => e.FullName), Does.Contain("README.md"), package);
+                Assert.That(nuspec, Does.Contain("<readme>README.md</readme>"), package);
+                Assert.That(nuspec, Does.Contain("<repository type=\"git\" url=\"https://github.com/consumers-dotnet/consumers\""), package);
+                Assert.That(nuspec, Does.Contain("<projectUrl>https://github.com/consumers-dotnet/consumers</projectUrl>"), package);
+            }
+        });
+    }
+
+    [Test]
+    public void GettingStarted_SnippetsBuildAsOneApp()
+    {
+        var page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "getting-started.md"));
+        var blocks = System.Text.RegularExpressions.Regex.Matches(page, "```csharp\n(?<code>.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)
+            .Select(m => m.Groups["code"].Value)
+            .ToList();
+        Assert.That(blocks, Has.Count.GreaterThanOrEqualTo(5));
+        var project = CreateProject("getting-started", outputType: "Exe", program: "", packages: """
+            <PackageReference Include="Consumers.EntityFrameworkCore" Version="{version}" />
+            <PackageReference Include="Microsoft.EntityFrameworkCore.Sqlite" Version="10.0.14" />
+            """);
+        File.Delete(Path.Combine(project, "Program.cs"));
+        foreach (var block in blocks)
+        {
+            var header = System.Text.RegularExpressions.Regex.Match(block, @"^// (?<file>[A-Za-z]+\.cs)\n");
+            Assert.That(header.Success, Is.True, "each C# block starts with '// File.cs':\n" + block);
+            File.WriteAllText(Path.Combine(project, header.Groups["file"].Value), block);
+        }
+
+        var result = Run(project, "dotnet", "build -c Release");
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+        Assert.That(Warnings(result.Output), Is.Empty);
+    }
+
+    [Test]
+    public void ReadmeFirstSample_IsSelfContained_AndBuildsAsAnApp()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var first = System.Text.RegularExpressions.Regex.Match(readme, "```csharp\n(?<code>.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline).Groups["code"].Value;
+        var project = CreateProject("readme", outputType: "Exe", program: first);
+        var result = Run(project, "dotnet", "build -c Release");
+        Assert.That(result.ExitCode, Is.Zero, result.Output);
+    }
+
+    private string CreateProject(string name, string outputType, string program, bool treatWarningsAsErrors = true, string packages = "")
     {
         var directory = Path.Combine(_work, name);
         Directory.CreateDirectory(directory);
@@ -188,10 +350,11 @@ public sealed class PackageTests
                 <TargetFramework>net10.0</TargetFramework>
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
-                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <TreatWarningsAsErrors>{(treatWarningsAsErrors ? "true" : "false")}</TreatWarningsAsErrors>
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="Consumers" Version="{version}" />
+                {packages.Replace("{version}", version)}
               </ItemGroup>
             </Project>
             """);
@@ -201,7 +364,14 @@ public sealed class PackageTests
               <packageSources>
                 <clear />
                 <add key="local" value="{_feed}" />
+                <add key="local-ef" value="{_efFeed}" />
+                <add key="machine" value="{MachinePackages}" />
               </packageSources>
+              <packageSourceMapping>
+                <packageSource key="local"><package pattern="Consumers" /><package pattern="Consumers.*" /></packageSource>
+                <packageSource key="local-ef"><package pattern="Consumers.EntityFrameworkCore" /></packageSource>
+                <packageSource key="machine"><package pattern="*" /></packageSource>
+              </packageSourceMapping>
             </configuration>
             """);
 
@@ -243,7 +413,7 @@ public sealed class PackageTests
               </ItemGroup>
             </Project>
             """);
-        var machinePackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var machinePackages = MachinePackages;
         var config = $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
@@ -289,7 +459,12 @@ public sealed class PackageTests
         return page[start..end] + "\n";
     }
 
-    private (int ExitCode, string Output) Run(string directory, string file, string arguments)
+    // What Native AOT restores (ILCompiler, runtime packs) from the machine's package folder, which is laid out as a
+    // feed; the Consumers packages only ever come from the test's own feed.
+    private static string MachinePackages => Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+        ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+
+    private (int ExitCode, string Output) Run(string directory, string file, string arguments, TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo(file, arguments)
         {
@@ -308,10 +483,10 @@ public sealed class PackageTests
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(5)))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"'{file} {arguments}' did not finish within 5 minutes.");
+            Assert.Fail($"'{file} {arguments}' did not finish within {(timeout ?? TimeSpan.FromMinutes(5)).TotalMinutes} minutes.");
         }
 
         return (process.ExitCode, output.Result + error.Result);

@@ -7,14 +7,14 @@ namespace Consumers.Generators.Diagnostics;
 
 /// <summary>
 /// Every diagnostic the generator reports. IDs are fixed forever: never renumber, never reuse.
-/// Each has a page at <c>docs/diagnostics/CONSxxxx.md</c>.
+/// Each has a page at <c>docs/diagnostics/CONSxxxx.md</c>, linked absolutely from <c>HelpLinkUri</c>.
 /// </summary>
 internal static class DiagnosticDescriptors
 {
     private const string Usage = "Consumers.Usage";
     private const string Serialization = "Consumers.Serialization";
-    // Relative to the repository root: the pages live beside the code they describe.
-    private const string HelpBase = "docs/diagnostics/";
+    // Absolute, so that an IDE can open it: the repository's RepositoryUrl (Directory.Build.props) + the page's path.
+    internal const string HelpBase = "https://github.com/consumers-dotnet/consumers/blob/main/docs/diagnostics/";
 
     public static readonly DiagnosticDescriptor ConsumerMustBePartial = Create(
         "CONS0001", Usage,
@@ -163,6 +163,15 @@ internal static class DiagnosticDescriptors
         "[Receive] outside a consumer",
         "'{0}' is marked [Receive] but '{1}' does not derive from Consumers.Consumer: derive '{1}' from Consumer, or remove [Receive]");
 
+    // A warning of its own rather than CONS0012 at a second severity: release tracking and
+    // 'dotnet_diagnostic.<id>.severity' work per ID, so reflection-based JSON can be silenced or made an error
+    // without touching the AOT error.
+    public static readonly DiagnosticDescriptor JsonByReflection = Create(
+        "CONS0055", Serialization,
+        "DTO serialized by reflection",
+        "'{0}' uses '{1}', which has no source-generated JSON metadata ({2}): it is serialized by reflection, which works here but fails the build under PublishAot or trimming (CONS0012); for AOT-safe metadata list it with [JsonSerializable(typeof({1}))] on a JsonSerializerContext named by [JsonContext]",
+        DiagnosticSeverity.Warning);
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new DiagnosticDescriptor[]
     {
         ConsumerMustBePartial, ActionOutsideConsumer, ActionMustNotBeStatic, ActionMustNotBeGeneric,
@@ -172,12 +181,13 @@ internal static class DiagnosticDescriptors
         GenericConsumer, InaccessibleInheritedAction, PermissionTypeNotAPermission,
         ObserverSignature, ObserverGroupUnknownMember, ObserverGroupMemberType, ObserverGroupTemplate, ObserverHandler,
         ReceiveWithActions, DuplicateReceive, ReceiveSignature, ReceiveMessageWithoutMetadata, ReceiveOutsideConsumer,
+        JsonByReflection,
     }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];
 
-    private static DiagnosticDescriptor Create(string id, string category, string title, string message)
-        => new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md");
+    private static DiagnosticDescriptor Create(string id, string category, string title, string message, DiagnosticSeverity severity = DiagnosticSeverity.Error)
+        => new(id, title, message, category, severity, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md");
 }

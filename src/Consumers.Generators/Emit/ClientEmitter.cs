@@ -115,7 +115,7 @@ internal static class ClientEmitter
             ts.Append($"  static connect(url: string, options?: ConnectOptions): Promise<{name}>;\n");
             foreach (var (method, action) in Methods(spec))
             {
-                var keys = action.Parameters.Where(p => p.Kind != ParameterKind.Framework).ToList();
+                var keys = action.Parameters.Where(p => p.IsRequestKey).ToList();
                 var shape = keys.Count == 0
                     ? "Record<string, never>"
                     : "{ " + string.Join("; ", keys.Select(p => $"{PropertyName(p.Key)}{(p.Required ? "" : "?")}: {ParameterType(spec, p)}")) + " }";

@@ -98,6 +98,10 @@ internal static class ConsumerEmitter
     /// <summary>The cached <c>JsonTypeInfo</c> members the binders (and the .NET client) name in <c>ParameterSpec.Json</c> and <c>ActionSpec.ResultJson</c>.</summary>
     internal static void WriteJsonTypes(SourceWriter w, ConsumerSpec spec)
     {
+        // The wire's options (snake_case, nullability respected) over the context's metadata; types the context
+        // lacks go through the reflection resolver, emitted only here, in the application's own code.
+        var keep = spec.KeepContextPropertyNames ? "true" : "false";
+        var contextOptions = $"global::Consumers.Dispatch.WireJson.For({spec.JsonContext}.Default, {keep})";
         foreach (var type in spec.JsonTypes)
         {
             var info = $"global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{type.Type}>";
@@ -105,7 +109,22 @@ internal static class ConsumerEmitter
             w.WriteLine($"private static {info}? {type.Member}Cache;");
             w.WriteLine();
             w.WriteLine($"private static {info} {type.Member}");
-            w.WriteLine($"    => {type.Member}Cache ??= ({info}){spec.JsonContext}.Default.GetTypeInfo(typeof({type.Type}))!;");
+            w.WriteLine($"    => {type.Member}Cache ??= ({info}){(type.Reflection ? "__ReflectionJson" : contextOptions)}.GetTypeInfo(typeof({type.Type}));");
+        }
+
+        if (spec.JsonTypes.Any(t => t.Reflection))
+        {
+            const string Metadata = "global::System.Text.Json.Serialization.Metadata";
+            var resolver = spec.JsonContext is null
+                ? $"new {Metadata}.DefaultJsonTypeInfoResolver()"
+                : $"{Metadata}.JsonTypeInfoResolver.Combine({spec.JsonContext}.Default, new {Metadata}.DefaultJsonTypeInfoResolver())";
+            var template = spec.JsonContext is null ? "null" : $"{spec.JsonContext}.Default.Options";
+            w.WriteLine();
+            w.WriteLine("// Reflection-based JSON metadata (CONS0055): this build allows it; under PublishAot or trimming it is CONS0012.");
+            w.WriteLine("private static global::System.Text.Json.JsonSerializerOptions? __ReflectionJsonCache;");
+            w.WriteLine();
+            w.WriteLine("private static global::System.Text.Json.JsonSerializerOptions __ReflectionJson");
+            w.WriteLine($"    => __ReflectionJsonCache ??= global::Consumers.Dispatch.WireJson.Create({resolver}, {template}, {keep});");
         }
     }
 
@@ -148,7 +167,7 @@ internal static class ConsumerEmitter
     {
         w.WriteLine($"/// <summary>Binds and calls <c>{action.MethodName}</c> for the action <c>{Xml(action.WireName)}</c>.</summary>");
         w.OpenBlock($"private {ValueTask} {InvokerName(action)}({Invocation} invocation)");
-        var bound = action.Parameters.Select((p, i) => (Parameter: p, Index: i)).Where(x => x.Parameter.Kind != ParameterKind.Framework).ToList();
+        var bound = action.Parameters.Select((p, i) => (Parameter: p, Index: i)).Where(x => x.Parameter.IsRequestKey).ToList();
         foreach (var (p, i) in bound)
         {
             w.WriteLine($"{p.Type} __arg{i} = {p.DefaultValue};");
@@ -197,6 +216,7 @@ internal static class ConsumerEmitter
         var arguments = string.Join(", ", action.Parameters.Select((p, i) => p.Kind switch
         {
             ParameterKind.Framework => "invocation." + p.Reader,
+            ParameterKind.Service => $"global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.{p.Reader}<{p.Type}>(invocation.Services)",
             _ when p.Type.EndsWith("?") && !p.AcceptsNull => $"__arg{i}!",
             _ => $"__arg{i}",
         }));
@@ -256,11 +276,12 @@ internal static class ConsumerEmitter
         }
 
         w.OpenBlock("else");
+        w.WriteLine($"var __start{i} = __reader;");
         w.OpenBlock("try");
         w.WriteLine($"__arg{i} = global::System.Text.Json.JsonSerializer.Deserialize(ref __reader, {p.Json});");
         w.CloseBlock();
         w.OpenBlock("catch (global::System.Text.Json.JsonException __exception)");
-        w.WriteLine($"return invocation.ReplyInvalidArgument({key}, {Errors}.InvalidValue(__exception.Path));");
+        w.WriteLine($"return invocation.ReplyInvalidJson({key}, __exception, __start{i}, {p.Json});");
         w.CloseBlock();
         w.CloseBlock();
     }

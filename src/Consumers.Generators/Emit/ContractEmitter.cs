@@ -28,7 +28,7 @@ internal static class ContractEmitter
         foreach (var action in spec.Actions)
         {
             var parameters = action.Parameters
-                .Where(p => p.Kind != ParameterKind.Framework)
+                .Where(p => p.IsRequestKey)
                 .Select(p => $"new({ConsumerEmitter.Literal(p.Key)}, {Metadata(p)}, {Bool(p.Required)}, {Bool(p.AcceptsNull)})");
             var list = parameters.Any()
                 ? $"new {Namespace}ParameterContract[] {{ {string.Join(", ", parameters)} }}"

@@ -71,7 +71,7 @@ internal static class DotNetClientEmitter
         var optionsType = notification is null ? $"{Clients}ClientCallOptions" : $"{Clients}ClientCallOptions<{notification.DataType}>";
         var optionsArgument = notification is null ? "options" : $"Typed(options, {notification.DataJson})";
         // Required keys first: a C# optional parameter cannot precede a required one.
-        var keys = action.Parameters.Where(p => p.Kind != ParameterKind.Framework).OrderBy(p => p.Required ? 0 : 1).ToList();
+        var keys = action.Parameters.Where(p => p.IsRequestKey).OrderBy(p => p.Required ? 0 : 1).ToList();
         var names = keys.Select(p => ParameterName(p.Key)).ToList();
         var parameters = keys.Select((p, i) => $"{(p.AcceptsNull ? p.Type : p.Type.TrimEnd('?'))} {names[i]}{(p.Required ? "" : " = " + DefaultValue(p))}")
             .Concat(new[] { $"{optionsType}? options = null", $"{Token} cancellationToken = default" });

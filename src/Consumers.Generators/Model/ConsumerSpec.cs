@@ -16,6 +16,7 @@ namespace Consumers.Generators.Model;
 /// <param name="ClientIsPublic">Whether the generated .NET client can be public: the consumer and every DTO it exchanges are public.</param>
 /// <param name="Receive">The consumer's <c>[Receive]</c> handler (a plain JSON consumer), or null.</param>
 /// <param name="TypeScriptInterfaces">The DTOs of <paramref name="JsonTypes"/> (and the types they reach) as TypeScript interfaces.</param>
+/// <param name="KeepContextPropertyNames">DTO properties keep the context's names on the wire instead of snake_case (<c>[JsonContext(..., KeepContextPropertyNames = true)]</c>).</param>
 internal sealed record ConsumerSpec(
     string HintName,
     string Namespace,
@@ -31,7 +32,8 @@ internal sealed record ConsumerSpec(
     string? Summary = null,
     EquatableArray<TypeScriptInterfaceSpec> TypeScriptInterfaces = default,
     bool ClientIsPublic = false,
-    ReceiveSpec? Receive = null);
+    ReceiveSpec? Receive = null,
+    bool KeepContextPropertyNames = false);
 
 /// <summary>One constructor parameter resolved from DI.</summary>
 /// <param name="Type">The <c>global::</c> type name.</param>
@@ -42,4 +44,8 @@ internal sealed record ServiceSpec(string Type, bool Required);
 /// <param name="Type">The <c>global::</c> type name.</param>
 /// <param name="Member">The generated member name holding its <c>JsonTypeInfo</c>.</param>
 /// <param name="TypeScript">Its TypeScript type expression in the generated client's declarations.</param>
-internal sealed record JsonTypeSpec(string Type, string Member, string TypeScript = "unknown");
+/// <param name="Reflection">
+/// True when the context has no metadata for it (or there is no context): its metadata comes from System.Text.Json's
+/// reflection-based resolver in the generated code, which the build's JSON policy allows (CONS0055) or refuses (CONS0012, CONS0013).
+/// </param>
+internal sealed record JsonTypeSpec(string Type, string Member, string TypeScript = "unknown", bool Reflection = false);

@@ -29,6 +29,10 @@ internal sealed class ConsumerParser
     // JSON context a derived class names) are left to each concrete consumer, which reports them.
     private bool _abstractBase;
     private JsonContextTypes? _jsonContextTypes;
+    private bool _keepContextPropertyNames;
+
+    // Failures that drop an action without a diagnostic of their own (an unknown type: the compiler reports it).
+    private int _silentFailures;
 
     private ConsumerParser(INamedTypeSymbol consumer, CancellationToken cancellationToken)
     {
@@ -109,7 +113,7 @@ internal sealed class ConsumerParser
         var ns = _consumer.ContainingNamespace.IsGlobalNamespace ? "" : _consumer.ContainingNamespace.ToDisplayString();
         var fullName = TypeNames.OfNotNull(_consumer);
         var hint = fullName.Replace("global::", "").Replace('<', '[').Replace('>', ']') + ".g.cs";
-        var typeScript = new TypeScriptShapes(_jsonContext);
+        var typeScript = new TypeScriptShapes(_jsonContext, _keepContextPropertyNames);
         var jsonTypes = _jsonTypes.Values.Select(t => t with { TypeScript = typeScript.Expression(_jsonSymbols[t.Type]) }).ToList();
         return new ConsumerSpec(
             hint,
@@ -128,7 +132,8 @@ internal sealed class ConsumerParser
             DocumentationSummary.Of(_consumer, _cancellationToken),
             typeScript.Interfaces.ToEquatableArray(),
             PublicTypes.IsPublic(_consumer) && _jsonSymbols.Values.All(PublicTypes.IsPublic),
-            receive);
+            receive,
+            _keepContextPropertyNames);
     }
 
     private bool CheckDeclaration()
@@ -189,6 +194,8 @@ internal sealed class ConsumerParser
         {
             return;
         }
+
+        _keepContextPropertyNames = attribute.NamedArguments.Any(a => a.Key == "KeepContextPropertyNames" && a.Value.Value is true);
 
         if (!KnownTypes.DerivesFrom(context, KnownTypes.JsonSerializerContext))
         {
@@ -261,6 +268,7 @@ internal sealed class ConsumerParser
     {
         var syntax = own ? method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(_cancellationToken)).OfType<MethodDeclarationSyntax>().FirstOrDefault() : null;
         var before = _diagnostics.Count;
+        var silentBefore = _silentFailures;
 
         // Inherited actions are checked where they are declared; here they are only skipped when invalid.
         var report = own ? _diagnostics : new List<DiagnosticInfo>();
@@ -298,7 +306,9 @@ internal sealed class ConsumerParser
 
         var (kind, resultJson, resultType, nullableReference) = ParseReturn(method, syntax, report);
         var security = AuthorizationParser.ForMethod(method, report);
-        var failed = own ? _diagnostics.Count > before : report.Count > 0;
+        // A type without source-generated metadata (CONS0012, CONS0013) keeps the action: the build's JSON policy
+        // decides whether that is an error or a warning with reflection-based metadata (JsonPolicyDiagnostics).
+        var failed = _silentFailures != silentBefore || (own ? _diagnostics.Skip(before) : report).Any(d => !JsonPolicyDiagnostics.IsMissingMetadata(d.Id));
         if (!own && report.Count > 0 && IsDeferredByBase(method))
         {
             // The abstract base left these checks to us; the base may be in another file or assembly.
@@ -374,6 +384,13 @@ internal sealed class ConsumerParser
         {
             report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNotSerializable, typeLocation, $"Parameter '{parameter.Name}'", method.Name, type.ToDisplayString(), reason));
             return null;
+        }
+
+        if (ServiceParameters.IsService(parameter))
+        {
+            // SignalR's hub methods take services the same way; never bound from JSON, never in the contract.
+            var nullable = parameter.NullableAnnotation == NullableAnnotation.Annotated || parameter.HasExplicitDefaultValue;
+            return new ParameterSpec(ParameterKind.Service, parameter.Name, TypeNames.OfNotNull(type), nullable ? "GetService" : "GetRequiredService", null, null, false, false, "default", null);
         }
 
         var isNullableValue = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };
@@ -521,10 +538,12 @@ internal sealed class ConsumerParser
         {
             // The compiler reports the unknown type.
             report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.JsonContextMissing, location, method.Name, type.ToDisplayString(), _consumer.Name));
+            _silentFailures++;
             return null;
         }
 
         var name = TypeNames.OfNotNull(type);
+        var reflection = false;
         if (_jsonContext is null)
         {
             if (_abstractBase)
@@ -533,18 +552,17 @@ internal sealed class ConsumerParser
             }
 
             report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.JsonContextMissing, location, method.Name, type.ToDisplayString(), _consumer.Name));
-            return null;
+            reflection = true;
         }
-
-        if (!_jsonContextTypes!.Contains(type))
+        else if (!_jsonContextTypes!.Contains(type))
         {
             report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeMissingFromJsonContext, location, method.Name, type.ToDisplayString(), _jsonContext.Name));
-            return null;
+            reflection = true;
         }
 
         if (!_jsonTypes.TryGetValue(name, out var spec))
         {
-            spec = new JsonTypeSpec(name, "__Json" + _jsonTypes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            spec = new JsonTypeSpec(name, "__Json" + _jsonTypes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Reflection: reflection);
             _jsonTypes.Add(name, spec);
             _jsonSymbols.Add(name, type);
         }

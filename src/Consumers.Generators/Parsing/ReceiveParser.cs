@@ -111,13 +111,18 @@ internal sealed class ReceiveParser(
         {
             var scratch = new List<DiagnosticInfo>();
             json = jsonMember(type, method, typeLocation, scratch);
-            if (json is null)
+            // Without source-generated metadata the member reads by reflection: CONS0043, which the build's JSON policy
+            // turns into the CONS0055 warning where reflection-based JSON is allowed (as for actions).
+            if (json is null || scratch.Any(d => JsonPolicyDiagnostics.IsMissingMetadata(d.Id)))
             {
-                var fix = jsonContextName is null || scratch.Any(d => d.Id == "CONS0012")
+                var fix = jsonContextName is null || scratch.Any(d => d.Id == DiagnosticDescriptors.JsonContextMissing.Id)
                     ? $"add [JsonContext(typeof(YourContext))] to '{consumer.Name}' (or the assembly), where YourContext lists [JsonSerializable(typeof({type.ToDisplayString()}))]"
                     : $"add [JsonSerializable(typeof({type.ToDisplayString()}))] to '{jsonContextName}'";
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ReceiveMessageWithoutMetadata, own ? typeLocation : LocationOf(method), method.Name, type.ToDisplayString(), fix));
-                return null;
+                if (json is null)
+                {
+                    return null;
+                }
             }
         }
 

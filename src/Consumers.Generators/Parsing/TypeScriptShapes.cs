@@ -8,8 +8,8 @@ namespace Consumers.Generators.Parsing;
 
 /// <summary>
 /// The TypeScript view of the DTOs an action or observer exchanges, as System.Text.Json's source-generated metadata
-/// writes them: public instance properties with a getter, <c>[JsonPropertyName]</c> or the context's
-/// <c>PropertyNamingPolicy</c>, <c>[JsonIgnore]</c> left out, nullable annotations as <c>| null</c>, collections as
+/// writes them on the wire: public instance properties with a getter, <c>[JsonPropertyName]</c>, else snake_case (or the
+/// context's <c>PropertyNamingPolicy</c> with <c>KeepContextPropertyNames</c>), <c>[JsonIgnore]</c> left out, nullable annotations as <c>| null</c>, collections as
 /// arrays, string-keyed dictionaries as <c>Record</c>, enums as numbers (names with <c>JsonStringEnumConverter</c>).
 /// </summary>
 internal sealed class TypeScriptShapes
@@ -18,8 +18,16 @@ internal sealed class TypeScriptShapes
     private readonly Dictionary<string, TypeScriptInterfaceSpec> _interfaces = new();
     private readonly HashSet<string> _visiting = new();
 
-    public TypeScriptShapes(INamedTypeSymbol? jsonContext)
+    /// <param name="jsonContext">The consumer's context, or null.</param>
+    /// <param name="keepContextPropertyNames">False (the default on the wire): snake_case names whatever the context's policy.</param>
+    public TypeScriptShapes(INamedTypeSymbol? jsonContext, bool keepContextPropertyNames)
     {
+        if (!keepContextPropertyNames)
+        {
+            _namingPolicy = 2;
+            return;
+        }
+
         // JsonKnownNamingPolicy: 0 unspecified, 1 camelCase, 2 snake_case, 3 SNAKE_CASE, 4 kebab-case, 5 KEBAB-CASE.
         var options = jsonContext?.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonSourceGenerationOptionsAttribute");
         if (options is not null)

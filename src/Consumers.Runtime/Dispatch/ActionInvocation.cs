@@ -50,6 +50,9 @@ public sealed class ActionInvocation
     /// <summary>The connection's user.</summary>
     public ClaimsPrincipal User => _context.User;
 
+    /// <summary>The connection's DI scope: action parameters that are services (interfaces, abstract types, <c>[FromServices]</c>) come from it.</summary>
+    public IServiceProvider Services => _context.Services;
+
     /// <summary>A reader over the request payload, positioned before its opening brace. The payload is well formed.</summary>
     public Utf8JsonReader CreateReader() => new(_payload.Span, _readerOptions);
 
@@ -78,6 +81,17 @@ public sealed class ActionInvocation
     /// <param name="key">The request key, as on the wire.</param>
     /// <param name="message">What was wrong with its value.</param>
     public ValueTask ReplyInvalidArgument(string key, string message) => ReplyError(400, ActionErrors.Field(key, message));
+
+    /// <summary>
+    /// Replies 400 for a DTO argument System.Text.Json refused: the missing or <c>null</c> members by their wire keys
+    /// (<c>[{"name": ["This field is required."]}]</c>), else the request key and the JSON path of the error.
+    /// </summary>
+    /// <param name="key">The request key, as on the wire.</param>
+    /// <param name="exception">What the deserializer threw.</param>
+    /// <param name="value">A reader positioned on the argument's value, as it was before deserializing.</param>
+    /// <param name="typeInfo">The metadata the value was read with.</param>
+    public ValueTask ReplyInvalidJson(string key, JsonException exception, Utf8JsonReader value, JsonTypeInfo typeInfo)
+        => ReplyError(400, JsonArgumentErrors.Describe(key, exception, value, typeInfo));
 
     /// <summary>Replies with <paramref name="status"/>, <paramref name="errors"/> and <c>data: null</c>.</summary>
     /// <param name="status">The <c>response_status</c>.</param>

@@ -48,6 +48,13 @@ public static class ConsumersServiceCollectionExtensions
         services.TryAddSingleton<IGroupSender, GroupSender>();
         services.TryAddSingleton<ObserverRegistry>();
         services.TryAddSingleton<IModelChangePublisher, ModelChangePublisher>();
+        services.TryAddSingleton<ModelChangeSources>();
+        if (!services.Any(d => d.ServiceType == typeof(RegisteredServices)))
+        {
+            services.AddSingleton(new RegisteredServices(services));
+            services.AddHostedService<ModelObserverSourceCheck>();
+        }
+
         return new ConsumersBuilder(services);
     }
 

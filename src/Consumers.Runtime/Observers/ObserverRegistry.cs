@@ -43,4 +43,7 @@ public sealed class ObserverRegistry
     internal ModelObserverBinding[] For(Type modelType) => _byModel.GetValueOrDefault(modelType, []);
 
     internal ModelObserverBinding? Find(string observerId) => _byId.GetValueOrDefault(observerId);
+
+    /// <summary>The model types that have observers.</summary>
+    internal IReadOnlyCollection<Type> ObservedModels => [.. _byModel.Keys];
 }

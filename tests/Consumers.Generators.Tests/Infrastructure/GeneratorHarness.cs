@@ -37,18 +37,24 @@ internal static class GeneratorHarness
     public static CSharpCompilation CreateCompilation(params string[] sources)
         => CreateCompilation(sources.Select((s, i) => Parse(s, i == 0 ? "Consumer.cs" : $"Source{i}.cs")).ToArray());
 
-    public static GeneratorDriver CreateDriver()
+    /// <param name="buildProperties">MSBuild properties visible to the generator; null: none (a build without the package's targets).</param>
+    public static GeneratorDriver CreateDriver(IReadOnlyDictionary<string, string>? buildProperties = null)
         => CSharpGeneratorDriver.Create(
             [new ConsumerGenerator().AsSourceGenerator()],
             parseOptions: ParseOptions,
+            optionsProvider: buildProperties is null ? null : BuildProperties.Provider(buildProperties),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator once over the sources (the first is <c>Consumer.cs</c>).</summary>
     public static GeneratorRun Run(params string[] sources) => Run(CreateCompilation(sources));
 
-    public static GeneratorRun Run(CSharpCompilation compilation)
+    /// <summary>Runs the generator once over the sources in a build with <paramref name="buildProperties"/>.</summary>
+    public static GeneratorRun Run(IReadOnlyDictionary<string, string> buildProperties, params string[] sources)
+        => Run(CreateCompilation(sources), buildProperties);
+
+    public static GeneratorRun Run(CSharpCompilation compilation, IReadOnlyDictionary<string, string>? buildProperties = null)
     {
-        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        var driver = CreateDriver(buildProperties).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         return new GeneratorRun(compilation, output, driver, diagnostics);
     }
 }

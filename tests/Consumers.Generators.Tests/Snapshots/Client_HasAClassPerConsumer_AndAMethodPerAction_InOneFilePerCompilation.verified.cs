@@ -328,19 +328,19 @@ export declare class ConsumerClient {
 }
 
 export interface MemberDto {
-  Name: string;
-  Role: number;
+  name: string;
+  role: number;
 }
 
 export interface RoomDto {
-  Pk: number;
-  Name: string;
-  Members: MemberDto[];
+  pk: number;
+  name: string;
+  members: MemberDto[];
 }
 
 export interface CreateRoomDto {
-  Name: string;
-  IsPrivate: boolean;
+  name: string;
+  is_private: boolean;
 }
 
 /** Rooms and their messages, see RoomDto. */

@@ -25,12 +25,12 @@ namespace Chat
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.RoomDto>? __Json0Cache;
 
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.RoomDto> __Json0
-            => __Json0Cache ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.RoomDto>)global::Chat.ChatJson.Default.GetTypeInfo(typeof(global::Chat.RoomDto))!;
+            => __Json0Cache ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.RoomDto>)global::Consumers.Dispatch.WireJson.For(global::Chat.ChatJson.Default, false).GetTypeInfo(typeof(global::Chat.RoomDto));
 
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.CreateRoomDto>? __Json1Cache;
 
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.CreateRoomDto> __Json1
-            => __Json1Cache ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.CreateRoomDto>)global::Chat.ChatJson.Default.GetTypeInfo(typeof(global::Chat.CreateRoomDto))!;
+            => __Json1Cache ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.CreateRoomDto>)global::Consumers.Dispatch.WireJson.For(global::Chat.ChatJson.Default, false).GetTypeInfo(typeof(global::Chat.CreateRoomDto));
 
         /// <summary>Joins a room: its messages come with this request's id. Sends <c>join_room</c> and waits for its reply.</summary>
         /// <param name="roomId">The request key <c>room_id</c>.</param>

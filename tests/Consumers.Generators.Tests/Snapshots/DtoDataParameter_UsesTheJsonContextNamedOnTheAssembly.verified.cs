@@ -14,12 +14,12 @@ namespace Chat
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.CreateRoomDto>? __Json0Cache;
 
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.CreateRoomDto> __Json0
-            => __Json0Cache ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.CreateRoomDto>)global::Chat.ChatJson.Default.GetTypeInfo(typeof(global::Chat.CreateRoomDto))!;
+            => __Json0Cache ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.CreateRoomDto>)global::Consumers.Dispatch.WireJson.For(global::Chat.ChatJson.Default, false).GetTypeInfo(typeof(global::Chat.CreateRoomDto));
 
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.RoomDto>? __Json1Cache;
 
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.RoomDto> __Json1
-            => __Json1Cache ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.RoomDto>)global::Chat.ChatJson.Default.GetTypeInfo(typeof(global::Chat.RoomDto))!;
+            => __Json1Cache ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.RoomDto>)global::Consumers.Dispatch.WireJson.For(global::Chat.ChatJson.Default, false).GetTypeInfo(typeof(global::Chat.RoomDto));
 
         /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
         protected override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Dispatch.ActionInvocation invocation)
@@ -71,13 +71,14 @@ namespace Chat
                     }
                     else
                     {
+                        var __start0 = __reader;
                         try
                         {
                             __arg0 = global::System.Text.Json.JsonSerializer.Deserialize(ref __reader, __Json0);
                         }
                         catch (global::System.Text.Json.JsonException __exception)
                         {
-                            return invocation.ReplyInvalidArgument("data", global::Consumers.Protocol.ProtocolErrors.InvalidValue(__exception.Path));
+                            return invocation.ReplyInvalidJson("data", __exception, __start0, __Json0);
                         }
                     }
                     __has0 = true;

@@ -14,17 +14,17 @@ namespace Chat
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.CreateRoomDto>? __Json0Cache;
 
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.CreateRoomDto> __Json0
-            => __Json0Cache ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.CreateRoomDto>)global::Chat.ChatJson.Default.GetTypeInfo(typeof(global::Chat.CreateRoomDto))!;
+            => __Json0Cache ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.CreateRoomDto>)global::Consumers.Dispatch.WireJson.For(global::Chat.ChatJson.Default, false).GetTypeInfo(typeof(global::Chat.CreateRoomDto));
 
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.RoomDto>? __Json1Cache;
 
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.RoomDto> __Json1
-            => __Json1Cache ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.RoomDto>)global::Chat.ChatJson.Default.GetTypeInfo(typeof(global::Chat.RoomDto))!;
+            => __Json1Cache ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.RoomDto>)global::Consumers.Dispatch.WireJson.For(global::Chat.ChatJson.Default, false).GetTypeInfo(typeof(global::Chat.RoomDto));
 
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.MemberDto>? __Json2Cache;
 
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.MemberDto> __Json2
-            => __Json2Cache ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.MemberDto>)global::Chat.ChatJson.Default.GetTypeInfo(typeof(global::Chat.MemberDto))!;
+            => __Json2Cache ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.MemberDto>)global::Consumers.Dispatch.WireJson.For(global::Chat.ChatJson.Default, false).GetTypeInfo(typeof(global::Chat.MemberDto));
 
         /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
         protected override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Dispatch.ActionInvocation invocation)
@@ -84,13 +84,14 @@ namespace Chat
                     }
                     else
                     {
+                        var __start0 = __reader;
                         try
                         {
                             __arg0 = global::System.Text.Json.JsonSerializer.Deserialize(ref __reader, __Json0);
                         }
                         catch (global::System.Text.Json.JsonException __exception)
                         {
-                            return invocation.ReplyInvalidArgument("data", global::Consumers.Protocol.ProtocolErrors.InvalidValue(__exception.Path));
+                            return invocation.ReplyInvalidJson("data", __exception, __start0, __Json0);
                         }
                     }
                     __has0 = true;
@@ -146,13 +147,14 @@ namespace Chat
                     }
                     else
                     {
+                        var __start1 = __reader;
                         try
                         {
                             __arg1 = global::System.Text.Json.JsonSerializer.Deserialize(ref __reader, __Json2);
                         }
                         catch (global::System.Text.Json.JsonException __exception)
                         {
-                            return invocation.ReplyInvalidArgument("fallback", global::Consumers.Protocol.ProtocolErrors.InvalidValue(__exception.Path));
+                            return invocation.ReplyInvalidJson("fallback", __exception, __start1, __Json2);
                         }
                     }
                 }
