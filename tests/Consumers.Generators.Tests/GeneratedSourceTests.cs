@@ -51,6 +51,47 @@ public sealed class GeneratedSourceTests
     }
 
     [Test]
+    public void ObserversWithSeveralGroups_GetAGroupsFunction_AndSubscribeMethodsPerTemplateOrKey()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Collections.Generic;
+            using Consumers;
+
+            namespace Chat;
+
+            public sealed class Message
+            {
+                public int Id { get; set; }
+                public long RoomId { get; set; }
+                public string? Topic { get; set; }
+                public string Author { get; set; } = "";
+            }
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class FeedConsumer : Consumer
+            {
+                [ModelObserver<Message>(Groups = new[] { "room:{RoomId}", "topic:{Topic}.{Author}", "all" })]
+                private static RoomDto Feed(Message message) => new(message.Id, "", new());
+
+                [ModelObserver<Message>(GroupsMethod = nameof(KeysOf))]
+                private static RoomDto Keyed(Message message) => new(message.Id, "", new());
+
+                private static IEnumerable<string?> KeysOf(Message message) => new[] { message.Author, message.Topic };
+
+                [Action]
+                public System.Threading.Tasks.ValueTask Follow(long roomId, RequestContext request) => SubscribeFeedByRoomIdAsync(roomId, request);
+
+                [Action]
+                public System.Threading.Tasks.ValueTask FollowKey(string key, RequestContext request) => SubscribeKeyedAsync(key, request);
+            }
+            """, TestSources.Dtos).AssertClean();
+
+        var source = run.Source("Chat.FeedConsumer.g.cs");
+        Assert.That(source, Does.Contain("SubscribeFeedByTopicAndAuthorAsync(string topic, string author,").And.Contain("SubscribeFeedAsync(global::Consumers.RequestContext request"));
+        Snapshot.VerifySource(source);
+    }
+
+    [Test]
     public void ObserverHandlers_AreCalledWithTheDeserializedChange()
     {
         var run = GeneratorHarness.Run("""

@@ -38,4 +38,33 @@ public sealed class CrossNodeTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Test]
+    public async Task ChangeInSeveralGroups_SavedOnNodeA_ReachesASubscriberOnNodeB_OncePerRequestId()
+    {
+        var directory = Directory.CreateTempSubdirectory("consumers-observers-").FullName;
+        try
+        {
+            await using var server = await NatsServerProcess.StartAsync();
+            var database = Path.Combine(directory, "chat.db");
+            await using var hostA = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
+            await using var hostB = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
+            await using var watcher = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/feed"));
+            await using var poster = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/messages"));
+            await watcher.RequestAsync("""{"action": "follow_room", "room_id": 1, "request_id": "room"}""");
+            await watcher.RequestAsync("""{"action": "follow_topic", "topic": "news", "request_id": "room"}""");
+            await watcher.RequestAsync("""{"action": "follow_topic", "topic": "news", "request_id": "topic"}""");
+
+            await poster.RequestAsync("""{"action": "post", "room_id": 1, "topic": "news", "text": "both"}""");
+            await poster.RequestAsync("""{"action": "post", "room_id": 1, "text": "marker"}""");
+            var frames = await MultiGroupObserverTests.UntilTextAsync(watcher, "marker");
+            Assert.That(frames.Where(f => f["data"]!["text"]!.GetValue<string>() == "both").Select(f => f["request_id"]!.GetValue<string>()).Order(),
+                Is.EqualTo(new[] { "room", "topic" }), "one frame per request id across nodes, not one per group: " + string.Join("\n", frames.Select(f => f.ToJsonString())));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

@@ -31,7 +31,11 @@ public sealed class ObserverTests
     internal static async Task<TestHost> StartHostAsync(string database, Action<Hosting.ConsumersBuilder>? consumers = null, Action<Hosting.ConsumerOptions>? configure = null)
     {
         var host = await TestHost.StartAsync(
-            app => app.MapConsumer<MessageConsumer>("/ws/messages"),
+            app =>
+            {
+                app.MapConsumer<MessageConsumer>("/ws/messages");
+                app.MapConsumer<FeedConsumer>("/ws/feed");
+            },
             configure,
             services: services => services.AddDbContext<ChatDb>((sp, o) => o.UseSqlite($"Data Source={database}").AddModelObservers(sp)),
             consumers: consumers);

@@ -137,6 +137,32 @@ internal static class DiagnosticDescriptors
         "Observer handler not found",
         "The handler '{0}' of observer '{1}' must be an instance method 'ValueTask {0}({2} data, ModelAction action, IReadOnlyList<JsonElement> requestIds)' (or returning Task or void) on the consumer");
 
+    // CONS0045-CONS0049: observers with several groups.
+    public static readonly DiagnosticDescriptor ObserverGroupsCombined = Create(
+        "CONS0045", Usage,
+        "Observer groups given more than one way",
+        "Observer '{0}' sets {1}: give its groups one way, Group (one template), Groups (several templates) or GroupsMethod (a method)");
+
+    public static readonly DiagnosticDescriptor ObserverGroupsEmpty = Create(
+        "CONS0046", Usage,
+        "Observer Groups is empty",
+        "Groups of observer '{0}' is empty or holds null: list one template or more (e.g. Groups = new[] {{ \"room:{{RoomId}}\" }}), or remove Groups for one group of every instance");
+
+    public static readonly DiagnosticDescriptor ObserverGroupsSamePlaceholders = Create(
+        "CONS0047", Usage,
+        "Observer group templates with the same placeholders",
+        "The templates \"{0}\" and \"{1}\" of observer '{2}' have the same placeholders, so both would get the subscribe method 'Subscribe{3}Async' and every instance would be in both groups: keep one of them");
+
+    public static readonly DiagnosticDescriptor ObserverGroupsMethodNotFound = Create(
+        "CONS0048", Usage,
+        "GroupsMethod names no method",
+        "GroupsMethod '{0}' of observer '{1}' names no method of '{2}': add 'private static IEnumerable<string> {0}({3} model)' returning the instance's group keys");
+
+    public static readonly DiagnosticDescriptor ObserverGroupsMethodSignature = Create(
+        "CONS0049", Usage,
+        "Invalid GroupsMethod signature",
+        "GroupsMethod '{0}' of observer '{1}' {2}: write it as 'static IEnumerable<string> {0}({3} model)'");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new DiagnosticDescriptor[]
     {
         ConsumerMustBePartial, ActionOutsideConsumer, ActionMustNotBeStatic, ActionMustNotBeGeneric,
@@ -145,6 +171,7 @@ internal static class DiagnosticDescriptors
         TypeMissingFromJsonContext, InvalidJsonContext, InvalidActionName, ConsumerWithoutPublicConstructor,
         GenericConsumer, InaccessibleInheritedAction, PermissionTypeNotAPermission,
         ObserverSignature, ObserverGroupUnknownMember, ObserverGroupMemberType, ObserverGroupTemplate, ObserverHandler,
+        ObserverGroupsCombined, ObserverGroupsEmpty, ObserverGroupsSamePlaceholders, ObserverGroupsMethodNotFound, ObserverGroupsMethodSignature,
     }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
