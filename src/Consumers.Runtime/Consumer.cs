@@ -98,7 +98,7 @@ public abstract class Consumer
         var payload = JsonSerializer.SerializeToUtf8Bytes(message, typeInfo);
         GroupMessage.EnsureJsonObject(payload);
         var channel = RuntimeChannel;
-        return channel.GroupLayer.SendAsync(group, new GroupMessage(payload, excludeSelf ? channel.ChannelName : null), cancellationToken);
+        return channel.GroupLayer.SendAsync(group, GroupMessage.Event(payload, typeInfo.Type.FullName, excludeSelf ? channel.ChannelName : null), cancellationToken);
     }
 
     /// <summary>
@@ -127,7 +127,7 @@ public abstract class Consumer
         ArgumentException.ThrowIfNullOrEmpty(channelName);
         var payload = JsonSerializer.SerializeToUtf8Bytes(message, typeInfo);
         GroupMessage.EnsureJsonObject(payload);
-        return RuntimeChannel.GroupLayer.SendToChannelAsync(channelName, new GroupMessage(payload), cancellationToken);
+        return RuntimeChannel.GroupLayer.SendToChannelAsync(channelName, GroupMessage.Event(payload, typeInfo.Type.FullName), cancellationToken);
     }
 
     /// <summary>
@@ -208,6 +208,27 @@ public abstract class Consumer
 
     internal ValueTask HandleNotificationOfAsync(string observerId, ReadOnlyMemory<byte> data, ModelAction action, IReadOnlyList<JsonElement> requestIds)
         => HandleNotificationAsync(observerId, data, action, requestIds);
+
+    /// <summary>
+    /// Whether this consumer has a <see cref="GroupEventAttribute"/> handler for an event type. Overridden by the
+    /// generator for consumers that declare handlers.
+    /// </summary>
+    /// <param name="eventType">The .NET full name of the event's type (the <c>Consumers-Event</c> header).</param>
+    /// <returns>Whether <see cref="HandleGroupEventAsync"/> takes events of this type.</returns>
+    protected virtual bool HandlesGroupEvent(string eventType) => false;
+
+    /// <summary>
+    /// Deserializes a group event with the consumer's JSON context and calls its <see cref="GroupEventAttribute"/>
+    /// handler. Runs in order with the connection's messages. Overridden by the generator.
+    /// </summary>
+    /// <param name="eventType">The .NET full name of the event's type.</param>
+    /// <param name="payload">The event as UTF-8 JSON.</param>
+    /// <returns>A task that completes when the handler is done.</returns>
+    protected virtual ValueTask HandleGroupEventAsync(string eventType, ReadOnlyMemory<byte> payload) => ValueTask.CompletedTask;
+
+    internal bool HandlesGroupEventOf(string eventType) => HandlesGroupEvent(eventType);
+
+    internal ValueTask HandleGroupEventOfAsync(string eventType, ReadOnlyMemory<byte> payload) => HandleGroupEventAsync(eventType, payload);
 
     private static byte[] RequestIdBytes(RequestContext request)
         => request.RequestId is { } id ? System.Text.Encoding.UTF8.GetBytes(id.GetRawText()) : "null"u8.ToArray();

@@ -507,6 +507,88 @@ public sealed class DiagnosticTests
             """ + Model, TestSources.Dtos);
 
     [Test]
+    public void CONS0050_StaticGroupEventHandler_IsReportedOnTheMethodName()
+        => AssertDiagnostic("CONS0050", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [GroupEvent]
+                private static Task [|OnRoom|](RoomDto e) => Task.CompletedTask;
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0050_GroupEventHandlerWithTwoParameters_IsReportedOnTheMethodName()
+        => AssertDiagnostic("CONS0050", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [GroupEvent]
+                private Task [|OnRoom|](RoomDto e, int extra) => Task.CompletedTask;
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0050_GroupEventHandlerReturningAValue_IsReportedOnTheMethodName()
+        => AssertDiagnostic("CONS0050", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [GroupEvent]
+                private int [|OnRoom|](RoomDto e) => 1;
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0050_GroupEventHandlerTakingAString_IsReportedOnTheMethodName()
+        => AssertDiagnostic("CONS0050", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [GroupEvent]
+                private void [|OnText|](string e) { }
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0050_GroupEventHandlerTakingAGenericType_IsReportedOnTheMethodName()
+        => AssertDiagnostic("CONS0050", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [GroupEvent]
+                private void [|OnRooms|](List<RoomDto> e) { }
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0051_TwoHandlersForOneEventType_AreReportedOnTheSecondMethodName()
+        => AssertDiagnostic("CONS0051", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [GroupEvent]
+                private void OnRoom(RoomDto e) { }
+
+                [GroupEvent]
+                private ValueTask [|OnRoomAgain|](RoomDto e) => default;
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0013_GroupEventTypeMissingFromTheJsonContext_IsReportedOnTheParameterType()
+        => AssertDiagnostic("CONS0013", Usings + """
+            public sealed record InviteDto(string Email);
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [GroupEvent]
+                private void OnInvite([|InviteDto|] e) { }
+            }
+            """, TestSources.Dtos);
+
+    [Test]
     public void CONS0019_PermissionTypeThatIsNotAPermission_IsReportedOnTheTypeofArgument()
         => AssertDiagnostic("CONS0019", Usings + """
             public sealed class RoomService { }
@@ -536,7 +618,7 @@ public sealed class DiagnosticTests
             .ToHashSet();
         var ids = DiagnosticDescriptors.All.Select(d => d.Id).Order().ToList();
 
-        Assert.That(ids, Has.Count.EqualTo(29));
+        Assert.That(ids, Has.Count.EqualTo(31));
         Assert.That(ids.Where(id => !tested.Contains(id)), Is.Empty, "IDs without a test named CONSxxxx_...");
     }
 

@@ -163,6 +163,17 @@ internal static class DiagnosticDescriptors
         "Invalid GroupsMethod signature",
         "GroupsMethod '{0}' of observer '{1}' {2}: write it as 'static IEnumerable<string> {0}({3} model)'");
 
+    // CONS0050-CONS0054: group event handlers.
+    public static readonly DiagnosticDescriptor GroupEventHandlerSignature = Create(
+        "CONS0050", Usage,
+        "Invalid group event handler",
+        "Group event handler '{0}' {1}: write it as an instance method 'Task {0}(TEvent e)' (or returning ValueTask or void) taking the event type, a non-generic class, record or struct in the consumer's JSON context");
+
+    public static readonly DiagnosticDescriptor DuplicateGroupEventHandler = Create(
+        "CONS0051", Usage,
+        "Two handlers for one group event type",
+        "'{0}' and '{1}' both handle group events of type '{2}': keep one [GroupEvent] handler per event type");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new DiagnosticDescriptor[]
     {
         ConsumerMustBePartial, ActionOutsideConsumer, ActionMustNotBeStatic, ActionMustNotBeGeneric,
@@ -172,6 +183,7 @@ internal static class DiagnosticDescriptors
         GenericConsumer, InaccessibleInheritedAction, PermissionTypeNotAPermission,
         ObserverSignature, ObserverGroupUnknownMember, ObserverGroupMemberType, ObserverGroupTemplate, ObserverHandler,
         ObserverGroupsCombined, ObserverGroupsEmpty, ObserverGroupsSamePlaceholders, ObserverGroupsMethodNotFound, ObserverGroupsMethodSignature,
+        GroupEventHandlerSignature, DuplicateGroupEventHandler,
     }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;

@@ -15,6 +15,7 @@ namespace Consumers.Generators.Model;
 /// <param name="Summary">The class's XML doc summary as plain text, or null.</param>
 /// <param name="ClientIsPublic">Whether the generated .NET client can be public: the consumer and every DTO it exchanges are public.</param>
 /// <param name="TypeScriptInterfaces">The DTOs of <paramref name="JsonTypes"/> (and the types they reach) as TypeScript interfaces.</param>
+/// <param name="GroupEvents">The <c>[GroupEvent]</c> handlers, own and inherited.</param>
 internal sealed record ConsumerSpec(
     string HintName,
     string Namespace,
@@ -29,7 +30,8 @@ internal sealed record ConsumerSpec(
     SecuritySpec? Security = null,
     string? Summary = null,
     EquatableArray<TypeScriptInterfaceSpec> TypeScriptInterfaces = default,
-    bool ClientIsPublic = false);
+    bool ClientIsPublic = false,
+    EquatableArray<GroupEventSpec> GroupEvents = default);
 
 /// <summary>One constructor parameter resolved from DI.</summary>
 /// <param name="Type">The <c>global::</c> type name.</param>

@@ -102,6 +102,7 @@ internal sealed class ConsumerParser
         var constructor = ChooseConstructor();
         var actions = CollectActions();
         var observers = new ObserverParser(_consumer, _diagnostics, JsonMember, _cancellationToken).Parse();
+        var groupEvents = new GroupEventParser(_consumer, _diagnostics, JsonMember, _cancellationToken).Parse();
         var security = AuthorizationParser.ForClass(_consumer, _diagnostics);
         if (!valid || constructor is null)
         {
@@ -135,7 +136,8 @@ internal sealed class ConsumerParser
             security,
             DocumentationSummary.Of(_consumer, _cancellationToken),
             typeScript.Interfaces.ToEquatableArray(),
-            PublicTypes.IsPublic(_consumer) && _jsonSymbols.Values.All(PublicTypes.IsPublic));
+            PublicTypes.IsPublic(_consumer) && _jsonSymbols.Values.All(PublicTypes.IsPublic),
+            groupEvents.ToEquatableArray());
     }
 
     private bool CheckDeclaration()
