@@ -46,10 +46,19 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
         // (all a LocationInfo can rebuild alone) is not subject to '#pragma warning disable'. The compilation is
         // used here only to find that tree by path, after every transform, so no cached step depends on it; the
         // cost on an edit is re-reporting the current diagnostics, never re-parsing a consumer.
+        var misplacedGroupEvents = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypes.GroupEventAttribute,
+                static (node, _) => node is MethodDeclarationSyntax,
+                static (syntax, _) => GroupEventParser.CheckContainer(syntax))
+            .Where(static diagnostic => diagnostic is not null)
+            .Select(static (diagnostic, _) => diagnostic!)
+            .WithTrackingName(TrackingNames.GroupEventsOutsideConsumers);
+
         var diagnostics = consumers
             .SelectMany(static (result, _) => result.Diagnostics)
             .Collect()
-            .Combine(misplacedActions.Collect())
+            .Combine(misplacedActions.Collect().Combine(misplacedGroupEvents.Collect()).Select(static (both, _) => both.Left.AddRange(both.Right)))
             .Combine(context.CompilationProvider);
         context.RegisterSourceOutput(diagnostics, static (production, input) =>
         {

@@ -589,6 +589,16 @@ public sealed class DiagnosticTests
             """, TestSources.Dtos);
 
     [Test]
+    public void CONS0052_GroupEventHandlerOutsideAConsumer_IsReportedOnTheMethodName()
+        => AssertDiagnostic("CONS0052", Usings + """
+            public class RoomService
+            {
+                [GroupEvent]
+                public void [|OnRoom|](RoomDto e) { }
+            }
+            """, TestSources.Dtos);
+
+    [Test]
     public void CONS0019_PermissionTypeThatIsNotAPermission_IsReportedOnTheTypeofArgument()
         => AssertDiagnostic("CONS0019", Usings + """
             public sealed class RoomService { }
@@ -618,7 +628,7 @@ public sealed class DiagnosticTests
             .ToHashSet();
         var ids = DiagnosticDescriptors.All.Select(d => d.Id).Order().ToList();
 
-        Assert.That(ids, Has.Count.EqualTo(31));
+        Assert.That(ids, Has.Count.EqualTo(32));
         Assert.That(ids.Where(id => !tested.Contains(id)), Is.Empty, "IDs without a test named CONSxxxx_...");
     }
 

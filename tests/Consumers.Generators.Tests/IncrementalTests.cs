@@ -38,7 +38,7 @@ public sealed class IncrementalTests
         }
         """;
 
-    // An [Action] outside a consumer, so that every tracked step has outputs to compare.
+    // An [Action] and a [GroupEvent] outside a consumer, so that every tracked step has outputs to compare.
     private const string ServiceSource = """
         using Consumers;
 
@@ -48,6 +48,9 @@ public sealed class IncrementalTests
         {
             [Action]
             public void Misplaced() { }
+
+            [GroupEvent]
+            public void MisplacedHandler(RoomDto e) { }
         }
         """;
 
@@ -67,7 +70,7 @@ public sealed class IncrementalTests
 
     [Test]
     public void TrackingNames_AreAllListed()
-        => Assert.That(TrackedStepNames, Is.EquivalentTo(new[] { "Consumers", "ConsumerSpecs", "ActionsOutsideConsumers", "AllConsumerSpecs" }));
+        => Assert.That(TrackedStepNames, Is.EquivalentTo(new[] { "Consumers", "ConsumerSpecs", "ActionsOutsideConsumers", "GroupEventsOutsideConsumers", "AllConsumerSpecs" }));
 
     [Test]
     public void AddingAnUnrelatedFile_LeavesEveryTrackedStepCachedOrUnchanged()
@@ -147,7 +150,7 @@ public sealed class IncrementalTests
         var first = driver.GetRunResult().Results.Single();
         Assert.That(first.Exception, Is.Null);
         Assert.That(first.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.LobbyConsumer.g.cs", "Chat.LobbyConsumer.Client.g.cs", "ConsumersClient.g.cs" }));
-        Assert.That(first.Diagnostics.Select(d => d.Id).Order(), Is.EqualTo(new[] { "CONS0002", "CONS0003" }),
+        Assert.That(first.Diagnostics.Select(d => d.Id).Order(), Is.EqualTo(new[] { "CONS0002", "CONS0003", "CONS0052" }),
             "the fixture exercises the diagnostic paths too");
         return (compilation, driver);
     }

@@ -174,6 +174,11 @@ internal static class DiagnosticDescriptors
         "Two handlers for one group event type",
         "'{0}' and '{1}' both handle group events of type '{2}': keep one [GroupEvent] handler per event type");
 
+    public static readonly DiagnosticDescriptor GroupEventOutsideConsumer = Create(
+        "CONS0052", Usage,
+        "[GroupEvent] outside a consumer",
+        "'{0}' is marked [GroupEvent] but '{1}' does not derive from Consumers.Consumer: group events reach consumers only; move the handler to a consumer, or remove [GroupEvent]");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new DiagnosticDescriptor[]
     {
         ConsumerMustBePartial, ActionOutsideConsumer, ActionMustNotBeStatic, ActionMustNotBeGeneric,
@@ -183,7 +188,7 @@ internal static class DiagnosticDescriptors
         GenericConsumer, InaccessibleInheritedAction, PermissionTypeNotAPermission,
         ObserverSignature, ObserverGroupUnknownMember, ObserverGroupMemberType, ObserverGroupTemplate, ObserverHandler,
         ObserverGroupsCombined, ObserverGroupsEmpty, ObserverGroupsSamePlaceholders, ObserverGroupsMethodNotFound, ObserverGroupsMethodSignature,
-        GroupEventHandlerSignature, DuplicateGroupEventHandler,
+        GroupEventHandlerSignature, DuplicateGroupEventHandler, GroupEventOutsideConsumer,
     }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;

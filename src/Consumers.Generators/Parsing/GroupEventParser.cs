@@ -19,6 +19,19 @@ internal sealed class GroupEventParser(
     Func<ITypeSymbol, IMethodSymbol, LocationInfo?, List<DiagnosticInfo>, string?> jsonMember,
     CancellationToken cancellationToken)
 {
+    /// <summary>CONS0052 for a <c>[GroupEvent]</c> method of a class that is not a consumer; null otherwise.</summary>
+    public static DiagnosticInfo? CheckContainer(GeneratorAttributeSyntaxContext context)
+    {
+        if (context.TargetSymbol is not IMethodSymbol method || method.ContainingType is not { } type ||
+            KnownTypes.DerivesFrom(type, KnownTypes.ConsumerBase))
+        {
+            return null;
+        }
+
+        var syntax = (MethodDeclarationSyntax)context.TargetNode;
+        return DiagnosticInfo.Create(DiagnosticDescriptors.GroupEventOutsideConsumer, LocationInfo.From(syntax.Identifier), method.Name, type.Name);
+    }
+
     public List<GroupEventSpec> Parse()
     {
         var handlers = new List<GroupEventSpec>();
