@@ -33,6 +33,29 @@ public sealed class HandlerTests
     }
 
     [Test]
+    public async Task HandlerOfAnObserverWithSeveralGroups_IsCalledOncePerAction_WithTheRequestIdsThatSeeIt()
+    {
+        await using var client = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/digest"));
+        await client.RequestAsync("""{"action": "watch_feed_room", "room_id": 10, "request_id": "r"}""");
+        await client.RequestAsync("""{"action": "watch_feed_topic", "topic": "t1", "request_id": "r"}""");
+        await client.RequestAsync("""{"action": "watch_feed_topic", "topic": "t1", "request_id": "x"}""");
+
+        // Moves from topic t1 to t2 and stays in room 10: "r" still sees it (update), "x" lost it (delete).
+        await Publisher.PublishAsync(ModelChange<Message>.Updated(
+            new Message { Id = 20, RoomId = 10, Text = "moved", Topic = "t1" },
+            new Message { Id = 20, RoomId = 10, Text = "moved", Topic = "t2" }));
+        var first = await client.ReceiveTextAsync();
+        var second = await client.ReceiveTextAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(first, Is.EqualTo("""{"kind":"feed","text":"moved","action":"Delete","request_ids":"\"x\""}"""));
+            Assert.That(second, Is.EqualTo("""{"kind":"feed","text":"moved","action":"Update","request_ids":"\"r\""}"""));
+        });
+        var next = await client.RequestAsync("""{"action": "watch", "room_id": 99, "request_id": "next"}""");
+        Assert.That(next["request_id"]!.GetValue<string>(), Is.EqualTo("next"), "nothing more: the change's second copy was dropped");
+    }
+
+    [Test]
     public async Task FailingHandler_IsLogged_AndTheConnectionGoesOn()
     {
         await using var client = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/digest"));
