@@ -10,37 +10,40 @@ namespace Consumers.Observers.Tests;
 public sealed class CrossNodeTests
 {
     [Test]
-    public async Task ChangeSavedOnNodeA_ReachesASubscriberOnNodeB()
+    public Task ChangeSavedOnNodeA_ReachesASubscriberOnNodeB() => WithTwoNodesAsync(async (hostA, hostB) =>
     {
-        var directory = Directory.CreateTempSubdirectory("consumers-observers-").FullName;
-        try
-        {
-            await using var server = await NatsServerProcess.StartAsync();
-            var database = Path.Combine(directory, "chat.db");
-            await using var hostA = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
-            await using var hostB = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
-            await using var watcher = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/messages"));
-            await using var poster = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/messages"));
-            await watcher.RequestAsync("""{"action": "join_room", "room_id": 1, "request_id": "on-b"}""");
+        await using var watcher = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/messages"));
+        await using var poster = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/messages"));
+        await watcher.RequestAsync("""{"action": "join_room", "room_id": 1, "request_id": "on-b"}""");
 
-            await poster.RequestAsync("""{"action": "post", "room_id": 1, "text": "from a"}""");
-            var note = await watcher.ReceiveAsync();
-            Assert.Multiple(() =>
-            {
-                Assert.That(note["action"]!.GetValue<string>(), Is.EqualTo("create"));
-                Assert.That(note["request_id"]!.GetValue<string>(), Is.EqualTo("on-b"));
-                Assert.That(note["data"]!["text"]!.GetValue<string>(), Is.EqualTo("from a"));
-            });
-        }
-        finally
+        await poster.RequestAsync("""{"action": "post", "room_id": 1, "text": "from a"}""");
+        var note = await watcher.ReceiveAsync();
+        Assert.Multiple(() =>
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
-        }
-    }
+            Assert.That(note["action"]!.GetValue<string>(), Is.EqualTo("create"));
+            Assert.That(note["request_id"]!.GetValue<string>(), Is.EqualTo("on-b"));
+            Assert.That(note["data"]!["text"]!.GetValue<string>(), Is.EqualTo("from a"));
+        });
+    });
 
     [Test]
-    public async Task ChangeInSeveralGroups_SavedOnNodeA_ReachesASubscriberOnNodeB_OncePerRequestId()
+    public Task ChangeInSeveralGroups_SavedOnNodeA_ReachesASubscriberOnNodeB_OncePerRequestId() => WithTwoNodesAsync(async (hostA, hostB) =>
+    {
+        await using var watcher = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/feed"));
+        await using var poster = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/messages"));
+        await watcher.RequestAsync("""{"action": "follow_room", "room_id": 1, "request_id": "room"}""");
+        await watcher.RequestAsync("""{"action": "follow_topic", "topic": "news", "request_id": "room"}""");
+        await watcher.RequestAsync("""{"action": "follow_topic", "topic": "news", "request_id": "topic"}""");
+
+        await poster.RequestAsync("""{"action": "post", "room_id": 1, "topic": "news", "text": "both"}""");
+        await poster.RequestAsync("""{"action": "post", "room_id": 1, "text": "marker"}""");
+        var frames = await MultiGroupObserverTests.UntilTextAsync(watcher, "marker");
+        Assert.That(frames.Where(f => f["data"]!["text"]!.GetValue<string>() == "both").Select(f => f["request_id"]!.GetValue<string>()).Order(),
+            Is.EqualTo(new[] { "room", "topic" }), "one frame per request id across nodes, not one per group: " + string.Join("\n", frames.Select(f => f.ToJsonString())));
+    });
+
+    // Two app nodes over one nats-server, sharing one SQLite database.
+    private static async Task WithTwoNodesAsync(Func<TestHost, TestHost, Task> test)
     {
         var directory = Directory.CreateTempSubdirectory("consumers-observers-").FullName;
         try
@@ -49,17 +52,7 @@ public sealed class CrossNodeTests
             var database = Path.Combine(directory, "chat.db");
             await using var hostA = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
             await using var hostB = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
-            await using var watcher = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/feed"));
-            await using var poster = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/messages"));
-            await watcher.RequestAsync("""{"action": "follow_room", "room_id": 1, "request_id": "room"}""");
-            await watcher.RequestAsync("""{"action": "follow_topic", "topic": "news", "request_id": "room"}""");
-            await watcher.RequestAsync("""{"action": "follow_topic", "topic": "news", "request_id": "topic"}""");
-
-            await poster.RequestAsync("""{"action": "post", "room_id": 1, "topic": "news", "text": "both"}""");
-            await poster.RequestAsync("""{"action": "post", "room_id": 1, "text": "marker"}""");
-            var frames = await MultiGroupObserverTests.UntilTextAsync(watcher, "marker");
-            Assert.That(frames.Where(f => f["data"]!["text"]!.GetValue<string>() == "both").Select(f => f["request_id"]!.GetValue<string>()).Order(),
-                Is.EqualTo(new[] { "room", "topic" }), "one frame per request id across nodes, not one per group: " + string.Join("\n", frames.Select(f => f.ToJsonString())));
+            await test(hostA, hostB);
         }
         finally
         {

@@ -54,16 +54,7 @@ internal sealed class ConsumerParser
 
     /// <summary>The transform of the [Action] pipeline: reports actions declared outside any consumer.</summary>
     public static DiagnosticInfo? CheckActionContainer(GeneratorAttributeSyntaxContext context)
-    {
-        if (context.TargetSymbol is not IMethodSymbol method || method.ContainingType is not { } type ||
-            KnownTypes.DerivesFrom(type, KnownTypes.ConsumerBase))
-        {
-            return null;
-        }
-
-        var syntax = (MethodDeclarationSyntax)context.TargetNode;
-        return DiagnosticInfo.Create(DiagnosticDescriptors.ActionOutsideConsumer, LocationInfo.From(syntax.Identifier), method.Name, type.Name);
-    }
+        => MisplacedMethod.Check(context, DiagnosticDescriptors.ActionOutsideConsumer);
 
     // Partial classes have several declarations; the first one with a base list speaks for the class.
     private static bool IsPrimaryDeclaration(INamedTypeSymbol symbol, ClassDeclarationSyntax declaration)

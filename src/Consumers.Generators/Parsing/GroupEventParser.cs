@@ -21,16 +21,7 @@ internal sealed class GroupEventParser(
 {
     /// <summary>CONS0052 for a <c>[GroupEvent]</c> method of a class that is not a consumer; null otherwise.</summary>
     public static DiagnosticInfo? CheckContainer(GeneratorAttributeSyntaxContext context)
-    {
-        if (context.TargetSymbol is not IMethodSymbol method || method.ContainingType is not { } type ||
-            KnownTypes.DerivesFrom(type, KnownTypes.ConsumerBase))
-        {
-            return null;
-        }
-
-        var syntax = (MethodDeclarationSyntax)context.TargetNode;
-        return DiagnosticInfo.Create(DiagnosticDescriptors.GroupEventOutsideConsumer, LocationInfo.From(syntax.Identifier), method.Name, type.Name);
-    }
+        => MisplacedMethod.Check(context, DiagnosticDescriptors.GroupEventOutsideConsumer);
 
     public List<GroupEventSpec> Parse()
     {
