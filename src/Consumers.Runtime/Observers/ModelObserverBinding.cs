@@ -65,7 +65,7 @@ public sealed class ModelObserverBinding<TModel, TData> : ModelObserverBinding<T
     /// <param name="serialize">The user's serializer method.</param>
     /// <param name="typeInfo">Source-generated metadata of <typeparamref name="TData"/>.</param>
     public ModelObserverBinding(string id, Func<TModel, string?> groupOf, Func<TModel, TData> serialize, JsonTypeInfo<TData> typeInfo)
-        : this(id, model => groupOf(model) is { } group ? [group] : [], serialize, typeInfo)
+        : this(id, model => groupOf(model) is { } group ? new[] { group } : Array.Empty<string>(), serialize, typeInfo)
     {
     }
 
