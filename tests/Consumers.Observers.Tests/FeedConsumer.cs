@@ -12,9 +12,11 @@ public sealed partial class FeedConsumer : Consumer
     [ModelObserver<Message>(GroupsMethod = nameof(TagsOf))]
     private static MessageDto Tagged(Message message) => new(message.Id, message.RoomId, message.Text);
 
-    // The "#words" of a message's text: any text is a valid key.
+    // The "#words" of a message's text: any text is a valid key. Fails for one text, after the commit.
     private static IEnumerable<string> TagsOf(Message message)
-        => message.Text.Split(' ').Where(w => w.Length > 1 && w[0] == '#').Select(w => w[1..]);
+        => message.Text == "#explode"
+            ? throw new InvalidOperationException("groups method failure")
+            : message.Text.Split(' ').Where(w => w.Length > 1 && w[0] == '#').Select(w => w[1..]);
 
     [Action]
     public ValueTask FollowRoom(int roomId, RequestContext request) => SubscribeFeedByRoomIdAsync(roomId, request);

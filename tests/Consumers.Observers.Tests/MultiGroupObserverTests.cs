@@ -141,6 +141,19 @@ public sealed class MultiGroupObserverTests
         Assert.That(note["data"]!["text"]!.GetValue<string>(), Is.EqualTo("room six"));
     }
 
+    [Test]
+    public async Task FailingGroupsMethod_IsLogged_NeitherReachesTheSaver_NorStopsTheOtherObservers()
+    {
+        await using var watcher = await ConnectAsync("/ws/feed");
+        await using var poster = await ConnectAsync("/ws/messages");
+        await watcher.RequestAsync("""{"action": "follow_room", "room_id": 8, "request_id": "r"}""");
+
+        var saved = await poster.RequestAsync("""{"action": "post", "room_id": 8, "text": "#explode", "request_id": "p"}""");
+        Assert.That(saved["response_status"]!.GetValue<int>(), Is.EqualTo(200), "the saver got its 200");
+        Assert.That((await watcher.ReceiveAsync())["data"]!["text"]!.GetValue<string>(), Is.EqualTo("#explode"), "the templates' observer still notified");
+        Assert.That(CapturingLoggerProvider.Instance.Entries.Any(e => e.EventId.Name == "ObserverFailed" && e.Exception?.Message == "groups method failure"), Is.True);
+    }
+
     /// <summary>Reads frames until one whose data's text is <paramref name="text"/>; returns them all, that one last.</summary>
     internal static async Task<List<JsonObject>> UntilTextAsync(TestClient client, string text)
     {
