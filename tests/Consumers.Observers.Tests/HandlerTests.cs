@@ -80,6 +80,25 @@ public sealed class HandlerTests
     }
 
     [Test]
+    public async Task ObjectPermissions_AreCheckedForAChangeInSeveralGroups_WhichReachesEachRequestIdOnce()
+    {
+        await using var client = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/guarded"));
+        await client.RequestAsync("""{"action": "watch_feed_room", "room_id": 30, "request_id": "g"}""");
+        await client.RequestAsync("""{"action": "watch_feed_topic", "topic": "t30", "request_id": "g"}""");
+        await Publisher.PublishAsync(ModelChange<Message>.Created(new Message { Id = 31, RoomId = 30, Topic = "t30", Text = "secret plan" }));
+        await Publisher.PublishAsync(ModelChange<Message>.Created(new Message { Id = 32, RoomId = 30, Topic = "t30", Text = "open" }));
+        await Publisher.PublishAsync(ModelChange<Message>.Created(new Message { Id = 33, RoomId = 30, Text = "last" }));
+
+        var first = await client.ReceiveAsync();
+        var second = await client.ReceiveAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(first["data"]!["text"]!.GetValue<string>(), Is.EqualTo("open"), "the refused object never reached the subscriber");
+            Assert.That(second["data"]!["text"]!.GetValue<string>(), Is.EqualTo("last"), "'open' reached g once, though g is in both of its groups");
+        });
+    }
+
+    [Test]
     public async Task HandlerThatCannotKeepUp_ClosesTheConsumerWith1008_InsteadOfDroppingNotifications()
     {
         await using var host = await TestHost.StartAsync(app => app.MapConsumer<DigestConsumer>("/ws/digest"), o => o.SendQueueCapacity = 16);
