@@ -84,6 +84,8 @@ app.UseStaticFiles();
 app.MapAccounts();
 app.MapGet("/chat/{room}/", ChatPages.RoomPage);
 app.MapConsumer<RoomConsumer>("/ws/rooms");
+app.MapGet("/channels/{room}/", ChatPages.ChannelsPage);
+app.MapConsumer<TutorialConsumer>("/ws/chat/{room_name}");   // the Django Channels tutorial's room: plain JSON
 app.MapConsumers("/ws", streams => streams.Add<RoomConsumer>("rooms"));
 app.MapConsumersClient();
 app.MapAsyncApi(configure: o => o.Description = "The chat of the Consumers samples: rooms, presence and messages over DCRF-style frames.");

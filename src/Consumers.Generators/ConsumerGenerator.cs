@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Linq;
 using Consumers.Generators.Emit;
 using Consumers.Generators.Model;
@@ -41,11 +42,15 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
             .Select(static (diagnostic, _) => diagnostic!)
             .WithTrackingName(TrackingNames.ActionsOutsideConsumers);
 
-        // Diagnostics travel on their own output, apart from the source (STJ's generator does the same), and are
-        // reported at a location in the compilation's own syntax tree: a diagnostic at an external-file location
-        // (all a LocationInfo can rebuild alone) is not subject to '#pragma warning disable'. The compilation is
-        // used here only to find that tree by path, after every transform, so no cached step depends on it; the
-        // cost on an edit is re-reporting the current diagnostics, never re-parsing a consumer.
+        var misplacedReceives = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypes.ReceiveAttribute,
+                static (node, _) => node is MethodDeclarationSyntax,
+                static (syntax, _) => ReceiveParser.CheckContainer(syntax))
+            .Where(static diagnostic => diagnostic is not null)
+            .Select(static (diagnostic, _) => diagnostic!)
+            .WithTrackingName(TrackingNames.ReceivesOutsideConsumers);
+
         var misplacedGroupEvents = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 KnownTypes.GroupEventAttribute,
@@ -55,15 +60,22 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
             .Select(static (diagnostic, _) => diagnostic!)
             .WithTrackingName(TrackingNames.GroupEventsOutsideConsumers);
 
+        // Diagnostics travel on their own output, apart from the source (STJ's generator does the same), and are
+        // reported at a location in the compilation's own syntax tree: a diagnostic at an external-file location
+        // (all a LocationInfo can rebuild alone) is not subject to '#pragma warning disable'. The compilation is
+        // used here only to find that tree by path, after every transform, so no cached step depends on it; the
+        // cost on an edit is re-reporting the current diagnostics, never re-parsing a consumer.
         var diagnostics = consumers
             .SelectMany(static (result, _) => result.Diagnostics)
             .Collect()
-            .Combine(misplacedActions.Collect().Combine(misplacedGroupEvents.Collect()).Select(static (both, _) => both.Left.AddRange(both.Right)))
+            .Combine(misplacedActions.Collect())
+            .Combine(misplacedReceives.Collect())
+            .Combine(misplacedGroupEvents.Collect())
             .Combine(context.CompilationProvider);
         context.RegisterSourceOutput(diagnostics, static (production, input) =>
         {
-            var ((own, misplaced), compilation) = input;
-            foreach (var diagnostic in own.Concat(misplaced))
+            var ((((own, misplaced), misplacedReceive), misplacedGroupEvent), compilation) = input;
+            foreach (var diagnostic in own.Concat(misplaced).Concat(misplacedReceive).Concat(misplacedGroupEvent))
             {
                 production.ReportDiagnostic(diagnostic.ToDiagnostic(compilation));
             }
@@ -71,16 +83,22 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(specs, static (production, spec) =>
         {
             production.AddSource(spec.HintName, ConsumerEmitter.Emit(spec));
-            production.AddSource(DotNetClientEmitter.HintName(spec), DotNetClientEmitter.Emit(spec));
+
+            // A plain JSON consumer has no actions to call: its client is a WebSocket and JSON.stringify.
+            if (spec.Receive is null)
+            {
+                production.AddSource(DotNetClientEmitter.HintName(spec), DotNetClientEmitter.Emit(spec));
+            }
         });
 
         // One JavaScript client (and its declarations) for all the consumers of the compilation.
         var allSpecs = specs.Collect().WithTrackingName(TrackingNames.AllConsumerSpecs);
         context.RegisterSourceOutput(allSpecs, static (production, all) =>
         {
-            if (all.Length > 0)
+            var callable = all.Where(static spec => spec.Receive is null).ToImmutableArray();
+            if (callable.Length > 0)
             {
-                production.AddSource(ClientEmitter.HintName, ClientEmitter.Emit(all));
+                production.AddSource(ClientEmitter.HintName, ClientEmitter.Emit(callable));
             }
         });
     }

@@ -201,6 +201,27 @@ public abstract class Consumer
 
     internal bool FiltersNotificationsOf(string observerId) => FiltersNotifications(observerId);
 
+    /// <summary>
+    /// Called synchronously when a notification of an observer where <see cref="FiltersNotifications"/> is true is
+    /// queued for this consumer, on the thread that delivers it to every member of the group, before
+    /// <see cref="MayNotifyAsync"/> runs in order with the connection's messages. Lets consumers of one type gather their
+    /// re-checks of one change into one query (<c>ModelConsumer</c> does). Must not block or do I/O.
+    /// </summary>
+    /// <param name="observerId">The observer id.</param>
+    /// <param name="group">The observer group of the change (as subscribed).</param>
+    /// <param name="action">What happened.</param>
+    /// <param name="handedToMembers">
+    /// Completes once the notification has been handed to every member of its group on this node
+    /// (<see cref="GroupMessage.HandedToMembers"/>): a batch of every subscriber's re-check starts after it.
+    /// </param>
+    protected virtual void OnNotificationQueued(string observerId, string group, ModelAction action, Task handedToMembers)
+    {
+    }
+
+    internal void NotificationQueuedOf(string observerId, string group, ModelAction action, Task handedToMembers)
+        => OnNotificationQueued(observerId, group, action, handedToMembers);
+
+
     internal ValueTask<bool> MayNotifyOfAsync(string observerId, string group, ModelAction action, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         => MayNotifyAsync(observerId, group, action, data, cancellationToken);
 
@@ -249,6 +270,17 @@ public abstract class Consumer
     /// <param name="invocation">The request being handled; valid until the returned task completes.</param>
     /// <returns>A task that completes when the reply has been queued.</returns>
     protected virtual ValueTask DispatchAsync(ActionInvocation invocation) => invocation.ReplyUnknownAction();
+
+    /// <summary>
+    /// Hands one plain JSON message to the consumer's <see cref="ReceiveAttribute"/> handler (Channels'
+    /// <c>receive_json</c>). Implemented by the Consumers source generator for consumers that declare one, which the
+    /// runtime then calls instead of <see cref="DispatchAsync"/>; the base implementation ignores the message.
+    /// </summary>
+    /// <param name="invocation">The message being handled; valid until the returned task completes.</param>
+    /// <returns>A task that completes when the handler is done.</returns>
+    protected virtual ValueTask ReceiveAsync(MessageInvocation invocation) => ValueTask.CompletedTask;
+
+    internal ValueTask ReceiveMessageAsync(MessageInvocation invocation) => ReceiveAsync(invocation);
 
     internal ValueTask<bool> ConnectAsync(CancellationToken cancellationToken) => OnConnectAsync(cancellationToken);
 

@@ -21,7 +21,7 @@ public sealed class AsyncApiTests
         var (code, output) = await NodeScripts.RunAsync("parse-asyncapi.mjs", app.Url + "/consumers/asyncapi.json");
 
         Assert.That(code, Is.Zero, output);
-        Assert.That(output, Does.Contain("OK: AsyncAPI 3.0.0, 2 channels"), output);
+        Assert.That(output, Does.Contain("OK: AsyncAPI 3.0.0, 3 channels"), output);
 
         // The observer's notifications are an operation the server sends, with the observer's DTO as data.
         using var http = new HttpClient();
@@ -36,6 +36,17 @@ public sealed class AsyncApiTests
                 Does.StartWith("join_room: the caller is present in the room"),
                 "the XML doc summary is the operation's description");
             Assert.That(notification.GetProperty("payload").GetProperty("properties").GetProperty("data").GetProperty("$ref").GetString(), Is.EqualTo("#/components/schemas/MessageDto"));
+        });
+
+        // The Channels tutorial's room is a plain JSON consumer: its frame in, {"error"} out, no envelope.
+        var operations = document.RootElement.GetProperty("operations");
+        var tutorial = document.RootElement.GetProperty("channels").GetProperty("ws_chat__room_name_");
+        Assert.Multiple(() =>
+        {
+            Assert.That(operations.GetProperty("ws_chat__room_name_.receive").GetProperty("action").GetString(), Is.EqualTo("receive"));
+            Assert.That(operations.GetProperty("ws_chat__room_name_.error").GetProperty("action").GetString(), Is.EqualTo("send"));
+            Assert.That(tutorial.GetProperty("messages").GetProperty("message").GetProperty("payload").GetProperty("$ref").GetString(), Is.EqualTo("#/components/schemas/TutorialMessage"));
+            Assert.That(tutorial.GetProperty("messages").GetProperty("error").GetProperty("payload").GetProperty("required")[0].GetString(), Is.EqualTo("error"));
         });
     }
 

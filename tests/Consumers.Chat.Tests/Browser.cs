@@ -37,12 +37,18 @@ internal sealed class Browser : IAsyncDisposable
     /// Signs <paramref name="username"/> up on the sign-up page in a fresh context (its own cookies and storage), then
     /// opens the room page.
     /// </summary>
-    public async Task<IPage> OpenRoomAsync(ChatApp app, string room, string username)
+    public Task<IPage> OpenRoomAsync(ChatApp app, string room, string username) => OpenSignedUpAsync(app, $"/chat/{room}/", username);
+
+    /// <summary>
+    /// Signs <paramref name="username"/> up in a fresh context, then opens <paramref name="path"/> and waits for its
+    /// <c>#state</c> to say connected.
+    /// </summary>
+    public async Task<IPage> OpenSignedUpAsync(ChatApp app, string path, string username)
     {
         var page = await NewPageAsync();
         await SubmitAccountAsync(page, $"{app.Url}/signup.html", username, Password);
         await page.WaitForURLAsync($"{app.Url}/");
-        await page.GotoAsync($"{app.Url}/chat/{room}/");
+        await page.GotoAsync(app.Url + path);
         await WaitConnectedAsync(page);
         return page;
     }

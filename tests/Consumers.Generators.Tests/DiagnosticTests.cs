@@ -620,6 +620,138 @@ public sealed class DiagnosticTests
             """);
 
     [Test]
+    public void CONS0040_ReceiveHandlerBesideAnAction_IsReportedOnTheHandlerName()
+        => AssertDiagnostic("CONS0040", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [Receive]
+                public Task [|OnMessage|](CreateRoomDto message) => Task.CompletedTask;
+
+                [Action]
+                public void Ping() { }
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0040_ReceiveHandlerOnAConsumerInheritingActions_IsReportedOnTheHandlerName()
+        => AssertDiagnostic("CONS0040", Usings + """
+            public abstract partial class PingingConsumer : Consumer
+            {
+                [Action]
+                public void Ping() { }
+            }
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : PingingConsumer
+            {
+                [Receive]
+                public Task [|OnMessage|](CreateRoomDto message) => Task.CompletedTask;
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0041_SecondReceiveHandler_IsReportedOnItsName()
+        => AssertDiagnostic("CONS0041", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [Receive]
+                public Task OnMessage(CreateRoomDto message) => Task.CompletedTask;
+
+                [Receive]
+                public Task [|OnOtherMessage|](RoomDto message) => Task.CompletedTask;
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0042_ReceiveHandlerReturningAValue_IsReportedOnTheReturnType()
+        => AssertDiagnostic("CONS0042", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [Receive]
+                public [|Task<RoomDto>|] OnMessage(CreateRoomDto message) => Task.FromResult(new RoomDto(1, message.Name, new()));
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0042_ReceiveHandlerWithTwoMessageParameters_IsReportedOnTheParameterList()
+        => AssertDiagnostic("CONS0042", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [Receive]
+                public Task OnMessage[|(CreateRoomDto message, RoomDto other)|] => Task.CompletedTask;
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0042_ReceiveHandlerOfAString_IsReportedOnTheParameter()
+        => AssertDiagnostic("CONS0042", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Receive]
+                public Task OnMessage([|string message|]) => Task.CompletedTask;
+            }
+            """);
+
+    [Test]
+    public void CONS0042_StaticReceiveHandler_IsReportedOnTheStaticKeyword()
+        => AssertDiagnostic("CONS0042", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [Receive]
+                public [|static|] Task OnMessage(CreateRoomDto message) => Task.CompletedTask;
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0042_AuthorizeOnTheReceiveHandler_IsReportedOnTheAttribute()
+        => AssertDiagnostic("CONS0042", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [Receive, [|Microsoft.AspNetCore.Authorization.Authorize|]]
+                public Task OnMessage(CreateRoomDto message) => Task.CompletedTask;
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0043_ReceiveMessageWithoutAJsonContext_IsReportedOnTheParameterType()
+        => AssertDiagnostic("CONS0043", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Receive]
+                public Task OnMessage([|CreateRoomDto|] message) => Task.CompletedTask;
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0043_ReceiveMessageMissingFromTheJsonContext_IsReportedOnTheParameterType()
+        => AssertDiagnostic("CONS0043", Usings + """
+            public sealed record ChatIn(string Message);
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [Receive]
+                public Task OnMessage([|ChatIn|] message) => Task.CompletedTask;
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0044_ReceiveOutsideAConsumer_IsReportedOnTheMethodName()
+        => AssertDiagnostic("CONS0044", Usings + """
+            public class RoomService
+            {
+                [Receive]
+                public Task [|OnMessage|](string message) => Task.CompletedTask;
+            }
+            """);
+
+    [Test]
     public void EveryDiagnosticId_HasATestInThisFixture()
     {
         var tested = typeof(DiagnosticTests).GetMethods()
@@ -628,7 +760,7 @@ public sealed class DiagnosticTests
             .ToHashSet();
         var ids = DiagnosticDescriptors.All.Select(d => d.Id).Order().ToList();
 
-        Assert.That(ids, Has.Count.EqualTo(32));
+        Assert.That(ids, Has.Count.EqualTo(37));
         Assert.That(ids.Where(id => !tested.Contains(id)), Is.Empty, "IDs without a test named CONSxxxx_...");
     }
 

@@ -655,4 +655,46 @@ public sealed class GeneratedSourceTests
 
         Snapshot.VerifySource(run.Source("Chat.EmptyConsumer.g.cs"));
     }
+
+    [Test]
+    public void ReceiveHandler_IsCalledWithTheMessageReadThroughTheJsonContext_AndSetsThePlainJsonFlag()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Threading;
+            using System.Threading.Tasks;
+            using Consumers;
+
+            namespace Chat;
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class TutorialConsumer : Consumer
+            {
+                [Receive]
+                public Task OnMessage(CreateRoomDto message, CancellationToken cancellationToken) => Task.CompletedTask;
+            }
+            """, TestSources.Dtos).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.TutorialConsumer.g.cs"));
+        Assert.That(run.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.TutorialConsumer.g.cs" }),
+            "no typed clients: a plain consumer has no actions to call");
+    }
+
+    [Test]
+    public void ReceiveHandler_OfJsonElement_ReturningVoid_NeedsNoJsonContext()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Text.Json;
+            using Consumers;
+
+            namespace Chat;
+
+            public partial class RawConsumer : Consumer
+            {
+                [Receive]
+                protected void Receive(JsonElement message) { }
+            }
+            """).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.RawConsumer.g.cs"));
+    }
 }

@@ -28,6 +28,13 @@ public sealed class IncrementalTests
             public void Leave(int roomId, string? reason = null) { }
         }
 
+        [JsonContext(typeof(ChatJson))]
+        public partial class TutorialConsumer : Consumer
+        {
+            [Receive]
+            public Task OnMessage(CreateRoomDto message, System.Threading.CancellationToken cancellationToken) => Task.CompletedTask;
+        }
+
         public abstract class AuditedConsumer : Consumer
         {
             [Action]
@@ -38,7 +45,7 @@ public sealed class IncrementalTests
         }
         """;
 
-    // An [Action] and a [GroupEvent] outside a consumer, so that every tracked step has outputs to compare.
+    // An [Action], a [Receive] and a [GroupEvent] outside a consumer, so that every tracked step has outputs to compare.
     private const string ServiceSource = """
         using Consumers;
 
@@ -48,6 +55,9 @@ public sealed class IncrementalTests
         {
             [Action]
             public void Misplaced() { }
+
+            [Receive]
+            public void MisplacedReceive(string message) { }
 
             [GroupEvent]
             public void MisplacedHandler(RoomDto e) { }
@@ -70,7 +80,7 @@ public sealed class IncrementalTests
 
     [Test]
     public void TrackingNames_AreAllListed()
-        => Assert.That(TrackedStepNames, Is.EquivalentTo(new[] { "Consumers", "ConsumerSpecs", "ActionsOutsideConsumers", "GroupEventsOutsideConsumers", "AllConsumerSpecs" }));
+        => Assert.That(TrackedStepNames, Is.EquivalentTo(new[] { "Consumers", "ConsumerSpecs", "ActionsOutsideConsumers", "ReceivesOutsideConsumers", "GroupEventsOutsideConsumers", "AllConsumerSpecs" }));
 
     [Test]
     public void AddingAnUnrelatedFile_LeavesEveryTrackedStepCachedOrUnchanged()
@@ -112,6 +122,8 @@ public sealed class IncrementalTests
 
         Assert.That(Reasons(result, "ActionsOutsideConsumers"), Is.All.AnyOf(IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged),
             "the [Action] outside a consumer is in another file");
+        Assert.That(Reasons(result, "ReceivesOutsideConsumers"), Is.All.AnyOf(IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged),
+            "the [Receive] outside a consumer is in another file");
     }
 
     [Test]
@@ -149,15 +161,15 @@ public sealed class IncrementalTests
 
         var first = driver.GetRunResult().Results.Single();
         Assert.That(first.Exception, Is.Null);
-        Assert.That(first.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.LobbyConsumer.g.cs", "Chat.LobbyConsumer.Client.g.cs", "ConsumersClient.g.cs" }));
-        Assert.That(first.Diagnostics.Select(d => d.Id).Order(), Is.EqualTo(new[] { "CONS0002", "CONS0003", "CONS0052" }),
+        Assert.That(first.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.LobbyConsumer.g.cs", "Chat.LobbyConsumer.Client.g.cs", "Chat.TutorialConsumer.g.cs", "ConsumersClient.g.cs" }));
+        Assert.That(first.Diagnostics.Select(d => d.Id).Order(), Is.EqualTo(new[] { "CONS0002", "CONS0003", "CONS0044", "CONS0052" }),
             "the fixture exercises the diagnostic paths too");
         return (compilation, driver);
     }
 
     private static void AssertAllStepsCachedOrUnchanged(GeneratorRunResult result)
     {
-        Assert.That(result.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.LobbyConsumer.g.cs", "Chat.LobbyConsumer.Client.g.cs", "ConsumersClient.g.cs" }));
+        Assert.That(result.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.LobbyConsumer.g.cs", "Chat.LobbyConsumer.Client.g.cs", "Chat.TutorialConsumer.g.cs", "ConsumersClient.g.cs" }));
         Assert.Multiple(() =>
         {
             foreach (var name in TrackedStepNames)

@@ -60,4 +60,31 @@ public sealed class CrossNodeTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Test]
+    public async Task ObjectPermissionsOnNodeB_SeeTheObserversType_ForAChangeSavedOnNodeA()
+    {
+        var directory = Directory.CreateTempSubdirectory("consumers-observers-").FullName;
+        try
+        {
+            await using var server = await NatsServerProcess.StartAsync();
+            var database = Path.Combine(directory, "chat.db");
+            await using var hostA = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
+            await using var hostB = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
+            await using var guarded = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/guarded"));
+            await using var poster = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/messages"));
+            await guarded.RequestAsync("""{"action": "watch", "room_id": 2, "request_id": "on-b"}""");
+
+            // NoSecrets reads a MessageDto (it throws on anything else): the refused one never arrives, the next does.
+            await poster.RequestAsync("""{"action": "post", "room_id": 2, "text": "a secret"}""");
+            await poster.RequestAsync("""{"action": "post", "room_id": 2, "text": "public"}""");
+            var note = await guarded.ReceiveAsync();
+            Assert.That(note["data"]!["text"]!.GetValue<string>(), Is.EqualTo("public"));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Consumers;
 using Consumers.Security;
 
@@ -8,7 +7,9 @@ namespace Consumers.Observers.Tests;
 public sealed class NoSecrets : BasePermission
 {
     public override ValueTask<bool> HasObjectPermissionAsync(PermissionContext context, object instance)
-        => ValueTask.FromResult(!(instance is JsonElement data && data.GetProperty("text").GetString()!.Contains("secret", StringComparison.Ordinal)));
+        => instance is MessageDto message
+            ? ValueTask.FromResult(!message.Text.Contains("secret", StringComparison.Ordinal))
+            : throw new InvalidOperationException($"The observer's MessageDto was expected, not {instance.GetType().Name}.");
 }
 
 /// <summary>An observer on a consumer with a permission: notifications pass the object check first.</summary>

@@ -15,12 +15,14 @@ public sealed class ModelActionTests
 {
     private string _directory = null!;
     private TestHost _host = null!;
+    private CommandLog _commands = null!;
 
     [SetUp]
     public async Task Start()
     {
         _directory = Directory.CreateTempSubdirectory("consumers-models-").FullName;
         var database = Path.Combine(_directory, "chat.db");
+        _commands = new CommandLog();
         _host = await TestHost.StartAsync(
             app =>
             {
@@ -28,12 +30,13 @@ public sealed class ModelActionTests
                 app.MapConsumer<RoomDirectoryConsumer>("/ws/directory");
                 app.MapConsumer<SharedRoomConsumer>("/ws/shared");
                 app.MapConsumer<LiveRoomConsumer>("/ws/live");
+                app.MapConsumer<SubqueryRoomConsumer>("/ws/subquery");
             },
             services: services =>
             {
                 services
                     .AddModelSerializer(new RoomSerializer())
-                    .AddDbContext<ChatDb>((sp, o) => o.UseSqlite($"Data Source={database}").AddModelObservers(sp));
+                    .AddDbContext<ChatDb>((sp, o) => o.UseSqlite($"Data Source={database}").AddModelObservers(sp).AddInterceptors(_commands));
                 services.AddTestJwtBearer();
             });
         await using var scope = _host.Services.CreateAsyncScope();
@@ -271,6 +274,101 @@ public sealed class ModelActionTests
 
         var update = await ann.ReceiveAsync();
         Assert.That(update["data"]!["capacity"]!.GetValue<int>(), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task SubscribeInstance_ChangeForFiveSubscribers_IsRecheckedInTwoQueries_AndReachesOnlyThoseWhoStillSeeTheRow()
+    {
+        // Two of ann's connections subscribe; the room then goes to carol, whose three connections subscribe too.
+        await using var ann1 = await ConnectAsync("ann");
+        await using var ann2 = await ConnectAsync("ann");
+        var pk = await CreateAsync(ann1, "Moving");
+        foreach (var ann in new[] { ann1, ann2 })
+        {
+            Assert.That((await ann.RequestAsync($$$"""{"action": "subscribe_instance", "pk": {{{pk}}}, "request_id": "sub"}"""))["response_status"]!.GetValue<int>(), Is.EqualTo(201));
+        }
+
+        await ChangeRoomAsync(pk, room => room.Owner = "carol");
+        foreach (var ann in new[] { ann1, ann2 })
+        {
+            // The transfer's own re-check (nothing for ann) runs before this reply.
+            var probe = await ann.RequestAsync("""{"action": "unsubscribe_instance", "pk": 999, "request_id": "probe"}""");
+            Assert.That(probe["request_id"]!.GetValue<string>(), Is.EqualTo("probe"), "ann no longer sees the room");
+        }
+
+        var carols = new List<TestClient>();
+        for (var i = 0; i < 3; i++)
+        {
+            carols.Add(await ConnectAsync("carol"));
+            Assert.That((await carols[i].RequestAsync($$$"""{"action": "subscribe_instance", "pk": {{{pk}}}, "request_id": "sub"}"""))["response_status"]!.GetValue<int>(), Is.EqualTo(201));
+        }
+
+        // One change, five subscribers of one consumer type: the re-check asks all five queryables in one query.
+        var before = _commands.Commands.Count;
+        await ChangeRoomAsync(pk, room => room.Capacity = 7);
+        foreach (var carol in carols)
+        {
+            var update = await carol.ReceiveAsync();
+            Assert.That(update["data"]!["capacity"]!.GetValue<int>(), Is.EqualTo(7));
+        }
+
+        foreach (var ann in new[] { ann1, ann2 })
+        {
+            // Unsubscribing answers without a query: the next frame shows whether a notification came first.
+            var probe = await ann.RequestAsync("""{"action": "unsubscribe_instance", "pk": 999, "request_id": "probe"}""");
+            Assert.That(probe["request_id"]!.GetValue<string>(), Is.EqualTo("probe"), "ann no longer sees the room");
+        }
+
+        // The test's own load and save, then the re-check's two queries (they may start before the save returns: the
+        // notification is published when the transaction commits).
+        var sent = _commands.Commands.Skip(before).ToList();
+        Assert.That(sent, Has.Count.EqualTo(4), string.Join("\n---\n", sent));
+        Assert.That(sent.Count(c => c.Contains("UNION ALL", StringComparison.Ordinal)), Is.EqualTo(1), string.Join("\n---\n", sent));
+        foreach (var carol in carols)
+        {
+            await carol.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task SubscribeInstance_QueryableThatCannotBeBatched_IsRecheckedPerSubscriber()
+    {
+        var subscribers = new List<TestClient>();
+        for (var i = 0; i < 3; i++)
+        {
+            subscribers.Add(await TestClient.ConnectAsync(_host.WebSocketUri("/ws/subquery")));
+        }
+
+        var pk = await CreateAsync(subscribers[0], "Sub");
+        foreach (var subscriber in subscribers)
+        {
+            Assert.That((await subscriber.RequestAsync($$$"""{"action": "subscribe_instance", "pk": {{{pk}}}, "request_id": "sub"}"""))["response_status"]!.GetValue<int>(), Is.EqualTo(201));
+        }
+
+        var before = _commands.Commands.Count;
+        await ChangeRoomAsync(pk, room => room.Capacity = 5);
+        foreach (var subscriber in subscribers)
+        {
+            Assert.That((await subscriber.ReceiveAsync())["data"]!["capacity"]!.GetValue<int>(), Is.EqualTo(5));
+            await subscriber.DisposeAsync();
+        }
+
+        // The batch leaves these queryables alone (each reaches its own context in a subquery, which EF Core would
+        // evaluate there): each subscriber asks with its own query on its own context, nothing is combined.
+        var sent = _commands.Commands.Skip(before).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(sent.Count(c => c.Contains("COUNT(*)", StringComparison.Ordinal)), Is.EqualTo(3), string.Join("\n---\n", sent));
+            Assert.That(sent.Count(c => c.Contains("UNION ALL", StringComparison.Ordinal)), Is.Zero, string.Join("\n---\n", sent));
+        });
+    }
+
+    private async Task ChangeRoomAsync(int pk, Action<Room> change)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChatDb>();
+        change(await db.Rooms.SingleAsync(r => r.Id == pk));
+        await db.SaveChangesAsync();
     }
 
     [Test]

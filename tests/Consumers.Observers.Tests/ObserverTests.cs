@@ -34,6 +34,7 @@ public sealed class ObserverTests
             app =>
             {
                 app.MapConsumer<MessageConsumer>("/ws/messages");
+                app.MapConsumer<GuardedConsumer>("/ws/guarded");
                 app.MapConsumer<FeedConsumer>("/ws/feed");
             },
             configure,
@@ -193,6 +194,44 @@ public sealed class ObserverTests
         await watcher.SendAsync("""{"action": "post", "room_id": 7, "text": "seven", "request_id": "p"}""");
         var note = await watcher.ReceiveAsync();
         Assert.That(note["request_id"]!.GetValue<string>(), Is.EqualTo("r3"));
+    }
+
+    [Test]
+    [NonParallelizable]
+    public async Task EightHundredSubscriptionsWithLongRequestIds_HoldOnlyTheCap_AndOthersPostsBuildOnlyItsFrames()
+    {
+        // The audit's attack: join_room 800 times with distinct, long request ids. Before the bounds it kept 660 MB for
+        // the connection and made another user's post build 800 frames for the attacker.
+        await _host.DisposeAsync();
+        _host = await StartHostAsync(Path.Combine(_directory, "chat.db"), configure: o => o.RateLimitPerSecond = 0);
+        await using var attacker = await ConnectAsync();
+        await using var poster = await ConnectAsync();
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var accepted = 0;
+        for (var i = 0; i < 800; i++)
+        {
+            var requestId = i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture) + new string('r', 248);
+            var reply = await attacker.RequestAsync($$"""{"action": "join_room", "room_id": 21, "request_id": "{{requestId}}"}""");
+            accepted += reply["response_status"]!.GetValue<int>() == 200 ? 1 : 0;
+        }
+
+        var held = GC.GetTotalMemory(forceFullCollection: true) - before;
+        await poster.RequestAsync("""{"action": "post", "room_id": 21, "text": "hello", "request_id": "p"}""");
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.That((await attacker.ReceiveAsync())["action"]!.GetValue<string>(), Is.EqualTo("create"));
+        }
+
+        // The next frame is the reply to this request: no 101st notification was built.
+        var marker = await attacker.RequestAsync("""{"action": "leave_room_everywhere", "room_id": 21, "request_id": "m"}""");
+        await attacker.DisposeAsync();
+        await Eventually.WaitUntilAsync(() => GC.GetTotalMemory(forceFullCollection: true) - before < 1024 * 1024);
+        Assert.Multiple(() =>
+        {
+            Assert.That(accepted, Is.EqualTo(100), "the default cap of 100 subscriptions per consumer");
+            Assert.That(marker["request_id"]!.GetValue<string>(), Is.EqualTo("m"));
+            Assert.That(held, Is.LessThan(2L * 1024 * 1024), $"the connection held {held / 1024} KiB for its subscriptions");
+        });
     }
 
     [Test]

@@ -58,3 +58,13 @@ public sealed partial class RoomDirectoryConsumer(ChatDb db, RoomSerializer seri
 
     protected override int? PageSize => 2;
 }
+
+/// <summary>
+/// Rooms filtered through a subquery of the consumer's own context: EF Core cannot run it on another context, so the
+/// batched re-check of instance notifications falls back to each subscriber's own query.
+/// </summary>
+[JsonContext(typeof(ObserverJson))]
+public sealed partial class SubqueryRoomConsumer(ChatDb db, RoomSerializer serializer) : ModelConsumer<ChatDb, Room, RoomDto, int>(db, serializer)
+{
+    protected override IQueryable<Room> GetQueryable() => Db.Rooms.Where(r => Db.Messages.Count() >= 0);
+}

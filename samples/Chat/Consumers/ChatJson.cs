@@ -7,7 +7,7 @@ namespace Chat.Consumers;
 public sealed record RoomDto(
     int Pk,
     [property: Required(AllowEmptyStrings = false, ErrorMessage = "This field may not be blank.")]
-    [property: RegularExpression("^[A-Za-z0-9_-]{1,50}$", ErrorMessage = "Use 1-50 letters, digits, '-' or '_'.")]
+    [property: RegularExpression(RoomNames.Pattern, ErrorMessage = RoomNames.Rule)]
     string Name,
     List<string>? Users,
     string? Creator);

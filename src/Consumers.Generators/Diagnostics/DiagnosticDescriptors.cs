@@ -137,6 +137,32 @@ internal static class DiagnosticDescriptors
         "Observer handler not found",
         "The handler '{0}' of observer '{1}' must be an instance method 'ValueTask {0}({2} data, ModelAction action, IReadOnlyList<JsonElement> requestIds)' (or returning Task or void) on the consumer");
 
+    // CONS0040-CONS0044: plain JSON consumers ([Receive]).
+    public static readonly DiagnosticDescriptor ReceiveWithActions = Create(
+        "CONS0040", Usage,
+        "Receive handler and actions on one consumer",
+        "'{0}' has the [Receive] handler '{1}' and the action '{2}': a consumer takes either plain JSON messages or DCRF actions; map the actions on another consumer, or remove [Receive]");
+
+    public static readonly DiagnosticDescriptor DuplicateReceive = Create(
+        "CONS0041", Usage,
+        "More than one receive handler",
+        "'{0}' is a second [Receive] handler of '{1}', which has '{2}' already: keep one handler and branch on the message's content inside it");
+
+    public static readonly DiagnosticDescriptor ReceiveSignature = Create(
+        "CONS0042", Usage,
+        "Invalid receive handler signature",
+        "The [Receive] handler '{0}' must be an instance method 'Task {0}(TMessage message)' (or returning ValueTask or void, optionally with a CancellationToken parameter): {1}");
+
+    public static readonly DiagnosticDescriptor ReceiveMessageWithoutMetadata = Create(
+        "CONS0043", Serialization,
+        "Receive message type has no JSON metadata",
+        "The message type '{1}' of the [Receive] handler '{0}' has no source-generated JSON metadata: {2}");
+
+    public static readonly DiagnosticDescriptor ReceiveOutsideConsumer = Create(
+        "CONS0044", Usage,
+        "[Receive] outside a consumer",
+        "'{0}' is marked [Receive] but '{1}' does not derive from Consumers.Consumer: derive '{1}' from Consumer, or remove [Receive]");
+
     // CONS0045-CONS0049: observers with several groups.
     public static readonly DiagnosticDescriptor ObserverGroupsCombined = Create(
         "CONS0045", Usage,
@@ -187,6 +213,7 @@ internal static class DiagnosticDescriptors
         TypeMissingFromJsonContext, InvalidJsonContext, InvalidActionName, ConsumerWithoutPublicConstructor,
         GenericConsumer, InaccessibleInheritedAction, PermissionTypeNotAPermission,
         ObserverSignature, ObserverGroupUnknownMember, ObserverGroupMemberType, ObserverGroupTemplate, ObserverHandler,
+        ReceiveWithActions, DuplicateReceive, ReceiveSignature, ReceiveMessageWithoutMetadata, ReceiveOutsideConsumer,
         ObserverGroupsCombined, ObserverGroupsEmpty, ObserverGroupsSamePlaceholders, ObserverGroupsMethodNotFound, ObserverGroupsMethodSignature,
         GroupEventHandlerSignature, DuplicateGroupEventHandler, GroupEventOutsideConsumer,
     }.ToDictionary(d => d.Id, StringComparer.Ordinal);

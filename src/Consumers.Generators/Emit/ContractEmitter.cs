@@ -44,7 +44,7 @@ internal static class ContractEmitter
             w.WriteLine($"        new({ConsumerEmitter.Literal(SnakeCase.Convert(observer.MethodName))}, {Text(observer.Summary)}, {observer.DataJson}),");
         }
 
-        w.WriteLine("    });");
+        w.WriteLine(spec.Receive is { } receive ? $"    }}, {receive.Json});" : "    });");
     }
 
     /// <summary>Whether a successful reply may carry <c>data: null</c>.</summary>

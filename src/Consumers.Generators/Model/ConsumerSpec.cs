@@ -14,6 +14,7 @@ namespace Consumers.Generators.Model;
 /// <param name="Security">The class's authorization attributes (own and inherited), or null when it has none.</param>
 /// <param name="Summary">The class's XML doc summary as plain text, or null.</param>
 /// <param name="ClientIsPublic">Whether the generated .NET client can be public: the consumer and every DTO it exchanges are public.</param>
+/// <param name="Receive">The consumer's <c>[Receive]</c> handler (a plain JSON consumer), or null.</param>
 /// <param name="TypeScriptInterfaces">The DTOs of <paramref name="JsonTypes"/> (and the types they reach) as TypeScript interfaces.</param>
 /// <param name="GroupEvents">The <c>[GroupEvent]</c> handlers, own and inherited.</param>
 internal sealed record ConsumerSpec(
@@ -31,6 +32,7 @@ internal sealed record ConsumerSpec(
     string? Summary = null,
     EquatableArray<TypeScriptInterfaceSpec> TypeScriptInterfaces = default,
     bool ClientIsPublic = false,
+    ReceiveSpec? Receive = null,
     EquatableArray<GroupEventSpec> GroupEvents = default);
 
 /// <summary>One constructor parameter resolved from DI.</summary>

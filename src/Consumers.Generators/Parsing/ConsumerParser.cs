@@ -54,7 +54,7 @@ internal sealed class ConsumerParser
 
     /// <summary>The transform of the [Action] pipeline: reports actions declared outside any consumer.</summary>
     public static DiagnosticInfo? CheckActionContainer(GeneratorAttributeSyntaxContext context)
-        => MisplacedMethod.Check(context, DiagnosticDescriptors.ActionOutsideConsumer);
+        => MethodContainer.Check(context, DiagnosticDescriptors.ActionOutsideConsumer);
 
     // Partial classes have several declarations; the first one with a base list speaks for the class.
     private static bool IsPrimaryDeclaration(INamedTypeSymbol symbol, ClassDeclarationSyntax declaration)
@@ -93,6 +93,7 @@ internal sealed class ConsumerParser
         var constructor = ChooseConstructor();
         var actions = CollectActions();
         var observers = new ObserverParser(_consumer, _diagnostics, JsonMember, _cancellationToken).Parse();
+        var receive = new ReceiveParser(_consumer, _diagnostics, JsonMember, _jsonContext?.Name, _cancellationToken).Parse();
         var groupEvents = new GroupEventParser(_consumer, _diagnostics, JsonMember, _cancellationToken).Parse();
         var security = AuthorizationParser.ForClass(_consumer, _diagnostics);
         if (!valid || constructor is null)
@@ -128,6 +129,7 @@ internal sealed class ConsumerParser
             DocumentationSummary.Of(_consumer, _cancellationToken),
             typeScript.Interfaces.ToEquatableArray(),
             PublicTypes.IsPublic(_consumer) && _jsonSymbols.Values.All(PublicTypes.IsPublic),
+            receive,
             groupEvents.ToEquatableArray());
     }
 

@@ -21,7 +21,7 @@ internal sealed class GroupEventParser(
 {
     /// <summary>CONS0052 for a <c>[GroupEvent]</c> method of a class that is not a consumer; null otherwise.</summary>
     public static DiagnosticInfo? CheckContainer(GeneratorAttributeSyntaxContext context)
-        => MisplacedMethod.Check(context, DiagnosticDescriptors.GroupEventOutsideConsumer);
+        => MethodContainer.Check(context, DiagnosticDescriptors.GroupEventOutsideConsumer);
 
     public List<GroupEventSpec> Parse()
     {

@@ -8,6 +8,7 @@ internal static class KnownTypes
 {
     public const string ConsumerBase = "Consumers.Consumer";
     public const string ActionAttribute = "Consumers.ActionAttribute";
+    public const string ReceiveAttribute = "Consumers.ReceiveAttribute";
 
     public const string GroupEventAttribute = "Consumers.GroupEventAttribute";
     public const string JsonContextAttribute = "Consumers.JsonContextAttribute";

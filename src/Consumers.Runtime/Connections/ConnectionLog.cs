@@ -48,6 +48,9 @@ internal static partial class ConnectionLog
     [LoggerMessage(14, LogLevel.Error, "A consumer's observer handler threw; the connection goes on.", EventName = "WorkFailed")]
     public static partial void WorkFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(40, LogLevel.Error, "The [Receive] handler of {Consumer} threw an unhandled exception; answered with an error frame and kept the connection.", EventName = "ReceiveFailed")]
+    public static partial void ReceiveFailed(ILogger logger, string consumer, Exception exception);
+
     [LoggerMessage(20, LogLevel.Warning, "Consumer work queue full ({Capacity} notification handler or permission checks waiting): the consumer cannot keep up; closing it with 1008.", EventName = "WorkQueueFull")]
     public static partial void WorkQueueFull(ILogger logger, int capacity);
 }

@@ -57,7 +57,8 @@ internal sealed class ConsumerSet
                 registration.Stream is null ? [] : Encoding.UTF8.GetBytes(registration.Stream),
                 channel,
                 new ActionInvocation(context, channel, connection.Logger, readerOptions),
-                registration);
+                registration,
+                registration.PlainJson ? new MessageInvocation(context, readerOptions) : null);
         }
 
         return new ConsumerSet(entries, multiplexed, connection, readerOptions, local);
@@ -114,8 +115,21 @@ internal sealed class ConsumerSet
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Answers a frame that never reached a consumer (binary, too big) without a stream wrapper.</summary>
-    public void ReplyToBadFrame(int status, string error) => SendError(null, status, error, default);
+    /// <summary>
+    /// Answers a frame that never reached a consumer (binary, too big) without a stream wrapper: an error envelope, or
+    /// <c>{"error"}</c> on a plain endpoint of a plain JSON consumer.
+    /// </summary>
+    public void ReplyToBadFrame(int status, string error)
+    {
+        if (!_multiplexed && _entries[0].Message is not null)
+        {
+            ConnectionLog.BadFrame(_connection.Logger, status, error);
+            PlainMessages.SendError(_entries[0].Channel, error);
+            return;
+        }
+
+        SendError(null, status, error, default);
+    }
 
     public async ValueTask DisconnectAsync(WebSocketCloseStatus? closeStatus)
     {
@@ -145,6 +159,13 @@ internal sealed class ConsumerSet
 
     private async ValueTask DispatchAsync(Entry entry, ReadOnlyMemory<byte> payload, bool throttled)
     {
+        if (entry.Message is { } message)
+        {
+            // A plain JSON consumer: no action, no envelope (Channels' receive_json).
+            await PlainMessages.HandleAsync(entry.Channel, message, payload, throttled, _readerOptions).ConfigureAwait(false);
+            return;
+        }
+
         var header = RequestParser.Parse(payload.Span, _readerOptions);
         var invocation = entry.Invocation;
         var requestId = header.RequestIdLength > 0 ? payload.Slice(header.RequestIdStart, header.RequestIdLength) : default;
@@ -257,5 +278,5 @@ internal sealed class ConsumerSet
         }
     }
 
-    private sealed record Entry(byte[] StreamUtf8, ConsumerChannel Channel, ActionInvocation Invocation, ConsumerRegistration Registration);
+    private sealed record Entry(byte[] StreamUtf8, ConsumerChannel Channel, ActionInvocation Invocation, ConsumerRegistration Registration, MessageInvocation? Message);
 }

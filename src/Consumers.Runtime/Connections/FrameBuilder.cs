@@ -48,6 +48,20 @@ internal sealed class FrameBuilder : IBufferWriter<byte>, IDisposable
         return frame.Complete(streamPrefix);
     }
 
+    /// <summary>
+    /// The <c>{"error": "..."}</c> object a plain JSON consumer (<see cref="ReceiveAttribute"/>) gets instead of an
+    /// error envelope, in the stream when there is one.
+    /// </summary>
+    public static OutboundFrame PlainError(byte[]? streamPrefix, string error)
+    {
+        using var frame = Rent();
+        var writer = frame.BeginPayload(streamPrefix);
+        writer.WriteStartObject();
+        writer.WriteString("error"u8, error);
+        writer.WriteEndObject();
+        return frame.Complete(streamPrefix);
+    }
+
     /// <summary>Starts the payload object; the returned writer is positioned at the root.</summary>
     public Utf8JsonWriter BeginPayload(byte[]? streamPrefix)
     {

@@ -111,6 +111,11 @@ internal sealed class AsyncApiDocument
             _operations[Unique(_operations, $"{id}.{key}")] = operation;
         }
 
+        if (contract.Receive is { } receive)
+        {
+            AddPlainOperations(id, stream, receive, messages);
+        }
+
         foreach (var notification in contract.Notifications)
         {
             var key = Key(notification.Name);
@@ -127,6 +132,46 @@ internal sealed class AsyncApiDocument
             };
         }
     }
+
+    // A plain JSON consumer (Channels' receive_json): the handler's message in, {"error"} out; no request_id, no
+    // envelope. What else the consumer sends is its own business and not described.
+    private void AddPlainOperations(string id, string? stream, JsonTypeInfo receive, JsonObject messages)
+    {
+        var channelRef = Ref($"#/channels/{id}");
+        var payload = Schema(receive) as JsonObject ?? new JsonObject { ["type"] = "object" };
+        messages["message"] = PlainMessage("message", "One JSON object per frame, handed to the consumer's [Receive] handler in order.", Wrap(stream, payload));
+        messages["error"] = PlainMessage(
+            "error",
+            "The answer to a frame that is not a JSON object of the message's shape, is throttled or denied, or whose handler threw; the socket stays open.",
+            Wrap(stream, new JsonObject
+            {
+                ["type"] = "object",
+                ["properties"] = new JsonObject { ["error"] = new JsonObject { ["type"] = "string" } },
+                ["required"] = new JsonArray("error"),
+            }));
+        _operations[Unique(_operations, $"{id}.receive")] = new JsonObject
+        {
+            ["action"] = "receive",
+            ["channel"] = channelRef.DeepClone(),
+            ["title"] = "receive",
+            ["messages"] = new JsonArray(Ref($"#/channels/{id}/messages/message")),
+        };
+        _operations[Unique(_operations, $"{id}.error")] = new JsonObject
+        {
+            ["action"] = "send",
+            ["channel"] = channelRef.DeepClone(),
+            ["title"] = "error",
+            ["messages"] = new JsonArray(Ref($"#/channels/{id}/messages/error")),
+        };
+    }
+
+    private static JsonObject PlainMessage(string title, string description, JsonObject payload) => new()
+    {
+        ["title"] = title,
+        ["description"] = description,
+        ["contentType"] = "application/json",
+        ["payload"] = payload,
+    };
 
     private static JsonObject Message(string title, string? description, JsonObject payload, string? stream)
     {

@@ -12,9 +12,14 @@ namespace Consumers.Contracts;
 /// <param name="Description">The class's XML doc summary, or null.</param>
 /// <param name="Actions">The actions, in the order the generator found them (own first, then inherited).</param>
 /// <param name="Notifications">The observers whose notifications are pushed to subscribed clients.</param>
+/// <param name="Receive">
+/// The message metadata of a plain JSON consumer's <see cref="ReceiveAttribute"/> handler (Channels'
+/// <c>receive_json</c>; then <paramref name="Actions"/> is empty), or null for a DCRF consumer.
+/// </param>
 [EditorBrowsable(EditorBrowsableState.Advanced)]
 public sealed record ConsumerContract(
     string Name,
     string? Description,
     IReadOnlyList<ActionContract> Actions,
-    IReadOnlyList<NotificationContract> Notifications);
+    IReadOnlyList<NotificationContract> Notifications,
+    System.Text.Json.Serialization.Metadata.JsonTypeInfo? Receive = null);

@@ -34,6 +34,13 @@ public interface IConsumerFactory<TConsumer>
     static virtual Security.SecurityRequirements Security => Consumers.Security.SecurityRequirements.None;
 
     /// <summary>
+    /// Whether the consumer takes plain JSON messages through a <see cref="ReceiveAttribute"/> handler (Channels'
+    /// <c>JsonWebsocketConsumer</c>) instead of DCRF requests: emitted as <see langword="true"/> by the source generator
+    /// for such consumers. The connection then sends no envelopes to it and answers bad input with <c>{"error"}</c>.
+    /// </summary>
+    static virtual bool ReceivesPlainJson => false;
+
+    /// <summary>
     /// The consumer's actions, parameters, result metadata and observers, emitted by the source generator for the
     /// AsyncAPI document (<c>MapAsyncApi()</c>); null for a consumer the generator did not describe.
     /// </summary>

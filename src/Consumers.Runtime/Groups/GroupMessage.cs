@@ -60,6 +60,47 @@ public sealed class GroupMessage
     }
 
     /// <summary>
+    /// Completes once <see cref="LocalGroups"/> has handed this message to every member of its group on this node (at
+    /// once if that has already happened). Members that gather work across the group (one query for all subscribers
+    /// of a change) wait for it before they start. Created on first use: a plain fan-out never pays for it.
+    /// </summary>
+    public Task HandedToMembers
+    {
+        get
+        {
+            if (Volatile.Read(ref _handed) is { } handed)
+            {
+                return handed.Task;
+            }
+
+            var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return (Interlocked.CompareExchange(ref _handed, created, null) ?? created).Task;
+        }
+    }
+
+    private TaskCompletionSource? _handed;
+
+    /// <summary>Marks the message as handed to every local member (completes <see cref="HandedToMembers"/>).</summary>
+    internal void MarkHandedToMembers()
+    {
+        if (Volatile.Read(ref _handed) is null)
+        {
+            Interlocked.CompareExchange(ref _handed, s_handed, null);
+        }
+
+        _handed!.TrySetResult();
+    }
+
+    private static readonly TaskCompletionSource s_handed = CompletedSource();
+
+    private static TaskCompletionSource CompletedSource()
+    {
+        var source = new TaskCompletionSource();
+        source.SetResult();
+        return source;
+    }
+
+    /// <summary>
     /// Checks that a payload is one JSON object, as every message written to members' sockets as it is must be
     /// (a DCRF client reads each frame as one object).
     /// </summary>

@@ -78,22 +78,30 @@ public sealed class LocalGroups
     {
         if (!_groups.TryGetValue(group, out var members))
         {
+            message.MarkHandedToMembers();
             return 0;
         }
 
         var delivered = 0;
         var exclude = message.ExcludeChannel;
-        foreach (var member in members)
+        try
         {
-            if (exclude is not null && string.Equals(member.ChannelName, exclude, StringComparison.Ordinal))
+            foreach (var member in members)
             {
-                continue;
-            }
+                if (exclude is not null && string.Equals(member.ChannelName, exclude, StringComparison.Ordinal))
+                {
+                    continue;
+                }
 
-            if (member.Deliver(message))
-            {
-                delivered++;
+                if (member.Deliver(message))
+                {
+                    delivered++;
+                }
             }
+        }
+        finally
+        {
+            message.MarkHandedToMembers();
         }
 
         return delivered;
@@ -112,5 +120,14 @@ public sealed class LocalGroups
     /// <param name="message">The message.</param>
     /// <returns>Whether a member on this node queued it.</returns>
     public bool DeliverToChannel(string channelName, GroupMessage message)
-        => _channels.TryGetValue(channelName, out var member) && member.Deliver(message);
+    {
+        try
+        {
+            return _channels.TryGetValue(channelName, out var member) && member.Deliver(message);
+        }
+        finally
+        {
+            message.MarkHandedToMembers();
+        }
+    }
 }

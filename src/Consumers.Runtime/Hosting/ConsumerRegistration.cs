@@ -9,7 +9,8 @@ namespace Consumers.Hosting;
 /// <param name="GroupTemplates">Groups joined on connect (<see cref="ConsumerGroupsAttribute"/>).</param>
 /// <param name="Security">The class-level requirements the generator emitted.</param>
 /// <param name="Contract">The actions and observers the generator described, for the AsyncAPI document; null if none.</param>
-internal sealed record ConsumerRegistration(string? Stream, string ConsumerName, Func<IServiceProvider, Consumer> Factory, IReadOnlyList<string> GroupTemplates, Security.SecurityRequirements Security, Contracts.ConsumerContract? Contract = null)
+/// <param name="PlainJson">Whether the consumer takes plain JSON through a <see cref="ReceiveAttribute"/> handler (no envelopes).</param>
+internal sealed record ConsumerRegistration(string? Stream, string ConsumerName, Func<IServiceProvider, Consumer> Factory, IReadOnlyList<string> GroupTemplates, Security.SecurityRequirements Security, Contracts.ConsumerContract? Contract = null, bool PlainJson = false)
 {
     /// <summary>The registration of <typeparamref name="TConsumer"/>; reads its attributes once, at mapping time.</summary>
     public static ConsumerRegistration For<TConsumer>(string? stream)
@@ -24,6 +25,6 @@ internal sealed record ConsumerRegistration(string? Stream, string ConsumerName,
             GroupTemplate.Check(template, typeof(TConsumer).Name);
         }
 
-        return new ConsumerRegistration(stream, typeof(TConsumer).Name, static services => TConsumer.Create(services), groups, TConsumer.Security, TConsumer.Contract);
+        return new ConsumerRegistration(stream, typeof(TConsumer).Name, static services => TConsumer.Create(services), groups, TConsumer.Security, TConsumer.Contract, TConsumer.ReceivesPlainJson);
     }
 }

@@ -27,6 +27,8 @@ public sealed class InstanceObserverBinding<TModel, TData>(
     Action<Utf8JsonWriter, TModel> writeKey) : ModelObserverBinding<TModel>(id)
     where TModel : class
 {
+    internal override object? ReadData(ReadOnlySpan<byte> data) => JsonSerializer.Deserialize(data, typeInfo);
+
     internal override async ValueTask PublishAsync(ModelChange<TModel> change, IGroupLayer layer, CancellationToken cancellationToken)
     {
         if (change.Current is { } current)

@@ -16,6 +16,15 @@ public abstract class ModelObserverBinding
 
     internal abstract Type ModelType { get; }
 
+    /// <summary>
+    /// A notification's payload as the observer's serialized type (<c>TData</c>), read with its source-generated
+    /// metadata: what object permissions see on the nodes that receive the notification (the model does not cross nodes).
+    /// </summary>
+    /// <param name="data">The payload (UTF-8 JSON).</param>
+    /// <returns>The object, or null for JSON <c>null</c>.</returns>
+    /// <exception cref="JsonException">The payload is not of the observer's type.</exception>
+    internal abstract object? ReadData(ReadOnlySpan<byte> data);
+
     internal abstract ValueTask PublishAsync(object? previous, object? current, IGroupLayer layer, CancellationToken cancellationToken);
 }
 
@@ -81,6 +90,8 @@ public sealed class ModelObserverBinding<TModel, TData> : ModelObserverBinding<T
         _serialize = serialize;
         _typeInfo = typeInfo;
     }
+
+    internal override object? ReadData(ReadOnlySpan<byte> data) => JsonSerializer.Deserialize(data, _typeInfo);
 
     internal override async ValueTask PublishAsync(ModelChange<TModel> change, IGroupLayer layer, CancellationToken cancellationToken)
     {

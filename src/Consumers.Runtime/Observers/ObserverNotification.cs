@@ -126,6 +126,7 @@ internal static class ObserverNotification
         if (consumer.FiltersNotificationsOf(observerId))
         {
             // The consumer re-checks that this subscriber may still see the object (with the model, not the JSON).
+            consumer.NotificationQueuedOf(observerId, group, action, message.HandedToMembers);
             return channel.Connection.TryQueueWork(async () =>
             {
                 foreach (var target in Targets())
@@ -142,10 +143,10 @@ internal static class ObserverNotification
         if (consumer.Context.Security.Permissions.Count > 0)
         {
             // Permissions may refuse this subscriber the object: checked in order with the connection's messages,
-            // on the serialized object (the model instance does not cross nodes).
+            // on the observer's serialized type read back (the model instance does not cross nodes).
             return channel.Connection.TryQueueWork(async () =>
             {
-                var instance = JsonElement.Parse(data.Span);
+                var instance = ReadInstance(consumer, observerId, data);
                 if (await Security.ConsumerAuthorization.HasObjectPermissionAsync(consumer, observerId, instance, consumer.Context.ConnectionAborted).ConfigureAwait(false))
                 {
                     foreach (var target in targets)
@@ -166,6 +167,29 @@ internal static class ObserverNotification
     }
 
     private static string[] Split(string? groups) => string.IsNullOrEmpty(groups) ? [] : groups.Split(' ');
+
+    // The payload as the observer's TData when this node knows the observer (it always does when the same app runs on
+    // every node), else as JSON; a payload that is not a TData (an instance deletion's {"pk": ...}) stays JSON.
+    private static object ReadInstance(Consumer consumer, string observerId, ReadOnlyMemory<byte> data)
+    {
+        if (consumer.Context.Services.GetService(typeof(ObserverRegistry)) is ObserverRegistry registry &&
+            registry.Find(observerId) is { } binding)
+        {
+            try
+            {
+                if (binding.ReadData(data.Span) is { } typed)
+                {
+                    return typed;
+                }
+            }
+            catch (JsonException)
+            {
+                // Not of the observer's type: the JSON below.
+            }
+        }
+
+        return JsonElement.Parse(data.Span);
+    }
 
     private static bool Write(ConsumerChannel channel, byte[][] requestIds, ReadOnlyMemory<byte> data, ModelAction action, int status)
     {

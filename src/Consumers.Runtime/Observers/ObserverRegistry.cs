@@ -10,6 +10,7 @@ namespace Consumers.Observers;
 public sealed class ObserverRegistry
 {
     private readonly ConcurrentDictionary<Type, ModelObserverBinding[]> _byModel = new();
+    private readonly ConcurrentDictionary<string, ModelObserverBinding> _byId = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     /// <summary>Creates the registry with the observers registered in DI (such as instance observers of model serializers).</summary>
@@ -35,8 +36,11 @@ public sealed class ObserverRegistry
             }
 
             _byModel[binding.ModelType] = [.. existing, binding];
+            _byId[binding.Id] = binding;
         }
     }
 
     internal ModelObserverBinding[] For(Type modelType) => _byModel.GetValueOrDefault(modelType, []);
+
+    internal ModelObserverBinding? Find(string observerId) => _byId.GetValueOrDefault(observerId);
 }

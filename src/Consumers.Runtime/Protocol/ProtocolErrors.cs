@@ -55,6 +55,15 @@ public static class ProtocolErrors
     /// <param name="path">The JSON path inside the argument, e.g. <c>$.name</c>.</param>
     public static string InvalidValue(string? path) => path is null or "$" ? "Invalid value." : $"Invalid value at {path}.";
 
+    /// <summary>
+    /// The <c>{"error"}</c> text of a plain JSON message (a <see cref="ReceiveAttribute"/> consumer's) that does not fit
+    /// the handler's message type.
+    /// </summary>
+    /// <param name="path">The JSON path of the offending value, e.g. <c>$.message</c>, or null.</param>
+    public static string InvalidMessage(string? path) => path is null or "$"
+        ? "The message does not have the expected shape."
+        : $"The message does not have the expected shape at {path}.";
+
     /// <summary>DRF's <c>NotAuthenticated</c> text (401).</summary>
     public const string NotAuthenticated = "Authentication credentials were not provided.";
 

@@ -27,7 +27,12 @@ public interface IPermission
     /// observers before a notification about <paramref name="instance"/> reaches a subscriber. Default: allowed.
     /// </summary>
     /// <param name="context">The user, consumer and action.</param>
-    /// <param name="instance">The object acted on or notified about.</param>
+    /// <param name="instance">
+    /// The object acted on or notified about: the model in <c>ModelConsumer</c>'s actions and instance notifications; for a
+    /// <c>[ModelObserver]</c> notification, the observer method's result type (<c>TData</c>) read back from the
+    /// notification with its source-generated metadata, on whichever node the subscriber lives (the model instance does
+    /// not cross nodes).
+    /// </param>
     /// <returns><see langword="true"/> to allow.</returns>
     ValueTask<bool> HasObjectPermissionAsync(PermissionContext context, object instance) => ValueTask.FromResult(true);
 

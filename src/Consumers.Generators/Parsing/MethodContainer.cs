@@ -4,10 +4,12 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Consumers.Generators.Parsing;
 
-/// <summary>A method carrying a consumer-only attribute (<c>[Action]</c>, <c>[GroupEvent]</c>) in a class that is not a consumer.</summary>
-internal static class MisplacedMethod
+/// <summary>The check of the attribute pipelines: a consumer method attribute (<c>[Action]</c>, <c>[Receive]</c>) on a method of a type that is no consumer.</summary>
+internal static class MethodContainer
 {
-    /// <summary>The diagnostic on the method's name when its class does not derive from <c>Consumer</c>; null otherwise.</summary>
+    /// <summary>The diagnostic for a method outside any consumer, on its name; null when its type is a consumer.</summary>
+    /// <param name="context">The attributed method.</param>
+    /// <param name="descriptor">The attribute's diagnostic, with the method and type names as arguments.</param>
     public static DiagnosticInfo? Check(GeneratorAttributeSyntaxContext context, DiagnosticDescriptor descriptor)
     {
         if (context.TargetSymbol is not IMethodSymbol method || method.ContainingType is not { } type ||

@@ -1,0 +1,92 @@
+using System.Net.WebSockets;
+using System.Text;
+using Consumers.Tests.Consumers;
+using Consumers.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Consumers.Tests.Hostile;
+
+/// <summary>
+/// The send queue's byte bound measured as the audit measured it: the server process's managed memory before, at the
+/// highest point during, and after an attack by clients that stop reading while asking for large replies (before the
+/// bound, two such sockets made the server hold about a gigabyte, kept after they disconnected).
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class MemoryBoundTests
+{
+    [Test]
+    public async Task ClientsThatStopReading_HoldAtMostTheirSendQueueBound_AndNothingAccumulatesAcrossAttacks()
+    {
+        const int attackers = 2;
+        const int requestsPerAttacker = 400;
+        await using var host = await TestHost.StartAsync(
+            app => app.MapConsumer<EchoConsumer>("/ws/echo"),
+            o => o.RateLimitPerSecond = 0,
+            services => services.AddScoped<Counter>());
+        await using var bystander = await TestClient.ConnectAsync(host.WebSocketUri("/ws/echo"));
+        await bystander.RequestAsync("""{"action": "add", "a": 1, "b": 1}""");
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+
+        // Each request's reply is 32 KB: 400 of them are 12.8 MB per attacker unbounded, 1 MiB + TCP buffers bounded.
+        var request = Encoding.UTF8.GetBytes($$"""{"action": "echo", "text": "{{new string('z', 32_000)}}"}""");
+        using var sampling = new CancellationTokenSource();
+        var peak = 0L;
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true) - before);
+                await Task.Delay(20);
+            }
+        });
+
+        // Three rounds: what the first leaves behind is pooled buffers (Kestrel's and ArrayPool's), which later rounds reuse.
+        var afterRounds = new List<long>();
+        for (var round = 0; round < 3; round++)
+        {
+            var closedBefore = CapturingLoggerProvider.Instance.Entries.Count(e => e.EventId.Name == "SendQueueFull");
+            await Task.WhenAll(Enumerable.Range(0, attackers).Select(_ => AttackAsync(host.WebSocketUri("/ws/echo"), request, requestsPerAttacker)));
+            await Eventually.WaitUntilAsync(() => CapturingLoggerProvider.Instance.Entries.Count(e => e.EventId.Name == "SendQueueFull") >= closedBefore + attackers);
+            afterRounds.Add(GC.GetTotalMemory(forceFullCollection: true) - before);
+        }
+
+        sampling.Cancel();
+        await sampler;
+
+        // The bound per attacker is SendQueueMaxBytes (1 MiB) plus what is being read (the read-ahead of at most 32
+        // messages, here 32 KB each, and the receive buffer); pooled buffers account for the rest of the slack.
+        // Without the byte bound the two attackers' queues alone hold 25.6 MB, and each round would add its own.
+        Assert.Multiple(() =>
+        {
+            Assert.That(peak, Is.LessThan(16L * 1024 * 1024), $"highest growth during the attacks: {peak / 1024} KiB");
+            Assert.That(afterRounds[2] - afterRounds[0], Is.LessThan(4L * 1024 * 1024), $"growth after each round, KiB: {string.Join(", ", afterRounds.Select(b => b / 1024))}");
+        });
+        Assert.That((await bystander.RequestAsync("""{"action": "add", "a": 2, "b": 2}"""))["data"]!.GetValue<int>(), Is.EqualTo(4));
+    }
+
+    private static async Task AttackAsync(Uri uri, byte[] request, int requests)
+    {
+        var attacker = new ClientWebSocket();
+        await attacker.ConnectAsync(uri, CancellationToken.None);
+        try
+        {
+            // Never reads: replies fill the TCP buffers, then the server's send queue, until the server closes it.
+            for (var i = 0; i < requests; i++)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await attacker.SendAsync(request, WebSocketMessageType.Text, true, timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            // The server closed or aborted the attacker.
+        }
+        finally
+        {
+            attacker.Abort();
+            attacker.Dispose();
+        }
+    }
+}
