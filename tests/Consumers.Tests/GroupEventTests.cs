@@ -17,6 +17,7 @@ public sealed class GroupEventTests
     {
         app.MapConsumer<EventConsumer>("/ws/events/{room}");
         app.MapConsumer<RoomConsumer>("/ws/rooms/{room}");
+        app.MapConsumer<TutorialEventConsumer>("/ws/tutorial/{room}");
     });
 
     [OneTimeTearDown]
@@ -110,6 +111,17 @@ public sealed class GroupEventTests
 
         await sender.SendToChannelAsync(bChannel, new ChatEvent("server", "direct"), EventJsonContext.Default.ChatEvent);
         Assert.That((await b.ReceiveAsync())["text"]!.GetValue<string>(), Is.EqualTo("DIRECT for " + bChannel));
+    }
+
+    [Test]
+    public async Task PlainConsumer_AsInTheChannelsTutorial_HandlesItsGroupEventPerMember()
+    {
+        await using var a = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/tutorial/lobby"));
+        await using var b = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/tutorial/lobby"));
+        await a.SendAsync("""{"message": "hello"}""");
+
+        Assert.That(await a.ReceiveTextAsync(), Is.EqualTo("""{"message":"me: hello"}"""), "the sender's handler marks its own message");
+        Assert.That(await b.ReceiveTextAsync(), Is.EqualTo("""{"message":"hello"}"""), "the other member's handler writes it plainly");
     }
 
     private Task<TestClient> ConnectAsync(string room) => TestClient.ConnectAsync(_host.WebSocketUri($"/ws/events/{room}"));

@@ -61,3 +61,28 @@ public sealed partial class EventConsumer : Consumer
     [GroupEvent]
     private void OnBoom(Boom e) => throw new InvalidOperationException("handler failure: " + e.Text);
 }
+
+/// <summary>The Channels tutorial's <c>{"type": "chat.message"}</c> group event, typed.</summary>
+public sealed record TutorialChatEvent(string Message, string Sender);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(TutorialChatEvent))]
+[JsonSerializable(typeof(PlainChatMessage))]
+public sealed partial class TutorialEventJson : JsonSerializerContext;
+
+/// <summary>
+/// The Channels tutorial's consumer as written there: <c>receive</c> does a <c>group_send</c> of a typed event, and
+/// each member's <c>chat_message</c> handler decides what its socket gets (here: its own messages are marked).
+/// </summary>
+[ConsumerGroups("tutorial:{room}")]
+[JsonContext(typeof(TutorialEventJson))]
+public sealed partial class TutorialEventConsumer : Consumer
+{
+    [Receive]
+    public ValueTask Receive(PlainChatMessage message)
+        => SendToGroupAsync("tutorial:" + Context.RouteValues["room"], new TutorialChatEvent(message.Message, Context.ChannelName), TutorialEventJson.Default.TutorialChatEvent);
+
+    [GroupEvent]
+    private void ChatMessage(TutorialChatEvent e)
+        => Send(new PlainChatMessage(e.Sender == Context.ChannelName ? "me: " + e.Message : e.Message), TutorialEventJson.Default.PlainChatMessage);
+}
