@@ -98,7 +98,7 @@ public abstract class Consumer
         var payload = JsonSerializer.SerializeToUtf8Bytes(message, typeInfo);
         GroupMessage.EnsureJsonObject(payload);
         var channel = RuntimeChannel;
-        return channel.GroupLayer.SendAsync(group, GroupMessage.Event(payload, typeInfo.Type.FullName, excludeSelf ? channel.ChannelName : null), cancellationToken);
+        return channel.GroupLayer.SendAsync(group, GroupMessage.Event(payload, typeInfo.Type, excludeSelf ? channel.ChannelName : null), cancellationToken);
     }
 
     /// <summary>
@@ -127,7 +127,7 @@ public abstract class Consumer
         ArgumentException.ThrowIfNullOrEmpty(channelName);
         var payload = JsonSerializer.SerializeToUtf8Bytes(message, typeInfo);
         GroupMessage.EnsureJsonObject(payload);
-        return RuntimeChannel.GroupLayer.SendToChannelAsync(channelName, GroupMessage.Event(payload, typeInfo.Type.FullName), cancellationToken);
+        return RuntimeChannel.GroupLayer.SendToChannelAsync(channelName, GroupMessage.Event(payload, typeInfo.Type), cancellationToken);
     }
 
     /// <summary>

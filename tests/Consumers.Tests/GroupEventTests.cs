@@ -124,5 +124,39 @@ public sealed class GroupEventTests
         Assert.That(await b.ReceiveTextAsync(), Is.EqualTo("""{"message":"hello"}"""), "the other member's handler writes it plainly");
     }
 
+    [Test]
+    public async Task TypedSends_NameTheirType_ExceptGenericTypes_WhichNoHandlerTakes()
+    {
+        var layer = _host.Services.GetRequiredService<Groups.IGroupLayer>();
+        var member = new CapturingMember();
+        await layer.AddAsync("events:captured", member);
+        try
+        {
+            var sender = _host.Services.GetRequiredService<IGroupSender>();
+            await sender.SendAsync("events:captured", new ChatEvent("server", "typed"), EventJsonContext.Default.ChatEvent);
+            await sender.SendAsync("events:captured", new Dictionary<string, string> { ["text"] = "generic" }, EventJsonContext.Default.DictionaryStringString);
+
+            Assert.That(member.Received.Select(m => m.GetHeader(Groups.GroupMessage.EventTypeHeader)),
+                Is.EqualTo(new[] { "Consumers.Tests.Consumers.ChatEvent", null }));
+        }
+        finally
+        {
+            await layer.DiscardAsync("events:captured", member);
+        }
+    }
+
+    private sealed class CapturingMember : Groups.IGroupMember
+    {
+        public List<Groups.GroupMessage> Received { get; } = [];
+
+        public string ChannelName => "capturing";
+
+        public bool Deliver(Groups.GroupMessage message)
+        {
+            Received.Add(message);
+            return true;
+        }
+    }
+
     private Task<TestClient> ConnectAsync(string room) => TestClient.ConnectAsync(_host.WebSocketUri($"/ws/events/{room}"));
 }

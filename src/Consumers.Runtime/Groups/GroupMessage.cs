@@ -27,13 +27,21 @@ public sealed class GroupMessage
         Headers = headers ?? NoHeaders;
     }
 
-    /// <summary>A message serialized from a typed value: its payload, and its type's name in <see cref="EventTypeHeader"/>.</summary>
+    /// <summary>
+    /// A message serialized from a typed value: its payload, and its type's full name in <see cref="EventTypeHeader"/>
+    /// (left out for generic types, which no event handler takes).
+    /// </summary>
     /// <param name="payload">The bytes (UTF-8 JSON, one object).</param>
-    /// <param name="eventType">The .NET full name of the serialized type.</param>
+    /// <param name="eventType">The serialized type (<c>JsonTypeInfo.Type</c>).</param>
     /// <param name="excludeChannel">The channel name of a member that must not receive it, or null.</param>
     /// <returns>The message.</returns>
-    public static GroupMessage Event(ReadOnlyMemory<byte> payload, string? eventType, string? excludeChannel = null)
-        => eventType is null ? new(payload, excludeChannel) : new(payload, excludeChannel, [new(EventTypeHeader, eventType)]);
+    public static GroupMessage Event(ReadOnlyMemory<byte> payload, Type eventType, string? excludeChannel = null)
+    {
+        ArgumentNullException.ThrowIfNull(eventType);
+        return eventType.IsGenericType || eventType.FullName is not { } name
+            ? new(payload, excludeChannel)
+            : new(payload, excludeChannel, [new(EventTypeHeader, name)]);
+    }
 
     /// <summary>The payload bytes.</summary>
     public ReadOnlyMemory<byte> Payload { get; }

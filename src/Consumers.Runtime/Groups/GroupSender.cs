@@ -13,7 +13,7 @@ internal sealed class GroupSender(IGroupLayer layer) : IGroupSender
         GroupName.Validate(group);
         var payload = JsonSerializer.SerializeToUtf8Bytes(message, typeInfo);
         GroupMessage.EnsureJsonObject(payload);
-        return layer.SendAsync(group, GroupMessage.Event(payload, typeInfo.Type.FullName), cancellationToken);
+        return layer.SendAsync(group, GroupMessage.Event(payload, typeInfo.Type), cancellationToken);
     }
 
     public ValueTask SendToChannelAsync<T>(string channelName, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
@@ -21,6 +21,6 @@ internal sealed class GroupSender(IGroupLayer layer) : IGroupSender
         ArgumentException.ThrowIfNullOrEmpty(channelName);
         var payload = JsonSerializer.SerializeToUtf8Bytes(message, typeInfo);
         GroupMessage.EnsureJsonObject(payload);
-        return layer.SendToChannelAsync(channelName, GroupMessage.Event(payload, typeInfo.Type.FullName), cancellationToken);
+        return layer.SendToChannelAsync(channelName, GroupMessage.Event(payload, typeInfo.Type), cancellationToken);
     }
 }

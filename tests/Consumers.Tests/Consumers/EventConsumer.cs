@@ -17,6 +17,7 @@ public sealed record Boom(string Text);
 [JsonSerializable(typeof(Notice))]
 [JsonSerializable(typeof(Boom))]
 [JsonSerializable(typeof(ChatLine))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 public sealed partial class EventJsonContext : JsonSerializerContext;
 
 /// <summary>Joins "events:{room}"; its [GroupEvent] handlers filter and enrich chat events per member.</summary>
