@@ -52,6 +52,15 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
             .Select(static (diagnostic, _) => diagnostic!)
             .WithTrackingName(TrackingNames.ReceivesOutsideConsumers);
 
+        var misplacedGroupEvents = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypes.GroupEventAttribute,
+                static (node, _) => node is MethodDeclarationSyntax,
+                static (syntax, _) => GroupEventParser.CheckContainer(syntax))
+            .Where(static diagnostic => diagnostic is not null)
+            .Select(static (diagnostic, _) => diagnostic!)
+            .WithTrackingName(TrackingNames.GroupEventsOutsideConsumers);
+
         // Diagnostics travel on their own output, apart from the source (STJ's generator does the same), and are
         // reported at a location in the compilation's own syntax tree: a diagnostic at an external-file location
         // (all a LocationInfo can rebuild alone) is not subject to '#pragma warning disable'. The compilation is
@@ -67,12 +76,13 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
             .Collect()
             .Combine(misplacedActions.Collect())
             .Combine(misplacedReceives.Collect())
+            .Combine(misplacedGroupEvents.Collect())
             .Combine(jsonPolicy)
             .Combine(context.CompilationProvider);
         context.RegisterSourceOutput(diagnostics, static (production, input) =>
         {
-            var ((((own, misplaced), misplacedReceive), policy), compilation) = input;
-            foreach (var diagnostic in own.Concat(misplaced).Concat(misplacedReceive))
+            var (((((own, misplaced), misplacedReceive), misplacedGroupEvent), policy), compilation) = input;
+            foreach (var diagnostic in own.Concat(misplaced).Concat(misplacedReceive).Concat(misplacedGroupEvent))
             {
                 production.ReportDiagnostic(JsonPolicyDiagnostics.Apply(diagnostic, policy).ToDiagnostic(compilation));
             }

@@ -7,6 +7,7 @@ internal static class TrackingNames
     public const string ConsumerSpecs = nameof(ConsumerSpecs);
     public const string ActionsOutsideConsumers = nameof(ActionsOutsideConsumers);
     public const string ReceivesOutsideConsumers = nameof(ReceivesOutsideConsumers);
+    public const string GroupEventsOutsideConsumers = nameof(GroupEventsOutsideConsumers);
     public const string AllConsumerSpecs = nameof(AllConsumerSpecs);
     public const string JsonPolicy = nameof(JsonPolicy);
 }

@@ -453,6 +453,205 @@ public sealed class DiagnosticTests
             """ + Model, TestSources.Dtos);
 
     [Test]
+    public void CONS0045_GroupAndGroups_IsReportedOnTheGroupsArgument()
+        => AssertDiagnostic("CONS0045", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>(Group = "room:{RoomId}", [|Groups = new[] { "topic:{Topic}" }|])]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+            }
+            """ + Model, TestSources.Dtos);
+
+    [Test]
+    public void CONS0045_GroupsAndGroupsMethod_IsReportedOnTheGroupsMethodArgument()
+        => AssertDiagnostic("CONS0045", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>(Groups = new[] { "topic:{Topic}" }, [|GroupsMethod = nameof(KeysOf)|])]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+
+                private static IEnumerable<string> KeysOf(Message message) => new[] { "a" };
+            }
+            """ + Model, TestSources.Dtos);
+
+    [Test]
+    public void CONS0046_EmptyGroups_IsReportedOnTheGroupsArgument()
+        => AssertDiagnostic("CONS0046", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>([|Groups = new string[] { }|])]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+            }
+            """ + Model, TestSources.Dtos);
+
+    [Test]
+    public void CONS0047_TwoTemplatesWithTheSamePlaceholders_AreReportedOnTheGroupsArgument()
+        => AssertDiagnostic("CONS0047", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>([|Groups = new[] { "room:{RoomId}", "archive:{RoomId}" }|])]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+            }
+            """ + Model, TestSources.Dtos);
+
+    [Test]
+    public void CONS0031_UnknownMemberInTheSecondOfSeveralTemplates_IsReportedOnTheGroupsArgument()
+        => AssertDiagnostic("CONS0031", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>([|Groups = new[] { "room:{RoomId}", "user:{AuthorId}" }|])]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+            }
+            """ + Model, TestSources.Dtos);
+
+    [Test]
+    public void CONS0048_GroupsMethodNamingNoMethod_IsReportedOnTheGroupsMethodArgument()
+        => AssertDiagnostic("CONS0048", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>([|GroupsMethod = "KeysOf"|])]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+            }
+            """ + Model, TestSources.Dtos);
+
+    [Test]
+    public void CONS0049_GroupsMethodThatIsNotStatic_IsReportedOnTheGroupsMethodArgument()
+        => AssertDiagnostic("CONS0049", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>([|GroupsMethod = nameof(KeysOf)|])]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+
+                private IEnumerable<string> KeysOf(Message message) => new[] { "a" };
+            }
+            """ + Model, TestSources.Dtos);
+
+    [Test]
+    public void CONS0049_GroupsMethodWithTheWrongParameter_IsReportedOnTheGroupsMethodArgument()
+        => AssertDiagnostic("CONS0049", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>([|GroupsMethod = nameof(KeysOf)|])]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+
+                private static IEnumerable<string> KeysOf(int roomId) => new[] { "a" };
+            }
+            """ + Model, TestSources.Dtos);
+
+    [Test]
+    public void CONS0049_GroupsMethodReturningNoStrings_IsReportedOnTheGroupsMethodArgument()
+        => AssertDiagnostic("CONS0049", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>([|GroupsMethod = nameof(KeysOf)|])]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+
+                private static IEnumerable<int> KeysOf(Message message) => new[] { message.RoomId };
+            }
+            """ + Model, TestSources.Dtos);
+
+    [Test]
+    public void CONS0050_StaticGroupEventHandler_IsReportedOnTheMethodName()
+        => AssertDiagnostic("CONS0050", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [GroupEvent]
+                private static Task [|OnRoom|](RoomDto e) => Task.CompletedTask;
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0050_GroupEventHandlerWithTwoParameters_IsReportedOnTheMethodName()
+        => AssertDiagnostic("CONS0050", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [GroupEvent]
+                private Task [|OnRoom|](RoomDto e, int extra) => Task.CompletedTask;
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0050_GroupEventHandlerReturningAValue_IsReportedOnTheMethodName()
+        => AssertDiagnostic("CONS0050", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [GroupEvent]
+                private int [|OnRoom|](RoomDto e) => 1;
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0050_GroupEventHandlerTakingAString_IsReportedOnTheMethodName()
+        => AssertDiagnostic("CONS0050", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [GroupEvent]
+                private void [|OnText|](string e) { }
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0050_GroupEventHandlerTakingAGenericType_IsReportedOnTheMethodName()
+        => AssertDiagnostic("CONS0050", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [GroupEvent]
+                private void [|OnRooms|](List<RoomDto> e) { }
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0051_TwoHandlersForOneEventType_AreReportedOnTheSecondMethodName()
+        => AssertDiagnostic("CONS0051", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [GroupEvent]
+                private void OnRoom(RoomDto e) { }
+
+                [GroupEvent]
+                private ValueTask [|OnRoomAgain|](RoomDto e) => default;
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0013_GroupEventTypeMissingFromTheJsonContext_IsReportedOnTheParameterType()
+        => AssertDiagnostic("CONS0013", Usings + """
+            public sealed record InviteDto(string Email);
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [GroupEvent]
+                private void OnInvite([|InviteDto|] e) { }
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0052_GroupEventHandlerOutsideAConsumer_IsReportedOnTheMethodName()
+        => AssertDiagnostic("CONS0052", Usings + """
+            public class RoomService
+            {
+                [GroupEvent]
+                public void [|OnRoom|](RoomDto e) { }
+            }
+            """, TestSources.Dtos);
+
+    [Test]
     public void CONS0019_PermissionTypeThatIsNotAPermission_IsReportedOnTheTypeofArgument()
         => AssertDiagnostic("CONS0019", Usings + """
             public sealed class RoomService { }
@@ -634,7 +833,7 @@ public sealed class DiagnosticTests
             .ToHashSet();
         var ids = DiagnosticDescriptors.All.Select(d => d.Id).Order().ToList();
 
-        Assert.That(ids, Has.Count.EqualTo(30));
+        Assert.That(ids, Has.Count.EqualTo(38));
         Assert.That(ids.Where(id => !tested.Contains(id)), Is.Empty, "IDs without a test named CONSxxxx_...");
     }
 

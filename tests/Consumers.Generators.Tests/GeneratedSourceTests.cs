@@ -51,6 +51,120 @@ public sealed class GeneratedSourceTests
     }
 
     [Test]
+    public void GroupEventHandlers_GetASwitchOnTheEventTypeName_WithOneTypedCallEach()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Threading.Tasks;
+            using Consumers;
+
+            namespace Chat;
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class EventsConsumer : Consumer
+            {
+                [GroupEvent]
+                private Task OnRoom(RoomDto e) => Task.CompletedTask;
+
+                [GroupEvent]
+                protected ValueTask OnCreate(CreateRoomDto e) => default;
+
+                [GroupEvent]
+                private void OnMember(MemberDto e) { }
+            }
+            """, TestSources.Dtos).AssertClean();
+
+        var source = run.Source("Chat.EventsConsumer.g.cs");
+        Assert.That(source, Does.Contain("eventType is \"Chat.RoomDto\" or \"Chat.CreateRoomDto\" or \"Chat.MemberDto\""));
+        Snapshot.VerifySource(source);
+    }
+
+    [Test]
+    public void GroupEventType_NestedInAClass_IsNamedAsTypeFullNameNamesIt()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Text.Json.Serialization;
+            using Consumers;
+
+            namespace Chat.Events;
+
+            public static class Outer
+            {
+                public sealed record Ping(int N);
+            }
+
+            [JsonSerializable(typeof(Outer.Ping))]
+            public partial class PingJson : JsonSerializerContext
+            {
+                public PingJson() : base(null)
+                {
+                }
+
+                public static PingJson Default { get; } = new();
+
+                protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;
+
+                public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(System.Type type) => null;
+            }
+
+            [JsonContext(typeof(PingJson))]
+            public partial class PingConsumer : Consumer
+            {
+                [GroupEvent]
+                private void OnPing(Outer.Ping e) { }
+            }
+            """).AssertClean();
+
+        Assert.That(run.Source("Chat.Events.PingConsumer.g.cs"), Does.Contain("case \"Chat.Events.Outer+Ping\":"));
+        Assert.That(typeof(Outer.Ping).FullName, Is.EqualTo("Consumers.Generators.Tests.GeneratedSourceTests+Outer+Ping"), "the runtime's naming the generator follows");
+    }
+
+    private static class Outer
+    {
+        public sealed record Ping(int N);
+    }
+
+    [Test]
+    public void ObserversWithSeveralGroups_GetAGroupsFunction_AndSubscribeMethodsPerTemplateOrKey()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Collections.Generic;
+            using Consumers;
+
+            namespace Chat;
+
+            public sealed class Message
+            {
+                public int Id { get; set; }
+                public long RoomId { get; set; }
+                public string? Topic { get; set; }
+                public string Author { get; set; } = "";
+            }
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class FeedConsumer : Consumer
+            {
+                [ModelObserver<Message>(Groups = new[] { "room:{RoomId}", "topic:{Topic}.{Author}", "all" })]
+                private static RoomDto Feed(Message message) => new(message.Id, "", new());
+
+                [ModelObserver<Message>(GroupsMethod = nameof(KeysOf))]
+                private static RoomDto Keyed(Message message) => new(message.Id, "", new());
+
+                private static IEnumerable<string?> KeysOf(Message message) => new[] { message.Author, message.Topic };
+
+                [Action]
+                public System.Threading.Tasks.ValueTask Follow(long roomId, RequestContext request) => SubscribeFeedByRoomIdAsync(roomId, request);
+
+                [Action]
+                public System.Threading.Tasks.ValueTask FollowKey(string key, RequestContext request) => SubscribeKeyedAsync(key, request);
+            }
+            """, TestSources.Dtos).AssertClean();
+
+        var source = run.Source("Chat.FeedConsumer.g.cs");
+        Assert.That(source, Does.Contain("SubscribeFeedByTopicAndAuthorAsync(string topic, string author,").And.Contain("SubscribeFeedAsync(global::Consumers.RequestContext request"));
+        Snapshot.VerifySource(source);
+    }
+
+    [Test]
     public void ObserverHandlers_AreCalledWithTheDeserializedChange()
     {
         var run = GeneratorHarness.Run("""

@@ -45,7 +45,7 @@ public sealed class IncrementalTests
         }
         """;
 
-    // An [Action] and a [Receive] outside a consumer, so that every tracked step has outputs to compare.
+    // An [Action], a [Receive] and a [GroupEvent] outside a consumer, so that every tracked step has outputs to compare.
     private const string ServiceSource = """
         using Consumers;
 
@@ -58,6 +58,9 @@ public sealed class IncrementalTests
 
             [Receive]
             public void MisplacedReceive(string message) { }
+
+            [GroupEvent]
+            public void MisplacedHandler(RoomDto e) { }
         }
         """;
 
@@ -77,7 +80,7 @@ public sealed class IncrementalTests
 
     [Test]
     public void TrackingNames_AreAllListed()
-        => Assert.That(TrackedStepNames, Is.EquivalentTo(new[] { "Consumers", "ConsumerSpecs", "ActionsOutsideConsumers", "ReceivesOutsideConsumers", "AllConsumerSpecs", "JsonPolicy" }));
+        => Assert.That(TrackedStepNames, Is.EquivalentTo(new[] { "Consumers", "ConsumerSpecs", "ActionsOutsideConsumers", "ReceivesOutsideConsumers", "GroupEventsOutsideConsumers", "AllConsumerSpecs", "JsonPolicy" }));
 
     [Test]
     public void AddingAnUnrelatedFile_LeavesEveryTrackedStepCachedOrUnchanged()
@@ -159,7 +162,7 @@ public sealed class IncrementalTests
         var first = driver.GetRunResult().Results.Single();
         Assert.That(first.Exception, Is.Null);
         Assert.That(first.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.LobbyConsumer.g.cs", "Chat.LobbyConsumer.Client.g.cs", "Chat.TutorialConsumer.g.cs", "ConsumersClient.g.cs" }));
-        Assert.That(first.Diagnostics.Select(d => d.Id).Order(), Is.EqualTo(new[] { "CONS0002", "CONS0003", "CONS0044" }),
+        Assert.That(first.Diagnostics.Select(d => d.Id).Order(), Is.EqualTo(new[] { "CONS0002", "CONS0003", "CONS0044", "CONS0052" }),
             "the fixture exercises the diagnostic paths too");
         return (compilation, driver);
     }

@@ -10,7 +10,7 @@ namespace Consumers.Observers.Tests;
 public sealed class CrossNodeTests
 {
     [Test]
-    public Task ChangeSavedOnNodeA_ReachesASubscriberOnNodeB() => OnTwoNodesAsync(async (hostA, hostB) =>
+    public Task ChangeSavedOnNodeA_ReachesASubscriberOnNodeB() => WithTwoNodesAsync(async (hostA, hostB) =>
     {
         await using var watcher = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/messages"));
         await using var poster = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/messages"));
@@ -27,7 +27,23 @@ public sealed class CrossNodeTests
     });
 
     [Test]
-    public Task ObjectPermissionsOnNodeB_SeeTheObserversType_ForAChangeSavedOnNodeA() => OnTwoNodesAsync(async (hostA, hostB) =>
+    public Task ChangeInSeveralGroups_SavedOnNodeA_ReachesASubscriberOnNodeB_OncePerRequestId() => WithTwoNodesAsync(async (hostA, hostB) =>
+    {
+        await using var watcher = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/feed"));
+        await using var poster = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/messages"));
+        await watcher.RequestAsync("""{"action": "follow_room", "room_id": 1, "request_id": "room"}""");
+        await watcher.RequestAsync("""{"action": "follow_topic", "topic": "news", "request_id": "room"}""");
+        await watcher.RequestAsync("""{"action": "follow_topic", "topic": "news", "request_id": "topic"}""");
+
+        await poster.RequestAsync("""{"action": "post", "room_id": 1, "topic": "news", "text": "both"}""");
+        await poster.RequestAsync("""{"action": "post", "room_id": 1, "text": "marker"}""");
+        var frames = await MultiGroupObserverTests.UntilTextAsync(watcher, "marker");
+        Assert.That(frames.Where(f => f["data"]!["text"]!.GetValue<string>() == "both").Select(f => f["request_id"]!.GetValue<string>()).Order(),
+            Is.EqualTo(new[] { "room", "topic" }), "one frame per request id across nodes, not one per group: " + string.Join("\n", frames.Select(f => f.ToJsonString())));
+    });
+
+    [Test]
+    public Task ObjectPermissionsOnNodeB_SeeTheObserversType_ForAChangeSavedOnNodeA() => WithTwoNodesAsync(async (hostA, hostB) =>
     {
         await using var guarded = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/guarded"));
         await using var poster = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/messages"));
@@ -40,8 +56,8 @@ public sealed class CrossNodeTests
         Assert.That(note["data"]!["text"]!.GetValue<string>(), Is.EqualTo("public"));
     });
 
-    // Two app hosts on one SQLite file and one real nats-server.
-    private static async Task OnTwoNodesAsync(Func<TestHost, TestHost, Task> test)
+    // Two app nodes over one nats-server, sharing one SQLite database.
+    private static async Task WithTwoNodesAsync(Func<TestHost, TestHost, Task> test)
     {
         var directory = Directory.CreateTempSubdirectory("consumers-observers-").FullName;
         try

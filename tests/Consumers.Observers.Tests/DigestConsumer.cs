@@ -10,8 +10,20 @@ public sealed partial class DigestConsumer : Consumer
     [ModelObserver<Message>(Group = "room:{RoomId}", Handler = nameof(OnMessage))]
     private static MessageDto MessageDigest(Message message) => new(message.Id, message.RoomId, message.Text.ToUpperInvariant());
 
+    [ModelObserver<Message>(Groups = new[] { "room:{RoomId}", "topic:{Topic}" }, Handler = nameof(OnFeed))]
+    private static MessageDto FeedDigest(Message message) => new(message.Id, message.RoomId, message.Text);
+
     [Action]
     public ValueTask Watch(int roomId, RequestContext request) => SubscribeMessageDigestAsync(roomId, request);
+
+    [Action]
+    public ValueTask WatchFeedRoom(int roomId, RequestContext request) => SubscribeFeedDigestByRoomIdAsync(roomId, request);
+
+    [Action]
+    public ValueTask WatchFeedTopic(string topic, RequestContext request) => SubscribeFeedDigestByTopicAsync(topic, request);
+
+    private void OnFeed(MessageDto data, ModelAction action, IReadOnlyList<JsonElement> requestIds)
+        => Send(new DigestLine("feed", data.Text, action.ToString(), string.Join(",", requestIds.Select(id => id.GetRawText()))), ObserverJson.Default.DigestLine);
 
     [Action]
     public Task Nap(int milliseconds, CancellationToken cancellationToken) => Task.Delay(milliseconds, cancellationToken);

@@ -20,6 +20,15 @@ public sealed partial class GuardedConsumer : Consumer
     [ModelObserver<Message>(Group = "room:{RoomId}")]
     private static MessageDto GuardedActivity(Message message) => new(message.Id, message.RoomId, message.Text);
 
+    [ModelObserver<Message>(Groups = new[] { "room:{RoomId}", "topic:{Topic}" })]
+    private static MessageDto GuardedFeed(Message message) => new(message.Id, message.RoomId, message.Text);
+
     [Action]
     public ValueTask Watch(int roomId, RequestContext request) => SubscribeGuardedActivityAsync(roomId, request);
+
+    [Action]
+    public ValueTask WatchFeedRoom(int roomId, RequestContext request) => SubscribeGuardedFeedByRoomIdAsync(roomId, request);
+
+    [Action]
+    public ValueTask WatchFeedTopic(string topic, RequestContext request) => SubscribeGuardedFeedByTopicAsync(topic, request);
 }

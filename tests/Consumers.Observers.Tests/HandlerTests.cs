@@ -33,6 +33,29 @@ public sealed class HandlerTests
     }
 
     [Test]
+    public async Task HandlerOfAnObserverWithSeveralGroups_IsCalledOncePerAction_WithTheRequestIdsThatSeeIt()
+    {
+        await using var client = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/digest"));
+        await client.RequestAsync("""{"action": "watch_feed_room", "room_id": 10, "request_id": "r"}""");
+        await client.RequestAsync("""{"action": "watch_feed_topic", "topic": "t1", "request_id": "r"}""");
+        await client.RequestAsync("""{"action": "watch_feed_topic", "topic": "t1", "request_id": "x"}""");
+
+        // Moves from topic t1 to t2 and stays in room 10: "r" still sees it (update), "x" lost it (delete).
+        await Publisher.PublishAsync(ModelChange<Message>.Updated(
+            new Message { Id = 20, RoomId = 10, Text = "moved", Topic = "t1" },
+            new Message { Id = 20, RoomId = 10, Text = "moved", Topic = "t2" }));
+        var first = await client.ReceiveTextAsync();
+        var second = await client.ReceiveTextAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(first, Is.EqualTo("""{"kind":"feed","text":"moved","action":"Delete","request_ids":"\"x\""}"""));
+            Assert.That(second, Is.EqualTo("""{"kind":"feed","text":"moved","action":"Update","request_ids":"\"r\""}"""));
+        });
+        var next = await client.RequestAsync("""{"action": "watch", "room_id": 99, "request_id": "next"}""");
+        Assert.That(next["request_id"]!.GetValue<string>(), Is.EqualTo("next"), "nothing more: the change's second copy was dropped");
+    }
+
+    [Test]
     public async Task FailingHandler_IsLogged_AndTheConnectionGoesOn()
     {
         await using var client = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/digest"));
@@ -54,6 +77,25 @@ public sealed class HandlerTests
 
         var note = await client.ReceiveAsync();
         Assert.That(note["data"]!["text"]!.GetValue<string>(), Is.EqualTo("public"), "the refused object never reached the subscriber");
+    }
+
+    [Test]
+    public async Task ObjectPermissions_AreCheckedForAChangeInSeveralGroups_WhichReachesEachRequestIdOnce()
+    {
+        await using var client = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/guarded"));
+        await client.RequestAsync("""{"action": "watch_feed_room", "room_id": 30, "request_id": "g"}""");
+        await client.RequestAsync("""{"action": "watch_feed_topic", "topic": "t30", "request_id": "g"}""");
+        await Publisher.PublishAsync(ModelChange<Message>.Created(new Message { Id = 31, RoomId = 30, Topic = "t30", Text = "secret plan" }));
+        await Publisher.PublishAsync(ModelChange<Message>.Created(new Message { Id = 32, RoomId = 30, Topic = "t30", Text = "open" }));
+        await Publisher.PublishAsync(ModelChange<Message>.Created(new Message { Id = 33, RoomId = 30, Text = "last" }));
+
+        var first = await client.ReceiveAsync();
+        var second = await client.ReceiveAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(first["data"]!["text"]!.GetValue<string>(), Is.EqualTo("open"), "the refused object never reached the subscriber");
+            Assert.That(second["data"]!["text"]!.GetValue<string>(), Is.EqualTo("last"), "'open' reached g once, though g is in both of its groups");
+        });
     }
 
     [Test]

@@ -40,7 +40,7 @@ public sealed partial class MessageConsumer(ChatDb db) : Consumer
     }
 
     [Action]
-    public async Task<ActionResult> Edit(int pk, string? text = null, int? roomId = null)
+    public async Task<ActionResult> Edit(int pk, string? text = null, int? roomId = null, string? topic = null)
     {
         var message = await db.Messages.FindAsync(pk);
         if (message is null)
@@ -50,6 +50,7 @@ public sealed partial class MessageConsumer(ChatDb db) : Consumer
 
         message.Text = text ?? message.Text;
         message.RoomId = roomId ?? message.RoomId;
+        message.Topic = topic ?? message.Topic;
         await db.SaveChangesAsync();
         return ActionResult.Ok();
     }

@@ -35,6 +35,7 @@ public sealed class ObserverTests
             {
                 app.MapConsumer<MessageConsumer>("/ws/messages");
                 app.MapConsumer<GuardedConsumer>("/ws/guarded");
+                app.MapConsumer<FeedConsumer>("/ws/feed");
             },
             configure,
             services: services => services.AddDbContext<ChatDb>((sp, o) => o.UseSqlite($"Data Source={database}").AddModelObservers(sp)),

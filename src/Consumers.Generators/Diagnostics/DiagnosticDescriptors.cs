@@ -163,6 +163,48 @@ internal static class DiagnosticDescriptors
         "[Receive] outside a consumer",
         "'{0}' is marked [Receive] but '{1}' does not derive from Consumers.Consumer: derive '{1}' from Consumer, or remove [Receive]");
 
+    // CONS0045-CONS0049: observers with several groups.
+    public static readonly DiagnosticDescriptor ObserverGroupsCombined = Create(
+        "CONS0045", Usage,
+        "Observer groups given more than one way",
+        "Observer '{0}' sets {1}: give its groups one way, Group (one template), Groups (several templates) or GroupsMethod (a method)");
+
+    public static readonly DiagnosticDescriptor ObserverGroupsEmpty = Create(
+        "CONS0046", Usage,
+        "Observer Groups is empty",
+        "Groups of observer '{0}' is empty or holds null: list one template or more (e.g. Groups = new[] {{ \"room:{{RoomId}}\" }}), or remove Groups for one group of every instance");
+
+    public static readonly DiagnosticDescriptor ObserverGroupsSamePlaceholders = Create(
+        "CONS0047", Usage,
+        "Observer group templates with the same placeholders",
+        "The templates \"{0}\" and \"{1}\" of observer '{2}' have the same placeholders, so both would get the subscribe method 'Subscribe{3}Async' and every instance would be in both groups: keep one of them");
+
+    public static readonly DiagnosticDescriptor ObserverGroupsMethodNotFound = Create(
+        "CONS0048", Usage,
+        "GroupsMethod names no method",
+        "GroupsMethod '{0}' of observer '{1}' names no method of '{2}': add 'private static IEnumerable<string> {0}({3} model)' returning the instance's group keys");
+
+    public static readonly DiagnosticDescriptor ObserverGroupsMethodSignature = Create(
+        "CONS0049", Usage,
+        "Invalid GroupsMethod signature",
+        "GroupsMethod '{0}' of observer '{1}' {2}: write it as 'static IEnumerable<string> {0}({3} model)'");
+
+    // CONS0050-CONS0054: group event handlers.
+    public static readonly DiagnosticDescriptor GroupEventHandlerSignature = Create(
+        "CONS0050", Usage,
+        "Invalid group event handler",
+        "Group event handler '{0}' {1}: write it as an instance method 'Task {0}(TEvent e)' (or returning ValueTask or void) taking the event type, a non-generic class, record or struct in the consumer's JSON context");
+
+    public static readonly DiagnosticDescriptor DuplicateGroupEventHandler = Create(
+        "CONS0051", Usage,
+        "Two handlers for one group event type",
+        "'{0}' and '{1}' both handle group events of type '{2}': keep one [GroupEvent] handler per event type");
+
+    public static readonly DiagnosticDescriptor GroupEventOutsideConsumer = Create(
+        "CONS0052", Usage,
+        "[GroupEvent] outside a consumer",
+        "'{0}' is marked [GroupEvent] but '{1}' does not derive from Consumers.Consumer: group events reach consumers only; move the handler to a consumer, or remove [GroupEvent]");
+
     // A warning of its own rather than CONS0012 at a second severity: release tracking and
     // 'dotnet_diagnostic.<id>.severity' work per ID, so reflection-based JSON can be silenced or made an error
     // without touching the AOT error.
@@ -181,6 +223,8 @@ internal static class DiagnosticDescriptors
         GenericConsumer, InaccessibleInheritedAction, PermissionTypeNotAPermission,
         ObserverSignature, ObserverGroupUnknownMember, ObserverGroupMemberType, ObserverGroupTemplate, ObserverHandler,
         ReceiveWithActions, DuplicateReceive, ReceiveSignature, ReceiveMessageWithoutMetadata, ReceiveOutsideConsumer,
+        ObserverGroupsCombined, ObserverGroupsEmpty, ObserverGroupsSamePlaceholders, ObserverGroupsMethodNotFound, ObserverGroupsMethodSignature,
+        GroupEventHandlerSignature, DuplicateGroupEventHandler, GroupEventOutsideConsumer,
         JsonByReflection,
     }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 

@@ -233,7 +233,7 @@ internal static class ClientEmitter
     private static string NotificationType(ConsumerSpec spec, ActionSpec action)
     {
         var types = action.Subscribes
-            .SelectMany(name => spec.Observers.Where(o => o.MethodName == name && o.Handler is null))
+            .SelectMany(name => spec.Observers.Where(o => o.IsSubscribedBy(name) && o.Handler is null))
             .Select(o => JsonType(spec, o.DataJson))
             .Distinct()
             .ToList();

@@ -35,6 +35,7 @@ internal static class ConsumerEmitter
         WriteDispatch(w, spec);
         ObserverEmitter.Write(w, spec);
         ReceiveEmitter.Write(w, spec);
+        GroupEventEmitter.Write(w, spec);
         ContractEmitter.Write(w, spec);
         foreach (var action in spec.Actions)
         {

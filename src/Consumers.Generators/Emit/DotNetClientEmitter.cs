@@ -64,7 +64,7 @@ internal static class DotNetClientEmitter
     {
         // Notifications are typed when every observer the action subscribes to sends the same DTO.
         var observers = action.Subscribes
-            .SelectMany(name => spec.Observers.Where(o => o.MethodName == name && o.Handler is null))
+            .SelectMany(name => spec.Observers.Where(o => o.IsSubscribedBy(name) && o.Handler is null))
             .GroupBy(o => o.DataType)
             .ToList();
         var notification = observers.Count == 1 ? observers[0].First() : null;

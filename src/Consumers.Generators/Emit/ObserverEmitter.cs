@@ -26,7 +26,9 @@ internal static class ObserverEmitter
         {
             w.WriteLine($"registry.Add(new global::Consumers.Observers.ModelObserverBinding<{observer.ModelType}, {observer.DataType}>(");
             w.WriteLine($"    {ConsumerEmitter.Literal(observer.Id)},");
-            w.WriteLine($"    static model => {GroupOfModel(observer)},");
+            w.WriteLine(observer.Groups.Count == 1
+                ? $"    static model => {GroupOfModel(observer, observer.Groups[0])},"
+                : $"    static model => __ObserverGroups_{observer.MethodName}(model),");
             w.WriteLine($"    static model => {observer.MethodName}(model),");
             w.WriteLine($"    {observer.DataJson}));");
         }
@@ -82,39 +84,100 @@ internal static class ObserverEmitter
 
     private static void WriteObserver(SourceWriter w, ObserverSpec observer)
     {
-        var placeholders = observer.Parts.Where(p => p.Literal is null).ToList();
+        if (observer.GroupsMethod is { } groupsMethod)
+        {
+            w.WriteLine();
+            w.WriteLine($"/// <summary>The group of the <see cref=\"{observer.MethodName}\"/> observer for a key returned by <see cref=\"{groupsMethod}\"/>.</summary>");
+            w.WriteLine($"private static string __ObserverGroup_{observer.MethodName}(string group) => {GroupNameType}.Fit({ConsumerEmitter.Literal(observer.Id + ":")} + {GroupNameType}.EncodeValue(group));");
+            w.WriteLine();
+            w.WriteLine($"/// <summary>The groups of an instance: one per key <see cref=\"{groupsMethod}\"/> returns (null keys are skipped).</summary>");
+            w.OpenBlock($"private static global::System.Collections.Generic.IEnumerable<string> __ObserverGroups_{observer.MethodName}({observer.ModelType} model)");
+            w.OpenBlock($"foreach (var key in {groupsMethod}(model))");
+            w.OpenBlock("if (key is not null)");
+            w.WriteLine($"yield return __ObserverGroup_{observer.MethodName}(key);");
+            w.CloseBlock();
+            w.CloseBlock();
+            w.CloseBlock();
+            WriteSubscribeMethods(w, observer, "", $"string group", "group");
+            return;
+        }
+
+        foreach (var group in observer.Groups)
+        {
+            WriteTemplate(w, observer, group);
+        }
+
+        if (observer.Groups.Count > 1)
+        {
+            w.WriteLine();
+            w.WriteLine($"/// <summary>The groups of an instance: one per template whose members are not null.</summary>");
+            w.OpenBlock($"private static global::System.Collections.Generic.IEnumerable<string> __ObserverGroups_{observer.MethodName}({observer.ModelType} model)");
+            foreach (var group in observer.Groups)
+            {
+                var (conditions, call) = GroupOfModelParts(observer, group);
+                if (conditions.Count == 0)
+                {
+                    w.WriteLine($"yield return {call};");
+                }
+                else
+                {
+                    w.OpenBlock($"if ({string.Join(" && ", conditions)})");
+                    w.WriteLine($"yield return {call};");
+                    w.CloseBlock();
+                }
+            }
+
+            w.CloseBlock();
+        }
+    }
+
+    private static void WriteTemplate(SourceWriter w, ObserverSpec observer, ObserverGroupSpec group)
+    {
+        var placeholders = group.Parts.Where(p => p.Literal is null).ToList();
         var parameters = string.Join(", ", placeholders.Select(p => $"{p.Type} {p.Parameter}"));
         var arguments = string.Join(", ", placeholders.Select(p => p.Parameter));
-        var separator = parameters.Length > 0 ? ", " : "";
 
         w.WriteLine();
         w.WriteLine($"/// <summary>The group of the <see cref=\"{observer.MethodName}\"/> observer for these values.</summary>");
         // Values are encoded (GroupName.EncodeValue) so that any value makes a valid name and distinct values distinct
         // names; GroupName.Fit keeps a long result within the length limit.
-        var body = string.Join(" + ", new[] { ConsumerEmitter.Literal(observer.Id + (observer.Parts.Count > 0 ? ":" : "")) }
-            .Concat(observer.Parts.Select(Piece)));
+        var body = string.Join(" + ", new[] { ConsumerEmitter.Literal(observer.Id + (group.Parts.Count > 0 ? ":" : "")) }
+            .Concat(group.Parts.Select(Piece)));
+        var name = observer.MethodName + group.Suffix;
         w.WriteLine(placeholders.Count == 0
-            ? $"private static string __ObserverGroup_{observer.MethodName}({parameters}) => {body};"
-            : $"private static string __ObserverGroup_{observer.MethodName}({parameters}) => {GroupNameType}.Fit({body});");
+            ? $"private static string __ObserverGroup_{name}({parameters}) => {body};"
+            : $"private static string __ObserverGroup_{name}({parameters}) => {GroupNameType}.Fit({body});");
+        WriteSubscribeMethods(w, observer, group.Suffix, parameters, arguments);
+    }
 
+    private static void WriteSubscribeMethods(SourceWriter w, ObserverSpec observer, string suffix, string parameters, string arguments)
+    {
+        var name = observer.MethodName + suffix;
+        var separator = parameters.Length > 0 ? ", " : "";
         w.WriteLine();
         w.WriteLine($"/// <summary>Subscribes the request to changes observed by <see cref=\"{observer.MethodName}\"/>; replies first, then one notification per change.</summary>");
-        w.WriteLine($"internal {ValueTask} Subscribe{observer.MethodName}Async({parameters}{separator}global::Consumers.RequestContext request, global::System.Threading.CancellationToken cancellationToken = default)");
-        w.WriteLine($"    => SubscribeObserverAsync(__ObserverGroup_{observer.MethodName}({arguments}), request, cancellationToken);");
+        w.WriteLine($"internal {ValueTask} Subscribe{name}Async({parameters}{separator}global::Consumers.RequestContext request, global::System.Threading.CancellationToken cancellationToken = default)");
+        w.WriteLine($"    => SubscribeObserverAsync(__ObserverGroup_{name}({arguments}), request, cancellationToken);");
 
         w.WriteLine();
         w.WriteLine($"/// <summary>Removes the request's subscription to <see cref=\"{observer.MethodName}\"/> (all of them for these values when <paramref name=\"request\"/> is null).</summary>");
-        w.WriteLine($"internal {ValueTask} Unsubscribe{observer.MethodName}Async({parameters}{separator}global::Consumers.RequestContext? request = null, global::System.Threading.CancellationToken cancellationToken = default)");
-        w.WriteLine($"    => UnsubscribeObserverAsync(__ObserverGroup_{observer.MethodName}({arguments}), request, cancellationToken);");
+        w.WriteLine($"internal {ValueTask} Unsubscribe{name}Async({parameters}{separator}global::Consumers.RequestContext? request = null, global::System.Threading.CancellationToken cancellationToken = default)");
+        w.WriteLine($"    => UnsubscribeObserverAsync(__ObserverGroup_{name}({arguments}), request, cancellationToken);");
     }
 
     // The group of an instance; null when a nullable placeholder member is null (the instance is in no group).
-    private static string GroupOfModel(ObserverSpec observer)
+    private static string GroupOfModel(ObserverSpec observer, ObserverGroupSpec group)
     {
-        var placeholders = observer.Parts.Where(p => p.Literal is null).ToList();
-        var call = $"__ObserverGroup_{observer.MethodName}({string.Join(", ", placeholders.Select((p, i) => p.Nullable ? $"__v{i}" : $"model.{p.Member}"))})";
-        var conditions = placeholders.Select((p, i) => (Part: p, Index: i)).Where(x => x.Part.Nullable).Select(x => $"model.{x.Part.Member} is {{ }} __v{x.Index}").ToList();
+        var (conditions, call) = GroupOfModelParts(observer, group);
         return conditions.Count == 0 ? call : $"{string.Join(" && ", conditions)} ? {call} : null";
+    }
+
+    private static (System.Collections.Generic.List<string> Conditions, string Call) GroupOfModelParts(ObserverSpec observer, ObserverGroupSpec group)
+    {
+        var placeholders = group.Parts.Where(p => p.Literal is null).ToList();
+        var call = $"__ObserverGroup_{observer.MethodName}{group.Suffix}({string.Join(", ", placeholders.Select((p, i) => p.Nullable ? $"__v{i}" : $"model.{p.Member}"))})";
+        var conditions = placeholders.Select((p, i) => (Part: p, Index: i)).Where(x => x.Part.Nullable).Select(x => $"model.{x.Part.Member} is {{ }} __v{x.Index}").ToList();
+        return (conditions, call);
     }
 
     private static string Piece(TemplatePart part) => part.Literal is { } literal

@@ -17,6 +17,7 @@ namespace Consumers.Generators.Model;
 /// <param name="Receive">The consumer's <c>[Receive]</c> handler (a plain JSON consumer), or null.</param>
 /// <param name="TypeScriptInterfaces">The DTOs of <paramref name="JsonTypes"/> (and the types they reach) as TypeScript interfaces.</param>
 /// <param name="KeepContextPropertyNames">DTO properties keep the context's names on the wire instead of snake_case (<c>[JsonContext(..., KeepContextPropertyNames = true)]</c>).</param>
+/// <param name="GroupEvents">The <c>[GroupEvent]</c> handlers, own and inherited.</param>
 internal sealed record ConsumerSpec(
     string HintName,
     string Namespace,
@@ -33,7 +34,8 @@ internal sealed record ConsumerSpec(
     EquatableArray<TypeScriptInterfaceSpec> TypeScriptInterfaces = default,
     bool ClientIsPublic = false,
     ReceiveSpec? Receive = null,
-    bool KeepContextPropertyNames = false);
+    bool KeepContextPropertyNames = false,
+    EquatableArray<GroupEventSpec> GroupEvents = default);
 
 /// <summary>One constructor parameter resolved from DI.</summary>
 /// <param name="Type">The <c>global::</c> type name.</param>

@@ -98,6 +98,7 @@ internal sealed class ConsumerParser
         var actions = CollectActions();
         var observers = new ObserverParser(_consumer, _diagnostics, JsonMember, _cancellationToken).Parse();
         var receive = new ReceiveParser(_consumer, _diagnostics, JsonMember, _jsonContext?.Name, _cancellationToken).Parse();
+        var groupEvents = new GroupEventParser(_consumer, _diagnostics, JsonMember, _cancellationToken).Parse();
         var security = AuthorizationParser.ForClass(_consumer, _diagnostics);
         if (!valid || constructor is null)
         {
@@ -133,7 +134,8 @@ internal sealed class ConsumerParser
             typeScript.Interfaces.ToEquatableArray(),
             PublicTypes.IsPublic(_consumer) && _jsonSymbols.Values.All(PublicTypes.IsPublic),
             receive,
-            _keepContextPropertyNames);
+            _keepContextPropertyNames,
+            groupEvents.ToEquatableArray());
     }
 
     private bool CheckDeclaration()

@@ -9,6 +9,8 @@ internal static class KnownTypes
     public const string ConsumerBase = "Consumers.Consumer";
     public const string ActionAttribute = "Consumers.ActionAttribute";
     public const string ReceiveAttribute = "Consumers.ReceiveAttribute";
+
+    public const string GroupEventAttribute = "Consumers.GroupEventAttribute";
     public const string JsonContextAttribute = "Consumers.JsonContextAttribute";
     public const string ActionResult = "Consumers.ActionResult";
     public const string ActionResultOfT = "Consumers.ActionResult`1";

@@ -60,12 +60,8 @@ internal sealed class ObserverParser(
             return null;
         }
 
-        var template = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Group").Value.Value as string;
-        var templateLocation = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax { ArgumentList: { } arguments }
-            ? LocationInfo.From(arguments.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.Text == "Group"))
-            : identifier;
-        var parts = template is null ? new List<TemplatePart>() : ParseTemplate(template, method.Name, model, templateLocation);
-        if (parts is null)
+        var groups = ParseGroups(method, attribute, model, identifier);
+        if (groups is null)
         {
             return null;
         }
@@ -83,9 +79,7 @@ internal sealed class ObserverParser(
             handlerReturn = HandlerReturn(handlerName, method.ReturnType);
             if (handlerReturn is null)
             {
-                var handlerLocation = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax { ArgumentList: { } list }
-                    ? LocationInfo.From(list.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.Text == "Handler"))
-                    : identifier;
+                var handlerLocation = ArgumentLocation(attribute, "Handler", identifier);
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ObserverHandler, handlerLocation, handlerName, method.Name, method.ReturnType.ToDisplayString()));
                 return null;
             }
@@ -99,11 +93,113 @@ internal sealed class ObserverParser(
             TypeNames.OfNotNull(model),
             TypeNames.OfNotNull(method.ReturnType),
             json,
-            parts.ToEquatableArray(),
+            groups.Value.Templates.ToEquatableArray(),
+            groups.Value.Method,
             handler,
             handlerReturn,
             DocumentationSummary.Of(method, cancellationToken));
     }
+
+    // The observer's groups: Group (one template), Groups (several) or GroupsMethod (a method), at most one of them.
+    private (List<ObserverGroupSpec> Templates, string? Method)? ParseGroups(IMethodSymbol method, AttributeData attribute, INamedTypeSymbol model, LocationInfo? identifier)
+    {
+        var named = attribute.NamedArguments;
+        var group = named.FirstOrDefault(a => a.Key == "Group").Value.Value as string;
+        var groups = named.FirstOrDefault(a => a.Key == "Groups");
+        var hasGroups = groups.Key is not null && !groups.Value.IsNull;
+        var groupsMethod = named.FirstOrDefault(a => a.Key == "GroupsMethod").Value.Value as string;
+        var given = new[] { group is null ? null : "Group", hasGroups ? "Groups" : null, groupsMethod is null ? null : "GroupsMethod" }
+            .Where(n => n is not null).ToList();
+        if (given.Count > 1)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ObserverGroupsCombined, ArgumentLocation(attribute, given[1]!, identifier), method.Name, string.Join(" and ", given)));
+            return null;
+        }
+
+        if (groupsMethod is not null)
+        {
+            return GroupsMethod(groupsMethod, method.Name, model, ArgumentLocation(attribute, "GroupsMethod", identifier)) ? (new List<ObserverGroupSpec>(), groupsMethod) : null;
+        }
+
+        if (!hasGroups)
+        {
+            var location = ArgumentLocation(attribute, "Group", identifier);
+            var parts = group is null ? new List<TemplatePart>() : ParseTemplate(group, method.Name, model, location);
+            return parts is null ? null : (new List<ObserverGroupSpec> { new("", parts.ToEquatableArray()) }, null);
+        }
+
+        var groupsLocation = ArgumentLocation(attribute, "Groups", identifier);
+        var templates = groups.Value.Values.Select(v => v.Value as string).ToList();
+        if (templates.Count == 0 || templates.Any(t => t is null))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ObserverGroupsEmpty, groupsLocation, method.Name));
+            return null;
+        }
+
+        var specs = new List<ObserverGroupSpec>();
+        foreach (var template in templates)
+        {
+            var parts = ParseTemplate(template!, method.Name, model, groupsLocation);
+            if (parts is null)
+            {
+                return null;
+            }
+
+            var members = parts.Where(p => p.Literal is null).Select(p => p.Member!).ToList();
+            var suffix = members.Count == 0 ? "" : "By" + string.Join("And", members);
+            if (specs.FindIndex(s => s.Suffix == suffix) is var clash and >= 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ObserverGroupsSamePlaceholders, groupsLocation, templates[clash]!, template!, method.Name, method.Name + suffix));
+                return null;
+            }
+
+            specs.Add(new ObserverGroupSpec(suffix, parts.ToEquatableArray()));
+        }
+
+        return (specs, null);
+    }
+
+    // Checks that GroupsMethod names a static IEnumerable<string> Name(TModel model) of the consumer (or a base).
+    private bool GroupsMethod(string name, string observer, INamedTypeSymbol model, LocationInfo? location)
+    {
+        string? problem = null;
+        for (var type = consumer; type is not null; type = type.BaseType)
+        {
+            foreach (var candidate in type.GetMembers(name).OfType<IMethodSymbol>())
+            {
+                var candidateProblem =
+                    !candidate.IsStatic ? "is not static" :
+                    candidate.IsGenericMethod ? "is generic" :
+                    candidate.Parameters.Length != 1 || candidate.Parameters[0].RefKind != RefKind.None ||
+                        !SymbolEqualityComparer.Default.Equals(candidate.Parameters[0].Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated), model)
+                        ? $"must take exactly one parameter of type '{model.Name}'" :
+                    !IsEnumerableOfString(candidate.ReturnType) ? $"returns '{candidate.ReturnType.ToDisplayString()}', not a sequence of strings" :
+                    null;
+                if (candidateProblem is null)
+                {
+                    return true;
+                }
+
+                problem ??= candidateProblem;
+            }
+        }
+
+        diagnostics.Add(problem is null
+            ? DiagnosticInfo.Create(DiagnosticDescriptors.ObserverGroupsMethodNotFound, location, name, observer, consumer.Name, model.Name)
+            : DiagnosticInfo.Create(DiagnosticDescriptors.ObserverGroupsMethodSignature, location, name, observer, problem, model.Name));
+        return false;
+    }
+
+    private static bool IsEnumerableOfString(ITypeSymbol type)
+        => new[] { type }.Concat(type.AllInterfaces).OfType<INamedTypeSymbol>().Any(t =>
+            t.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T &&
+            t.TypeArguments[0].SpecialType == SpecialType.System_String);
+
+    private LocationInfo? ArgumentLocation(AttributeData attribute, string name, LocationInfo? fallback)
+        => attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is AttributeSyntax { ArgumentList: { } arguments } &&
+            arguments.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.Text == name) is { } argument
+            ? LocationInfo.From(argument)
+            : fallback;
 
     // The handler's return kind when it is an instance method (TData, ModelAction, IReadOnlyList<JsonElement>); else null.
     private string? HandlerReturn(string name, ITypeSymbol data)

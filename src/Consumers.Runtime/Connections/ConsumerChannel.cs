@@ -84,12 +84,25 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
         TrySend(frame.Complete(StreamPrefix));
     }
 
-    /// <summary>Takes a group or channel message: an observer notification goes to Observers, anything else to the socket as it is.</summary>
+    /// <summary>
+    /// Takes a group or channel message: an observer notification goes to Observers, an event the consumer has a
+    /// <c>[GroupEvent]</c> handler for to that handler (queued in order with the connection's messages), anything else
+    /// to the socket as it is.
+    /// </summary>
     public bool Deliver(GroupMessage message)
     {
-        if (message.Headers.Count > 0 && ObserverNotification.IsNotification(message))
+        if (message.Headers.Count > 0)
         {
-            return ObserverNotification.Deliver(this, message);
+            if (ObserverNotification.IsNotification(message))
+            {
+                return ObserverNotification.Deliver(this, message);
+            }
+
+            if (message.GetHeader(GroupMessage.EventTypeHeader) is { } eventType && Consumer.HandlesGroupEventOf(eventType))
+            {
+                var payload = message.Payload;
+                return Connection.TryQueueWork(() => Consumer.HandleGroupEventOfAsync(eventType, payload));
+            }
         }
 
         return SendPayload(message.Payload);

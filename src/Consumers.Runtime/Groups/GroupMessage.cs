@@ -10,6 +10,12 @@ public sealed class GroupMessage
 {
     private static readonly KeyValuePair<string, string>[] NoHeaders = [];
 
+    /// <summary>
+    /// The header naming the .NET type a message was serialized from (<c>Type.FullName</c>), set by the typed group
+    /// sends; a member may dispatch on it (group event handlers). The layer carries it like any other header.
+    /// </summary>
+    public const string EventTypeHeader = "Consumers-Event";
+
     /// <summary>Creates a message.</summary>
     /// <param name="payload">The bytes (UTF-8 JSON for every message the runtime sends). Shared, never copied per member: do not change them afterwards.</param>
     /// <param name="excludeChannel">The channel name of a member that must not receive it (Chanx's <c>exclude_current</c>), or null.</param>
@@ -19,6 +25,22 @@ public sealed class GroupMessage
         Payload = payload;
         ExcludeChannel = excludeChannel;
         Headers = headers ?? NoHeaders;
+    }
+
+    /// <summary>
+    /// A message serialized from a typed value: its payload, and its type's full name in <see cref="EventTypeHeader"/>
+    /// (left out for generic types, which no event handler takes).
+    /// </summary>
+    /// <param name="payload">The bytes (UTF-8 JSON, one object).</param>
+    /// <param name="eventType">The serialized type (<c>JsonTypeInfo.Type</c>).</param>
+    /// <param name="excludeChannel">The channel name of a member that must not receive it, or null.</param>
+    /// <returns>The message.</returns>
+    public static GroupMessage Event(ReadOnlyMemory<byte> payload, Type eventType, string? excludeChannel = null)
+    {
+        ArgumentNullException.ThrowIfNull(eventType);
+        return eventType.IsGenericType || eventType.FullName is not { } name
+            ? new(payload, excludeChannel)
+            : new(payload, excludeChannel, [new(EventTypeHeader, name)]);
     }
 
     /// <summary>The payload bytes.</summary>

@@ -60,42 +60,85 @@ public abstract class ModelObserverBinding<TModel> : ModelObserverBinding
 /// </summary>
 /// <typeparam name="TModel">The observed model type.</typeparam>
 /// <typeparam name="TData">The serializer's result.</typeparam>
-/// <param name="id">The observer id.</param>
-/// <param name="groupOf">The group of an instance (null: the instance belongs to no group).</param>
-/// <param name="serialize">The user's serializer method.</param>
-/// <param name="typeInfo">Source-generated metadata of <typeparamref name="TData"/>.</param>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class ModelObserverBinding<TModel, TData>(
-    string id,
-    Func<TModel, string?> groupOf,
-    Func<TModel, TData> serialize,
-    JsonTypeInfo<TData> typeInfo) : ModelObserverBinding<TModel>(id)
+public sealed class ModelObserverBinding<TModel, TData> : ModelObserverBinding<TModel>
     where TModel : class
 {
-    internal override object? ReadData(ReadOnlySpan<byte> data) => JsonSerializer.Deserialize(data, typeInfo);
+    private readonly Func<TModel, IEnumerable<string>> _groupsOf;
+    private readonly Func<TModel, TData> _serialize;
+    private readonly JsonTypeInfo<TData> _typeInfo;
+
+    /// <summary>An observer with one group template (<c>Group</c>).</summary>
+    /// <param name="id">The observer id.</param>
+    /// <param name="groupOf">The group of an instance (null: the instance belongs to no group).</param>
+    /// <param name="serialize">The user's serializer method.</param>
+    /// <param name="typeInfo">Source-generated metadata of <typeparamref name="TData"/>.</param>
+    public ModelObserverBinding(string id, Func<TModel, string?> groupOf, Func<TModel, TData> serialize, JsonTypeInfo<TData> typeInfo)
+        : this(id, model => groupOf(model) is { } group ? new[] { group } : Array.Empty<string>(), serialize, typeInfo)
+    {
+    }
+
+    /// <summary>An observer with several groups per instance (<c>Groups</c> or <c>GroupsMethod</c>).</summary>
+    /// <param name="id">The observer id.</param>
+    /// <param name="groupsOf">The groups of an instance (duplicates are ignored; none: the instance belongs to no group).</param>
+    /// <param name="serialize">The user's serializer method.</param>
+    /// <param name="typeInfo">Source-generated metadata of <typeparamref name="TData"/>.</param>
+    public ModelObserverBinding(string id, Func<TModel, IEnumerable<string>> groupsOf, Func<TModel, TData> serialize, JsonTypeInfo<TData> typeInfo)
+        : base(id)
+    {
+        _groupsOf = groupsOf;
+        _serialize = serialize;
+        _typeInfo = typeInfo;
+    }
+
+    internal override object? ReadData(ReadOnlySpan<byte> data) => JsonSerializer.Deserialize(data, _typeInfo);
 
     internal override async ValueTask PublishAsync(ModelChange<TModel> change, IGroupLayer layer, CancellationToken cancellationToken)
     {
-        var before = change.Previous is null ? null : groupOf(change.Previous);
-        var after = change.Current is null ? null : groupOf(change.Current);
-
-        // Serialized once per change (the current state; the last known state for a deletion).
-        var data = JsonSerializer.SerializeToUtf8Bytes(serialize((change.Current ?? change.Previous)!), typeInfo);
-        if (before is not null && before == after)
+        var before = GroupsOf(change.Previous);
+        var after = GroupsOf(change.Current);
+        if (before.Length == 0 && after.Length == 0)
         {
-            await layer.SendAsync(after, ObserverNotification.Create(Id, after, data, ModelAction.Update), cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        // A move between groups is a delete where it was and a create where it is (DCRF).
-        if (before is not null)
+        // Serialized once per change (the current state; the last known state for a deletion).
+        var data = JsonSerializer.SerializeToUtf8Bytes(_serialize((change.Current ?? change.Previous)!), _typeInfo);
+        if (before.Length <= 1 && after.Length <= 1 && (before.Length == 0 || after.Length == 0 || before[0] == after[0]))
         {
-            await layer.SendAsync(before, ObserverNotification.Create(Id, before, data, ModelAction.Delete), cancellationToken).ConfigureAwait(false);
+            // One group: one message, nothing for a member to merge.
+            var group = after.Length > 0 ? after[0] : before[0];
+            var action = before.Length == 0 ? ModelAction.Create : after.Length == 0 ? ModelAction.Delete : ModelAction.Update;
+            await layer.SendAsync(group, ObserverNotification.Create(Id, group, data, action), cancellationToken).ConfigureAwait(false);
+            return;
         }
 
-        if (after is not null)
+        // One message per group (a node subscribes per group), tagged with the change so that a member in several of
+        // them writes it once per request id. Groups left get a delete, groups entered a create (DCRF), groups kept an update.
+        var groups = new ChangeGroups(ObserverNotification.NewChangeId(), before, after);
+        foreach (var group in before)
         {
-            await layer.SendAsync(after, ObserverNotification.Create(Id, after, data, ModelAction.Create), cancellationToken).ConfigureAwait(false);
+            var action = Array.IndexOf(after, group) >= 0 ? ModelAction.Update : ModelAction.Delete;
+            await layer.SendAsync(group, ObserverNotification.Create(Id, group, data, action, groups), cancellationToken).ConfigureAwait(false);
         }
+
+        foreach (var group in after)
+        {
+            if (Array.IndexOf(before, group) < 0)
+            {
+                await layer.SendAsync(group, ObserverNotification.Create(Id, group, data, ModelAction.Create, groups), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private string[] GroupsOf(TModel? model)
+    {
+        if (model is null)
+        {
+            return [];
+        }
+
+        var groups = _groupsOf(model);
+        return groups is string[] { Length: <= 1 } small ? small : [.. groups.Distinct(StringComparer.Ordinal)];
     }
 }

@@ -18,6 +18,13 @@ internal static class ObserverNotification
     public const string GroupHeader = "Consumers-Group";
     public const string ActionHeader = "Consumers-Action";
     public const string StatusHeader = "Consumers-Status";
+    public const string ChangeHeader = "Consumers-Change";
+    public const string BeforeHeader = "Consumers-Before";
+    public const string AfterHeader = "Consumers-After";
+
+    // Change ids: a random prefix per process and a counter, unique across nodes for all practical purposes.
+    private static readonly string s_changePrefix = System.Security.Cryptography.RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 12) + "-";
+    private static long s_changes;
 
     /// <summary>A notification of one observer to one of its groups.</summary>
     /// <param name="observerId">The observer id (<c>Consumer.Method</c>).</param>
@@ -34,9 +41,34 @@ internal static class ObserverNotification
             new(StatusHeader, status.ToString(CultureInfo.InvariantCulture)),
         ]);
 
+    /// <summary>A notification of one observer to one of the several groups a change touches.</summary>
+    /// <param name="observerId">The observer id (<c>Consumer.Method</c>).</param>
+    /// <param name="group">The group this message goes to.</param>
+    /// <param name="data">The serialized instance.</param>
+    /// <param name="action">What happened in this group (left: delete, entered: create, kept: update).</param>
+    /// <param name="change">The change's id and groups: the members merge the copies of one change.</param>
+    public static GroupMessage Create(string observerId, string group, ReadOnlyMemory<byte> data, ModelAction action, ChangeGroups change)
+        => new(data, headers:
+        [
+            new(ObserverHeader, observerId),
+            new(GroupHeader, group),
+            new(ActionHeader, ModelActions.ToWire(action)),
+            new(StatusHeader, "200"),
+            new(ChangeHeader, change.Id),
+            new(BeforeHeader, string.Join(' ', change.Before)),
+            new(AfterHeader, string.Join(' ', change.After)),
+        ]);
+
+    /// <summary>A new change id: unique across nodes (a random per-process prefix and a counter).</summary>
+    public static string NewChangeId() => s_changePrefix + Interlocked.Increment(ref s_changes).ToString(CultureInfo.InvariantCulture);
+
     public static bool IsNotification(GroupMessage message) => message.GetHeader(ObserverHeader) is not null;
 
-    /// <summary>Pushes a notification to one consumer once per active subscribing request id, or to its handler.</summary>
+    /// <summary>
+    /// Pushes a notification to one consumer once per active subscribing request id, or to its handler. A change
+    /// touching several groups arrives once per group the consumer is in: the first copy is written for every request
+    /// id subscribed to any of the change's groups, later copies are dropped.
+    /// </summary>
     public static bool Deliver(ConsumerChannel channel, GroupMessage message)
     {
         if (message.GetHeader(GroupHeader) is not { } group ||
@@ -46,8 +78,28 @@ internal static class ObserverNotification
             return false;
         }
 
-        var requestIds = channel.Subscriptions.ActiveRequestIds(group);
-        if (requestIds.Length == 0)
+        var change = message.GetHeader(ChangeHeader);
+        string[]? before = null;
+        string[]? after = null;
+        if (change is not null)
+        {
+            if (!channel.Subscriptions.TryClaimChange(change))
+            {
+                return true;
+            }
+
+            before = Split(message.GetHeader(BeforeHeader));
+            after = Split(message.GetHeader(AfterHeader));
+        }
+
+        // Who gets what: the request ids subscribed to this group, or for a change over several groups, each request
+        // id once with the action it sees (in a group before and after: update; only after: create; only before: delete).
+        NotificationTarget[] Targets() => change is null
+            ? [new(action, channel.Subscriptions.ActiveRequestIds(group))]
+            : channel.Subscriptions.ChangeTargets(before!, after!);
+
+        var targets = Targets();
+        if (!Array.Exists(targets, t => t.RequestIds.Length > 0))
         {
             return false;
         }
@@ -58,8 +110,17 @@ internal static class ObserverNotification
         if (consumer.HandlesNotificationsOf(observerId))
         {
             // The consumer shapes what it sends: its handler runs in order with the connection's messages.
-            var ids = Array.ConvertAll(requestIds, id => JsonElement.Parse(id));
-            return channel.Connection.TryQueueWork(() => consumer.HandleNotificationOfAsync(observerId, data, action, ids));
+            return channel.Connection.TryQueueWork(async () =>
+            {
+                foreach (var target in targets)
+                {
+                    if (target.RequestIds.Length > 0)
+                    {
+                        var ids = Array.ConvertAll(target.RequestIds, id => JsonElement.Parse(id));
+                        await consumer.HandleNotificationOfAsync(observerId, data, target.Action, ids).ConfigureAwait(false);
+                    }
+                }
+            });
         }
 
         if (consumer.FiltersNotificationsOf(observerId))
@@ -68,9 +129,13 @@ internal static class ObserverNotification
             consumer.NotificationQueuedOf(observerId, group, action, message.HandedToMembers);
             return channel.Connection.TryQueueWork(async () =>
             {
-                if (await consumer.MayNotifyOfAsync(observerId, group, action, data, consumer.Context.ConnectionAborted).ConfigureAwait(false))
+                foreach (var target in Targets())
                 {
-                    Write(channel, channel.Subscriptions.ActiveRequestIds(group), data, action, status);
+                    if (target.RequestIds.Length > 0 &&
+                        await consumer.MayNotifyOfAsync(observerId, group, target.Action, data, consumer.Context.ConnectionAborted).ConfigureAwait(false))
+                    {
+                        Write(channel, target.RequestIds, data, target.Action, status);
+                    }
                 }
             });
         }
@@ -84,13 +149,24 @@ internal static class ObserverNotification
                 var instance = ReadInstance(consumer, observerId, data);
                 if (await Security.ConsumerAuthorization.HasObjectPermissionAsync(consumer, observerId, instance, consumer.Context.ConnectionAborted).ConfigureAwait(false))
                 {
-                    Write(channel, requestIds, data, action, status);
+                    foreach (var target in targets)
+                    {
+                        Write(channel, target.RequestIds, data, target.Action, status);
+                    }
                 }
             });
         }
 
-        return Write(channel, requestIds, data, action, status);
+        var sent = true;
+        foreach (var target in targets)
+        {
+            sent &= Write(channel, target.RequestIds, data, target.Action, status);
+        }
+
+        return sent;
     }
+
+    private static string[] Split(string? groups) => string.IsNullOrEmpty(groups) ? [] : groups.Split(' ');
 
     // The payload as the observer's TData when this node knows the observer (it always does when the same app runs on
     // every node), else as JSON; a payload that is not a TData (an instance deletion's {"pk": ...}) stays JSON.

@@ -12,6 +12,14 @@ internal sealed class ObserverSubscriptions
     private int _pending;
     private int _count;
 
+    // The ids of the last changes over several groups written to this consumer (a ring, made on first use): a change
+    // arrives once per group, and copies of one change arrive close together (they are published one after another).
+    private string[]? _recentChanges;
+    private int _nextChange;
+
+    /// <summary>How many recent multi-group change ids a consumer remembers to drop the later copies of a change.</summary>
+    public const int RecentChanges = 64;
+
     /// <summary>The subscriptions held (request ids over all groups).</summary>
     public int Count => Volatile.Read(ref _count);
 
@@ -111,6 +119,70 @@ internal sealed class ObserverSubscriptions
                 ? [.. entries.Where(e => e.Active).Select(e => e.RequestId)]
                 : [];
         }
+    }
+
+    /// <summary>
+    /// Claims a change over several groups: true the first time its id is seen (the caller writes it), false for the
+    /// later copies (the caller drops them).
+    /// </summary>
+    public bool TryClaimChange(string changeId)
+    {
+        lock (_lock)
+        {
+            var recent = _recentChanges ??= new string[RecentChanges];
+            if (Array.IndexOf(recent, changeId) >= 0)
+            {
+                return false;
+            }
+
+            recent[_nextChange] = changeId;
+            _nextChange = (_nextChange + 1) % RecentChanges;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The active request ids subscribed to any group of a change, each once, with the action it sees: subscribed to a
+    /// group before and after the change, <see cref="ModelAction.Update"/>; only after, <see cref="ModelAction.Create"/>;
+    /// only before, <see cref="ModelAction.Delete"/>.
+    /// </summary>
+    public NotificationTarget[] ChangeTargets(string[] before, string[] after)
+    {
+        List<byte[]> created = [], updated = [], deleted = [];
+        lock (_lock)
+        {
+            var seenBefore = Active(before);
+            var seenAfter = Active(after);
+            foreach (var id in seenBefore)
+            {
+                (seenAfter.Exists(a => a.AsSpan().SequenceEqual(id)) ? updated : deleted).Add(id);
+            }
+
+            created.AddRange(seenAfter.Where(a => !seenBefore.Exists(b => b.AsSpan().SequenceEqual(a))));
+        }
+
+        return [new(ModelAction.Delete, [.. deleted]), new(ModelAction.Update, [.. updated]), new(ModelAction.Create, [.. created])];
+    }
+
+    // The distinct active request ids of some groups (under the lock).
+    private List<byte[]> Active(string[] groups)
+    {
+        var ids = new List<byte[]>();
+        foreach (var group in groups)
+        {
+            if (_byGroup.TryGetValue(group, out var entries))
+            {
+                foreach (var entry in entries)
+                {
+                    if (entry.Active && !ids.Exists(i => i.AsSpan().SequenceEqual(entry.RequestId)))
+                    {
+                        ids.Add(entry.RequestId);
+                    }
+                }
+            }
+        }
+
+        return ids;
     }
 
     private sealed class Entry(byte[] requestId)
