@@ -52,9 +52,9 @@ public abstract class Consumer
     /// </summary>
     /// <typeparam name="T">The message type.</typeparam>
     /// <param name="message">The message; it must serialize to a JSON object.</param>
-    /// <param name="typeInfo">Source-generated metadata for <typeparamref name="T"/>.</param>
+    /// <param name="typeInfo">Source-generated metadata for <typeparamref name="T"/>; written with the wire's snake_case property names, as replies are.</param>
     /// <returns><see langword="false"/> when the connection is closed or was closed because its send queue is full.</returns>
-    protected bool Send<T>(T message, JsonTypeInfo<T> typeInfo) => RuntimeChannel.Send(message, typeInfo);
+    protected bool Send<T>(T message, JsonTypeInfo<T> typeInfo) => RuntimeChannel.Send(message, Dispatch.WireJson.Of(typeInfo));
 
     /// <summary>The groups this consumer has joined (declared with <see cref="ConsumerGroupsAttribute"/> or joined since).</summary>
     protected IReadOnlyCollection<string> Groups => RuntimeChannel.Groups;
@@ -88,17 +88,17 @@ public abstract class Consumer
     /// <typeparam name="T">The message type; it must serialize to a JSON object.</typeparam>
     /// <param name="group">A valid group name.</param>
     /// <param name="message">The message.</param>
-    /// <param name="typeInfo">Its source-generated metadata.</param>
+    /// <param name="typeInfo">Its source-generated metadata; the message is written with the wire's snake_case property names (<c>WireJson</c>), as replies are, whatever the context's naming policy.</param>
     /// <param name="excludeSelf">Leave this consumer out (Chanx's <c>exclude_current</c>), on every node.</param>
     /// <param name="cancellationToken">Cancels waiting for the group layer.</param>
     /// <exception cref="ArgumentException">The group name is invalid, or the message is not a JSON object.</exception>
     protected ValueTask SendToGroupAsync<T>(string group, T message, JsonTypeInfo<T> typeInfo, bool excludeSelf = false, CancellationToken cancellationToken = default)
     {
         GroupName.Validate(group);
-        var payload = JsonSerializer.SerializeToUtf8Bytes(message, typeInfo);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(message, Dispatch.WireJson.Of(typeInfo));
         GroupMessage.EnsureJsonObject(payload);
         var channel = RuntimeChannel;
-        return channel.GroupLayer.SendAsync(group, new GroupMessage(payload, excludeSelf ? channel.ChannelName : null), cancellationToken);
+        return channel.GroupLayer.SendAsync(group, GroupMessage.Event(payload, typeInfo.Type, excludeSelf ? channel.ChannelName : null), cancellationToken);
     }
 
     /// <summary>
@@ -109,7 +109,7 @@ public abstract class Consumer
     /// <typeparam name="T">The message type; it must serialize to a JSON object.</typeparam>
     /// <param name="userId">The user id: the <c>NameIdentifier</c> claim, else a JWT's <c>sub</c>, else the identity's name.</param>
     /// <param name="message">The message.</param>
-    /// <param name="typeInfo">Its source-generated metadata.</param>
+    /// <param name="typeInfo">Its source-generated metadata; the message is written with the wire's snake_case property names (<c>WireJson</c>), as replies are, whatever the context's naming policy.</param>
     /// <param name="cancellationToken">Cancels waiting for the group layer.</param>
     /// <exception cref="ArgumentException">The user id is empty, or the message is not a JSON object.</exception>
     protected ValueTask SendToUserAsync<T>(string userId, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
@@ -119,15 +119,15 @@ public abstract class Consumer
     /// <typeparam name="T">The message type; it must serialize to a JSON object.</typeparam>
     /// <param name="channelName">The receiver's <see cref="ConsumerContext.ChannelName"/>.</param>
     /// <param name="message">The message.</param>
-    /// <param name="typeInfo">Its source-generated metadata.</param>
+    /// <param name="typeInfo">Its source-generated metadata; the message is written with the wire's snake_case property names (<c>WireJson</c>), as replies are, whatever the context's naming policy.</param>
     /// <param name="cancellationToken">Cancels waiting for the group layer.</param>
     /// <exception cref="ArgumentException">The channel name is empty, or the message is not a JSON object.</exception>
     protected ValueTask SendToChannelAsync<T>(string channelName, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(channelName);
-        var payload = JsonSerializer.SerializeToUtf8Bytes(message, typeInfo);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(message, Dispatch.WireJson.Of(typeInfo));
         GroupMessage.EnsureJsonObject(payload);
-        return RuntimeChannel.GroupLayer.SendToChannelAsync(channelName, new GroupMessage(payload), cancellationToken);
+        return RuntimeChannel.GroupLayer.SendToChannelAsync(channelName, GroupMessage.Event(payload, typeInfo.Type), cancellationToken);
     }
 
     /// <summary>
@@ -229,6 +229,27 @@ public abstract class Consumer
 
     internal ValueTask HandleNotificationOfAsync(string observerId, ReadOnlyMemory<byte> data, ModelAction action, IReadOnlyList<JsonElement> requestIds)
         => HandleNotificationAsync(observerId, data, action, requestIds);
+
+    /// <summary>
+    /// Whether this consumer has a <see cref="GroupEventAttribute"/> handler for an event type. Overridden by the
+    /// generator for consumers that declare handlers.
+    /// </summary>
+    /// <param name="eventType">The .NET full name of the event's type (the <c>Consumers-Event</c> header).</param>
+    /// <returns>Whether <see cref="HandleGroupEventAsync"/> takes events of this type.</returns>
+    protected virtual bool HandlesGroupEvent(string eventType) => false;
+
+    /// <summary>
+    /// Deserializes a group event with the consumer's JSON context and calls its <see cref="GroupEventAttribute"/>
+    /// handler. Runs in order with the connection's messages. Overridden by the generator.
+    /// </summary>
+    /// <param name="eventType">The .NET full name of the event's type.</param>
+    /// <param name="payload">The event as UTF-8 JSON.</param>
+    /// <returns>A task that completes when the handler is done.</returns>
+    protected virtual ValueTask HandleGroupEventAsync(string eventType, ReadOnlyMemory<byte> payload) => ValueTask.CompletedTask;
+
+    internal bool HandlesGroupEventOf(string eventType) => HandlesGroupEvent(eventType);
+
+    internal ValueTask HandleGroupEventOfAsync(string eventType, ReadOnlyMemory<byte> payload) => HandleGroupEventAsync(eventType, payload);
 
     private static byte[] RequestIdBytes(RequestContext request)
         => request.RequestId is { } id ? System.Text.Encoding.UTF8.GetBytes(id.GetRawText()) : "null"u8.ToArray();

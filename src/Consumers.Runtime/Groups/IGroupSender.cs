@@ -14,7 +14,7 @@ public interface IGroupSender
     /// <typeparam name="T">The message type; it must serialize to a JSON object.</typeparam>
     /// <param name="group">A valid group name.</param>
     /// <param name="message">The message.</param>
-    /// <param name="typeInfo">Its source-generated metadata.</param>
+    /// <param name="typeInfo">Its source-generated metadata; the message is written with the wire's snake_case property names (<c>WireJson</c>), as replies are, whatever the context's naming policy.</param>
     /// <param name="cancellationToken">Cancels waiting for the layer.</param>
     /// <exception cref="ArgumentException">The group name is invalid, or the message is not a JSON object.</exception>
     ValueTask SendAsync<T>(string group, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default);
@@ -27,7 +27,7 @@ public interface IGroupSender
     /// <typeparam name="T">The message type; it must serialize to a JSON object.</typeparam>
     /// <param name="userId">The user id: the <c>NameIdentifier</c> claim, else a JWT's <c>sub</c>, else the identity's name.</param>
     /// <param name="message">The message.</param>
-    /// <param name="typeInfo">Its source-generated metadata.</param>
+    /// <param name="typeInfo">Its source-generated metadata; the message is written with the wire's snake_case property names (<c>WireJson</c>), as replies are, whatever the context's naming policy.</param>
     /// <param name="cancellationToken">Cancels waiting for the layer.</param>
     /// <exception cref="ArgumentException">The user id is empty, or the message is not a JSON object.</exception>
     ValueTask SendToUserAsync<T>(string userId, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
@@ -37,7 +37,7 @@ public interface IGroupSender
     /// <typeparam name="T">The message type; it must serialize to a JSON object.</typeparam>
     /// <param name="channelName">The receiver's channel name (<see cref="IGroupMember.ChannelName"/>).</param>
     /// <param name="message">The message.</param>
-    /// <param name="typeInfo">Its source-generated metadata.</param>
+    /// <param name="typeInfo">Its source-generated metadata; the message is written with the wire's snake_case property names (<c>WireJson</c>), as replies are, whatever the context's naming policy.</param>
     /// <param name="cancellationToken">Cancels waiting for the layer.</param>
     ValueTask SendToChannelAsync<T>(string channelName, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default);
 }
