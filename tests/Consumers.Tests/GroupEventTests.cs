@@ -114,6 +114,18 @@ public sealed class GroupEventTests
     }
 
     [Test]
+    public async Task EventSentWithMetadataOfAnotherNamingPolicy_ReachesTheHandler_InWireNames()
+    {
+        // PascalEventJson has no naming policy ("From", "Text"); the handler reads the wire's snake_case names.
+        await using var b = await ConnectAsync("pascal");
+        var bChannel = (await b.RequestAsync("""{"action": "channel"}"""))["data"]!.GetValue<string>();
+        var sender = _host.Services.GetRequiredService<IGroupSender>();
+
+        await sender.SendAsync("events:pascal", new ChatEvent("server", "any context"), PascalEventJson.Default.ChatEvent);
+        Assert.That((await b.ReceiveAsync())["text"]!.GetValue<string>(), Is.EqualTo("ANY CONTEXT for " + bChannel));
+    }
+
+    [Test]
     public async Task PlainConsumer_AsInTheChannelsTutorial_HandlesItsGroupEventPerMember()
     {
         await using var a = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/tutorial/lobby"));

@@ -20,6 +20,10 @@ public sealed record Boom(string Text);
 [JsonSerializable(typeof(Dictionary<string, string>))]
 public sealed partial class EventJsonContext : JsonSerializerContext;
 
+/// <summary>The same event type in a context without a naming policy (PascalCase names).</summary>
+[JsonSerializable(typeof(ChatEvent))]
+public sealed partial class PascalEventJson : JsonSerializerContext;
+
 /// <summary>Joins "events:{room}"; its [GroupEvent] handlers filter and enrich chat events per member.</summary>
 [ConsumerGroups("events:{room}")]
 [JsonContext(typeof(EventJsonContext))]
