@@ -9,29 +9,14 @@ namespace Consumers.Chat.Tests;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class ChatBrowserTests
+public sealed class ChatBrowserTests : BrowserFixture
 {
-    private string _directory = null!;
-    private Browser _browser = null!;
-
-    [OneTimeSetUp]
-    public async Task LaunchBrowser() => _browser = await Browser.LaunchAsync();
-
-    [OneTimeTearDown]
-    public async Task CloseBrowser() => await _browser.DisposeAsync();
-
-    [SetUp]
-    public void CreateFolder() => _directory = Directory.CreateTempSubdirectory("consumers-chat-").FullName;
-
-    [TearDown]
-    public void DeleteFolder() => Directory.Delete(_directory, recursive: true);
-
     [Test]
     public async Task TwoUsersInOneRoom_ExchangeMessages_AndSeeEachOther()
     {
         await using var app = await ChatApp.StartAsync(Database);
-        var ann = await _browser.OpenRoomAsync(app, "lobby", "ann");
-        var bob = await _browser.OpenRoomAsync(app, "lobby", "bob");
+        var ann = await Chromium.OpenRoomAsync(app, "lobby", "ann");
+        var bob = await Chromium.OpenRoomAsync(app, "lobby", "bob");
 
         await Browser.SendAsync(ann, "hello bob");
         await Assertions.Expect(bob.Locator("#messages li .text")).ToHaveTextAsync(["hello bob"]);
@@ -47,8 +32,8 @@ public sealed class ChatBrowserTests
     public async Task HostileText_ShowsAsText()
     {
         await using var app = await ChatApp.StartAsync(Database);
-        var ann = await _browser.OpenRoomAsync(app, "xss", "ann");
-        var bob = await _browser.OpenRoomAsync(app, "xss", "<b>bob</b>");
+        var ann = await Chromium.OpenRoomAsync(app, "xss", "ann");
+        var bob = await Chromium.OpenRoomAsync(app, "xss", "<b>bob</b>");
         const string hostile = "<script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 2\">";
 
         await Browser.SendAsync(bob, hostile);
@@ -65,7 +50,7 @@ public sealed class ChatBrowserTests
     public async Task Reload_ShowsTheHistory()
     {
         await using var app = await ChatApp.StartAsync(Database);
-        var ann = await _browser.OpenRoomAsync(app, "history", "ann");
+        var ann = await Chromium.OpenRoomAsync(app, "history", "ann");
         await Browser.SendAsync(ann, "first");
         await Browser.SendAsync(ann, "second");
         await Assertions.Expect(ann.Locator("#messages li .text")).ToHaveTextAsync(["first", "second"]);
@@ -81,8 +66,8 @@ public sealed class ChatBrowserTests
         var app = await ChatApp.StartAsync(Database);
         try
         {
-            var ann = await _browser.OpenRoomAsync(app, "restart", "ann");
-            var bob = await _browser.OpenRoomAsync(app, "restart", "bob");
+            var ann = await Chromium.OpenRoomAsync(app, "restart", "ann");
+            var bob = await Chromium.OpenRoomAsync(app, "restart", "bob");
 
             await app.KillAsync();
             await Assertions.Expect(ann.Locator("#state")).ToHaveAttributeAsync("data-state", "disconnected", new() { Timeout = 15_000 });
@@ -104,7 +89,7 @@ public sealed class ChatBrowserTests
     public async Task PagesOnTwoNodes_ExchangeMessages_OverNats()
     {
         // As build/run-chat.sh --nats runs it: JetStream on, so the nodes keep group messages across a NATS outage.
-        await using var nats = await NatsServer.StartJetStreamAsync(Path.Combine(_directory, "jetstream"));
+        await using var nats = await NatsServer.StartJetStreamAsync(Path.Combine(Folder, "jetstream"));
         await using var nodeA = await ChatApp.StartAsync(Database, nats.Url);
         await using var nodeB = await ChatApp.StartAsync(Database, nats.Url);
         using (var http = new HttpClient())
@@ -112,8 +97,8 @@ public sealed class ChatBrowserTests
             Assert.That(await http.GetStringAsync(new Uri($"{nodeA.Url}/healthz")), Is.EqualTo("Healthy"), "the consumers-nats health check behind /healthz");
         }
 
-        var ann = await _browser.OpenRoomAsync(nodeA, "nodes", "ann");
-        var bob = await _browser.OpenRoomAsync(nodeB, "nodes", "bob");
+        var ann = await Chromium.OpenRoomAsync(nodeA, "nodes", "ann");
+        var bob = await Chromium.OpenRoomAsync(nodeB, "nodes", "bob");
 
         await Browser.SendAsync(ann, "from node A");
         await Assertions.Expect(bob.Locator("#messages li .text")).ToHaveTextAsync(["from node A"]);
@@ -126,11 +111,11 @@ public sealed class ChatBrowserTests
     public async Task SignIn_InAnotherBrowser_EntersTheRoomAsTheSameUser()
     {
         await using var app = await ChatApp.StartAsync(Database);
-        var first = await _browser.OpenRoomAsync(app, "again", "ann");
+        var first = await Chromium.OpenRoomAsync(app, "again", "ann");
         await Browser.SendAsync(first, "from the first browser");
 
         // A fresh context has no cookie: the room page sends it to sign in, and back after.
-        var second = await _browser.NewPageAsync();
+        var second = await Chromium.NewPageAsync();
         await second.GotoAsync($"{app.Url}/chat/again/");
         await second.WaitForURLAsync($"{app.Url}/signin.html?next=%2Fchat%2Fagain%2F");
         await Browser.SubmitAccountAsync(second, second.Url, "ann", Browser.Password);
@@ -144,8 +129,8 @@ public sealed class ChatBrowserTests
     public async Task SignIn_WithAWrongPassword_ShowsAnError_AndStaysSignedOut()
     {
         await using var app = await ChatApp.StartAsync(Database);
-        await _browser.OpenRoomAsync(app, "lobby", "ann");
-        var page = await _browser.NewPageAsync();
+        await Chromium.OpenRoomAsync(app, "lobby", "ann");
+        var page = await Chromium.NewPageAsync();
         await Browser.SubmitAccountAsync(page, $"{app.Url}/signin.html", "ann", "not the password");
         await Assertions.Expect(page.Locator("#error")).ToHaveTextAsync("Wrong name or password.");
         await page.GotoAsync($"{app.Url}/");
@@ -156,15 +141,14 @@ public sealed class ChatBrowserTests
     public async Task SignUp_WithATakenOrInvisibleName_ShowsWhy()
     {
         await using var app = await ChatApp.StartAsync(Database);
-        await _browser.OpenRoomAsync(app, "lobby", "ann");
-        var page = await _browser.NewPageAsync();
+        await Chromium.OpenRoomAsync(app, "lobby", "ann");
+        var page = await Chromium.NewPageAsync();
         await Browser.SubmitAccountAsync(page, $"{app.Url}/signup.html", "ann", Browser.Password);
         await Assertions.Expect(page.Locator("#error")).ToHaveTextAsync("This name is taken.");
         await Browser.SubmitAccountAsync(page, page.Url, "ann\u200b", Browser.Password);
         await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("zero-width");
     }
 
-    private string Database => Path.Combine(_directory, "chat.db");
 
     // Kept with the test results; copied to docs/ (the README's picture) when CONSUMERS_UPDATE_SCREENSHOT=1.
     private static void SaveScreenshot(byte[] png)

@@ -12,24 +12,8 @@ namespace Consumers.Chat.Tests;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class TutorialRoomBrowserTests
+public sealed class TutorialRoomBrowserTests : BrowserFixture
 {
-    private string _directory = null!;
-    private Browser _browser = null!;
-
-    [OneTimeSetUp]
-    public async Task LaunchBrowser() => _browser = await Browser.LaunchAsync();
-
-    [OneTimeTearDown]
-    public async Task CloseBrowser() => await _browser.DisposeAsync();
-
-    [SetUp]
-    public void CreateFolder() => _directory = Directory.CreateTempSubdirectory("consumers-tutorial-").FullName;
-
-    [TearDown]
-    public void DeleteFolder() => Directory.Delete(_directory, recursive: true);
-
-    private string Database => Path.Combine(_directory, "chat.db");
 
     [Test]
     public async Task TwoUsersInOneRoom_SeeEachOthersMessages_InTheLog()
@@ -54,7 +38,7 @@ public sealed class TutorialRoomBrowserTests
     [Test]
     public async Task PagesOnTwoNodes_ExchangeMessages_OverNats()
     {
-        await using var nats = await NatsServer.StartJetStreamAsync(Path.Combine(_directory, "jetstream"));
+        await using var nats = await NatsServer.StartJetStreamAsync(Path.Combine(Folder, "jetstream"));
         await using var nodeA = await ChatApp.StartAsync(Database, nats.Url);
         await using var nodeB = await ChatApp.StartAsync(Database, nats.Url);
         var ann = await OpenAsync(nodeA, "nodes", "ann");
@@ -72,7 +56,7 @@ public sealed class TutorialRoomBrowserTests
         await using var app = await ChatApp.StartAsync(Database);
         var ann = await OpenAsync(app, "again", "ann");
 
-        var page = await _browser.NewPageAsync();
+        var page = await Chromium.NewPageAsync();
         await page.GotoAsync($"{app.Url}/channels/again/");
         await page.WaitForURLAsync($"{app.Url}/signin.html?next=%2Fchannels%2Fagain%2F");
         await Browser.SubmitAccountAsync(page, page.Url, "ann", Browser.Password);
@@ -81,7 +65,7 @@ public sealed class TutorialRoomBrowserTests
         await Assertions.Expect(ann.Locator("#chat-log")).ToHaveValueAsync("signed in again\n");
     }
 
-    private Task<IPage> OpenAsync(ChatApp app, string room, string username) => _browser.OpenSignedUpAsync(app, $"/channels/{room}/", username);
+    private Task<IPage> OpenAsync(ChatApp app, string room, string username) => Chromium.OpenSignedUpAsync(app, $"/channels/{room}/", username);
 
     private static async Task SendAsync(IPage page, string text)
     {
