@@ -5,26 +5,8 @@ namespace Consumers.Observers.Tests;
 
 /// <summary>Observers with several groups per change (Groups templates, GroupsMethod), on the in-memory layer.</summary>
 [TestFixture]
-public sealed class MultiGroupObserverTests
+public sealed class MultiGroupObserverTests : ObserverHostFixture
 {
-    private string _directory = null!;
-    private TestHost _host = null!;
-
-    [SetUp]
-    public async Task Start()
-    {
-        _directory = Directory.CreateTempSubdirectory("consumers-observers-").FullName;
-        _host = await ObserverTests.StartHostAsync(Path.Combine(_directory, "chat.db"));
-    }
-
-    [TearDown]
-    public async Task Stop()
-    {
-        await _host.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
-
     [Test]
     public async Task ChangeInTwoGroups_ReachesTheSubscribersOfEach()
     {
@@ -169,5 +151,5 @@ public sealed class MultiGroupObserverTests
         }
     }
 
-    private Task<TestClient> ConnectAsync(string path) => TestClient.ConnectAsync(_host.WebSocketUri(path));
+    private Task<TestClient> ConnectAsync(string path) => TestClient.ConnectAsync(Host.WebSocketUri(path));
 }

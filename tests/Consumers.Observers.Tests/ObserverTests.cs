@@ -8,26 +8,8 @@ namespace Consumers.Observers.Tests;
 
 /// <summary>[ModelObserver] with EF Core (SQLite) as the change source, over real sockets.</summary>
 [TestFixture]
-public sealed class ObserverTests
+public sealed class ObserverTests : ObserverHostFixture
 {
-    private string _directory = null!;
-    private TestHost _host = null!;
-
-    [SetUp]
-    public async Task Start()
-    {
-        _directory = Directory.CreateTempSubdirectory("consumers-observers-").FullName;
-        _host = await StartHostAsync(Path.Combine(_directory, "chat.db"));
-    }
-
-    [TearDown]
-    public async Task Stop()
-    {
-        await _host.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
-
     internal static async Task<TestHost> StartHostAsync(string database, Action<Hosting.ConsumersBuilder>? consumers = null, Action<Hosting.ConsumerOptions>? configure = null)
     {
         var host = await TestHost.StartAsync(
@@ -170,8 +152,7 @@ public sealed class ObserverTests
     [Test]
     public async Task SubscriptionsPastTheLimit_Get429_ResubscribingAndAfterUnsubscribing_Work()
     {
-        await _host.DisposeAsync();
-        _host = await StartHostAsync(Path.Combine(_directory, "chat.db"), configure: o => o.MaxSubscriptionsPerConsumer = 3);
+        await RestartHostAsync(o => o.MaxSubscriptionsPerConsumer = 3);
         await using var watcher = await ConnectAsync();
         for (var i = 0; i < 3; i++)
         {
@@ -202,8 +183,7 @@ public sealed class ObserverTests
     {
         // The audit's attack: join_room 800 times with distinct, long request ids. Before the bounds it kept 660 MB for
         // the connection and made another user's post build 800 frames for the attacker.
-        await _host.DisposeAsync();
-        _host = await StartHostAsync(Path.Combine(_directory, "chat.db"), configure: o => o.RateLimitPerSecond = 0);
+        await RestartHostAsync(o => o.RateLimitPerSecond = 0);
         await using var attacker = await ConnectAsync();
         await using var poster = await ConnectAsync();
         var before = GC.GetTotalMemory(forceFullCollection: true);
@@ -346,7 +326,7 @@ public sealed class ObserverTests
     {
         await using var watcher = await ConnectAsync();
         await watcher.RequestAsync("""{"action": "join_room", "room_id": 14, "request_id": "w"}""");
-        var publisher = _host.Services.GetRequiredService<IModelChangePublisher>();
+        var publisher = Host.Services.GetRequiredService<IModelChangePublisher>();
         await publisher.PublishAsync(ModelChange<Message>.Created(new Message { Id = 99, RoomId = 14, Text = "by hand" }));
         var note = await watcher.ReceiveAsync();
         Assert.That(note["data"]!["pk"]!.GetValue<int>(), Is.EqualTo(99));
@@ -355,10 +335,10 @@ public sealed class ObserverTests
     [Test]
     public void Publisher_RejectsAnEmptyChange()
     {
-        var publisher = _host.Services.GetRequiredService<IModelChangePublisher>();
+        var publisher = Host.Services.GetRequiredService<IModelChangePublisher>();
         Assert.That(async () => await publisher.PublishAsync(new ModelChange<Message>(null, null)), Throws.ArgumentException);
         Assert.That(async () => await publisher.PublishAsync(typeof(Message), "not a message", null), Throws.ArgumentException);
     }
 
-    private Task<TestClient> ConnectAsync() => TestClient.ConnectAsync(_host.WebSocketUri("/ws/messages"));
+    private Task<TestClient> ConnectAsync() => TestClient.ConnectAsync(Host.WebSocketUri("/ws/messages"));
 }

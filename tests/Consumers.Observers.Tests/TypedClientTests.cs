@@ -9,31 +9,13 @@ namespace Consumers.Observers.Tests;
 /// <see cref="ClientCallOptions{TNotification}"/>, and the observer's notifications arrive as its DTO.
 /// </summary>
 [TestFixture]
-public sealed class TypedClientTests
+public sealed class TypedClientTests : ObserverHostFixture
 {
-    private string _directory = null!;
-    private TestHost _host = null!;
-
-    [SetUp]
-    public async Task Start()
-    {
-        _directory = Directory.CreateTempSubdirectory("consumers-typed-client-").FullName;
-        _host = await ObserverTests.StartHostAsync(Path.Combine(_directory, "chat.db"));
-    }
-
-    [TearDown]
-    public async Task Stop()
-    {
-        await _host.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
-
     [Test]
     public async Task JoinRoom_DeliversTheObserversNotifications_AsItsDto()
     {
-        await using var watcher = await MessageConsumerClient.ConnectAsync(_host.WebSocketUri("/ws/messages"));
-        await using var poster = await MessageConsumerClient.ConnectAsync(_host.WebSocketUri("/ws/messages"));
+        await using var watcher = await MessageConsumerClient.ConnectAsync(Host.WebSocketUri("/ws/messages"));
+        await using var poster = await MessageConsumerClient.ConnectAsync(Host.WebSocketUri("/ws/messages"));
         var received = new ConcurrentQueue<(string Action, MessageDto? Data)>();
 
         var joined = await watcher.JoinRoomAsync(1, new ClientCallOptions<MessageDto> { RequestId = "watch-1", OnNotification = (action, data) => received.Enqueue((action, data)) });
@@ -52,7 +34,7 @@ public sealed class TypedClientTests
     [Test]
     public async Task UnsubscribedRequestId_GetsNoMoreNotifications()
     {
-        await using var watcher = await MessageConsumerClient.ConnectAsync(_host.WebSocketUri("/ws/messages"));
+        await using var watcher = await MessageConsumerClient.ConnectAsync(Host.WebSocketUri("/ws/messages"));
         var received = new ConcurrentQueue<MessageDto?>();
         await watcher.JoinRoomAsync(1, new ClientCallOptions<MessageDto> { RequestId = "watch-2", OnNotification = (_, data) => received.Enqueue(data) });
         await watcher.PostAsync(1, "first");
