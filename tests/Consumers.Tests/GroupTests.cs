@@ -249,6 +249,15 @@ public sealed class GroupTests
     public void MalformedGroupTemplate_IsRejectedAtMapping(string template)
         => Assert.That(() => GroupTemplate.Check(template, "X"), Throws.ArgumentException);
 
+    [TestCase("room:{room", "has unbalanced braces")]
+    [TestCase("room}{room}", "has unbalanced braces")]
+    [TestCase("room }", "has a '}' without '{'")]
+    [TestCase("a b{}", "has an empty or nested placeholder")]
+    [TestCase("x{a{b}", "has an empty or nested placeholder")]
+    [TestCase("bad name {room}", "cannot make a valid group name")]
+    public void MalformedGroupTemplate_NamesTheProblem(string template, string problem)
+        => Assert.That(() => GroupTemplate.Check(template, "X"), Throws.ArgumentException.With.Message.Contains(problem));
+
     private Task<ConsumerCommunicator> ConnectAsync(string room) => ConsumerCommunicator.ConnectAsync(_host.WebSocketUri("/ws/rooms/" + room));
 
     private static async Task AssertNothingArrivesAsync(ConsumerCommunicator client)

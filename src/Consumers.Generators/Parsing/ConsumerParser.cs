@@ -434,7 +434,7 @@ internal sealed class ConsumerParser
         }
 
         var display = type.OriginalDefinition.ToDisplayString();
-        int wrapper; // 0: none, 1: Task, 2: ValueTask
+        ReturnWrapper wrapper;
         ITypeSymbol inner;
         switch (display)
         {
@@ -443,15 +443,15 @@ internal sealed class ConsumerParser
             case "System.Threading.Tasks.ValueTask":
                 return (ReturnKind.ValueTask, null, null, false);
             case "System.Threading.Tasks.Task<TResult>":
-                wrapper = 1;
+                wrapper = ReturnWrapper.Task;
                 inner = ((INamedTypeSymbol)type).TypeArguments[0];
                 break;
             case "System.Threading.Tasks.ValueTask<TResult>":
-                wrapper = 2;
+                wrapper = ReturnWrapper.ValueTask;
                 inner = ((INamedTypeSymbol)type).TypeArguments[0];
                 break;
             default:
-                wrapper = 0;
+                wrapper = ReturnWrapper.None;
                 inner = type;
                 break;
         }
@@ -467,14 +467,14 @@ internal sealed class ConsumerParser
 
         if (innerDisplay == KnownTypes.ActionResult)
         {
-            return (wrapper switch { 1 => ReturnKind.TaskOfResult, 2 => ReturnKind.ValueTaskOfResult, _ => ReturnKind.Result }, null, null, false);
+            return (wrapper switch { ReturnWrapper.Task => ReturnKind.TaskOfResult, ReturnWrapper.ValueTask => ReturnKind.ValueTaskOfResult, _ => ReturnKind.Result }, null, null, false);
         }
 
-        var kind = wrapper switch { 1 => ReturnKind.TaskOfValue, 2 => ReturnKind.ValueTaskOfValue, _ => ReturnKind.Value };
+        var kind = wrapper switch { ReturnWrapper.Task => ReturnKind.TaskOfValue, ReturnWrapper.ValueTask => ReturnKind.ValueTaskOfValue, _ => ReturnKind.Value };
         if (inner is INamedTypeSymbol { IsGenericType: true } named && named.OriginalDefinition.ToDisplayString() == "Consumers.ActionResult<T>")
         {
             inner = named.TypeArguments[0];
-            kind = wrapper switch { 1 => ReturnKind.TaskOfResultOfValue, 2 => ReturnKind.ValueTaskOfResultOfValue, _ => ReturnKind.ResultOfValue };
+            kind = wrapper switch { ReturnWrapper.Task => ReturnKind.TaskOfResultOfValue, ReturnWrapper.ValueTask => ReturnKind.ValueTaskOfResultOfValue, _ => ReturnKind.ResultOfValue };
         }
 
         if (_abstractBase && ContainsClassTypeParameter(inner))

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Consumers.Generators.Diagnostics;
+using Consumers.Groups;
 using Consumers.Generators.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -232,51 +233,32 @@ internal sealed class ObserverParser(
     private List<TemplatePart>? ParseTemplate(string template, string observer, INamedTypeSymbol model, LocationInfo? location)
     {
         var parts = new List<TemplatePart>();
-        var position = 0;
-        while (position < template.Length)
+        foreach (var (kind, text) in GroupTemplateTokenizer.Tokenize(template))
         {
-            var open = template.IndexOf('{', position);
-            var close = template.IndexOf('}', position);
-            if (open < 0 && close < 0)
+            switch (kind)
             {
-                if (!AddLiteral(parts, template.Substring(position), template, observer, location))
-                {
-                    return null;
-                }
+                case GroupTemplateTokenizer.Kind.Literal:
+                    if (!AddLiteral(parts, text, template, observer, location))
+                    {
+                        return null;
+                    }
 
-                break;
+                    break;
+                case GroupTemplateTokenizer.Kind.Placeholder:
+                    var part = Placeholder(text, template, observer, model, location);
+                    if (part is null)
+                    {
+                        return null;
+                    }
+
+                    parts.Add(part);
+                    break;
+                case GroupTemplateTokenizer.Kind.EmptyOrNested:
+                    return Malformed(template, observer, location, "a placeholder is empty or nested");
+                default:
+                    // An unclosed '{' is worded like a stray '}' (as before the tokenizer was shared; a snapshot holds the text).
+                    return Malformed(template, observer, location, "a '}' has no matching '{'");
             }
-
-            if (open < 0 || close < open)
-            {
-                return Malformed(template, observer, location, "a '}' has no matching '{'");
-            }
-
-            var end = template.IndexOf('}', open);
-            if (end < 0)
-            {
-                return Malformed(template, observer, location, "a '{' is not closed");
-            }
-
-            if (open > position && !AddLiteral(parts, template.Substring(position, open - position), template, observer, location))
-            {
-                return null;
-            }
-
-            var name = template.Substring(open + 1, end - open - 1);
-            if (name.Length == 0 || name.Contains("{"))
-            {
-                return Malformed(template, observer, location, "a placeholder is empty or nested");
-            }
-
-            var part = Placeholder(name, template, observer, model, location);
-            if (part is null)
-            {
-                return null;
-            }
-
-            parts.Add(part);
-            position = end + 1;
         }
 
         return parts;
@@ -284,7 +266,7 @@ internal sealed class ObserverParser(
 
     private bool AddLiteral(List<TemplatePart> parts, string literal, string template, string observer, LocationInfo? location)
     {
-        var bad = literal.FirstOrDefault(c => !(c < 128 && (char.IsLetterOrDigit(c) || c is '-' or '_' or '.' or ':')));
+        var bad = literal.FirstOrDefault(c => !GroupNameRules.IsAllowed(c));
         if (bad != default(char))
         {
             Malformed(template, observer, location, $"'{bad}' is not allowed in group names (ASCII letters, digits, '-', '_', '.', ':')");

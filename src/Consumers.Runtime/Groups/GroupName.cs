@@ -1,3 +1,5 @@
+using Consumers.Groups;
+
 namespace Consumers;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace Consumers;
 public static class GroupName
 {
     /// <summary>The longest valid name, in characters (Channels' limit).</summary>
-    public const int MaxLength = 100;
+    public const int MaxLength = GroupNameRules.MaxLength;
 
     /// <summary>
     /// The prefix of the groups the runtime keeps per authenticated user (<see cref="ForUser"/>). Consumers cannot join
@@ -29,23 +31,7 @@ public static class GroupName
 
     /// <summary>Whether <paramref name="name"/> is a valid group name.</summary>
     /// <param name="name">The candidate name.</param>
-    public static bool IsValid(string? name)
-    {
-        if (string.IsNullOrEmpty(name) || name.Length > MaxLength)
-        {
-            return false;
-        }
-
-        foreach (var c in name)
-        {
-            if (!IsAllowed(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsValid(string? name) => GroupNameRules.IsValid(name);
 
     /// <summary>Throws when <paramref name="name"/> is not a valid group name.</summary>
     /// <param name="name">The candidate name.</param>
@@ -143,7 +129,7 @@ public static class GroupName
 
     private const string HexDigits = "0123456789ABCDEF";
 
-    private static bool IsPlain(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_';
+    private static bool IsPlain(char c) => GroupNameRules.IsPlain(c);
 
-    private static bool IsAllowed(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':';
+    private static bool IsAllowed(char c) => GroupNameRules.IsAllowed(c);
 }

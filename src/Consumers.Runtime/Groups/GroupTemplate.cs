@@ -61,43 +61,20 @@ internal static class GroupTemplate
         return group;
     }
 
+    // The shared tokenizer's tokens, the first error thrown (structure only: the callers check the characters).
     private static List<(string Text, bool IsPlaceholder)> Split(string template, string consumer)
     {
         var parts = new List<(string, bool)>();
-        var position = 0;
-        while (position < template.Length)
+        foreach (var (kind, text) in GroupTemplateTokenizer.Tokenize(template))
         {
-            var open = template.IndexOf('{', position);
-            var close = template.IndexOf('}', position);
-            if (open < 0)
+            parts.Add(kind switch
             {
-                if (close >= 0)
-                {
-                    throw new ArgumentException($"[ConsumerGroups] template \"{template}\" on {consumer} has a '}}' without '{{'.");
-                }
-
-                parts.Add((template[position..], false));
-                break;
-            }
-
-            if (close < open)
-            {
-                throw new ArgumentException($"[ConsumerGroups] template \"{template}\" on {consumer} has unbalanced braces.");
-            }
-
-            if (open > position)
-            {
-                parts.Add((template[position..open], false));
-            }
-
-            var name = template[(open + 1)..close];
-            if (name.Length == 0 || name.Contains('{'))
-            {
-                throw new ArgumentException($"[ConsumerGroups] template \"{template}\" on {consumer} has an empty or nested placeholder.");
-            }
-
-            parts.Add((name, true));
-            position = close + 1;
+                GroupTemplateTokenizer.Kind.Literal => (text, false),
+                GroupTemplateTokenizer.Kind.Placeholder => (text, true),
+                GroupTemplateTokenizer.Kind.CloseWithoutOpen => throw new ArgumentException($"[ConsumerGroups] template \"{template}\" on {consumer} has a '}}' without '{{'."),
+                GroupTemplateTokenizer.Kind.EmptyOrNested => throw new ArgumentException($"[ConsumerGroups] template \"{template}\" on {consumer} has an empty or nested placeholder."),
+                _ => throw new ArgumentException($"[ConsumerGroups] template \"{template}\" on {consumer} has unbalanced braces."),
+            });
         }
 
         return parts;
