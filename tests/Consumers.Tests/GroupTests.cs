@@ -249,7 +249,7 @@ public sealed class GroupTests
     public void MalformedGroupTemplate_IsRejectedAtMapping(string template)
         => Assert.That(() => GroupTemplate.Check(template, "X"), Throws.ArgumentException);
 
-    [TestCase("room:{room", "has unbalanced braces")]
+    [TestCase("room:{room", "has a '{' that is not closed")]
     [TestCase("room}{room}", "has unbalanced braces")]
     [TestCase("room }", "has a '}' without '{'")]
     [TestCase("a b{}", "has an empty or nested placeholder")]

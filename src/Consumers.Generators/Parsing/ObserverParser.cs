@@ -255,8 +255,9 @@ internal sealed class ObserverParser(
                     break;
                 case GroupTemplateTokenizer.Kind.EmptyOrNested:
                     return Malformed(template, observer, location, "a placeholder is empty or nested");
+                case GroupTemplateTokenizer.Kind.Unclosed:
+                    return Malformed(template, observer, location, "a '{' is not closed");
                 default:
-                    // An unclosed '{' is worded like a stray '}' (as before the tokenizer was shared; a snapshot holds the text).
                     return Malformed(template, observer, location, "a '}' has no matching '{'");
             }
         }

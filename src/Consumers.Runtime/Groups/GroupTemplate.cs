@@ -72,6 +72,7 @@ internal static class GroupTemplate
                 GroupTemplateTokenizer.Kind.Literal => (text, false),
                 GroupTemplateTokenizer.Kind.Placeholder => (text, true),
                 GroupTemplateTokenizer.Kind.CloseWithoutOpen => throw new ArgumentException($"[ConsumerGroups] template \"{template}\" on {consumer} has a '}}' without '{{'."),
+                GroupTemplateTokenizer.Kind.Unclosed => throw new ArgumentException($"[ConsumerGroups] template \"{template}\" on {consumer} has a '{{' that is not closed."),
                 GroupTemplateTokenizer.Kind.EmptyOrNested => throw new ArgumentException($"[ConsumerGroups] template \"{template}\" on {consumer} has an empty or nested placeholder."),
                 _ => throw new ArgumentException($"[ConsumerGroups] template \"{template}\" on {consumer} has unbalanced braces."),
             });
