@@ -83,11 +83,6 @@ internal static class ObserverNotification
         string[]? after = null;
         if (change is not null)
         {
-            if (!channel.Subscriptions.TryClaimChange(change))
-            {
-                return true;
-            }
-
             before = Split(message.GetHeader(BeforeHeader));
             after = Split(message.GetHeader(AfterHeader));
         }
@@ -102,6 +97,13 @@ internal static class ObserverNotification
         if (!Array.Exists(targets, t => t.RequestIds.Length > 0))
         {
             return false;
+        }
+
+        // The first copy with someone to write to claims the change; a copy that found no one does not use up the
+        // claim, so a later copy still reaches the request ids subscribed by then.
+        if (change is not null && !channel.Subscriptions.TryClaimChange(change))
+        {
+            return true;
         }
 
         var status = int.TryParse(message.GetHeader(StatusHeader), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 200;
