@@ -56,8 +56,12 @@ public sealed class GroupMessage
     /// <param name="name">The header name.</param>
     public string? GetHeader(string name)
     {
-        foreach (var header in Headers)
+        // Indexed, not foreach: enumerating the interface would allocate an enumerator per call, and every member of a
+        // group reads the headers of every message it is handed.
+        var headers = Headers;
+        for (var i = 0; i < headers.Count; i++)
         {
+            var header = headers[i];
             if (string.Equals(header.Key, name, StringComparison.Ordinal))
             {
                 return header.Value;
