@@ -74,6 +74,9 @@ internal sealed class ConsumerConnection
 
     // The upgraded stream once the socket runs, for direct writes; null before, and where there is none (HTTP/2).
     private FrameBatchingStream? _direct;
+
+    // Frames held by dispatch turns (WriteCombining), written before anything queued or written after them.
+    private readonly PendingFrames _pending = new();
     private WebSocket? _socket;
 
     // Frames (and their bytes) the writer took off the queue and has not written yet (the writer's own counts).
@@ -137,11 +140,26 @@ internal sealed class ConsumerConnection
     /// <returns><see langword="false"/> when the frame was dropped.</returns>
     public bool TrySend(OutboundFrame frame)
     {
-        if (_direct is { } stream && Volatile.Read(ref _unwritten) == 0 && TryWriteNow(stream, frame))
+        if (_direct is { } stream && Volatile.Read(ref _unwritten) == 0)
         {
-            return true;
+            // In a dispatch turn the frame waits for the turn's end, to leave with the others sent to this client.
+            if (WriteCombining.IsDeferring && TryHold(frame))
+            {
+                return true;
+            }
+
+            if (TryWriteNow(stream, frame))
+            {
+                return true;
+            }
         }
 
+        return Enqueue(frame);
+    }
+
+    // The writer's queue: bounded in frames and bytes; past either bound the client is not reading and is closed.
+    private bool Enqueue(OutboundFrame frame)
+    {
         // A frame larger than the byte bound still goes when nothing else waits: the bound is on what piles up.
         var length = frame.Memory.Length;
         var queuedBytes = Volatile.Read(ref _queuedBytes);
@@ -354,33 +372,62 @@ internal sealed class ConsumerConnection
         var reader = _inbound.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (reader.TryRead(out var message))
+            // One turn per run of messages read ahead (at most MaxMessagesPerTurn): what their actions send leaves
+            // when it ends, one write per client (WriteCombining). A turn ends before any await that has to wait.
+            WriteCombining.Begin();
+            try
             {
-                try
+                var handled = 0;
+                while (reader.TryRead(out var message))
                 {
-                    if (!_aborted.IsCancellationRequested && Volatile.Read(ref _closeRequested) == 0)
+                    if (++handled > WriteCombining.MaxMessagesPerTurn)
                     {
-                        if (message.Work is { } work)
-                        {
-                            await RunWorkAsync(work).ConfigureAwait(false);
-                        }
-                        else
-                        {
-                            await consumers.HandleAsync(message.Memory, message.Throttled).ConfigureAwait(false);
-                        }
+                        WriteCombining.End();
+                        WriteCombining.Begin();
+                        handled = 1;
+                    }
+
+                    var handling = HandleMessageAsync(consumers, message);
+                    if (!handling.IsCompletedSuccessfully)
+                    {
+                        WriteCombining.End();
+                        await handling.ConfigureAwait(false);
+                        WriteCombining.Begin();
                     }
                 }
-                catch (Exception ex)
+            }
+            finally
+            {
+                WriteCombining.End();
+            }
+        }
+    }
+
+    private async ValueTask HandleMessageAsync(ConsumerSet consumers, InboundMessage message)
+    {
+        try
+        {
+            if (!_aborted.IsCancellationRequested && Volatile.Read(ref _closeRequested) == 0)
+            {
+                if (message.Work is { } work)
                 {
-                    // HandleAsync answers every failure of user code itself; reaching here is a runtime fault.
-                    ConnectionLog.DispatchFailed(_logger, ex);
-                    RequestClose(WebSocketCloseStatus.InternalServerError, "Server error");
+                    await RunWorkAsync(work).ConfigureAwait(false);
                 }
-                finally
+                else
                 {
-                    Handled(message);
+                    await consumers.HandleAsync(message.Memory, message.Throttled).ConfigureAwait(false);
                 }
             }
+        }
+        catch (Exception ex)
+        {
+            // HandleAsync answers every failure of user code itself; reaching here is a runtime fault.
+            ConnectionLog.DispatchFailed(_logger, ex);
+            RequestClose(WebSocketCloseStatus.InternalServerError, "Server error");
+        }
+        finally
+        {
+            Handled(message);
         }
     }
 
@@ -507,6 +554,7 @@ internal sealed class ConsumerConnection
             if (Upgrade?.Stream is { } stream)
             {
                 await WriteToStreamAsync(stream).ConfigureAwait(false);
+                await WritePendingAsync(stream, close: true).ConfigureAwait(false);
             }
             else
             {
@@ -540,7 +588,13 @@ internal sealed class ConsumerConnection
             {
                 while (TryTake(out var first))
                 {
-                    await WriteBatchAsync(stream, buffer, first).ConfigureAwait(false);
+                    // Frames a dispatch turn held were sent before anything in the queue.
+                    await WritePendingAsync(stream, close: false).ConfigureAwait(false);
+                    if (!first.IsFlush)
+                    {
+                        await WriteBatchAsync(stream, buffer, first).ConfigureAwait(false);
+                    }
+
                     Written();
                 }
             }
@@ -548,6 +602,44 @@ internal sealed class ConsumerConnection
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+        }
+    }
+
+    // The writer's turn to write held frames (waiting for the stream's lock); with `close`, the last time: frames held
+    // afterwards are refused.
+    private async ValueTask WritePendingAsync(FrameBatchingStream stream, bool close)
+    {
+        if (_pending.IsEmpty && !close)
+        {
+            return;
+        }
+
+        await stream.EnterWriteAsync().ConfigureAwait(false);
+        try
+        {
+            if (_pending.TryTake(out var buffer, out var length))
+            {
+                try
+                {
+                    if (!_dropQueued)
+                    {
+                        await stream.WriteEnteredAsync(buffer.AsMemory(0, length)).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+
+            if (close)
+            {
+                _pending.Close();
+            }
+        }
+        finally
+        {
+            stream.ExitWrite();
         }
     }
 
@@ -657,7 +749,7 @@ internal sealed class ConsumerConnection
         frame = default;
         return count < MaxFramesPerWrite
             && Volatile.Read(ref _queued) > 0
-            && _queue.Reader.TryPeek(out var next) && next.Memory.Length <= space
+            && _queue.Reader.TryPeek(out var next) && next.Memory.Length <= space && !next.IsFlush
             && TryTake(out frame);
     }
 
@@ -710,9 +802,55 @@ internal sealed class ConsumerConnection
         return length;
     }
 
+    // Holds a frame for the end of this thread's dispatch turn; false when it is too big, the connection is closing or
+    // the pending frames are full (the caller then writes them and the frame together).
+    private bool TryHold(OutboundFrame frame)
+    {
+        if (frame.Memory.Length > PendingFrames.MaxFrameLength || Volatile.Read(ref _closeRequested) != 0
+            || !_pending.TryAppend(frame.Memory.Span, out var first))
+        {
+            return false;
+        }
+
+        frame.Release();
+        if (first)
+        {
+            WriteCombining.Hold(this);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Writes the frames held for this connection by a dispatch turn that has ended. When another write holds the
+    /// stream, the writer is woken to write them after it (they never wait for a later turn).
+    /// </summary>
+    public void WritePending()
+    {
+        if (_pending.IsEmpty || _direct is not { } stream)
+        {
+            return;
+        }
+
+        if (!stream.TryEnterWrite())
+        {
+            Enqueue(OutboundFrame.Flush);
+            return;
+        }
+
+        // Closing: the writer writes what is pending before the close frame.
+        if (Volatile.Read(ref _closeRequested) != 0 || !_pending.TryTake(out var buffer, out var length))
+        {
+            stream.ExitWrite();
+            return;
+        }
+
+        StartWrite(stream, buffer, length);
+    }
+
     // The sender's own write: only under the stream's lock taken without waiting, with nothing unwritten before it
-    // and the connection not closing. True when the frame is taken care of (written, being written, or lost with a
-    // connection whose transport just failed).
+    // and the connection not closing. Frames held by a dispatch turn go first, in the same write. True when the frame
+    // is taken care of (written, being written, or lost with a connection whose transport just failed).
     private bool TryWriteNow(FrameBatchingStream stream, OutboundFrame frame)
     {
         if (!stream.TryEnterWrite())
@@ -727,34 +865,55 @@ internal sealed class ConsumerConnection
         }
 
         var length = frame.Memory.Length;
-        var buffer = ArrayPool<byte>.Shared.Rent(length + TextFrameHeader.MaxLength);
-        var header = TextFrameHeader.Write(buffer, length);
-        frame.Memory.Span.CopyTo(buffer.AsSpan(header));
+        if (_pending.TryTake(out var buffer, out var start))
+        {
+            if (buffer.Length - start < length + TextFrameHeader.MaxLength)
+            {
+                // No room to join them: the held frames leave now, this one through the queue after them.
+                StartWrite(stream, buffer, start);
+                return false;
+            }
+        }
+        else
+        {
+            buffer = ArrayPool<byte>.Shared.Rent(length + TextFrameHeader.MaxLength);
+            start = 0;
+        }
+
+        var header = TextFrameHeader.Write(buffer.AsSpan(start), length);
+        frame.Memory.Span.CopyTo(buffer.AsSpan(start + header));
         frame.Release();
+        StartWrite(stream, buffer, start + header + length);
+        return true;
+    }
+
+    // Writes the first `length` bytes of a pooled buffer under the stream's lock, which the caller holds; the lock and
+    // the buffer are released when the write completes.
+    private void StartWrite(FrameBatchingStream stream, byte[] buffer, int length)
+    {
         ValueTask write;
         try
         {
-            write = stream.WriteEnteredAsync(buffer.AsMemory(0, header + length));
+            write = stream.WriteEnteredAsync(buffer.AsMemory(0, length));
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
         {
             stream.ExitWrite();
             ArrayPool<byte>.Shared.Return(buffer);
             OnSendFailed(ex);
-            return true;
+            return;
         }
 
         if (write.IsCompletedSuccessfully)
         {
             stream.ExitWrite();
             ArrayPool<byte>.Shared.Return(buffer);
-            return true;
+            return;
         }
 
         // The transport pushes back (the client reads slowly): the lock stays taken until the write completes, so
         // later frames queue behind this one.
         _ = CompleteWriteAsync(stream, write, buffer);
-        return true;
     }
 
     private async Task CompleteWriteAsync(FrameBatchingStream stream, ValueTask write, byte[] buffer)
@@ -792,5 +951,7 @@ internal sealed class ConsumerConnection
         {
             frame.Release();
         }
+
+        _pending.Close();
     }
 }

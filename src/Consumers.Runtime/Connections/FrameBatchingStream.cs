@@ -38,6 +38,9 @@ internal sealed class FrameBatchingStream(Stream inner) : Stream
     /// <summary>Releases the lock taken with <see cref="TryEnterWrite"/>, once the write has completed.</summary>
     public void ExitWrite() => _writeLock.Release();
 
+    /// <summary>Takes the write lock, waiting for it if another write holds it; release it with <see cref="ExitWrite"/>.</summary>
+    public Task EnterWriteAsync() => _writeLock.WaitAsync();
+
     /// <summary>Writes bytes that hold whole WebSocket frames, as one write, never inside another writer's frame.</summary>
     public ValueTask WriteFramesAsync(ReadOnlyMemory<byte> frames) => WriteAsync(frames, CancellationToken.None);
 

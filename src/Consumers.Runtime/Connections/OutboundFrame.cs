@@ -11,13 +11,22 @@ internal readonly struct OutboundFrame
 {
     private readonly byte[]? _rented;
 
-    private OutboundFrame(ReadOnlyMemory<byte> memory, byte[]? rented)
+    private OutboundFrame(ReadOnlyMemory<byte> memory, byte[]? rented, bool isFlush = false)
     {
         Memory = memory;
         _rented = rented;
+        IsFlush = isFlush;
     }
 
     public ReadOnlyMemory<byte> Memory { get; }
+
+    /// <summary>
+    /// No frame: a mark that makes the writer write the connection's <see cref="PendingFrames"/>, queued when the
+    /// turn that held them ends while another write holds the stream.
+    /// </summary>
+    public bool IsFlush { get; }
+
+    public static OutboundFrame Flush => new(ReadOnlyMemory<byte>.Empty, null, isFlush: true);
 
     public static OutboundFrame Rented(byte[] buffer, int length) => new(new ReadOnlyMemory<byte>(buffer, 0, length), buffer);
 

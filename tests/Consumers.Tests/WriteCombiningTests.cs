@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+using Consumers.Tests.Consumers;
+using Microsoft.AspNetCore.Builder;
+using Consumers.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Consumers.Tests;
+
+/// <summary>
+/// Frames sent while a connection's dispatcher works through the messages it has read leave together when its turn
+/// ends: every member still gets every frame, in each sender's order, nothing waits for an action that waits, and a
+/// member that stops reading is closed without holding up the others.
+/// </summary>
+public sealed class WriteCombiningTests
+{
+    private static async Task<TestHost> StartAsync(Action<Hosting.ConsumerOptions>? configure = null)
+        => await TestHost.StartAsync(
+            app => app.MapConsumer<HoldingConsumer>("/ws/hold/{room}"),
+            o =>
+            {
+                o.RateLimitPerSecond = 0;
+                configure?.Invoke(o);
+            },
+            services => services.AddSingleton<ActionGate>());
+
+    [Test]
+    public async Task SendersPipeliningManyMessages_EveryMemberGetsEveryLine_InEachSendersOrder()
+    {
+        await using var host = await StartAsync();
+        const int Members = 5;
+        const int Senders = 3;
+        const int PerSender = 300;
+        var clients = new List<TestClient>();
+        try
+        {
+            for (var i = 0; i < Members; i++)
+            {
+                clients.Add(await TestClient.ConnectAsync(host.WebSocketUri("/ws/hold/pipe")));
+            }
+
+            var names = new string[Senders];
+            for (var s = 0; s < Senders; s++)
+            {
+                // Learn each sender's channel name from its first line, which every member receives.
+                names[s] = (await SayAndReadOwnLine(clients[s], "hello"))!;
+                for (var m = 0; m < Members; m++)
+                {
+                    if (m != s)
+                    {
+                        Assert.That((await clients[m].ReceiveAsync())["text"]!.GetValue<string>(), Is.EqualTo("hello"));
+                    }
+                }
+            }
+
+            // Every sender writes all its messages without waiting: the server reads them ahead, and the
+            // dispatcher's turns hold many frames per member.
+            await Task.WhenAll(Enumerable.Range(0, Senders).Select(async s =>
+            {
+                for (var i = 0; i < PerSender; i++)
+                {
+                    await clients[s].SendAsync($$"""{"action": "say", "text": "{{i}}", "request_id": {{i}}}""");
+                }
+            }));
+
+            await Task.WhenAll(clients.Select(async (client, m) =>
+            {
+                var next = new int[Senders];
+                var replies = 0;
+                var expected = Senders * PerSender + (m < Senders ? PerSender : 0);
+                for (var n = 0; n < expected; n++)
+                {
+                    var frame = await client.ReceiveAsync();
+                    if (frame["response_status"] is not null)
+                    {
+                        Assert.That(frame["request_id"]!.GetValue<int>(), Is.EqualTo(replies), $"member {m}: replies in order");
+                        replies++;
+                        continue;
+                    }
+
+                    var from = Array.IndexOf(names, frame["from"]!.GetValue<string>());
+                    Assert.That(from, Is.GreaterThanOrEqualTo(0));
+                    Assert.That(int.Parse(frame["text"]!.GetValue<string>(), CultureInfo.InvariantCulture), Is.EqualTo(next[from]), $"member {m}, sender {from}");
+                    next[from]++;
+                }
+
+                Assert.That(next, Is.All.EqualTo(PerSender), $"member {m}");
+            }));
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Test]
+    public async Task FramesSentBeforeAnActionWaits_LeaveWhileItWaits()
+    {
+        await using var host = await StartAsync();
+        await using var sender = await TestClient.ConnectAsync(host.WebSocketUri("/ws/hold/wait"));
+        await using var member = await TestClient.ConnectAsync(host.WebSocketUri("/ws/hold/wait"));
+        var gate = host.Services.GetRequiredService<ActionGate>();
+
+        await sender.SendAsync("""{"action": "say_then_wait", "text": "before the wait", "request_id": "w"}""");
+
+        // Held until the action ends, the line would never come: the action waits for this test to see it.
+        Assert.That((await member.ReceiveAsync(TimeSpan.FromSeconds(5)))["text"]!.GetValue<string>(), Is.EqualTo("before the wait"));
+        Assert.That((await sender.ReceiveAsync(TimeSpan.FromSeconds(5)))["text"]!.GetValue<string>(), Is.EqualTo("before the wait"));
+        Assert.That(gate.Opened.IsCompleted, Is.False);
+
+        gate.Open();
+        var reply = await sender.ReceiveAsync();
+        Assert.That(reply["request_id"]!.GetValue<string>(), Is.EqualTo("w"));
+        Assert.That(reply["data"]!.GetValue<string>(), Is.EqualTo("done"));
+    }
+
+    [Test]
+    public async Task MemberThatStopsReading_IsClosed_AndTheOthersGetEveryLine()
+    {
+        await using var host = await StartAsync(o => o.SendQueueMaxBytes = 64 * 1024);
+        await using var sender = await TestClient.ConnectAsync(host.WebSocketUri("/ws/hold/slow"));
+        await using var reader = await TestClient.ConnectAsync(host.WebSocketUri("/ws/hold/slow"));
+        var stalled = new ClientWebSocket();
+        await stalled.ConnectAsync(host.WebSocketUri("/ws/hold/slow"), CancellationToken.None);
+        var before = CapturingLoggerProvider.Instance.Entries.Count(e => e.EventId.Name == "SendQueueFull");
+        try
+        {
+            // 4,000 lines of about 1 KB, sent without waiting: far more than the stalled member's TCP buffers and
+            // send-queue bound hold.
+            const int Lines = 4000;
+            var text = new string('x', 1000);
+            var sending = Task.Run(async () =>
+            {
+                // In windows of 20, as a client that reads its replies: the sender itself keeps up.
+                for (var i = 0; i < Lines; i += 20)
+                {
+                    for (var j = i; j < i + 20; j++)
+                    {
+                        await sender.SendAsync($$"""{"action": "say", "text": "{{j}} {{text}}"}""");
+                    }
+
+                    for (var j = 0; j < 40; j++)
+                    {
+                        await sender.ReceiveAsync();
+                    }
+                }
+            });
+
+            for (var i = 0; i < Lines; i++)
+            {
+                var line = (await reader.ReceiveAsync())["text"]!.GetValue<string>();
+                Assert.That(line[..line.IndexOf(' ', StringComparison.Ordinal)], Is.EqualTo(i.ToString(CultureInfo.InvariantCulture)));
+            }
+
+            await sending;
+            await Eventually.WaitUntilAsync(() => CapturingLoggerProvider.Instance.Entries.Count(e => e.EventId.Name == "SendQueueFull") > before);
+        }
+        finally
+        {
+            stalled.Abort();
+            stalled.Dispose();
+        }
+    }
+
+    private static async Task<string?> SayAndReadOwnLine(TestClient client, string text)
+    {
+        await client.SendAsync($$"""{"action": "say", "text": "{{text}}", "request_id": "first"}""");
+        string? channel = null;
+        for (var i = 0; i < 2; i++)
+        {
+            var frame = await client.ReceiveAsync();
+            if (frame["from"] is { } from)
+            {
+                channel = from.GetValue<string>();
+            }
+        }
+
+        return channel;
+    }
+}
