@@ -36,7 +36,7 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
 
         var misplacedActions = context.SyntaxProvider
             .ForAttributeWithMetadataName(
-                KnownTypes.ActionAttribute,
+                KnownTypes.ActionAttributeName,
                 static (node, _) => node is MethodDeclarationSyntax,
                 static (syntax, _) => ConsumerParser.CheckActionContainer(syntax))
             .Where(static diagnostic => diagnostic is not null)
@@ -45,7 +45,7 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
 
         var misplacedReceives = context.SyntaxProvider
             .ForAttributeWithMetadataName(
-                KnownTypes.ReceiveAttribute,
+                KnownTypes.ReceiveAttributeName,
                 static (node, _) => node is MethodDeclarationSyntax,
                 static (syntax, _) => ReceiveParser.CheckContainer(syntax))
             .Where(static diagnostic => diagnostic is not null)
@@ -54,7 +54,7 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
 
         var misplacedGroupEvents = context.SyntaxProvider
             .ForAttributeWithMetadataName(
-                KnownTypes.GroupEventAttribute,
+                KnownTypes.GroupEventAttributeName,
                 static (node, _) => node is MethodDeclarationSyntax,
                 static (syntax, _) => GroupEventParser.CheckContainer(syntax))
             .Where(static diagnostic => diagnostic is not null)

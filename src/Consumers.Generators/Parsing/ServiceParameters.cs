@@ -10,11 +10,9 @@ namespace Consumers.Generators.Parsing;
 /// </summary>
 internal static class ServiceParameters
 {
-    private const string FromServicesAttribute = "Microsoft.AspNetCore.Mvc.FromServicesAttribute";
-
-    public static bool IsService(IParameterSymbol parameter)
+    public static bool IsService(IParameterSymbol parameter, KnownTypes known)
     {
-        if (parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == FromServicesAttribute))
+        if (KnownTypes.HasAttribute(parameter, known.FromServicesAttribute))
         {
             return true;
         }
@@ -25,14 +23,12 @@ internal static class ServiceParameters
             return false;
         }
 
-        var ns = type.ContainingNamespace?.ToDisplayString() ?? "";
-        if (ns.StartsWith("System.Collections", System.StringComparison.Ordinal) || ns.StartsWith("System.Text.Json", System.StringComparison.Ordinal))
+        if (KnownTypes.IsCollectionOrJson(type))
         {
             return false;
         }
 
         // An abstract DTO with [JsonPolymorphic] / [JsonDerivedType] is data.
-        return !type.GetAttributes().Any(a => a.AttributeClass?.ContainingNamespace?.ToDisplayString() == "System.Text.Json.Serialization" &&
-            a.AttributeClass.Name is "JsonPolymorphicAttribute" or "JsonDerivedTypeAttribute");
+        return !KnownTypes.HasAttribute(type, known.JsonPolymorphicAttribute) && !KnownTypes.HasAttribute(type, known.JsonDerivedTypeAttribute);
     }
 }
