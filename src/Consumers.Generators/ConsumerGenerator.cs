@@ -82,9 +82,9 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(diagnostics, static (production, input) =>
         {
             var (((((own, misplaced), misplacedReceive), misplacedGroupEvent), policy), compilation) = input;
-            foreach (var diagnostic in own.Concat(misplaced).Concat(misplacedReceive).Concat(misplacedGroupEvent))
+            foreach (var diagnostic in JsonPolicyDiagnostics.ApplyAll(own.Concat(misplaced).Concat(misplacedReceive).Concat(misplacedGroupEvent), policy))
             {
-                production.ReportDiagnostic(JsonPolicyDiagnostics.Apply(diagnostic, policy).ToDiagnostic(compilation));
+                production.ReportDiagnostic(diagnostic.ToDiagnostic(compilation));
             }
         });
         context.RegisterSourceOutput(specs, static (production, spec) =>

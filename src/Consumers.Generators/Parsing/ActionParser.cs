@@ -167,7 +167,10 @@ internal sealed class ActionParser(
             return new ParameterSpec(ParameterKind.Primitive, key, localType, primitive.Reader, TypeNames.OfNotNull(underlying), primitive.Error, acceptsNull, !optional, defaultValue, null);
         }
 
-        var metadata = JsonMember(underlying, method, typeLocation, report);
+        var hint = ServiceParameters.LooksLikeService(underlying)
+            ? $"; or, if '{underlying.Name}' is a service and not request data, mark the parameter [FromServices] (a concrete class parameter is request data unless marked)"
+            : "";
+        var metadata = JsonMember(underlying, method, typeLocation, report, hint);
         return metadata is null
             ? null
             : new ParameterSpec(ParameterKind.Json, key, localType, null, null, null, acceptsNull, !optional, defaultValue, metadata);
@@ -199,16 +202,16 @@ internal sealed class ActionParser(
             return default;
         }
 
-        var member = KnownTypes.GetPrimitiveJson(TypeNames.Of(data)) ?? JsonMember(data, method, location, report);
+        var member = KnownTypes.GetPrimitiveJson(TypeNames.Of(data)) ?? JsonMember(data, method, location, report, hint: "");
         var nullableReference = !data.IsValueType && data.NullableAnnotation == NullableAnnotation.Annotated;
         return member is null ? default : (shape.Kind, member, TypeNames.Of(data), nullableReference);
     }
 
     // The consumer's member for the type's metadata; the action is dropped when there is none (an unknown type).
-    private string? JsonMember(ITypeSymbol type, IMethodSymbol method, LocationInfo? location, Report report)
+    private string? JsonMember(ITypeSymbol type, IMethodSymbol method, LocationInfo? location, Report report, string hint)
     {
         var found = new List<DiagnosticInfo>();
-        var member = json.Member(type, method, location, found);
+        var member = json.Member(type, method, location, found, hint);
         report.MissingMetadata(found);
         if (member is null)
         {

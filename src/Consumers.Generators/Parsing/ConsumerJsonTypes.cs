@@ -85,10 +85,14 @@ internal sealed class ConsumerJsonTypes
     /// unknown to the compiler (which reports it) or, in an abstract base without a context, left to the concrete consumers.
     /// </summary>
     public string? Member(ITypeSymbol type, IMethodSymbol method, LocationInfo? location, List<DiagnosticInfo> report)
+        => Member(type, method, location, report, hint: "");
+
+    /// <summary>As <see cref="Member(ITypeSymbol, IMethodSymbol, LocationInfo?, List{DiagnosticInfo})"/>, with a sentence appended to CONS0012 / CONS0013 (empty, or starting with "; ").</summary>
+    public string? Member(ITypeSymbol type, IMethodSymbol method, LocationInfo? location, List<DiagnosticInfo> report, string hint)
     {
         if (type.TypeKind == TypeKind.Error)
         {
-            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.JsonContextMissing, location, method.Name, type.ToDisplayString(), _consumerName));
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.JsonContextMissing, location, method.Name, type.ToDisplayString(), _consumerName, hint));
             return null;
         }
 
@@ -101,12 +105,12 @@ internal sealed class ConsumerJsonTypes
                 return null;
             }
 
-            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.JsonContextMissing, location, method.Name, type.ToDisplayString(), _consumerName));
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.JsonContextMissing, location, method.Name, type.ToDisplayString(), _consumerName, hint));
             reflection = true;
         }
         else if (!_contextTypes!.Contains(type))
         {
-            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeMissingFromJsonContext, location, method.Name, type.ToDisplayString(), Context.Name));
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeMissingFromJsonContext, location, method.Name, type.ToDisplayString(), Context.Name, hint));
             reflection = true;
         }
 
