@@ -19,10 +19,11 @@ public sealed class KnownTypesTests
     {
         var compilation = GeneratorHarness.CreateCompilation("namespace Chat; public sealed class A;");
         var next = compilation.AddSyntaxTrees(GeneratorHarness.Parse("namespace Chat; public sealed class B;", "B.cs"));
+        var first = KnownTypes.For(compilation);
         Assert.Multiple(() =>
         {
-            Assert.That(KnownTypes.For(compilation), Is.SameAs(KnownTypes.For(compilation)));
-            Assert.That(KnownTypes.For(next), Is.Not.SameAs(KnownTypes.For(compilation)));
+            Assert.That(KnownTypes.For(compilation), Is.SameAs(first));
+            Assert.That(KnownTypes.For(next), Is.Not.SameAs(first));
         });
     }
 

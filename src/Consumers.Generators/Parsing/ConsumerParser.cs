@@ -10,8 +10,11 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Consumers.Generators.Parsing;
 
 /// <summary>
-/// Turns a consumer class symbol into a <see cref="ConsumerSpec"/> and the diagnostics of its declaration.
-/// The only place that touches symbols and syntax: nothing of them leaves it.
+/// Turns a consumer class symbol into a <see cref="ConsumerSpec"/> and the diagnostics of its declaration: the
+/// orchestrator of one consumer. It checks the class, resolves its JSON metadata (<see cref="ConsumerJsonTypes"/>),
+/// collects its own and inherited actions (<see cref="ActionParser"/>, with <see cref="InheritedActionPolicy"/> deciding
+/// which are dispatched and what is reported where), then its observers, <c>[Receive]</c> handler, group events and
+/// authorization. Symbols and syntax stay in the parsers: only the equatable model leaves the transform.
 /// </summary>
 internal sealed class ConsumerParser
 {
