@@ -181,6 +181,17 @@ public sealed class DiagnosticTests
             }
             """);
 
+    // On .NET 7 and later System.IntPtr is displayed as 'nint': the check compares the special type, not the name.
+    [Test]
+    public void CONS0011_IntPtrParameter_IsReportedOnTheParameterType()
+        => AssertDiagnostic("CONS0011", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public void Attach([|IntPtr|] handle) { }
+            }
+            """);
+
     [Test]
     public void CONS0011_DelegateResult_IsReportedOnTheReturnType()
         => AssertDiagnostic("CONS0011", Usings + """
