@@ -36,7 +36,7 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
 
         var misplacedActions = context.SyntaxProvider
             .ForAttributeWithMetadataName(
-                KnownTypes.ActionAttribute,
+                KnownTypes.ActionAttributeName,
                 static (node, _) => node is MethodDeclarationSyntax,
                 static (syntax, _) => ConsumerParser.CheckActionContainer(syntax))
             .Where(static diagnostic => diagnostic is not null)
@@ -45,7 +45,7 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
 
         var misplacedReceives = context.SyntaxProvider
             .ForAttributeWithMetadataName(
-                KnownTypes.ReceiveAttribute,
+                KnownTypes.ReceiveAttributeName,
                 static (node, _) => node is MethodDeclarationSyntax,
                 static (syntax, _) => ReceiveParser.CheckContainer(syntax))
             .Where(static diagnostic => diagnostic is not null)
@@ -54,7 +54,7 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
 
         var misplacedGroupEvents = context.SyntaxProvider
             .ForAttributeWithMetadataName(
-                KnownTypes.GroupEventAttribute,
+                KnownTypes.GroupEventAttributeName,
                 static (node, _) => node is MethodDeclarationSyntax,
                 static (syntax, _) => GroupEventParser.CheckContainer(syntax))
             .Where(static diagnostic => diagnostic is not null)
@@ -82,9 +82,9 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(diagnostics, static (production, input) =>
         {
             var (((((own, misplaced), misplacedReceive), misplacedGroupEvent), policy), compilation) = input;
-            foreach (var diagnostic in own.Concat(misplaced).Concat(misplacedReceive).Concat(misplacedGroupEvent))
+            foreach (var diagnostic in JsonPolicyDiagnostics.ApplyAll(own.Concat(misplaced).Concat(misplacedReceive).Concat(misplacedGroupEvent), policy))
             {
-                production.ReportDiagnostic(JsonPolicyDiagnostics.Apply(diagnostic, policy).ToDiagnostic(compilation));
+                production.ReportDiagnostic(diagnostic.ToDiagnostic(compilation));
             }
         });
         context.RegisterSourceOutput(specs, static (production, spec) =>

@@ -181,6 +181,17 @@ public sealed class DiagnosticTests
             }
             """);
 
+    // On .NET 7 and later System.IntPtr is displayed as 'nint': the check compares the special type, not the name.
+    [Test]
+    public void CONS0011_IntPtrParameter_IsReportedOnTheParameterType()
+        => AssertDiagnostic("CONS0011", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public void Attach([|IntPtr|] handle) { }
+            }
+            """);
+
     [Test]
     public void CONS0011_DelegateResult_IsReportedOnTheReturnType()
         => AssertDiagnostic("CONS0011", Usings + """
@@ -252,6 +263,99 @@ public sealed class DiagnosticTests
                 public RoomDto Invite(MemberDto member, [|InviteDto|] data) => new(1, "", new());
             }
             """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0013_ConcreteServiceClassParameter_AlsoSuggestsFromServices()
+        => AssertDiagnostic("CONS0013", Usings + """
+            public sealed class OrderService
+            {
+                public OrderService(IServiceProvider services) { }
+            }
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public void Order([|OrderService|] orders) { }
+            }
+            """, TestSources.Dtos);
+
+    [Test]
+    public void CONS0012_ConcreteClassWithoutAParameterlessConstructor_AlsoSuggestsFromServices()
+        => AssertDiagnostic("CONS0012", Usings + """
+            public sealed class Mailer(string host)
+            {
+                public string Host => host;
+            }
+
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public void Invite([|Mailer|] mailer) { }
+            }
+            """);
+
+    [Test]
+    public void CONS0055_ServiceLikeClassParameter_WhereReflectionIsAllowed_AlsoSuggestsFromServices()
+        => AssertDiagnostic("CONS0055", Usings + """
+            public sealed class RoomRepository
+            {
+            }
+
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public void Open([|RoomRepository|] rooms) { }
+            }
+            """, build: BuildProperties.PlainApp());
+
+    [TestCase("public sealed class InviteForm { public string Email { get; set; } = \"\"; }", "InviteForm")]
+    [TestCase("public sealed record InviteForm(string Email);", "InviteForm")]
+    [TestCase("public sealed class InviteForm { public string Email { get; set; } = \"\"; }", "InviteForm[]")]
+    public void CONS0012_ForADtoOrAResult_DoesNotSuggestFromServices(string declaration, string parameterType)
+    {
+        var run = GeneratorHarness.Run(Usings + declaration + $$"""
+
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public InviteForm Invite({{parameterType}} form) => throw null!;
+            }
+            """);
+        Assert.That(run.GeneratorDiagnostics.Select(d => d.Id), Has.All.EqualTo("CONS0012").And.Not.Empty);
+        Assert.That(run.GeneratorDiagnostics.Select(d => d.GetMessage()), Has.None.Contains("FromServices"));
+    }
+
+    [Test]
+    public void CONS0055_ATypeUsedByManyActionsAndConsumers_IsReportedOnceAtItsFirstUse_WhileCONS0012IsOnEachUse()
+    {
+        var source = Usings + """
+            public sealed record CreateRoom(string Name);
+
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public void Create(CreateRoom data) { }
+
+                [Action]
+                public void Preview(CreateRoom data) { }
+            }
+
+            public partial class HallConsumer : Consumer
+            {
+                [Action]
+                public CreateRoom Echo(CreateRoom data) => data;
+            }
+            """;
+        var plain = GeneratorHarness.Run(BuildProperties.PlainApp(), source);
+        var aot = GeneratorHarness.Run(source);
+        Assert.Multiple(() =>
+        {
+            Assert.That(plain.GeneratorDiagnostics.Select(d => d.Id), Is.EqualTo(new[] { "CONS0055" }));
+            Assert.That(plain.GeneratorDiagnostics[0].Location.GetLineSpan().StartLinePosition.Line, Is.EqualTo(11), "the first use: Create's parameter");
+            Assert.That(aot.GeneratorDiagnostics.Select(d => d.Id), Is.EqualTo(Enumerable.Repeat("CONS0012", 4)));
+        });
+    }
 
     [Test]
     public void CONS0055_DtoWithoutJsonContext_WhereReflectionIsAllowed_IsAWarningOnTheParameterType()

@@ -74,12 +74,12 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor JsonContextMissing = Create(
         "CONS0012", Serialization,
         "No JsonSerializerContext for a DTO",
-        "Action '{0}' uses '{1}', which needs source-generated JSON metadata: add [JsonContext(typeof(YourContext))] to '{2}' (or the assembly), where YourContext lists [JsonSerializable(typeof({1}))]");
+        "Action '{0}' uses '{1}', which needs source-generated JSON metadata: add [JsonContext(typeof(YourContext))] to '{2}' (or the assembly), where YourContext lists [JsonSerializable(typeof({1}))]{3}");
 
     public static readonly DiagnosticDescriptor TypeMissingFromJsonContext = Create(
         "CONS0013", Serialization,
         "Type missing from the JsonSerializerContext",
-        "Action '{0}' uses '{1}', which '{2}' cannot serialize: add [JsonSerializable(typeof({1}))] to '{2}'");
+        "Action '{0}' uses '{1}', which '{2}' cannot serialize: add [JsonSerializable(typeof({1}))] to '{2}'{3}");
 
     public static readonly DiagnosticDescriptor InvalidJsonContext = Create(
         "CONS0014", Serialization,
@@ -211,7 +211,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor JsonByReflection = Create(
         "CONS0055", Serialization,
         "DTO serialized by reflection",
-        "'{0}' uses '{1}', which has no source-generated JSON metadata ({2}): it is serialized by reflection, which works here but fails the build under PublishAot or trimming (CONS0012); for AOT-safe metadata list it with [JsonSerializable(typeof({1}))] on a JsonSerializerContext named by [JsonContext]",
+        "'{0}' uses '{1}', which has no source-generated JSON metadata ({2}): it is serialized by reflection, which works here but fails the build under PublishAot or trimming (CONS0012); for AOT-safe metadata list it with [JsonSerializable(typeof({1}))] on a JsonSerializerContext named by [JsonContext]{3}",
         DiagnosticSeverity.Warning);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new DiagnosticDescriptor[]

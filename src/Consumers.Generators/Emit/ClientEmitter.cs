@@ -224,7 +224,7 @@ internal static class ClientEmitter
             return "null";
         }
 
-        var type = action.ResultJson.StartsWith("global::Consumers.Dispatch.PrimitiveJson.", System.StringComparison.Ordinal)
+        var type = Parsing.KnownTypes.IsPrimitiveJson(action.ResultJson)
             ? s_primitives.TryGetValue(action.ResultType.TrimEnd('?'), out var primitive) ? primitive : "unknown"
             : JsonType(spec, action.ResultJson);
         return type == "unknown" || !ContractEmitter.ResultNullable(action) ? type : type + " | null";

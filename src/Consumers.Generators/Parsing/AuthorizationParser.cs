@@ -13,29 +13,24 @@ namespace Consumers.Generators.Parsing;
 /// </summary>
 internal static class AuthorizationParser
 {
-    private const string AuthorizeAttribute = "Microsoft.AspNetCore.Authorization.AuthorizeAttribute";
-    private const string AllowAnonymousAttribute = "Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute";
-    private const string PermissionAttribute = "Consumers.Security.PermissionAttribute";
-    private const string Permission = "Consumers.Security.IPermission";
-
     /// <summary>
     /// The class's own attributes and those inherited from its bases (all three attributes are <c>Inherited</c>).
     /// Only the class's own attributes are reported on: a base reports its own when it is parsed.
     /// </summary>
-    public static SecuritySpec? ForClass(INamedTypeSymbol consumer, List<DiagnosticInfo> diagnostics)
+    public static SecuritySpec? ForClass(INamedTypeSymbol consumer, KnownTypes known, List<DiagnosticInfo> diagnostics)
     {
         var attributes = new List<(AttributeData Attribute, bool Report)>();
-        for (var type = consumer; type is not null && type.ToDisplayString() != KnownTypes.ConsumerBase; type = type.BaseType)
+        for (var type = consumer; type is not null && !SymbolEqualityComparer.Default.Equals(type, known.Consumer); type = type.BaseType)
         {
             var own = SymbolEqualityComparer.Default.Equals(type, consumer);
             attributes.AddRange(type.GetAttributes().Select(a => (a, own)));
         }
 
-        return Read(attributes, consumer.Name, diagnostics);
+        return Read(attributes, consumer.Name, known, diagnostics);
     }
 
     /// <summary>The action's attributes, including those of the base methods it overrides.</summary>
-    public static SecuritySpec? ForMethod(IMethodSymbol method, List<DiagnosticInfo> diagnostics)
+    public static SecuritySpec? ForMethod(IMethodSymbol method, KnownTypes known, List<DiagnosticInfo> diagnostics)
     {
         var attributes = new List<(AttributeData Attribute, bool Report)>();
         for (var current = method; current is not null; current = current.OverriddenMethod)
@@ -44,27 +39,27 @@ internal static class AuthorizationParser
             attributes.AddRange(current.GetAttributes().Select(a => (a, own)));
         }
 
-        return Read(attributes, method.Name, diagnostics);
+        return Read(attributes, method.Name, known, diagnostics);
     }
 
-    private static SecuritySpec? Read(List<(AttributeData Attribute, bool Report)> attributes, string target, List<DiagnosticInfo> diagnostics)
+    private static SecuritySpec? Read(List<(AttributeData Attribute, bool Report)> attributes, string target, KnownTypes known, List<DiagnosticInfo> diagnostics)
     {
         var authorize = new List<AuthorizeSpec>();
         var permissions = new List<PermissionSpec>();
         var allowAnonymous = false;
         foreach (var (attribute, report) in attributes)
         {
-            switch (attribute.AttributeClass?.ToDisplayString())
+            if (KnownTypes.Is(attribute.AttributeClass, known.AuthorizeAttribute))
             {
-                case AuthorizeAttribute:
-                    authorize.Add(ReadAuthorize(attribute));
-                    break;
-                case AllowAnonymousAttribute:
-                    allowAnonymous = true;
-                    break;
-                case PermissionAttribute:
-                    ReadPermissions(attribute, target, report ? diagnostics : null, permissions);
-                    break;
+                authorize.Add(ReadAuthorize(attribute));
+            }
+            else if (KnownTypes.Is(attribute.AttributeClass, known.AllowAnonymousAttribute))
+            {
+                allowAnonymous = true;
+            }
+            else if (KnownTypes.Is(attribute.AttributeClass, known.PermissionAttribute))
+            {
+                ReadPermissions(attribute, target, known, report ? diagnostics : null, permissions);
             }
         }
 
@@ -97,7 +92,7 @@ internal static class AuthorizationParser
         return new AuthorizeSpec(policy, roles, schemes);
     }
 
-    private static void ReadPermissions(AttributeData attribute, string target, List<DiagnosticInfo>? diagnostics, List<PermissionSpec> permissions)
+    private static void ReadPermissions(AttributeData attribute, string target, KnownTypes known, List<DiagnosticInfo>? diagnostics, List<PermissionSpec> permissions)
     {
         if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Kind != TypedConstantKind.Array)
         {
@@ -114,7 +109,7 @@ internal static class AuthorizationParser
                 continue;
             }
 
-            if (!type.AllInterfaces.Any(static t => t.ToDisplayString() == Permission) && type.ToDisplayString() != Permission)
+            if (!type.AllInterfaces.Any(t => KnownTypes.Is(t, known.Permission)) && !KnownTypes.Is(type, known.Permission))
             {
                 if (diagnostics is not null)
                 {

@@ -15,6 +15,7 @@ namespace Consumers.Generators.Parsing;
 /// </summary>
 internal sealed class GroupEventParser(
     INamedTypeSymbol consumer,
+    KnownTypes known,
     List<DiagnosticInfo> diagnostics,
     Func<ITypeSymbol, IMethodSymbol, LocationInfo?, List<DiagnosticInfo>, string?> jsonMember,
     CancellationToken cancellationToken)
@@ -26,12 +27,12 @@ internal sealed class GroupEventParser(
     public List<GroupEventSpec> Parse()
     {
         var handlers = new List<GroupEventSpec>();
-        for (var type = consumer; type is not null && type.ToDisplayString() != "Consumers.Consumer"; type = type.BaseType)
+        for (var type = consumer; type is not null && !SymbolEqualityComparer.Default.Equals(type, known.Consumer); type = type.BaseType)
         {
             foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (!method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.GroupEventAttribute) ||
+                if (!KnownTypes.HasAttribute(method, known.GroupEventAttribute) ||
                     (!SymbolEqualityComparer.Default.Equals(type, consumer) && method.DeclaredAccessibility == Accessibility.Private) ||
                     (!SymbolEqualityComparer.Default.Equals(type, consumer) && handlers.Any(h => h.MethodName == method.Name)))
                 {
@@ -52,12 +53,7 @@ internal sealed class GroupEventParser(
     {
         var syntax = method.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<MethodDeclarationSyntax>().FirstOrDefault();
         var identifier = LocationInfo.From(syntax?.Identifier ?? default);
-        var returns = method.ReturnsVoid ? "void" : method.ReturnType.ToDisplayString() switch
-        {
-            "System.Threading.Tasks.Task" => "Task",
-            "System.Threading.Tasks.ValueTask" => "ValueTask",
-            _ => null,
-        };
+        var returns = method.ReturnsVoid ? "void" : known.IsTaskOrValueTask(method.ReturnType, out var awaitable) ? awaitable : null;
         var parameter = method.Parameters.Length == 1 ? method.Parameters[0] : null;
         var eventType = parameter?.Type as INamedTypeSymbol;
         var problem =

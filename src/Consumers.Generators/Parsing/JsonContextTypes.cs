@@ -17,12 +17,12 @@ internal sealed class JsonContextTypes
     {
     }
 
-    public static JsonContextTypes From(INamedTypeSymbol context)
+    public static JsonContextTypes From(INamedTypeSymbol context, KnownTypes known)
     {
         var result = new JsonContextTypes();
         foreach (var attribute in context.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() == KnownTypes.JsonSerializableAttribute &&
+            if (KnownTypes.Is(attribute.AttributeClass, known.JsonSerializableAttribute) &&
                 attribute.ConstructorArguments.Length == 1 &&
                 attribute.ConstructorArguments[0].Value is ITypeSymbol root)
             {
@@ -61,7 +61,7 @@ internal sealed class JsonContextTypes
             Walk(argument);
         }
 
-        if (named.SpecialType != SpecialType.None || named.ContainingNamespace?.ToDisplayString().StartsWith("System", System.StringComparison.Ordinal) == true)
+        if (named.SpecialType != SpecialType.None || KnownTypes.IsSystem(named))
         {
             return;
         }

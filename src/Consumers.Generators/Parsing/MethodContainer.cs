@@ -13,7 +13,7 @@ internal static class MethodContainer
     public static DiagnosticInfo? Check(GeneratorAttributeSyntaxContext context, DiagnosticDescriptor descriptor)
     {
         if (context.TargetSymbol is not IMethodSymbol method || method.ContainingType is not { } type ||
-            KnownTypes.DerivesFrom(type, KnownTypes.ConsumerBase))
+            KnownTypes.DerivesFrom(type, KnownTypes.For(context.SemanticModel.Compilation).Consumer))
         {
             return null;
         }

@@ -16,19 +16,18 @@ namespace Consumers.Generators.Parsing;
 /// </summary>
 internal sealed class ObserverParser(
     INamedTypeSymbol consumer,
+    KnownTypes known,
     List<DiagnosticInfo> diagnostics,
     Func<ITypeSymbol, IMethodSymbol, LocationInfo?, List<DiagnosticInfo>, string?> jsonMember,
     CancellationToken cancellationToken)
 {
-    private const string AttributeName = "Consumers.ModelObserverAttribute<TModel>";
-
     public List<ObserverSpec> Parse()
     {
         var observers = new List<ObserverSpec>();
         foreach (var method in consumer.GetMembers().OfType<IMethodSymbol>())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.OriginalDefinition.ToDisplayString() == AttributeName);
+            var attribute = KnownTypes.FindAttribute(method, known.ModelObserverAttribute);
             if (attribute?.AttributeClass?.TypeArguments.FirstOrDefault() is not INamedTypeSymbol model)
             {
                 continue;
@@ -53,7 +52,7 @@ internal sealed class ObserverParser(
             method.ReturnsVoid || method.ReturnsByRef ? "it returns nothing" :
             method.Parameters.Length != 1 || !SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated), model) || method.Parameters[0].RefKind != RefKind.None
                 ? "it must take exactly one parameter of the model type" :
-            method.ReturnType.OriginalDefinition.ToDisplayString().StartsWith("System.Threading.Tasks.", StringComparison.Ordinal) ? "it must return the data, not a task" :
+            KnownTypes.IsTaskLibrary(method.ReturnType) ? "it must return the data, not a task" :
             null;
         if (problem is not null)
         {
@@ -211,19 +210,14 @@ internal sealed class ObserverParser(
             {
                 if (candidate.IsStatic || candidate.IsGenericMethod || candidate.Parameters.Length != 3 ||
                     !SymbolEqualityComparer.Default.Equals(candidate.Parameters[0].Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated), data.WithNullableAnnotation(NullableAnnotation.NotAnnotated)) ||
-                    candidate.Parameters[1].Type.ToDisplayString() != "Consumers.ModelAction" ||
-                    candidate.Parameters[2].Type.OriginalDefinition.ToDisplayString() != "System.Collections.Generic.IReadOnlyList<T>" ||
-                    ((INamedTypeSymbol)candidate.Parameters[2].Type).TypeArguments[0].ToDisplayString() != "System.Text.Json.JsonElement")
+                    !KnownTypes.Is(candidate.Parameters[1].Type, known.ModelAction) ||
+                    !KnownTypes.Is(candidate.Parameters[2].Type, known.IReadOnlyListOfT) ||
+                    !KnownTypes.Is(((INamedTypeSymbol)candidate.Parameters[2].Type).TypeArguments[0], known.JsonElement))
                 {
                     continue;
                 }
 
-                return candidate.ReturnsVoid ? "void" : candidate.ReturnType.ToDisplayString() switch
-                {
-                    "System.Threading.Tasks.ValueTask" => "ValueTask",
-                    "System.Threading.Tasks.Task" => "Task",
-                    _ => null,
-                };
+                return candidate.ReturnsVoid ? "void" : known.IsTaskOrValueTask(candidate.ReturnType, out var awaitable) ? awaitable : null;
             }
         }
 
@@ -298,7 +292,7 @@ internal sealed class ObserverParser(
             SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Int16 or SpecialType.System_Byte or
                 SpecialType.System_SByte or SpecialType.System_UInt16 or SpecialType.System_UInt32 or SpecialType.System_UInt64 => "number",
             _ when underlying.TypeKind == TypeKind.Enum => "enum",
-            _ when underlying.ToDisplayString() == "System.Guid" => "guid",
+            _ when KnownTypes.Is(underlying, known.Guid) => "guid",
             _ => null,
         };
         if (format is null)

@@ -17,13 +17,12 @@ namespace Consumers.Generators.Parsing;
 /// </summary>
 internal sealed class ReceiveParser(
     INamedTypeSymbol consumer,
+    KnownTypes known,
     List<DiagnosticInfo> diagnostics,
     Func<ITypeSymbol, IMethodSymbol, LocationInfo?, List<DiagnosticInfo>, string?> jsonMember,
     string? jsonContextName,
     CancellationToken cancellationToken)
 {
-    private const string JsonElement = "System.Text.Json.JsonElement";
-
     /// <summary>The transform of the [Receive] pipeline: reports handlers declared outside any consumer.</summary>
     public static DiagnosticInfo? CheckContainer(GeneratorAttributeSyntaxContext context)
         => MethodContainer.Check(context, DiagnosticDescriptors.ReceiveOutsideConsumer);
@@ -34,7 +33,7 @@ internal sealed class ReceiveParser(
         var handlers = new List<IMethodSymbol>();
         IMethodSymbol? action = null;
         var overridden = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-        for (var type = consumer; type is not null && type.ToDisplayString() != KnownTypes.ConsumerBase; type = type.BaseType)
+        for (var type = consumer; type is not null && !SymbolEqualityComparer.Default.Equals(type, known.Consumer); type = type.BaseType)
         {
             foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
             {
@@ -49,11 +48,11 @@ internal sealed class ReceiveParser(
                     overridden.Add(baseMethod.OriginalDefinition);
                 }
 
-                if (Has(method, KnownTypes.ReceiveAttribute))
+                if (KnownTypes.HasAttribute(method, known.ReceiveAttribute))
                 {
                     handlers.Add(method);
                 }
-                else if (action is null && Has(method, KnownTypes.ActionAttribute))
+                else if (action is null && KnownTypes.HasAttribute(method, known.ActionAttribute))
                 {
                     action = method;
                 }
@@ -94,7 +93,7 @@ internal sealed class ReceiveParser(
         }
 
         var returns = method.ReturnsVoid ? ReturnKind.Void
-            : method.ReturnType.ToDisplayString() == "System.Threading.Tasks.Task" ? ReturnKind.Task
+            : known.IsTaskOrValueTask(method.ReturnType, out var awaitable) && awaitable == "Task" ? ReturnKind.Task
             : ReturnKind.ValueTask;
         var message = method.Parameters.First(p => !IsToken(p.Type));
         var messageSyntax = own ? message.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) as ParameterSyntax : null;
@@ -103,9 +102,9 @@ internal sealed class ReceiveParser(
             ? nullable.TypeArguments[0]
             : message.Type;
         string? json;
-        if (type.ToDisplayString() == JsonElement)
+        if (KnownTypes.Is(type, known.JsonElement))
         {
-            json = "global::Consumers.Dispatch.PrimitiveJson.JsonElement";
+            json = KnownTypes.GetPrimitiveJson(TypeNames.OfNotNull(type))!;
         }
         else
         {
@@ -163,11 +162,10 @@ internal sealed class ReceiveParser(
             return "return Task instead of 'async void', so that the next message waits for it and its exceptions are answered";
         }
 
-        var returnType = method.ReturnType.ToDisplayString();
-        if (!method.ReturnsVoid && returnType is not ("System.Threading.Tasks.Task" or "System.Threading.Tasks.ValueTask"))
+        if (!method.ReturnsVoid && !known.IsTaskOrValueTask(method.ReturnType, out _))
         {
             at = LocationInfo.From(syntax?.ReturnType);
-            return $"it returns '{returnType}'; a plain consumer replies with Send(...), so return Task, ValueTask or void";
+            return $"it returns '{method.ReturnType.ToDisplayString()}'; a plain consumer replies with Send(...), so return Task, ValueTask or void";
         }
 
         var messages = method.Parameters.Where(p => !IsToken(p.Type)).ToList();
@@ -193,8 +191,8 @@ internal sealed class ReceiveParser(
             return $"the message parameter has type '{type.ToDisplayString()}'; every message is a JSON object, so take a DTO from the JSON context or JsonElement";
         }
 
-        var security = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() is
-            "Microsoft.AspNetCore.Authorization.AuthorizeAttribute" or "Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute" or "Consumers.Security.PermissionAttribute");
+        var security = method.GetAttributes().FirstOrDefault(a => KnownTypes.Is(a.AttributeClass, known.AuthorizeAttribute) ||
+            KnownTypes.Is(a.AttributeClass, known.AllowAnonymousAttribute) || KnownTypes.Is(a.AttributeClass, known.PermissionAttribute));
         if (security is not null)
         {
             at = LocationInfo.From(security.ApplicationSyntaxReference?.GetSyntax(cancellationToken));
@@ -204,10 +202,7 @@ internal sealed class ReceiveParser(
         return null;
     }
 
-    private static bool Has(IMethodSymbol method, string attribute)
-        => method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == attribute);
-
-    private static bool IsToken(ITypeSymbol type) => type.ToDisplayString() == "System.Threading.CancellationToken";
+    private bool IsToken(ITypeSymbol type) => KnownTypes.Is(type, known.CancellationToken);
 
     private LocationInfo? ParameterLocation(IParameterSymbol parameter)
         => LocationInfo.From(parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken));

@@ -14,34 +14,40 @@ namespace Consumers.Generators.Parsing;
 /// </summary>
 internal sealed class TypeScriptShapes
 {
-    private readonly int _namingPolicy;
+    // JsonSerializerDefaults.Web and JsonIgnoreCondition.Always, as the attributes' int arguments carry them.
+    private const int JsonSerializerDefaultsWeb = 1;
+    private const int JsonIgnoreConditionAlways = 1;
+
+    private readonly KnownTypes _known;
+    private readonly NamingPolicy _namingPolicy;
     private readonly Dictionary<string, TypeScriptInterfaceSpec> _interfaces = new();
     private readonly HashSet<string> _visiting = new();
 
+    /// <param name="known">The compilation's known types.</param>
     /// <param name="jsonContext">The consumer's context, or null.</param>
     /// <param name="keepContextPropertyNames">False (the default on the wire): snake_case names whatever the context's policy.</param>
-    public TypeScriptShapes(INamedTypeSymbol? jsonContext, bool keepContextPropertyNames)
+    public TypeScriptShapes(KnownTypes known, INamedTypeSymbol? jsonContext, bool keepContextPropertyNames)
     {
+        _known = known;
         if (!keepContextPropertyNames)
         {
-            _namingPolicy = 2;
+            _namingPolicy = NamingPolicy.SnakeCaseLower;
             return;
         }
 
-        // JsonKnownNamingPolicy: 0 unspecified, 1 camelCase, 2 snake_case, 3 SNAKE_CASE, 4 kebab-case, 5 KEBAB-CASE.
-        var options = jsonContext?.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonSourceGenerationOptionsAttribute");
+        var options = jsonContext is null ? null : KnownTypes.FindAttribute(jsonContext, known.JsonSourceGenerationOptionsAttribute);
         if (options is not null)
         {
-            if (options.ConstructorArguments.Length == 1 && options.ConstructorArguments[0].Value is int defaults && defaults == 1)
+            if (options.ConstructorArguments.Length == 1 && options.ConstructorArguments[0].Value is int defaults && defaults == JsonSerializerDefaultsWeb)
             {
-                _namingPolicy = 1; // JsonSerializerDefaults.Web
+                _namingPolicy = NamingPolicy.CamelCase;
             }
 
             foreach (var argument in options.NamedArguments)
             {
                 if (argument.Key == "PropertyNamingPolicy" && argument.Value.Value is int policy)
                 {
-                    _namingPolicy = policy;
+                    _namingPolicy = (NamingPolicy)policy;
                 }
             }
         }
@@ -72,13 +78,14 @@ internal sealed class TypeScriptShapes
                 return "unknown";
         }
 
-        var display = type.OriginalDefinition.ToDisplayString();
-        switch (display)
+        if (_known.IsStringLike(type))
         {
-            case "System.Guid" or "System.DateTimeOffset" or "System.TimeSpan" or "System.DateOnly" or "System.TimeOnly" or "System.Uri" or "System.Version":
-                return "string";
-            case "System.Text.Json.JsonElement" or "System.Text.Json.JsonDocument" or "System.Text.Json.Nodes.JsonNode" or "System.Text.Json.Nodes.JsonObject":
-                return "unknown";
+            return "string";
+        }
+
+        if (_known.IsJsonValue(type))
+        {
+            return "unknown";
         }
 
         if (type is IArrayTypeSymbol array)
@@ -125,11 +132,11 @@ internal sealed class TypeScriptShapes
         return !type.IsValueType && type.NullableAnnotation == NullableAnnotation.Annotated && !expression.EndsWith(" | null") ? expression + " | null" : expression;
     }
 
-    private static string Enum(ITypeSymbol type)
+    private string Enum(ITypeSymbol type)
     {
-        var stringEnum = type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonConverterAttribute" &&
+        var stringEnum = type.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _known.JsonConverterAttribute) &&
             a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is ITypeSymbol converter &&
-            converter.OriginalDefinition.ToDisplayString().StartsWith("System.Text.Json.Serialization.JsonStringEnumConverter", System.StringComparison.Ordinal));
+            _known.IsStringEnumConverter(converter));
         if (!stringEnum)
         {
             return "number";
@@ -139,12 +146,11 @@ internal sealed class TypeScriptShapes
         return names.Count == 0 ? "string" : string.Join(" | ", names);
     }
 
-    private static ITypeSymbol? Dictionary(INamedTypeSymbol type)
+    private ITypeSymbol? Dictionary(INamedTypeSymbol type)
     {
         foreach (var candidate in new[] { type }.Concat(type.AllInterfaces))
         {
-            var definition = candidate.OriginalDefinition.ToDisplayString();
-            if (definition is "System.Collections.Generic.IDictionary<TKey, TValue>" or "System.Collections.Generic.IReadOnlyDictionary<TKey, TValue>" or "System.Collections.Generic.Dictionary<TKey, TValue>")
+            if (_known.IsDictionary(candidate))
             {
                 return candidate.TypeArguments[1];
             }
@@ -196,13 +202,13 @@ internal sealed class TypeScriptShapes
         return name;
     }
 
-    private static bool Ignored(IPropertySymbol property)
-        => property.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonIgnoreAttribute" &&
-            (a.NamedArguments.Length == 0 || a.NamedArguments.Any(n => n.Key == "Condition" && n.Value.Value is int condition && condition == 1)));
+    private bool Ignored(IPropertySymbol property)
+        => property.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _known.JsonIgnoreAttribute) &&
+            (a.NamedArguments.Length == 0 || a.NamedArguments.Any(n => n.Key == "Condition" && n.Value.Value is int condition && condition == JsonIgnoreConditionAlways)));
 
     private string WireName(IPropertySymbol property)
     {
-        var attribute = property.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonPropertyNameAttribute");
+        var attribute = KnownTypes.FindAttribute(property, _known.JsonPropertyNameAttribute);
         if (attribute is { ConstructorArguments.Length: 1 } && attribute.ConstructorArguments[0].Value is string explicitName)
         {
             return explicitName;
@@ -210,11 +216,11 @@ internal sealed class TypeScriptShapes
 
         return _namingPolicy switch
         {
-            1 => CamelCase(property.Name),
-            2 => SnakeCase.Convert(property.Name),
-            3 => SnakeCase.Convert(property.Name).ToUpperInvariant(),
-            4 => SnakeCase.Convert(property.Name).Replace('_', '-'),
-            5 => SnakeCase.Convert(property.Name).Replace('_', '-').ToUpperInvariant(),
+            NamingPolicy.CamelCase => CamelCase(property.Name),
+            NamingPolicy.SnakeCaseLower => SnakeCase.Convert(property.Name),
+            NamingPolicy.SnakeCaseUpper => SnakeCase.Convert(property.Name).ToUpperInvariant(),
+            NamingPolicy.KebabCaseLower => SnakeCase.Convert(property.Name).Replace('_', '-'),
+            NamingPolicy.KebabCaseUpper => SnakeCase.Convert(property.Name).Replace('_', '-').ToUpperInvariant(),
             _ => property.Name,
         };
     }
