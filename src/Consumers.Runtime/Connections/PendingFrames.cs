@@ -15,7 +15,9 @@ internal sealed class PendingFrames
     /// <summary>Frames larger than this are never held back: they would leave little room to combine.</summary>
     public const int MaxFrameLength = 4 * 1024;
 
-    private readonly Lock _lock = new();
+    // A spin lock (1 = taken): held only to copy one frame or to swap the buffer out, never across a wait, so a
+    // compare-exchange to enter and a store to leave cost less than a Lock (which also looks up the thread's id).
+    private int _locked;
     private byte[]? _buffer;
     private int _length;
     private bool _closed;
@@ -31,7 +33,8 @@ internal sealed class PendingFrames
     /// <param name="first">Set when the buffer was empty: the caller makes sure someone writes it.</param>
     public bool TryAppend(ReadOnlySpan<byte> payload, out bool first)
     {
-        lock (_lock)
+        Enter();
+        try
         {
             first = _length == 0;
             if (_closed || Capacity - _length < payload.Length + TextFrameHeader.MaxLength)
@@ -44,6 +47,10 @@ internal sealed class PendingFrames
             payload.CopyTo(buffer.AsSpan(length));
             Volatile.Write(ref _length, length + payload.Length);
             return true;
+        }
+        finally
+        {
+            Exit();
         }
     }
 
@@ -63,7 +70,8 @@ internal sealed class PendingFrames
             return false;
         }
 
-        lock (_lock)
+        Enter();
+        try
         {
             length = _length;
             if (length == 0 || _buffer is not { } taken)
@@ -77,12 +85,17 @@ internal sealed class PendingFrames
             Volatile.Write(ref _length, 0);
             return true;
         }
+        finally
+        {
+            Exit();
+        }
     }
 
     /// <summary>Refuses frames from now on and drops those waiting (the connection has written its last frame).</summary>
     public void Close()
     {
-        lock (_lock)
+        Enter();
+        try
         {
             _closed = true;
             if (_buffer is { } buffer)
@@ -93,5 +106,26 @@ internal sealed class PendingFrames
 
             Volatile.Write(ref _length, 0);
         }
+        finally
+        {
+            Exit();
+        }
     }
+
+    private void Enter()
+    {
+        if (Interlocked.CompareExchange(ref _locked, 1, 0) == 0)
+        {
+            return;
+        }
+
+        var spinner = default(SpinWait);
+        do
+        {
+            spinner.SpinOnce();
+        }
+        while (Interlocked.CompareExchange(ref _locked, 1, 0) != 0);
+    }
+
+    private void Exit() => Volatile.Write(ref _locked, 0);
 }
