@@ -5,7 +5,7 @@ using Consumers.Benchmarks.Fanout;
 // nats and fanout are custom load programs rather than BenchmarkDotNet: they need external processes, many sockets
 // and end-to-end timing across processes, which BenchmarkDotNet's per-invocation model does not fit. dispatch is a
 // BenchmarkDotNet micro-benchmark.
-const string Usage = "usage: Consumers.Benchmarks nats|dispatch|fanout|groupsend [--quick] [--out PATH] [fanout: --loads TEXT] [fanout: --seconds N] | fanout-server consumers|signalr|raw";
+const string Usage = "usage: Consumers.Benchmarks nats|dispatch|fanout|groupsend [--quick] [--out PATH] [fanout: --loads TEXT] [fanout: --seconds N] [fanout: --rounds N] [fanout: --targets consumers,raw,...] [fanout: --no-idle] | fanout-server consumers|signalr|raw";
 
 if (args.Length == 0)
 {
@@ -63,7 +63,8 @@ switch (name)
     case "fanout":
     {
         // --loads TEXT keeps the loads whose name contains TEXT; --seconds N measures each run for N seconds (for
-        // profiling one load: the results then go to the -quick file unless --out says otherwise).
+        // profiling one load: the results then go to the -quick file unless --out says otherwise); --rounds N;
+        // --targets A,B runs only those servers; --no-idle skips the idle-connection runs.
         var settings = quick ? FanoutSettings.Quick : FanoutSettings.Full;
         var loadsIndex = Array.IndexOf(args, "--loads");
         if (loadsIndex >= 0 && loadsIndex + 1 < args.Length)
@@ -80,6 +81,36 @@ switch (name)
         if (secondsIndex >= 0 && secondsIndex + 1 < args.Length && double.TryParse(args[secondsIndex + 1], System.Globalization.CultureInfo.InvariantCulture, out var seconds))
         {
             settings = settings with { SaturatedDuration = TimeSpan.FromSeconds(seconds), PacedDuration = TimeSpan.FromSeconds(seconds) };
+        }
+
+        var roundsIndex = Array.IndexOf(args, "--rounds");
+        if (roundsIndex >= 0 && roundsIndex + 1 < args.Length && int.TryParse(args[roundsIndex + 1], System.Globalization.CultureInfo.InvariantCulture, out var rounds) && rounds > 0)
+        {
+            settings = settings with { Rounds = rounds };
+        }
+
+        var targetsIndex = Array.IndexOf(args, "--targets");
+        if (targetsIndex >= 0 && targetsIndex + 1 < args.Length)
+        {
+            var names = args[targetsIndex + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var targets = new List<FanoutTarget>();
+            foreach (var targetName in names)
+            {
+                if (!Enum.TryParse<FanoutTarget>(targetName, ignoreCase: true, out var target))
+                {
+                    Console.Error.WriteLine($"--targets: '{targetName}' is none of: {string.Join(", ", Enum.GetNames<FanoutTarget>())}");
+                    return 2;
+                }
+
+                targets.Add(target);
+            }
+
+            settings = settings with { Targets = targets };
+        }
+
+        if (args.Contains("--no-idle"))
+        {
+            settings = settings with { Idle = false };
         }
 
         var (load, idle) = await FanoutBenchmark.RunAsync(settings, cancel.Token);

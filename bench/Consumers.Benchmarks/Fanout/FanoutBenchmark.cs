@@ -8,10 +8,10 @@ internal static class FanoutBenchmark
 {
     public static async Task<(List<FanoutResult> Load, List<IdleResult> Idle)> RunAsync(FanoutSettings settings, CancellationToken cancellationToken)
     {
-        var targets = Enum.GetValues<FanoutTarget>();
+        var targets = settings.Targets.ToArray();
 
         // The batching subprotocol changes what is sent, not what an idle connection holds: idle runs the three servers.
-        var idleTargets = targets.Where(t => t != FanoutTarget.ConsumersBatch).ToArray();
+        var idleTargets = settings.Idle ? targets.Where(t => t != FanoutTarget.ConsumersBatch).ToArray() : [];
         var load = new List<FanoutResult>();
         var idle = new List<IdleResult>();
         for (var round = 0; round < settings.Rounds; round++)
@@ -43,5 +43,5 @@ internal static class FanoutBenchmark
     }
 
     private static FanoutTarget[] Rotate(FanoutTarget[] targets, int round) =>
-        [.. targets.Skip(round % targets.Length), .. targets.Take(round % targets.Length)];
+        targets.Length == 0 ? [] : [.. targets.Skip(round % targets.Length), .. targets.Take(round % targets.Length)];
 }

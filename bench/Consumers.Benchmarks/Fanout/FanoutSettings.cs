@@ -39,6 +39,12 @@ internal sealed record FanoutSettings(
     /// <summary>Upper bound on the messages one sender sends in one saturated run.</summary>
     public int MessagesPerSenderLimit => MaxMessagesPerSenderOverride ?? 2_000_000;
 
+    /// <summary>The servers to run (all of them unless <c>--targets</c> names some, for profiling).</summary>
+    public IReadOnlyList<FanoutTarget> Targets { get; init; } = Enum.GetValues<FanoutTarget>();
+
+    /// <summary>Whether the idle-connection runs are part of the run.</summary>
+    public bool Idle { get; init; } = true;
+
     /// <summary>How long a run waits for the last deliveries after the senders stop.</summary>
     public TimeSpan DrainTimeout => TimeSpan.FromSeconds(10);
 }
