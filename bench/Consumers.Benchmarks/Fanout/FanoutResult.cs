@@ -19,7 +19,8 @@ internal sealed record FanoutResult(
     double P99Microseconds,
     long PeakRssKiB,
     int ClientsClosed,
-    bool TimedOut)
+    bool TimedOut,
+    double SettleSeconds)
 {
     public long Lost => Expected - Delivered;
 

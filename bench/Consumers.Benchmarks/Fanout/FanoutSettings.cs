@@ -45,6 +45,12 @@ internal sealed record FanoutSettings(
     /// <summary>Whether the idle-connection runs are part of the run.</summary>
     public bool Idle { get; init; } = true;
 
+    /// <summary>For a paced load, how long the warm-up also runs at the measured pace (after the saturated part).</summary>
+    public TimeSpan PacedWarmupDuration => WarmupDuration / 2;
+
+    /// <summary>How long a run waits at most, after the warm-up, for the server to idle (its background JIT done).</summary>
+    public TimeSpan SettleTimeout => TimeSpan.FromSeconds(10);
+
     /// <summary>How long a run waits for the last deliveries after the senders stop.</summary>
     public TimeSpan DrainTimeout => TimeSpan.FromSeconds(10);
 }

@@ -70,6 +70,27 @@ internal sealed class ServerProcess : IAsyncDisposable
         return (double)ticks / ClockTicksPerSecond.Value;
     }
 
+    /// <summary>
+    /// Waits until the process idles: two 300-ms windows in a row in which it used at most one clock tick of CPU (10 ms
+    /// on the usual 100 Hz clock, 3% of a core), or until <paramref name="timeout"/>. Returns the seconds waited.
+    /// </summary>
+    public async Task<double> WaitUntilQuietAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var tick = 1.0 / ClockTicksPerSecond.Value;
+        var quiet = 0;
+        var before = CpuSeconds();
+        while (quiet < 2 && System.Diagnostics.Stopwatch.GetElapsedTime(started) < timeout)
+        {
+            await Task.Delay(300, cancellationToken).ConfigureAwait(false);
+            var now = CpuSeconds();
+            quiet = now - before <= tick * 1.5 ? quiet + 1 : 0;
+            before = now;
+        }
+
+        return System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+
     /// <summary>A <c>/proc/&lt;pid&gt;/status</c> memory figure (VmRSS, VmHWM) in KiB.</summary>
     public long StatusKiB(string field)
     {
