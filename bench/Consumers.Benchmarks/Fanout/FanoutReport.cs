@@ -41,9 +41,9 @@ internal static class FanoutReport
             - *saturated*: each sender keeps at most *window* of its messages in flight (counted by their echoes to itself).
               *paced*: a fixed rate per sender ({{settings.Rooms * settings.SendersPerRoom}} senders × {{settings.ClientsPerRoom}} receivers each).
               A saturated warm-up of {{settings.WarmupDuration.TotalSeconds:0.#}} s (for a paced load followed by {{settings.PacedWarmupDuration.TotalSeconds:0.#}} s at the measured pace), fully delivered,
-  precedes each measured run, and the measured run starts once the server has idled (two 300-ms windows of at most one clock tick of CPU, at
-  most {{settings.SettleTimeout.TotalSeconds:0}} s): the servers' JIT has then compiled what the load runs at its optimized tier, and its background
-  compilations are not counted as the load's CPU.
+              precedes each measured run, and the measured run starts once the server has idled (two 300-ms windows of at most one clock tick of CPU, at
+              most {{settings.SettleTimeout.TotalSeconds:0}} s): the servers' JIT has then compiled what the load runs at its optimized tier, and its background
+              compilations are not counted as the load's CPU.
             - delivered/s = deliveries / (first measured send → last delivery). CPU/delivery = the server process's utime+stime
               (`/proc/<pid>/stat`) over the measured run and its drain, / deliveries. Latency: send timestamp in the body → receipt,
               over all deliveries. Deliveries/frame: deliveries / WebSocket messages that carried any, as the clients saw them.
