@@ -38,8 +38,9 @@ internal sealed class ConsumerConnection
     // channel answers that only under its lock, which the group senders contend for.
     private int _queued;
 
-    // Messages read but not yet handled. The reader never waits for an action, so it sees a dropped socket
-    // (and cancels the running action) while the dispatcher handles the connection's messages one at a time.
+    // Messages read but not yet handled, handled one at a time (see _dispatching). The reader runs an action only up to
+    // its first wait, never waits for one, so it sees a dropped socket (and cancels the running action) while the
+    // action waits.
     // Bounded by the reader itself (at most InboundQueueCapacity messages and MaxMessageSize bytes read ahead) and by
     // TryQueueWork (at most SendQueueCapacity pieces of work), not by the channel.
     private readonly Channel<InboundMessage> _inbound = Channel.CreateUnbounded<InboundMessage>(new UnboundedChannelOptions
@@ -48,6 +49,14 @@ internal sealed class ConsumerConnection
         SingleWriter = false,
     });
     private readonly SemaphoreSlim _inboundDrained = new(0, 1);
+
+    // 1 while a thread runs the connection's messages, or a message it started is still running (its continuation runs
+    // the rest); 0 when none is. Whoever queues a message takes it when it is 0: the reader runs messages on its own
+    // thread (no thread-pool hop between reading a message and its action), queued work starts a thread-pool item.
+    private int _dispatching;
+    private volatile bool _inboundClosed;
+    private readonly TaskCompletionSource _dispatchIdle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ConsumerSet? _consumers;
     private int _inboundMessages;
     private int _inboundBytes;
     private volatile bool _readerWaiting;
@@ -223,8 +232,8 @@ internal sealed class ConsumerConnection
         _idle?.CancelAfter(_options.IdleTimeout);
         using (stopping.Register(static state => ((ConsumerConnection)state!).RequestClose(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down"), this))
         {
+            _consumers = consumers;
             var writer = WriteLoopAsync(socket);
-            var dispatcher = DispatchLoopAsync(consumers);
             try
             {
                 clientStatus = await ReadLoopAsync(socket, consumers).ConfigureAwait(false);
@@ -234,7 +243,7 @@ internal sealed class ConsumerConnection
                 // The client is gone or closing: running actions are cancelled, queued messages are dropped.
                 _inbound.Writer.TryComplete();
                 _aborted.Cancel();
-                await dispatcher.ConfigureAwait(false);
+                await StopDispatchAsync().ConfigureAwait(false);
 
                 // Echo the client's close (or finish ours) once the send queue is drained.
                 RequestClose(clientStatus ?? WebSocketCloseStatus.NormalClosure, null);
@@ -261,6 +270,11 @@ internal sealed class ConsumerConnection
         var buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBufferSize);
         var count = 0;
         var discarding = false;
+
+        // The reader's dispatch turn (WriteCombining): open while messages arrive without waiting, so that a run of
+        // them read from one transport read sends one write per client; ended before the reader waits.
+        var turnOpen = false;
+        var turnMessages = 0;
         try
         {
             while (true)
@@ -272,7 +286,15 @@ internal sealed class ConsumerConnection
 
                 // Read at most one byte past the limit: that byte proves the message is too big.
                 var window = Math.Min(buffer.Length, limit + 1) - count;
-                var result = await socket.ReceiveAsync(buffer.AsMemory(count, window), _aborted.Token).ConfigureAwait(false);
+                var receive = socket.ReceiveAsync(buffer.AsMemory(count, window), _aborted.Token);
+                if (turnOpen && !receive.IsCompleted)
+                {
+                    turnOpen = false;
+                    turnMessages = 0;
+                    WriteCombining.End();
+                }
+
+                var result = await receive.ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return socket.CloseStatus;
@@ -339,11 +361,28 @@ internal sealed class ConsumerConnection
                 Interlocked.Add(ref _inboundBytes, count);
                 count = 0;
                 _inbound.Writer.TryWrite(message);
+                if (Interlocked.CompareExchange(ref _dispatching, 1, 0) == 0)
+                {
+                    if (!turnOpen)
+                    {
+                        turnOpen = true;
+                        WriteCombining.Begin();
+                    }
+
+                    Dispatch(ref turnMessages);
+                }
 
                 // Read ahead at most InboundQueueCapacity messages and MaxMessageSize bytes: past that the reader
                 // waits, and TCP slows the client down.
                 while (Volatile.Read(ref _inboundMessages) >= InboundQueueCapacity || Volatile.Read(ref _inboundBytes) > limit)
                 {
+                    if (turnOpen)
+                    {
+                        turnOpen = false;
+                        turnMessages = 0;
+                        WriteCombining.End();
+                    }
+
                     _readerWaiting = true;
                     if (Volatile.Read(ref _inboundMessages) < InboundQueueCapacity && Volatile.Read(ref _inboundBytes) <= limit)
                     {
@@ -363,42 +402,95 @@ internal sealed class ConsumerConnection
         }
         finally
         {
+            if (turnOpen)
+            {
+                WriteCombining.End();
+            }
+
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    private async Task DispatchLoopAsync(ConsumerSet consumers)
+    // Runs the queued messages in order on this thread, which has taken _dispatching and is in a dispatch turn
+    // (WriteCombining); `turnMessages` counts the turn's messages, which end it at MaxMessagesPerTurn. Returns when the
+    // queue is empty (and _dispatching is released) or when a message's handling has to wait: the frames sent so far
+    // leave at once, and the handling's continuation runs the rest of the queue.
+    private void Dispatch(ref int turnMessages)
     {
         var reader = _inbound.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (true)
         {
-            // One turn per run of messages read ahead (at most MaxMessagesPerTurn): what their actions send leaves
-            // when it ends, one write per client (WriteCombining). A turn ends before any await that has to wait.
-            WriteCombining.Begin();
-            try
+            while (reader.TryRead(out var message))
             {
-                var handled = 0;
-                while (reader.TryRead(out var message))
+                if (++turnMessages > WriteCombining.MaxMessagesPerTurn)
                 {
-                    if (++handled > WriteCombining.MaxMessagesPerTurn)
-                    {
-                        WriteCombining.End();
-                        WriteCombining.Begin();
-                        handled = 1;
-                    }
+                    WriteCombining.End();
+                    WriteCombining.Begin();
+                    turnMessages = 1;
+                }
 
-                    var handling = HandleMessageAsync(consumers, message);
-                    if (!handling.IsCompletedSuccessfully)
-                    {
-                        WriteCombining.End();
-                        await handling.ConfigureAwait(false);
-                        WriteCombining.Begin();
-                    }
+                var handling = HandleMessageAsync(_consumers!, message);
+                if (!handling.IsCompletedSuccessfully)
+                {
+                    WriteCombining.End();
+                    WriteCombining.Begin();
+                    turnMessages = 0;
+                    _ = DispatchAfterAsync(handling);
+                    return;
                 }
             }
-            finally
+
+            Volatile.Write(ref _dispatching, 0);
+            if (_inboundClosed)
             {
-                WriteCombining.End();
+                _dispatchIdle.TrySetResult();
+            }
+
+            // A message queued after the last TryRead found _dispatching taken: it is this thread's to run.
+            if (!reader.TryPeek(out _) || Interlocked.CompareExchange(ref _dispatching, 1, 0) != 0)
+            {
+                return;
+            }
+        }
+    }
+
+    // The continuation of a message whose handling waited: the connection's next messages run after it, in a turn of
+    // their own on whichever thread completes it.
+    private async Task DispatchAfterAsync(ValueTask handling)
+    {
+        await handling.ConfigureAwait(false);
+        RunDispatchTurn();
+    }
+
+    private void RunDispatchTurn()
+    {
+        var turnMessages = 0;
+        WriteCombining.Begin();
+        try
+        {
+            Dispatch(ref turnMessages);
+        }
+        finally
+        {
+            WriteCombining.End();
+        }
+    }
+
+    // After the reader has ended: waits for a running message to finish, then keeps _dispatching for good, so nothing
+    // else runs (what is still queued is released with the queue).
+    private async Task StopDispatchAsync()
+    {
+        _inboundClosed = true;
+        while (Interlocked.CompareExchange(ref _dispatching, 1, 0) != 0)
+        {
+            if (_dispatchIdle.Task.IsCompleted)
+            {
+                // Released once already, and taken again to skip messages queued meanwhile: a matter of microseconds.
+                await Task.Yield();
+            }
+            else
+            {
+                await _dispatchIdle.Task.ConfigureAwait(false);
             }
         }
     }
@@ -439,6 +531,12 @@ internal sealed class ConsumerConnection
     {
         if (Interlocked.Increment(ref _pendingWork) <= _options.SendQueueCapacity && _inbound.Writer.TryWrite(new InboundMessage(work)))
         {
+            // Not on the caller's thread (a group sender, an observer notification): a thread-pool item runs it.
+            if (Interlocked.CompareExchange(ref _dispatching, 1, 0) == 0)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static connection => connection.RunDispatchTurn(), this, preferLocal: false);
+            }
+
             return true;
         }
 
