@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
+using System.Text.Json.Nodes;
 using Consumers.Tests.Consumers;
 using Microsoft.AspNetCore.Builder;
 using Consumers.Tests.Infrastructure;
@@ -164,6 +165,48 @@ public sealed class WriteCombiningTests
             stalled.Abort();
             stalled.Dispose();
         }
+    }
+
+    [Test]
+    public async Task BatchClient_GetsHeldEnvelopesAsArrays_InOrder_AndALoneEnvelopeAsItself()
+    {
+        await using var host = await StartAsync();
+        await using var sender = await TestClient.ConnectAsync(host.WebSocketUri("/ws/hold/array"));
+        await using var member = await TestClient.ConnectAsync(host.WebSocketUri("/ws/hold/array"), o => o.AddSubProtocol("consumers.batch"));
+        Assert.That(member.Socket.SubProtocol, Is.EqualTo("consumers.batch"));
+
+        // One line with nothing else on its way: an object, not an array of one.
+        await sender.SendAsync("""{"action": "say", "text": "alone"}""");
+        var alone = JsonNode.Parse(await member.ReceiveTextAsync());
+        Assert.That(alone, Is.InstanceOf<JsonObject>());
+        Assert.That(alone!["text"]!.GetValue<string>(), Is.EqualTo("alone"));
+
+        // Pipelined lines: the sender's turns hold several for the member, which get them as one array each.
+        const int Lines = 600;
+        for (var i = 0; i < Lines; i++)
+        {
+            await sender.SendAsync($$"""{"action": "say", "text": "{{i}}"}""");
+        }
+
+        var texts = new List<string>();
+        var arrays = 0;
+        while (texts.Count < Lines)
+        {
+            var node = JsonNode.Parse(await member.ReceiveTextAsync());
+            if (node is JsonArray array)
+            {
+                arrays++;
+                Assert.That(array, Has.Count.GreaterThan(1), "an array frame carries several envelopes");
+                texts.AddRange(array.Select(e => e!["text"]!.GetValue<string>()));
+            }
+            else
+            {
+                texts.Add(node!["text"]!.GetValue<string>());
+            }
+        }
+
+        Assert.That(texts, Is.EqualTo(Enumerable.Range(0, Lines).Select(i => i.ToString(CultureInfo.InvariantCulture))));
+        Assert.That(arrays, Is.GreaterThan(0), "envelopes held together share a frame");
     }
 
     private static async Task<string?> SayAndReadOwnLine(TestClient client, string text)

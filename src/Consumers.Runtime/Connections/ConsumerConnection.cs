@@ -85,7 +85,8 @@ internal sealed class ConsumerConnection
     private FrameBatchingStream? _direct;
 
     // Frames held by dispatch turns (WriteCombining), written before anything queued or written after them.
-    private readonly PendingFrames _pending = new();
+    // (For a client of the batch subprotocol, as one JSON array frame: replaced when the socket runs.)
+    private PendingFrames _pending = new(asArray: false);
     private WebSocket? _socket;
 
     // Frames (and their bytes) the writer took off the queue and has not written yet (the writer's own counts).
@@ -225,9 +226,13 @@ internal sealed class ConsumerConnection
         ConsumerMetrics.ConnectionsOpened.Add(1);
         WebSocketCloseStatus? clientStatus = null;
         _socket = socket;
-        // A client that offered the batch subprotocol gets its frames through the writer, which packs what is queued
-        // into one array frame; a direct write would send each envelope alone.
-        _direct = BatchEnvelopes ? null : Upgrade?.Stream;
+        // A client that offered the batch subprotocol gets what a dispatch turn holds for it as one array frame.
+        if (BatchEnvelopes)
+        {
+            _pending = new PendingFrames(asArray: true);
+        }
+
+        _direct = Upgrade?.Stream;
         using var idle = _idle?.Token.Register(static state => ((ConsumerConnection)state!).CloseIdle(), this);
         _idle?.CancelAfter(_options.IdleTimeout);
         using (stopping.Register(static state => ((ConsumerConnection)state!).RequestClose(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down"), this))
@@ -715,13 +720,13 @@ internal sealed class ConsumerConnection
         await stream.EnterWriteAsync().ConfigureAwait(false);
         try
         {
-            if (_pending.TryTake(out var buffer, out var length))
+            if (_pending.TryTake(out var buffer, out var offset, out var length))
             {
                 try
                 {
                     if (!_dropQueued)
                     {
-                        await stream.WriteEnteredAsync(buffer.AsMemory(0, length)).ConfigureAwait(false);
+                        await stream.WriteEnteredAsync(buffer.AsMemory(offset, length)).ConfigureAwait(false);
                     }
                 }
                 finally
@@ -937,13 +942,13 @@ internal sealed class ConsumerConnection
         }
 
         // Closing: the writer writes what is pending before the close frame.
-        if (Volatile.Read(ref _closeRequested) != 0 || !_pending.TryTake(out var buffer, out var length))
+        if (Volatile.Read(ref _closeRequested) != 0 || !_pending.TryTake(out var buffer, out var offset, out var length))
         {
             stream.ExitWrite();
             return;
         }
 
-        StartWrite(stream, buffer, length);
+        StartWrite(stream, buffer, offset, length);
     }
 
     // The sender's own write: only under the stream's lock taken without waiting, with nothing unwritten before it
@@ -962,37 +967,47 @@ internal sealed class ConsumerConnection
             return false;
         }
 
+        // Frames held by a dispatch turn go first, joined by this one when it fits (as an array element for a client of
+        // the batch subprotocol).
         var length = frame.Memory.Length;
-        if (_pending.TryTake(out var buffer, out var start))
+        if (length <= PendingFrames.MaxFrameLength && _pending.TryAppend(frame.Memory.Span, out _))
         {
-            if (buffer.Length - start < length + TextFrameHeader.MaxLength)
+            frame.Release();
+            if (_pending.TryTake(out var joined, out var offset, out var total))
             {
-                // No room to join them: the held frames leave now, this one through the queue after them.
-                StartWrite(stream, buffer, start);
-                return false;
+                StartWrite(stream, joined, offset, total);
             }
-        }
-        else
-        {
-            buffer = ArrayPool<byte>.Shared.Rent(length + TextFrameHeader.MaxLength);
-            start = 0;
+            else
+            {
+                stream.ExitWrite();
+            }
+
+            return true;
         }
 
-        var header = TextFrameHeader.Write(buffer.AsSpan(start), length);
-        frame.Memory.Span.CopyTo(buffer.AsSpan(start + header));
+        if (_pending.TryTake(out var held, out var heldOffset, out var heldLength))
+        {
+            // No room to join them: the held frames leave now, this one through the queue after them.
+            StartWrite(stream, held, heldOffset, heldLength);
+            return false;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(length + TextFrameHeader.MaxLength);
+        var header = TextFrameHeader.Write(buffer, length);
+        frame.Memory.Span.CopyTo(buffer.AsSpan(header));
         frame.Release();
-        StartWrite(stream, buffer, start + header + length);
+        StartWrite(stream, buffer, 0, header + length);
         return true;
     }
 
-    // Writes the first `length` bytes of a pooled buffer under the stream's lock, which the caller holds; the lock and
-    // the buffer are released when the write completes.
-    private void StartWrite(FrameBatchingStream stream, byte[] buffer, int length)
+    // Writes `length` bytes from `offset` of a pooled buffer under the stream's lock, which the caller holds; the lock
+    // and the buffer are released when the write completes.
+    private void StartWrite(FrameBatchingStream stream, byte[] buffer, int offset, int length)
     {
         ValueTask write;
         try
         {
-            write = stream.WriteEnteredAsync(buffer.AsMemory(0, length));
+            write = stream.WriteEnteredAsync(buffer.AsMemory(offset, length));
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
         {

@@ -13,7 +13,12 @@ namespace Consumers.Connections;
 /// </remarks>
 internal sealed class FrameBatchingStream(Stream inner) : Stream
 {
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    // The write lock: the holder and the writers waiting for it (0 = free). Taking a free lock is one compare-exchange
+    // and leaving it one decrement; only a writer that has to wait uses the semaphore, which hands the lock over to
+    // one waiter per release. (A SemaphoreSlim alone takes its monitor twice per write, and this runs once per write
+    // to every client.)
+    private int _writers;
+    private readonly SemaphoreSlim _handOver = new(0);
 
     public override bool CanRead => inner.CanRead;
 
@@ -30,16 +35,25 @@ internal sealed class FrameBatchingStream(Stream inner) : Stream
     }
 
     /// <summary>Takes the write lock if no write is in progress; the caller then writes with <see cref="WriteEnteredAsync"/> and calls <see cref="ExitWrite"/>.</summary>
-    public bool TryEnterWrite() => _writeLock.Wait(0);
+    public bool TryEnterWrite() => Interlocked.CompareExchange(ref _writers, 1, 0) == 0;
 
     /// <summary>Writes while holding the lock taken with <see cref="TryEnterWrite"/>.</summary>
     public ValueTask WriteEnteredAsync(ReadOnlyMemory<byte> frames) => inner.WriteAsync(frames);
 
-    /// <summary>Releases the lock taken with <see cref="TryEnterWrite"/>, once the write has completed.</summary>
-    public void ExitWrite() => _writeLock.Release();
+    /// <summary>Releases the write lock, once the write has completed; a waiting writer takes it over.</summary>
+    public void ExitWrite()
+    {
+        if (Interlocked.Decrement(ref _writers) != 0)
+        {
+            _handOver.Release();
+        }
+    }
 
-    /// <summary>Takes the write lock, waiting for it if another write holds it; release it with <see cref="ExitWrite"/>.</summary>
-    public Task EnterWriteAsync() => _writeLock.WaitAsync();
+    /// <summary>
+    /// Takes the write lock, waiting for it if another write holds it; release it with <see cref="ExitWrite"/>. The wait
+    /// cannot be cancelled: it ends when the holder's write completes, or fails when the socket is aborted.
+    /// </summary>
+    public Task EnterWriteAsync() => Interlocked.Increment(ref _writers) == 1 ? Task.CompletedTask : _handOver.WaitAsync();
 
     /// <summary>Writes bytes that hold whole WebSocket frames, as one write, never inside another writer's frame.</summary>
     public ValueTask WriteFramesAsync(ReadOnlyMemory<byte> frames) => WriteAsync(frames, CancellationToken.None);
@@ -47,7 +61,7 @@ internal sealed class FrameBatchingStream(Stream inner) : Stream
     /// <summary>Writes a frame header and its payload back to back, with no other frame between them.</summary>
     public async ValueTask WriteFrameAsync(ReadOnlyMemory<byte> header, ReadOnlyMemory<byte> payload)
     {
-        await _writeLock.WaitAsync().ConfigureAwait(false);
+        await EnterWriteAsync().ConfigureAwait(false);
         try
         {
             await inner.WriteAsync(header).ConfigureAwait(false);
@@ -55,7 +69,7 @@ internal sealed class FrameBatchingStream(Stream inner) : Stream
         }
         finally
         {
-            _writeLock.Release();
+            ExitWrite();
         }
     }
 
@@ -67,7 +81,7 @@ internal sealed class FrameBatchingStream(Stream inner) : Stream
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (!_writeLock.Wait(0))
+        if (!TryEnterWrite())
         {
             return WriteContendedAsync(buffer, cancellationToken);
         }
@@ -79,13 +93,13 @@ internal sealed class FrameBatchingStream(Stream inner) : Stream
         }
         catch
         {
-            _writeLock.Release();
+            ExitWrite();
             throw;
         }
 
         if (write.IsCompletedSuccessfully)
         {
-            _writeLock.Release();
+            ExitWrite();
             return ValueTask.CompletedTask;
         }
 
@@ -107,14 +121,16 @@ internal sealed class FrameBatchingStream(Stream inner) : Stream
 
     private async ValueTask WriteContendedAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterWriteAsync().ConfigureAwait(false);
         try
         {
+            // Cancelled while waiting: the lock is handed on, nothing written.
+            cancellationToken.ThrowIfCancellationRequested();
             await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _writeLock.Release();
+            ExitWrite();
         }
     }
 
@@ -126,7 +142,7 @@ internal sealed class FrameBatchingStream(Stream inner) : Stream
         }
         finally
         {
-            _writeLock.Release();
+            ExitWrite();
         }
     }
 

@@ -4,10 +4,13 @@ namespace Consumers.Connections;
 
 /// <summary>
 /// The frames a connection's senders wrote while their dispatch turn defers writes (<see cref="WriteCombining"/>),
-/// ready-made WebSocket text frames back to back in one pooled buffer, waiting to leave in one transport write.
-/// Several senders (on their own threads) may add to it at once; whoever holds the stream's write lock takes it.
+/// waiting in one pooled buffer to leave in one transport write: ready-made WebSocket text frames back to back, or,
+/// for a client of the batch subprotocol, one text frame holding a JSON array of the envelopes (a lone envelope
+/// leaves as itself). Several senders (on their own threads) may add to it at once; whoever holds the stream's write
+/// lock takes it.
 /// </summary>
-internal sealed class PendingFrames
+/// <param name="asArray">Whether the envelopes leave as one frame holding a JSON array of them (<c>consumers.batch</c>).</param>
+internal sealed class PendingFrames(bool asArray)
 {
     /// <summary>The buffer's size: the most one combined write carries.</summary>
     public const int Capacity = 32 * 1024;
@@ -19,14 +22,18 @@ internal sealed class PendingFrames
     // compare-exchange to enter and a store to leave cost less than a Lock (which also looks up the thread's id).
     private int _locked;
     private byte[]? _buffer;
+
+    // Bytes used in the buffer (0 when empty). As an array: room for the longest frame header, then '[' and the
+    // envelopes separated by ','; the closing ']' and the header are written when it is taken.
     private int _length;
+    private int _count;
     private bool _closed;
 
     /// <summary>Whether frames are waiting (a racy read, for skipping the lock when there are none).</summary>
     public bool IsEmpty => Volatile.Read(ref _length) == 0;
 
     /// <summary>
-    /// Appends one JSON payload as a text frame. False when it does not fit (the caller writes what is pending and
+    /// Appends one JSON payload as a text frame (as an array: as its next element). False when it does not fit (the caller writes what is pending and
     /// the frame itself) or when the connection is closing (the caller takes its usual path, which refuses it).
     /// </summary>
     /// <param name="payload">One complete frame's payload, at most <see cref="MaxFrameLength"/> bytes.</param>
@@ -37,15 +44,27 @@ internal sealed class PendingFrames
         try
         {
             first = _length == 0;
-            if (_closed || Capacity - _length < payload.Length + TextFrameHeader.MaxLength)
+            var used = first && asArray ? TextFrameHeader.MaxLength : _length;
+
+            // A frame's header, or the separator and the array's closing bracket.
+            if (_closed || Capacity - used < payload.Length + (asArray ? 2 : TextFrameHeader.MaxLength))
             {
                 return false;
             }
 
             var buffer = _buffer ??= ArrayPool<byte>.Shared.Rent(Capacity);
-            var length = _length + TextFrameHeader.Write(buffer.AsSpan(_length), payload.Length);
-            payload.CopyTo(buffer.AsSpan(length));
-            Volatile.Write(ref _length, length + payload.Length);
+            if (asArray)
+            {
+                buffer[used++] = first ? (byte)'[' : (byte)',';
+            }
+            else
+            {
+                used += TextFrameHeader.Write(buffer.AsSpan(used), payload.Length);
+            }
+
+            payload.CopyTo(buffer.AsSpan(used));
+            _count++;
+            Volatile.Write(ref _length, used + payload.Length);
             return true;
         }
         finally
@@ -60,28 +79,53 @@ internal sealed class PendingFrames
     /// leave in the order they were added, before anything sent after them.
     /// </summary>
     /// <param name="buffer">The pooled buffer holding the frames.</param>
-    /// <param name="length">The bytes of frames in it.</param>
-    public bool TryTake(out byte[] buffer, out int length)
+    /// <param name="offset">Where the frames start in it.</param>
+    /// <param name="length">The bytes of frames from there.</param>
+    public bool TryTake(out byte[] buffer, out int offset, out int length)
     {
+        offset = 0;
+        length = 0;
         if (IsEmpty)
         {
             buffer = [];
-            length = 0;
             return false;
         }
 
         Enter();
         try
         {
-            length = _length;
-            if (length == 0 || _buffer is not { } taken)
+            if (_length == 0 || _buffer is not { } taken)
             {
                 buffer = [];
                 return false;
             }
 
             buffer = taken;
+            if (asArray)
+            {
+                // One envelope leaves as itself, several as the array: '[' is at MaxLength, the first envelope after it.
+                var body = TextFrameHeader.MaxLength;
+                var end = _length;
+                if (_count == 1)
+                {
+                    body++;
+                }
+                else
+                {
+                    taken[end++] = (byte)']';
+                }
+
+                offset = body - TextFrameHeader.LengthOf(end - body);
+                TextFrameHeader.Write(taken.AsSpan(offset), end - body);
+                length = end - offset;
+            }
+            else
+            {
+                length = _length;
+            }
+
             _buffer = null;
+            _count = 0;
             Volatile.Write(ref _length, 0);
             return true;
         }
@@ -104,6 +148,7 @@ internal sealed class PendingFrames
                 _buffer = null;
             }
 
+            _count = 0;
             Volatile.Write(ref _length, 0);
         }
         finally
