@@ -366,11 +366,13 @@ public sealed class PackageTests
                 <add key="local" value="{_feed}" />
                 <add key="local-ef" value="{_efFeed}" />
                 <add key="machine" value="{MachinePackages}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
               </packageSources>
               <packageSourceMapping>
                 <packageSource key="local"><package pattern="Consumers" /><package pattern="Consumers.*" /></packageSource>
                 <packageSource key="local-ef"><package pattern="Consumers.EntityFrameworkCore" /></packageSource>
                 <packageSource key="machine"><package pattern="*" /></packageSource>
+                <packageSource key="nuget.org"><package pattern="*" /></packageSource>
               </packageSourceMapping>
             </configuration>
             """);
@@ -460,7 +462,8 @@ public sealed class PackageTests
     }
 
     // What Native AOT restores (ILCompiler, runtime packs) from the machine's package folder, which is laid out as a
-    // feed; the Consumers packages only ever come from the test's own feed.
+    // feed, or, on a machine that has not restored them yet, from the NuGet feed; the Consumers packages only ever come
+    // from the test's own feed.
     private static string MachinePackages => Environment.GetEnvironmentVariable("NUGET_PACKAGES")
         ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
