@@ -20,6 +20,15 @@ internal static class InProcessBenchmark
         var job = (quick ? Job.ShortRun : Job.Default.WithWarmupCount(6).WithIterationCount(15))
             .WithToolchain(InProcessEmitToolchain.Instance);
         var config = ManualConfig.CreateMinimumViable().AddJob(job).WithOptions(ConfigOptions.DisableLogFile);
-        return BenchmarkRunner.Run<TBenchmarks>(config);
+        var summary = BenchmarkRunner.Run<TBenchmarks>(config);
+
+        // A benchmark that threw (its set-up checks what it measures) has no result: fail the run, never report NaN.
+        var failed = summary.Reports.Where(r => !r.Success || r.ResultStatistics is null).Select(r => r.BenchmarkCase.DisplayInfo).ToList();
+        if (failed.Count > 0 || summary.Reports.Length == 0)
+        {
+            throw new InvalidOperationException($"{typeof(TBenchmarks).Name}: no result for {(failed.Count > 0 ? string.Join("; ", failed) : "any benchmark")} (the log above says why).");
+        }
+
+        return summary;
     }
 }

@@ -100,13 +100,17 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
 
             if (message.GetHeader(GroupMessage.EventTypeHeader) is { } eventType && Consumer.HandlesGroupEventOf(eventType))
             {
-                var payload = message.Payload;
-                return Connection.TryQueueWork(() => Consumer.HandleGroupEventOfAsync(eventType, payload));
+                return QueueGroupEvent(eventType, message.Payload);
             }
         }
 
         return SendPayload(message.Payload);
     }
+
+    // In a method of its own: the closure's captured variables would otherwise be allocated on every delivery, the
+    // ones that go to the socket included (the compiler creates them where the method's scope begins).
+    private bool QueueGroupEvent(string eventType, ReadOnlyMemory<byte> payload)
+        => Connection.TryQueueWork(() => Consumer.HandleGroupEventOfAsync(eventType, payload));
 
     /// <summary>Queues a JSON object for the socket: the shared bytes as they are, or wrapped in this consumer's stream.</summary>
     private bool SendPayload(ReadOnlyMemory<byte> payload)
