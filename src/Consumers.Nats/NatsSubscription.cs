@@ -1,3 +1,5 @@
+using System.Threading.Channels;
+using Consumers.Groups;
 using NATS.Client.Core;
 
 namespace Consumers.Nats;
@@ -10,6 +12,9 @@ namespace Consumers.Nats;
 /// </summary>
 internal sealed class NatsSubscription : IAsyncDisposable
 {
+    // Buffered messages delivered as one DeliveryBatch at most.
+    private const int MessagesPerBatch = 64;
+
     private INatsSub<byte[]> _sub;
     private readonly Func<NatsMsg<byte[]>, NatsInbound?> _parse;
     private readonly Action<NatsInbound> _deliver;
@@ -122,17 +127,24 @@ internal sealed class NatsSubscription : IAsyncDisposable
         var reader = sub.Msgs;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (reader.TryRead(out var msg))
+            // The messages buffered now, delivered as one batch: what they send to each local client leaves in one
+            // write (at most MessagesPerBatch, bounding how long the first one is held).
+            DeliveryBatch.Run((this, reader), static s => s.Item1.ReceiveBuffered(s.reader));
+        }
+    }
+
+    private void ReceiveBuffered(ChannelReader<NatsMsg<byte[]>> reader)
+    {
+        for (var i = 0; i < MessagesPerBatch && reader.TryRead(out var msg); i++)
+        {
+            try
             {
-                try
-                {
-                    Receive(msg);
-                }
-                catch (Exception ex)
-                {
-                    // One bad message must not end the subscription's delivery: log it and read on.
-                    _failed(ex);
-                }
+                Receive(msg);
+            }
+            catch (Exception ex)
+            {
+                // One bad message must not end the subscription's delivery: log it and read on.
+                _failed(ex);
             }
         }
     }

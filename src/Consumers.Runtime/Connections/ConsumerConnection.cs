@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using Consumers.Diagnostics;
+using Consumers.Groups;
 using Consumers.Hosting;
 using Consumers.Protocol;
 using Microsoft.Extensions.Logging;
@@ -17,12 +18,15 @@ namespace Consumers.Connections;
 /// the socket is aborted if the peer does not answer within <see cref="ConsumerOptions.CloseTimeout"/>, and only
 /// then are the consumers' disconnect hooks run, exactly once.
 /// </remarks>
-internal sealed class ConsumerConnection
+internal sealed class ConsumerConnection : IHeldWrites
 {
     private const int InitialReceiveBufferSize = 4096;
 
     // Messages read ahead while an action runs; past it (or past MaxMessageSize bytes) the reader waits.
     private const int InboundQueueCapacity = 32;
+
+    // Messages handled in one delivery turn at most, bounding how long a frame can be held.
+    private const int MaxMessagesPerTurn = 16;
 
     private static long s_nextId;
 
@@ -84,7 +88,7 @@ internal sealed class ConsumerConnection
     // The upgraded stream once the socket runs, for direct writes; null before, and where there is none (HTTP/2).
     private FrameBatchingStream? _direct;
 
-    // Frames held by dispatch turns (WriteCombining), written before anything queued or written after them.
+    // Frames held by delivery turns (DeliveryTurn), written before anything queued or written after them.
     // (For a client of the batch subprotocol, as one JSON array frame: replaced when the socket runs.)
     private PendingFrames _pending = new(asArray: false);
     private WebSocket? _socket;
@@ -152,8 +156,8 @@ internal sealed class ConsumerConnection
     {
         if (_direct is { } stream && Volatile.Read(ref _unwritten) == 0)
         {
-            // In a dispatch turn the frame waits for the turn's end, to leave with the others sent to this client.
-            if (WriteCombining.IsDeferring && TryHold(frame))
+            // In a delivery turn the frame waits for the turn's end, to leave with the others sent to this client.
+            if (DeliveryTurn.IsOpen && TryHold(frame))
             {
                 return true;
             }
@@ -226,7 +230,7 @@ internal sealed class ConsumerConnection
         ConsumerMetrics.ConnectionsOpened.Add(1);
         WebSocketCloseStatus? clientStatus = null;
         _socket = socket;
-        // A client that offered the batch subprotocol gets what a dispatch turn holds for it as one array frame.
+        // A client that offered the batch subprotocol gets what a delivery turn holds for it as one array frame.
         if (BatchEnvelopes)
         {
             _pending = new PendingFrames(asArray: true);
@@ -276,7 +280,7 @@ internal sealed class ConsumerConnection
         var count = 0;
         var discarding = false;
 
-        // The reader's dispatch turn (WriteCombining): open while messages arrive without waiting, so that a run of
+        // The reader's delivery turn (DeliveryTurn): open while messages arrive without waiting, so that a run of
         // them read from one transport read sends one write per client; ended before the reader waits.
         var turnOpen = false;
         var turnMessages = 0;
@@ -296,7 +300,7 @@ internal sealed class ConsumerConnection
                 {
                     turnOpen = false;
                     turnMessages = 0;
-                    WriteCombining.End();
+                    DeliveryTurn.End();
                 }
 
                 var result = await receive.ConfigureAwait(false);
@@ -371,7 +375,7 @@ internal sealed class ConsumerConnection
                     if (!turnOpen)
                     {
                         turnOpen = true;
-                        WriteCombining.Begin();
+                        DeliveryTurn.Begin();
                     }
 
                     Dispatch(ref turnMessages);
@@ -385,7 +389,7 @@ internal sealed class ConsumerConnection
                     {
                         turnOpen = false;
                         turnMessages = 0;
-                        WriteCombining.End();
+                        DeliveryTurn.End();
                     }
 
                     _readerWaiting = true;
@@ -409,15 +413,15 @@ internal sealed class ConsumerConnection
         {
             if (turnOpen)
             {
-                WriteCombining.End();
+                DeliveryTurn.End();
             }
 
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    // Runs the queued messages in order on this thread, which has taken _dispatching and is in a dispatch turn
-    // (WriteCombining); `turnMessages` counts the turn's messages, which end it at MaxMessagesPerTurn. Returns when the
+    // Runs the queued messages in order on this thread, which has taken _dispatching and is in a delivery turn
+    // (DeliveryTurn); `turnMessages` counts the turn's messages, which end it at MaxMessagesPerTurn. Returns when the
     // queue is empty (and _dispatching is released) or when a message's handling has to wait: the frames sent so far
     // leave at once, and the handling's continuation runs the rest of the queue.
     private void Dispatch(ref int turnMessages)
@@ -427,18 +431,18 @@ internal sealed class ConsumerConnection
         {
             while (reader.TryRead(out var message))
             {
-                if (++turnMessages > WriteCombining.MaxMessagesPerTurn)
+                if (++turnMessages > MaxMessagesPerTurn)
                 {
-                    WriteCombining.End();
-                    WriteCombining.Begin();
+                    DeliveryTurn.End();
+                    DeliveryTurn.Begin();
                     turnMessages = 1;
                 }
 
                 var handling = HandleMessageAsync(_consumers!, message);
                 if (!handling.IsCompletedSuccessfully)
                 {
-                    WriteCombining.End();
-                    WriteCombining.Begin();
+                    DeliveryTurn.End();
+                    DeliveryTurn.Begin();
                     turnMessages = 0;
                     _ = DispatchAfterAsync(handling);
                     return;
@@ -470,14 +474,14 @@ internal sealed class ConsumerConnection
     private void RunDispatchTurn()
     {
         var turnMessages = 0;
-        WriteCombining.Begin();
+        DeliveryTurn.Begin();
         try
         {
             Dispatch(ref turnMessages);
         }
         finally
         {
-            WriteCombining.End();
+            DeliveryTurn.End();
         }
     }
 
@@ -691,7 +695,7 @@ internal sealed class ConsumerConnection
             {
                 while (TryTake(out var first))
                 {
-                    // Frames a dispatch turn held were sent before anything in the queue.
+                    // Frames a delivery turn held were sent before anything in the queue.
                     await WritePendingAsync(stream, close: false).ConfigureAwait(false);
                     if (!first.IsFlush)
                     {
@@ -905,7 +909,7 @@ internal sealed class ConsumerConnection
         return length;
     }
 
-    // Holds a frame for the end of this thread's dispatch turn; false when it is too big, the connection is closing or
+    // Holds a frame for the end of this thread's delivery turn; false when it is too big, the connection is closing or
     // the pending frames are full (the caller then writes them and the frame together).
     private bool TryHold(OutboundFrame frame)
     {
@@ -918,17 +922,17 @@ internal sealed class ConsumerConnection
         frame.Release();
         if (first)
         {
-            WriteCombining.Hold(this);
+            DeliveryTurn.Hold(this);
         }
 
         return true;
     }
 
     /// <summary>
-    /// Writes the frames held for this connection by a dispatch turn that has ended. When another write holds the
+    /// Writes the frames held for this connection by a delivery turn that has ended. When another write holds the
     /// stream, the writer is woken to write them after it (they never wait for a later turn).
     /// </summary>
-    public void WritePending()
+    public void WriteHeld()
     {
         if (_pending.IsEmpty || _direct is not { } stream)
         {
@@ -952,7 +956,7 @@ internal sealed class ConsumerConnection
     }
 
     // The sender's own write: only under the stream's lock taken without waiting, with nothing unwritten before it
-    // and the connection not closing. Frames held by a dispatch turn go first, in the same write. True when the frame
+    // and the connection not closing. Frames held by a delivery turn go first, in the same write. True when the frame
     // is taken care of (written, being written, or lost with a connection whose transport just failed).
     private bool TryWriteNow(FrameBatchingStream stream, OutboundFrame frame)
     {
@@ -967,7 +971,7 @@ internal sealed class ConsumerConnection
             return false;
         }
 
-        // Frames held by a dispatch turn go first, joined by this one when it fits (as an array element for a client of
+        // Frames held by a delivery turn go first, joined by this one when it fits (as an array element for a client of
         // the batch subprotocol).
         var length = frame.Memory.Length;
         if (length <= PendingFrames.MaxFrameLength && _pending.TryAppend(frame.Memory.Span, out _))

@@ -3,7 +3,7 @@ using System.Buffers;
 namespace Consumers.Connections;
 
 /// <summary>
-/// The frames a connection's senders wrote while their dispatch turn defers writes (<see cref="WriteCombining"/>),
+/// The frames a connection's senders wrote while their delivery turn defers writes (<see cref="Groups.DeliveryTurn"/>),
 /// waiting in one pooled buffer to leave in one transport write: ready-made WebSocket text frames back to back, or,
 /// for a client of the batch subprotocol, one text frame holding a JSON array of the envelopes (a lone envelope
 /// leaves as itself). Several senders (on their own threads) may add to it at once; whoever holds the stream's write
