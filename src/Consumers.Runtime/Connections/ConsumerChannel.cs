@@ -91,14 +91,14 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     /// </summary>
     public bool Deliver(GroupMessage message)
     {
-        if (message.Headers.Count > 0)
+        if (message.HasHeaders)
         {
             if (ObserverNotification.IsNotification(message))
             {
                 return ObserverNotification.Deliver(this, message);
             }
 
-            if (message.GetHeader(GroupMessage.EventTypeHeader) is { } eventType && Consumer.HandlesGroupEventOf(eventType))
+            if (message.EventType is { } eventType && Consumer.HandlesGroupEventOf(eventType))
             {
                 return QueueGroupEvent(eventType, message.Payload);
             }

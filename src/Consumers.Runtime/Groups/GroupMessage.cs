@@ -24,8 +24,19 @@ public sealed class GroupMessage
     {
         Payload = payload;
         ExcludeChannel = excludeChannel;
-        Headers = headers ?? NoHeaders;
+
+        // Kept as an array: every member of a group reads the headers of every message (interface calls per member
+        // otherwise), and the event type, which members dispatch on, is looked up once here.
+        _headers = headers switch
+        {
+            null or { Count: 0 } => NoHeaders,
+            KeyValuePair<string, string>[] array => array,
+            _ => [.. headers],
+        };
+        EventType = GetHeader(EventTypeHeader);
     }
+
+    private readonly KeyValuePair<string, string>[] _headers;
 
     /// <summary>
     /// A message serialized from a typed value: its payload, and its type's full name in <see cref="EventTypeHeader"/>
@@ -50,18 +61,20 @@ public sealed class GroupMessage
     public string? ExcludeChannel { get; }
 
     /// <summary>The headers, in order; empty for a plain group message.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
+    public IReadOnlyList<KeyValuePair<string, string>> Headers => _headers;
+
+    /// <summary>Whether the message has any header (a plain group message has none).</summary>
+    public bool HasHeaders => _headers.Length > 0;
+
+    /// <summary>The <see cref="EventTypeHeader"/> value (the type a typed send serialized), or null.</summary>
+    public string? EventType { get; }
 
     /// <summary>The value of the first header with this name (ordinal, case-sensitive), or null.</summary>
     /// <param name="name">The header name.</param>
     public string? GetHeader(string name)
     {
-        // Indexed, not foreach: enumerating the interface would allocate an enumerator per call, and every member of a
-        // group reads the headers of every message it is handed.
-        var headers = Headers;
-        for (var i = 0; i < headers.Count; i++)
+        foreach (var header in _headers)
         {
-            var header = headers[i];
             if (string.Equals(header.Key, name, StringComparison.Ordinal))
             {
                 return header.Value;

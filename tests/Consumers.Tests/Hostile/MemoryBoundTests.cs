@@ -42,9 +42,11 @@ public sealed class MemoryBoundTests
             }
         });
 
-        // Three rounds: what the first leaves behind is pooled buffers (Kestrel's and ArrayPool's), which later rounds reuse.
+        // Five rounds: what the first ones leave behind is pooled buffers (Kestrel's, and ArrayPool's per thread and per
+        // core, which fill as the thread pool's threads take turns: in a full test run the plateau comes after round 2
+        // or 3), which later rounds reuse; the last rounds must add nothing.
         var afterRounds = new List<long>();
-        for (var round = 0; round < 3; round++)
+        for (var round = 0; round < 5; round++)
         {
             var closedBefore = CapturingLoggerProvider.Instance.Entries.Count(e => e.EventId.Name == "SendQueueFull");
             await Task.WhenAll(Enumerable.Range(0, attackers).Select(_ => AttackAsync(host.WebSocketUri("/ws/echo"), request, requestsPerAttacker)));
@@ -61,7 +63,7 @@ public sealed class MemoryBoundTests
         Assert.Multiple(() =>
         {
             Assert.That(peak, Is.LessThan(16L * 1024 * 1024), $"highest growth during the attacks: {peak / 1024} KiB");
-            Assert.That(afterRounds[2] - afterRounds[0], Is.LessThan(4L * 1024 * 1024), $"growth after each round, KiB: {string.Join(", ", afterRounds.Select(b => b / 1024))}");
+            Assert.That(afterRounds[4] - afterRounds[2], Is.LessThan(4L * 1024 * 1024), $"growth after each round, KiB: {string.Join(", ", afterRounds.Select(b => b / 1024))}");
         });
         Assert.That((await bystander.RequestAsync("""{"action": "add", "a": 2, "b": 2}"""))["data"]!.GetValue<int>(), Is.EqualTo(4));
     }
