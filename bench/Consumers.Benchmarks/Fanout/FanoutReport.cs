@@ -18,6 +18,15 @@ internal static class FanoutReport
         sb.AppendLine("## Fan-out: chat rooms, Consumers vs SignalR vs a raw Kestrel broadcaster").AppendLine();
         sb.AppendLine(MachineLines.Render(machine, string.Create(CultureInfo.InvariantCulture,
             $"{settings.Rounds} round(s), {settings.SaturatedDuration.TotalSeconds:0.#} s saturated / {settings.PacedDuration.TotalSeconds:0.#} s paced per run")));
+        if (load.Count > 0)
+        {
+            // What the hypervisor took during the measured runs: figures of runs with much of it are not the servers' own.
+            var shares = load.Select(r => r.HostStealShare).Order().ToList();
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"- Host steal time during the measured runs (`/proc/stat`, share of all cores): median {shares[shares.Count / 2]:P1}, highest {shares[^1]:P1}" +
+                $" ({load.Count(r => r.HostStealShare > 0.05)} of {load.Count} runs above 5%)").AppendLine();
+        }
+
         sb.AppendLine(CultureInfo.InvariantCulture, $$"""
             Scenario: {{settings.Rooms}} rooms × {{settings.ClientsPerRoom}} clients, {{settings.SendersPerRoom}} senders per room (members of the room); every message
             is delivered to every client of its room, the sender included. Each server is its own process on 127.0.0.1, fresh for every

@@ -20,8 +20,12 @@ internal sealed record FanoutResult(
     long PeakRssKiB,
     int ClientsClosed,
     bool TimedOut,
-    double SettleSeconds)
+    double SettleSeconds,
+    double HostStealSeconds)
 {
+    /// <summary>The share of the machine's CPU (all cores, over the run) the hypervisor took: a busy host skews every figure of the run.</summary>
+    public double HostStealShare => HostStealSeconds / Math.Max(1e-9, Seconds * Environment.ProcessorCount);
+
     public long Lost => Expected - Delivered;
 
     public double DeliveredPerSecond => Delivered / Seconds;

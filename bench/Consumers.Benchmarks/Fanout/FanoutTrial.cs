@@ -61,6 +61,7 @@ internal static class FanoutTrial
 
             var sentBefore = senders.Sum(s => s.Client.Sent);
             var cpuBefore = server.CpuSeconds();
+            var stealBefore = ServerProcess.HostStealSeconds();
             var clientCpuBefore = ServerProcess.CpuSecondsOf("self");
             var started = Stopwatch.GetTimestamp();
             if (load.Paced)
@@ -78,6 +79,7 @@ internal static class FanoutTrial
             var expected = sent * settings.ClientsPerRoom;
             var timedOut = !await DrainAsync(all, expected, settings.DrainTimeout, cancellationToken).ConfigureAwait(false);
             var cpu = server.CpuSeconds() - cpuBefore;
+            var steal = ServerProcess.HostStealSeconds() - stealBefore;
             var clientCpu = ServerProcess.CpuSecondsOf("self") - clientCpuBefore;
             var last = all.Max(c => c.LastReceiveTimestamp);
             return new FanoutResult(
@@ -99,7 +101,8 @@ internal static class FanoutTrial
                 server.StatusKiB("VmHWM"),
                 all.Count(c => c.Failure is not null),
                 timedOut,
-                settled);
+                settled,
+                steal);
         }
         finally
         {

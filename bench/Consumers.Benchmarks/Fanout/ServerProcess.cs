@@ -91,6 +91,18 @@ internal sealed class ServerProcess : IAsyncDisposable
         return System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
+    /// <summary>
+    /// CPU time the hypervisor took from this machine so far (the <c>steal</c> column of the <c>cpu</c> line of
+    /// <c>/proc/stat</c>, all cores), in seconds; 0 where the kernel does not report it.
+    /// </summary>
+    public static double HostStealSeconds()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+        // "cpu user nice system idle iowait irq softirq steal ...": steal is the eighth value.
+        return fields.Length > 8 ? (double)long.Parse(fields[8], CultureInfo.InvariantCulture) / ClockTicksPerSecond.Value : 0;
+    }
+
     /// <summary>A <c>/proc/&lt;pid&gt;/status</c> memory figure (VmRSS, VmHWM) in KiB.</summary>
     public long StatusKiB(string field)
     {
