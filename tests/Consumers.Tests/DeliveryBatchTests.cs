@@ -26,13 +26,7 @@ public sealed class DeliveryBatchTests
         await using var client = await ConnectBatchClientAsync(host, "one");
         var sender = host.Services.GetRequiredService<IGroupSender>();
 
-        DeliveryBatch.Run(() =>
-        {
-            for (var i = 0; i < Lines; i++)
-            {
-                Send(sender, "room:one", i);
-            }
-        });
+        DeliveryBatch.Run(() => SendRange(sender, "room:one", 0, Lines));
 
         Assert.That(await ReceiveArrayAsync(client), Is.EqualTo(Numbers(0, Lines)));
     }
@@ -44,11 +38,7 @@ public sealed class DeliveryBatchTests
         // what puts them in one frame.
         await using var host = await StartAsync();
         await using var client = await ConnectBatchClientAsync(host, "apart");
-        var sender = host.Services.GetRequiredService<IGroupSender>();
-        for (var i = 0; i < Lines; i++)
-        {
-            Send(sender, "room:apart", i);
-        }
+        SendRange(host.Services.GetRequiredService<IGroupSender>(), "room:apart", 0, Lines);
 
         for (var i = 0; i < Lines; i++)
         {
@@ -67,18 +57,8 @@ public sealed class DeliveryBatchTests
 
         DeliveryBatch.Run(sender, s =>
         {
-            DeliveryBatch.Run(s, inner =>
-            {
-                for (var i = 0; i < Lines / 2; i++)
-                {
-                    Send(inner, "room:nested", i);
-                }
-            });
-
-            for (var i = Lines / 2; i < Lines; i++)
-            {
-                Send(s, "room:nested", i);
-            }
+            DeliveryBatch.Run(s, inner => SendRange(inner, "room:nested", 0, Lines / 2));
+            SendRange(s, "room:nested", Lines / 2, Lines - (Lines / 2));
         });
 
         Assert.That(await ReceiveArrayAsync(client), Is.EqualTo(Numbers(0, Lines)));
@@ -127,6 +107,14 @@ public sealed class DeliveryBatchTests
     {
         var sending = sender.SendAsync(group, new ChatLine("chat", "app", i.ToString(CultureInfo.InvariantCulture)), RoomJsonContext.Default.ChatLine);
         Assert.That(sending.IsCompletedSuccessfully, Is.True, "the in-memory layer sends synchronously");
+    }
+
+    private static void SendRange(IGroupSender sender, string group, int from, int count)
+    {
+        for (var i = from; i < from + count; i++)
+        {
+            Send(sender, group, i);
+        }
     }
 
     private static async Task<List<string>> ReceiveArrayAsync(TestClient client)

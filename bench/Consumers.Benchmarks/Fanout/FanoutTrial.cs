@@ -35,20 +35,6 @@ internal static class FanoutTrial
 
             // Joins are asynchronous on some servers (SignalR's OnConnectedAsync): wait until a probe reaches everyone.
             await WarmUpAsync(senders, rooms, load, settings, cancellationToken).ConfigureAwait(false);
-            if (load.Paced)
-            {
-                // The paced path (a lone message per turn, idle writers, parked threads) is code the saturated warm-up
-                // runs little of: a short run at the measured pace lets the JIT tier it up too.
-                var warmSent = senders.Sum(s => s.Client.Sent);
-                foreach (var client in all)
-                {
-                    client.ResetCounters();
-                }
-
-                await PaceAsync(senders, load, settings.PacedWarmupDuration, cancellationToken).ConfigureAwait(false);
-                var warmExpected = (senders.Sum(s => s.Client.Sent) - warmSent) * settings.ClientsPerRoom;
-                await DrainAsync(all, warmExpected, settings.DrainTimeout, cancellationToken).ConfigureAwait(false);
-            }
 
             // The JIT compiles the methods the warm-up made hot on a background thread, after a delay: measured from
             // here, its work would count as the load's. Wait until the server idles.
@@ -174,18 +160,35 @@ internal static class FanoutTrial
             }
         }
 
+        // Saturated for WarmupDuration, so that the servers' JIT has promoted the hot path to its optimized tier
+        // before anything is measured (CPU is counted per process; tier-0 code and the JIT's own work are not steady state).
         // Probes sent before a join completed are not counted: the warm-up's count starts here.
+        await SendFullyDeliveredAsync(all, senders, settings, async () =>
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            stop.CancelAfter(settings.WarmupDuration);
+            await Task.WhenAll(senders.Select(s => SaturateAsync(s.Client, Math.Max(load.Window, 32), settings, stop.Token))).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+
+        if (load.Paced)
+        {
+            // The paced path (a lone message per turn, idle writers, parked threads) is code the saturated warm-up
+            // runs little of: a short run at the measured pace lets the JIT tier it up too.
+            await SendFullyDeliveredAsync(all, senders, settings,
+                () => PaceAsync(senders, load, settings.PacedWarmupDuration, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Counts from zero, runs `sending`, then waits until every message it sent reached every client of its room.
+    private static async Task SendFullyDeliveredAsync(List<LoadClient> all, List<(LoadClient Client, int Room)> senders, FanoutSettings settings, Func<Task> sending, CancellationToken cancellationToken)
+    {
         foreach (var client in all)
         {
             client.ResetCounters();
         }
 
         var sentBefore = senders.Sum(s => s.Client.Sent);
-        // Saturated for WarmupDuration, so that the servers' JIT has promoted the hot path to its optimized tier
-        // before anything is measured (CPU is counted per process; tier-0 code and the JIT's own work are not steady state).
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        stop.CancelAfter(settings.WarmupDuration);
-        await Task.WhenAll(senders.Select(s => SaturateAsync(s.Client, Math.Max(load.Window, 32), settings, stop.Token))).ConfigureAwait(false);
+        await sending().ConfigureAwait(false);
         var expected = (senders.Sum(s => s.Client.Sent) - sentBefore) * settings.ClientsPerRoom;
         await DrainAsync(all, expected, settings.DrainTimeout, cancellationToken).ConfigureAwait(false);
     }

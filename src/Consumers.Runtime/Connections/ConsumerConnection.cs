@@ -772,9 +772,8 @@ internal sealed class ConsumerConnection : IHeldWrites
         {
             // The array is built after room for the longest header; its header goes right before it.
             var body = FillArray(buffer.AsSpan(TextFrameHeader.MaxLength), first);
-            var start = TextFrameHeader.MaxLength - TextFrameHeader.LengthOf(body);
-            var headerLength = TextFrameHeader.Write(buffer.AsSpan(start), body);
-            await stream.WriteFramesAsync(buffer.AsMemory(start, headerLength + body)).ConfigureAwait(false);
+            var start = TextFrameHeader.WriteBefore(buffer, TextFrameHeader.MaxLength, body);
+            await stream.WriteFramesAsync(buffer.AsMemory(start, TextFrameHeader.MaxLength + body - start)).ConfigureAwait(false);
         }
         else
         {

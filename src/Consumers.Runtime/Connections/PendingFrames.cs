@@ -115,8 +115,7 @@ internal sealed class PendingFrames(bool asArray)
                     taken[end++] = (byte)']';
                 }
 
-                offset = body - TextFrameHeader.LengthOf(end - body);
-                TextFrameHeader.Write(taken.AsSpan(offset), end - body);
+                offset = TextFrameHeader.WriteBefore(taken, body, end - body);
                 length = end - offset;
             }
             else

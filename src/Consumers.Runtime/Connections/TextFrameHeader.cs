@@ -15,6 +15,17 @@ internal static class TextFrameHeader
     /// <summary>The header's length for a payload of <paramref name="payloadLength"/> bytes.</summary>
     public static int LengthOf(int payloadLength) => payloadLength < 126 ? 2 : payloadLength <= ushort.MaxValue ? 4 : 10;
 
+    /// <summary>
+    /// Writes the header of a text frame whose payload is already in <paramref name="buffer"/> at
+    /// <paramref name="payloadStart"/> (at least <see cref="MaxLength"/>), right before it; returns where the frame starts.
+    /// </summary>
+    public static int WriteBefore(Span<byte> buffer, int payloadStart, int payloadLength)
+    {
+        var start = payloadStart - LengthOf(payloadLength);
+        Write(buffer[start..], payloadLength);
+        return start;
+    }
+
     /// <summary>Writes the header of a text frame of <paramref name="payloadLength"/> bytes; returns its length.</summary>
     public static int Write(Span<byte> destination, int payloadLength)
     {
