@@ -24,7 +24,7 @@ internal static class FanoutBenchmark
                     var result = await FanoutTrial.RunAsync(target, fanoutLoad, round, settings, cancellationToken).ConfigureAwait(false);
                     Console.Error.WriteLine($"round {round} {fanoutLoad.Name} {target}: {result.DeliveredPerSecond:N0} msg/s, " +
                         $"{result.CpuMicrosecondsPerDelivery:N3} µs CPU/delivery, p50 {result.P50Microseconds:N0} µs, p99 {result.P99Microseconds:N0} µs, " +
-                        $"{result.DeliveriesPerFrame:N1} deliveries/frame, lost {result.Lost}, closed {result.ClientsClosed}, settled in {result.SettleSeconds:N1} s, host steal {result.HostStealShare:P0}" +
+                        $"{result.DeliveriesPerFrame:N1} deliveries/frame, {result.ContextSwitchesPerDelivery:0.00} context switches/delivery, lost {result.Lost}, closed {result.ClientsClosed}, settled in {result.SettleSeconds:N1} s, host steal {result.HostStealShare:P0}" +
                         $"{(target == FanoutTarget.ConsumersBatch ? $", {result.ClientsWithSubprotocol} clients got {LoadClient.BatchSubprotocol}" : string.Empty)}" +
                         $"{(result.TimedOut ? ", TIMED OUT" : string.Empty)}");
                     load.Add(result);

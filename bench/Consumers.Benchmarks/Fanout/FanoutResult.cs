@@ -21,7 +21,8 @@ internal sealed record FanoutResult(
     int ClientsClosed,
     bool TimedOut,
     double SettleSeconds,
-    double HostStealSeconds)
+    double HostStealSeconds,
+    long ServerContextSwitches)
 {
     /// <summary>The share of the machine's CPU (all cores, over the run) the hypervisor took: a busy host skews every figure of the run.</summary>
     public double HostStealShare => HostStealSeconds / Math.Max(1e-9, Seconds * Environment.ProcessorCount);
@@ -31,6 +32,12 @@ internal sealed record FanoutResult(
     public double DeliveredPerSecond => Delivered / Seconds;
 
     public double CpuMicrosecondsPerDelivery => ServerCpuSeconds * 1e6 / Math.Max(1, Delivered);
+
+    /// <summary>
+    /// The server's context switches (all its threads, voluntary and involuntary) per delivery: how often its threads
+    /// parked and woke, which at a paced load costs more than the deliveries' own work.
+    /// </summary>
+    public double ContextSwitchesPerDelivery => (double)ServerContextSwitches / Math.Max(1, Delivered);
 
     /// <summary>The load tool's own CPU per delivery (all its clients), which competes with the server for the same cores.</summary>
     public double ClientCpuMicrosecondsPerDelivery => ClientCpuSeconds * 1e6 / Math.Max(1, Delivered);

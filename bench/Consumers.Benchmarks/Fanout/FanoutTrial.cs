@@ -47,6 +47,7 @@ internal static class FanoutTrial
 
             var sentBefore = senders.Sum(s => s.Client.Sent);
             var cpuBefore = server.CpuSeconds();
+            var switchesBefore = server.ContextSwitchesByThread();
             var stealBefore = ServerProcess.HostStealSeconds();
             var clientCpuBefore = ServerProcess.CpuSecondsOf("self");
             var started = Stopwatch.GetTimestamp();
@@ -65,6 +66,7 @@ internal static class FanoutTrial
             var expected = sent * settings.ClientsPerRoom;
             var timedOut = !await DrainAsync(all, expected, settings.DrainTimeout, cancellationToken).ConfigureAwait(false);
             var cpu = server.CpuSeconds() - cpuBefore;
+            var switches = server.ContextSwitchesSince(switchesBefore);
             var steal = ServerProcess.HostStealSeconds() - stealBefore;
             var clientCpu = ServerProcess.CpuSecondsOf("self") - clientCpuBefore;
             var last = all.Max(c => c.LastReceiveTimestamp);
@@ -88,7 +90,8 @@ internal static class FanoutTrial
                 all.Count(c => c.Failure is not null),
                 timedOut,
                 settled,
-                steal);
+                steal,
+                switches);
         }
         finally
         {

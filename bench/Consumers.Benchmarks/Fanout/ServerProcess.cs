@@ -103,6 +103,41 @@ internal sealed class ServerProcess : IAsyncDisposable
         return fields.Length > 8 ? (double)long.Parse(fields[8], CultureInfo.InvariantCulture) / ClockTicksPerSecond.Value : 0;
     }
 
+    /// <summary>
+    /// Context switches (voluntary + involuntary) of each of the process's threads so far, by thread id, from
+    /// <c>/proc/&lt;pid&gt;/task/&lt;tid&gt;/status</c>; a thread that exits takes its count with it.
+    /// </summary>
+    public Dictionary<int, long> ContextSwitchesByThread()
+    {
+        var counts = new Dictionary<int, long>();
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{_process.Id}/task"))
+        {
+            try
+            {
+                long switches = 0;
+                foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                {
+                    if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                    {
+                        switches += long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim(), CultureInfo.InvariantCulture);
+                    }
+                }
+
+                counts[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = switches;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The thread exited between listing and reading.
+            }
+        }
+
+        return counts;
+    }
+
+    /// <summary>Context switches the process's threads made since <paramref name="before"/> (threads that exited since are not counted).</summary>
+    public long ContextSwitchesSince(Dictionary<int, long> before) =>
+        ContextSwitchesByThread().Sum(t => t.Value - before.GetValueOrDefault(t.Key));
+
     /// <summary>A <c>/proc/&lt;pid&gt;/status</c> memory figure (VmRSS, VmHWM) in KiB.</summary>
     public long StatusKiB(string field)
     {
