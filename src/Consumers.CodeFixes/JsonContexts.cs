@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using Consumers.Generators.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -9,8 +10,6 @@ namespace Consumers.CodeFixes;
 /// <summary>How the generator finds a consumer's JSON context and the DTO of an action's type, as the fixes need them.</summary>
 internal static class JsonContexts
 {
-    private const string JsonContextAttribute = "Consumers.JsonContextAttribute";
-
     /// <summary>
     /// The consumer and the DTO under a CONS0012/CONS0013/CONS0055 diagnostic (on a parameter's or result's type), with
     /// the context the consumer names (null when none); null when the diagnostic is not on such a type (an inherited
@@ -29,27 +28,19 @@ internal static class JsonContexts
             return null;
         }
 
-        return new DtoUse(consumerSyntax, consumer, Unwrap(type), Find(consumer, model.Compilation));
+        var known = KnownTypes.For(model.Compilation);
+        return new DtoUse(consumerSyntax, consumer, Unwrap(type, known), Find(consumer, model.Compilation, known));
     }
 
-    /// <summary>The context named by <c>[JsonContext]</c> on the consumer, its nearest base naming one, or the assembly; null when none.</summary>
-    public static INamedTypeSymbol? Find(INamedTypeSymbol consumer, Compilation compilation)
-    {
-        AttributeData? attribute = null;
-        for (var type = consumer; type is not null && attribute is null; type = type.BaseType)
-        {
-            attribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == JsonContextAttribute);
-        }
-
-        attribute ??= compilation.Assembly.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == JsonContextAttribute);
-        return attribute?.ConstructorArguments.FirstOrDefault().Value as INamedTypeSymbol;
-    }
+    /// <summary>The context named by <c>[JsonContext]</c> on the consumer, its nearest base naming one, or the assembly (as the generator finds it); null when none.</summary>
+    public static INamedTypeSymbol? Find(INamedTypeSymbol consumer, Compilation compilation, KnownTypes known)
+        => ConsumerJsonTypes.FindContextAttribute(consumer, compilation, known)?.ConstructorArguments.FirstOrDefault().Value as INamedTypeSymbol;
 
     /// <summary>The DTO of a result: Task&lt;T&gt;, ValueTask&lt;T&gt; and ActionResult&lt;T&gt; wrap it; reference nullability is no part of it.</summary>
-    public static ITypeSymbol Unwrap(ITypeSymbol type)
+    public static ITypeSymbol Unwrap(ITypeSymbol type, KnownTypes known)
     {
         while (type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named &&
-            named.OriginalDefinition.ToDisplayString() is "System.Threading.Tasks.Task<TResult>" or "System.Threading.Tasks.ValueTask<TResult>" or "Consumers.ActionResult<T>")
+            (KnownTypes.Is(named, known.TaskOfT) || KnownTypes.Is(named, known.ValueTaskOfT) || KnownTypes.Is(named, known.ActionResultOfT)))
         {
             type = named.TypeArguments[0];
         }
