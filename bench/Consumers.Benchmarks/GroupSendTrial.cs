@@ -6,9 +6,11 @@ namespace Consumers.Benchmarks;
 /// One trial of end-to-end group-send throughput: fresh app node(s), <c>clients</c> WebSocket clients in
 /// <c>room:bench</c> split evenly across the nodes, and one sender on the first node pushing <c>messages</c>
 /// group messages through <see cref="IGroupSender"/>. Delivered/s = messages × clients / (first send → last
-/// client received the last message).
+/// client received the last message). CPU: this process's (app nodes and clients) and nats-server's utime + stime over
+/// the same span, per delivery.
 /// </summary>
-internal sealed record GroupSendTrial(GroupLayerSetup Setup, int Clients, int Messages, long Delivered, TimeSpan Elapsed, bool TimedOut, string? ClientFailure)
+internal sealed record GroupSendTrial(GroupLayerSetup Setup, int Clients, int Messages, long Delivered, TimeSpan Elapsed, bool TimedOut, string? ClientFailure,
+    double ProcessCpuSeconds = 0, double NatsServerCpuSeconds = 0)
 {
     public const string Group = "room:bench";
 
@@ -20,13 +22,22 @@ internal sealed record GroupSendTrial(GroupLayerSetup Setup, int Clients, int Me
 
     public double DeliveredPerSecond => Delivered / Elapsed.TotalSeconds;
 
-    /// <param name="natsUrl">Required for the NATS setups.</param>
+    /// <summary>
+    /// CPU per delivery of everything on the path: this process (the app nodes, the layer's NATS connections and the
+    /// WebSocket clients, whose share is the same in every configuration) and nats-server, in microseconds.
+    /// </summary>
+    public double CpuMicrosecondsPerDelivery => (ProcessCpuSeconds + NatsServerCpuSeconds) * 1e6 / Math.Max(1, Delivered);
+
+    /// <summary>nats-server's part of <see cref="CpuMicrosecondsPerDelivery"/> (idle with the in-memory layer).</summary>
+    public double NatsServerCpuMicrosecondsPerDelivery => NatsServerCpuSeconds * 1e6 / Math.Max(1, Delivered);
+
+    /// <param name="natsServer">The running nats-server: its URL for the NATS setups, its CPU for every setup.</param>
     /// <param name="window">Most messages the sender may be ahead of the slowest client; below the runtime's
     /// 1,024-frame send queue so the benchmark measures throughput, not the overflow policy.</param>
-    public static async Task<GroupSendTrial> RunAsync(GroupLayerSetup setup, string? natsUrl, int clients, int messages, int window, TimeSpan timeLimit, CancellationToken cancellationToken)
+    public static async Task<GroupSendTrial> RunAsync(GroupLayerSetup setup, NatsServerProcess natsServer, int clients, int messages, int window, TimeSpan timeLimit, CancellationToken cancellationToken)
     {
         var nodeCount = setup is GroupLayerSetup.NatsTwoNodes or GroupLayerSetup.NatsTwoNodesNoJetStream ? 2 : 1;
-        var layerUrl = setup == GroupLayerSetup.InMemory ? null : natsUrl ?? throw new ArgumentNullException(nameof(natsUrl));
+        var layerUrl = setup == GroupLayerSetup.InMemory ? null : natsServer.Url;
         var nodes = new List<AppNode>();
         var connected = new List<CountingClient>();
         try
@@ -53,11 +64,15 @@ internal sealed record GroupSendTrial(GroupLayerSetup Setup, int Clients, int Me
                 return new GroupSendTrial(setup, clients, messages, 0, timeLimit, TimedOut: true, $"warm-up not delivered to every client ({FirstFailure(connected) ?? "no client failure"})");
             }
 
+            var processCpuBefore = Fanout.ServerProcess.CpuSecondsOf("self");
+            var natsCpuBefore = natsServer.CpuSeconds();
             var start = Stopwatch.GetTimestamp();
             var run = await SendAsync(sender, tracker, WarmUpMessages, messages, window, timeLimit, cancellationToken).ConfigureAwait(false);
             var end = run.Completed ? tracker.ReachedAt : Stopwatch.GetTimestamp();
+            var processCpu = Fanout.ServerProcess.CpuSecondsOf("self") - processCpuBefore;
+            var natsCpu = natsServer.CpuSeconds() - natsCpuBefore;
             var delivered = tracker.Total() - ((long)WarmUpMessages * clients);
-            return new GroupSendTrial(setup, clients, messages, delivered, Stopwatch.GetElapsedTime(start, end), !run.Completed, FirstFailure(connected));
+            return new GroupSendTrial(setup, clients, messages, delivered, Stopwatch.GetElapsedTime(start, end), !run.Completed, FirstFailure(connected), processCpu, natsCpu);
         }
         finally
         {

@@ -45,8 +45,8 @@ internal static class NatsBenchmark
             var label = round < 1 ? "warm-up" : $"round {round}";
             foreach (var setup in Enum.GetValues<GroupLayerSetup>())
             {
-                var trial = await GroupSendTrial.RunAsync(setup, server.Url, settings.GroupClients, settings.GroupMessages, settings.GroupWindow, settings.GroupTimeLimit, cancellationToken).ConfigureAwait(false);
-                Console.Error.WriteLine($"group send {setup,-12} {label}: {trial.DeliveredPerSecond,12:N0} delivered/s, lost {trial.Lost}{(trial.ClientFailure is null ? string.Empty : ", " + trial.ClientFailure)}");
+                var trial = await GroupSendTrial.RunAsync(setup, server, settings.GroupClients, settings.GroupMessages, settings.GroupWindow, settings.GroupTimeLimit, cancellationToken).ConfigureAwait(false);
+                Console.Error.WriteLine($"group send {setup,-12} {label}: {trial.DeliveredPerSecond,12:N0} delivered/s, {trial.CpuMicrosecondsPerDelivery:0.000} µs CPU/delivery ({trial.NatsServerCpuMicrosecondsPerDelivery:0.000} nats-server), lost {trial.Lost}{(trial.ClientFailure is null ? string.Empty : ", " + trial.ClientFailure)}");
                 if (round >= 1)
                 {
                     results.GroupSend.Add(trial);

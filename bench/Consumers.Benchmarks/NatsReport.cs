@@ -95,9 +95,11 @@ internal static class NatsReport
         md.AppendLine("delivered/s = messages × clients / (first send → the last client received the last message). Configurations alternate");
         md.AppendLine(Invariant, $"(A B C D A B C D ...) for {s.GroupRounds} rounds after {s.WarmUpRounds} unrecorded; each trial on fresh nodes and clients, after 200 warm-up messages every client must receive.");
         md.AppendLine("*paired ratio* = median over rounds of (this configuration / in-memory in the same round), less sensitive to drift.");
+        md.AppendLine("*CPU/delivery* = (this process's utime + stime, which holds the app nodes and the WebSocket clients, + nats-server's) over the");
+        md.AppendLine("measured sends until the last delivery, / deliveries; the clients' share is the same in every configuration.");
         md.AppendLine();
-        md.AppendLine("| configuration | nodes | delivered msgs/s (median) | ratio of medians to in-memory | paired ratio | group sends/s (median) | lost (all rounds) | delivered msgs/s per round |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
+        md.AppendLine("| configuration | nodes | delivered msgs/s (median) | ratio of medians to in-memory | paired ratio | CPU µs/delivery (median) | of which nats-server | CPU paired ratio | group sends/s (median) | lost (all rounds) | delivered msgs/s per round |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         var inMemory = results.GroupSend.Where(t => t.Setup == GroupLayerSetup.InMemory).ToList();
         var baseline = Percentiles.Median(results.GroupSend.Where(t => t.Setup == GroupLayerSetup.InMemory).Select(t => t.DeliveredPerSecond));
         foreach (var setup in Enum.GetValues<GroupLayerSetup>())
@@ -110,6 +112,9 @@ internal static class NatsReport
 
             var median = Percentiles.Median(trials.Select(t => t.DeliveredPerSecond));
             var paired = Percentiles.Median(trials.Zip(inMemory, (t, b) => t.DeliveredPerSecond / b.DeliveredPerSecond));
+            var cpu = Percentiles.Median(trials.Select(t => t.CpuMicrosecondsPerDelivery));
+            var natsCpu = Percentiles.Median(trials.Select(t => t.NatsServerCpuMicrosecondsPerDelivery));
+            var cpuPaired = Percentiles.Median(trials.Zip(inMemory, (t, b) => t.CpuMicrosecondsPerDelivery / b.CpuMicrosecondsPerDelivery));
             var (name, nodes) = setup switch
             {
                 GroupLayerSetup.InMemory => ("in-memory", 1),
@@ -118,7 +123,7 @@ internal static class NatsReport
                 _ => ("Consumers.Nats (JetStream off)", 2),
             };
             md.AppendLine(Invariant,
-                $"| {name} | {nodes} | {median:N0} | {median / baseline:0.00} | {paired:0.00} | {median / s.GroupClients:N0} | {trials.Sum(t => t.Lost):N0} | " +
+                $"| {name} | {nodes} | {median:N0} | {median / baseline:0.00} | {paired:0.00} | {cpu:0.000} | {natsCpu:0.000} | {cpuPaired:0.00} | {median / s.GroupClients:N0} | {trials.Sum(t => t.Lost):N0} | " +
                 $"{string.Join(", ", trials.Select(t => t.DeliveredPerSecond.ToString("N0", Invariant) + (t.TimedOut ? " (timed out)" : string.Empty)))} |");
         }
 
