@@ -64,7 +64,8 @@ switch (name)
     {
         // --loads TEXT keeps the loads whose name contains TEXT; --seconds N measures each run for N seconds (for
         // profiling one load: the results then go to the -quick file unless --out says otherwise); --rounds N;
-        // --targets A,B runs only those servers; --no-idle skips the idle-connection runs.
+        // --targets A,B runs only those servers; --no-idle skips the idle-connection runs; --spread spreads the paced
+        // senders evenly over the period instead of sending on one beat.
         var settings = quick ? FanoutSettings.Quick : FanoutSettings.Full;
         var loadsIndex = Array.IndexOf(args, "--loads");
         if (loadsIndex >= 0 && loadsIndex + 1 < args.Length)
@@ -106,6 +107,11 @@ switch (name)
             }
 
             settings = settings with { Targets = targets };
+        }
+
+        if (args.Contains("--spread"))
+        {
+            settings = settings with { Loads = [.. settings.Loads.Select(l => l.SpreadOut())] };
         }
 
         if (args.Contains("--no-idle"))

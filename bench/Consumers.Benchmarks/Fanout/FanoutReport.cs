@@ -48,7 +48,8 @@ internal static class FanoutReport
             - **raw**: Kestrel WebSockets, the room from the path, each received message copied once and queued to every member's
               writer, one frame per message.
             - *saturated*: each sender keeps at most *window* of its messages in flight (counted by their echoes to itself).
-              *paced*: a fixed rate per sender ({{settings.Rooms * settings.SendersPerRoom}} senders × {{settings.ClientsPerRoom}} receivers each).
+              *paced*: a fixed rate per sender ({{settings.Rooms * settings.SendersPerRoom}} senders × {{settings.ClientsPerRoom}} receivers each), every
+              sender on the same beat, unless the load says "senders spread over the period" (`--spread`: sender i of n due i/n of a period later).
               A saturated warm-up of {{settings.WarmupDuration.TotalSeconds:0.#}} s (for a paced load followed by {{settings.PacedWarmupDuration.TotalSeconds:0.#}} s at the measured pace), fully delivered,
               precedes each measured run, and the measured run starts once the server has idled (two 300-ms windows of at most one clock tick of CPU, at
               most {{settings.SettleTimeout.TotalSeconds:0}} s): the servers' JIT has then compiled what the load runs at its optimized tier, and its background

@@ -221,24 +221,29 @@ internal static class FanoutTrial
     private static async Task PaceAsync(List<(LoadClient Client, int Room)> senders, FanoutLoad load, TimeSpan duration, CancellationToken cancellationToken)
     {
         // One pacer for all senders, ticking every millisecond or so: each sender is brought up to
-        // elapsed × rate messages, so the rate holds even when a tick comes late.
+        // elapsed × rate messages (shifted by its phase when the load spreads senders over the period), so the rate
+        // holds even when a tick comes late.
         var start = Stopwatch.GetTimestamp();
         var baseline = senders.Select(s => s.Client.Sent).ToArray();
         var total = (long)(load.RatePerSender * duration.TotalSeconds);
         while (true)
         {
             var elapsed = Stopwatch.GetElapsedTime(start);
-            var due = Math.Min(total, (long)(elapsed.TotalSeconds * load.RatePerSender) + 1);
+            var done = true;
             for (var i = 0; i < senders.Count; i++)
             {
+                var phase = load.Spread ? (double)i / senders.Count : 0;
+                var due = Math.Min(total, (long)((elapsed.TotalSeconds * load.RatePerSender) - phase) + 1);
                 var client = senders[i].Client;
                 while (client.Sent - baseline[i] < due)
                 {
                     await client.SendNextAsync(cancellationToken).ConfigureAwait(false);
                 }
+
+                done &= due >= total;
             }
 
-            if (due >= total)
+            if (done)
             {
                 return;
             }
