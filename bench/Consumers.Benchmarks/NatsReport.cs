@@ -96,7 +96,9 @@ internal static class NatsReport
         md.AppendLine(Invariant, $"(A B C D A B C D ...) for {s.GroupRounds} rounds after {s.WarmUpRounds} unrecorded; each trial on fresh nodes and clients, after 200 warm-up messages every client must receive.");
         md.AppendLine("*paired ratio* = median over rounds of (this configuration / in-memory in the same round), less sensitive to drift.");
         md.AppendLine("*CPU/delivery* = (this process's utime + stime, which holds the app nodes and the WebSocket clients, + nats-server's) over the");
-        md.AppendLine("measured sends until the last delivery, / deliveries; the clients' share is the same in every configuration.");
+        md.AppendLine("measured sends until the last delivery, / deliveries; the clients' share is the same in every configuration. Each trial runs on");
+        md.AppendLine("fresh nodes, so the JIT's tier-up of their code falls partly in the measured ~0.5 s (a profile showed the JIT at a sixth of the");
+        md.AppendLine("process's samples): read these as a comparison between configurations, not as the steady-state cost.");
         md.AppendLine();
         md.AppendLine("| configuration | nodes | delivered msgs/s (median) | ratio of medians to in-memory | paired ratio | CPU µs/delivery (median) | of which nats-server | CPU paired ratio | group sends/s (median) | lost (all rounds) | delivered msgs/s per round |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
