@@ -10,7 +10,7 @@ namespace Consumers.Benchmarks;
 /// the same span, per delivery.
 /// </summary>
 internal sealed record GroupSendTrial(GroupLayerSetup Setup, int Clients, int Messages, long Delivered, TimeSpan Elapsed, bool TimedOut, string? ClientFailure,
-    double ProcessCpuSeconds = 0, double NatsServerCpuSeconds = 0)
+    double ProcessCpuSeconds, double NatsServerCpuSeconds)
 {
     public const string Group = "room:bench";
 
@@ -61,15 +61,15 @@ internal sealed record GroupSendTrial(GroupLayerSetup Setup, int Clients, int Me
             var warmUp = await SendAsync(sender, tracker, 0, WarmUpMessages, window, timeLimit, cancellationToken).ConfigureAwait(false);
             if (!warmUp.Completed)
             {
-                return new GroupSendTrial(setup, clients, messages, 0, timeLimit, TimedOut: true, $"warm-up not delivered to every client ({FirstFailure(connected) ?? "no client failure"})");
+                return new GroupSendTrial(setup, clients, messages, 0, timeLimit, TimedOut: true, $"warm-up not delivered to every client ({FirstFailure(connected) ?? "no client failure"})", 0, 0);
             }
 
-            var processCpuBefore = Fanout.ServerProcess.CpuSecondsOf("self");
+            var processCpuBefore = ProcStat.CpuSecondsOf("self");
             var natsCpuBefore = natsServer.CpuSeconds();
             var start = Stopwatch.GetTimestamp();
             var run = await SendAsync(sender, tracker, WarmUpMessages, messages, window, timeLimit, cancellationToken).ConfigureAwait(false);
             var end = run.Completed ? tracker.ReachedAt : Stopwatch.GetTimestamp();
-            var processCpu = Fanout.ServerProcess.CpuSecondsOf("self") - processCpuBefore;
+            var processCpu = ProcStat.CpuSecondsOf("self") - processCpuBefore;
             var natsCpu = natsServer.CpuSeconds() - natsCpuBefore;
             var delivered = tracker.Total() - ((long)WarmUpMessages * clients);
             return new GroupSendTrial(setup, clients, messages, delivered, Stopwatch.GetElapsedTime(start, end), !run.Completed, FirstFailure(connected), processCpu, natsCpu);

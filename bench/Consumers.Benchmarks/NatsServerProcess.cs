@@ -112,7 +112,7 @@ internal sealed class NatsServerProcess : IAsyncDisposable
     }
 
     /// <summary>User + system CPU time nats-server has used so far, in seconds (<c>/proc/&lt;pid&gt;/stat</c>).</summary>
-    public double CpuSeconds() => Fanout.ServerProcess.CpuSecondsOf(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public double CpuSeconds() => ProcStat.CpuSecondsOf(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>The first line of <c>nats-server --version</c>, e.g. <c>nats-server: v2.9.10</c>.</summary>
     public static async Task<string> GetVersionAsync()

@@ -48,8 +48,8 @@ internal static class FanoutTrial
             var sentBefore = senders.Sum(s => s.Client.Sent);
             var cpuBefore = server.CpuSeconds();
             var switchesBefore = server.ContextSwitchesByThread();
-            var stealBefore = ServerProcess.HostStealSeconds();
-            var clientCpuBefore = ServerProcess.CpuSecondsOf("self");
+            var stealBefore = ProcStat.HostStealSeconds();
+            var clientCpuBefore = ProcStat.CpuSecondsOf("self");
             var started = Stopwatch.GetTimestamp();
             if (load.Paced)
             {
@@ -67,8 +67,8 @@ internal static class FanoutTrial
             var timedOut = !await DrainAsync(all, expected, settings.DrainTimeout, cancellationToken).ConfigureAwait(false);
             var cpu = server.CpuSeconds() - cpuBefore;
             var switches = server.ContextSwitchesSince(switchesBefore);
-            var steal = ServerProcess.HostStealSeconds() - stealBefore;
-            var clientCpu = ServerProcess.CpuSecondsOf("self") - clientCpuBefore;
+            var steal = ProcStat.HostStealSeconds() - stealBefore;
+            var clientCpu = ProcStat.CpuSecondsOf("self") - clientCpuBefore;
             var last = all.Max(c => c.LastReceiveTimestamp);
             return new FanoutResult(
                 target,

@@ -9,7 +9,6 @@ namespace Consumers.Benchmarks.Fanout;
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
-    private static readonly Lazy<long> ClockTicksPerSecond = new(ReadClockTicks);
     private readonly Process _process;
 
     private ServerProcess(Process process, int port)
@@ -57,18 +56,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>User + system CPU time the process has used so far, in seconds (clock-tick resolution, usually 10 ms).</summary>
-    public double CpuSeconds() => CpuSecondsOf(_process.Id.ToString(CultureInfo.InvariantCulture));
-
-    /// <summary>User + system CPU time of a process (<c>self</c> for this one) so far, in seconds.</summary>
-    public static double CpuSecondsOf(string pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-
-        // Fields 14 (utime) and 15 (stime) of proc(5), counted from the state field, which is field 3.
-        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return (double)ticks / ClockTicksPerSecond.Value;
-    }
+    public double CpuSeconds() => ProcStat.CpuSecondsOf(_process.Id.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>
     /// Waits until the process idles: two 300-ms windows in a row in which it used at most one clock tick of CPU (10 ms
@@ -77,7 +65,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     public async Task<double> WaitUntilQuietAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var tick = 1.0 / ClockTicksPerSecond.Value;
+        var tick = ProcStat.ClockTickSeconds;
         var quiet = 0;
         var before = CpuSeconds();
         while (quiet < 2 && System.Diagnostics.Stopwatch.GetElapsedTime(started) < timeout)
@@ -89,18 +77,6 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         return System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
-    }
-
-    /// <summary>
-    /// CPU time the hypervisor took from this machine so far (the <c>steal</c> column of the <c>cpu</c> line of
-    /// <c>/proc/stat</c>, all cores), in seconds; 0 where the kernel does not report it.
-    /// </summary>
-    public static double HostStealSeconds()
-    {
-        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-
-        // "cpu user nice system idle iowait irq softirq steal ...": steal is the eighth value.
-        return fields.Length > 8 ? (double)long.Parse(fields[8], CultureInfo.InvariantCulture) / ClockTicksPerSecond.Value : 0;
     }
 
     /// <summary>
@@ -159,12 +135,6 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             await Console.Error.WriteLineAsync($"[{target} server] {line}").ConfigureAwait(false);
         }
-    }
-
-    private static long ReadClockTicks()
-    {
-        var output = ShellCommand.RunAsync("getconf", "CLK_TCK").GetAwaiter().GetResult();
-        return long.TryParse(output, CultureInfo.InvariantCulture, out var ticks) && ticks > 0 ? ticks : 100;
     }
 
     public async ValueTask DisposeAsync()

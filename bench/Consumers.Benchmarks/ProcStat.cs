@@ -1,0 +1,44 @@
+using System.Globalization;
+
+namespace Consumers.Benchmarks;
+
+/// <summary>
+/// CPU figures from <c>/proc</c> (proc(5)): a process's user + system time and the host's steal time, in seconds, at the
+/// kernel's clock-tick resolution (<c>getconf CLK_TCK</c>, usually 100 Hz).
+/// </summary>
+internal static class ProcStat
+{
+    private static readonly Lazy<long> ClockTicksPerSecond = new(ReadClockTicks);
+
+    /// <summary>One clock tick, in seconds: the resolution of every figure here.</summary>
+    public static double ClockTickSeconds => 1.0 / ClockTicksPerSecond.Value;
+
+    /// <summary>User + system CPU time of a process (<c>self</c> for this one) so far, in seconds.</summary>
+    public static double CpuSecondsOf(string pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+
+        // Fields 14 (utime) and 15 (stime) of proc(5), counted from the state field, which is field 3.
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return (double)ticks / ClockTicksPerSecond.Value;
+    }
+
+    /// <summary>
+    /// CPU time the hypervisor took from this machine so far (the <c>steal</c> column of the <c>cpu</c> line of
+    /// <c>/proc/stat</c>, all cores), in seconds; 0 where the kernel does not report it.
+    /// </summary>
+    public static double HostStealSeconds()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+        // "cpu user nice system idle iowait irq softirq steal ...": steal is the eighth value.
+        return fields.Length > 8 ? (double)long.Parse(fields[8], CultureInfo.InvariantCulture) / ClockTicksPerSecond.Value : 0;
+    }
+
+    private static long ReadClockTicks()
+    {
+        var output = ShellCommand.RunAsync("getconf", "CLK_TCK").GetAwaiter().GetResult();
+        return long.TryParse(output, CultureInfo.InvariantCulture, out var ticks) && ticks > 0 ? ticks : 100;
+    }
+}
