@@ -16,6 +16,8 @@ internal sealed record GroupSendTrial(GroupLayerSetup Setup, int Clients, int Me
 
     private const int WarmUpMessages = 200;
 
+    private static readonly TimeSpan QuietTimeout = TimeSpan.FromSeconds(10);
+
     public long Expected => (long)Clients * Messages;
 
     public long Lost => Expected - Delivered;
@@ -64,6 +66,8 @@ internal sealed record GroupSendTrial(GroupLayerSetup Setup, int Clients, int Me
                 return new GroupSendTrial(setup, clients, messages, 0, timeLimit, TimedOut: true, $"warm-up not delivered to every client ({FirstFailure(connected) ?? "no client failure"})", 0, 0);
             }
 
+            // Fresh nodes: the warm-up started the JIT's tier-up of their code; measure once it is done.
+            await ProcStat.WaitUntilQuietAsync("self", QuietTimeout, cancellationToken).ConfigureAwait(false);
             var processCpuBefore = ProcStat.CpuSecondsOf("self");
             var natsCpuBefore = natsServer.CpuSeconds();
             var start = Stopwatch.GetTimestamp();

@@ -45,7 +45,7 @@ internal sealed record NatsBenchmarkSettings
 
     public int GroupClients { get; init; } = 20;
 
-    public int GroupMessages { get; init; } = 20_000;
+    public int GroupMessages { get; init; } = 50_000;
 
     public int GroupRounds { get; init; } = 5;
 

@@ -97,8 +97,8 @@ internal static class NatsReport
         md.AppendLine("*paired ratio* = median over rounds of (this configuration / in-memory in the same round), less sensitive to drift.");
         md.AppendLine("*CPU/delivery* = (this process's utime + stime, which holds the app nodes and the WebSocket clients, + nats-server's) over the");
         md.AppendLine("measured sends until the last delivery, / deliveries; the clients' share is the same in every configuration. Each trial runs on");
-        md.AppendLine("fresh nodes, so the JIT's tier-up of their code falls partly in the measured ~0.5 s (a profile showed the JIT at a sixth of the");
-        md.AppendLine("process's samples): read these as a comparison between configurations, not as the steady-state cost.");
+        md.AppendLine("fresh nodes: the measured sends start once this process has idled after the warm-up (two 300-ms windows of at most one clock");
+        md.AppendLine("tick), so that the JIT's tier-up of the new nodes' code is not counted. Clock-tick resolution: 10 ms over runs of ~0.5 s.");
         md.AppendLine();
         md.AppendLine("| configuration | nodes | delivered msgs/s (median) | ratio of medians to in-memory | paired ratio | CPU µs/delivery (median) | of which nats-server | CPU paired ratio | group sends/s (median) | lost (all rounds) | delivered msgs/s per round |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");

@@ -58,26 +58,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>User + system CPU time the process has used so far, in seconds (clock-tick resolution, usually 10 ms).</summary>
     public double CpuSeconds() => ProcStat.CpuSecondsOf(_process.Id.ToString(CultureInfo.InvariantCulture));
 
-    /// <summary>
-    /// Waits until the process idles: two 300-ms windows in a row in which it used at most one clock tick of CPU (10 ms
-    /// on the usual 100 Hz clock, 3% of a core), or until <paramref name="timeout"/>. Returns the seconds waited.
-    /// </summary>
-    public async Task<double> WaitUntilQuietAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var tick = ProcStat.ClockTickSeconds;
-        var quiet = 0;
-        var before = CpuSeconds();
-        while (quiet < 2 && System.Diagnostics.Stopwatch.GetElapsedTime(started) < timeout)
-        {
-            await Task.Delay(300, cancellationToken).ConfigureAwait(false);
-            var now = CpuSeconds();
-            quiet = now - before <= tick * 1.5 ? quiet + 1 : 0;
-            before = now;
-        }
-
-        return System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
-    }
+    /// <summary>Waits until the process idles (see <see cref="ProcStat.WaitUntilQuietAsync"/>); returns the seconds waited.</summary>
+    public Task<double> WaitUntilQuietAsync(TimeSpan timeout, CancellationToken cancellationToken)
+        => ProcStat.WaitUntilQuietAsync(_process.Id.ToString(CultureInfo.InvariantCulture), timeout, cancellationToken);
 
     /// <summary>
     /// Context switches (voluntary + involuntary) of each of the process's threads so far, by thread id, from
