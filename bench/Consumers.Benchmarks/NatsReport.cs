@@ -98,7 +98,7 @@ internal static class NatsReport
         md.AppendLine("*CPU/delivery* = (this process's utime + stime, which holds the app nodes and the WebSocket clients, + nats-server's) over the");
         md.AppendLine("measured sends until the last delivery, / deliveries; the clients' share is the same in every configuration. Each trial runs on");
         md.AppendLine("fresh nodes: the measured sends start once this process has idled after the warm-up (two 300-ms windows of at most one clock");
-        md.AppendLine("tick), so that the JIT's tier-up of the new nodes' code is not counted. Clock-tick resolution: 10 ms over runs of ~0.5 s.");
+        md.AppendLine(Invariant, $"tick), so that the JIT's tier-up of the new nodes' code is not counted. Clock-tick resolution: {ProcStat.ClockTickSeconds * 1000:0} ms, over measured runs of {Percentiles.Median(results.GroupSend.Select(t => t.Elapsed.TotalSeconds)):0.0} s (median).");
         md.AppendLine();
         md.AppendLine("| configuration | nodes | delivered msgs/s (median) | ratio of medians to in-memory | paired ratio | CPU µs/delivery (median) | of which nats-server | CPU paired ratio | group sends/s (median) | lost (all rounds) | delivered msgs/s per round |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
