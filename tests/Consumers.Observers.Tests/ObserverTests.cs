@@ -46,8 +46,29 @@ public sealed class ObserverTests : ObserverHostFixture
         await watcher.RequestAsync("""{"action": "join_room", "room_id": 1, "request_id": 1}""");
         await watcher.RequestAsync("""{"action": "post", "room_id": 2, "text": "elsewhere"}""");
         var reply = await watcher.RequestAsync("""{"action": "post", "room_id": 1, "text": "here", "request_id": "p"}""");
-        Assert.That(reply["action"]!.GetValue<string>(), Is.EqualTo("create"), "the first frame after the two posts is room 1's notification");
-        Assert.That(reply["data"]!["text"]!.GetValue<string>(), Is.EqualTo("here"));
+        Assert.That(reply["action"]!.GetValue<string>(), Is.EqualTo("post"));
+        var note = await watcher.ReceiveAsync();
+        Assert.That(note["action"]!.GetValue<string>(), Is.EqualTo("create"), "the first notification after the two posts is room 1's");
+        Assert.That(note["data"]!["text"]!.GetValue<string>(), Is.EqualTo("here"));
+    }
+
+    [Test]
+    public async Task OwnChange_TheActionsReplyLeavesBeforeTheNotificationItCaused()
+    {
+        // As in Channels (a group message is handled after the handler that caused it returns) and as DCRF front ends
+        // expect: the saver's reply first, then its own subscription's notification.
+        await using var client = await ConnectAsync();
+        await client.RequestAsync("""{"action": "join_room", "room_id": 9, "request_id": "watch"}""");
+        for (var i = 0; i < 5; i++)
+        {
+            var reply = await client.RequestAsync($$"""{"action": "post", "room_id": 9, "text": "mine {{i}}", "request_id": "post-{{i}}"}""");
+            Assert.That(reply["action"]!.GetValue<string>(), Is.EqualTo("post"));
+            Assert.That(reply["request_id"]!.GetValue<string>(), Is.EqualTo($"post-{i}"));
+            var note = await client.ReceiveAsync();
+            Assert.That(note["action"]!.GetValue<string>(), Is.EqualTo("create"));
+            Assert.That(note["request_id"]!.GetValue<string>(), Is.EqualTo("watch"));
+            Assert.That(note["data"]!["text"]!.GetValue<string>(), Is.EqualTo($"mine {i}"));
+        }
     }
 
     [Test]
@@ -139,14 +160,13 @@ public sealed class ObserverTests : ObserverHostFixture
             Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(200));
         }
 
-        await watcher.SendAsync("""{"action": "post", "room_id": 9, "text": "once", "request_id": "p1"}""");
-        var notifications = 0;
-        while ((await watcher.ReceiveAsync())["request_id"]!.GetValue<string>() == "same")
-        {
-            notifications++;
-        }
+        var posted = await watcher.RequestAsync("""{"action": "post", "room_id": 9, "text": "once", "request_id": "p1"}""");
+        Assert.That(posted["request_id"]!.GetValue<string>(), Is.EqualTo("p1"), "the post's reply comes first");
+        Assert.That((await watcher.ReceiveAsync())["request_id"]!.GetValue<string>(), Is.EqualTo("same"));
 
-        Assert.That(notifications, Is.EqualTo(1), "one notification before the post's reply");
+        // One notification only: the next frame is the reply to the next request.
+        var probe = await watcher.RequestAsync("""{"action": "leave_room", "room_id": 9, "request_id": "probe"}""");
+        Assert.That(probe["request_id"]!.GetValue<string>(), Is.EqualTo("probe"), "one notification, then the probe's reply");
     }
 
     [Test]
@@ -293,8 +313,10 @@ public sealed class ObserverTests : ObserverHostFixture
         var topicJson = "\"" + System.Text.Json.JsonEncodedText.Encode(topic).ToString() + "\"";
         var subscribed = await watcher.RequestAsync($$"""{"action": "follow_topic", "topic": {{topicJson}}, "request_id": "t"}""");
         Assert.That(subscribed["response_status"]!.GetValue<int>(), Is.EqualTo(200));
-        var saved = await watcher.RequestAsync($$"""{"action": "post", "room_id": 15, "text": "odd", "topic": {{topicJson}}, "request_id": "p"}""");
-        Assert.That(saved["request_id"]!.GetValue<string>(), Is.EqualTo("t"), "the notification comes before the post's reply");
+        var posted = await watcher.RequestAsync($$"""{"action": "post", "room_id": 15, "text": "odd", "topic": {{topicJson}}, "request_id": "p"}""");
+        Assert.That(posted["request_id"]!.GetValue<string>(), Is.EqualTo("p"), "the post's reply comes before its notification");
+        var saved = await watcher.ReceiveAsync();
+        Assert.That(saved["request_id"]!.GetValue<string>(), Is.EqualTo("t"));
         Assert.That(saved["data"]!["text"]!.GetValue<string>(), Is.EqualTo("odd"));
     }
 
@@ -306,7 +328,9 @@ public sealed class ObserverTests : ObserverHostFixture
         await watcher.RequestAsync("""{"action": "follow_topic", "topic": "a.3Ab", "request_id": "t"}""");
         await watcher.RequestAsync("""{"action": "post", "room_id": 16, "text": "other", "topic": "a:b"}""");
         var reply = await watcher.RequestAsync("""{"action": "post", "room_id": 16, "text": "mine", "topic": "a.3Ab", "request_id": "p"}""");
-        Assert.That(reply["data"]!["text"]!.GetValue<string>(), Is.EqualTo("mine"), "the first frame is the subscriber's own topic, not the look-alike");
+        Assert.That(reply["request_id"]!.GetValue<string>(), Is.EqualTo("p"));
+        var note = await watcher.ReceiveAsync();
+        Assert.That(note["data"]!["text"]!.GetValue<string>(), Is.EqualTo("mine"), "the first notification is the subscriber's own topic, not the look-alike");
     }
 
     [Test]
@@ -314,10 +338,10 @@ public sealed class ObserverTests : ObserverHostFixture
     {
         await using var watcher = await ConnectAsync();
         await watcher.RequestAsync("""{"action": "join_room", "room_id": 17, "request_id": "w"}""");
-        var saved = await watcher.RequestAsync("""{"action": "post", "room_id": 17, "text": "explode", "request_id": "p"}""");
-        Assert.That(saved["request_id"]!.GetValue<string>(), Is.EqualTo("w"), "the room observer still notified");
-        var reply = await watcher.ReceiveAsync();
+        var reply = await watcher.RequestAsync("""{"action": "post", "room_id": 17, "text": "explode", "request_id": "p"}""");
         Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(200), "the saver got its 200: the row is saved");
+        var saved = await watcher.ReceiveAsync();
+        Assert.That(saved["request_id"]!.GetValue<string>(), Is.EqualTo("w"), "the room observer still notified");
         Assert.That(CapturingLoggerProvider.Instance.Entries.Any(e => e.EventId.Name == "ObserverFailed" && e.Exception?.Message == "serializer failure"), Is.True);
     }
 

@@ -110,13 +110,14 @@ public sealed class WriteCombiningTests
 
         // Held until the action ends, the line would never come: the action waits for this test to see it.
         Assert.That((await member.ReceiveAsync(TimeSpan.FromSeconds(5)))["text"]!.GetValue<string>(), Is.EqualTo("before the wait"));
-        Assert.That((await sender.ReceiveAsync(TimeSpan.FromSeconds(5)))["text"]!.GetValue<string>(), Is.EqualTo("before the wait"));
         Assert.That(gate.Opened.IsCompleted, Is.False);
 
+        // The sender's own copy is what its running action caused: it follows the action's reply.
         gate.Open();
         var reply = await sender.ReceiveAsync();
         Assert.That(reply["request_id"]!.GetValue<string>(), Is.EqualTo("w"));
         Assert.That(reply["data"]!.GetValue<string>(), Is.EqualTo("done"));
+        Assert.That((await sender.ReceiveAsync(TimeSpan.FromSeconds(5)))["text"]!.GetValue<string>(), Is.EqualTo("before the wait"));
     }
 
     [Test]

@@ -62,6 +62,12 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     /// </summary>
     public bool TrySend(OutboundFrame frame) => Connection.TrySend(frame);
 
+    /// <summary>
+    /// Queues a frame that a group layer delivered (a group message, an observer notification): while an action runs on
+    /// this connection it leaves after the action's reply.
+    /// </summary>
+    public bool TrySendDelivery(OutboundFrame frame) => Connection.TrySendDelivery(frame);
+
     /// <summary>Serializes one JSON object and queues it outside of a reply.</summary>
     public bool Send<T>(T message, JsonTypeInfo<T> typeInfo)
     {
@@ -117,7 +123,7 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     {
         if (StreamPrefix is not { } prefix)
         {
-            return Connection.TrySend(OutboundFrame.Shared(payload));
+            return Connection.TrySendDelivery(OutboundFrame.Shared(payload));
         }
 
         var length = prefix.Length + payload.Length + 1;
@@ -125,7 +131,7 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
         prefix.CopyTo(buffer, 0);
         payload.Span.CopyTo(buffer.AsSpan(prefix.Length));
         buffer[length - 1] = (byte)'}';
-        return Connection.TrySend(OutboundFrame.Rented(buffer, length));
+        return Connection.TrySendDelivery(OutboundFrame.Rented(buffer, length));
     }
 
     /// <summary>Joins a group (idempotent).</summary>
@@ -185,13 +191,22 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     public ValueTask UnsubscribeAsync(string group, byte[]? requestId, CancellationToken cancellationToken)
         => Subscriptions.Remove(group, requestId) ? LeaveAsync(group, cancellationToken) : ValueTask.CompletedTask;
 
-    public void BeginAction() => _inAction = true;
+    /// <summary>An action starts: subscriptions it makes wait for its reply, and so do the deliveries to this connection.</summary>
+    public void BeginAction()
+    {
+        _inAction = true;
+        Connection.BeginAction();
+    }
 
-    /// <summary>The action's reply is queued: subscriptions it made may now receive notifications.</summary>
+    /// <summary>
+    /// The action's reply is queued: subscriptions it made may now receive notifications, and the group messages and
+    /// notifications delivered meanwhile leave, after the reply.
+    /// </summary>
     public void EndAction()
     {
         _inAction = false;
         Subscriptions.ActivatePending();
+        Connection.EndAction();
     }
 
     public void Close(WebSocketCloseStatus status, string? description) => Connection.RequestClose(status, description);

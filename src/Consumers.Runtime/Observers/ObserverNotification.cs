@@ -204,7 +204,7 @@ internal static class ObserverNotification
             Envelope.WriteHead(writer, ActionErrors.None);
             writer.WriteRawValue(data.Span, skipInputValidation: true);
             Envelope.WriteTail(writer, ModelActions.ToToken(action), status, requestId);
-            sent &= channel.TrySend(frame.Complete(prefix));
+            sent &= channel.TrySendDelivery(frame.Complete(prefix));
         }
 
         return sent;

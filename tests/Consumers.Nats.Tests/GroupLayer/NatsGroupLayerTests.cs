@@ -31,9 +31,9 @@ public sealed class NatsGroupLayerTests
         await a.SendAsync("""{"action": "say", "text": "across", "request_id": 1}""");
         var atB = await b.ReceiveAsync();
 
-        // The sender's node delivers to its members before the reply is written.
-        var atA = await a.ReceiveAsync();
+        // The reply leaves before what the action's group send delivers to the sender itself.
         var reply = await a.ReceiveAsync();
+        var atA = await a.ReceiveAsync();
         Assert.Multiple(() =>
         {
             Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(200));

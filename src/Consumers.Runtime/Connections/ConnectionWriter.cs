@@ -1,0 +1,665 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Consumers.Diagnostics;
+using Consumers.Groups;
+using Microsoft.Extensions.Logging;
+
+namespace Consumers.Connections;
+
+/// <summary>
+/// Everything one connection sends, and the one place that decides the order in which it leaves. The ordering rule:
+/// <list type="number">
+/// <item>a sender's frames leave in the order it sent them: a frame is written by its sender directly only when no
+/// frame accepted before it is still unwritten (<see cref="SendQueue.Unwritten"/>, read under the stream's write lock);
+/// frames a delivery turn holds (<see cref="PendingFrames"/>) leave before anything queued or written after them;</item>
+/// <item>a reply leaves before the group messages and observer notifications its action caused: while an action runs
+/// (<see cref="HoldDeliveries"/> … <see cref="ReleaseDeliveries"/>), what group layers deliver to this connection
+/// (<see cref="TrySendDelivery"/>) waits, in order, and leaves after the action's reply (Channels handles a group
+/// message after the handler that caused it has returned; DCRF front ends expect the reply first).</item>
+/// </list>
+/// </summary>
+/// <remarks>
+/// <para>No sender ever waits for this client: a frame is written from the sender's thread when nothing is waiting and
+/// no write is in progress (as SignalR's <c>HubConnectionContext</c> writes), held for the end of a delivery turn, or
+/// queued for the writer loop, which writes what is queued in batches (<see cref="SendQueue"/>). A queue full in frames
+/// or bytes means the client stopped reading: the frame is dropped and the connection closed with 1008.</para>
+/// <para>Nothing is allocated for an idle connection beyond this object: the queue and its writer loop start with the
+/// first frame that has to wait, the held-frames buffer with the first frame held.</para>
+/// </remarks>
+internal sealed class ConnectionWriter : IHeldWrites
+{
+    private readonly ConnectionLifetime _lifetime;
+    private readonly ILogger _logger;
+    private readonly int _queueCapacity;
+    private readonly int _queueMaxBytes;
+
+    // Guards the queue's creation, the writer loop's start and the deliveries held while an action runs.
+    private readonly object _gate = new();
+    private SendQueue? _queue;
+    private Task? _loop;
+    private Task? _close;
+    private WebSocket? _socket;
+
+    // The upgraded stream once the socket runs, for direct writes; null before, and where there is none (HTTP/2).
+    private FrameBatchingStream? _direct;
+    private bool _batchEnvelopes;
+
+    // Frames held by delivery turns (DeliveryTurn), written before anything queued or written after them; as one JSON
+    // array frame for a client of the batch subprotocol. Created with the first frame held.
+    private PendingFrames? _pending;
+
+    // Actions running (their replies not yet sent), and the deliveries that wait for them.
+    private int _holds;
+    private List<OutboundFrame>? _held;
+    private int _heldBytes;
+
+    // The client stopped reading: what waits for it is dropped, not written.
+    private volatile bool _dropping;
+
+    /// <param name="lifetime">The connection's close state; the writer completes its queue when a close is requested.</param>
+    /// <param name="logger">Where a full queue and a failed write are logged.</param>
+    /// <param name="queueCapacity">Frames that may wait for this client at most.</param>
+    /// <param name="queueMaxBytes">Bytes that may wait for this client at most.</param>
+    public ConnectionWriter(ConnectionLifetime lifetime, ILogger logger, int queueCapacity, int queueMaxBytes)
+    {
+        _lifetime = lifetime;
+        _logger = logger;
+        _queueCapacity = queueCapacity;
+        _queueMaxBytes = queueMaxBytes;
+        lifetime.OnClose(closing: BeginClose, deadlinePassed: () => Volatile.Read(ref _socket)?.Abort());
+    }
+
+    private int Unwritten => Volatile.Read(ref _queue)?.Unwritten ?? 0;
+
+    /// <summary>
+    /// Starts writing to <paramref name="socket"/>: frames sent before wait in the queue until now. With
+    /// <paramref name="stream"/> (the upgraded HTTP/1.1 stream under the socket), senders write to it directly and the
+    /// writer batches; without it (HTTP/2, test servers), every frame goes through the socket, one send per frame.
+    /// </summary>
+    /// <param name="socket">The accepted WebSocket: the writer loop's sends (without <paramref name="stream"/>) and the close frame.</param>
+    /// <param name="stream">The upgraded stream under <paramref name="socket"/>, or null.</param>
+    /// <param name="batchEnvelopes">Whether the client accepted <c>consumers.batch</c>: waiting envelopes may leave as one JSON array frame.</param>
+    public void Start(WebSocket socket, FrameBatchingStream? stream, bool batchEnvelopes)
+    {
+        _batchEnvelopes = batchEnvelopes;
+        lock (_gate)
+        {
+            // Frames queued before now keep direct writes off until the writer loop has written them.
+            Volatile.Write(ref _direct, stream);
+            Volatile.Write(ref _socket, socket);
+            StartLoopIfReady();
+            if (_lifetime.CloseRequested)
+            {
+                _close ??= SendCloseAsync(socket);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends a frame without ever blocking: written from this thread when nothing is waiting and no write is in progress,
+    /// held for the end of this thread's delivery turn, or queued for the writer. A full queue drops the frame and closes
+    /// the connection with 1008.
+    /// </summary>
+    /// <returns><see langword="false"/> when the frame was dropped.</returns>
+    public bool TrySend(OutboundFrame frame)
+    {
+        if (Volatile.Read(ref _direct) is { } stream && Unwritten == 0)
+        {
+            // In a delivery turn the frame waits for the turn's end, to leave with the others sent to this client.
+            if (DeliveryTurn.IsOpen && TryHold(frame))
+            {
+                return true;
+            }
+
+            if (TryWriteNow(stream, frame))
+            {
+                return true;
+            }
+        }
+
+        return Enqueue(frame);
+    }
+
+    /// <summary>
+    /// Sends a frame a group layer delivered (a group message, an observer notification): as <see cref="TrySend"/>,
+    /// except that while an action runs on this connection it waits until the action's reply has been sent.
+    /// </summary>
+    /// <returns><see langword="false"/> when the frame was dropped.</returns>
+    public bool TrySendDelivery(OutboundFrame frame)
+    {
+        if (Volatile.Read(ref _holds) != 0)
+        {
+            lock (_gate)
+            {
+                if (_holds != 0)
+                {
+                    return Defer(frame);
+                }
+            }
+        }
+
+        return TrySend(frame);
+    }
+
+    /// <summary>An action starts: deliveries wait until <see cref="ReleaseDeliveries"/>.</summary>
+    public void HoldDeliveries()
+    {
+        lock (_gate)
+        {
+            _holds++;
+        }
+    }
+
+    /// <summary>The action's reply is sent: the deliveries that waited for it leave, in the order they arrived.</summary>
+    public void ReleaseDeliveries()
+    {
+        lock (_gate)
+        {
+            // Sent before the count drops, under the lock: a delivery arriving meanwhile waits for the lock, then goes
+            // after them.
+            if (_holds == 1 && _held is { Count: > 0 } held)
+            {
+                foreach (var frame in held)
+                {
+                    TrySend(frame);
+                }
+
+                held.Clear();
+                _heldBytes = 0;
+            }
+
+            _holds--;
+        }
+    }
+
+    // Under _gate: keeps a delivery for the end of the running action, within the send queue's bounds.
+    private bool Defer(OutboundFrame frame)
+    {
+        var held = _held ??= [];
+        if (held.Count >= _queueCapacity || (_heldBytes > 0 && _heldBytes + frame.Memory.Length > _queueMaxBytes))
+        {
+            Drop(frame);
+            return false;
+        }
+
+        held.Add(frame);
+        _heldBytes += frame.Memory.Length;
+        return true;
+    }
+
+    // The writer's queue: bounded in frames and bytes; past either bound the client is not reading and is closed.
+    private bool Enqueue(OutboundFrame frame)
+    {
+        var queue = Volatile.Read(ref _queue) ?? CreateQueue();
+        if (queue.TryAdd(frame))
+        {
+            return true;
+        }
+
+        Drop(frame);
+        return false;
+    }
+
+    private void Drop(OutboundFrame frame)
+    {
+        frame.Release();
+        if (_lifetime.CloseRequested)
+        {
+            return;
+        }
+
+        ConsumerMetrics.SendQueueFull.Add(1);
+        ConnectionLog.SendQueueFull(_logger, _queueCapacity, _queueMaxBytes);
+        _dropping = true;
+        Volatile.Read(ref _queue)?.DropAll();
+        _lifetime.RequestClose(WebSocketCloseStatus.PolicyViolation, "Send queue full");
+    }
+
+    private SendQueue CreateQueue()
+    {
+        lock (_gate)
+        {
+            if (_queue is { } existing)
+            {
+                return existing;
+            }
+
+            var queue = new SendQueue(_queueCapacity, _queueMaxBytes);
+            Volatile.Write(ref _queue, queue);
+
+            // Published before the check: a close requested meanwhile either completes it or is seen here.
+            if (_dropping)
+            {
+                queue.DropAll();
+            }
+
+            if (_lifetime.CloseRequested)
+            {
+                queue.Complete();
+            }
+
+            StartLoopIfReady();
+            return queue;
+        }
+    }
+
+    // Under _gate: the writer loop runs once there is a socket and a queue.
+    private void StartLoopIfReady()
+    {
+        if (_loop is null && _socket is { } socket && _queue is { } queue)
+        {
+            _loop = WriteLoopAsync(queue, socket);
+        }
+    }
+
+    // The close was requested: no more frames are accepted; once the socket runs, the close frame follows the queued ones.
+    private void BeginClose()
+    {
+        Volatile.Read(ref _queue)?.Complete();
+        lock (_gate)
+        {
+            if (_socket is { } socket)
+            {
+                _close ??= SendCloseAsync(socket);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Finishes sending after a close was requested (<see cref="ConnectionLifetime.RequestClose"/> starts it): completes
+    /// when the queued frames are written (or dropped), the held ones too, and the close frame is sent, unless the socket
+    /// failed or the close deadline passed. Never throws.
+    /// </summary>
+    public Task CloseAsync()
+    {
+        lock (_gate)
+        {
+            return _close ?? Task.CompletedTask;
+        }
+    }
+
+    private async Task SendCloseAsync(WebSocket socket)
+    {
+        // Not on the caller's thread: the close is requested from senders, readers and timers alike.
+        await Task.Yield();
+        Task? loop;
+        lock (_gate)
+        {
+            loop = _loop;
+        }
+
+        if (loop is not null)
+        {
+            await loop.ConfigureAwait(false);
+        }
+
+        try
+        {
+            if (Volatile.Read(ref _direct) is { } stream)
+            {
+                await WritePendingAsync(stream, close: true).ConfigureAwait(false);
+            }
+
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await socket.CloseOutputAsync(_lifetime.CloseStatus, _lifetime.CloseDescription, _lifetime.CloseDeadline).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            OnSendFailed(ex);
+        }
+    }
+
+    /// <summary>Releases every frame still waiting (the connection has ended).</summary>
+    public void Drain()
+    {
+        Volatile.Read(ref _queue)?.Drain();
+        Interlocked.CompareExchange(ref _pending, new PendingFrames(asArray: false), null);
+        _pending.Close();
+        lock (_gate)
+        {
+            if (_held is { } held)
+            {
+                foreach (var frame in held)
+                {
+                    frame.Release();
+                }
+
+                held.Clear();
+            }
+        }
+    }
+
+    private async Task WriteLoopAsync(SendQueue queue, WebSocket socket)
+    {
+        // Frames are sent without a cancellation token: ManagedWebSocket takes a slower path (an async state machine, a
+        // cancellation registration and an asynchronous lock) for every send with a cancellable token. The close
+        // deadline aborts the socket instead, which fails a pending send just the same.
+        try
+        {
+            if (Volatile.Read(ref _direct) is { } stream)
+            {
+                await WriteToStreamAsync(queue, stream).ConfigureAwait(false);
+            }
+            else
+            {
+                await WriteToSocketAsync(queue, socket).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            OnSendFailed(ex);
+        }
+    }
+
+    // HTTP/1.1 upgrade (the usual case): what is queued leaves in one stream write of ready-made frames, one envelope
+    // per frame, or with the batch subprotocol one frame holding a JSON array of them.
+    private async Task WriteToStreamAsync(SendQueue queue, FrameBatchingStream stream)
+    {
+        while (await queue.WaitToReadAsync().ConfigureAwait(false))
+        {
+            // Rented while there is something to write, not while the connection idles.
+            var buffer = ArrayPool<byte>.Shared.Rent(SendQueue.MaxWriteBytes);
+            try
+            {
+                while (queue.TryTake(out var first))
+                {
+                    // Frames a delivery turn held were sent before anything in the queue.
+                    await WritePendingAsync(stream, close: false).ConfigureAwait(false);
+                    if (!first.IsFlush)
+                    {
+                        await WriteBatchAsync(queue, stream, buffer, first).ConfigureAwait(false);
+                    }
+
+                    queue.Written();
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    // The writer's turn to write held frames (waiting for the stream's lock); with `close`, the last time: frames held
+    // afterwards are refused.
+    private async ValueTask WritePendingAsync(FrameBatchingStream stream, bool close)
+    {
+        var pending = Volatile.Read(ref _pending);
+        if (close && pending is null)
+        {
+            Interlocked.CompareExchange(ref _pending, new PendingFrames(asArray: false), null);
+            pending = _pending;
+        }
+
+        if (pending is null || (pending.IsEmpty && !close))
+        {
+            return;
+        }
+
+        await stream.EnterWriteAsync().ConfigureAwait(false);
+        try
+        {
+            if (pending.TryTake(out var buffer, out var offset, out var length))
+            {
+                try
+                {
+                    if (!_dropping)
+                    {
+                        await stream.WriteEnteredAsync(buffer.AsMemory(offset, length)).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+
+            if (close)
+            {
+                pending.Close();
+            }
+        }
+        finally
+        {
+            stream.ExitWrite();
+        }
+    }
+
+    private async ValueTask WriteBatchAsync(SendQueue queue, FrameBatchingStream stream, byte[] buffer, OutboundFrame first)
+    {
+        if (first.Memory.Length + TextFrameHeader.MaxLength + 2 > buffer.Length)
+        {
+            // Larger than a batch: its header and its bytes, back to back.
+            try
+            {
+                var length = TextFrameHeader.Write(buffer, first.Memory.Length);
+                await stream.WriteFrameAsync(buffer.AsMemory(0, length), first.Memory).ConfigureAwait(false);
+            }
+            finally
+            {
+                first.Release();
+            }
+
+            return;
+        }
+
+        if (_batchEnvelopes)
+        {
+            // The array is built after room for the longest header; its header goes right before it.
+            var body = queue.TakeArray(buffer.AsSpan(TextFrameHeader.MaxLength), first);
+            var start = TextFrameHeader.WriteBefore(buffer, TextFrameHeader.MaxLength, body);
+            await stream.WriteFramesAsync(buffer.AsMemory(start, TextFrameHeader.MaxLength + body - start)).ConfigureAwait(false);
+        }
+        else
+        {
+            await stream.WriteFramesAsync(buffer.AsMemory(0, queue.TakeFrames(buffer, first))).ConfigureAwait(false);
+        }
+    }
+
+    // Without an upgraded stream (HTTP/2 WebSockets, test servers): through the WebSocket, one send per frame.
+    private async Task WriteToSocketAsync(SendQueue queue, WebSocket socket)
+    {
+        while (await queue.WaitToReadAsync().ConfigureAwait(false))
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(SendQueue.MaxWriteBytes);
+            try
+            {
+                while (queue.TryTake(out var first))
+                {
+                    if (first.IsFlush)
+                    {
+                        // Only direct writes hold frames, and there are none without the upgraded stream.
+                    }
+                    else if (!_batchEnvelopes || first.Memory.Length + 2 > buffer.Length)
+                    {
+                        try
+                        {
+                            await socket.SendAsync(first.Memory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            first.Release();
+                        }
+                    }
+                    else
+                    {
+                        var length = queue.TakeArray(buffer, first);
+                        await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                    }
+
+                    queue.Written();
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private PendingFrames Pending()
+    {
+        if (Volatile.Read(ref _pending) is { } pending)
+        {
+            return pending;
+        }
+
+        Interlocked.CompareExchange(ref _pending, new PendingFrames(_batchEnvelopes), null);
+        return _pending;
+    }
+
+    // Holds a frame for the end of this thread's delivery turn; false when it is too big, the connection is closing or
+    // the pending frames are full (the caller then writes them and the frame together).
+    private bool TryHold(OutboundFrame frame)
+    {
+        if (frame.Memory.Length > PendingFrames.MaxFrameLength || _lifetime.CloseRequested
+            || !Pending().TryAppend(frame.Memory.Span, out var first))
+        {
+            return false;
+        }
+
+        frame.Release();
+        if (first)
+        {
+            DeliveryTurn.Hold(this);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Writes the frames held for this connection by a delivery turn that has ended. When another write holds the
+    /// stream, the writer is woken to write them after it (they never wait for a later turn).
+    /// </summary>
+    public void WriteHeld()
+    {
+        if (Volatile.Read(ref _pending) is not { IsEmpty: false } pending || Volatile.Read(ref _direct) is not { } stream)
+        {
+            return;
+        }
+
+        if (!stream.TryEnterWrite())
+        {
+            Enqueue(OutboundFrame.Flush);
+            return;
+        }
+
+        // Closing: the writer writes what is pending before the close frame.
+        if (_lifetime.CloseRequested || !pending.TryTake(out var buffer, out var offset, out var length))
+        {
+            stream.ExitWrite();
+            return;
+        }
+
+        StartWrite(stream, buffer, offset, length);
+    }
+
+    // The sender's own write: only under the stream's lock taken without waiting, with nothing unwritten before it
+    // and the connection not closing. Frames held by a delivery turn go first, in the same write. True when the frame
+    // is taken care of (written, being written, or lost with a connection whose transport just failed).
+    private bool TryWriteNow(FrameBatchingStream stream, OutboundFrame frame)
+    {
+        if (!stream.TryEnterWrite())
+        {
+            return false;
+        }
+
+        if (Unwritten != 0 || _lifetime.CloseRequested || frame.Memory.Length + TextFrameHeader.MaxLength > SendQueue.MaxWriteBytes)
+        {
+            stream.ExitWrite();
+            return false;
+        }
+
+        // Frames held by a delivery turn go first, joined by this one when it fits (as an array element for a client of
+        // the batch subprotocol).
+        var length = frame.Memory.Length;
+        var pending = Volatile.Read(ref _pending);
+        if (pending is { IsEmpty: false })
+        {
+            if (length <= PendingFrames.MaxFrameLength && pending.TryAppend(frame.Memory.Span, out _))
+            {
+                frame.Release();
+                if (pending.TryTake(out var joined, out var offset, out var total))
+                {
+                    StartWrite(stream, joined, offset, total);
+                }
+                else
+                {
+                    stream.ExitWrite();
+                }
+
+                return true;
+            }
+
+            if (pending.TryTake(out var held, out var heldOffset, out var heldLength))
+            {
+                // No room to join them: the held frames leave now, this one through the queue after them.
+                StartWrite(stream, held, heldOffset, heldLength);
+                return false;
+            }
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(length + TextFrameHeader.MaxLength);
+        var header = TextFrameHeader.Write(buffer, length);
+        frame.Memory.Span.CopyTo(buffer.AsSpan(header));
+        frame.Release();
+        StartWrite(stream, buffer, 0, header + length);
+        return true;
+    }
+
+    // Writes `length` bytes from `offset` of a pooled buffer under the stream's lock, which the caller holds; the lock
+    // and the buffer are released when the write completes.
+    private void StartWrite(FrameBatchingStream stream, byte[] buffer, int offset, int length)
+    {
+        ValueTask write;
+        try
+        {
+            write = stream.WriteEnteredAsync(buffer.AsMemory(offset, length));
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            stream.ExitWrite();
+            ArrayPool<byte>.Shared.Return(buffer);
+            OnSendFailed(ex);
+            return;
+        }
+
+        if (write.IsCompletedSuccessfully)
+        {
+            stream.ExitWrite();
+            ArrayPool<byte>.Shared.Return(buffer);
+            return;
+        }
+
+        // The transport pushes back (the client reads slowly): the lock stays taken until the write completes, so
+        // later frames queue behind this one.
+        _ = CompleteWriteAsync(stream, write, buffer);
+    }
+
+    private async Task CompleteWriteAsync(FrameBatchingStream stream, ValueTask write, byte[] buffer)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        {
+            OnSendFailed(ex);
+        }
+        finally
+        {
+            stream.ExitWrite();
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // A failed write aborts this connection only; it is never thrown into user code.
+    private void OnSendFailed(Exception ex)
+    {
+        ConnectionLog.SendFailed(_logger, ex);
+        Volatile.Read(ref _socket)?.Abort();
+        _lifetime.Abort();
+    }
+}
