@@ -7,7 +7,11 @@
 #                             servers as separate processes, the four loads of issue 10 (about 12 minutes; --quick: about 2)
 #   build/bench.sh groupsend  BenchmarkDotNet: one group send to 1 and 20 local members, allocations per delivery
 #   build/bench.sh nats       NATS client throughput and round trips, group send NATS vs in-memory
-#   build/bench.sh [name] --quick   a short run to check it works (bench/RESULTS-<name>-quick.md, RESULTS-quick.md)
+#   build/bench.sh fanout --pin [CORE]   the same with each server process on one core (CORE, by default the last) and
+#                             the load tool on the others, both through taskset -c (util-linux) so that each .NET runtime
+#                             sees only its own cores; written to bench/RESULTS-fanout-pinned.md (needs 2 cores or more)
+#   build/bench.sh [name] --quick   a short run to check it works (bench/RESULTS-<name>-quick.md, RESULTS-quick.md;
+#                             pinned: RESULTS-fanout-pinned-quick.md)
 # Exits non-zero on any build or run error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +28,19 @@ if [ $# -gt 0 ] && [[ "$1" != --* ]]; then
   shift
 else
   names=("${all[@]}")
+fi
+
+pin=false
+for arg in "$@"; do [ "$arg" = "--pin" ] && pin=true; done
+if $pin; then
+  if [ "${names[*]}" != fanout ]; then
+    echo "build/bench.sh: --pin applies to the fanout benchmark only: build/bench.sh fanout --pin" >&2
+    exit 2
+  fi
+  if ! command -v taskset >/dev/null 2>&1; then
+    echo "build/bench.sh: --pin starts the processes through taskset, which is not on PATH: install util-linux (apt-get install -y util-linux)" >&2
+    exit 1
+  fi
 fi
 
 for name in "${names[@]}"; do
@@ -52,10 +69,11 @@ for name in "${names[@]}"; do
     dotnet run -c Release --no-build --project bench/Consumers.Benchmarks -- "$name" "$@"
 done
 
-# RESULTS.md: the dispatch and fan-out results of this run, side by side, and where the NATS results are.
+# RESULTS.md: the dispatch and fan-out results of this run, side by side, and where the NATS results are (the unpinned
+# fan-out results; a --pin run leaves it as it is).
 suffix=""
 for arg in "$@"; do [ "$arg" = "--quick" ] && suffix="-quick"; done
-if [ -f "bench/RESULTS-dispatch$suffix.md" ] && [ -f "bench/RESULTS-fanout$suffix.md" ]; then
+if ! $pin && [ -f "bench/RESULTS-dispatch$suffix.md" ] && [ -f "bench/RESULTS-fanout$suffix.md" ]; then
   {
     echo "# Benchmark results (issue 7: dispatch and fan-out)"
     echo

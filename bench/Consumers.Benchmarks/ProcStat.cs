@@ -10,6 +10,15 @@ internal static class ProcStat
 {
     private static readonly Lazy<long> ClockTicksPerSecond = new(ReadClockTicks);
 
+    private static readonly Lazy<int> OnlineCoreCount = new(() =>
+        File.ReadLines("/proc/stat").Count(l => l.Length > 3 && l.StartsWith("cpu", StringComparison.Ordinal) && char.IsAsciiDigit(l[3])));
+
+    /// <summary>
+    /// The machine's online cores (the <c>cpuN</c> lines of <c>/proc/stat</c>), over which <see cref="HostStealSeconds"/>
+    /// is summed; unlike <see cref="Environment.ProcessorCount"/>, the same in a process pinned to fewer cores.
+    /// </summary>
+    public static int OnlineCores => OnlineCoreCount.Value;
+
     /// <summary>One clock tick, in seconds: the resolution of every figure here.</summary>
     public static double ClockTickSeconds => 1.0 / ClockTicksPerSecond.Value;
 

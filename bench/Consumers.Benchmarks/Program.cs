@@ -5,7 +5,7 @@ using Consumers.Benchmarks.Fanout;
 // nats and fanout are custom load programs rather than BenchmarkDotNet: they need external processes, many sockets
 // and end-to-end timing across processes, which BenchmarkDotNet's per-invocation model does not fit. dispatch is a
 // BenchmarkDotNet micro-benchmark.
-const string Usage = "usage: Consumers.Benchmarks nats|dispatch|fanout|groupsend [--quick] [--out PATH] [fanout: --loads TEXT] [fanout: --seconds N] [fanout: --rounds N] [fanout: --targets consumers,raw,...] [fanout: --no-idle] | fanout-server consumers|signalr|raw";
+const string Usage = "usage: Consumers.Benchmarks nats|dispatch|fanout|groupsend [--quick] [--out PATH] [fanout: --pin [CORE]] [fanout: --loads TEXT] [fanout: --seconds N] [fanout: --rounds N] [fanout: --targets consumers,raw,...] [fanout: --no-idle] [fanout: --spread] | fanout-server consumers|signalr|raw";
 
 if (args.Length == 0)
 {
@@ -32,6 +32,13 @@ if (args[0] is not ("nats" or "dispatch" or "fanout" or "groupsend"))
 
 var name = args[0];
 var quick = args.Contains("--quick");
+var pin = args.Contains("--pin");
+if (pin && name != "fanout")
+{
+    Console.Error.WriteLine("--pin applies to the fanout benchmark only.");
+    return 2;
+}
+
 var outIndex = Array.IndexOf(args, "--out");
 if (outIndex >= 0 && outIndex + 1 >= args.Length)
 {
@@ -39,10 +46,11 @@ if (outIndex >= 0 && outIndex + 1 >= args.Length)
     return 2;
 }
 
-// Quick runs only check that everything works: they must not overwrite the committed full results.
+// Quick runs only check that everything works: they must not overwrite the committed full results. Pinned fan-out
+// results go to their own file, so that both modes can be kept side by side.
 var output = outIndex >= 0
     ? Path.GetFullPath(args[outIndex + 1])
-    : Path.Combine(RepositoryRoot.Find(), "bench", $"RESULTS-{name}{(quick ? "-quick" : string.Empty)}.md");
+    : Path.Combine(RepositoryRoot.Find(), "bench", $"RESULTS-{name}{(pin ? "-pinned" : string.Empty)}{(quick ? "-quick" : string.Empty)}.md");
 var command = Environment.GetEnvironmentVariable("CONSUMERS_BENCH_COMMAND")
     ?? "dotnet run -c Release --project bench/Consumers.Benchmarks -- " + string.Join(' ', args);
 
@@ -62,11 +70,39 @@ switch (name)
         break;
     case "fanout":
     {
-        // --loads TEXT keeps the loads whose name contains TEXT; --seconds N measures each run for N seconds (for
-        // profiling one load: the results then go to the -quick file unless --out says otherwise); --rounds N;
-        // --targets A,B runs only those servers; --no-idle skips the idle-connection runs; --spread spreads the paced
-        // senders evenly over the period instead of sending on one beat.
+        // --pin [CORE] runs each server on one core (CORE, by default the last) and the load tool on the others (see
+        // CorePinning: this process starts itself again under taskset first); --loads TEXT keeps the loads whose name
+        // contains TEXT; --seconds N measures each run for N seconds (for profiling one load: the results then go to the
+        // -quick file unless --out says otherwise); --rounds N; --targets A,B runs only those servers; --no-idle skips
+        // the idle-connection runs; --spread spreads the paced senders evenly over the period instead of sending on one beat.
         var settings = quick ? FanoutSettings.Quick : FanoutSettings.Full;
+        if (pin)
+        {
+            var pinning = CorePinning.Inherited();
+            if (pinning is null)
+            {
+                var pinIndex = Array.IndexOf(args, "--pin");
+                int? serverCore = pinIndex + 1 < args.Length && int.TryParse(args[pinIndex + 1], System.Globalization.CultureInfo.InvariantCulture, out var core) ? core : null;
+                pinning = CorePinning.Plan(serverCore, out var error);
+                if (pinning is null)
+                {
+                    Console.Error.WriteLine(error);
+                    return 1;
+                }
+
+                Console.Error.WriteLine($"--pin: {pinning.Describe()}; starting the load tool again on its cores");
+                return await pinning.RelaunchAsync(args);
+            }
+
+            if (!pinning.AppliesToThisProcess())
+            {
+                Console.Error.WriteLine($"--pin: the load tool should run on cores {string.Join(',', pinning.LoadCores)} only, but may run on {string.Join(',', CorePinning.AllowedCores())}.");
+                return 1;
+            }
+
+            settings = settings with { Pinning = pinning };
+        }
+
         var loadsIndex = Array.IndexOf(args, "--loads");
         if (loadsIndex >= 0 && loadsIndex + 1 < args.Length)
         {
@@ -120,7 +156,14 @@ switch (name)
         }
 
         var (load, idle) = await FanoutBenchmark.RunAsync(settings, cancel.Token);
-        report = FanoutReport.Render(await MachineDescription.CollectAsync(command), settings, load, idle);
+        var machine = await MachineDescription.CollectAsync(command);
+        if (settings.Pinning is { } pinned)
+        {
+            // nproc counts the cores this process may use: the machine's are the ones the run was started with.
+            machine = machine with { Processors = pinned.Cores.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        }
+
+        report = FanoutReport.Render(machine, settings, load, idle);
         warn = load.Any(r => r.Lost > 0 || r.TimedOut);
         break;
     }

@@ -34,7 +34,8 @@ internal static class FanoutBenchmark
             foreach (var target in Rotate(idleTargets, round))
             {
                 var result = await FanoutTrial.RunIdleAsync(target, round, settings, cancellationToken).ConfigureAwait(false);
-                Console.Error.WriteLine($"round {round} idle {target}: {result.KiBPerConnection:N1} KiB/connection");
+                Console.Error.WriteLine($"round {round} idle {target}: RSS {result.KiBPerConnection:N1} KiB/connection with no GC forced, " +
+                    $"{result.CollectedKiBPerConnection:N1} after a forced GC; managed {result.ManagedKiBPerConnection:N1} KiB/connection, GC heap {result.HeapKiBPerConnection:N1}");
                 idle.Add(result);
             }
         }

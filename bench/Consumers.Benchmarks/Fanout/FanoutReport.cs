@@ -4,20 +4,37 @@ using System.Text;
 namespace Consumers.Benchmarks.Fanout;
 
 /// <summary>
-/// Renders the fan-out results as Markdown: the machine and command, the issue's goals checked (MET/MISSED with the
-/// ratio), then one table per load, the least favourable load for Consumers first, and the idle connections.
+/// Renders the fan-out results as Markdown: the machine, the command and where the processes ran (pinned to cores with
+/// <c>--pin</c>, or not), the issue's goals checked (MET/MISSED with the ratio), then one table per load, the least
+/// favourable load for Consumers first, and the idle connections' memory (resident set with and without a forced
+/// collection, and managed bytes).
 /// Every ratio is a median over rounds of the ratio measured within one round.
 /// </summary>
 internal static class FanoutReport
 {
     private static readonly FanoutTarget[] Consumers = [FanoutTarget.Consumers, FanoutTarget.ConsumersBatch];
 
+    /// <summary>The idle-connection figures, each with what the goal table calls it.</summary>
+    private static readonly (string Name, Func<IdleResult, double> Metric)[] IdleFigures =
+    [
+        ("RSS, no GC forced", r => r.KiBPerConnection),
+        ("RSS after a forced GC", r => r.CollectedKiBPerConnection),
+        ("managed (`GC.GetTotalMemory(true)`)", r => r.ManagedKiBPerConnection),
+    ];
+
     public static string Render(MachineDescription machine, FanoutSettings settings, List<FanoutResult> load, List<IdleResult> idle)
     {
         var sb = new StringBuilder();
         sb.AppendLine("## Fan-out: chat rooms, Consumers vs SignalR vs a raw Kestrel broadcaster").AppendLine();
-        sb.AppendLine(MachineLines.Render(machine, string.Create(CultureInfo.InvariantCulture,
+        sb.Append(MachineLines.Render(machine, string.Create(CultureInfo.InvariantCulture,
             $"{settings.Rounds} round(s), {settings.SaturatedDuration.TotalSeconds:0.#} s saturated / {settings.PacedDuration.TotalSeconds:0.#} s paced per run")));
+        var counted = load.Select(r => r.ServerProcessors).Concat(idle.Select(r => r.ServerProcessors)).Distinct().Order().ToList();
+        var seen = counted.Count == 0 ? string.Empty
+            : $"; the servers' .NET runtime counted {string.Join(" or ", counted)} core{(counted.Count == 1 && counted[0] == 1 ? string.Empty : "s")} (`Environment.ProcessorCount`)";
+        sb.AppendLine(settings.Pinning is { } pinning
+            ? $"- Cores: {pinning.Describe()}{seen}"
+            : $"- Cores: not pinned (`--pin` pins them): the servers and the load tool share all {machine.Processors} cores{seen}");
+        sb.AppendLine();
         if (load.Count > 0)
         {
             // What the hypervisor took during the measured runs: figures of runs with much of it are not the servers' own.
@@ -27,12 +44,14 @@ internal static class FanoutReport
                 $" ({load.Count(r => r.HostStealShare > 0.05)} of {load.Count} runs above 5%)").AppendLine();
         }
 
+        var loadToolCores = settings.Pinning is null ? "on the same cores" : "on the other core(s) (see Cores above)";
+        var loadToolShares = settings.Pinning is null ? "which shares the cores with the server" : "which runs on its own core(s) here";
         sb.AppendLine(CultureInfo.InvariantCulture, $$"""
             Scenario: {{settings.Rooms}} rooms × {{settings.ClientsPerRoom}} clients, {{settings.SendersPerRoom}} senders per room (members of the room); every message
             is delivered to every client of its room, the sender included. Each server is its own process on 127.0.0.1, fresh for every
             run, built as an app builds it: `WebApplication.CreateBuilder(args)` with the default configuration and logging providers,
             the minimum log level set to Warning for all three alike, Kestrel, workstation concurrent GC. The load tool is one process of
-            minimal raw-socket WebSocket clients (bulk reads, own frame parser) on the same cores.
+            minimal raw-socket WebSocket clients (bulk reads, own frame parser) {{loadToolCores}}.
             - **Consumers**: `RoomConsumer` as the README writes one: `[Action] Join(room)` → `JoinGroupAsync("room:" + room)`,
               `[Action] Broadcast(room, text)` → `SendToGroupAsync("room:" + room, new ChatLine(room, text), ChatJson.Default.ChatLine)`;
               `AddConsumers(o => { o.RateLimitPerSecond = 0; o.MaxConnectionsPerAddress = 0; })`, `app.MapConsumer<RoomConsumer>("/ws")`.
@@ -58,7 +77,7 @@ internal static class FanoutReport
               (`/proc/<pid>/stat`) over the measured run and its drain, / deliveries. Latency: send timestamp in the body → receipt,
               over all deliveries. Context switches: the server's threads' voluntary + involuntary switches
               (`/proc/<pid>/task/*/status`) over the same span, / deliveries. Deliveries/frame: deliveries / WebSocket messages that carried any, as the clients saw them.
-              Load tool CPU/delivery: the same for the load tool's process (all 200 clients), which shares the cores with the server.
+              Load tool CPU/delivery: the same for the load tool's process (all 200 clients), {{loadToolShares}}.
               Lost = expected − delivered after the drain (≤ {{settings.DrainTimeout.TotalSeconds:0}} s). Servers alternate per load within a
               round, the order rotates per round; figures are medians over rounds; ratios are medians over rounds of same-round ratios.
             """).AppendLine();
@@ -107,9 +126,13 @@ internal static class FanoutReport
             Goal(sb, "p99 latency ≤ SignalR", l, load, FanoutTarget.SignalR, r => r.P99Microseconds, ratio => ratio <= 1.0);
         }
 
-        var idleRatio = IdleRatio(idle, FanoutTarget.Consumers, FanoutTarget.SignalR);
-        sb.AppendLine(CultureInfo.InvariantCulture,
-            $"| bytes per idle connection ≤ SignalR | {settings.IdleConnections:N0} idle connections | {idleRatio:0.00} | {Verdict(idleRatio, idleRatio <= 1.0)} | (same server) | | {Reference(IdleRatio(idle, FanoutTarget.Raw, FanoutTarget.SignalR))} |");
+        foreach (var (figure, metric) in IdleFigures)
+        {
+            var idleRatio = IdleRatio(idle, FanoutTarget.Consumers, FanoutTarget.SignalR, metric);
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| bytes per idle connection ≤ SignalR | {settings.IdleConnections:N0} idle connections, {figure} | {idleRatio:0.00} | {Verdict(idleRatio, idleRatio <= 1.0)} | (same server) | | {Reference(IdleRatio(idle, FanoutTarget.Raw, FanoutTarget.SignalR, metric))} |");
+        }
+
         sb.AppendLine();
     }
 
@@ -172,9 +195,24 @@ internal static class FanoutReport
     private static void RenderIdle(StringBuilder sb, FanoutSettings settings, List<IdleResult> idle)
     {
         sb.AppendLine(CultureInfo.InvariantCulture, $"### Idle connections ({settings.IdleConnections:N0})").AppendLine();
-        sb.AppendLine("VmRSS after one warm connection, then after the idle connections connected and joined (rooms of 20) and 2 s of settling; no GC forced. Consumers (batch) is the same server and is not run.").AppendLine();
-        sb.AppendLine("| server | KiB per idle connection | ÷ SignalR | ÷ raw | RSS before MiB | RSS after MiB | per round KiB/connection |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---|");
+        sb.AppendLine("""
+            One warm connection with traffic and one request to the memory probe (collecting nothing) first; then the idle
+            connections connect and join (rooms of 20), and 2 s of settling. Each figure is the server's growth from before the
+            connections to after, ÷ connections:
+            - **RSS, no GC forced**: VmRSS (`/proc/<pid>/status`) with no collection forced, the figure of the earlier runs (in which,
+              unlike here, no collection was forced between its two readings); garbage the server has not collected yet counts.
+            - **RSS after a forced GC**: VmRSS read right after the memory probe's forced collections, before and after the
+              connections: what they hold resident, the server's uncollected garbage not counted (the runtime may still keep
+              freed heap memory committed).
+            - **managed**: the server's live managed bytes, `GC.GetTotalMemory(true)` (full blocking collections until the size
+              settles), from its `GET /bench/memory` endpoint, the same code mapped in all three servers. **GC heap**:
+              `GC.GetGCMemoryInfo().HeapSizeBytes` right after those collections (fragmentation included).
+
+            Ratios are medians over rounds of same-round ratios, with their range over the rounds when there are several. Peak RSS
+            is VmHWM at the end. Consumers (batch) is the same server and is not run.
+            """).AppendLine();
+        sb.AppendLine("| server | RSS KiB per idle connection, no GC forced | ÷ SignalR | ÷ raw | RSS KiB per idle connection after a forced GC | ÷ SignalR | managed KiB per idle connection | ÷ SignalR | GC heap KiB per idle connection | ÷ SignalR | RSS before MiB | RSS after MiB | peak RSS MiB | managed before MiB | managed after MiB |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var target in Enum.GetValues<FanoutTarget>())
         {
             var mine = idle.Where(r => r.Target == target).OrderBy(r => r.Round).ToList();
@@ -183,10 +221,33 @@ internal static class FanoutReport
                 continue;
             }
 
+            string Figure(Func<IdleResult, double> metric) => string.Create(CultureInfo.InvariantCulture,
+                $"{Percentiles.Median(mine.Select(metric)):N1} | {RatioWithRange(idle, target, FanoutTarget.SignalR, metric)}");
+
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| {Name(target)} | {Percentiles.Median(mine.Select(r => r.KiBPerConnection)):N1} | {IdleRatio(idle, target, FanoutTarget.SignalR):0.00} | {IdleRatio(idle, target, FanoutTarget.Raw):0.00} " +
+                $"| {Name(target)} | {Figure(r => r.KiBPerConnection)} | {RatioWithRange(idle, target, FanoutTarget.Raw, r => r.KiBPerConnection)} " +
+                $"| {Figure(r => r.CollectedKiBPerConnection)} | {Figure(r => r.ManagedKiBPerConnection)} | {Figure(r => r.HeapKiBPerConnection)} " +
                 $"| {Percentiles.Median(mine.Select(r => r.RssBeforeKiB / 1024.0)):N0} | {Percentiles.Median(mine.Select(r => r.RssAfterKiB / 1024.0)):N0} " +
-                $"| {string.Join(", ", mine.Select(r => r.KiBPerConnection.ToString("N1", CultureInfo.InvariantCulture)))} |");
+                $"| {Percentiles.Median(mine.Select(r => r.PeakRssKiB / 1024.0)):N0} " +
+                $"| {Percentiles.Median(mine.Select(r => r.ManagedBefore.LiveBytes / 1048576.0)):N1} | {Percentiles.Median(mine.Select(r => r.ManagedAfter.LiveBytes / 1048576.0)):N1} |");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("Per round, KiB per idle connection:").AppendLine();
+        sb.AppendLine("| server | RSS, no GC forced | RSS after a forced GC | managed | GC heap |");
+        sb.AppendLine("|---|---|---|---|---|");
+        foreach (var target in Enum.GetValues<FanoutTarget>())
+        {
+            var mine = idle.Where(r => r.Target == target).OrderBy(r => r.Round).ToList();
+            if (mine.Count == 0)
+            {
+                continue;
+            }
+
+            string Rounds(Func<IdleResult, double> metric) => string.Join(", ", mine.Select(r => metric(r).ToString("N1", CultureInfo.InvariantCulture)));
+
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {Name(target)} | {Rounds(r => r.KiBPerConnection)} | {Rounds(r => r.CollectedKiBPerConnection)} | {Rounds(r => r.ManagedKiBPerConnection)} | {Rounds(r => r.HeapKiBPerConnection)} |");
         }
 
         sb.AppendLine();
@@ -198,10 +259,25 @@ internal static class FanoutReport
             load.FirstOrDefault(o => o.Load == l && o.Target == other && o.Round == r.Round) is { } o ? metric(r) / metric(o) : double.NaN)
             .Where(x => !double.IsNaN(x)));
 
-    private static double IdleRatio(List<IdleResult> idle, FanoutTarget target, FanoutTarget other) =>
-        Percentiles.Median(idle.Where(r => r.Target == target).Select(r =>
-            idle.FirstOrDefault(o => o.Target == other && o.Round == r.Round) is { } o ? r.KiBPerConnection / o.KiBPerConnection : double.NaN)
-            .Where(x => !double.IsNaN(x)));
+    private static double IdleRatio(List<IdleResult> idle, FanoutTarget target, FanoutTarget other, Func<IdleResult, double> metric) =>
+        Percentiles.Median(IdleRatios(idle, target, other, metric));
+
+    /// <summary>The median same-round ratio, and with several rounds its range over them: <c>0.94 (0.91–0.97)</c>.</summary>
+    private static string RatioWithRange(List<IdleResult> idle, FanoutTarget target, FanoutTarget other, Func<IdleResult, double> metric)
+    {
+        var ratios = IdleRatios(idle, target, other, metric);
+        return ratios.Count switch
+        {
+            0 => "not measured",
+            1 => ratios[0].ToString("0.00", CultureInfo.InvariantCulture),
+            _ => string.Create(CultureInfo.InvariantCulture, $"{Percentiles.Median(ratios):0.00} ({ratios.Min():0.00}–{ratios.Max():0.00})"),
+        };
+    }
+
+    private static List<double> IdleRatios(List<IdleResult> idle, FanoutTarget target, FanoutTarget other, Func<IdleResult, double> metric) =>
+        [.. idle.Where(r => r.Target == target).Select(r =>
+            idle.FirstOrDefault(o => o.Target == other && o.Round == r.Round) is { } o ? metric(r) / metric(o) : double.NaN)
+            .Where(x => !double.IsNaN(x))];
 
     private static double Median(List<FanoutResult> rows, Func<FanoutResult, double> metric) => Percentiles.Median(rows.Select(metric));
 

@@ -22,10 +22,11 @@ internal sealed record FanoutResult(
     bool TimedOut,
     double SettleSeconds,
     double HostStealSeconds,
-    long ServerContextSwitches)
+    long ServerContextSwitches,
+    int ServerProcessors)
 {
     /// <summary>The share of the machine's CPU (all cores, over the run) the hypervisor took: a busy host skews every figure of the run.</summary>
-    public double HostStealShare => HostStealSeconds / Math.Max(1e-9, Seconds * Environment.ProcessorCount);
+    public double HostStealShare => HostStealSeconds / Math.Max(1e-9, Seconds * ProcStat.OnlineCores);
 
     public long Lost => Expected - Delivered;
 

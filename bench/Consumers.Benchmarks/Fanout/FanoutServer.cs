@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -12,7 +13,8 @@ namespace Consumers.Benchmarks.Fanout;
 /// The server process of one fan-out target (<c>Consumers.Benchmarks fanout-server consumers|signalr|raw</c>), built
 /// as an app builds it: <see cref="WebApplication.CreateBuilder(string[])"/> with its default configuration, Kestrel,
 /// and logging providers; the one change, made alike for all three, is the minimum log level (Warning). Listens on a free
-/// loopback port, prints <c>LISTENING &lt;port&gt;</c>, then serves until its standard input closes.
+/// loopback port, prints <c>LISTENING &lt;port&gt; &lt;Environment.ProcessorCount&gt;</c>, then serves until its standard
+/// input closes. Every server also maps <c>GET /bench/memory</c> (<see cref="ManagedMemory"/>), the same code for all three.
 /// </summary>
 internal static class FanoutServer
 {
@@ -60,9 +62,12 @@ internal static class FanoutServer
                 break;
         }
 
+        // The idle-connection runs read the server's managed memory here; mapped in every server and every run alike.
+        app.MapGet(ManagedMemory.Path, (RequestDelegate)ManagedMemory.HandleAsync);
+
         await app.StartAsync().ConfigureAwait(false);
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        Console.Out.WriteLine(ReadyPrefix + address.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Console.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ReadyPrefix}{address.Port} {Environment.ProcessorCount}"));
         Console.Out.Flush();
 
         // The load tool ends the server by closing its standard input (or killing it).

@@ -42,6 +42,9 @@ internal sealed record FanoutSettings(
     /// <summary>The servers to run (all of them unless <c>--targets</c> names some, for profiling).</summary>
     public IReadOnlyList<FanoutTarget> Targets { get; init; } = Enum.GetValues<FanoutTarget>();
 
+    /// <summary>With <c>--pin</c>, the cores of the servers and of the load tool; null when they share all cores.</summary>
+    public CorePinning? Pinning { get; init; }
+
     /// <summary>Whether the idle-connection runs are part of the run.</summary>
     public bool Idle { get; init; } = true;
 

@@ -6,13 +6,14 @@ namespace Consumers.Benchmarks.Fanout;
 /// One run against a fresh server process: R rooms × C clients connect, the first S clients of each room send,
 /// every message goes to every client of its room (the sender included). A warm-up must be fully delivered before
 /// the measured part starts; the measured part is either saturated (each sender keeps at most a window of its
-/// messages in flight, counted by their echoes to itself) or paced (a fixed rate per sender).
+/// messages in flight, counted by their echoes to itself) or paced (a fixed rate per sender). With <c>--pin</c> the
+/// server process runs on its own core (<see cref="CorePinning"/>).
 /// </summary>
 internal static class FanoutTrial
 {
     public static async Task<FanoutResult> RunAsync(FanoutTarget target, FanoutLoad load, int round, FanoutSettings settings, CancellationToken cancellationToken)
     {
-        await using var server = await ServerProcess.StartAsync(target, cancellationToken).ConfigureAwait(false);
+        await using var server = await ServerProcess.StartAsync(target, settings.Pinning, cancellationToken).ConfigureAwait(false);
         var latencies = new LatencyHistogram();
         var senderCount = settings.Rooms * settings.SendersPerRoom;
         var rooms = new LoadClient[settings.Rooms][];
@@ -91,7 +92,8 @@ internal static class FanoutTrial
                 timedOut,
                 settled,
                 steal,
-                switches);
+                switches,
+                server.Processors);
         }
         finally
         {
@@ -102,15 +104,21 @@ internal static class FanoutTrial
         }
     }
 
+    /// <summary>
+    /// Idle connections against a fresh server process: the server's resident set before and after they connect, with
+    /// no collection forced and right after the forced collections of its <c>/bench/memory</c> probe, and its managed
+    /// memory from that probe (see <see cref="IdleResult"/>).
+    /// </summary>
     public static async Task<IdleResult> RunIdleAsync(FanoutTarget target, int round, FanoutSettings settings, CancellationToken cancellationToken)
     {
-        await using var server = await ServerProcess.StartAsync(target, cancellationToken).ConfigureAwait(false);
+        await using var server = await ServerProcess.StartAsync(target, settings.Pinning, cancellationToken).ConfigureAwait(false);
         var latencies = new LatencyHistogram();
         var clients = new List<LoadClient>();
         try
         {
             // One connection with traffic first, so that the baseline includes what the first connection loads (JIT,
-            // pools), not only what every connection costs.
+            // pools), not only what every connection costs; likewise one request to the memory probe that forces no
+            // collection, so that its HTTP connection and code are in the baseline too.
             var first = await LoadClient.ConnectAsync(target, server.Port, "idle", latencies, 1, cancellationToken).ConfigureAwait(false);
             clients.Add(first);
             first.BecomeSender(0, settings.Loads[0].PayloadBytes);
@@ -120,8 +128,11 @@ internal static class FanoutTrial
             }
 
             await DrainAsync(clients, 10, settings.DrainTimeout, cancellationToken).ConfigureAwait(false);
+            await server.MemoryAsync(collect: false, cancellationToken).ConfigureAwait(false);
             await Task.Delay(500, cancellationToken).ConfigureAwait(false);
             var before = server.StatusKiB("VmRSS");
+            var managedBefore = await server.MemoryAsync(collect: true, cancellationToken).ConfigureAwait(false);
+            var collectedBefore = server.StatusKiB("VmRSS");
             for (var batch = 0; batch < settings.IdleConnections; batch += 100)
             {
                 var count = Math.Min(100, settings.IdleConnections - batch);
@@ -131,7 +142,11 @@ internal static class FanoutTrial
 
             // Let connection set-up finish (SignalR's handshake, group joins) and the allocations settle.
             await Task.Delay(2000, cancellationToken).ConfigureAwait(false);
-            return new IdleResult(target, round, settings.IdleConnections, before, server.StatusKiB("VmRSS"), server.StatusKiB("VmHWM"));
+            var after = server.StatusKiB("VmRSS");
+            var managedAfter = await server.MemoryAsync(collect: true, cancellationToken).ConfigureAwait(false);
+            var collectedAfter = server.StatusKiB("VmRSS");
+            return new IdleResult(target, round, settings.IdleConnections, before, after, collectedBefore, collectedAfter,
+                managedBefore, managedAfter, server.StatusKiB("VmHWM"), server.Processors);
         }
         finally
         {

@@ -5,11 +5,14 @@ namespace Consumers.Benchmarks.Fanout;
 
 /// <summary>
 /// One fan-out server in its own process (this program with <c>fanout-server &lt;target&gt;</c>), so that its CPU time
-/// (utime + stime from <c>/proc/&lt;pid&gt;/stat</c>) and memory (VmRSS, VmHWM) are its own.
+/// (utime + stime from <c>/proc/&lt;pid&gt;/stat</c>) and memory (VmRSS, VmHWM) are its own; with <c>--pin</c>, started
+/// through <c>taskset -c &lt;core&gt;</c> (see <see cref="CorePinning"/>). Its managed memory comes from the server itself,
+/// over HTTP (<see cref="MemoryAsync"/>).
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private HttpClient? _http;
 
     private ServerProcess(Process process, int port)
     {
@@ -19,22 +22,21 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<ServerProcess> StartAsync(FanoutTarget target, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo(Environment.ProcessPath!)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(ServerProcess).Assembly.Location);
-        }
+    /// <summary>The number of cores the server's .NET runtime counted when it started (its <see cref="Environment.ProcessorCount"/>).</summary>
+    public int Processors { get; private init; }
 
-        start.ArgumentList.Add("fanout-server");
+    /// <summary>
+    /// Starts the server of <paramref name="target"/> and waits until it listens; with <paramref name="pinning"/>, through
+    /// <c>taskset -c &lt;server core&gt;</c>, and fails unless its runtime then saw one core.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(FanoutTarget target, CorePinning? pinning, CancellationToken cancellationToken)
+    {
         // Consumers (batch) is the same server; only its clients differ (they offer the consumers.batch subprotocol).
-        start.ArgumentList.Add((target == FanoutTarget.ConsumersBatch ? FanoutTarget.Consumers : target).ToString().ToLowerInvariant());
+        var start = ProgramCommand.StartInfo(
+            pinning?.ServerCore.ToString(CultureInfo.InvariantCulture),
+            ["fanout-server", (target == FanoutTarget.ConsumersBatch ? FanoutTarget.Consumers : target).ToString().ToLowerInvariant()]);
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
         var process = Process.Start(start)!;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
@@ -48,9 +50,20 @@ internal sealed class ServerProcess : IAsyncDisposable
 
             if (line.StartsWith(FanoutServer.ReadyPrefix, StringComparison.Ordinal))
             {
-                var port = int.Parse(line.AsSpan(FanoutServer.ReadyPrefix.Length), CultureInfo.InvariantCulture);
+                // "LISTENING <port> <processor count>"
+                var fields = line[FanoutServer.ReadyPrefix.Length..].Split(' ');
+                var server = new ServerProcess(process, int.Parse(fields[0], CultureInfo.InvariantCulture))
+                {
+                    Processors = int.Parse(fields[1], CultureInfo.InvariantCulture),
+                };
                 _ = ForwardOutputAsync(process, target);
-                return new ServerProcess(process, port);
+                if (pinning is not null && server.Processors != 1)
+                {
+                    await server.DisposeAsync().ConfigureAwait(false);
+                    throw new InvalidOperationException($"The {target} server, started through taskset -c {pinning.ServerCore}, counted {server.Processors} cores instead of 1.");
+                }
+
+                return server;
             }
         }
     }
@@ -111,6 +124,19 @@ internal sealed class ServerProcess : IAsyncDisposable
         return -1;
     }
 
+    /// <summary>
+    /// The server's managed memory from its <c>/bench/memory</c> endpoint: with <paramref name="collect"/>, after the full
+    /// blocking collections it forces; without, a warm-up of the same request. The requests share one kept-alive HTTP connection.
+    /// </summary>
+    public async Task<ManagedMemory> MemoryAsync(bool collect, CancellationToken cancellationToken)
+    {
+        _http ??= new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var text = await _http.GetStringAsync(
+            new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}{ManagedMemory.Path}{(collect ? string.Empty : "?collect=false")}")),
+            cancellationToken).ConfigureAwait(false);
+        return ManagedMemory.Parse(text);
+    }
+
     private static async Task ForwardOutputAsync(Process process, FanoutTarget target)
     {
         // The servers log warnings and errors only (a full send queue, a failed write): they explain a bad figure.
@@ -122,6 +148,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _http?.Dispose();
         try
         {
             _process.StandardInput.Close();
