@@ -121,10 +121,10 @@ public sealed class ObserverTests : ObserverHostFixture
         await watcher.RequestAsync("""{"action": "post_in_transaction", "room_id": 6, "text": "rolled back", "commit": false}""");
         await watcher.SendAsync("""{"action": "post_in_transaction", "room_id": 6, "text": "committed", "commit": true, "request_id": "c"}""");
 
+        Assert.That((await watcher.ReceiveAsync())["request_id"]!.GetValue<string>(), Is.EqualTo("c"), "the action's reply first");
         var first = await watcher.ReceiveAsync();
-        Assert.That(first["data"]?["text"]?.GetValue<string>(), Is.EqualTo("committed"), "only the committed row is published, before the action's reply: " + first.ToJsonString()
+        Assert.That(first["data"]?["text"]?.GetValue<string>(), Is.EqualTo("committed"), "only the committed row is published: " + first.ToJsonString()
             + string.Join("\n", CapturingLoggerProvider.Instance.Entries.Where(e => e.Exception is not null).Select(e => e.Exception!.ToString())));
-        Assert.That((await watcher.ReceiveAsync())["request_id"]!.GetValue<string>(), Is.EqualTo("c"));
     }
 
     [Test]
@@ -135,7 +135,9 @@ public sealed class ObserverTests : ObserverHostFixture
         var failed = await watcher.RequestAsync("""{"action": "post_that_fails", "room_id": 7}""");
         Assert.That(failed["response_status"]?.GetValue<int>(), Is.EqualTo(500), failed.ToJsonString());
         var next = await watcher.RequestAsync("""{"action": "post", "room_id": 7, "text": "after", "request_id": "after"}""");
-        Assert.That(next["data"]!["text"]!.GetValue<string>(), Is.EqualTo("after"), "no notification of the failed save came first");
+        Assert.That(next["request_id"]!.GetValue<string>(), Is.EqualTo("after"));
+        var note = await watcher.ReceiveAsync();
+        Assert.That(note["data"]!["text"]!.GetValue<string>(), Is.EqualTo("after"), "no notification of the failed save came first");
     }
 
     [Test]
@@ -192,7 +194,8 @@ public sealed class ObserverTests : ObserverHostFixture
         Assert.That(afterLeave["response_status"]!.GetValue<int>(), Is.EqualTo(200));
 
         // The refused subscription never received anything; the accepted one does.
-        await watcher.SendAsync("""{"action": "post", "room_id": 7, "text": "seven", "request_id": "p"}""");
+        var posted = await watcher.RequestAsync("""{"action": "post", "room_id": 7, "text": "seven", "request_id": "p"}""");
+        Assert.That(posted["request_id"]!.GetValue<string>(), Is.EqualTo("p"));
         var note = await watcher.ReceiveAsync();
         Assert.That(note["request_id"]!.GetValue<string>(), Is.EqualTo("r3"));
     }
@@ -241,13 +244,17 @@ public sealed class ObserverTests : ObserverHostFixture
         await watcher.RequestAsync("""{"action": "join_room", "room_id": 11, "request_id": "a"}""");
         await watcher.RequestAsync("""{"action": "join_room", "room_id": 11, "request_id": "b"}""");
         await watcher.RequestAsync("""{"action": "leave_room", "room_id": 11, "request_id": "a"}""");
-        var afterOne = await watcher.RequestAsync("""{"action": "post", "room_id": 11, "text": "only b"}""");
+        await watcher.RequestAsync("""{"action": "post", "room_id": 11, "text": "only b"}"""); // the post's reply
+        var afterOne = await watcher.ReceiveAsync();
         Assert.That(afterOne["request_id"]!.GetValue<string>(), Is.EqualTo("b"));
-        await watcher.ReceiveAsync(); // the post's reply
+        var probe = await watcher.RequestAsync("""{"action": "leave_room", "room_id": 99, "request_id": "probe"}""");
+        Assert.That(probe["request_id"]!.GetValue<string>(), Is.EqualTo("probe"), "one notification only, for b");
 
         await watcher.RequestAsync("""{"action": "leave_room_everywhere", "room_id": 11}""");
         var afterAll = await watcher.RequestAsync("""{"action": "post", "room_id": 11, "text": "nobody", "request_id": "r"}""");
-        Assert.That(afterAll["request_id"]!.GetValue<string>(), Is.EqualTo("r"), "no notification after unsubscribing all");
+        Assert.That(afterAll["request_id"]!.GetValue<string>(), Is.EqualTo("r"));
+        var next = await watcher.RequestAsync("""{"action": "leave_room", "room_id": 99, "request_id": "probe-2"}""");
+        Assert.That(next["request_id"]!.GetValue<string>(), Is.EqualTo("probe-2"), "no notification after unsubscribing all");
     }
 
     [Test]
@@ -296,10 +303,12 @@ public sealed class ObserverTests : ObserverHostFixture
         await watcher.RequestAsync("""{"action": "follow_topic", "topic": "news", "request_id": "t"}""");
         await watcher.RequestAsync("""{"action": "post", "room_id": 13, "text": "no topic"}""");
         var reply = await watcher.RequestAsync("""{"action": "post", "room_id": 13, "text": "topical", "topic": "news", "request_id": "p"}""");
+        Assert.That(reply["request_id"]!.GetValue<string>(), Is.EqualTo("p"));
+        var note = await watcher.ReceiveAsync();
         Assert.Multiple(() =>
         {
-            Assert.That(reply["request_id"]!.GetValue<string>(), Is.EqualTo("t"));
-            Assert.That(reply["data"]!["text"]!.GetValue<string>(), Is.EqualTo("topical"));
+            Assert.That(note["request_id"]!.GetValue<string>(), Is.EqualTo("t"));
+            Assert.That(note["data"]!["text"]!.GetValue<string>(), Is.EqualTo("topical"));
         });
     }
 

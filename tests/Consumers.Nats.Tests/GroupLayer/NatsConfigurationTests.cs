@@ -164,8 +164,10 @@ public sealed class NatsConfigurationTests
 
         await a.SendAsync("""{"action": "say", "text": "handed over", "request_id": 1}""");
         Assert.That((await b.ReceiveAsync())["text"]!.GetValue<string>(), Is.EqualTo("handed over"));
+        Assert.That((await a.ReceiveAsync())["response_status"]!.GetValue<int>(), Is.EqualTo(200), "the reply before what the action caused");
         Assert.That((await a.ReceiveAsync())["text"]!.GetValue<string>(), Is.EqualTo("handed over"));
-        Assert.That((await a.ReceiveAsync())["response_status"]!.GetValue<int>(), Is.EqualTo(200), "delivered once locally, not again through echo");
+        var next = await a.RequestAsync("""{"action": "say", "text": "second", "request_id": 2}""");
+        Assert.That(next["request_id"]!.GetValue<int>(), Is.EqualTo(2), "delivered once locally, not again through echo");
 
         await a.DisposeAsync();
         await hostA.DisposeAsync();

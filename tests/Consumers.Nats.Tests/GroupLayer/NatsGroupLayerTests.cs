@@ -92,7 +92,9 @@ public sealed class NatsGroupLayerTests
         Assert.That(hostB.Services.GetRequiredService<LocalGroups>().HasMembers("room:gone"), Is.False);
 
         // The other node still sends to the group; nobody on B is left to receive it, and A's member still is.
-        var atA = await a.RequestAsync("""{"action": "say", "text": "still here"}""");
+        var reply = await a.RequestAsync("""{"action": "say", "text": "still here"}""");
+        Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(200));
+        var atA = await a.ReceiveAsync();
         Assert.That(atA["text"]!.GetValue<string>(), Is.EqualTo("still here"));
     }
 
