@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Linq.Expressions;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Consumers.Observers;
 using Consumers.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,7 +21,7 @@ namespace Consumers.EntityFrameworkCore;
 /// <typeparam name="TKey">The primary key type (the <c>pk</c> of requests).</typeparam>
 /// <param name="db">The connection's context (scoped: it lives as long as the connection).</param>
 /// <param name="serializer">The model's serializer, registered with <c>AddModelSerializer</c>.</param>
-public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, ModelSerializer<TModel, TDto, TKey> serializer) : Consumer
+public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, ModelSerializer<TModel, TDto, TKey> serializer) : Consumer, INotificationFilter
     where TContext : DbContext
     where TModel : class
     where TKey : notnull
@@ -241,20 +242,19 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
         return new ActionResult(201, ActionErrors.None);
     }
 
+    /// <summary>The instance subscriptions (<c>subscribe_instance</c>) are re-checked per notification; other observers are not.</summary>
     /// <inheritdoc />
-    protected override bool FiltersNotifications(string observerId)
-        => observerId == InstanceGroups.ObserverId<TModel>() || base.FiltersNotifications(observerId);
+    bool INotificationFilter.FiltersNotifications(string observerId) => observerId == InstanceGroups.ObserverId<TModel>();
 
     /// <summary>
     /// Joins this subscriber's re-check of an instance notification to the batch of every subscriber of this consumer
-    /// type on this node (see <see cref="MayNotifyAsync"/>).
+    /// type on this node (see <see cref="INotificationFilter.MayNotifyAsync"/>).
     /// </summary>
     /// <inheritdoc />
-    protected override void OnNotificationQueued(string observerId, string group, ModelAction action, Task handedToMembers)
+    void INotificationFilter.OnNotificationQueued(string observerId, string group, ModelAction action, Task handedToMembers)
     {
         if (observerId != InstanceGroups.ObserverId<TModel>() || action == ModelAction.Delete)
         {
-            base.OnNotificationQueued(observerId, group, action, handedToMembers);
             return;
         }
 
@@ -276,14 +276,9 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
     /// query. A subscriber alone, or a queryable EF Core cannot combine, is checked with its own query.
     /// </summary>
     /// <inheritdoc />
-    protected override async ValueTask<bool> MayNotifyAsync(string observerId, string group, ModelAction action, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    async ValueTask<bool> INotificationFilter.MayNotifyAsync(string observerId, string group, ModelAction action, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        if (observerId != InstanceGroups.ObserverId<TModel>())
-        {
-            return await base.MayNotifyAsync(observerId, group, action, data, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (action == ModelAction.Delete)
+        if (observerId != InstanceGroups.ObserverId<TModel>() || action == ModelAction.Delete)
         {
             return true;
         }

@@ -203,6 +203,55 @@ public sealed class GeneratedSourceTests
     }
 
     [Test]
+    public void ObserverHandlers_OfAConcreteBaseConsumer_GoToTheBasesHooks_BesideTheConsumersOwn()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Collections.Generic;
+            using System.Text.Json;
+            using System.Threading.Tasks;
+            using Consumers;
+
+            namespace Chat;
+
+            public sealed class Message
+            {
+                public int Id { get; set; }
+                public int RoomId { get; set; }
+            }
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class HandlingConsumer : Consumer
+            {
+                [ModelObserver<Message>(Group = "room:{RoomId}", Handler = nameof(OnActivity))]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+
+                private ValueTask OnActivity(RoomDto data, ModelAction action, IReadOnlyList<JsonElement> requestIds) => default;
+            }
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class DerivedConsumer : HandlingConsumer
+            {
+            }
+
+            [JsonContext(typeof(ChatJson))]
+            public sealed partial class OwnHandlerConsumer : HandlingConsumer
+            {
+                [ModelObserver<Message>(Handler = nameof(OnAll))]
+                private static RoomDto All(Message message) => new(message.Id, "", new());
+
+                private void OnAll(RoomDto data, ModelAction action, IReadOnlyList<JsonElement> requestIds) { }
+            }
+            """, TestSources.Dtos).AssertClean();
+
+        var derived = run.Source("Chat.DerivedConsumer.g.cs");
+        Assert.That(derived, Does.Contain("__BaseHooks = __HooksOf<global::Chat.HandlingConsumer>()"));
+        Assert.That(derived, Does.Contain("public override bool HandlesNotifications(string observerId) => __BaseHooks.HandlesNotifications(observerId);"));
+        var own = run.Source("Chat.OwnHandlerConsumer.g.cs");
+        Assert.That(own, Does.Contain("observerId is \"OwnHandlerConsumer.All\" || __BaseHooks.HandlesNotifications(observerId)"));
+        Snapshot.VerifySource(own);
+    }
+
+    [Test]
     public void ServiceParameters_InterfacesAbstractTypesAndFromServices_ComeFromTheConnectionsScope_AndAreNoRequestKeys()
     {
         var run = GeneratorHarness.Run("""

@@ -5,7 +5,7 @@ namespace Consumers.Observers.Tests;
 
 /// <summary>Shapes its own notifications with an observer handler (DCRF's model_observer handler).</summary>
 [JsonContext(typeof(ObserverJson))]
-public sealed partial class DigestConsumer : Consumer
+public partial class DigestConsumer : Consumer
 {
     [ModelObserver<Message>(Group = "room:{RoomId}", Handler = nameof(OnMessage))]
     private static MessageDto MessageDigest(Message message) => new(message.Id, message.RoomId, message.Text.ToUpperInvariant());
@@ -38,4 +38,10 @@ public sealed partial class DigestConsumer : Consumer
         Send(new DigestLine("digest", data.Text, action.ToString(), string.Join(",", requestIds.Select(id => id.GetRawText()))), ObserverJson.Default.DigestLine);
         return ValueTask.CompletedTask;
     }
+}
+
+/// <summary>Inherits <see cref="DigestConsumer"/>'s observers, their subscribe methods and their handlers.</summary>
+[JsonContext(typeof(ObserverJson))]
+public sealed partial class DerivedDigestConsumer : DigestConsumer
+{
 }

@@ -14,6 +14,7 @@ public sealed class HandlerTests
     public async Task Start() => _host = await TestHost.StartAsync(app =>
     {
         app.MapConsumer<DigestConsumer>("/ws/digest");
+        app.MapConsumer<DerivedDigestConsumer>("/ws/digest-derived");
         app.MapConsumer<GuardedConsumer>("/ws/guarded");
     });
 
@@ -30,6 +31,16 @@ public sealed class HandlerTests
         await Publisher.PublishAsync(ModelChange<Message>.Created(new Message { Id = 5, RoomId = 1, Text = "hello" }));
         var frame = await client.ReceiveTextAsync();
         Assert.That(frame, Is.EqualTo("""{"kind":"digest","text":"HELLO","action":"Create","request_ids":"\"a\",2"}"""));
+    }
+
+    [Test]
+    public async Task ConsumerDerivedFromAConsumerWithAHandler_HasItsBasesNotificationsHandledByTheBase()
+    {
+        await using var client = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/digest-derived"));
+        await client.RequestAsync("""{"action": "watch", "room_id": 4, "request_id": "d"}""");
+
+        await Publisher.PublishAsync(ModelChange<Message>.Created(new Message { Id = 11, RoomId = 4, Text = "inherited" }));
+        Assert.That(await client.ReceiveTextAsync(), Is.EqualTo("""{"kind":"digest","text":"INHERITED","action":"Create","request_ids":"\"d\""}"""));
     }
 
     [Test]

@@ -7,8 +7,9 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace Consumers.Generators.Emit;
 
 /// <summary>
-/// Writes one consumer's generated part: the DI factory, the cached JSON metadata, the dispatch <c>switch</c>
-/// and one binder per action (Mediator's template: one strongly typed call per case, no reflection).
+/// Writes one consumer's generated part: the DI factory, the cached JSON metadata, the runtime's hooks (a nested
+/// <c>ConsumerHooks</c> class holding the dispatch <c>switch</c>, the lifecycle calls and the handlers) and one binder
+/// per action (Mediator's template: one strongly typed call per case, no reflection).
 /// </summary>
 internal static class ConsumerEmitter
 {
@@ -16,6 +17,15 @@ internal static class ConsumerEmitter
     private const string ValueTask = "global::System.Threading.Tasks.ValueTask";
     private const string TokenType = "global::System.Text.Json.JsonTokenType";
     private const string Errors = "global::Consumers.Protocol.ProtocolErrors";
+
+    /// <summary>The runtime's base class of the generated hooks.</summary>
+    internal const string Hooks = "global::Consumers.Dispatch.ConsumerHooks";
+
+    /// <summary>The parameter type of the hooks' methods.</summary>
+    internal const string ConsumerType = "global::Consumers.Consumer";
+
+    /// <summary>The local that holds the consumer, cast to its type, in the hooks' methods.</summary>
+    internal const string Self = "__self";
 
     public static string Emit(ConsumerSpec spec)
     {
@@ -32,10 +42,9 @@ internal static class ConsumerEmitter
         WriteFactory(w, spec);
         WriteJsonTypes(w, spec);
         SecurityEmitter.Write(w, spec);
-        WriteDispatch(w, spec);
+        WriteHooks(w, spec);
         ObserverEmitter.Write(w, spec);
         ReceiveEmitter.Write(w, spec);
-        GroupEventEmitter.Write(w, spec);
         ContractEmitter.Write(w, spec);
         foreach (var action in spec.Actions)
         {
@@ -129,37 +138,62 @@ internal static class ConsumerEmitter
         }
     }
 
+    // The runtime's entry points into the consumer, in a class nested in it (it reaches the consumer's private members
+    // and, through the consumer's type, its protected ones): one instance, held by the consumer's registration.
+    private static void WriteHooks(SourceWriter w, ConsumerSpec spec)
+    {
+        w.WriteLine();
+        w.WriteLine("/// <summary>The runtime's entry points into this consumer: its lifecycle methods, the dispatch of its actions and its handlers.</summary>");
+        w.WriteLine($"static {Hooks} global::Consumers.Dispatch.IConsumerFactory<{spec.FullyQualifiedName}>.Hooks {{ get; }} = new __ConsumerHooks();");
+        w.WriteLine();
+        w.WriteLine("/// <summary>Calls this consumer's lifecycle methods, actions and handlers for the runtime.</summary>");
+        w.OpenBlock($"private sealed class __ConsumerHooks : {Hooks}");
+        w.WriteLine($"public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync({ConsumerType} consumer, global::System.Threading.CancellationToken cancellationToken)");
+        w.WriteLine($"    => (({spec.FullyQualifiedName})consumer).OnConnectAsync(cancellationToken);");
+        w.WriteLine();
+        w.WriteLine($"public override {ValueTask} DisconnectAsync({ConsumerType} consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)");
+        w.WriteLine($"    => (({spec.FullyQualifiedName})consumer).OnDisconnectAsync(closeStatus);");
+        WriteDispatch(w, spec);
+        ReceiveEmitter.WriteHook(w, spec);
+        ObserverEmitter.WriteHandlers(w, spec);
+        GroupEventEmitter.Write(w, spec);
+        w.CloseBlock();
+    }
+
     private static void WriteDispatch(SourceWriter w, ConsumerSpec spec)
     {
         w.WriteLine();
         w.WriteLine("/// <summary>Routes a request to the action it names; unknown names get 405.</summary>");
-        w.OpenBlock($"protected override {ValueTask} DispatchAsync({Invocation} invocation)");
+        if (spec.Actions.Count == 0)
+        {
+            w.WriteLine($"public override {ValueTask} DispatchAsync({ConsumerType} consumer, {Invocation} invocation) => invocation.ReplyUnknownAction();");
+            return;
+        }
+
+        w.OpenBlock($"public override {ValueTask} DispatchAsync({ConsumerType} consumer, {Invocation} invocation)");
+        w.WriteLine($"var {Self} = ({spec.FullyQualifiedName})consumer;");
         w.WriteLine("global::System.ReadOnlySpan<byte> action = invocation.ActionName;");
         var byLength = spec.Actions
             .GroupBy(a => Encoding.UTF8.GetByteCount(a.WireName))
             .OrderBy(g => g.Key);
-        if (spec.Actions.Count > 0)
+        w.OpenBlock("switch (action.Length)");
+        foreach (var group in byLength)
         {
-            w.OpenBlock("switch (action.Length)");
-            foreach (var group in byLength)
+            w.WriteLine($"case {group.Key.ToString(CultureInfo.InvariantCulture)}:");
+            foreach (var action in group)
             {
-                w.WriteLine($"case {group.Key.ToString(CultureInfo.InvariantCulture)}:");
-                foreach (var action in group)
-                {
-                    w.WriteLine($"    if (global::System.MemoryExtensions.SequenceEqual(action, {Utf8(action.WireName)}))");
-                    w.WriteLine("    {");
-                    w.WriteLine($"        return {SecurityEmitter.Call(action, InvokerName(action))};");
-                    w.WriteLine("    }");
-                    w.WriteLine();
-                }
-
-                w.WriteLine("    break;");
+                w.WriteLine($"    if (global::System.MemoryExtensions.SequenceEqual(action, {Utf8(action.WireName)}))");
+                w.WriteLine("    {");
+                w.WriteLine($"        return {SecurityEmitter.Call(action, InvokerName(action))};");
+                w.WriteLine("    }");
+                w.WriteLine();
             }
 
-            w.CloseBlock();
-            w.WriteLine();
+            w.WriteLine("    break;");
         }
 
+        w.CloseBlock();
+        w.WriteLine();
         w.WriteLine("return invocation.ReplyUnknownAction();");
         w.CloseBlock();
     }

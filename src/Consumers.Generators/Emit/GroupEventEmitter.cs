@@ -4,8 +4,9 @@ using Consumers.Generators.Model;
 namespace Consumers.Generators.Emit;
 
 /// <summary>
-/// Writes a consumer's group event dispatch: which event types it handles, and a <c>switch</c> on the event type's
-/// name with one typed call per <c>[GroupEvent]</c> handler (the payload deserialized with the consumer's JSON context).
+/// Writes a consumer's group event dispatch, in its hooks class: which event types it handles, and a <c>switch</c> on
+/// the event type's name with one typed call per <c>[GroupEvent]</c> handler (the payload deserialized with the
+/// consumer's JSON context).
 /// </summary>
 internal static class GroupEventEmitter
 {
@@ -20,14 +21,15 @@ internal static class GroupEventEmitter
 
         w.WriteLine();
         w.WriteLine("/// <summary>The group event types this consumer has a [GroupEvent] handler for.</summary>");
-        w.WriteLine($"protected override bool HandlesGroupEvent(string eventType) => eventType is {string.Join(" or ", spec.GroupEvents.Select(e => ConsumerEmitter.Literal(e.EventName)))};");
+        w.WriteLine($"public override bool HandlesGroupEvent(string eventType) => eventType is {string.Join(" or ", spec.GroupEvents.Select(e => ConsumerEmitter.Literal(e.EventName)))};");
         w.WriteLine();
         w.WriteLine("/// <summary>Deserializes a group event and calls its handler.</summary>");
-        w.OpenBlock($"protected override {ValueTask} HandleGroupEventAsync(string eventType, global::System.ReadOnlyMemory<byte> payload)");
+        w.OpenBlock($"public override {ValueTask} HandleGroupEventAsync({ConsumerEmitter.ConsumerType} consumer, string eventType, global::System.ReadOnlyMemory<byte> payload)");
+        w.WriteLine($"var {ConsumerEmitter.Self} = ({spec.FullyQualifiedName})consumer;");
         w.OpenBlock("switch (eventType)");
         foreach (var handler in spec.GroupEvents)
         {
-            var call = $"{handler.MethodName}(global::System.Text.Json.JsonSerializer.Deserialize(payload.Span, {handler.EventJson})!)";
+            var call = $"{ConsumerEmitter.Self}.{handler.MethodName}(global::System.Text.Json.JsonSerializer.Deserialize(payload.Span, {handler.EventJson})!)";
             w.WriteLine($"case {ConsumerEmitter.Literal(handler.EventName)}:");
             switch (handler.Return)
             {
@@ -45,7 +47,7 @@ internal static class GroupEventEmitter
         }
 
         w.WriteLine("default:");
-        w.WriteLine("    return base.HandleGroupEventAsync(eventType, payload);");
+        w.WriteLine("    return base.HandleGroupEventAsync(consumer, eventType, payload);");
         w.CloseBlock();
         w.CloseBlock();
     }

@@ -5,7 +5,8 @@ namespace Consumers.Generators.Emit;
 
 /// <summary>
 /// Writes what a consumer's <c>[ModelObserver]</c>s need: their registration (groups of a change, the serializer
-/// and its metadata), one group-name function per observer, and the typed subscribe/unsubscribe methods.
+/// and its metadata), one group-name function per observer, the typed subscribe/unsubscribe methods, and in the
+/// consumer's hooks class the calls of the observers' handlers.
 /// </summary>
 internal static class ObserverEmitter
 {
@@ -38,28 +39,59 @@ internal static class ObserverEmitter
         {
             WriteObserver(w, observer);
         }
-
-        WriteHandlers(w, spec);
     }
 
-    private static void WriteHandlers(SourceWriter w, ConsumerSpec spec)
+    /// <summary>
+    /// The observers' handlers, in the consumer's hooks class; observers of a concrete base consumer go to the base's
+    /// hooks (<see cref="ConsumerSpec.ObserverHandlerBase"/>), as a consumer inherits the base's subscribe methods.
+    /// </summary>
+    public static void WriteHandlers(SourceWriter w, ConsumerSpec spec)
     {
         var handled = spec.Observers.Where(o => o.Handler is not null).ToList();
-        if (handled.Count == 0)
+        var inherited = spec.ObserverHandlerBase;
+        if (handled.Count == 0 && inherited is null)
         {
             return;
         }
 
+        const string Parameters = "string observerId, global::System.ReadOnlyMemory<byte> data, global::Consumers.ModelAction action, global::System.Collections.Generic.IReadOnlyList<global::System.Text.Json.JsonElement> requestIds";
+        var fallback = inherited is null
+            ? "base.HandleNotificationAsync(consumer, observerId, data, action, requestIds)"
+            : "__BaseHooks.HandleNotificationAsync(consumer, observerId, data, action, requestIds)";
+        if (inherited is not null)
+        {
+            w.WriteLine();
+            w.WriteLine($"/// <summary>The hooks of <c>{inherited.Replace("global::", "")}</c>, whose observers' notifications go to its handlers.</summary>");
+            w.WriteLine($"private static readonly {ConsumerEmitter.Hooks} __BaseHooks = __HooksOf<{inherited}>();");
+            w.WriteLine();
+            w.WriteLine($"private static {ConsumerEmitter.Hooks} __HooksOf<T>()");
+            w.WriteLine($"    where T : {ConsumerEmitter.ConsumerType}, global::Consumers.Dispatch.IConsumerFactory<T>");
+            w.WriteLine("    => T.Hooks;");
+        }
+
+        var own = string.Join(" or ", handled.Select(o => ConsumerEmitter.Literal(o.Id)));
         w.WriteLine();
         w.WriteLine("/// <summary>The observers whose notifications go to a handler of this consumer.</summary>");
-        w.WriteLine($"protected override bool HandlesNotifications(string observerId) => observerId is {string.Join(" or ", handled.Select(o => ConsumerEmitter.Literal(o.Id)))};");
+        w.WriteLine(inherited is null
+            ? $"public override bool HandlesNotifications(string observerId) => observerId is {own};"
+            : handled.Count == 0
+                ? "public override bool HandlesNotifications(string observerId) => __BaseHooks.HandlesNotifications(observerId);"
+                : $"public override bool HandlesNotifications(string observerId) => observerId is {own} || __BaseHooks.HandlesNotifications(observerId);");
         w.WriteLine();
         w.WriteLine("/// <summary>Deserializes a notification and calls the observer's handler.</summary>");
-        w.OpenBlock($"protected override {ValueTask} HandleNotificationAsync(string observerId, global::System.ReadOnlyMemory<byte> data, global::Consumers.ModelAction action, global::System.Collections.Generic.IReadOnlyList<global::System.Text.Json.JsonElement> requestIds)");
+        if (handled.Count == 0)
+        {
+            w.WriteLine($"public override {ValueTask} HandleNotificationAsync({ConsumerEmitter.ConsumerType} consumer, {Parameters})");
+            w.WriteLine($"    => {fallback};");
+            return;
+        }
+
+        w.OpenBlock($"public override {ValueTask} HandleNotificationAsync({ConsumerEmitter.ConsumerType} consumer, {Parameters})");
+        w.WriteLine($"var {ConsumerEmitter.Self} = ({spec.FullyQualifiedName})consumer;");
         w.OpenBlock("switch (observerId)");
         foreach (var observer in handled)
         {
-            var call = $"{observer.Handler}(global::System.Text.Json.JsonSerializer.Deserialize(data.Span, {observer.DataJson})!, action, requestIds)";
+            var call = $"{ConsumerEmitter.Self}.{observer.Handler}(global::System.Text.Json.JsonSerializer.Deserialize(data.Span, {observer.DataJson})!, action, requestIds)";
             w.WriteLine($"case {ConsumerEmitter.Literal(observer.Id)}:");
             switch (observer.HandlerReturn)
             {
@@ -77,7 +109,7 @@ internal static class ObserverEmitter
         }
 
         w.WriteLine("default:");
-        w.WriteLine("    return base.HandleNotificationAsync(observerId, data, action, requestIds);");
+        w.WriteLine($"    return {fallback};");
         w.CloseBlock();
         w.CloseBlock();
     }

@@ -4,14 +4,15 @@ namespace Consumers.Generators.Emit;
 
 /// <summary>
 /// Writes a plain JSON consumer's receiver: the <c>ReceivesPlainJson</c> flag the runtime reads when it maps the
-/// consumer, and a <c>ReceiveAsync</c> override that reads the message with its source-generated metadata and calls
+/// consumer, and the hooks' <c>ReceiveAsync</c> that reads the message with its source-generated metadata and calls
 /// the <c>[Receive]</c> handler (Channels' <c>receive_json</c>, without reflection).
 /// </summary>
 internal static class ReceiveEmitter
 {
+    /// <summary>The <c>ReceivesPlainJson</c> flag, in the consumer's part.</summary>
     public static void Write(SourceWriter w, ConsumerSpec spec)
     {
-        if (spec.Receive is not { } receive)
+        if (spec.Receive is null)
         {
             return;
         }
@@ -19,14 +20,24 @@ internal static class ReceiveEmitter
         w.WriteLine();
         w.WriteLine("/// <summary>Messages are plain JSON for the <c>[Receive]</c> handler: no DCRF envelope either way.</summary>");
         w.WriteLine($"static bool global::Consumers.Dispatch.IConsumerFactory<{spec.FullyQualifiedName}>.ReceivesPlainJson => true;");
+    }
+
+    /// <summary>The receiver, in the consumer's hooks class.</summary>
+    public static void WriteHook(SourceWriter w, ConsumerSpec spec)
+    {
+        if (spec.Receive is not { } receive)
+        {
+            return;
+        }
+
         w.WriteLine();
         w.WriteLine($"/// <summary>Reads one message and calls <c>{receive.MethodName}</c>; a message that does not bind is left to the connection to answer.</summary>");
-        w.OpenBlock("protected override global::System.Threading.Tasks.ValueTask ReceiveAsync(global::Consumers.Dispatch.MessageInvocation invocation)");
+        w.OpenBlock($"public override global::System.Threading.Tasks.ValueTask ReceiveAsync({ConsumerEmitter.ConsumerType} consumer, global::Consumers.Dispatch.MessageInvocation invocation)");
         w.OpenBlock($"if (!invocation.TryRead({receive.Json}, out var __message))");
         w.WriteLine("return default;");
         w.CloseBlock();
         w.WriteLine();
-        var call = $"this.{receive.MethodName}({string.Join(", ", receive.Arguments)})";
+        var call = $"(({spec.FullyQualifiedName})consumer).{receive.MethodName}({string.Join(", ", receive.Arguments)})";
         switch (receive.Return)
         {
             case ReturnKind.Void:

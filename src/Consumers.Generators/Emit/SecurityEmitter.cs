@@ -29,11 +29,11 @@ internal static class SecurityEmitter
         }
     }
 
-    /// <summary>The dispatch case's call: the check, then the action's invoker.</summary>
+    /// <summary>The dispatch case's call on the consumer (<see cref="ConsumerEmitter.Self"/>): the check, then the action's invoker.</summary>
     public static string Call(ActionSpec action, string invoker)
         => action.Security is null
-            ? $"{invoker}(invocation)"
-            : $"invocation.AuthorizeAsync({FieldName(action)}, this, static (__consumer, __invocation) => __consumer.{invoker}(__invocation))";
+            ? $"{ConsumerEmitter.Self}.{invoker}(invocation)"
+            : $"invocation.AuthorizeAsync({FieldName(action)}, {ConsumerEmitter.Self}, static (__consumer, __invocation) => __consumer.{invoker}(__invocation))";
 
     private static string FieldName(ActionSpec action) => "__Security_" + ConsumerEmitter.InvokerName(action).Substring("__Invoke_".Length);
 

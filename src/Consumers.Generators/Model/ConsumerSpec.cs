@@ -18,6 +18,10 @@ namespace Consumers.Generators.Model;
 /// <param name="TypeScriptInterfaces">The DTOs of <paramref name="JsonTypes"/> (and the types they reach) as TypeScript interfaces.</param>
 /// <param name="KeepContextPropertyNames">DTO properties keep the context's names on the wire instead of snake_case (<c>[JsonContext(..., KeepContextPropertyNames = true)]</c>).</param>
 /// <param name="GroupEvents">The <c>[GroupEvent]</c> handlers, own and inherited.</param>
+/// <param name="ObserverHandlerBase">
+/// The <c>global::</c> name of the nearest concrete base consumer when it (or a base of it) declares observers with a
+/// handler: the notifications of those observers go to its generated hooks, as the consumer inherits them. Null otherwise.
+/// </param>
 internal sealed record ConsumerSpec(
     string HintName,
     string Namespace,
@@ -35,7 +39,8 @@ internal sealed record ConsumerSpec(
     bool ClientIsPublic = false,
     ReceiveSpec? Receive = null,
     bool KeepContextPropertyNames = false,
-    EquatableArray<GroupEventSpec> GroupEvents = default);
+    EquatableArray<GroupEventSpec> GroupEvents = default,
+    string? ObserverHandlerBase = null);
 
 /// <summary>One constructor parameter resolved from DI.</summary>
 /// <param name="Type">The <c>global::</c> type name.</param>

@@ -129,7 +129,42 @@ internal sealed class ConsumerParser
             PublicTypes.IsPublic(_consumer) && json.Symbols.All(PublicTypes.IsPublic),
             receive,
             json.KeepContextPropertyNames,
-            groupEvents.ToEquatableArray());
+            groupEvents.ToEquatableArray(),
+            ObserverHandlerBase());
+    }
+
+    // The nearest concrete base consumer, when observers with a handler are declared on it or its bases: their
+    // notifications reach this consumer too (it inherits their subscribe methods), and the base's generated hooks
+    // handle them. A base in this compilation is generated with this consumer; one from a reference must implement
+    // IConsumerFactory of itself (it was built with the generator).
+    private string? ObserverHandlerBase()
+    {
+        var concrete = _consumer.BaseType;
+        while (concrete is not null && concrete.IsAbstract && !SymbolEqualityComparer.Default.Equals(concrete, _known.Consumer))
+        {
+            concrete = concrete.BaseType;
+        }
+
+        if (concrete is null || SymbolEqualityComparer.Default.Equals(concrete, _known.Consumer) || concrete.IsGenericType ||
+            (!SymbolEqualityComparer.Default.Equals(concrete.ContainingAssembly, _compilation.Assembly) &&
+             !concrete.AllInterfaces.Any(i => KnownTypes.Is(i, _known.ConsumerFactory) && SymbolEqualityComparer.Default.Equals(i.TypeArguments[0], concrete))))
+        {
+            return null;
+        }
+
+        for (var type = concrete; type is not null && !SymbolEqualityComparer.Default.Equals(type, _known.Consumer); type = type.BaseType)
+        {
+            foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
+            {
+                if (KnownTypes.FindAttribute(method, _known.ModelObserverAttribute) is { } attribute &&
+                    attribute.NamedArguments.Any(a => a.Key == "Handler" && a.Value.Value is string))
+                {
+                    return TypeNames.OfNotNull(concrete);
+                }
+            }
+        }
+
+        return null;
     }
 
     private bool CheckDeclaration()

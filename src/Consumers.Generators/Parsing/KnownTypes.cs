@@ -53,6 +53,7 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? ModelObserverAttribute => Get("Consumers.ModelObserverAttribute`1");
     public INamedTypeSymbol? PermissionAttribute => Get("Consumers.Security.PermissionAttribute");
     public INamedTypeSymbol? Permission => Get("Consumers.Security.IPermission");
+    public INamedTypeSymbol? ConsumerFactory => Get("Consumers.Dispatch.IConsumerFactory`1");
 
     // ASP.NET Core.
     public INamedTypeSymbol? AuthorizeAttribute => Get("Microsoft.AspNetCore.Authorization.AuthorizeAttribute");

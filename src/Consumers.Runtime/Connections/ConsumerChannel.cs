@@ -21,9 +21,10 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     private readonly HashSet<string> _groups = new(StringComparer.Ordinal);
     private volatile bool _inAction;
 
-    public ConsumerChannel(Consumer consumer, ConsumerConnection connection, string? stream, IGroupLayer groupLayer)
+    public ConsumerChannel(Consumer consumer, ConsumerHooks hooks, ConsumerConnection connection, string? stream, IGroupLayer groupLayer)
     {
         Consumer = consumer;
+        Hooks = hooks;
         Connection = connection;
         GroupLayer = groupLayer;
         ChannelName = stream is null ? connection.Id : connection.Id + "#" + stream;
@@ -31,6 +32,9 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     }
 
     public Consumer Consumer { get; }
+
+    /// <summary>The generated entry points into <see cref="Consumer"/> (its registration's hooks).</summary>
+    public ConsumerHooks Hooks { get; }
 
     public ConsumerConnection Connection { get; }
 
@@ -104,7 +108,7 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
                 return ObserverNotification.Deliver(this, message);
             }
 
-            if (message.EventType is { } eventType && Consumer.HandlesGroupEventOf(eventType))
+            if (message.EventType is { } eventType && Hooks.HandlesGroupEvent(eventType))
             {
                 return QueueGroupEvent(eventType, message.Payload);
             }
@@ -116,7 +120,7 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     // In a method of its own: the closure's captured variables would otherwise be allocated on every delivery, the
     // ones that go to the socket included (the compiler creates them where the method's scope begins).
     private bool QueueGroupEvent(string eventType, ReadOnlyMemory<byte> payload)
-        => Connection.TryQueueWork(() => Consumer.HandleGroupEventOfAsync(eventType, payload));
+        => Connection.TryQueueWork(() => Hooks.HandleGroupEventAsync(Consumer, eventType, payload));
 
     /// <summary>Queues a JSON object for the socket: the shared bytes as they are, or wrapped in this consumer's stream.</summary>
     private bool SendPayload(ReadOnlyMemory<byte> payload)

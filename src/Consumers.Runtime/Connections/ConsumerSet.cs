@@ -33,6 +33,9 @@ internal sealed class ConsumerSet
 
     public IEnumerable<Consumer> Consumers => _entries.Select(e => e.Channel.Consumer);
 
+    /// <summary>The consumers' channels, in registration order (each with its consumer and its hooks).</summary>
+    public IEnumerable<ConsumerChannel> Channels => _entries.Select(e => e.Channel);
+
     public static ConsumerSet Create(
         IReadOnlyList<ConsumerRegistration> registrations,
         bool multiplexed,
@@ -50,7 +53,7 @@ internal sealed class ConsumerSet
             var registration = registrations[i];
             var consumer = registration.Factory(services);
             var stream = multiplexed ? registration.Stream : null;
-            var channel = new ConsumerChannel(consumer, connection, stream, groupLayer);
+            var channel = new ConsumerChannel(consumer, registration.Hooks, connection, stream, groupLayer);
             var context = new ConsumerContext(channel, httpContext, stream, services, registration.Security);
             consumer.Attach(context);
             entries[i] = new Entry(
@@ -139,7 +142,7 @@ internal sealed class ConsumerSet
             await LeaveAsync(entry).ConfigureAwait(false);
             try
             {
-                await entry.Channel.Consumer.DisconnectAsync(closeStatus).ConfigureAwait(false);
+                await entry.Channel.Hooks.DisconnectAsync(entry.Channel.Consumer, closeStatus).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -214,7 +217,7 @@ internal sealed class ConsumerSet
                 return;
             }
 
-            await channel.Consumer.InvokeAsync(invocation).ConfigureAwait(false);
+            await channel.Hooks.DispatchAsync(channel.Consumer, invocation).ConfigureAwait(false);
         }
         catch (ActionException ex)
         {

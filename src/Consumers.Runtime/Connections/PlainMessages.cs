@@ -53,7 +53,7 @@ internal static class PlainMessages
             }
 
             invocation.Reset(payload);
-            await consumer.ReceiveMessageAsync(invocation).ConfigureAwait(false);
+            await channel.Hooks.ReceiveAsync(consumer, invocation).ConfigureAwait(false);
             if (invocation.Error is { } error)
             {
                 ConnectionLog.BadFrame(connection.Logger, 400, error);

@@ -11,7 +11,7 @@ namespace Consumers.Dispatch;
 /// One request being dispatched to a consumer: the payload, the action name, the <c>request_id</c>, and the
 /// reply methods that write DCRF's envelope. Called by the code the Consumers source generator emits; user code
 /// receives <see cref="RequestContext"/> instead. One instance per consumer, reused for each request, valid
-/// until the task returned by <see cref="Consumer.DispatchAsync"/> completes.
+/// until the task returned by <see cref="ConsumerHooks.DispatchAsync"/> completes.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class ActionInvocation

@@ -3,9 +3,11 @@ using System.ComponentModel;
 namespace Consumers.Dispatch;
 
 /// <summary>
-/// Creates a consumer from the connection's DI scope without reflection. Implemented by the Consumers source
-/// generator on every concrete <c>partial</c> consumer, calling its public constructor with services resolved
-/// by type; <c>MapConsumer&lt;T&gt;</c> requires it, so an endpoint can only map a consumer the generator saw.
+/// What the runtime knows of a consumer type without reflection: how to create it from the connection's DI scope
+/// (its public constructor with services resolved by type), its <see cref="Hooks"/> (lifecycle, action dispatch and
+/// handlers), its observers, security and contract. Implemented by the Consumers source generator on every concrete
+/// <c>partial</c> consumer; <c>MapConsumer&lt;T&gt;</c> requires it, so an endpoint can only map a consumer the
+/// generator saw. The runtime reads these static members once, when the consumer is mapped.
 /// </summary>
 /// <typeparam name="TConsumer">The consumer type.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -16,6 +18,14 @@ public interface IConsumerFactory<TConsumer>
     /// <param name="services">The connection's scoped service provider.</param>
     /// <exception cref="InvalidOperationException">A required constructor service is not registered.</exception>
     static abstract TConsumer Create(IServiceProvider services);
+
+    /// <summary>
+    /// The runtime's entry points into the consumer: <c>OnConnectAsync</c>/<c>OnDisconnectAsync</c>, the dispatch
+    /// <c>switch</c> over its actions, its <see cref="ReceiveAttribute"/>, observer and <see cref="GroupEventAttribute"/>
+    /// handlers. Emitted by the source generator as one instance of a class nested in the consumer; the consumer's
+    /// registration holds it, so each call is one virtual call on it, as on the consumer before.
+    /// </summary>
+    static abstract ConsumerHooks Hooks { get; }
 
     /// <summary>
     /// Registers the consumer's <c>[ModelObserver]</c>s; called once when the consumer is mapped. Generated for

@@ -94,8 +94,9 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
         try
         {
             consumers = ConsumerSet.Create(registrations, multiplexed, connection, httpContext, scope.ServiceProvider);
-            foreach (var consumer in consumers.Consumers)
+            foreach (var channel in consumers.Channels)
             {
+                var consumer = channel.Consumer;
                 if (!await ConsumerAuthorization.CanConnectAsync(consumer, cancellationToken).ConfigureAwait(false))
                 {
                     SecurityLog.HandshakePermissionDenied(logger, consumer.GetType().Name);
@@ -104,7 +105,7 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
                     return;
                 }
 
-                if (!await consumer.ConnectAsync(cancellationToken).ConfigureAwait(false))
+                if (!await channel.Hooks.ConnectAsync(consumer, cancellationToken).ConfigureAwait(false))
                 {
                     ConnectionLog.ConnectionRefused(logger, consumer.GetType().Name);
                     await consumers.LeaveAllGroupsAsync().ConfigureAwait(false);

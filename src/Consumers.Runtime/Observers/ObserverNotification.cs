@@ -109,7 +109,7 @@ internal static class ObserverNotification
         var status = int.TryParse(message.GetHeader(StatusHeader), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 200;
         var consumer = channel.Consumer;
         var data = message.Payload;
-        if (consumer.HandlesNotificationsOf(observerId))
+        if (channel.Hooks.HandlesNotifications(observerId))
         {
             // The consumer shapes what it sends: its handler runs in order with the connection's messages.
             return channel.Connection.TryQueueWork(async () =>
@@ -119,22 +119,22 @@ internal static class ObserverNotification
                     if (target.RequestIds.Length > 0)
                     {
                         var ids = Array.ConvertAll(target.RequestIds, id => JsonElement.Parse(id));
-                        await consumer.HandleNotificationOfAsync(observerId, data, target.Action, ids).ConfigureAwait(false);
+                        await channel.Hooks.HandleNotificationAsync(consumer, observerId, data, target.Action, ids).ConfigureAwait(false);
                     }
                 }
             });
         }
 
-        if (consumer.FiltersNotificationsOf(observerId))
+        if (consumer is INotificationFilter filter && filter.FiltersNotifications(observerId))
         {
             // The consumer re-checks that this subscriber may still see the object (with the model, not the JSON).
-            consumer.NotificationQueuedOf(observerId, group, action, message.HandedToMembers);
+            filter.OnNotificationQueued(observerId, group, action, message.HandedToMembers);
             return channel.Connection.TryQueueWork(async () =>
             {
                 foreach (var target in Targets())
                 {
                     if (target.RequestIds.Length > 0 &&
-                        await consumer.MayNotifyOfAsync(observerId, group, target.Action, data, consumer.Context.ConnectionAborted).ConfigureAwait(false))
+                        await filter.MayNotifyAsync(observerId, group, target.Action, data, consumer.Context.ConnectionAborted).ConfigureAwait(false))
                     {
                         Write(channel, target.RequestIds, data, target.Action, status);
                     }

@@ -11,53 +11,67 @@ namespace Chat
         static global::Chat.NamedConsumer global::Consumers.Dispatch.IConsumerFactory<global::Chat.NamedConsumer>.Create(global::System.IServiceProvider services)
             => new global::Chat.NamedConsumer();
 
-        /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
-        protected override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Dispatch.ActionInvocation invocation)
+        /// <summary>The runtime's entry points into this consumer: its lifecycle methods, the dispatch of its actions and its handlers.</summary>
+        static global::Consumers.Dispatch.ConsumerHooks global::Consumers.Dispatch.IConsumerFactory<global::Chat.NamedConsumer>.Hooks { get; } = new __ConsumerHooks();
+
+        /// <summary>Calls this consumer's lifecycle methods, actions and handlers for the runtime.</summary>
+        private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
-            global::System.ReadOnlySpan<byte> action = invocation.ActionName;
-            switch (action.Length)
+            public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
+                => ((global::Chat.NamedConsumer)consumer).OnConnectAsync(cancellationToken);
+
+            public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
+                => ((global::Chat.NamedConsumer)consumer).OnDisconnectAsync(closeStatus);
+
+            /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
+            public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
             {
-                case 4:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "join"u8))
-                    {
-                        return __Invoke_JoinRoomAsync_4_c922bc79(invocation);
-                    }
+                var __self = (global::Chat.NamedConsumer)consumer;
+                global::System.ReadOnlySpan<byte> action = invocation.ActionName;
+                switch (action.Length)
+                {
+                    case 4:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "join"u8))
+                        {
+                            return __self.__Invoke_JoinRoomAsync_4_c922bc79(invocation);
+                        }
 
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "ping"u8))
-                    {
-                        return __Invoke_Ping_4_165df089(invocation);
-                    }
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "ping"u8))
+                        {
+                            return __self.__Invoke_Ping_4_165df089(invocation);
+                        }
 
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "sync"u8))
-                    {
-                        return __Invoke_Sync_4_097acf9a(invocation);
-                    }
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "sync"u8))
+                        {
+                            return __self.__Invoke_Sync_4_097acf9a(invocation);
+                        }
 
-                    break;
-                case 8:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "sync_all"u8))
-                    {
-                        return __Invoke_Sync_8_8b69432a(invocation);
-                    }
+                        break;
+                    case 8:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "sync_all"u8))
+                        {
+                            return __self.__Invoke_Sync_8_8b69432a(invocation);
+                        }
 
-                    break;
-                case 10:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "room.leave"u8))
-                    {
-                        return __Invoke_Leave_10_cd286a23(invocation);
-                    }
+                        break;
+                    case 10:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "room.leave"u8))
+                        {
+                            return __self.__Invoke_Leave_10_cd286a23(invocation);
+                        }
 
-                    break;
-                case 25:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "send_http_request2_server"u8))
-                    {
-                        return __Invoke_SendHTTPRequest2Server_25_86688fd2(invocation);
-                    }
+                        break;
+                    case 25:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "send_http_request2_server"u8))
+                        {
+                            return __self.__Invoke_SendHTTPRequest2Server_25_86688fd2(invocation);
+                        }
 
-                    break;
+                        break;
+                }
+
+                return invocation.ReplyUnknownAction();
             }
-
-            return invocation.ReplyUnknownAction();
         }
 
         private static global::Consumers.Contracts.ConsumerContract? __ContractCache;

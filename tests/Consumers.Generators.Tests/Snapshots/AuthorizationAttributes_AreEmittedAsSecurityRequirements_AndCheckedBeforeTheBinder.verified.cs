@@ -18,41 +18,55 @@ namespace Chat
 
         private static readonly global::Consumers.Security.SecurityRequirements __Security_Post_4_89e7fa47 = new global::Consumers.Security.SecurityRequirements(global::System.Array.Empty<global::Microsoft.AspNetCore.Authorization.IAuthorizeData>(), false, new global::Consumers.Security.PermissionSource[] { global::Consumers.Security.PermissionSource.Of(new global::Chat.IsRoomMember()), global::Consumers.Security.PermissionSource.FromServices<global::Chat.NeedsServices>() });
 
-        /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
-        protected override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Dispatch.ActionInvocation invocation)
+        /// <summary>The runtime's entry points into this consumer: its lifecycle methods, the dispatch of its actions and its handlers.</summary>
+        static global::Consumers.Dispatch.ConsumerHooks global::Consumers.Dispatch.IConsumerFactory<global::Chat.SecuredConsumer>.Hooks { get; } = new __ConsumerHooks();
+
+        /// <summary>Calls this consumer's lifecycle methods, actions and handlers for the runtime.</summary>
+        private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
-            global::System.ReadOnlySpan<byte> action = invocation.ActionName;
-            switch (action.Length)
+            public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
+                => ((global::Chat.SecuredConsumer)consumer).OnConnectAsync(cancellationToken);
+
+            public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
+                => ((global::Chat.SecuredConsumer)consumer).OnDisconnectAsync(closeStatus);
+
+            /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
+            public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
             {
-                case 4:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "open"u8))
-                    {
-                        return __Invoke_Open_4_d35ec4c9(invocation);
-                    }
+                var __self = (global::Chat.SecuredConsumer)consumer;
+                global::System.ReadOnlySpan<byte> action = invocation.ActionName;
+                switch (action.Length)
+                {
+                    case 4:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "open"u8))
+                        {
+                            return __self.__Invoke_Open_4_d35ec4c9(invocation);
+                        }
 
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "post"u8))
-                    {
-                        return invocation.AuthorizeAsync(__Security_Post_4_89e7fa47, this, static (__consumer, __invocation) => __consumer.__Invoke_Post_4_89e7fa47(__invocation));
-                    }
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "post"u8))
+                        {
+                            return invocation.AuthorizeAsync(__Security_Post_4_89e7fa47, __self, static (__consumer, __invocation) => __consumer.__Invoke_Post_4_89e7fa47(__invocation));
+                        }
 
-                    break;
-                case 5:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "admin"u8))
-                    {
-                        return invocation.AuthorizeAsync(__Security_Admin_5_34c83614, this, static (__consumer, __invocation) => __consumer.__Invoke_Admin_5_34c83614(__invocation));
-                    }
+                        break;
+                    case 5:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "admin"u8))
+                        {
+                            return invocation.AuthorizeAsync(__Security_Admin_5_34c83614, __self, static (__consumer, __invocation) => __consumer.__Invoke_Admin_5_34c83614(__invocation));
+                        }
 
-                    break;
-                case 9:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "anonymous"u8))
-                    {
-                        return __Invoke_Anonymous_9_72d9da2e(invocation);
-                    }
+                        break;
+                    case 9:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "anonymous"u8))
+                        {
+                            return __self.__Invoke_Anonymous_9_72d9da2e(invocation);
+                        }
 
-                    break;
+                        break;
+                }
+
+                return invocation.ReplyUnknownAction();
             }
-
-            return invocation.ReplyUnknownAction();
         }
 
         private static global::Consumers.Contracts.ConsumerContract? __ContractCache;

@@ -11,11 +11,20 @@ namespace Chat
         static global::Chat.EmptyConsumer global::Consumers.Dispatch.IConsumerFactory<global::Chat.EmptyConsumer>.Create(global::System.IServiceProvider services)
             => new global::Chat.EmptyConsumer();
 
-        /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
-        protected override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Dispatch.ActionInvocation invocation)
+        /// <summary>The runtime's entry points into this consumer: its lifecycle methods, the dispatch of its actions and its handlers.</summary>
+        static global::Consumers.Dispatch.ConsumerHooks global::Consumers.Dispatch.IConsumerFactory<global::Chat.EmptyConsumer>.Hooks { get; } = new __ConsumerHooks();
+
+        /// <summary>Calls this consumer's lifecycle methods, actions and handlers for the runtime.</summary>
+        private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
-            global::System.ReadOnlySpan<byte> action = invocation.ActionName;
-            return invocation.ReplyUnknownAction();
+            public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
+                => ((global::Chat.EmptyConsumer)consumer).OnConnectAsync(cancellationToken);
+
+            public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
+                => ((global::Chat.EmptyConsumer)consumer).OnDisconnectAsync(closeStatus);
+
+            /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
+            public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) => invocation.ReplyUnknownAction();
         }
 
         private static global::Consumers.Contracts.ConsumerContract? __ContractCache;

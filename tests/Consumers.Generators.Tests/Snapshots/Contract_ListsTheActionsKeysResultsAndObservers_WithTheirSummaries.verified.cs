@@ -21,41 +21,55 @@ namespace Chat
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.CreateRoomDto> __Json1
             => __Json1Cache ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.CreateRoomDto>)global::Consumers.Dispatch.WireJson.For(global::Chat.ChatJson.Default, false).GetTypeInfo(typeof(global::Chat.CreateRoomDto));
 
-        /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
-        protected override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Dispatch.ActionInvocation invocation)
+        /// <summary>The runtime's entry points into this consumer: its lifecycle methods, the dispatch of its actions and its handlers.</summary>
+        static global::Consumers.Dispatch.ConsumerHooks global::Consumers.Dispatch.IConsumerFactory<global::Chat.LobbyConsumer>.Hooks { get; } = new __ConsumerHooks();
+
+        /// <summary>Calls this consumer's lifecycle methods, actions and handlers for the runtime.</summary>
+        private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
-            global::System.ReadOnlySpan<byte> action = invocation.ActionName;
-            switch (action.Length)
+            public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
+                => ((global::Chat.LobbyConsumer)consumer).OnConnectAsync(cancellationToken);
+
+            public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
+                => ((global::Chat.LobbyConsumer)consumer).OnDisconnectAsync(closeStatus);
+
+            /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
+            public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
             {
-                case 5:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "close"u8))
-                    {
-                        return __Invoke_CloseRoom_5_27cb3b23(invocation);
-                    }
+                var __self = (global::Chat.LobbyConsumer)consumer;
+                global::System.ReadOnlySpan<byte> action = invocation.ActionName;
+                switch (action.Length)
+                {
+                    case 5:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "close"u8))
+                        {
+                            return __self.__Invoke_CloseRoom_5_27cb3b23(invocation);
+                        }
 
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "count"u8))
-                    {
-                        return __Invoke_Count_5_39b1ddf4(invocation);
-                    }
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "count"u8))
+                        {
+                            return __self.__Invoke_Count_5_39b1ddf4(invocation);
+                        }
 
-                    break;
-                case 6:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "create"u8))
-                    {
-                        return __Invoke_Create_6_26bb595d(invocation);
-                    }
+                        break;
+                    case 6:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "create"u8))
+                        {
+                            return __self.__Invoke_Create_6_26bb595d(invocation);
+                        }
 
-                    break;
-                case 9:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "join_room"u8))
-                    {
-                        return __Invoke_JoinRoomAsync_9_ac9ce481(invocation);
-                    }
+                        break;
+                    case 9:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "join_room"u8))
+                        {
+                            return __self.__Invoke_JoinRoomAsync_9_ac9ce481(invocation);
+                        }
 
-                    break;
+                        break;
+                }
+
+                return invocation.ReplyUnknownAction();
             }
-
-            return invocation.ReplyUnknownAction();
         }
 
         /// <summary>Registers the consumer's model observers with this node.</summary>

@@ -26,30 +26,40 @@ namespace Chat
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.MemberDto> __Json2
             => __Json2Cache ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.MemberDto>)global::Consumers.Dispatch.WireJson.For(global::Chat.ChatJson.Default, false).GetTypeInfo(typeof(global::Chat.MemberDto));
 
-        /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
-        protected override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Dispatch.ActionInvocation invocation)
-        {
-            global::System.ReadOnlySpan<byte> action = invocation.ActionName;
-            return invocation.ReplyUnknownAction();
-        }
+        /// <summary>The runtime's entry points into this consumer: its lifecycle methods, the dispatch of its actions and its handlers.</summary>
+        static global::Consumers.Dispatch.ConsumerHooks global::Consumers.Dispatch.IConsumerFactory<global::Chat.EventsConsumer>.Hooks { get; } = new __ConsumerHooks();
 
-        /// <summary>The group event types this consumer has a [GroupEvent] handler for.</summary>
-        protected override bool HandlesGroupEvent(string eventType) => eventType is "Chat.RoomDto" or "Chat.CreateRoomDto" or "Chat.MemberDto";
-
-        /// <summary>Deserializes a group event and calls its handler.</summary>
-        protected override global::System.Threading.Tasks.ValueTask HandleGroupEventAsync(string eventType, global::System.ReadOnlyMemory<byte> payload)
+        /// <summary>Calls this consumer's lifecycle methods, actions and handlers for the runtime.</summary>
+        private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
-            switch (eventType)
+            public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
+                => ((global::Chat.EventsConsumer)consumer).OnConnectAsync(cancellationToken);
+
+            public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
+                => ((global::Chat.EventsConsumer)consumer).OnDisconnectAsync(closeStatus);
+
+            /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
+            public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) => invocation.ReplyUnknownAction();
+
+            /// <summary>The group event types this consumer has a [GroupEvent] handler for.</summary>
+            public override bool HandlesGroupEvent(string eventType) => eventType is "Chat.RoomDto" or "Chat.CreateRoomDto" or "Chat.MemberDto";
+
+            /// <summary>Deserializes a group event and calls its handler.</summary>
+            public override global::System.Threading.Tasks.ValueTask HandleGroupEventAsync(global::Consumers.Consumer consumer, string eventType, global::System.ReadOnlyMemory<byte> payload)
             {
-                case "Chat.RoomDto":
-                    return new global::System.Threading.Tasks.ValueTask(OnRoom(global::System.Text.Json.JsonSerializer.Deserialize(payload.Span, __Json0)!));
-                case "Chat.CreateRoomDto":
-                    return OnCreate(global::System.Text.Json.JsonSerializer.Deserialize(payload.Span, __Json1)!);
-                case "Chat.MemberDto":
-                    OnMember(global::System.Text.Json.JsonSerializer.Deserialize(payload.Span, __Json2)!);
-                    return default;
-                default:
-                    return base.HandleGroupEventAsync(eventType, payload);
+                var __self = (global::Chat.EventsConsumer)consumer;
+                switch (eventType)
+                {
+                    case "Chat.RoomDto":
+                        return new global::System.Threading.Tasks.ValueTask(__self.OnRoom(global::System.Text.Json.JsonSerializer.Deserialize(payload.Span, __Json0)!));
+                    case "Chat.CreateRoomDto":
+                        return __self.OnCreate(global::System.Text.Json.JsonSerializer.Deserialize(payload.Span, __Json1)!);
+                    case "Chat.MemberDto":
+                        __self.OnMember(global::System.Text.Json.JsonSerializer.Deserialize(payload.Span, __Json2)!);
+                        return default;
+                    default:
+                        return base.HandleGroupEventAsync(consumer, eventType, payload);
+                }
             }
         }
 

@@ -11,22 +11,36 @@ namespace Chat
         static global::Chat.GuidConsumer global::Consumers.Dispatch.IConsumerFactory<global::Chat.GuidConsumer>.Create(global::System.IServiceProvider services)
             => new global::Chat.GuidConsumer();
 
-        /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
-        protected override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Dispatch.ActionInvocation invocation)
+        /// <summary>The runtime's entry points into this consumer: its lifecycle methods, the dispatch of its actions and its handlers.</summary>
+        static global::Consumers.Dispatch.ConsumerHooks global::Consumers.Dispatch.IConsumerFactory<global::Chat.GuidConsumer>.Hooks { get; } = new __ConsumerHooks();
+
+        /// <summary>Calls this consumer's lifecycle methods, actions and handlers for the runtime.</summary>
+        private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
-            global::System.ReadOnlySpan<byte> action = invocation.ActionName;
-            switch (action.Length)
+            public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
+                => ((global::Chat.GuidConsumer)consumer).OnConnectAsync(cancellationToken);
+
+            public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
+                => ((global::Chat.GuidConsumer)consumer).OnDisconnectAsync(closeStatus);
+
+            /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
+            public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
             {
-                case 4:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "echo"u8))
-                    {
-                        return __Invoke_Echo_4_d49dd484(invocation);
-                    }
+                var __self = (global::Chat.GuidConsumer)consumer;
+                global::System.ReadOnlySpan<byte> action = invocation.ActionName;
+                switch (action.Length)
+                {
+                    case 4:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "echo"u8))
+                        {
+                            return __self.__Invoke_Echo_4_d49dd484(invocation);
+                        }
 
-                    break;
+                        break;
+                }
+
+                return invocation.ReplyUnknownAction();
             }
-
-            return invocation.ReplyUnknownAction();
         }
 
         private static global::Consumers.Contracts.ConsumerContract? __ContractCache;

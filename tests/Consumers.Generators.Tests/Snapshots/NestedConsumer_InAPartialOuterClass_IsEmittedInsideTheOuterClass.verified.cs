@@ -13,22 +13,36 @@ namespace Chat.Features
             static global::Chat.Features.Rooms.Consumer global::Consumers.Dispatch.IConsumerFactory<global::Chat.Features.Rooms.Consumer>.Create(global::System.IServiceProvider services)
                 => new global::Chat.Features.Rooms.Consumer();
 
-            /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
-            protected override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Dispatch.ActionInvocation invocation)
+            /// <summary>The runtime's entry points into this consumer: its lifecycle methods, the dispatch of its actions and its handlers.</summary>
+            static global::Consumers.Dispatch.ConsumerHooks global::Consumers.Dispatch.IConsumerFactory<global::Chat.Features.Rooms.Consumer>.Hooks { get; } = new __ConsumerHooks();
+
+            /// <summary>Calls this consumer's lifecycle methods, actions and handlers for the runtime.</summary>
+            private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
             {
-                global::System.ReadOnlySpan<byte> action = invocation.ActionName;
-                switch (action.Length)
+                public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
+                    => ((global::Chat.Features.Rooms.Consumer)consumer).OnConnectAsync(cancellationToken);
+
+                public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
+                    => ((global::Chat.Features.Rooms.Consumer)consumer).OnDisconnectAsync(closeStatus);
+
+                /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
+                public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
                 {
-                    case 5:
-                        if (global::System.MemoryExtensions.SequenceEqual(action, "count"u8))
-                        {
-                            return __Invoke_Count_5_39b1ddf4(invocation);
-                        }
+                    var __self = (global::Chat.Features.Rooms.Consumer)consumer;
+                    global::System.ReadOnlySpan<byte> action = invocation.ActionName;
+                    switch (action.Length)
+                    {
+                        case 5:
+                            if (global::System.MemoryExtensions.SequenceEqual(action, "count"u8))
+                            {
+                                return __self.__Invoke_Count_5_39b1ddf4(invocation);
+                            }
 
-                        break;
+                            break;
+                    }
+
+                    return invocation.ReplyUnknownAction();
                 }
-
-                return invocation.ReplyUnknownAction();
             }
 
             private static global::Consumers.Contracts.ConsumerContract? __ContractCache;

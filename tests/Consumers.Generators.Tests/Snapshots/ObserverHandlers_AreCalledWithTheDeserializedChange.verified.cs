@@ -16,11 +16,38 @@ namespace Chat
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.RoomDto> __Json0
             => __Json0Cache ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.RoomDto>)global::Consumers.Dispatch.WireJson.For(global::Chat.ChatJson.Default, false).GetTypeInfo(typeof(global::Chat.RoomDto));
 
-        /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
-        protected override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Dispatch.ActionInvocation invocation)
+        /// <summary>The runtime's entry points into this consumer: its lifecycle methods, the dispatch of its actions and its handlers.</summary>
+        static global::Consumers.Dispatch.ConsumerHooks global::Consumers.Dispatch.IConsumerFactory<global::Chat.HandlingConsumer>.Hooks { get; } = new __ConsumerHooks();
+
+        /// <summary>Calls this consumer's lifecycle methods, actions and handlers for the runtime.</summary>
+        private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
-            global::System.ReadOnlySpan<byte> action = invocation.ActionName;
-            return invocation.ReplyUnknownAction();
+            public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
+                => ((global::Chat.HandlingConsumer)consumer).OnConnectAsync(cancellationToken);
+
+            public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
+                => ((global::Chat.HandlingConsumer)consumer).OnDisconnectAsync(closeStatus);
+
+            /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
+            public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) => invocation.ReplyUnknownAction();
+
+            /// <summary>The observers whose notifications go to a handler of this consumer.</summary>
+            public override bool HandlesNotifications(string observerId) => observerId is "HandlingConsumer.Activity" or "HandlingConsumer.All";
+
+            /// <summary>Deserializes a notification and calls the observer's handler.</summary>
+            public override global::System.Threading.Tasks.ValueTask HandleNotificationAsync(global::Consumers.Consumer consumer, string observerId, global::System.ReadOnlyMemory<byte> data, global::Consumers.ModelAction action, global::System.Collections.Generic.IReadOnlyList<global::System.Text.Json.JsonElement> requestIds)
+            {
+                var __self = (global::Chat.HandlingConsumer)consumer;
+                switch (observerId)
+                {
+                    case "HandlingConsumer.Activity":
+                        return __self.OnActivity(global::System.Text.Json.JsonSerializer.Deserialize(data.Span, __Json0)!, action, requestIds);
+                    case "HandlingConsumer.All":
+                        return new global::System.Threading.Tasks.ValueTask(__self.OnAll(global::System.Text.Json.JsonSerializer.Deserialize(data.Span, __Json0)!, action, requestIds));
+                    default:
+                        return base.HandleNotificationAsync(consumer, observerId, data, action, requestIds);
+                }
+            }
         }
 
         /// <summary>Registers the consumer's model observers with this node.</summary>
@@ -75,23 +102,6 @@ namespace Chat
         /// <summary>Removes the request's subscription to <see cref="Plain"/> (all of them for these values when <paramref name="request"/> is null).</summary>
         internal global::System.Threading.Tasks.ValueTask UnsubscribePlainAsync(int id, global::Consumers.RequestContext? request = null, global::System.Threading.CancellationToken cancellationToken = default)
             => UnsubscribeObserverAsync(__ObserverGroup_Plain(id), request, cancellationToken);
-
-        /// <summary>The observers whose notifications go to a handler of this consumer.</summary>
-        protected override bool HandlesNotifications(string observerId) => observerId is "HandlingConsumer.Activity" or "HandlingConsumer.All";
-
-        /// <summary>Deserializes a notification and calls the observer's handler.</summary>
-        protected override global::System.Threading.Tasks.ValueTask HandleNotificationAsync(string observerId, global::System.ReadOnlyMemory<byte> data, global::Consumers.ModelAction action, global::System.Collections.Generic.IReadOnlyList<global::System.Text.Json.JsonElement> requestIds)
-        {
-            switch (observerId)
-            {
-                case "HandlingConsumer.Activity":
-                    return OnActivity(global::System.Text.Json.JsonSerializer.Deserialize(data.Span, __Json0)!, action, requestIds);
-                case "HandlingConsumer.All":
-                    return new global::System.Threading.Tasks.ValueTask(OnAll(global::System.Text.Json.JsonSerializer.Deserialize(data.Span, __Json0)!, action, requestIds));
-                default:
-                    return base.HandleNotificationAsync(observerId, data, action, requestIds);
-            }
-        }
 
         private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
 

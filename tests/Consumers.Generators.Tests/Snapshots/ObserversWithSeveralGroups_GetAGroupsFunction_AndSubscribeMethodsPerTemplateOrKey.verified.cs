@@ -16,29 +16,43 @@ namespace Chat
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.RoomDto> __Json0
             => __Json0Cache ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.RoomDto>)global::Consumers.Dispatch.WireJson.For(global::Chat.ChatJson.Default, false).GetTypeInfo(typeof(global::Chat.RoomDto));
 
-        /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
-        protected override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Dispatch.ActionInvocation invocation)
+        /// <summary>The runtime's entry points into this consumer: its lifecycle methods, the dispatch of its actions and its handlers.</summary>
+        static global::Consumers.Dispatch.ConsumerHooks global::Consumers.Dispatch.IConsumerFactory<global::Chat.FeedConsumer>.Hooks { get; } = new __ConsumerHooks();
+
+        /// <summary>Calls this consumer's lifecycle methods, actions and handlers for the runtime.</summary>
+        private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
-            global::System.ReadOnlySpan<byte> action = invocation.ActionName;
-            switch (action.Length)
+            public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
+                => ((global::Chat.FeedConsumer)consumer).OnConnectAsync(cancellationToken);
+
+            public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
+                => ((global::Chat.FeedConsumer)consumer).OnDisconnectAsync(closeStatus);
+
+            /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
+            public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
             {
-                case 6:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "follow"u8))
-                    {
-                        return __Invoke_Follow_6_5b6c4f70(invocation);
-                    }
+                var __self = (global::Chat.FeedConsumer)consumer;
+                global::System.ReadOnlySpan<byte> action = invocation.ActionName;
+                switch (action.Length)
+                {
+                    case 6:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "follow"u8))
+                        {
+                            return __self.__Invoke_Follow_6_5b6c4f70(invocation);
+                        }
 
-                    break;
-                case 10:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "follow_key"u8))
-                    {
-                        return __Invoke_FollowKey_10_2c4b52f4(invocation);
-                    }
+                        break;
+                    case 10:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "follow_key"u8))
+                        {
+                            return __self.__Invoke_FollowKey_10_2c4b52f4(invocation);
+                        }
 
-                    break;
+                        break;
+                }
+
+                return invocation.ReplyUnknownAction();
             }
-
-            return invocation.ReplyUnknownAction();
         }
 
         /// <summary>Registers the consumer's model observers with this node.</summary>

@@ -11,43 +11,57 @@ namespace Chat
         static global::Chat.PrimitivesConsumer global::Consumers.Dispatch.IConsumerFactory<global::Chat.PrimitivesConsumer>.Create(global::System.IServiceProvider services)
             => new global::Chat.PrimitivesConsumer();
 
-        /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
-        protected override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Dispatch.ActionInvocation invocation)
+        /// <summary>The runtime's entry points into this consumer: its lifecycle methods, the dispatch of its actions and its handlers.</summary>
+        static global::Consumers.Dispatch.ConsumerHooks global::Consumers.Dispatch.IConsumerFactory<global::Chat.PrimitivesConsumer>.Hooks { get; } = new __ConsumerHooks();
+
+        /// <summary>Calls this consumer's lifecycle methods, actions and handlers for the runtime.</summary>
+        private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
-            global::System.ReadOnlySpan<byte> action = invocation.ActionName;
-            switch (action.Length)
+            public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
+                => ((global::Chat.PrimitivesConsumer)consumer).OnConnectAsync(cancellationToken);
+
+            public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
+                => ((global::Chat.PrimitivesConsumer)consumer).OnDisconnectAsync(closeStatus);
+
+            /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
+            public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
             {
-                case 4:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "text"u8))
-                    {
-                        return __Invoke_Text_4_bde64e3e(invocation);
-                    }
+                var __self = (global::Chat.PrimitivesConsumer)consumer;
+                global::System.ReadOnlySpan<byte> action = invocation.ActionName;
+                switch (action.Length)
+                {
+                    case 4:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "text"u8))
+                        {
+                            return __self.__Invoke_Text_4_bde64e3e(invocation);
+                        }
 
-                    break;
-                case 7:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "numbers"u8))
-                    {
-                        return __Invoke_Numbers_7_a5939c29(invocation);
-                    }
+                        break;
+                    case 7:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "numbers"u8))
+                        {
+                            return __self.__Invoke_Numbers_7_a5939c29(invocation);
+                        }
 
-                    break;
-                case 8:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "integers"u8))
-                    {
-                        return __Invoke_Integers_8_2ecae102(invocation);
-                    }
+                        break;
+                    case 8:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "integers"u8))
+                        {
+                            return __self.__Invoke_Integers_8_2ecae102(invocation);
+                        }
 
-                    break;
-                case 10:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "identities"u8))
-                    {
-                        return __Invoke_Identities_10_8559737b(invocation);
-                    }
+                        break;
+                    case 10:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "identities"u8))
+                        {
+                            return __self.__Invoke_Identities_10_8559737b(invocation);
+                        }
 
-                    break;
+                        break;
+                }
+
+                return invocation.ReplyUnknownAction();
             }
-
-            return invocation.ReplyUnknownAction();
         }
 
         private static global::Consumers.Contracts.ConsumerContract? __ContractCache;

@@ -16,26 +16,35 @@ namespace Chat
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.CreateRoomDto> __Json0
             => __Json0Cache ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.CreateRoomDto>)global::Consumers.Dispatch.WireJson.For(global::Chat.ChatJson.Default, false).GetTypeInfo(typeof(global::Chat.CreateRoomDto));
 
-        /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
-        protected override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Dispatch.ActionInvocation invocation)
+        /// <summary>The runtime's entry points into this consumer: its lifecycle methods, the dispatch of its actions and its handlers.</summary>
+        static global::Consumers.Dispatch.ConsumerHooks global::Consumers.Dispatch.IConsumerFactory<global::Chat.TutorialConsumer>.Hooks { get; } = new __ConsumerHooks();
+
+        /// <summary>Calls this consumer's lifecycle methods, actions and handlers for the runtime.</summary>
+        private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
-            global::System.ReadOnlySpan<byte> action = invocation.ActionName;
-            return invocation.ReplyUnknownAction();
+            public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
+                => ((global::Chat.TutorialConsumer)consumer).OnConnectAsync(cancellationToken);
+
+            public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
+                => ((global::Chat.TutorialConsumer)consumer).OnDisconnectAsync(closeStatus);
+
+            /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
+            public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) => invocation.ReplyUnknownAction();
+
+            /// <summary>Reads one message and calls <c>OnMessage</c>; a message that does not bind is left to the connection to answer.</summary>
+            public override global::System.Threading.Tasks.ValueTask ReceiveAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.MessageInvocation invocation)
+            {
+                if (!invocation.TryRead(__Json0, out var __message))
+                {
+                    return default;
+                }
+
+                return new global::System.Threading.Tasks.ValueTask(((global::Chat.TutorialConsumer)consumer).OnMessage(__message, invocation.Aborted));
+            }
         }
 
         /// <summary>Messages are plain JSON for the <c>[Receive]</c> handler: no DCRF envelope either way.</summary>
         static bool global::Consumers.Dispatch.IConsumerFactory<global::Chat.TutorialConsumer>.ReceivesPlainJson => true;
-
-        /// <summary>Reads one message and calls <c>OnMessage</c>; a message that does not bind is left to the connection to answer.</summary>
-        protected override global::System.Threading.Tasks.ValueTask ReceiveAsync(global::Consumers.Dispatch.MessageInvocation invocation)
-        {
-            if (!invocation.TryRead(__Json0, out var __message))
-            {
-                return default;
-            }
-
-            return new global::System.Threading.Tasks.ValueTask(this.OnMessage(__message, invocation.Aborted));
-        }
 
         private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
 

@@ -16,104 +16,118 @@ namespace Chat
         private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.RoomDto> __Json0
             => __Json0Cache ??= (global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::Chat.RoomDto>)global::Consumers.Dispatch.WireJson.For(global::Chat.ChatJson.Default, false).GetTypeInfo(typeof(global::Chat.RoomDto));
 
-        /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
-        protected override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Dispatch.ActionInvocation invocation)
+        /// <summary>The runtime's entry points into this consumer: its lifecycle methods, the dispatch of its actions and its handlers.</summary>
+        static global::Consumers.Dispatch.ConsumerHooks global::Consumers.Dispatch.IConsumerFactory<global::Chat.ReturnsConsumer>.Hooks { get; } = new __ConsumerHooks();
+
+        /// <summary>Calls this consumer's lifecycle methods, actions and handlers for the runtime.</summary>
+        private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
-            global::System.ReadOnlySpan<byte> action = invocation.ActionName;
-            switch (action.Length)
+            public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
+                => ((global::Chat.ReturnsConsumer)consumer).OnConnectAsync(cancellationToken);
+
+            public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
+                => ((global::Chat.ReturnsConsumer)consumer).OnDisconnectAsync(closeStatus);
+
+            /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
+            public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
             {
-                case 12:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "returns_void"u8))
-                    {
-                        return __Invoke_ReturnsVoid_12_14745f33(invocation);
-                    }
+                var __self = (global::Chat.ReturnsConsumer)consumer;
+                global::System.ReadOnlySpan<byte> action = invocation.ActionName;
+                switch (action.Length)
+                {
+                    case 12:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "returns_void"u8))
+                        {
+                            return __self.__Invoke_ReturnsVoid_12_14745f33(invocation);
+                        }
 
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "returns_task"u8))
-                    {
-                        return __Invoke_ReturnsTask_12_71963090(invocation);
-                    }
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "returns_task"u8))
+                        {
+                            return __self.__Invoke_ReturnsTask_12_71963090(invocation);
+                        }
 
-                    break;
-                case 13:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "returns_value"u8))
-                    {
-                        return __Invoke_ReturnsValue_13_1af77e8e(invocation);
-                    }
+                        break;
+                    case 13:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "returns_value"u8))
+                        {
+                            return __self.__Invoke_ReturnsValue_13_1af77e8e(invocation);
+                        }
 
-                    break;
-                case 14:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "returns_result"u8))
-                    {
-                        return __Invoke_ReturnsResult_14_53ceaa50(invocation);
-                    }
+                        break;
+                    case 14:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "returns_result"u8))
+                        {
+                            return __self.__Invoke_ReturnsResult_14_53ceaa50(invocation);
+                        }
 
-                    break;
-                case 18:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "returns_value_task"u8))
-                    {
-                        return __Invoke_ReturnsValueTask_18_31e7e0a2(invocation);
-                    }
+                        break;
+                    case 18:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "returns_value_task"u8))
+                        {
+                            return __self.__Invoke_ReturnsValueTask_18_31e7e0a2(invocation);
+                        }
 
-                    break;
-                case 19:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "returns_task_of_dto"u8))
-                    {
-                        return __Invoke_ReturnsTaskOfDto_19_824c22d6(invocation);
-                    }
+                        break;
+                    case 19:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "returns_task_of_dto"u8))
+                        {
+                            return __self.__Invoke_ReturnsTaskOfDto_19_824c22d6(invocation);
+                        }
 
-                    break;
-                case 21:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "returns_result_of_dto"u8))
-                    {
-                        return __Invoke_ReturnsResultOfDto_21_bf8d4b96(invocation);
-                    }
+                        break;
+                    case 21:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "returns_result_of_dto"u8))
+                        {
+                            return __self.__Invoke_ReturnsResultOfDto_21_bf8d4b96(invocation);
+                        }
 
-                    break;
-                case 22:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "returns_task_of_result"u8))
-                    {
-                        return __Invoke_ReturnsTaskOfResult_22_e36ad2ac(invocation);
-                    }
+                        break;
+                    case 22:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "returns_task_of_result"u8))
+                        {
+                            return __self.__Invoke_ReturnsTaskOfResult_22_e36ad2ac(invocation);
+                        }
 
-                    break;
-                case 23:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "returns_nullable_string"u8))
-                    {
-                        return __Invoke_ReturnsNullableString_23_5b91a398(invocation);
-                    }
+                        break;
+                    case 23:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "returns_nullable_string"u8))
+                        {
+                            return __self.__Invoke_ReturnsNullableString_23_5b91a398(invocation);
+                        }
 
-                    break;
-                case 27:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "returns_value_task_of_value"u8))
-                    {
-                        return __Invoke_ReturnsValueTaskOfValue_27_4512e634(invocation);
-                    }
+                        break;
+                    case 27:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "returns_value_task_of_value"u8))
+                        {
+                            return __self.__Invoke_ReturnsValueTaskOfValue_27_4512e634(invocation);
+                        }
 
-                    break;
-                case 28:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "returns_value_task_of_result"u8))
-                    {
-                        return __Invoke_ReturnsValueTaskOfResult_28_39e7eb86(invocation);
-                    }
+                        break;
+                    case 28:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "returns_value_task_of_result"u8))
+                        {
+                            return __self.__Invoke_ReturnsValueTaskOfResult_28_39e7eb86(invocation);
+                        }
 
-                    break;
-                case 29:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "returns_task_of_result_of_dto"u8))
-                    {
-                        return __Invoke_ReturnsTaskOfResultOfDto_29_bcc21ab2(invocation);
-                    }
+                        break;
+                    case 29:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "returns_task_of_result_of_dto"u8))
+                        {
+                            return __self.__Invoke_ReturnsTaskOfResultOfDto_29_bcc21ab2(invocation);
+                        }
 
-                    break;
-                case 37:
-                    if (global::System.MemoryExtensions.SequenceEqual(action, "returns_value_task_of_result_of_value"u8))
-                    {
-                        return __Invoke_ReturnsValueTaskOfResultOfValue_37_7abeee80(invocation);
-                    }
+                        break;
+                    case 37:
+                        if (global::System.MemoryExtensions.SequenceEqual(action, "returns_value_task_of_result_of_value"u8))
+                        {
+                            return __self.__Invoke_ReturnsValueTaskOfResultOfValue_37_7abeee80(invocation);
+                        }
 
-                    break;
+                        break;
+                }
+
+                return invocation.ReplyUnknownAction();
             }
-
-            return invocation.ReplyUnknownAction();
         }
 
         private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
