@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Consumers.Connections;
 using Consumers.Groups;
-using Consumers.Hosting;
 using Consumers.Tests.Consumers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

@@ -168,7 +168,7 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     }
 
     /// <summary>Subscribes a request id to an observer group, then joins the group.</summary>
-    /// <exception cref="ActionException">429 when the consumer holds <see cref="Hosting.ConsumerOptions.MaxSubscriptionsPerConsumer"/> subscriptions already.</exception>
+    /// <exception cref="ActionException">429 when the consumer holds <see cref="ConsumerOptions.MaxSubscriptionsPerConsumer"/> subscriptions already.</exception>
     public ValueTask SubscribeAsync(string group, byte[] requestId, CancellationToken cancellationToken)
     {
         GroupName.Validate(group);

@@ -3,7 +3,6 @@ using System.Net.WebSockets;
 using System.Threading.Channels;
 using Consumers.Diagnostics;
 using Consumers.Groups;
-using Consumers.Hosting;
 using Consumers.Protocol;
 using Microsoft.Extensions.Logging;
 

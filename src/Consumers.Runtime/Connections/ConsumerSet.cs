@@ -4,7 +4,6 @@ using System.Text.Json;
 using Consumers.Diagnostics;
 using Consumers.Dispatch;
 using Consumers.Groups;
-using Consumers.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Consumers.Protocol;
 
