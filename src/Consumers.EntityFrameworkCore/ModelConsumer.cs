@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Consumers.Observers;
 using Consumers.Security;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 
 namespace Consumers.EntityFrameworkCore;
@@ -239,7 +240,7 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
         var group = InstanceGroups.Of<TModel, TKey>(pk);
         await SubscribeObserverAsync(group, request, cancellationToken).ConfigureAwait(false);
         _instanceKeys[group] = pk;
-        return new ActionResult(201, ActionErrors.None);
+        return new ActionResult(StatusCodes.Status201Created, ActionErrors.None);
     }
 
     /// <summary>The instance subscriptions (<c>subscribe_instance</c>) are re-checked per notification; other observers are not.</summary>
@@ -418,7 +419,7 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
         return ActionResult.BadRequest(ActionErrors.Fields(fields));
     }
 
-    private static ActionResult NotAllowed(string action) => ActionResult.Error(405, Protocol.ProtocolErrors.MethodNotAllowed(action));
+    private static ActionResult NotAllowed(string action) => ActionResult.Error(StatusCodes.Status405MethodNotAllowed, Protocol.ProtocolErrors.MethodNotAllowed(action));
 
     private string KeyName => db.Model.FindEntityType(typeof(TModel))?.FindPrimaryKey()?.Properties.Single().Name
         ?? throw new InvalidOperationException($"{typeof(TModel).Name} has no single-column primary key in {typeof(TContext).Name}.");

@@ -601,8 +601,9 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
         return ValueTask.CompletedTask;
     }
 
-    // The server is shutting down gracefully (NATS.md: clients should leave early): move to another server now rather
-    // than when it closes us, up to its lame-duck duration later. The replay covers the switch like any outage.
+    // The server is shutting down gracefully (lame-duck mode: a NATS server asks its clients to leave before it
+    // stops): move to another server now rather than when it closes us, up to its lame-duck duration later. The
+    // replay covers the switch like any outage.
     private ValueTask OnLameDuckAsync(object? sender, NatsLameDuckModeActivatedEventArgs args)
     {
         NatsGroupLayerLog.LameDuck(_logger, args.Uri.ToString());

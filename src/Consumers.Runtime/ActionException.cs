@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace Consumers;
 
 /// <summary>
@@ -31,8 +33,8 @@ public class ActionException : Exception
     public ActionErrors Errors { get; }
 
     /// <summary>404 <c>["Not found"]</c>.</summary>
-    public static ActionException NotFound() => new(404, "Not found");
+    public static ActionException NotFound() => new(StatusCodes.Status404NotFound, "Not found");
 
     /// <summary>403 with DRF's permission-denied message.</summary>
-    public static ActionException PermissionDenied() => new(403, "You do not have permission to perform this action.");
+    public static ActionException PermissionDenied() => new(StatusCodes.Status403Forbidden, "You do not have permission to perform this action.");
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace Consumers;
 
 /// <summary>
@@ -10,29 +12,29 @@ namespace Consumers;
 public readonly record struct ActionResult(int Status, ActionErrors Errors)
 {
     /// <summary>200 with no data.</summary>
-    public static ActionResult Ok() => new(200, ActionErrors.None);
+    public static ActionResult Ok() => new(StatusCodes.Status200OK, ActionErrors.None);
 
     /// <summary>204 with no data: DCRF's answer to <c>delete</c> and <c>unsubscribe_instance</c>.</summary>
-    public static ActionResult NoContent() => new(204, ActionErrors.None);
+    public static ActionResult NoContent() => new(StatusCodes.Status204NoContent, ActionErrors.None);
 
     /// <summary>400 with validation errors for one field: <c>[{"field": ["message"]}]</c>.</summary>
     /// <param name="field">The field name as on the wire.</param>
     /// <param name="messages">The messages.</param>
-    public static ActionResult BadRequest(string field, params string[] messages) => new(400, ActionErrors.Field(field, messages));
+    public static ActionResult BadRequest(string field, params string[] messages) => new(StatusCodes.Status400BadRequest, ActionErrors.Field(field, messages));
 
     /// <summary>400 with errors of either DRF shape.</summary>
     /// <param name="errors">The errors.</param>
-    public static ActionResult BadRequest(ActionErrors errors) => new(400, errors);
+    public static ActionResult BadRequest(ActionErrors errors) => new(StatusCodes.Status400BadRequest, errors);
 
     /// <summary>401 <c>["Authentication credentials were not provided."]</c> (DRF's <c>NotAuthenticated</c>).</summary>
-    public static ActionResult Unauthorized() => new(401, ActionErrors.Messages("Authentication credentials were not provided."));
+    public static ActionResult Unauthorized() => new(StatusCodes.Status401Unauthorized, ActionErrors.Messages("Authentication credentials were not provided."));
 
     /// <summary>403, by default <c>["You do not have permission to perform this action."]</c> (DRF's <c>PermissionDenied</c>).</summary>
     /// <param name="message">The message.</param>
-    public static ActionResult Forbidden(string message = "You do not have permission to perform this action.") => new(403, ActionErrors.Messages(message));
+    public static ActionResult Forbidden(string message = "You do not have permission to perform this action.") => new(StatusCodes.Status403Forbidden, ActionErrors.Messages(message));
 
     /// <summary>404 <c>["Not found"]</c> (DCRF).</summary>
-    public static ActionResult NotFound() => new(404, ActionErrors.Messages("Not found"));
+    public static ActionResult NotFound() => new(StatusCodes.Status404NotFound, ActionErrors.Messages("Not found"));
 
     /// <summary>Any status with list-shaped errors.</summary>
     /// <param name="status">The status code.</param>
@@ -54,11 +56,11 @@ public readonly record struct ActionResult<T>(int Status, T? Data, ActionErrors 
 {
     /// <summary>200 with data.</summary>
     /// <param name="data">The data.</param>
-    public static ActionResult<T> Ok(T data) => new(200, data, ActionErrors.None, true);
+    public static ActionResult<T> Ok(T data) => new(StatusCodes.Status200OK, data, ActionErrors.None, true);
 
     /// <summary>201 with data: DCRF's answer to <c>create</c>.</summary>
     /// <param name="data">The created object.</param>
-    public static ActionResult<T> Created(T data) => new(201, data, ActionErrors.None, true);
+    public static ActionResult<T> Created(T data) => new(StatusCodes.Status201Created, data, ActionErrors.None, true);
 
     /// <summary>Any success status with data.</summary>
     /// <param name="status">The status code.</param>

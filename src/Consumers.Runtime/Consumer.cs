@@ -81,11 +81,7 @@ public abstract class Consumer
     /// <exception cref="ArgumentException">The group name is invalid, or is a user group (<see cref="GroupName.UserPrefix"/>), which only the runtime joins.</exception>
     protected ValueTask JoinGroupAsync(string group, CancellationToken cancellationToken = default)
     {
-        if (group?.StartsWith(GroupName.UserPrefix, StringComparison.Ordinal) == true)
-        {
-            throw new ArgumentException($"\"{GroupName.UserPrefix}...\" groups belong to authenticated users; send to them with SendToUserAsync.", nameof(group));
-        }
-
+        GroupName.RefuseUserGroup(group);
         return Channel.JoinAsync(group!, cancellationToken);
     }
 

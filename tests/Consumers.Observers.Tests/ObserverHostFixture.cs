@@ -30,7 +30,7 @@ public abstract class ObserverHostFixture
 
     /// <summary>Replaces the test's host by one on the same database with other options.</summary>
     /// <param name="configure">The options.</param>
-    private protected async Task RestartHostAsync(Action<Hosting.ConsumerOptions> configure)
+    private protected async Task RestartHostAsync(Action<ConsumerOptions> configure)
     {
         await Host.DisposeAsync();
         Host = await ObserverTests.StartHostAsync(Database, configure: configure);

@@ -10,7 +10,7 @@ namespace Consumers.Observers.Tests;
 [TestFixture]
 public sealed class ObserverTests : ObserverHostFixture
 {
-    internal static async Task<TestHost> StartHostAsync(string database, Action<Hosting.ConsumersBuilder>? consumers = null, Action<Hosting.ConsumerOptions>? configure = null)
+    internal static async Task<TestHost> StartHostAsync(string database, Action<Hosting.ConsumersBuilder>? consumers = null, Action<ConsumerOptions>? configure = null)
     {
         var host = await TestHost.StartAsync(
             app =>

@@ -12,7 +12,7 @@ namespace Consumers.Tests;
 [TestFixture]
 public sealed class ConnectionTests
 {
-    private static async Task<TestHost> StartAsync(Action<Hosting.ConsumerOptions>? configure = null)
+    private static async Task<TestHost> StartAsync(Action<ConsumerOptions>? configure = null)
         => await TestHost.StartAsync(
             app =>
             {

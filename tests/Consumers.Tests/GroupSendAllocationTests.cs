@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Consumers.Connections;
 using Consumers.Groups;
-using Consumers.Hosting;
 using Consumers.Tests.Consumers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

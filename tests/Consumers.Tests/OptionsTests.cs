@@ -1,4 +1,3 @@
-using Consumers.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Consumers.Tests;
 
-/// <summary>Every row of PROTOCOL.md over a real socket on a plain endpoint.</summary>
+/// <summary>The rules of docs/protocol.md over a real socket on a plain endpoint.</summary>
 [TestFixture]
 public sealed class ProtocolTests
 {

@@ -16,7 +16,7 @@ namespace Consumers.Tests;
 /// </summary>
 public sealed class WriteCombiningTests
 {
-    private static async Task<TestHost> StartAsync(Action<Hosting.ConsumerOptions>? configure = null)
+    private static async Task<TestHost> StartAsync(Action<ConsumerOptions>? configure = null)
         => await TestHost.StartAsync(
             app => app.MapConsumer<HoldingConsumer>("/ws/hold/{room}"),
             o =>

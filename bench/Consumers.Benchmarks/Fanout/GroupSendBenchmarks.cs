@@ -4,7 +4,6 @@ using System.Threading.Channels;
 using BenchmarkDotNet.Attributes;
 using Consumers.Connections;
 using Consumers.Groups;
-using Consumers.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

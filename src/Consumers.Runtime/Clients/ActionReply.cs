@@ -1,10 +1,11 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 
 namespace Consumers.Clients;
 
 /// <summary>
 /// A reply to an action called through a generated .NET client: the DCRF envelope's status, errors, action and
-/// request id (PROTOCOL.md). Errors are replies, not exceptions, so that tests can assert 400/403/404 directly.
+/// request id (docs/protocol.md). Errors are replies, not exceptions, so that tests can assert 400/403/404 directly.
 /// </summary>
 public class ActionReply
 {
@@ -20,7 +21,7 @@ public class ActionReply
     public int Status { get; }
 
     /// <summary>Whether <see cref="Status"/> is 2xx.</summary>
-    public bool IsSuccess => Status is >= 200 and < 300;
+    public bool IsSuccess => Status is >= StatusCodes.Status200OK and < StatusCodes.Status300MultipleChoices;
 
     /// <summary>The <c>errors</c> array: empty on success, <c>["message"]</c> or <c>[{"field": ["message"]}]</c> otherwise.</summary>
     public JsonElement Errors { get; }

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http;
 
 namespace Consumers.Clients;
 
@@ -87,7 +88,7 @@ public abstract class ConsumerClient : IAsyncDisposable
         var frame = await ExchangeAsync(action, writeParameters, options, cancellationToken).ConfigureAwait(false);
         var status = Status(frame);
         var data = Property(frame, "data");
-        var value = status is >= 200 and < 300 && data.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)
+        var value = status is >= StatusCodes.Status200OK and < StatusCodes.Status300MultipleChoices && data.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)
             ? data.Deserialize(result)
             : default;
         return new ActionReply<T>(status, Property(frame, "errors"), Text(frame, "action"), Property(frame, "request_id"), value);
@@ -207,7 +208,7 @@ public abstract class ConsumerClient : IAsyncDisposable
             }
 
             var frame = await reply.Task.WaitAsync(_options.ReplyTimeout, cancellationToken).ConfigureAwait(false);
-            if (Status(frame) is < 200 or >= 300)
+            if (Status(frame) is < StatusCodes.Status200OK or >= StatusCodes.Status300MultipleChoices)
             {
                 _subscriptions.TryRemove(key, out _);
             }

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net.WebSockets;
 using Consumers.Diagnostics;
 using Consumers.Groups;
-using Consumers.Hosting;
 using Consumers.Protocol;
 using Consumers.Security;
 using Microsoft.Extensions.Logging;
@@ -125,7 +124,7 @@ internal sealed class ConnectionReader
                 if (count > limit)
                 {
                     ConnectionLog.MessageTooBig(_logger, limit);
-                    consumers.ReplyToBadFrame(400, ProtocolErrors.MessageTooBig(limit));
+                    consumers.ReplyToBadFrame(throttled: false, ProtocolErrors.MessageTooBig(limit));
                     _lifetime.RequestClose(WebSocketCloseStatus.MessageTooBig, "Message too big");
                     discarding = true;
                     count = 0;
@@ -160,7 +159,7 @@ internal sealed class ConnectionReader
 
                 if (result.MessageType == WebSocketMessageType.Binary)
                 {
-                    consumers.ReplyToBadFrame(throttled ? 429 : 400, throttled ? ProtocolErrors.Throttled : ProtocolErrors.BinaryFrame);
+                    consumers.ReplyToBadFrame(throttled, ProtocolErrors.BinaryFrame);
                     count = 0;
                     continue;
                 }

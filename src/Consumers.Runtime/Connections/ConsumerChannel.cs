@@ -6,6 +6,7 @@ using Consumers.Dispatch;
 using Consumers.Groups;
 using Consumers.Observers;
 using Consumers.Protocol;
+using Microsoft.AspNetCore.Http;
 
 namespace Consumers.Connections;
 
@@ -178,14 +179,16 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     }
 
     /// <summary>Subscribes a request id to an observer group, then joins the group.</summary>
-    /// <exception cref="ActionException">429 when the consumer holds <see cref="Hosting.ConsumerOptions.MaxSubscriptionsPerConsumer"/> subscriptions already.</exception>
+    /// <exception cref="ArgumentException">The group name is invalid, or is a user group (<see cref="GroupName.UserPrefix"/>), which only the runtime joins.</exception>
+    /// <exception cref="ActionException">429 when the consumer holds <see cref="ConsumerOptions.MaxSubscriptionsPerConsumer"/> subscriptions already.</exception>
     public ValueTask SubscribeAsync(string group, byte[] requestId, CancellationToken cancellationToken)
     {
+        GroupName.RefuseUserGroup(group);
         GroupName.Validate(group);
         var max = Connection.Options.MaxSubscriptionsPerConsumer;
         if (Subscriptions.Add(group, requestId, active: !_inAction, max) == SubscribeResult.Full)
         {
-            throw new ActionException(429, ActionErrors.Messages(Protocol.ProtocolErrors.TooManySubscriptions(max)));
+            throw new ActionException(StatusCodes.Status429TooManyRequests, ActionErrors.Messages(Protocol.ProtocolErrors.TooManySubscriptions(max)));
         }
 
         return JoinAsync(group, cancellationToken);

@@ -1,6 +1,5 @@
 using System.Net.WebSockets;
 using Consumers.Diagnostics;
-using Consumers.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Consumers.Connections;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Consumers.Diagnostics;
 using Consumers.Dispatch;
 using Consumers.Groups;
-using Consumers.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Consumers.Protocol;
 
@@ -99,7 +99,7 @@ internal sealed class ConsumerSet
         if (frame.Status != RequestParseStatus.Ok)
         {
             var prefix = frame.StreamLength > 0 ? StreamFraming.EncodePrefix(ReadStream(message, frame)) : null;
-            SendError(prefix, throttled ? 429 : 400, throttled ? ProtocolErrors.Throttled : frame.Error!, default);
+            Reject(prefix, throttled, frame.Error!);
             return ValueTask.CompletedTask;
         }
 
@@ -114,7 +114,7 @@ internal sealed class ConsumerSet
         }
 
         var streamName = ReadStream(message, frame);
-        SendError(StreamFraming.EncodePrefix(streamName), throttled ? 429 : 400, throttled ? ProtocolErrors.Throttled : ProtocolErrors.UnknownStream(streamName), default);
+        Reject(StreamFraming.EncodePrefix(streamName), throttled, ProtocolErrors.UnknownStream(streamName));
         return ValueTask.CompletedTask;
     }
 
@@ -122,8 +122,11 @@ internal sealed class ConsumerSet
     /// Answers a frame that never reached a consumer (binary, too big) without a stream wrapper: an error envelope, or
     /// <c>{"error"}</c> on a plain endpoint of a plain JSON consumer.
     /// </summary>
-    public void ReplyToBadFrame(int status, string error)
+    /// <param name="throttled">Over the rate limit: answered with 429 and DRF's throttling text instead of <paramref name="error"/>.</param>
+    /// <param name="error">What is wrong with the frame, answered with 400.</param>
+    public void ReplyToBadFrame(bool throttled, string error)
     {
+        (var status, error) = Rejection(throttled, error);
         if (!_multiplexed && _entries[0].Message is not null)
         {
             ConnectionLog.BadFrame(_connection.Logger, status, error);
@@ -178,7 +181,7 @@ internal sealed class ConsumerSet
             // DRF answers a throttled request like any refused one: the envelope keeps its action and request_id.
             var ok = header.Status == RequestParseStatus.Ok;
             invocation.Reset(payload, ok ? actionToken : default, default, ok || header.Status is RequestParseStatus.ActionMissing or RequestParseStatus.ActionNotAString ? requestId : default);
-            await invocation.ReplyError(429, ActionErrors.Messages(ProtocolErrors.Throttled)).ConfigureAwait(false);
+            await invocation.ReplyError(StatusCodes.Status429TooManyRequests, ActionErrors.Messages(ProtocolErrors.Throttled)).ConfigureAwait(false);
             return;
         }
 
@@ -188,18 +191,18 @@ internal sealed class ConsumerSet
                 break;
             case RequestParseStatus.ActionMissing:
                 invocation.Reset(payload, default, default, requestId);
-                ConnectionLog.BadFrame(_connection.Logger, 405, ProtocolErrors.ActionMissing);
-                await invocation.ReplyError(405, ActionErrors.Messages(ProtocolErrors.ActionMissing)).ConfigureAwait(false);
+                ConnectionLog.BadFrame(_connection.Logger, StatusCodes.Status405MethodNotAllowed, ProtocolErrors.ActionMissing);
+                await invocation.ReplyError(StatusCodes.Status405MethodNotAllowed, ActionErrors.Messages(ProtocolErrors.ActionMissing)).ConfigureAwait(false);
                 return;
             case RequestParseStatus.ActionNotAString:
                 invocation.Reset(payload, default, default, requestId);
-                ConnectionLog.BadFrame(_connection.Logger, 400, ProtocolErrors.ActionNotAString);
-                await invocation.ReplyError(400, ActionErrors.Field("action", ProtocolErrors.ActionNotAString)).ConfigureAwait(false);
+                ConnectionLog.BadFrame(_connection.Logger, StatusCodes.Status400BadRequest, ProtocolErrors.ActionNotAString);
+                await invocation.ReplyError(StatusCodes.Status400BadRequest, ActionErrors.Field("action", ProtocolErrors.ActionNotAString)).ConfigureAwait(false);
                 return;
             default:
                 invocation.Reset(payload, default, default, default);
-                ConnectionLog.BadFrame(_connection.Logger, 400, header.Error!);
-                await invocation.ReplyError(400, ActionErrors.Messages(header.Error!)).ConfigureAwait(false);
+                ConnectionLog.BadFrame(_connection.Logger, StatusCodes.Status400BadRequest, header.Error!);
+                await invocation.ReplyError(StatusCodes.Status400BadRequest, ActionErrors.Messages(header.Error!)).ConfigureAwait(false);
                 return;
         }
 
@@ -235,7 +238,7 @@ internal sealed class ConsumerSet
                 Encoding.UTF8.GetString(actionName.Span),
                 requestId.IsEmpty ? "null" : Encoding.UTF8.GetString(requestId.Span),
                 ex);
-            await invocation.ReplyError(500, ActionErrors.Messages(ProtocolErrors.InternalServerError)).ConfigureAwait(false);
+            await invocation.ReplyError(StatusCodes.Status500InternalServerError, ActionErrors.Messages(ProtocolErrors.InternalServerError)).ConfigureAwait(false);
         }
         finally
         {
@@ -249,6 +252,20 @@ internal sealed class ConsumerSet
         var reader = new Utf8JsonReader(token.Span);
         reader.Read();
         return Encoding.UTF8.GetBytes(reader.GetString()!);
+    }
+
+    /// <summary>
+    /// The answer to a message that is not handled: a throttled one gets 429 with DRF's throttling text whatever else is
+    /// wrong with it (DRF throttles before it parses), any other 400 with <paramref name="error"/>.
+    /// </summary>
+    private static (int Status, string Error) Rejection(bool throttled, string error)
+        => throttled ? (StatusCodes.Status429TooManyRequests, ProtocolErrors.Throttled) : (StatusCodes.Status400BadRequest, error);
+
+    // Answers a multiplexer frame that reaches no consumer (its stream, when readable, wraps the envelope).
+    private void Reject(byte[]? streamPrefix, bool throttled, string error)
+    {
+        var (status, text) = Rejection(throttled, error);
+        SendError(streamPrefix, status, text, default);
     }
 
     private void SendError(byte[]? streamPrefix, int status, string error, ReadOnlySpan<byte> requestId)

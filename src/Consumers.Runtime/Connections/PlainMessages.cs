@@ -3,6 +3,7 @@ using Consumers.Diagnostics;
 using Consumers.Dispatch;
 using Consumers.Protocol;
 using Consumers.Security;
+using Microsoft.AspNetCore.Http;
 
 namespace Consumers.Connections;
 
@@ -35,7 +36,7 @@ internal static class PlainMessages
         var header = RequestParser.Parse(payload.Span, readerOptions);
         if (header.Status is RequestParseStatus.Malformed or RequestParseStatus.NotAnObject)
         {
-            ConnectionLog.BadFrame(connection.Logger, 400, header.Error!);
+            ConnectionLog.BadFrame(connection.Logger, StatusCodes.Status400BadRequest, header.Error!);
             SendError(channel, header.Error!);
             return;
         }
@@ -48,7 +49,7 @@ internal static class PlainMessages
             {
                 ConsumerMetrics.ActionsDenied.Add(1);
                 SecurityLog.ActionDenied(connection.Logger, PermissionAction, denied);
-                SendError(channel, denied == 401 ? ProtocolErrors.NotAuthenticated : ProtocolErrors.PermissionDenied);
+                SendError(channel, denied == StatusCodes.Status401Unauthorized ? ProtocolErrors.NotAuthenticated : ProtocolErrors.PermissionDenied);
                 return;
             }
 
@@ -56,7 +57,7 @@ internal static class PlainMessages
             await channel.Hooks.ReceiveAsync(consumer, invocation).ConfigureAwait(false);
             if (invocation.Error is { } error)
             {
-                ConnectionLog.BadFrame(connection.Logger, 400, error);
+                ConnectionLog.BadFrame(connection.Logger, StatusCodes.Status400BadRequest, error);
                 SendError(channel, error);
             }
         }

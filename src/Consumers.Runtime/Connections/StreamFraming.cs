@@ -6,10 +6,6 @@ namespace Consumers.Connections;
 /// <summary>The <c>channelsmultiplexer</c> wrapper: <c>{"stream": "name", "payload": {...}}</c>.</summary>
 internal static class StreamFraming
 {
-    public static ReadOnlySpan<byte> StreamKey => "stream"u8;
-
-    public static ReadOnlySpan<byte> PayloadKey => "payload"u8;
-
     /// <summary>The bytes before the payload object: <c>{"stream":"name","payload":</c>.</summary>
     public static byte[] EncodePrefix(string stream)
     {

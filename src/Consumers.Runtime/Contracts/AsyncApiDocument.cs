@@ -10,7 +10,7 @@ namespace Consumers.Contracts;
 /// Builds the AsyncAPI 3.0 document of a set of consumer endpoints: a channel per endpoint (per stream of a
 /// multiplexed endpoint), a <c>receive</c> operation with a reply per action, a <c>send</c> operation per observer
 /// notification, and payload schemas from the source-generated metadata through <see cref="JsonSchemaExporter"/>
-/// (no reflection). Frames follow PROTOCOL.md: DCRF's request keys and five-key reply envelope, wrapped as
+/// (no reflection). Frames follow docs/protocol.md: DCRF's request keys and five-key reply envelope, wrapped as
 /// <c>{"stream", "payload"}</c> on a multiplexed endpoint.
 /// </summary>
 internal sealed class AsyncApiDocument
@@ -245,7 +245,7 @@ internal sealed class AsyncApiDocument
                 ["required"] = new JsonArray("stream", "payload"),
             };
 
-    // Errors are [] on success, ["message"] for most failures, [{"field": ["message", ...]}] for validation (PROTOCOL.md).
+    // Errors are [] on success, ["message"] for most failures, [{"field": ["message", ...]}] for validation (docs/protocol.md, "Responses: the envelope").
     private static JsonObject ErrorsSchema() => new()
     {
         ["type"] = "array",

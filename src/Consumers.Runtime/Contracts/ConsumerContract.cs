@@ -13,7 +13,7 @@ namespace Consumers.Contracts;
 /// <param name="Actions">The actions, in the order the generator found them (own first, then inherited).</param>
 /// <param name="Notifications">The observers whose notifications are pushed to subscribed clients.</param>
 /// <param name="Receive">
-/// The message metadata of a plain JSON consumer's <see cref="ReceiveAttribute"/> handler (Channels'
+/// The message metadata of a plain JSON consumer's <c>[Receive]</c> handler (Channels'
 /// <c>receive_json</c>; then <paramref name="Actions"/> is empty), or null for a DCRF consumer.
 /// </param>
 [EditorBrowsable(EditorBrowsableState.Advanced)]

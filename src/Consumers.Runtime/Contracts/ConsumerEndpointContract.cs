@@ -1,5 +1,3 @@
-using Consumers.Hosting;
-
 namespace Consumers.Contracts;
 
 /// <summary>
@@ -8,9 +6,5 @@ namespace Consumers.Contracts;
 /// </summary>
 /// <param name="Multiplexed">Whether frames are wrapped as <c>{"stream", "payload"}</c>.</param>
 /// <param name="Streams">The consumers served: one with a null stream on a plain endpoint, one per stream otherwise.</param>
-internal sealed record ConsumerEndpointContract(bool Multiplexed, IReadOnlyList<StreamContract> Streams)
-{
-    public static ConsumerEndpointContract From(IReadOnlyList<ConsumerRegistration> registrations, bool multiplexed)
-        => new(multiplexed, [.. registrations.Where(r => r.Contract is not null).Select(r => new StreamContract(r.Stream, r.Contract!))]);
-}
+internal sealed record ConsumerEndpointContract(bool Multiplexed, IReadOnlyList<StreamContract> Streams);
 

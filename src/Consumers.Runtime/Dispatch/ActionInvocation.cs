@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Consumers.Protocol;
+using Microsoft.AspNetCore.Http;
 
 namespace Consumers.Dispatch;
 
@@ -71,7 +72,7 @@ public sealed class ActionInvocation
 
     /// <summary>Replies 405 <c>Method "x" not allowed.</c> (DCRF); a name longer than 128 characters is shortened in the text.</summary>
     public ValueTask ReplyUnknownAction()
-        => ReplyError(405, ActionErrors.Messages(ProtocolErrors.MethodNotAllowed(Diagnostics.LogValue.Truncate(_actionName.Span))));
+        => ReplyError(StatusCodes.Status405MethodNotAllowed, ActionErrors.Messages(ProtocolErrors.MethodNotAllowed(Diagnostics.LogValue.Truncate(_actionName.Span))));
 
     /// <summary>Replies 400 <c>[{"key": ["This field is required."]}]</c>.</summary>
     /// <param name="key">The request key, as on the wire.</param>
@@ -80,7 +81,7 @@ public sealed class ActionInvocation
     /// <summary>Replies 400 <c>[{"key": ["message"]}]</c>.</summary>
     /// <param name="key">The request key, as on the wire.</param>
     /// <param name="message">What was wrong with its value.</param>
-    public ValueTask ReplyInvalidArgument(string key, string message) => ReplyError(400, ActionErrors.Field(key, message));
+    public ValueTask ReplyInvalidArgument(string key, string message) => ReplyError(StatusCodes.Status400BadRequest, ActionErrors.Field(key, message));
 
     /// <summary>
     /// Replies 400 for a DTO argument System.Text.Json refused: the missing or <c>null</c> members by their wire keys
@@ -91,7 +92,7 @@ public sealed class ActionInvocation
     /// <param name="value">A reader positioned on the argument's value, as it was before deserializing.</param>
     /// <param name="typeInfo">The metadata the value was read with.</param>
     public ValueTask ReplyInvalidJson(string key, JsonException exception, Utf8JsonReader value, JsonTypeInfo typeInfo)
-        => ReplyError(400, JsonArgumentErrors.Describe(key, exception, value, typeInfo));
+        => ReplyError(StatusCodes.Status400BadRequest, JsonArgumentErrors.Describe(key, exception, value, typeInfo));
 
     /// <summary>Replies with <paramref name="status"/>, <paramref name="errors"/> and <c>data: null</c>.</summary>
     /// <param name="status">The <c>response_status</c>.</param>
@@ -139,17 +140,17 @@ public sealed class ActionInvocation
         Diagnostics.ConsumerMetrics.ActionsDenied.Add(1);
         // Consumer permissions run before the action lookup: the name may be anything the client sent.
         Security.SecurityLog.ActionDenied(_logger, Diagnostics.LogValue.Truncate(_actionName.Span), status);
-        return ReplyError(status, ActionErrors.Messages(status == 401 ? ProtocolErrors.NotAuthenticated : ProtocolErrors.PermissionDenied));
+        return ReplyError(status, ActionErrors.Messages(status == StatusCodes.Status401Unauthorized ? ProtocolErrors.NotAuthenticated : ProtocolErrors.PermissionDenied));
     }
 
     /// <summary>Replies 200 with <c>data: null</c>: the reply of actions that return nothing.</summary>
-    public ValueTask ReplyEmpty() => ReplyError(200, ActionErrors.None);
+    public ValueTask ReplyEmpty() => ReplyError(StatusCodes.Status200OK, ActionErrors.None);
 
     /// <summary>Replies 200 with <paramref name="value"/> as <c>data</c>.</summary>
     /// <typeparam name="T">The data type.</typeparam>
     /// <param name="value">The data.</param>
     /// <param name="typeInfo">Its source-generated metadata.</param>
-    public ValueTask Reply<T>(T value, JsonTypeInfo<T> typeInfo) => ReplyData(200, value, typeInfo);
+    public ValueTask Reply<T>(T value, JsonTypeInfo<T> typeInfo) => ReplyData(StatusCodes.Status200OK, value, typeInfo);
 
     /// <summary>Awaits a <see cref="Task"/> action, then replies 200 with <c>data: null</c>.</summary>
     /// <param name="task">The action's task.</param>
@@ -196,7 +197,7 @@ public sealed class ActionInvocation
     {
         if (task.IsCompletedSuccessfully)
         {
-            return ReplyData(200, task.Result, typeInfo);
+            return ReplyData(StatusCodes.Status200OK, task.Result, typeInfo);
         }
 
         return Await(task, typeInfo, this);
@@ -204,7 +205,7 @@ public sealed class ActionInvocation
         static async ValueTask Await(Task<T> task, JsonTypeInfo<T> typeInfo, ActionInvocation self)
         {
             var result = await task.ConfigureAwait(false);
-            await self.ReplyData(200, result, typeInfo).ConfigureAwait(false);
+            await self.ReplyData(StatusCodes.Status200OK, result, typeInfo).ConfigureAwait(false);
         }
     }
 
@@ -216,7 +217,7 @@ public sealed class ActionInvocation
     {
         if (task.IsCompletedSuccessfully)
         {
-            return ReplyData(200, task.Result, typeInfo);
+            return ReplyData(StatusCodes.Status200OK, task.Result, typeInfo);
         }
 
         return Await(task, typeInfo, this);
@@ -224,7 +225,7 @@ public sealed class ActionInvocation
         static async ValueTask Await(ValueTask<T> task, JsonTypeInfo<T> typeInfo, ActionInvocation self)
         {
             var result = await task.ConfigureAwait(false);
-            await self.ReplyData(200, result, typeInfo).ConfigureAwait(false);
+            await self.ReplyData(StatusCodes.Status200OK, result, typeInfo).ConfigureAwait(false);
         }
     }
 

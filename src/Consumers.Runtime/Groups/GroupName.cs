@@ -29,6 +29,21 @@ public static class GroupName
         return Fit(UserPrefix + EncodeValue(userId));
     }
 
+    /// <summary>
+    /// Throws when <paramref name="name"/> is a user group (<see cref="UserPrefix"/>): only the runtime joins those,
+    /// never a consumer, whether it joins the group or subscribes to it as an observer group.
+    /// </summary>
+    /// <param name="name">The group a consumer asked for.</param>
+    /// <param name="parameterName">The caller's parameter name, for the exception.</param>
+    /// <exception cref="ArgumentException">The name starts with <see cref="UserPrefix"/>.</exception>
+    internal static void RefuseUserGroup(string? name, string parameterName = "group")
+    {
+        if (name?.StartsWith(UserPrefix, StringComparison.Ordinal) == true)
+        {
+            throw new ArgumentException($"\"{UserPrefix}...\" groups belong to authenticated users; send to them with SendToUserAsync.", parameterName);
+        }
+    }
+
     /// <summary>Whether <paramref name="name"/> is a valid group name.</summary>
     /// <param name="name">The candidate name.</param>
     public static bool IsValid(string? name) => GroupNameRules.IsValid(name);

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Consumers;
+using Consumers.Connections;
 using Consumers.Contracts;
 using Consumers.Dispatch;
 using Consumers.Hosting;
@@ -32,7 +33,7 @@ public static class ConsumerEndpointRouteBuilderExtensions
         var endpoint = new ConsumerEndpoint([registration], multiplexed: false);
         return endpoints.Map(pattern, endpoint.HandleAsync)
             .WithDisplayName($"Consumer {typeof(TConsumer).Name} {pattern}")
-            .WithMetadata(ConsumerEndpointContract.From([registration], multiplexed: false));
+            .WithMetadata(Contract([registration], multiplexed: false));
     }
 
     /// <summary>
@@ -59,8 +60,12 @@ public static class ConsumerEndpointRouteBuilderExtensions
         var endpoint = new ConsumerEndpoint(streams.Registrations.ToArray(), multiplexed: true);
         return endpoints.Map(pattern, endpoint.HandleAsync)
             .WithDisplayName($"Consumers {pattern}")
-            .WithMetadata(ConsumerEndpointContract.From(streams.Registrations, multiplexed: true));
+            .WithMetadata(Contract(streams.Registrations, multiplexed: true));
     }
+
+    // The endpoint's metadata for MapAsyncApi(): the contract of each consumer that has one.
+    private static ConsumerEndpointContract Contract(IReadOnlyList<ConsumerRegistration> registrations, bool multiplexed)
+        => new(multiplexed, [.. registrations.Where(r => r.Contract is not null).Select(r => new StreamContract(r.Stream, r.Contract!))]);
 
     // Built at start-up rather than at the first handshake, so that its warning about the Host header shows then.
     private static void CheckOrigins(IEndpointRouteBuilder endpoints)

@@ -1,3 +1,4 @@
+using Consumers.Connections;
 using Consumers.Dispatch;
 using Consumers.Observers;
 

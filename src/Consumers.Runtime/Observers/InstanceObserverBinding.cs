@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Consumers.Groups;
+using Microsoft.AspNetCore.Http;
 
 namespace Consumers.Observers;
 
@@ -54,6 +55,6 @@ public sealed class InstanceObserverBinding<TModel, TData>(
         }
 
         var deletedGroup = groupOf(deleted);
-        await layer.SendAsync(deletedGroup, ObserverNotification.Create(Id, deletedGroup, buffer.WrittenMemory, ModelAction.Delete, status: 204), cancellationToken).ConfigureAwait(false);
+        await layer.SendAsync(deletedGroup, ObserverNotification.Create(Id, deletedGroup, buffer.WrittenMemory, ModelAction.Delete, status: StatusCodes.Status204NoContent), cancellationToken).ConfigureAwait(false);
     }
 }

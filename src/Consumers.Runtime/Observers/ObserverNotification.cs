@@ -3,6 +3,7 @@ using System.Text.Json;
 using Consumers.Connections;
 using Consumers.Groups;
 using Consumers.Protocol;
+using Microsoft.AspNetCore.Http;
 
 namespace Consumers.Observers;
 
@@ -26,13 +27,16 @@ internal static class ObserverNotification
     private static readonly string s_changePrefix = System.Security.Cryptography.RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 12) + "-";
     private static long s_changes;
 
+    // The status header of a change's copies (200: the action each request id sees is in the action header).
+    private static readonly string s_okStatus = StatusCodes.Status200OK.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>A notification of one observer to one of its groups.</summary>
     /// <param name="observerId">The observer id (<c>Consumer.Method</c>).</param>
     /// <param name="group">The observer group the change belongs to.</param>
     /// <param name="data">The serialized instance.</param>
     /// <param name="action">What happened.</param>
     /// <param name="status">The envelope's <c>response_status</c> (DCRF: 204 for an instance deletion, else 200).</param>
-    public static GroupMessage Create(string observerId, string group, ReadOnlyMemory<byte> data, ModelAction action, int status = 200)
+    public static GroupMessage Create(string observerId, string group, ReadOnlyMemory<byte> data, ModelAction action, int status = StatusCodes.Status200OK)
         => new(data, headers:
         [
             new(ObserverHeader, observerId),
@@ -53,7 +57,7 @@ internal static class ObserverNotification
             new(ObserverHeader, observerId),
             new(GroupHeader, group),
             new(ActionHeader, ModelActions.ToWire(action)),
-            new(StatusHeader, "200"),
+            new(StatusHeader, s_okStatus),
             new(ChangeHeader, change.Id),
             new(BeforeHeader, string.Join(' ', change.Before)),
             new(AfterHeader, string.Join(' ', change.After)),
@@ -106,7 +110,7 @@ internal static class ObserverNotification
             return true;
         }
 
-        var status = int.TryParse(message.GetHeader(StatusHeader), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 200;
+        var status = int.TryParse(message.GetHeader(StatusHeader), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : StatusCodes.Status200OK;
         var consumer = channel.Consumer;
         var data = message.Payload;
         if (channel.Hooks.HandlesNotifications(observerId))

@@ -3,7 +3,7 @@ namespace Consumers.Observers;
 /// <summary>
 /// One consumer's observer subscriptions: group → the <c>request_id</c>s (raw JSON) subscribed to it. A
 /// subscription made while an action runs becomes active only once that action's reply is queued, so the reply
-/// always reaches the client before the first notification of it (PROTOCOL.md).
+/// always reaches the client before the first notification of it (docs/protocol.md, "Subscriptions and notifications").
 /// </summary>
 internal sealed class ObserverSubscriptions
 {

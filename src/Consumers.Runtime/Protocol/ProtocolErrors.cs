@@ -56,7 +56,7 @@ public static class ProtocolErrors
     public static string InvalidValue(string? path) => path is null or "$" ? "Invalid value." : $"Invalid value at {path}.";
 
     /// <summary>
-    /// The <c>{"error"}</c> text of a plain JSON message (a <see cref="ReceiveAttribute"/> consumer's) that does not fit
+    /// The <c>{"error"}</c> text of a plain JSON message (a <c>[Receive]</c> consumer's) that does not fit
     /// the handler's message type.
     /// </summary>
     /// <param name="path">The JSON path of the offending value, e.g. <c>$.message</c>, or null.</param>

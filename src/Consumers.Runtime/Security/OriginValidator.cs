@@ -17,7 +17,7 @@ namespace Consumers.Security;
 /// <remarks>
 /// Three modes, first match wins:
 /// <list type="number">
-/// <item><see cref="Hosting.ConsumerOptions.AllowedOrigins"/> is set: the origin must be listed (<c>*</c>: any).</item>
+/// <item><see cref="ConsumerOptions.AllowedOrigins"/> is set: the origin must be listed (<c>*</c>: any).</item>
 /// <item>ASP.NET Core's <c>AllowedHosts</c> names hosts (as Channels uses Django's <c>ALLOWED_HOSTS</c>): the origin's
 /// host must match one of them (<c>*.example.com</c> for subdomains, ports ignored, as host filtering does) and its
 /// scheme must be the request's.</item>
@@ -44,13 +44,13 @@ internal sealed class OriginValidator
     }
 
     /// <summary>
-    /// Builds the application's validator from <see cref="Hosting.ConsumerOptions.AllowedOrigins"/> and the hosts of
+    /// Builds the application's validator from <see cref="ConsumerOptions.AllowedOrigins"/> and the hosts of
     /// ASP.NET Core's host filtering (<see cref="HostFilteringOptions.AllowedHosts"/>, else the <c>AllowedHosts</c>
     /// configuration key, semicolon-separated, which <c>WebApplication.CreateBuilder</c> reads into them).
     /// </summary>
     public static OriginValidator Create(IServiceProvider services)
     {
-        var options = services.GetRequiredService<IOptions<Hosting.ConsumerOptions>>().Value;
+        var options = services.GetRequiredService<IOptions<ConsumerOptions>>().Value;
         IReadOnlyCollection<string> hosts = services.GetService<IOptions<HostFilteringOptions>>()?.Value.AllowedHosts is { Count: > 0 } filtering
             ? [.. filtering]
             : services.GetService<IConfiguration>()?["AllowedHosts"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];

@@ -35,7 +35,7 @@ public sealed class NatsConfigurationTests
             Assert.That(provider.GetRequiredService<IGroupLayer>(), Is.InstanceOf<NatsGroupLayer>());
             Assert.That(provider.GetRequiredService<IOptions<NatsGroupLayerOptions>>().Value.Urls, Is.EqualTo(new[] { server.Url }));
             Assert.That(provider.GetRequiredService<IOptions<NatsGroupLayerOptions>>().Value.SubjectPrefix, Is.EqualTo("app1"));
-            Assert.That(provider.GetRequiredService<IOptions<Hosting.ConsumerOptions>>().Value.MaxMessageSize, Is.EqualTo(2048));
+            Assert.That(provider.GetRequiredService<IOptions<ConsumerOptions>>().Value.MaxMessageSize, Is.EqualTo(2048));
         });
     }
 

@@ -31,6 +31,9 @@ public sealed partial class RoomConsumer : Consumer
     public ValueTask Leave(string group) => LeaveGroupAsync(group);
 
     [Action]
+    public ValueTask Subscribe(string group, RequestContext request) => SubscribeObserverAsync(group, request);
+
+    [Action]
     public ValueTask Tell(string group, string text)
         => SendToGroupAsync(group, new ChatLine("tell", Context.ChannelName, text), RoomJsonContext.Default.ChatLine);
 

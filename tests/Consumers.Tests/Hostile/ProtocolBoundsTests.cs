@@ -16,7 +16,7 @@ namespace Consumers.Tests.Hostile;
 [TestFixture]
 public sealed class ProtocolBoundsTests
 {
-    private static Task<TestHost> StartAsync(Action<Hosting.ConsumerOptions>? configure = null) => TestHost.StartAsync(
+    private static Task<TestHost> StartAsync(Action<ConsumerOptions>? configure = null) => TestHost.StartAsync(
         app =>
         {
             app.MapConsumer<EchoConsumer>("/ws/echo");

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.WebSockets;
-using Consumers.Hosting;
 using Consumers.Tests.Consumers;
 using Consumers.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication;

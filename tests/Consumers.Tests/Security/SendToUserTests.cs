@@ -69,6 +69,28 @@ public sealed class SendToUserTests
         Assert.That(() => GroupName.ForUser(""), Throws.ArgumentException);
     }
 
+    [Test]
+    public async Task AConsumer_CannotSubscribeToAUserGroup_AsJoiningIsRefused()
+    {
+        await using var bob = await ConnectAsync("/ws/rooms/a", "bob");
+        var id = Guid.NewGuid().ToString("N");
+        var subscribe = await bob.RequestAsync($$"""{"action": "subscribe", "group": "{{GroupName.ForUser("ann")}}", "request_id": "subscribe-{{id}}"}""");
+        var join = await bob.RequestAsync($$"""{"action": "join", "group": "{{GroupName.ForUser("ann")}}", "request_id": "join-{{id}}"}""");
+        Assert.That(subscribe.ResponseStatus, Is.EqualTo(500), "refused: the consumer passed a client's group name through");
+
+        await _host.Services.GetRequiredService<IGroupSender>().SendToUserAsync("ann", new ChatLine("direct", "server", "secret"), RoomJsonContext.Default.ChatLine);
+        await AssertNothingBeforeTheNextReplyAsync(bob);
+
+        // The same refusal as JoinGroupAsync's: the same exception, the same words.
+        Exception? Failure(string requestId) => CapturingLoggerProvider.Instance.Entries
+            .SingleOrDefault(e => e.EventId.Name == "ActionFailed" && e.Message.Contains(requestId, StringComparison.Ordinal))?.Exception;
+        var subscribeFailure = Failure("subscribe-" + id);
+        var joinFailure = Failure("join-" + id);
+        Assert.That(join.ResponseStatus, Is.EqualTo(500));
+        Assert.That(subscribeFailure, Is.TypeOf<ArgumentException>());
+        Assert.That(subscribeFailure!.Message, Is.EqualTo(joinFailure?.Message));
+    }
+
     [TestCase(new[] { "nameid=u1", "sub=s1", "name=ann" }, "u1")]
     [TestCase(new[] { "sub=s1", "name=ann" }, "s1")]
     [TestCase(new[] { "name=ann" }, "ann")]

@@ -1,4 +1,4 @@
-namespace Consumers.Hosting;
+namespace Consumers;
 
 /// <summary>
 /// Limits and timeouts of consumer connections. Bind from configuration section <c>Consumers</c> or set in

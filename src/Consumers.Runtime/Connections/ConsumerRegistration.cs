@@ -1,6 +1,6 @@
 using Consumers.Groups;
 
-namespace Consumers.Hosting;
+namespace Consumers.Connections;
 
 /// <summary>A consumer type mapped on an endpoint: its stream name (multiplexed endpoints) and its factory.</summary>
 /// <param name="Stream">The stream name; <see langword="null"/> on a plain endpoint.</param>
