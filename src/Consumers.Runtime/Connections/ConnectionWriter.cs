@@ -248,7 +248,7 @@ internal sealed class ConnectionWriter : IHeldWrites
     {
         if (_loop is null && _socket is { } socket && _queue is { } queue)
         {
-            _loop = WriteLoopAsync(queue, socket);
+            _loop = WriterLoop.RunAsync(this, queue, socket, Volatile.Read(ref _direct), _batchEnvelopes);
         }
     }
 
@@ -288,27 +288,7 @@ internal sealed class ConnectionWriter : IHeldWrites
             loop = _loop;
         }
 
-        if (loop is not null)
-        {
-            await loop.ConfigureAwait(false);
-        }
-
-        try
-        {
-            if (Volatile.Read(ref _direct) is { } stream)
-            {
-                await WritePendingAsync(stream, close: true).ConfigureAwait(false);
-            }
-
-            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                await socket.CloseOutputAsync(_lifetime.CloseStatus, _lifetime.CloseDescription, _lifetime.CloseDeadline).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
-        {
-            OnSendFailed(ex);
-        }
+        await WriterLoop.CloseAsync(this, loop, socket, Volatile.Read(ref _direct), _lifetime).ConfigureAwait(false);
     }
 
     /// <summary>Releases every frame still waiting (the connection has ended).</summary>
@@ -331,60 +311,9 @@ internal sealed class ConnectionWriter : IHeldWrites
         }
     }
 
-    private async Task WriteLoopAsync(SendQueue queue, WebSocket socket)
-    {
-        // Frames are sent without a cancellation token: ManagedWebSocket takes a slower path (an async state machine, a
-        // cancellation registration and an asynchronous lock) for every send with a cancellable token. The close
-        // deadline aborts the socket instead, which fails a pending send just the same.
-        try
-        {
-            if (Volatile.Read(ref _direct) is { } stream)
-            {
-                await WriteToStreamAsync(queue, stream).ConfigureAwait(false);
-            }
-            else
-            {
-                await WriteToSocketAsync(queue, socket).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
-        {
-            OnSendFailed(ex);
-        }
-    }
-
-    // HTTP/1.1 upgrade (the usual case): what is queued leaves in one stream write of ready-made frames, one envelope
-    // per frame, or with the batch subprotocol one frame holding a JSON array of them.
-    private async Task WriteToStreamAsync(SendQueue queue, FrameBatchingStream stream)
-    {
-        while (await queue.WaitToReadAsync().ConfigureAwait(false))
-        {
-            // Rented while there is something to write, not while the connection idles.
-            var buffer = ArrayPool<byte>.Shared.Rent(SendQueue.MaxWriteBytes);
-            try
-            {
-                while (queue.TryTake(out var first))
-                {
-                    // Frames a delivery turn held were sent before anything in the queue.
-                    await WritePendingAsync(stream, close: false).ConfigureAwait(false);
-                    if (!first.IsFlush)
-                    {
-                        await WriteBatchAsync(queue, stream, buffer, first).ConfigureAwait(false);
-                    }
-
-                    queue.Written();
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
-    }
-
     // The writer's turn to write held frames (waiting for the stream's lock); with `close`, the last time: frames held
     // afterwards are refused.
-    private async ValueTask WritePendingAsync(FrameBatchingStream stream, bool close)
+    internal ValueTask WritePendingAsync(FrameBatchingStream stream, bool close)
     {
         var pending = Volatile.Read(ref _pending);
         if (close && pending is null)
@@ -393,110 +322,7 @@ internal sealed class ConnectionWriter : IHeldWrites
             pending = _pending;
         }
 
-        if (pending is null || (pending.IsEmpty && !close))
-        {
-            return;
-        }
-
-        await stream.EnterWriteAsync().ConfigureAwait(false);
-        try
-        {
-            if (pending.TryTake(out var buffer, out var offset, out var length))
-            {
-                try
-                {
-                    if (!_dropping)
-                    {
-                        await stream.WriteEnteredAsync(buffer.AsMemory(offset, length)).ConfigureAwait(false);
-                    }
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
-            }
-
-            if (close)
-            {
-                pending.Close();
-            }
-        }
-        finally
-        {
-            stream.ExitWrite();
-        }
-    }
-
-    private async ValueTask WriteBatchAsync(SendQueue queue, FrameBatchingStream stream, byte[] buffer, OutboundFrame first)
-    {
-        if (first.Memory.Length + TextFrameHeader.MaxLength + 2 > buffer.Length)
-        {
-            // Larger than a batch: its header and its bytes, back to back.
-            try
-            {
-                var length = TextFrameHeader.Write(buffer, first.Memory.Length);
-                await stream.WriteFrameAsync(buffer.AsMemory(0, length), first.Memory).ConfigureAwait(false);
-            }
-            finally
-            {
-                first.Release();
-            }
-
-            return;
-        }
-
-        if (_batchEnvelopes)
-        {
-            // The array is built after room for the longest header; its header goes right before it.
-            var body = queue.TakeArray(buffer.AsSpan(TextFrameHeader.MaxLength), first);
-            var start = TextFrameHeader.WriteBefore(buffer, TextFrameHeader.MaxLength, body);
-            await stream.WriteFramesAsync(buffer.AsMemory(start, TextFrameHeader.MaxLength + body - start)).ConfigureAwait(false);
-        }
-        else
-        {
-            await stream.WriteFramesAsync(buffer.AsMemory(0, queue.TakeFrames(buffer, first))).ConfigureAwait(false);
-        }
-    }
-
-    // Without an upgraded stream (HTTP/2 WebSockets, test servers): through the WebSocket, one send per frame.
-    private async Task WriteToSocketAsync(SendQueue queue, WebSocket socket)
-    {
-        while (await queue.WaitToReadAsync().ConfigureAwait(false))
-        {
-            var buffer = ArrayPool<byte>.Shared.Rent(SendQueue.MaxWriteBytes);
-            try
-            {
-                while (queue.TryTake(out var first))
-                {
-                    if (first.IsFlush)
-                    {
-                        // Only direct writes hold frames, and there are none without the upgraded stream.
-                    }
-                    else if (!_batchEnvelopes || first.Memory.Length + 2 > buffer.Length)
-                    {
-                        try
-                        {
-                            await socket.SendAsync(first.Memory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-                        }
-                        finally
-                        {
-                            first.Release();
-                        }
-                    }
-                    else
-                    {
-                        var length = queue.TakeArray(buffer, first);
-                        await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-                    }
-
-                    queue.Written();
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
+        return pending is null || (pending.IsEmpty && !close) ? ValueTask.CompletedTask : pending.WriteAsync(stream, discard: _dropping, close);
     }
 
     private PendingFrames Pending()
@@ -553,7 +379,7 @@ internal sealed class ConnectionWriter : IHeldWrites
             return;
         }
 
-        StartWrite(stream, buffer, offset, length);
+        StartWrite(stream, buffer, offset, length, this);
     }
 
     // The sender's own write: only under the stream's lock taken without waiting, with nothing unwritten before it
@@ -583,7 +409,7 @@ internal sealed class ConnectionWriter : IHeldWrites
                 frame.Release();
                 if (pending.TryTake(out var joined, out var offset, out var total))
                 {
-                    StartWrite(stream, joined, offset, total);
+                    StartWrite(stream, joined, offset, total, this);
                 }
                 else
                 {
@@ -596,7 +422,7 @@ internal sealed class ConnectionWriter : IHeldWrites
             if (pending.TryTake(out var held, out var heldOffset, out var heldLength))
             {
                 // No room to join them: the held frames leave now, this one through the queue after them.
-                StartWrite(stream, held, heldOffset, heldLength);
+                StartWrite(stream, held, heldOffset, heldLength, this);
                 return false;
             }
         }
@@ -605,58 +431,15 @@ internal sealed class ConnectionWriter : IHeldWrites
         var header = TextFrameHeader.Write(buffer, length);
         frame.Memory.Span.CopyTo(buffer.AsSpan(header));
         frame.Release();
-        StartWrite(stream, buffer, 0, header + length);
+        StartWrite(stream, buffer, 0, header + length, this);
         return true;
     }
 
-    // Writes `length` bytes from `offset` of a pooled buffer under the stream's lock, which the caller holds; the lock
-    // and the buffer are released when the write completes.
-    private void StartWrite(FrameBatchingStream stream, byte[] buffer, int offset, int length)
-    {
-        ValueTask write;
-        try
-        {
-            write = stream.WriteEnteredAsync(buffer.AsMemory(offset, length));
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
-        {
-            stream.ExitWrite();
-            ArrayPool<byte>.Shared.Return(buffer);
-            OnSendFailed(ex);
-            return;
-        }
+    private static void StartWrite(FrameBatchingStream stream, byte[] buffer, int offset, int length, ConnectionWriter writer)
+        => stream.StartEnteredWrite(buffer, offset, length, static (writer, ex) => writer.OnSendFailed(ex), writer);
 
-        if (write.IsCompletedSuccessfully)
-        {
-            stream.ExitWrite();
-            ArrayPool<byte>.Shared.Return(buffer);
-            return;
-        }
-
-        // The transport pushes back (the client reads slowly): the lock stays taken until the write completes, so
-        // later frames queue behind this one.
-        _ = CompleteWriteAsync(stream, write, buffer);
-    }
-
-    private async Task CompleteWriteAsync(FrameBatchingStream stream, ValueTask write, byte[] buffer)
-    {
-        try
-        {
-            await write.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
-        {
-            OnSendFailed(ex);
-        }
-        finally
-        {
-            stream.ExitWrite();
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    // A failed write aborts this connection only; it is never thrown into user code.
-    private void OnSendFailed(Exception ex)
+    /// <summary>A write failed: the connection is aborted (never thrown into user code).</summary>
+    internal void OnSendFailed(Exception ex)
     {
         ConnectionLog.SendFailed(_logger, ex);
         Volatile.Read(ref _socket)?.Abort();

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Consumers.Connections;
 
 /// <summary>
@@ -70,6 +72,56 @@ internal sealed class FrameBatchingStream(Stream inner) : Stream
         finally
         {
             ExitWrite();
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="length"/> bytes from <paramref name="offset"/> of a buffer rented from
+    /// <see cref="ArrayPool{T}.Shared"/>, under the write lock the caller took with <see cref="TryEnterWrite"/>; the lock
+    /// and the buffer are released when the write completes (at once when it completes synchronously). A failed write is
+    /// reported to <paramref name="failed"/>, never thrown.
+    /// </summary>
+    public void StartEnteredWrite<TState>(byte[] buffer, int offset, int length, Action<TState, Exception> failed, TState state)
+    {
+        ValueTask write;
+        try
+        {
+            write = inner.WriteAsync(buffer.AsMemory(offset, length));
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            ExitWrite();
+            ArrayPool<byte>.Shared.Return(buffer);
+            failed(state, ex);
+            return;
+        }
+
+        if (write.IsCompletedSuccessfully)
+        {
+            ExitWrite();
+            ArrayPool<byte>.Shared.Return(buffer);
+            return;
+        }
+
+        // The transport pushes back (the client reads slowly): the lock stays taken until the write completes, so
+        // later frames queue behind this one.
+        _ = CompleteEnteredWriteAsync(write, buffer, failed, state);
+    }
+
+    private async Task CompleteEnteredWriteAsync<TState>(ValueTask write, byte[] buffer, Action<TState, Exception> failed, TState state)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        {
+            failed(state, ex);
+        }
+        finally
+        {
+            ExitWrite();
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -134,6 +134,44 @@ internal sealed class PendingFrames(bool asArray)
         }
     }
 
+    /// <summary>
+    /// Takes the waiting frames and writes them in one write, waiting for the stream's write lock (the writer loop's
+    /// turn, and the last write before the close frame).
+    /// </summary>
+    /// <param name="stream">The upgraded stream.</param>
+    /// <param name="discard">Release the frames instead of writing them (the client stopped reading).</param>
+    /// <param name="close">The last time: refuse frames from now on.</param>
+    public async ValueTask WriteAsync(FrameBatchingStream stream, bool discard, bool close)
+    {
+        await stream.EnterWriteAsync().ConfigureAwait(false);
+        try
+        {
+            if (TryTake(out var buffer, out var offset, out var length))
+            {
+                try
+                {
+                    if (!discard)
+                    {
+                        await stream.WriteEnteredAsync(buffer.AsMemory(offset, length)).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+
+            if (close)
+            {
+                Close();
+            }
+        }
+        finally
+        {
+            stream.ExitWrite();
+        }
+    }
+
     /// <summary>Refuses frames from now on and drops those waiting (the connection has written its last frame).</summary>
     public void Close()
     {

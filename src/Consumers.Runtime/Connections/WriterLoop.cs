@@ -1,0 +1,166 @@
+using System.Buffers;
+using System.Net.WebSockets;
+
+namespace Consumers.Connections;
+
+/// <summary>
+/// The writer loop of one connection: started by <see cref="ConnectionWriter"/> with the first frame that has to wait,
+/// it takes what the <see cref="SendQueue"/> holds and writes it in batches, the frames a delivery turn held before
+/// each batch, until the queue is completed and empty; then, once a close was requested, the close frame. A failed write
+/// ends it and aborts the connection.
+/// </summary>
+internal static class WriterLoop
+{
+    public static async Task RunAsync(ConnectionWriter writer, SendQueue queue, WebSocket socket, FrameBatchingStream? stream, bool batchEnvelopes)
+    {
+        // Frames are sent without a cancellation token: ManagedWebSocket takes a slower path (an async state machine, a
+        // cancellation registration and an asynchronous lock) for every send with a cancellable token. The close
+        // deadline aborts the socket instead, which fails a pending send just the same.
+        try
+        {
+            if (stream is not null)
+            {
+                await WriteToStreamAsync(writer, queue, stream, batchEnvelopes).ConfigureAwait(false);
+            }
+            else
+            {
+                await WriteToSocketAsync(queue, socket, batchEnvelopes).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            writer.OnSendFailed(ex);
+        }
+    }
+
+    /// <summary>
+    /// The last writes once a close was requested: waits for <paramref name="loop"/> to write (or drop) what was queued,
+    /// writes the frames still held, then sends the close frame, unless the socket failed or the close deadline passed.
+    /// Never throws.
+    /// </summary>
+    public static async Task CloseAsync(ConnectionWriter writer, Task? loop, WebSocket socket, FrameBatchingStream? stream, ConnectionLifetime lifetime)
+    {
+        if (loop is not null)
+        {
+            await loop.ConfigureAwait(false);
+        }
+
+        try
+        {
+            if (stream is not null)
+            {
+                await writer.WritePendingAsync(stream, close: true).ConfigureAwait(false);
+            }
+
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await socket.CloseOutputAsync(lifetime.CloseStatus, lifetime.CloseDescription, lifetime.CloseDeadline).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        {
+            writer.OnSendFailed(ex);
+        }
+    }
+
+    // HTTP/1.1 upgrade (the usual case): what is queued leaves in one stream write of ready-made frames, one envelope
+    // per frame, or with the batch subprotocol one frame holding a JSON array of them.
+    private static async Task WriteToStreamAsync(ConnectionWriter writer, SendQueue queue, FrameBatchingStream stream, bool batchEnvelopes)
+    {
+        while (await queue.WaitToReadAsync().ConfigureAwait(false))
+        {
+            // Rented while there is something to write, not while the connection idles.
+            var buffer = ArrayPool<byte>.Shared.Rent(SendQueue.MaxWriteBytes);
+            try
+            {
+                while (queue.TryTake(out var first))
+                {
+                    // Frames a delivery turn held were sent before anything in the queue.
+                    await writer.WritePendingAsync(stream, close: false).ConfigureAwait(false);
+                    if (!first.IsFlush)
+                    {
+                        await WriteBatchAsync(queue, stream, buffer, first, batchEnvelopes).ConfigureAwait(false);
+                    }
+
+                    queue.Written();
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private static async ValueTask WriteBatchAsync(SendQueue queue, FrameBatchingStream stream, byte[] buffer, OutboundFrame first, bool batchEnvelopes)
+    {
+        if (first.Memory.Length + TextFrameHeader.MaxLength + 2 > buffer.Length)
+        {
+            // Larger than a batch: its header and its bytes, back to back.
+            try
+            {
+                var length = TextFrameHeader.Write(buffer, first.Memory.Length);
+                await stream.WriteFrameAsync(buffer.AsMemory(0, length), first.Memory).ConfigureAwait(false);
+            }
+            finally
+            {
+                first.Release();
+            }
+
+            return;
+        }
+
+        if (batchEnvelopes)
+        {
+            // The array is built after room for the longest header; its header goes right before it.
+            var body = queue.TakeArray(buffer.AsSpan(TextFrameHeader.MaxLength), first);
+            var start = TextFrameHeader.WriteBefore(buffer, TextFrameHeader.MaxLength, body);
+            await stream.WriteFramesAsync(buffer.AsMemory(start, TextFrameHeader.MaxLength + body - start)).ConfigureAwait(false);
+        }
+        else
+        {
+            await stream.WriteFramesAsync(buffer.AsMemory(0, queue.TakeFrames(buffer, first))).ConfigureAwait(false);
+        }
+    }
+
+    // Without an upgraded stream (HTTP/2 WebSockets, test servers): through the WebSocket, one send per frame.
+    private static async Task WriteToSocketAsync(SendQueue queue, WebSocket socket, bool batchEnvelopes)
+    {
+        while (await queue.WaitToReadAsync().ConfigureAwait(false))
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(SendQueue.MaxWriteBytes);
+            try
+            {
+                while (queue.TryTake(out var first))
+                {
+                    if (first.IsFlush)
+                    {
+                        // Only direct writes hold frames, and there are none without the upgraded stream.
+                    }
+                    else if (!batchEnvelopes || first.Memory.Length + 2 > buffer.Length)
+                    {
+                        try
+                        {
+                            await socket.SendAsync(first.Memory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            first.Release();
+                        }
+                    }
+                    else
+                    {
+                        var length = queue.TakeArray(buffer, first);
+                        await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                    }
+
+                    queue.Written();
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+}
