@@ -97,7 +97,7 @@ public sealed class ActionInvocation
     /// <summary>Replies with <paramref name="status"/>, <paramref name="errors"/> and <c>data: null</c>.</summary>
     /// <param name="status">The <c>response_status</c>.</param>
     /// <param name="errors">The errors.</param>
-    public ValueTask ReplyError(int status, ActionErrors errors)
+    internal ValueTask ReplyError(int status, ActionErrors errors)
     {
         _replies.Reply(_actionToken.Span, status, errors, _requestIdToken.Span);
         return ValueTask.CompletedTask;

@@ -50,7 +50,7 @@ public static class WireJson
     /// </summary>
     /// <typeparam name="T">The serialized type.</typeparam>
     /// <param name="typeInfo">Metadata from a context or options.</param>
-    public static JsonTypeInfo<T> Of<T>(JsonTypeInfo<T> typeInfo)
+    internal static JsonTypeInfo<T> Of<T>(JsonTypeInfo<T> typeInfo)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
         var source = typeInfo.Options;

@@ -6,7 +6,7 @@ namespace Consumers.Groups;
 /// headers as message headers) and hands the same instance to every local member; what a member makes of it is
 /// decided by the member, not by the layer.
 /// </summary>
-public sealed class GroupMessage
+internal sealed class GroupMessage
 {
     private static readonly KeyValuePair<string, string>[] NoHeaders = [];
 

@@ -6,7 +6,7 @@ namespace Consumers.Groups;
 /// their group methods and <see cref="IGroupSender"/>. Members are <see cref="IGroupMember"/>s (a consumer's channel);
 /// messages are opaque <see cref="GroupMessage"/>s.
 /// </summary>
-public interface IGroupLayer
+internal interface IGroupLayer
 {
     /// <summary>Adds a consumer to a group on this node (Channels' <c>group_add</c>). Adding twice is harmless.</summary>
     /// <param name="group">A valid group name (<see cref="GroupName"/>).</param>

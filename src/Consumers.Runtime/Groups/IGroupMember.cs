@@ -5,7 +5,7 @@ namespace Consumers.Groups;
 /// queue behind it; SignalR's <c>HubConnectionContext</c>). The layer hands it every message of the groups it joined
 /// and of its channel name; what the member writes to its socket is the member's business, not the layer's.
 /// </summary>
-public interface IGroupMember
+internal interface IGroupMember
 {
     /// <summary>The member's channel name: <c>node.connection</c>, plus <c>#stream</c> on a multiplexed endpoint.</summary>
     string ChannelName { get; }

@@ -5,4 +5,4 @@ namespace Consumers.Groups;
 /// something the endpoint cannot serve, so the handshake is answered with HTTP 400 and this message.
 /// </summary>
 /// <param name="message">What was wrong, naming the template, the consumer and the allowed characters.</param>
-public sealed class InvalidGroupValueException(string message) : InvalidOperationException(message);
+internal sealed class InvalidGroupValueException(string message) : InvalidOperationException(message);

@@ -7,7 +7,7 @@ namespace Consumers.Groups;
 /// layer (a layer between nodes adds the transport). Fan-out reads an immutable member array without a lock; joins
 /// and leaves copy it under one.
 /// </summary>
-public sealed class LocalGroups
+internal sealed class LocalGroups
 {
     private readonly ConcurrentDictionary<string, IGroupMember[]> _groups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IGroupMember> _channels = new(StringComparer.Ordinal);

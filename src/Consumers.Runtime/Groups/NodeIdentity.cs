@@ -8,7 +8,7 @@ namespace Consumers.Groups;
 /// message for one channel can be routed to its node. Registered as a singleton by <c>AddConsumers()</c>; a group
 /// layer between nodes (such as the NATS one) reads it to address nodes.
 /// </summary>
-public sealed class NodeIdentity
+internal sealed class NodeIdentity
 {
     /// <summary>This node's id: 10 characters of <c>[a-z0-9]</c>, valid as one NATS subject token.</summary>
     public string Id { get; } = RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 10);

@@ -6,9 +6,10 @@ namespace Consumers.Hosting;
 /// <summary>
 /// Reads typed values from a configuration section by hand (no reflection-based binder, so trimming and Native
 /// AOT stay safe), with errors that name the key. Each method leaves the setting alone when the key is missing or empty.
-/// Public for packages that add their own settings under <c>Consumers</c> (such as <c>Consumers:Nats</c>).
+/// Also read by the packages that add their own settings under <c>Consumers</c> (<c>Consumers:Nats</c>, through
+/// <c>InternalsVisibleTo</c>).
 /// </summary>
-public static class ConfigurationReader
+internal static class ConfigurationReader
 {
     /// <summary>Reads a whole number.</summary>
     /// <param name="section">The section.</param>

@@ -13,8 +13,8 @@ public sealed class ConsumerStreams
     private readonly List<ConsumerRegistration> _registrations = [];
     private readonly ObserverRegistry? _observers;
 
-    /// <summary>Creates an empty set of streams (for tests and custom hosting; <c>MapConsumers</c> makes its own).</summary>
-    public ConsumerStreams()
+    /// <summary>Creates an empty set of streams without observers (tests; <c>MapConsumers</c> makes its own).</summary>
+    internal ConsumerStreams()
     {
     }
 

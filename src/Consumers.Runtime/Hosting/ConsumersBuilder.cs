@@ -3,9 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Consumers.Hosting;
 
 /// <summary>Returned by <c>AddConsumers()</c> to chain further configuration (group layers, ...).</summary>
-/// <param name="services">The application's services.</param>
-public sealed class ConsumersBuilder(IServiceCollection services)
+public sealed class ConsumersBuilder
 {
+    internal ConsumersBuilder(IServiceCollection services) => Services = services;
+
     /// <summary>The application's services.</summary>
-    public IServiceCollection Services { get; } = services;
+    public IServiceCollection Services { get; }
 }

@@ -19,7 +19,7 @@ public static class ConsumersServiceCollectionExtensions
     /// Adds the Consumers runtime: connection options, ASP.NET Core's WebSockets middleware (added at the start
     /// of the pipeline, so the app need not call <c>UseWebSockets()</c>), ASP.NET Core's authorization services
     /// (<c>AddAuthorization()</c>, which evaluate <c>[Authorize]</c> on consumers and actions), the in-memory group
-    /// layer (unless another <see cref="IGroupLayer"/> is registered) and <see cref="IGroupSender"/>.
+    /// layer (unless another group layer is registered, such as <c>Consumers.Nats</c>'s) and <see cref="IGroupSender"/>.
     /// </summary>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Optional changes to the <see cref="ConsumerOptions"/> defaults.</param>
@@ -46,7 +46,7 @@ public static class ConsumersServiceCollectionExtensions
         services.TryAddSingleton<LocalGroups>();
         services.TryAddSingleton<IGroupLayer, InMemoryGroupLayer>();
         services.TryAddSingleton<IGroupSender, GroupSender>();
-        services.TryAddSingleton<ObserverRegistry>();
+        services.TryAddSingleton(static sp => new ObserverRegistry(sp.GetServices<ModelObserverBinding>()));
         services.TryAddSingleton<IModelChangePublisher, ModelChangePublisher>();
         services.TryAddSingleton<ModelChangeSources>();
         if (!services.Any(d => d.ServiceType == typeof(RegisteredServices)))

@@ -7,7 +7,7 @@ namespace Consumers.Observers;
 /// it for every notification that reaches the consumer; for an observer it filters, the consumer's object permissions
 /// are not asked on JSON: <see cref="MayNotifyAsync"/> decides.
 /// </summary>
-public interface INotificationFilter
+internal interface INotificationFilter
 {
     /// <summary>Whether this consumer re-checks the notifications of an observer (then <see cref="OnNotificationQueued"/> and <see cref="MayNotifyAsync"/> run for each).</summary>
     /// <param name="observerId">The observer id, <c>Consumer.Method</c>.</param>

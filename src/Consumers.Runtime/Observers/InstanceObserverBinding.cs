@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Consumers.Groups;
@@ -19,8 +18,7 @@ namespace Consumers.Observers;
 /// <param name="serialize">The serializer.</param>
 /// <param name="typeInfo">Metadata of <typeparamref name="TData"/>.</param>
 /// <param name="writeKey">Writes the instance's key as a JSON value (the <c>pk</c> of a deletion).</param>
-[EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class InstanceObserverBinding<TModel, TData>(
+internal sealed class InstanceObserverBinding<TModel, TData>(
     string id,
     Func<TModel, string> groupOf,
     Func<TModel, TData> serialize,

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.ComponentModel;
 
 namespace Consumers.Observers;
 
@@ -8,8 +7,7 @@ namespace Consumers.Observers;
 /// its context type here when the context's options are built. Read by the start-up check that warns about a
 /// context saving changes nobody is told of.
 /// </summary>
-[EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class ModelChangeSources
+internal sealed class ModelChangeSources
 {
     private readonly ConcurrentDictionary<Type, bool> _attached = new();
 

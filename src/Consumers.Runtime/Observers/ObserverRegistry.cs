@@ -15,7 +15,7 @@ public sealed class ObserverRegistry
 
     /// <summary>Creates the registry with the observers registered in DI (such as instance observers of model serializers).</summary>
     /// <param name="bindings">Observers known before any consumer is mapped.</param>
-    public ObserverRegistry(IEnumerable<ModelObserverBinding> bindings)
+    internal ObserverRegistry(IEnumerable<ModelObserverBinding> bindings)
     {
         foreach (var binding in bindings)
         {

@@ -1,13 +1,16 @@
 namespace Consumers.Protocol;
 
-/// <summary>The error messages of the wire protocol: DCRF's and DRF's texts where they have one.</summary>
+/// <summary>
+/// The error messages of the wire protocol: DCRF's and DRF's texts where they have one. The public ones are the
+/// messages of the generated binders (a request key of the wrong type, or null), which run in the application's assembly.
+/// </summary>
 public static class ProtocolErrors
 {
     /// <summary>DCRF: <c>Unable to find action in message body.</c></summary>
-    public const string ActionMissing = "Unable to find action in message body.";
+    internal const string ActionMissing = "Unable to find action in message body.";
 
     /// <summary>DRF's <c>required</c> message.</summary>
-    public const string Required = "This field is required.";
+    internal const string Required = "This field is required.";
 
     /// <summary>DRF's <c>null</c> message.</summary>
     public const string NotNull = "This field may not be null.";
@@ -31,62 +34,62 @@ public static class ProtocolErrors
     public const string InvalidDateTime = "Datetime has wrong format. Use ISO 8601.";
 
     /// <summary>500 text: never an exception message or stack trace.</summary>
-    public const string InternalServerError = "Internal server error";
+    internal const string InternalServerError = "Internal server error";
 
     /// <summary>DCRF's 405 text for an unknown action.</summary>
     /// <param name="action">The action as sent (the runtime shortens names longer than 128 characters, as in logs).</param>
-    public static string MethodNotAllowed(string action) => $"Method \"{action}\" not allowed.";
+    internal static string MethodNotAllowed(string action) => $"Method \"{action}\" not allowed.";
 
     /// <summary>The 400 text for a binary frame.</summary>
-    public const string BinaryFrame = "Binary frames are not supported; send one JSON object per text frame.";
+    internal const string BinaryFrame = "Binary frames are not supported; send one JSON object per text frame.";
 
     /// <summary>The 400 text for a message over the size limit.</summary>
     /// <param name="limit">The limit in bytes.</param>
-    public static string MessageTooBig(int limit) => $"Message exceeds the maximum size of {limit} bytes.";
+    internal static string MessageTooBig(int limit) => $"Message exceeds the maximum size of {limit} bytes.";
 
     /// <summary>The 400 text for an action that is not a string.</summary>
-    public const string ActionNotAString = "The action must be a string.";
+    internal const string ActionNotAString = "The action must be a string.";
 
     /// <summary>The 400 text for a multiplexed frame naming no known stream (a name longer than 128 characters is shortened).</summary>
     /// <param name="stream">The stream as sent.</param>
-    public static string UnknownStream(string stream) => $"Unknown stream \"{Diagnostics.LogValue.Truncate(stream)}\".";
+    internal static string UnknownStream(string stream) => $"Unknown stream \"{Diagnostics.LogValue.Truncate(stream)}\".";
 
     /// <summary>The 400 prefix for a value that does not deserialize.</summary>
     /// <param name="path">The JSON path inside the argument, e.g. <c>$.name</c>.</param>
-    public static string InvalidValue(string? path) => path is null or "$" ? "Invalid value." : $"Invalid value at {path}.";
+    internal static string InvalidValue(string? path) => path is null or "$" ? "Invalid value." : $"Invalid value at {path}.";
 
     /// <summary>
     /// The <c>{"error"}</c> text of a plain JSON message (a <c>[Receive]</c> consumer's) that does not fit
     /// the handler's message type.
     /// </summary>
     /// <param name="path">The JSON path of the offending value, e.g. <c>$.message</c>, or null.</param>
-    public static string InvalidMessage(string? path) => path is null or "$"
+    internal static string InvalidMessage(string? path) => path is null or "$"
         ? "The message does not have the expected shape."
         : $"The message does not have the expected shape at {path}.";
 
     /// <summary>DRF's <c>NotAuthenticated</c> text (401).</summary>
-    public const string NotAuthenticated = "Authentication credentials were not provided.";
+    internal const string NotAuthenticated = "Authentication credentials were not provided.";
 
     /// <summary>DRF's <c>PermissionDenied</c> text (403).</summary>
-    public const string PermissionDenied = "You do not have permission to perform this action.";
+    internal const string PermissionDenied = "You do not have permission to perform this action.";
 
     /// <summary>DRF's <c>Throttled</c> text (429), without the wait estimate.</summary>
-    public const string Throttled = "Request was throttled.";
+    internal const string Throttled = "Request was throttled.";
 
     /// <summary>429 when a consumer would hold more observer subscriptions than allowed.</summary>
-    public static string TooManySubscriptions(int max) => $"Too many subscriptions: at most {max.ToString(System.Globalization.CultureInfo.InvariantCulture)} per consumer.";
+    internal static string TooManySubscriptions(int max) => $"Too many subscriptions: at most {max.ToString(System.Globalization.CultureInfo.InvariantCulture)} per consumer.";
 
     /// <summary>The 400 text for a string whose escapes are no text, such as a lone surrogate <c>"\ud800"</c>.</summary>
     /// <param name="position">Byte offset of the string in the message.</param>
-    public static string InvalidEscape(long position) => $"Invalid escape in the string at byte {position}: not a valid UTF-16 character.";
+    internal static string InvalidEscape(long position) => $"Invalid escape in the string at byte {position}: not a valid UTF-16 character.";
 
     /// <summary>The 400 text for a <c>request_id</c> longer than <see cref="MaxRequestIdBytes"/>.</summary>
-    public const string RequestIdTooLong = "The request_id must be at most 256 bytes of JSON.";
+    internal const string RequestIdTooLong = "The request_id must be at most 256 bytes of JSON.";
 
     /// <summary>
     /// Longest <c>request_id</c> in bytes of JSON (quotes and escapes included). Every reply and every notification of a
     /// subscription echoes it, so its size multiplies; a longer one gets a 400 envelope (with <c>request_id: null</c>)
     /// and the connection stays open.
     /// </summary>
-    public const int MaxRequestIdBytes = 256;
+    internal const int MaxRequestIdBytes = 256;
 }

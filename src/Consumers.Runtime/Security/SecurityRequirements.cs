@@ -19,7 +19,7 @@ namespace Consumers.Security;
 public sealed class SecurityRequirements
 {
     /// <summary>No attributes: everyone may connect and act.</summary>
-    public static SecurityRequirements None { get; } = new([], false, []);
+    internal static SecurityRequirements None { get; } = new([], false, []);
 
     /// <summary>Creates the requirements (called by generated code).</summary>
     /// <param name="authorize">The <c>[Authorize]</c> attributes, all of which must pass (ASP.NET Core's <c>AuthorizationPolicy.CombineAsync</c>).</param>
@@ -35,13 +35,13 @@ public sealed class SecurityRequirements
     }
 
     /// <summary>The <c>[Authorize]</c> data (policy, roles, schemes).</summary>
-    public IReadOnlyList<IAuthorizeData> Authorize { get; }
+    internal IReadOnlyList<IAuthorizeData> Authorize { get; }
 
     /// <summary>Whether <c>[AllowAnonymous]</c> cancels <see cref="Authorize"/>.</summary>
-    public bool AllowAnonymous { get; }
+    internal bool AllowAnonymous { get; }
 
     /// <summary>Where the permissions come from.</summary>
-    public IReadOnlyList<PermissionSource> Permissions { get; }
+    internal IReadOnlyList<PermissionSource> Permissions { get; }
 
     /// <summary>Whether an authorization policy must be evaluated.</summary>
     internal bool RequiresPolicy => !AllowAnonymous && Authorize.Count > 0;
