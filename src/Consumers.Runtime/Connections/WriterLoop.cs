@@ -15,7 +15,8 @@ internal static class WriterLoop
     {
         // Frames are sent without a cancellation token: ManagedWebSocket takes a slower path (an async state machine, a
         // cancellation registration and an asynchronous lock) for every send with a cancellable token. The close
-        // deadline aborts the socket instead, which fails a pending send just the same.
+        // deadline aborts the socket instead, which fails a pending send just the same. A transport closed under a
+        // write fails it with an IOException, an ObjectDisposedException or (a completed pipe) an InvalidOperationException.
         try
         {
             if (stream is not null)
@@ -27,7 +28,7 @@ internal static class WriterLoop
                 await WriteToSocketAsync(queue, socket, batchEnvelopes).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException or InvalidOperationException)
         {
             writer.OnSendFailed(ex);
         }
@@ -57,7 +58,7 @@ internal static class WriterLoop
                 await socket.CloseOutputAsync(lifetime.CloseStatus, lifetime.CloseDescription, lifetime.CloseDeadline).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException or InvalidOperationException)
         {
             writer.OnSendFailed(ex);
         }
