@@ -16,16 +16,13 @@ public sealed class GroupSendAllocationTests
 {
     private const int Sends = 200;
 
-    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_writer")]
-    private static extern ref ConnectionWriter Writer(ConsumerConnection connection);
-
     [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_queue")]
     private static extern ref SendQueue? Queue(ConnectionWriter writer);
 
     // What a writer loop would do with the connection's queued frames (there is no socket): take them and count them written.
     private static void Drain(ConsumerConnection connection)
     {
-        if (Queue(Writer(connection)) is not { } queue)
+        if (Queue(connection.Writer) is not { } queue)
         {
             return;
         }
@@ -35,7 +32,7 @@ public sealed class GroupSendAllocationTests
             frame.Release();
         }
 
-        queue.Written();
+        connection.Writer.Written(queue.Written());
     }
 
     [Test]

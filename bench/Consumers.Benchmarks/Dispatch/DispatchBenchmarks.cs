@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using BenchmarkDotNet.Attributes;
 using Consumers.Connections;
 using Microsoft.AspNetCore.Connections;
@@ -35,16 +33,13 @@ public class DispatchBenchmarks
     private static readonly byte[] SignalRRequest = "{\"type\":1,\"invocationId\":\"7\",\"target\":\"Add\",\"arguments\":[20,22]}\u001e"u8.ToArray();
 
     private ConsumerSet _consumers = null!;
-    private ChannelReader<OutboundFrame> _sent = null!;
+    private ConsumerConnection _connection = null!;
     private ServiceProvider _consumerServices = null!;
     private ServiceProvider _hubServices = null!;
     private PipeWriter _toServer = null!;
     private PipeReader _fromServer = null!;
     private Task _hubConnection = Task.CompletedTask;
     private readonly FloorDispatcher _floor = new();
-
-    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_queue")]
-    private static extern ref Channel<OutboundFrame> SendQueue(ConsumerConnection connection);
 
     [GlobalSetup]
     public void Setup()
@@ -60,7 +55,7 @@ public class DispatchBenchmarks
             connection,
             new DefaultHttpContext { RequestServices = _consumerServices },
             _consumerServices);
-        _sent = SendQueue(connection).Reader;
+        _connection = connection;
 
         var hubServices = new ServiceCollection();
         hubServices.AddLogging();
@@ -104,7 +99,7 @@ public class DispatchBenchmarks
             pending.AsTask().GetAwaiter().GetResult();
         }
 
-        _sent.TryRead(out var frame);
+        QueuedFrames.TryTake(_connection, out var frame);
         var length = frame.Memory.Length;
         frame.Release();
         return length;
@@ -130,7 +125,7 @@ public class DispatchBenchmarks
     private byte[] ConsumersReply()
     {
         _consumers.HandleAsync(ConsumersRequest).AsTask().GetAwaiter().GetResult();
-        _sent.TryRead(out var frame);
+        QueuedFrames.TryTake(_connection, out var frame);
         var bytes = frame.Memory.ToArray();
         frame.Release();
         return bytes;

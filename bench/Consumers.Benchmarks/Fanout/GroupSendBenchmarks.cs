@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Threading.Channels;
 using BenchmarkDotNet.Attributes;
 using Consumers.Connections;
 using Consumers.Groups;
@@ -35,14 +33,11 @@ public class GroupSendBenchmarks
     private RoomConsumer _sender = null!;
     private IGroupLayer _layer = null!;
     private GroupMessage _message = null!;
-    private ChannelReader<OutboundFrame>[] _queues = [];
+    private ConsumerConnection[] _members = [];
 
     /// <summary>The number of local members of the room (the sender is one of them).</summary>
     [Params(1, 20)]
     public int Members { get; set; }
-
-    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_queue")]
-    private static extern ref Channel<OutboundFrame> SendQueue(ConsumerConnection connection);
 
     [GlobalSetup]
     public void Setup()
@@ -56,7 +51,7 @@ public class GroupSendBenchmarks
         });
         _services = services.BuildServiceProvider();
         _layer = _services.GetRequiredService<IGroupLayer>();
-        _queues = new ChannelReader<OutboundFrame>[Members];
+        _members = new ConsumerConnection[Members];
         var options = _services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConsumerOptions>>().Value;
         for (var i = 0; i < Members; i++)
         {
@@ -70,7 +65,7 @@ public class GroupSendBenchmarks
             var consumer = (RoomConsumer)set.Consumers.Single();
             consumer.Join(Room).AsTask().GetAwaiter().GetResult();
             _sender ??= consumer;
-            _queues[i] = SendQueue(connection).Reader;
+            _members[i] = connection;
         }
 
         _message = new GroupMessage(JsonSerializer.SerializeToUtf8Bytes(new ChatLine(Room, Text), ChatJson.Default.ChatLine));
@@ -111,9 +106,9 @@ public class GroupSendBenchmarks
     private int Drain()
     {
         var bytes = 0;
-        foreach (var queue in _queues)
+        foreach (var member in _members)
         {
-            while (queue.TryRead(out var frame))
+            while (QueuedFrames.TryTake(member, out var frame))
             {
                 bytes += frame.Memory.Length;
                 frame.Release();
@@ -126,16 +121,16 @@ public class GroupSendBenchmarks
     private void Check(Func<ValueTask> send, string expected)
     {
         send().AsTask().GetAwaiter().GetResult();
-        foreach (var queue in _queues)
+        foreach (var member in _members)
         {
-            if (!queue.TryRead(out var frame))
+            if (!QueuedFrames.TryTake(member, out var frame))
             {
                 throw new InvalidOperationException("A member's send queue is empty after a group send: the harness does not measure a delivery.");
             }
 
             var actual = System.Text.Encoding.UTF8.GetString(frame.Memory.Span);
             frame.Release();
-            if (actual != expected || queue.TryRead(out _))
+            if (actual != expected || QueuedFrames.TryTake(member, out _))
             {
                 throw new InvalidOperationException($"A member got '{actual}' (or more than one frame) instead of '{expected}'.");
             }

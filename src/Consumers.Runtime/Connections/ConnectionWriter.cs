@@ -10,7 +10,7 @@ namespace Consumers.Connections;
 /// Everything one connection sends, and the one place that decides the order in which it leaves. The ordering rule:
 /// <list type="number">
 /// <item>a sender's frames leave in the order it sent them: a frame is written by its sender directly only when no
-/// frame accepted before it is still unwritten (<see cref="SendQueue.Unwritten"/>, read under the stream's write lock);
+/// frame accepted before it is still unwritten (a count of queued frames not yet written, read under the stream's write lock);
 /// frames a delivery turn holds (<see cref="PendingFrames"/>) leave before anything queued or written after them;</item>
 /// <item>a reply leaves before the group messages and observer notifications its action caused: while an action runs
 /// (<see cref="HoldDeliveries"/> … <see cref="ReleaseDeliveries"/>), what group layers deliver to this connection
@@ -56,6 +56,11 @@ internal sealed class ConnectionWriter : IHeldWrites
     // The client stopped reading: what waits for it is dropped, not written.
     private volatile bool _dropping;
 
+    // What every send reads is kept here, not in the queue or the lifetime, so that a delivery touches one object of the
+    // connection: frames accepted into the queue and not yet written, and whether a close was requested.
+    private int _unwritten;
+    private volatile bool _closing;
+
     /// <param name="lifetime">The connection's close state; the writer completes its queue when a close is requested.</param>
     /// <param name="logger">Where a full queue and a failed write are logged.</param>
     /// <param name="queueCapacity">Frames that may wait for this client at most.</param>
@@ -68,8 +73,6 @@ internal sealed class ConnectionWriter : IHeldWrites
         _queueMaxBytes = queueMaxBytes;
         lifetime.OnClose(closing: BeginClose, deadlinePassed: () => Volatile.Read(ref _socket)?.Abort());
     }
-
-    private int Unwritten => Volatile.Read(ref _queue)?.Unwritten ?? 0;
 
     /// <summary>
     /// Starts writing to <paramref name="socket"/>: frames sent before wait in the queue until now. With
@@ -103,7 +106,7 @@ internal sealed class ConnectionWriter : IHeldWrites
     /// <returns><see langword="false"/> when the frame was dropped.</returns>
     public bool TrySend(OutboundFrame frame)
     {
-        if (Volatile.Read(ref _direct) is { } stream && Unwritten == 0)
+        if (Volatile.Read(ref _direct) is { } stream && Volatile.Read(ref _unwritten) == 0)
         {
             // In a delivery turn the frame waits for the turn's end, to leave with the others sent to this client.
             if (DeliveryTurn.IsOpen && TryHold(frame))
@@ -191,11 +194,13 @@ internal sealed class ConnectionWriter : IHeldWrites
     private bool Enqueue(OutboundFrame frame)
     {
         var queue = Volatile.Read(ref _queue) ?? CreateQueue();
+        Interlocked.Increment(ref _unwritten);
         if (queue.TryAdd(frame))
         {
             return true;
         }
 
+        Interlocked.Decrement(ref _unwritten);
         Drop(frame);
         return false;
     }
@@ -255,6 +260,7 @@ internal sealed class ConnectionWriter : IHeldWrites
     // The close was requested: no more frames are accepted; once the socket runs, the close frame follows the queued ones.
     private void BeginClose()
     {
+        _closing = true;
         Volatile.Read(ref _queue)?.Complete();
         lock (_gate)
         {
@@ -340,7 +346,7 @@ internal sealed class ConnectionWriter : IHeldWrites
     // the pending frames are full (the caller then writes them and the frame together).
     private bool TryHold(OutboundFrame frame)
     {
-        if (frame.Memory.Length > PendingFrames.MaxFrameLength || _lifetime.CloseRequested
+        if (frame.Memory.Length > PendingFrames.MaxFrameLength || _closing
             || !Pending().TryAppend(frame.Memory.Span, out var first))
         {
             return false;
@@ -373,7 +379,7 @@ internal sealed class ConnectionWriter : IHeldWrites
         }
 
         // Closing: the writer writes what is pending before the close frame.
-        if (_lifetime.CloseRequested || !pending.TryTake(out var buffer, out var offset, out var length))
+        if (_closing || !pending.TryTake(out var buffer, out var offset, out var length))
         {
             stream.ExitWrite();
             return;
@@ -392,7 +398,7 @@ internal sealed class ConnectionWriter : IHeldWrites
             return false;
         }
 
-        if (Unwritten != 0 || _lifetime.CloseRequested || frame.Memory.Length + TextFrameHeader.MaxLength > SendQueue.MaxWriteBytes)
+        if (Volatile.Read(ref _unwritten) != 0 || _closing || frame.Memory.Length + TextFrameHeader.MaxLength > SendQueue.MaxWriteBytes)
         {
             stream.ExitWrite();
             return false;
@@ -437,6 +443,9 @@ internal sealed class ConnectionWriter : IHeldWrites
 
     private static void StartWrite(FrameBatchingStream stream, byte[] buffer, int offset, int length, ConnectionWriter writer)
         => stream.StartEnteredWrite(buffer, offset, length, static (writer, ex) => writer.OnSendFailed(ex), writer);
+
+    /// <summary>The writer loop wrote (or dropped) <paramref name="frames"/> queued frames: direct writes may resume when none is left.</summary>
+    internal void Written(int frames) => Interlocked.Add(ref _unwritten, -frames);
 
     /// <summary>A write failed: the connection is aborted (never thrown into user code).</summary>
     internal void OnSendFailed(Exception ex)

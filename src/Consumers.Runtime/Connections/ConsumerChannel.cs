@@ -20,6 +20,9 @@ namespace Consumers.Connections;
 internal sealed class ConsumerChannel : IGroupMember, IReplySink
 {
     private readonly HashSet<string> _groups = new(StringComparer.Ordinal);
+
+    // The connection's writer, reached without the connection: a delivery touches the channel and the writer only.
+    private readonly ConnectionWriter _writer;
     private volatile bool _inAction;
 
     public ConsumerChannel(Consumer consumer, ConsumerHooks hooks, ConsumerConnection connection, string? stream, IGroupLayer groupLayer)
@@ -27,6 +30,7 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
         Consumer = consumer;
         Hooks = hooks;
         Connection = connection;
+        _writer = connection.Writer;
         GroupLayer = groupLayer;
         ChannelName = stream is null ? connection.Id : connection.Id + "#" + stream;
         StreamPrefix = stream is null ? null : StreamFraming.EncodePrefix(stream);
@@ -65,13 +69,13 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     /// Queues one complete frame (already wrapped in the stream for a multiplexed endpoint). Never blocks: a full
     /// queue closes the connection with 1008.
     /// </summary>
-    public bool TrySend(OutboundFrame frame) => Connection.TrySend(frame);
+    public bool TrySend(OutboundFrame frame) => _writer.TrySend(frame);
 
     /// <summary>
     /// Queues a frame that a group layer delivered (a group message, an observer notification): while an action runs on
     /// this connection it leaves after the action's reply.
     /// </summary>
-    public bool TrySendDelivery(OutboundFrame frame) => Connection.TrySendDelivery(frame);
+    public bool TrySendDelivery(OutboundFrame frame) => _writer.TrySendDelivery(frame);
 
     /// <summary>Serializes one JSON object and queues it outside of a reply.</summary>
     public bool Send<T>(T message, JsonTypeInfo<T> typeInfo)
@@ -128,7 +132,7 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     {
         if (StreamPrefix is not { } prefix)
         {
-            return Connection.TrySendDelivery(OutboundFrame.Shared(payload));
+            return _writer.TrySendDelivery(OutboundFrame.Shared(payload));
         }
 
         var length = prefix.Length + payload.Length + 1;
@@ -136,7 +140,7 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
         prefix.CopyTo(buffer, 0);
         payload.Span.CopyTo(buffer.AsSpan(prefix.Length));
         buffer[length - 1] = (byte)'}';
-        return Connection.TrySendDelivery(OutboundFrame.Rented(buffer, length));
+        return _writer.TrySendDelivery(OutboundFrame.Rented(buffer, length));
     }
 
     /// <summary>Joins a group (idempotent).</summary>
@@ -202,7 +206,7 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     public void BeginAction()
     {
         _inAction = true;
-        Connection.BeginAction();
+        _writer.HoldDeliveries();
     }
 
     /// <summary>
@@ -213,7 +217,7 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     {
         _inAction = false;
         Subscriptions.ActivatePending();
-        Connection.EndAction();
+        _writer.ReleaseDeliveries();
     }
 
     public void Close(WebSocketCloseStatus status, string? description) => Connection.RequestClose(status, description);

@@ -58,18 +58,12 @@ internal sealed class ConsumerConnection
     /// </summary>
     public bool BatchEnvelopes { get; set; }
 
+    /// <summary>Everything this connection sends goes through its writer; channels call it directly.</summary>
+    public ConnectionWriter Writer => _writer;
+
     /// <summary>Sends a frame without ever blocking (see <see cref="ConnectionWriter.TrySend"/>).</summary>
     /// <returns><see langword="false"/> when the frame was dropped (the client stopped reading and is being closed).</returns>
     public bool TrySend(OutboundFrame frame) => _writer.TrySend(frame);
-
-    /// <summary>Sends a frame a group layer delivered: after the reply of an action running now (see <see cref="ConnectionWriter.TrySendDelivery"/>).</summary>
-    public bool TrySendDelivery(OutboundFrame frame) => _writer.TrySendDelivery(frame);
-
-    /// <summary>An action starts: group deliveries wait for its reply.</summary>
-    public void BeginAction() => _writer.HoldDeliveries();
-
-    /// <summary>The action's reply is sent: deliveries that waited for it leave.</summary>
-    public void EndAction() => _writer.ReleaseDeliveries();
 
     /// <summary>Queues consumer work in order with the connection's messages (see <see cref="ConnectionScheduler.TryQueueWork"/>).</summary>
     public bool TryQueueWork(Func<ValueTask> work) => _scheduler.TryQueueWork(work);

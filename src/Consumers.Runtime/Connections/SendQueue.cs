@@ -9,8 +9,9 @@ namespace Consumers.Connections;
 /// Any thread may add; only the writer takes.
 /// </summary>
 /// <remarks>
-/// <see cref="Unwritten"/> counts the frames accepted and not yet written (queued, or taken and being written): a sender
-/// may write a frame itself only when it is zero, so that no frame overtakes one sent before it.
+/// The count of frames accepted and not yet written, which decides whether a sender may write a frame itself, is the
+/// writer's (<see cref="ConnectionWriter"/>): it counts a frame in before <see cref="TryAdd"/> and out by what
+/// <see cref="Written"/> returns.
 /// </remarks>
 internal sealed class SendQueue
 {
@@ -29,10 +30,11 @@ internal sealed class SendQueue
 
     // Bytes of the frames in the queue (shared group payloads counted in full, once per connection).
     private int _queuedBytes;
-    private int _unwritten;
 
-    // Frames (and their bytes) the writer took off the queue and has not written yet (the writer's own counts).
+    // Frames (and their bytes) the writer took off the queue and has not written yet, and frames it dropped since (the
+    // writer's own counts).
     private int _taken;
+    private int _dropped;
     private int _takenBytes;
     private volatile bool _dropping;
 
@@ -49,9 +51,6 @@ internal sealed class SendQueue
         });
     }
 
-    /// <summary>Frames accepted and not yet written (a racy read unless taken under the stream's write lock).</summary>
-    public int Unwritten => Volatile.Read(ref _unwritten);
-
     /// <summary>
     /// Adds a frame; false when the queue is full in frames or bytes, or completed. The caller keeps the frame then
     /// (and releases it).
@@ -65,10 +64,8 @@ internal sealed class SendQueue
             return false;
         }
 
-        Interlocked.Increment(ref _unwritten);
         if (!_frames.Writer.TryWrite(frame))
         {
-            Interlocked.Decrement(ref _unwritten);
             return false;
         }
 
@@ -99,7 +96,7 @@ internal sealed class SendQueue
                 return true;
             }
 
-            Interlocked.Decrement(ref _unwritten);
+            _dropped++;
             Interlocked.Add(ref _queuedBytes, -frame.Memory.Length);
             frame.Release();
         }
@@ -107,13 +104,18 @@ internal sealed class SendQueue
         return false;
     }
 
-    /// <summary>The frames taken since the last call are written: no longer in the way of a sender's own write.</summary>
-    public void Written()
+    /// <summary>
+    /// The frames taken since the last call are written (or were dropped): they no longer count against the queue's bytes.
+    /// </summary>
+    /// <returns>How many frames left the queue since the last call, for the writer's count of unwritten frames.</returns>
+    public int Written()
     {
-        Interlocked.Add(ref _unwritten, -_taken);
+        var frames = _taken + _dropped;
         Interlocked.Add(ref _queuedBytes, -_takenBytes);
         _taken = 0;
         _takenBytes = 0;
+        _dropped = 0;
+        return frames;
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ internal static class WriterLoop
             }
             else
             {
-                await WriteToSocketAsync(queue, socket, batchEnvelopes).ConfigureAwait(false);
+                await WriteToSocketAsync(writer, queue, socket, batchEnvelopes).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException or InvalidOperationException)
@@ -83,7 +83,7 @@ internal static class WriterLoop
                         await WriteBatchAsync(queue, stream, buffer, first, batchEnvelopes).ConfigureAwait(false);
                     }
 
-                    queue.Written();
+                    writer.Written(queue.Written());
                 }
             }
             finally
@@ -125,7 +125,7 @@ internal static class WriterLoop
     }
 
     // Without an upgraded stream (HTTP/2 WebSockets, test servers): through the WebSocket, one send per frame.
-    private static async Task WriteToSocketAsync(SendQueue queue, WebSocket socket, bool batchEnvelopes)
+    private static async Task WriteToSocketAsync(ConnectionWriter writer, SendQueue queue, WebSocket socket, bool batchEnvelopes)
     {
         while (await queue.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -155,7 +155,7 @@ internal static class WriterLoop
                         await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
                     }
 
-                    queue.Written();
+                    writer.Written(queue.Written());
                 }
             }
             finally
