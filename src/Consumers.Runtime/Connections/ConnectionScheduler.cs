@@ -127,7 +127,10 @@ internal sealed class ConnectionScheduler
         {
             while (true)
             {
+                // A full fence between announcing the wait and reading the counts: Handled decrements a count, then reads
+                // _readerWaiting; without it the store could pass the reads, and both sides miss each other.
                 _readerWaiting = true;
+                Interlocked.MemoryBarrier();
                 if (HasRoom)
                 {
                     return;

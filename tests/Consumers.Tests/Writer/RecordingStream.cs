@@ -1,14 +1,18 @@
 using System.Collections.Concurrent;
+using System.IO.Pipelines;
 
 namespace Consumers.Tests.Writer;
 
 /// <summary>
-/// Passes reads and writes through to another stream and records the length of every write (one transport write
-/// each). With <c>slowWrites</c>, every write first yields to the thread pool, so it completes asynchronously and the
-/// writer's lock stays taken meanwhile, as with a socket whose send buffer is full.
+/// One end of an <see cref="InMemoryDuplex"/>: reads from one pipe, writes to the other, and records the length of every
+/// write (one transport write each). With <c>slowWrites</c>, every write first yields to the thread pool, so it completes
+/// asynchronously and the writer's lock stays taken meanwhile, as with a socket whose send buffer is full.
 /// </summary>
-internal sealed class RecordingStream(Stream inner, bool slowWrites = false) : Stream
+internal sealed class RecordingStream(PipeReader input, PipeWriter output, bool slowWrites) : Stream
 {
+    private readonly Stream _in = input.AsStream();
+    private readonly Stream _out = output.AsStream();
+
     public ConcurrentQueue<int> Writes { get; } = new();
 
     public override bool CanRead => true;
@@ -25,25 +29,25 @@ internal sealed class RecordingStream(Stream inner, bool slowWrites = false) : S
         set => throw new NotSupportedException();
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+    public override int Read(byte[] buffer, int offset, int count) => _in.Read(buffer, offset, count);
 
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _in.ReadAsync(buffer, cancellationToken);
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _in.ReadAsync(buffer, offset, count, cancellationToken);
 
     public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         Writes.Enqueue(buffer.Length);
-        return slowWrites ? WriteSlowlyAsync(buffer, cancellationToken) : inner.WriteAsync(buffer, cancellationToken);
+        return slowWrites ? WriteSlowlyAsync(buffer, cancellationToken) : _out.WriteAsync(buffer, cancellationToken);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Flush() => inner.Flush();
+    public override void Flush() => _out.Flush();
 
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+    public override Task FlushAsync(CancellationToken cancellationToken) => _out.FlushAsync(cancellationToken);
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
@@ -52,14 +56,15 @@ internal sealed class RecordingStream(Stream inner, bool slowWrites = false) : S
     private async ValueTask WriteSlowlyAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         await Task.Yield();
-        await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        await _out.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
     }
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            inner.Dispose();
+            input.Complete();
+            output.Complete();
         }
 
         base.Dispose(disposing);

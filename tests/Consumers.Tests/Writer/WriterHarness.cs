@@ -19,8 +19,8 @@ internal sealed class WriterHarness : IAsyncDisposable
 
     public WriterHarness(int queueCapacity = 1024, int queueMaxBytes = 1024 * 1024, bool batchEnvelopes = false, bool slowWrites = false, long pauseBytes = 64 * 1024)
     {
-        var (server, client) = InMemoryDuplex.Create(pauseBytes);
-        Recorded = new RecordingStream(server, slowWrites);
+        var (server, client) = InMemoryDuplex.Create(pauseBytes, slowWrites);
+        Recorded = server;
         _stream = new FrameBatchingStream(Recorded);
         _server = WebSocket.CreateFromStream(_stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = Timeout.InfiniteTimeSpan });
         _clientStream = client;
