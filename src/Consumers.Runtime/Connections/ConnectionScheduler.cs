@@ -90,15 +90,14 @@ internal sealed class ConnectionScheduler
     /// thread runs messages, runs the queue on this thread in the caller's delivery turn, which
     /// <paramref name="turnMessages"/> counts. Returns when the queue is empty or a message has to wait.
     /// </summary>
-    /// <returns>Whether this thread ran messages (the caller's turn must then be open: see <see cref="DeliveryTurn"/>).</returns>
-    public bool AddAndRun(InboundMessage message, ref int turnMessages, ref bool turnOpen)
+    public void AddAndRun(InboundMessage message, ref int turnMessages, ref bool turnOpen)
     {
         Interlocked.Increment(ref _inboundMessages);
         Interlocked.Add(ref _inboundBytes, message.Memory.Length);
         Inbound.Enqueue(message);
         if (Interlocked.CompareExchange(ref _dispatching, 1, 0) != 0)
         {
-            return false;
+            return;
         }
 
         if (!turnOpen)
@@ -108,7 +107,6 @@ internal sealed class ConnectionScheduler
         }
 
         Run(ref turnMessages);
-        return true;
     }
 
     /// <summary>

@@ -71,7 +71,7 @@ internal sealed class ConnectionWriter : IHeldWrites
         _logger = logger;
         _queueCapacity = queueCapacity;
         _queueMaxBytes = queueMaxBytes;
-        lifetime.OnClose(closing: BeginClose, deadlinePassed: () => Volatile.Read(ref _socket)?.Abort());
+        lifetime.OnClose(this);
     }
 
     /// <summary>
@@ -257,8 +257,11 @@ internal sealed class ConnectionWriter : IHeldWrites
         }
     }
 
-    // The close was requested: no more frames are accepted; once the socket runs, the close frame follows the queued ones.
-    private void BeginClose()
+    /// <summary>The close deadline passed: a send still waiting fails.</summary>
+    internal void AbortSocket() => Volatile.Read(ref _socket)?.Abort();
+
+    /// <summary>The close was requested: no more frames are accepted; once the socket runs, the close frame follows the queued ones.</summary>
+    internal void BeginClose()
     {
         _closing = true;
         Volatile.Read(ref _queue)?.Complete();
