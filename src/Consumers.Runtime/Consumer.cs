@@ -151,7 +151,7 @@ public abstract class Consumer
     protected ValueTask SubscribeObserverAsync(string group, RequestContext request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return Channel.SubscribeAsync(group, RequestIdBytes(request), cancellationToken);
+        return Channel.SubscribeAsync(group, RequestIdBytes(request), request.Call, cancellationToken);
     }
 
     /// <summary>

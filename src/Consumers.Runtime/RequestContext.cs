@@ -8,12 +8,17 @@ namespace Consumers;
 /// </summary>
 public sealed class RequestContext
 {
-    internal RequestContext(string action, JsonElement? requestId, ConsumerContext consumer)
+    internal RequestContext(string action, JsonElement? requestId, ConsumerContext consumer, Dispatch.DetachedCall? call = null)
     {
         Action = action;
         RequestId = requestId;
         Consumer = consumer;
+        Call = call;
     }
+
+    // The concurrent action or stream handling the request, or null for an ordered action: the observer subscriptions it
+    // makes wait for its own reply rather than for the ordered action's.
+    internal Dispatch.DetachedCall? Call { get; }
 
     /// <summary>The action name as the client sent it.</summary>
     public string Action { get; }

@@ -15,9 +15,6 @@ internal static partial class ConnectionLog
     [LoggerMessage(3, LogLevel.Debug, "Connection closed (client close status: {CloseStatus}).", EventName = "ConnectionClosed")]
     public static partial void ConnectionClosed(ILogger logger, WebSocketCloseStatus? closeStatus);
 
-    [LoggerMessage(4, LogLevel.Error, "Action {Action} (request_id {RequestId}) threw an unhandled exception; answered 500.", EventName = "ActionFailed")]
-    public static partial void ActionFailed(ILogger logger, string action, string requestId, Exception exception);
-
     [LoggerMessage(5, LogLevel.Warning, "Send queue full ({Capacity} frames or {MaxBytes} bytes): the client stopped reading; closing it with 1008.", EventName = "SendQueueFull")]
     public static partial void SendQueueFull(ILogger logger, int capacity, int maxBytes);
 

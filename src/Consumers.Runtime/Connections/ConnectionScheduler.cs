@@ -92,6 +92,13 @@ internal sealed class ConnectionScheduler
     /// </summary>
     public void AddAndRun(InboundMessage message, ref int turnMessages, ref bool turnOpen)
     {
+        if (!message.Throttled && _consumers!.TryCancelOnArrival(message.Memory))
+        {
+            // A $cancel does not wait behind the messages it may have to free.
+            message.Release();
+            return;
+        }
+
         Interlocked.Increment(ref _inboundMessages);
         Interlocked.Add(ref _inboundBytes, message.Memory.Length);
         Inbound.Enqueue(message);

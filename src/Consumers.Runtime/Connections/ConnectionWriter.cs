@@ -61,6 +61,9 @@ internal sealed class ConnectionWriter : IHeldWrites
     private int _unwritten;
     private volatile bool _closing;
 
+    // Streams waiting for the queue to fall to half (WaitForRoomAsync); created by the first wait, completed by the writer.
+    private TaskCompletionSource? _room;
+
     /// <param name="lifetime">The connection's close state; the writer completes its queue when a close is requested.</param>
     /// <param name="logger">Where a full queue and a failed write are logged.</param>
     /// <param name="queueCapacity">Frames that may wait for this client at most.</param>
@@ -447,8 +450,59 @@ internal sealed class ConnectionWriter : IHeldWrites
     private static void StartWrite(FrameBatchingStream stream, byte[] buffer, int offset, int length, ConnectionWriter writer)
         => stream.StartEnteredWrite(buffer, offset, length, static (writer, ex) => writer.OnSendFailed(ex), writer);
 
-    /// <summary>The writer loop wrote (or dropped) <paramref name="frames"/> queued frames: direct writes may resume when none is left.</summary>
-    internal void Written(int frames) => Interlocked.Add(ref _unwritten, -frames);
+    /// <summary>
+    /// The writer loop wrote (or dropped) <paramref name="frames"/> queued frames: direct writes may resume when none is
+    /// left, and streams waiting for room go on once the queue is at most half full.
+    /// </summary>
+    internal void Written(int frames)
+    {
+        Interlocked.Add(ref _unwritten, -frames);
+        if (Volatile.Read(ref _room) is { } room && HasRoom)
+        {
+            Interlocked.CompareExchange(ref _room, null, room);
+            room.TrySetResult();
+        }
+    }
+
+    // At most half of the queue's frames and bytes wait: a stream may take its next item.
+    private bool HasRoom
+        => Volatile.Read(ref _unwritten) <= _queueCapacity / 2 && (Volatile.Read(ref _queue)?.QueuedBytes ?? 0) <= _queueMaxBytes / 2;
+
+    /// <summary>
+    /// Completes when at most half of the send queue's frames and bytes wait, at once when they do: a stream's producer
+    /// waits here before each item, so a slow reader paces it instead of filling the queue (no 1008, no growth). Once a
+    /// close is requested it completes only by cancellation (nothing more can be sent).
+    /// </summary>
+    /// <param name="cancellationToken">The stream's token (cancelled when the connection ends).</param>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
+        => HasRoom && !_closing ? ValueTask.CompletedTask : WaitForRoomSlowAsync(cancellationToken);
+
+    private async ValueTask WaitForRoomSlowAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (_closing)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+
+            var room = Volatile.Read(ref _room);
+            if (room is null)
+            {
+                var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                room = Interlocked.CompareExchange(ref _room, created, null) ?? created;
+            }
+
+            // Published before the check: the writer either sees the waiter or has made room already.
+            if (HasRoom)
+            {
+                return;
+            }
+
+            await room.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>A write failed: the connection is aborted (never thrown into user code).</summary>
     internal void OnSendFailed(Exception ex)

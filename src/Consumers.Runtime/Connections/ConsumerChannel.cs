@@ -185,12 +185,17 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     /// <summary>Subscribes a request id to an observer group, then joins the group.</summary>
     /// <exception cref="ArgumentException">The group name is invalid, or is a user group (<see cref="GroupName.UserPrefix"/>), which only the runtime joins.</exception>
     /// <exception cref="ActionException">429 when the consumer holds <see cref="ConsumerOptions.MaxSubscriptionsPerConsumer"/> subscriptions already.</exception>
-    public ValueTask SubscribeAsync(string group, byte[] requestId, CancellationToken cancellationToken)
+    /// <param name="group">The observer group.</param>
+    /// <param name="requestId">The subscribing request's id (raw JSON).</param>
+    /// <param name="call">The concurrent action or stream subscribing, or null: its subscription waits for its own reply.</param>
+    /// <param name="cancellationToken">Cancels waiting for the group layer.</param>
+    public ValueTask SubscribeAsync(string group, byte[] requestId, DetachedCall? call, CancellationToken cancellationToken)
     {
         GroupName.RefuseUserGroup(group);
         GroupName.Validate(group);
         var max = Connection.Options.MaxSubscriptionsPerConsumer;
-        if (Subscriptions.Add(group, requestId, active: !_inAction, max) == SubscribeResult.Full)
+        var pendingFor = call ?? (_inAction ? ObserverSubscriptions.OrderedAction : null);
+        if (Subscriptions.Add(group, requestId, pendingFor, max) == SubscribeResult.Full)
         {
             throw new ActionException(StatusCodes.Status429TooManyRequests, ActionErrors.Messages(Protocol.ProtocolErrors.TooManySubscriptions(max)));
         }
@@ -216,9 +221,17 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     public void EndAction()
     {
         _inAction = false;
-        Subscriptions.ActivatePending();
+        Subscriptions.ActivatePending(ObserverSubscriptions.OrderedAction);
         _writer.ReleaseDeliveries();
     }
+
+    public void ActivateSubscriptions(DetachedCall call) => Subscriptions.ActivatePending(call);
+
+    public ValueTask WaitForRoomAsync(CancellationToken cancellationToken) => _writer.WaitForRoomAsync(cancellationToken);
+
+    public bool BeginItems() => DeliveryTurn.TryBegin();
+
+    public void EndItems() => DeliveryTurn.End();
 
     public void Close(WebSocketCloseStatus status, string? description) => Connection.RequestClose(status, description);
 }

@@ -21,10 +21,12 @@ internal sealed class ConsumerSet
     private readonly ConsumerConnection _connection;
     private readonly JsonReaderOptions _readerOptions;
     private readonly LocalGroups _local;
+    private readonly RunningCalls _calls;
 
-    private ConsumerSet(Entry[] entries, bool multiplexed, ConsumerConnection connection, JsonReaderOptions readerOptions, LocalGroups local)
+    private ConsumerSet(Entry[] entries, bool multiplexed, ConsumerConnection connection, JsonReaderOptions readerOptions, LocalGroups local, RunningCalls calls)
     {
         _local = local;
+        _calls = calls;
         _entries = entries;
         _multiplexed = multiplexed;
         _connection = connection;
@@ -47,6 +49,7 @@ internal sealed class ConsumerSet
         connection.Upgrade = httpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>() as FrameBatchingUpgradeFeature;
         var groupLayer = services.GetRequiredService<IGroupLayer>();
         var local = services.GetRequiredService<LocalGroups>();
+        var calls = new RunningCalls(connection.Options.MaxConcurrentActionsPerConnection, connection.Options.MaxConcurrentStreamsPerConnection);
         var entries = new Entry[registrations.Count];
         for (var i = 0; i < entries.Length; i++)
         {
@@ -59,12 +62,12 @@ internal sealed class ConsumerSet
             entries[i] = new Entry(
                 registration.Stream is null ? [] : Encoding.UTF8.GetBytes(registration.Stream),
                 channel,
-                new ActionInvocation(context, channel, connection.Logger, readerOptions),
+                new ActionInvocation(context, channel, connection.Logger, readerOptions, calls),
                 registration,
                 registration.PlainJson ? new MessageInvocation(context, readerOptions) : null);
         }
 
-        return new ConsumerSet(entries, multiplexed, connection, readerOptions, local);
+        return new ConsumerSet(entries, multiplexed, connection, readerOptions, local, calls);
     }
 
     /// <summary>
@@ -207,6 +210,13 @@ internal sealed class ConsumerSet
         }
 
         var actionName = header.ActionEscaped ? Unescape(actionToken) : actionToken.Slice(1, actionToken.Length - 2);
+        if (actionName.Span.SequenceEqual(CancelAction))
+        {
+            // Usually taken on arrival (TryCancelOnArrival); here when its action was written with escapes.
+            Cancel(entry, actionToken.Span, requestId.Span);
+            return;
+        }
+
         invocation.Reset(payload, actionToken, actionName, requestId);
         var channel = entry.Channel;
         channel.BeginAction();
@@ -222,28 +232,93 @@ internal sealed class ConsumerSet
 
             await channel.Hooks.DispatchAsync(channel.Consumer, invocation).ConfigureAwait(false);
         }
-        catch (ActionException ex)
-        {
-            await invocation.ReplyError(ex.Status, ex.Errors).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (_connection.Aborted.IsCancellationRequested)
-        {
-            // The connection is gone; there is nobody to answer.
-        }
         catch (Exception ex)
         {
-            ConsumerMetrics.ActionsFailed.Add(1);
-            ConnectionLog.ActionFailed(
-                _connection.Logger,
-                Encoding.UTF8.GetString(actionName.Span),
-                requestId.IsEmpty ? "null" : Encoding.UTF8.GetString(requestId.Span),
-                ex);
-            await invocation.ReplyError(StatusCodes.Status500InternalServerError, ActionErrors.Messages(ProtocolErrors.InternalServerError)).ConfigureAwait(false);
+            // ActionException with its status, 500 for the rest; nothing when the connection is gone.
+            invocation.ReplyToFailure(ex);
         }
         finally
         {
             // The reply is queued: subscriptions the action made may now receive notifications.
             channel.EndAction();
+        }
+    }
+
+    /// <summary>The reserved control action that cancels a running concurrent action or stream (docs/protocol.md).</summary>
+    internal static ReadOnlySpan<byte> CancelAction => "$cancel"u8;
+
+    /// <summary>
+    /// Takes a <c>$cancel</c> as soon as it is read, ahead of the messages queued before it (an ordered action that runs
+    /// long, or a concurrent one waiting for a slot, must not hold back the cancel that would free it). Cheap for every
+    /// other message: one search for <c>$cancel</c> in its bytes. False when the message is not a readable
+    /// <c>$cancel</c>: it then takes its place in the queue.
+    /// </summary>
+    /// <remarks>Runs on the reader's thread, beside the dispatching one: it touches only the running calls and the channel's send.</remarks>
+    public bool TryCancelOnArrival(ReadOnlyMemory<byte> message)
+    {
+        if (message.Span.IndexOf(CancelAction) < 0)
+        {
+            return false;
+        }
+
+        var entry = _entries[0];
+        var payload = message;
+        if (_multiplexed)
+        {
+            var frame = MultiplexedFrame.Parse(message.Span, _readerOptions);
+            if (frame.Status != RequestParseStatus.Ok || frame.StreamEscaped)
+            {
+                return false;
+            }
+
+            var stream = message.Span.Slice(frame.StreamStart, frame.StreamLength);
+            var index = 0;
+            while (index < _entries.Length && !_entries[index].StreamUtf8.AsSpan().SequenceEqual(stream))
+            {
+                index++;
+            }
+
+            if (index == _entries.Length)
+            {
+                return false;
+            }
+
+            entry = _entries[index];
+            payload = message.Slice(frame.PayloadStart, frame.PayloadLength);
+        }
+
+        if (entry.Message is not null)
+        {
+            // A plain JSON consumer has no actions: its messages are its own.
+            return false;
+        }
+
+        var header = RequestParser.Parse(payload.Span, _readerOptions);
+        if (header.Status != RequestParseStatus.Ok || header.ActionEscaped
+            || !payload.Span.Slice(header.ActionStart + 1, header.ActionLength - 2).SequenceEqual(CancelAction))
+        {
+            return false;
+        }
+
+        var requestId = header.RequestIdLength > 0 ? payload.Span.Slice(header.RequestIdStart, header.RequestIdLength) : default;
+        Cancel(entry, payload.Span.Slice(header.ActionStart, header.ActionLength), requestId);
+        return true;
+    }
+
+    // $cancel: cancels the consumer's running concurrent action or stream with this request_id, which then answers
+    // (499, or a stream's 204 end envelope); the cancel itself is answered only when it finds nothing to cancel.
+    private void Cancel(Entry entry, ReadOnlySpan<byte> actionToken, ReadOnlySpan<byte> requestId)
+    {
+        if (requestId.IsEmpty || requestId.SequenceEqual("null"u8))
+        {
+            ConnectionLog.BadFrame(_connection.Logger, StatusCodes.Status400BadRequest, ProtocolErrors.CancelWithoutRequestId);
+            entry.Channel.Reply(actionToken, StatusCodes.Status400BadRequest, ActionErrors.Field("request_id", ProtocolErrors.CancelWithoutRequestId), default);
+            return;
+        }
+
+        if (!_calls.TryCancel(entry.Channel, Encoding.UTF8.GetString(requestId)))
+        {
+            entry.Channel.Reply(actionToken, StatusCodes.Status404NotFound, ActionErrors.Messages(ProtocolErrors.NoRunningCall), requestId);
         }
     }
 

@@ -51,6 +51,9 @@ internal sealed class SendQueue
         });
     }
 
+    /// <summary>Bytes of the frames waiting in the queue or taken and not yet written.</summary>
+    public int QueuedBytes => Volatile.Read(ref _queuedBytes);
+
     /// <summary>
     /// Adds a frame; false when the queue is full in frames or bytes, or completed. The caller keeps the frame then
     /// (and releases it).

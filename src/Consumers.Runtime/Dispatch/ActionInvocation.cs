@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Threading.Channels;
 using Consumers.Protocol;
 using Microsoft.AspNetCore.Http;
 
@@ -12,7 +13,9 @@ namespace Consumers.Dispatch;
 /// One request being dispatched to a consumer: the payload, the action name, the <c>request_id</c>, and the
 /// reply methods that write DCRF's envelope. Called by the code the Consumers source generator emits; user code
 /// receives <see cref="RequestContext"/> instead. One instance per consumer, reused for each request, valid
-/// until the task returned by <see cref="ConsumerHooks.DispatchAsync"/> completes.
+/// until the task returned by <see cref="ConsumerHooks.DispatchAsync"/> completes; a concurrent action or a stream
+/// (<see cref="RunConcurrentlyAsync"/>, <see cref="RunStreamAsync"/>) gets an instance of its own, with a copy of the
+/// request, valid while it runs.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class ActionInvocation
@@ -21,18 +24,38 @@ public sealed class ActionInvocation
     private readonly IReplySink _replies;
     private readonly Microsoft.Extensions.Logging.ILogger _logger;
     private readonly JsonReaderOptions _readerOptions;
+    private readonly RunningCalls _calls;
+
+    // The concurrent action or stream this instance runs, or null for the consumer's instance of ordered actions.
+    private readonly DetachedCall? _call;
     private ReadOnlyMemory<byte> _payload;
     private ReadOnlyMemory<byte> _actionToken;
     private ReadOnlyMemory<byte> _actionName;
     private ReadOnlyMemory<byte> _requestIdToken;
 
-    internal ActionInvocation(ConsumerContext context, IReplySink replies, Microsoft.Extensions.Logging.ILogger logger, JsonReaderOptions readerOptions)
+    internal ActionInvocation(ConsumerContext context, IReplySink replies, Microsoft.Extensions.Logging.ILogger logger, JsonReaderOptions readerOptions, RunningCalls calls)
     {
         _context = context;
         _replies = replies;
         _logger = logger;
         _readerOptions = readerOptions;
+        _calls = calls;
     }
+
+    // A concurrent action's or a stream's own instance: the request copied, since the message's buffer goes back to the
+    // pool when the connection moves on to its next message.
+    private ActionInvocation(ActionInvocation request, DetachedCall call)
+        : this(request._context, request._replies, request._logger, request._readerOptions, request._calls)
+    {
+        _payload = request._payload.ToArray();
+        _actionToken = request._actionToken.ToArray();
+        _actionName = request._actionName.ToArray();
+        _requestIdToken = request._requestIdToken.ToArray();
+        _call = call;
+    }
+
+    /// <summary>Items of a stream written in one transport write at most, when the producer has them ready.</summary>
+    internal const int MaxItemsPerWrite = 64;
 
     internal void Reset(ReadOnlyMemory<byte> payload, ReadOnlyMemory<byte> actionToken, ReadOnlyMemory<byte> actionName, ReadOnlyMemory<byte> requestIdToken)
     {
@@ -45,8 +68,11 @@ public sealed class ActionInvocation
     /// <summary>The unescaped UTF-8 action name, without quotes.</summary>
     public ReadOnlySpan<byte> ActionName => _actionName.Span;
 
-    /// <summary>Cancelled when the connection ends.</summary>
-    public CancellationToken Aborted => _context.ConnectionAborted;
+    /// <summary>
+    /// The call's token: cancelled when the connection ends and, for a concurrent action or a stream, when the client
+    /// sends <c>{"action": "$cancel", "request_id": ...}</c> for it. Actions' <see cref="CancellationToken"/> parameters get it.
+    /// </summary>
+    public CancellationToken Aborted => _call?.Token ?? _context.ConnectionAborted;
 
     /// <summary>The connection's user.</summary>
     public ClaimsPrincipal User => _context.User;
@@ -67,7 +93,7 @@ public sealed class ActionInvocation
             requestId = JsonElement.ParseValue(ref reader);
         }
 
-        return new RequestContext(Encoding.UTF8.GetString(_actionName.Span), requestId, _context);
+        return new RequestContext(Encoding.UTF8.GetString(_actionName.Span), requestId, _context, _call);
     }
 
     /// <summary>Replies 405 <c>Method "x" not allowed.</c> (DCRF); a name longer than 128 characters is shortened in the text.</summary>
@@ -141,6 +167,265 @@ public sealed class ActionInvocation
         // Consumer permissions run before the action lookup: the name may be anything the client sent.
         Security.SecurityLog.ActionDenied(_logger, Diagnostics.LogValue.Truncate(_actionName.Span), status);
         return ReplyError(status, ActionErrors.Messages(status == StatusCodes.Status401Unauthorized ? ProtocolErrors.NotAuthenticated : ProtocolErrors.PermissionDenied));
+    }
+
+    /// <summary>
+    /// Runs a concurrent action (<c>[Action(Concurrent = true)]</c>): returns at once, so the connection reads and
+    /// handles its next messages while <paramref name="invoke"/> runs on the thread pool with an instance of its own
+    /// (the request copied) and replies when it finishes. At the connection's cap
+    /// (<see cref="ConsumerOptions.MaxConcurrentActionsPerConnection"/>) it first waits for a running one to end, and the
+    /// messages behind it wait too. A <c>request_id</c> of the consumer's still running concurrent action or stream is
+    /// answered with 409; <c>$cancel</c> cancels the call's token, and an action that then throws
+    /// <see cref="OperationCanceledException"/> is answered with 499 <c>["The call was cancelled."]</c>.
+    /// </summary>
+    /// <typeparam name="TConsumer">The consumer type.</typeparam>
+    /// <param name="consumer">The consumer.</param>
+    /// <param name="invoke">The generated binder and call of the action (its authorization check included).</param>
+    /// <returns>A task that completes when the action has started.</returns>
+    /// <exception cref="OperationCanceledException">The connection ended while the action waited for its turn.</exception>
+    public ValueTask RunConcurrentlyAsync<TConsumer>(TConsumer consumer, Func<TConsumer, ActionInvocation, ValueTask> invoke)
+        where TConsumer : Consumer
+    {
+        ArgumentNullException.ThrowIfNull(invoke);
+        var slot = _calls.EnterConcurrentAsync(_context.ConnectionAborted);
+        if (slot.IsCompletedSuccessfully)
+        {
+            return Start(consumer, invoke, isStream: false);
+        }
+
+        return AwaitSlot(slot, consumer, invoke, this);
+
+        static async ValueTask AwaitSlot(ValueTask slot, TConsumer consumer, Func<TConsumer, ActionInvocation, ValueTask> invoke, ActionInvocation self)
+        {
+            await slot.ConfigureAwait(false);
+            await self.Start(consumer, invoke, isStream: false).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs a streaming action: as <see cref="RunConcurrentlyAsync"/>, but past
+    /// <see cref="ConsumerOptions.MaxConcurrentStreamsPerConnection"/> running streams the request is answered with 429
+    /// instead of waiting.
+    /// </summary>
+    /// <typeparam name="TConsumer">The consumer type.</typeparam>
+    /// <param name="consumer">The consumer.</param>
+    /// <param name="invoke">The generated binder and call, which ends with <see cref="ReplyStreamAsync{T}(IAsyncEnumerable{T}, JsonTypeInfo{T})"/>.</param>
+    /// <returns>A task that completes when the stream has started (or was refused).</returns>
+    public ValueTask RunStreamAsync<TConsumer>(TConsumer consumer, Func<TConsumer, ActionInvocation, ValueTask> invoke)
+        where TConsumer : Consumer
+    {
+        ArgumentNullException.ThrowIfNull(invoke);
+        if (!_calls.TryEnterStream())
+        {
+            return ReplyError(StatusCodes.Status429TooManyRequests, ActionErrors.Messages(ProtocolErrors.TooManyStreams(_calls.MaxStreams)));
+        }
+
+        return Start(consumer, invoke, isStream: true);
+    }
+
+    // The slot or stream place is taken: records the call for $cancel and starts it on the thread pool (with the
+    // execution context, so log scopes and activities follow it).
+    private ValueTask Start<TConsumer>(TConsumer consumer, Func<TConsumer, ActionInvocation, ValueTask> invoke, bool isStream)
+        where TConsumer : Consumer
+    {
+        var requestId = _requestIdToken.IsEmpty ? null : Encoding.UTF8.GetString(_requestIdToken.Span);
+        var call = new DetachedCall(_replies, requestId, isStream, _context.ConnectionAborted);
+        if (!_calls.TryAdd(call))
+        {
+            _calls.Release(call);
+            call.Dispose();
+            return ReplyError(StatusCodes.Status409Conflict, ActionErrors.Messages(ProtocolErrors.CallRunning));
+        }
+
+        var detached = new ActionInvocation(this, call);
+        ThreadPool.QueueUserWorkItem(static state => _ = state.Invocation.RunDetachedAsync(state.Consumer, state.Invoke), (Invocation: detached, Consumer: consumer, Invoke: invoke), preferLocal: false);
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task RunDetachedAsync<TConsumer>(TConsumer consumer, Func<TConsumer, ActionInvocation, ValueTask> invoke)
+        where TConsumer : Consumer
+    {
+        var call = _call!;
+        try
+        {
+            await invoke(consumer, this).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            ReplyToFailure(ex);
+        }
+        finally
+        {
+            // The reply is queued: the subscriptions the call made may now receive notifications.
+            _replies.ActivateSubscriptions(call);
+            _calls.Remove(call);
+            call.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Answers an action that threw: <see cref="ActionException"/> with its status and errors; cancellation by
+    /// <c>$cancel</c> with 499; anything else with 500 (logged and counted). Nothing when the connection has ended.
+    /// </summary>
+    internal void ReplyToFailure(Exception exception)
+    {
+        switch (exception)
+        {
+            case ActionException action:
+                _ = ReplyError(action.Status, action.Errors);
+                return;
+            case OperationCanceledException when _context.ConnectionAborted.IsCancellationRequested:
+                // The connection is gone; there is nobody to answer.
+                return;
+            case OperationCanceledException when _call is { CancelledByClient: true }:
+                _ = ReplyError(StatusCodeCancelled, ActionErrors.Messages(ProtocolErrors.CallCancelled));
+                return;
+        }
+
+        Diagnostics.ConsumerMetrics.ActionsFailed.Add(1);
+        DispatchLog.ActionFailed(_logger, Encoding.UTF8.GetString(_actionName.Span), RequestIdText(), exception);
+        _ = ReplyError(StatusCodes.Status500InternalServerError, ActionErrors.Messages(ProtocolErrors.InternalServerError));
+    }
+
+    /// <summary>The status of a concurrent action cancelled by <c>$cancel</c>: 499, nginx's "client closed request".</summary>
+    internal const int StatusCodeCancelled = 499;
+
+    private string RequestIdText() => _requestIdToken.IsEmpty ? "null" : Encoding.UTF8.GetString(_requestIdToken.Span);
+
+    /// <summary>
+    /// Streams <paramref name="items"/>: one envelope per item (<c>response_status</c> 200, the call's <c>action</c> and
+    /// <c>request_id</c>, the item as <c>data</c>), then one end envelope with 204 and <c>data: null</c>. An exception
+    /// ends the stream with a 500 envelope (an <see cref="ActionException"/> with its status) and the connection stays
+    /// open; <c>$cancel</c> ends it with the 204 envelope. Backpressure, not buffering: the next item is not taken while
+    /// the connection's send queue is more than half full, so a fast producer is paced by a slow reader (SignalR's
+    /// streaming hub methods wait for the transport the same way). Items the producer has ready leave in one write, up
+    /// to 64 at a time.
+    /// </summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <param name="items">The action's stream; enumerated with the call's token (<c>[EnumeratorCancellation]</c>).</param>
+    /// <param name="typeInfo">The items' source-generated metadata.</param>
+    /// <returns>A task that completes when the stream has ended and its end envelope is queued.</returns>
+    public ValueTask ReplyStreamAsync<T>(IAsyncEnumerable<T> items, JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        return PumpAsync(items, typeInfo);
+    }
+
+    /// <summary>Streams what <paramref name="items"/> yields until it is completed, as <see cref="ReplyStreamAsync{T}(IAsyncEnumerable{T}, JsonTypeInfo{T})"/>.</summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <param name="items">The action's channel; a channel completed with an exception ends the stream with 500.</param>
+    /// <param name="typeInfo">The items' source-generated metadata.</param>
+    /// <returns>A task that completes when the stream has ended and its end envelope is queued.</returns>
+    public ValueTask ReplyStreamAsync<T>(ChannelReader<T> items, JsonTypeInfo<T> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        return PumpAsync(items.ReadAllAsync(Aborted), typeInfo);
+    }
+
+    private async ValueTask PumpAsync<T>(IAsyncEnumerable<T> items, JsonTypeInfo<T> typeInfo)
+    {
+        var token = Aborted;
+        var sent = 0;
+        var turn = false;
+        IAsyncEnumerator<T>? enumerator = null;
+        try
+        {
+            enumerator = items.GetAsyncEnumerator(token);
+            var inTurn = 0;
+            while (true)
+            {
+                token.ThrowIfCancellationRequested();
+                var room = _replies.WaitForRoomAsync(token);
+                if (!room.IsCompletedSuccessfully)
+                {
+                    EndTurn(ref turn);
+                    await room.ConfigureAwait(false);
+                }
+
+                var next = enumerator.MoveNextAsync();
+                bool more;
+                if (next.IsCompletedSuccessfully)
+                {
+                    more = next.Result;
+                }
+                else
+                {
+                    // The producer has nothing ready: what was taken leaves now.
+                    EndTurn(ref turn);
+                    more = await next.ConfigureAwait(false);
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                if (!turn)
+                {
+                    turn = _replies.BeginItems();
+                    inTurn = 0;
+                }
+
+                _ = ReplyData(StatusCodes.Status200OK, enumerator.Current, typeInfo);
+                if (sent++ == 0 && _call is { } call)
+                {
+                    _replies.ActivateSubscriptions(call);
+                }
+
+                if (++inTurn == MaxItemsPerWrite)
+                {
+                    EndTurn(ref turn);
+                }
+            }
+
+            EndTurn(ref turn);
+            _ = ReplyError(StatusCodes.Status204NoContent, ActionErrors.None);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            EndTurn(ref turn);
+            if (!_context.ConnectionAborted.IsCancellationRequested)
+            {
+                // Cancelled by $cancel: the stream ends as a finished one does.
+                _ = ReplyError(StatusCodes.Status204NoContent, ActionErrors.None);
+            }
+        }
+        catch (ActionException ex)
+        {
+            EndTurn(ref turn);
+            _ = ReplyError(ex.Status, ex.Errors);
+        }
+        catch (Exception ex)
+        {
+            EndTurn(ref turn);
+            Diagnostics.ConsumerMetrics.ActionsFailed.Add(1);
+            DispatchLog.StreamFailed(_logger, Encoding.UTF8.GetString(_actionName.Span), RequestIdText(), sent, ex);
+            _ = ReplyError(StatusCodes.Status500InternalServerError, ActionErrors.Messages(ProtocolErrors.InternalServerError));
+        }
+        finally
+        {
+            if (enumerator is not null)
+            {
+                try
+                {
+                    await enumerator.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // The end envelope is queued already: a failing dispose is logged, not answered.
+                    DispatchLog.StreamFailed(_logger, Encoding.UTF8.GetString(_actionName.Span), RequestIdText(), sent, ex);
+                }
+            }
+        }
+    }
+
+    private void EndTurn(ref bool turn)
+    {
+        if (turn)
+        {
+            turn = false;
+            _replies.EndItems();
+        }
     }
 
     /// <summary>Replies 200 with <c>data: null</c>: the reply of actions that return nothing.</summary>

@@ -24,4 +24,25 @@ internal interface IReplySink
     /// <param name="errors">The errors.</param>
     /// <param name="requestId">The request's <c>request_id</c> token.</param>
     void Reply<T>(ReadOnlySpan<byte> actionToken, int status, T value, JsonTypeInfo<T> typeInfo, ActionErrors errors, ReadOnlySpan<byte> requestId);
+
+    /// <summary>
+    /// Completes when the connection's send queue is at most half full (in frames and in bytes): a stream waits here
+    /// before it takes its next item, so a fast producer is paced by a slow reader instead of filling the queue.
+    /// </summary>
+    /// <param name="cancellationToken">The stream's token.</param>
+    /// <exception cref="OperationCanceledException">The stream was cancelled while waiting.</exception>
+    ValueTask WaitForRoomAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens a delivery turn on this thread unless one is open: replies queued until <see cref="EndItems"/> leave in one
+    /// write. True when this call opened it (and must close it).
+    /// </summary>
+    bool BeginItems();
+
+    /// <summary>Closes the turn <see cref="BeginItems"/> opened; what it held is written.</summary>
+    void EndItems();
+
+    /// <summary>A concurrent action's reply (a stream's first frame) is queued: the subscriptions it made become active.</summary>
+    /// <param name="call">The call.</param>
+    void ActivateSubscriptions(DetachedCall call);
 }

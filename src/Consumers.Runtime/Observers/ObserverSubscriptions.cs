@@ -27,7 +27,14 @@ internal sealed class ObserverSubscriptions
     /// Adds a request id to a group. Re-subscribing is idempotent (<see cref="SubscribeResult.Exists"/>); past
     /// <paramref name="max"/> subscriptions nothing is added (<see cref="SubscribeResult.Full"/>).
     /// </summary>
-    public SubscribeResult Add(string group, byte[] requestId, bool active, int max)
+    /// <param name="group">The observer group.</param>
+    /// <param name="requestId">The request id (raw JSON).</param>
+    /// <param name="pendingFor">
+    /// Null for an active subscription; else what it waits for: <see cref="OrderedAction"/> (the running ordered action)
+    /// or a concurrent action or stream (its own reply). <see cref="ActivatePending"/> with the same object activates it.
+    /// </param>
+    /// <param name="max">Subscriptions the consumer may hold.</param>
+    public SubscribeResult Add(string group, byte[] requestId, object? pendingFor, int max)
     {
         lock (_lock)
         {
@@ -48,8 +55,8 @@ internal sealed class ObserverSubscriptions
             }
 
             _count++;
-            entries.Add(new Entry(requestId) { Active = active });
-            if (!active)
+            entries.Add(new Entry(requestId) { PendingFor = pendingFor });
+            if (pendingFor is not null)
             {
                 _pending++;
             }
@@ -70,11 +77,13 @@ internal sealed class ObserverSubscriptions
 
             if (requestId is null)
             {
+                _pending -= entries.Count(e => !e.Active);
                 _count -= entries.Count;
                 entries.Clear();
             }
             else
             {
+                _pending -= entries.Count(e => !e.Active && e.RequestId.AsSpan().SequenceEqual(requestId));
                 _count -= entries.RemoveAll(e => e.RequestId.AsSpan().SequenceEqual(requestId));
             }
 
@@ -88,10 +97,13 @@ internal sealed class ObserverSubscriptions
         }
     }
 
-    /// <summary>Activates the subscriptions made by the action whose reply was just queued.</summary>
-    public void ActivatePending()
+    /// <summary>What subscriptions made while an ordered action runs wait for (<see cref="Add"/>'s <c>pendingFor</c>).</summary>
+    public static readonly object OrderedAction = new();
+
+    /// <summary>Activates the subscriptions made by the action whose reply was just queued (<paramref name="pendingFor"/>).</summary>
+    public void ActivatePending(object pendingFor)
     {
-        // Called after every action: free when the action subscribed to nothing.
+        // Called after every action: free when no action subscribed to anything.
         if (Volatile.Read(ref _pending) == 0)
         {
             return;
@@ -99,12 +111,15 @@ internal sealed class ObserverSubscriptions
 
         lock (_lock)
         {
-            _pending = 0;
             foreach (var entries in _byGroup.Values)
             {
                 foreach (var entry in entries)
                 {
-                    entry.Active = true;
+                    if (entry.PendingFor == pendingFor)
+                    {
+                        entry.PendingFor = null;
+                        _pending--;
+                    }
                 }
             }
         }
@@ -189,6 +204,9 @@ internal sealed class ObserverSubscriptions
     {
         public byte[] RequestId { get; } = requestId;
 
-        public bool Active { get; set; }
+        // What the subscription waits for (an action's reply) before notifications reach it; null once active.
+        public object? PendingFor { get; set; }
+
+        public bool Active => PendingFor is null;
     }
 }

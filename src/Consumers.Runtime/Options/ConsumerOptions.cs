@@ -34,6 +34,21 @@ public sealed class ConsumerOptions
     /// </summary>
     public int MaxSubscriptionsPerConsumer { get; set; } = 100;
 
+    /// <summary>
+    /// Concurrent actions (<c>[Action(Concurrent = true)]</c>, DCRF's <c>detached=True</c>) that may run at once on one
+    /// connection, over all its consumers. Default 4, as SignalR's <c>MaximumParallelInvocationsPerClient</c> bounds a
+    /// client's parallel hub calls. One more waits, in order, until one finishes: the messages behind it wait inside the
+    /// read-ahead bound, which then pushes back on the socket (TCP flow control), so nothing is refused or lost.
+    /// </summary>
+    public int MaxConcurrentActionsPerConnection { get; set; } = 4;
+
+    /// <summary>
+    /// Streaming actions (returning <c>IAsyncEnumerable&lt;T&gt;</c> or <c>ChannelReader&lt;T&gt;</c>) that may run at
+    /// once on one connection. Default 10. One more is answered with 429
+    /// <c>["Too many streams: at most 10 per connection."]</c> and the connection stays open.
+    /// </summary>
+    public int MaxConcurrentStreamsPerConnection { get; set; } = 10;
+
     /// <summary>Maximum nesting depth of incoming JSON. Default 64 (System.Text.Json's default).</summary>
     public int MaxJsonDepth { get; set; } = 64;
 
@@ -131,6 +146,11 @@ public sealed class ConsumerOptions
         if (MaxSubscriptionsPerConsumer < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxSubscriptionsPerConsumer), MaxSubscriptionsPerConsumer, "MaxSubscriptionsPerConsumer must be at least 1.");
+        }
+
+        if (MaxConcurrentActionsPerConnection < 1 || MaxConcurrentStreamsPerConnection < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxConcurrentActionsPerConnection), "MaxConcurrentActionsPerConnection and MaxConcurrentStreamsPerConnection must be at least 1.");
         }
 
         if (MaxJsonDepth < 1)

@@ -79,6 +79,21 @@ public static class ProtocolErrors
     /// <summary>429 when a consumer would hold more observer subscriptions than allowed.</summary>
     internal static string TooManySubscriptions(int max) => $"Too many subscriptions: at most {max.ToString(System.Globalization.CultureInfo.InvariantCulture)} per consumer.";
 
+    /// <summary>429 when a connection would run more streams than allowed.</summary>
+    internal static string TooManyStreams(int max) => $"Too many streams: at most {max.ToString(System.Globalization.CultureInfo.InvariantCulture)} per connection.";
+
+    /// <summary>409 when a concurrent action or stream reuses the <c>request_id</c> of a call of the consumer still running.</summary>
+    internal const string CallRunning = "A call with this request_id is still running.";
+
+    /// <summary>400 when <c>$cancel</c> names no <c>request_id</c>.</summary>
+    internal const string CancelWithoutRequestId = "$cancel needs the request_id of the call to cancel.";
+
+    /// <summary>404 when <c>$cancel</c> names no running concurrent action or stream of the consumer.</summary>
+    internal const string NoRunningCall = "No running call has this request_id.";
+
+    /// <summary>499 (nginx's "client closed request") for a concurrent action cancelled by <c>$cancel</c>.</summary>
+    internal const string CallCancelled = "The call was cancelled.";
+
     /// <summary>The 400 text for a string whose escapes are no text, such as a lone surrogate <c>"\ud800"</c>.</summary>
     /// <param name="position">Byte offset of the string in the message.</param>
     internal static string InvalidEscape(long position) => $"Invalid escape in the string at byte {position}: not a valid UTF-16 character.";
