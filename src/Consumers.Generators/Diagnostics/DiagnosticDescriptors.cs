@@ -54,7 +54,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ActionUnsupportedReturnType = Create(
         "CONS0008", Usage,
         "Unsupported action return type",
-        "Action '{0}' returns '{1}': return void, Task, ValueTask, T, Task<T>, ValueTask<T>, ActionResult or ActionResult<T> (optionally in a Task or ValueTask)");
+        "Action '{0}' returns '{1}': return void, Task, ValueTask, T, Task<T>, ValueTask<T>, ActionResult or ActionResult<T> (optionally in a Task or ValueTask), or stream with IAsyncEnumerable<T> or ChannelReader<T> (not wrapped in a task)");
 
     public static readonly DiagnosticDescriptor DuplicateActionName = Create(
         "CONS0009", Usage,
@@ -89,7 +89,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidActionName = Create(
         "CONS0015", Usage,
         "Invalid action name",
-        "The action name '{0}' of '{1}' is empty or contains whitespace or control characters: use a name such as 'join_room'");
+        "The action name '{0}' of '{1}' is empty, contains whitespace or control characters, or starts with '$' (reserved for control actions such as '$cancel'): use a name such as 'join_room'");
 
     public static readonly DiagnosticDescriptor ConsumerWithoutPublicConstructor = Create(
         "CONS0016", Usage,
@@ -205,6 +205,12 @@ internal static class DiagnosticDescriptors
         "[GroupEvent] outside a consumer",
         "'{0}' is marked [GroupEvent] but '{1}' does not derive from Consumers.Consumer: group events reach consumers only; move the handler to a consumer, or remove [GroupEvent]");
 
+    public static readonly DiagnosticDescriptor ConcurrentActionAssignsState = Create(
+        "CONS0020", Usage,
+        "Concurrent action assigns consumer state",
+        "'{0}' runs concurrently with the consumer's other actions but assigns '{1}': the consumer instance is shared by every action running at once; keep per-call state in locals, or guard '{1}' (a lock, Interlocked), or drop Concurrent = true",
+        DiagnosticSeverity.Warning);
+
     // A warning of its own rather than CONS0012 at a second severity: release tracking and
     // 'dotnet_diagnostic.<id>.severity' work per ID, so reflection-based JSON can be silenced or made an error
     // without touching the AOT error.
@@ -220,7 +226,7 @@ internal static class DiagnosticDescriptors
         ActionMustNotBeAbstract, ActionParameterByReference, ActionAsyncVoid, ActionUnsupportedReturnType,
         DuplicateActionName, ReservedParameterName, TypeNotSerializable, JsonContextMissing,
         TypeMissingFromJsonContext, InvalidJsonContext, InvalidActionName, ConsumerWithoutPublicConstructor,
-        GenericConsumer, InaccessibleInheritedAction, PermissionTypeNotAPermission,
+        GenericConsumer, InaccessibleInheritedAction, PermissionTypeNotAPermission, ConcurrentActionAssignsState,
         ObserverSignature, ObserverGroupUnknownMember, ObserverGroupMemberType, ObserverGroupTemplate, ObserverHandler,
         ReceiveWithActions, DuplicateReceive, ReceiveSignature, ReceiveMessageWithoutMetadata, ReceiveOutsideConsumer,
         ObserverGroupsCombined, ObserverGroupsEmpty, ObserverGroupsSamePlaceholders, ObserverGroupsMethodNotFound, ObserverGroupsMethodSignature,

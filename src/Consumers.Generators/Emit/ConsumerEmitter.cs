@@ -184,7 +184,7 @@ internal static class ConsumerEmitter
             {
                 w.WriteLine($"    if (global::System.MemoryExtensions.SequenceEqual(action, {Utf8(action.WireName)}))");
                 w.WriteLine("    {");
-                w.WriteLine($"        return {SecurityEmitter.Call(action, InvokerName(action))};");
+                w.WriteLine($"        return {DispatchCall(action)};");
                 w.WriteLine("    }");
                 w.WriteLine();
             }
@@ -196,6 +196,19 @@ internal static class ConsumerEmitter
         w.WriteLine();
         w.WriteLine("return invocation.ReplyUnknownAction();");
         w.CloseBlock();
+    }
+
+    // Ordered actions run in the dispatch; concurrent ones and streams are handed to the runtime, which runs them on an
+    // ActionInvocation of their own (the lambda is static: no closure per request).
+    private static string DispatchCall(ActionSpec action)
+    {
+        if (!action.IsStream && !action.Concurrent)
+        {
+            return SecurityEmitter.Call(action, InvokerName(action), Self, "invocation");
+        }
+
+        var run = action.IsStream ? "RunStreamAsync" : "RunConcurrentlyAsync";
+        return $"invocation.{run}({Self}, static (__detached, __call) => {SecurityEmitter.Call(action, InvokerName(action), "__detached", "__call")})";
     }
 
     private static void WriteInvoker(SourceWriter w, ActionSpec action)
@@ -284,6 +297,9 @@ internal static class ConsumerEmitter
                 break;
             case ReturnKind.ResultOfValue:
                 w.WriteLine($"return invocation.ReplyResult{typeArgument}({call}, {json});");
+                break;
+            case ReturnKind.AsyncEnumerable or ReturnKind.ChannelReader:
+                w.WriteLine($"return invocation.ReplyStreamAsync{typeArgument}({call}, {json});");
                 break;
             default:
                 w.WriteLine($"return invocation.ReplyResultAsync{typeArgument}({call}, {json});");

@@ -29,11 +29,15 @@ internal static class SecurityEmitter
         }
     }
 
-    /// <summary>The dispatch case's call on the consumer (<see cref="ConsumerEmitter.Self"/>): the check, then the action's invoker.</summary>
-    public static string Call(ActionSpec action, string invoker)
+    /// <summary>The dispatch case's call on the consumer (the local <paramref name="self"/>): the check, then the action's invoker.</summary>
+    /// <param name="action">The action.</param>
+    /// <param name="invoker">The name of its generated binder.</param>
+    /// <param name="self">The expression of the consumer, cast to its type.</param>
+    /// <param name="invocation">The expression of the <c>ActionInvocation</c>.</param>
+    public static string Call(ActionSpec action, string invoker, string self, string invocation)
         => action.Security is null
-            ? $"{ConsumerEmitter.Self}.{invoker}(invocation)"
-            : $"invocation.AuthorizeAsync({FieldName(action)}, {ConsumerEmitter.Self}, static (__consumer, __invocation) => __consumer.{invoker}(__invocation))";
+            ? $"{self}.{invoker}({invocation})"
+            : $"{invocation}.AuthorizeAsync({FieldName(action)}, {self}, static (__consumer, __invocation) => __consumer.{invoker}(__invocation))";
 
     private static string FieldName(ActionSpec action) => "__Security_" + ConsumerEmitter.InvokerName(action).Substring("__Invoke_".Length);
 

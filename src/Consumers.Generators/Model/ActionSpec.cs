@@ -15,6 +15,7 @@ namespace Consumers.Generators.Model;
 /// <param name="Security">The action's authorization attributes, or null when it has none.</param>
 /// <param name="Summary">The method's XML doc summary as plain text, or null (for the AsyncAPI document and clients).</param>
 /// <param name="Subscribes">Observers whose generated <c>Subscribe…Async</c> the method's body calls: its request id then receives their notifications.</param>
+/// <param name="Concurrent">Whether the action runs concurrently (<c>[Action(Concurrent = true)]</c>); streams always do.</param>
 internal sealed record ActionSpec(
     string WireName,
     string MethodName,
@@ -25,7 +26,12 @@ internal sealed record ActionSpec(
     bool ResultIsNullableReference,
     SecuritySpec? Security = null,
     string? Summary = null,
-    EquatableArray<string> Subscribes = default);
+    EquatableArray<string> Subscribes = default,
+    bool Concurrent = false)
+{
+    /// <summary>Whether the action streams its results (<c>IAsyncEnumerable&lt;T&gt;</c>, <c>ChannelReader&lt;T&gt;</c>); its result type is the item type.</summary>
+    public bool IsStream => Return is ReturnKind.AsyncEnumerable or ReturnKind.ChannelReader;
+}
 
 /// <summary>How an action's return value becomes a reply.</summary>
 internal enum ReturnKind
@@ -42,4 +48,10 @@ internal enum ReturnKind
     ResultOfValue,
     TaskOfResultOfValue,
     ValueTaskOfResultOfValue,
+
+    /// <summary><c>IAsyncEnumerable&lt;T&gt;</c>: streamed, one envelope per item, then the 204 end envelope.</summary>
+    AsyncEnumerable,
+
+    /// <summary><c>ChannelReader&lt;T&gt;</c>: streamed as <see cref="AsyncEnumerable"/>.</summary>
+    ChannelReader,
 }

@@ -71,11 +71,21 @@ internal sealed class ActionParser(
         var security = AuthorizationParser.ForMethod(method, known, securityDiagnostics);
         securityDiagnostics.ForEach(report.Error);
 
+        // Concurrent actions and streams share the consumer instance with the actions running beside them.
+        var concurrent = IsConcurrent(method);
+        if (concurrent || kind is ReturnKind.AsyncEnumerable or ReturnKind.ChannelReader)
+        {
+            foreach (var (member, location) in ConcurrentFieldWrites.In(syntax, method, known))
+            {
+                report.Warning(DiagnosticInfo.Create(DiagnosticDescriptors.ConcurrentActionAssignsState, location ?? MethodIdentifier(method), method.Name, member));
+            }
+        }
+
         // A type without source-generated metadata (CONS0012, CONS0013) keeps the action: the build's JSON policy
         // decides whether that is an error or a warning with reflection-based metadata (JsonPolicyDiagnostics).
         var spec = report.Failed || wireName is null
             ? null
-            : new ActionSpec(wireName, method.Name, parameters.ToEquatableArray(), kind, resultJson, resultType, nullableReference, security, DocumentationSummary.Of(method, cancellationToken), SubscriptionCalls.In(syntax));
+            : new ActionSpec(wireName, method.Name, parameters.ToEquatableArray(), kind, resultJson, resultType, nullableReference, security, DocumentationSummary.Of(method, cancellationToken), SubscriptionCalls.In(syntax), concurrent);
         return new Parsed(spec, report.All, report.TypeChecks);
     }
 
@@ -88,7 +98,7 @@ internal sealed class ActionParser(
         }
 
         var name = attribute.ConstructorArguments[0].Value as string;
-        if (string.IsNullOrEmpty(name) || name!.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        if (string.IsNullOrEmpty(name) || name!.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) || name![0] == '$')
         {
             var argument = attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax { ArgumentList.Arguments.Count: > 0 } syntax
                 ? LocationInfo.From(syntax.ArgumentList.Arguments[0])
@@ -99,6 +109,11 @@ internal sealed class ActionParser(
 
         return name;
     }
+
+    // [Action(Concurrent = true)]
+    private bool IsConcurrent(IMethodSymbol method)
+        => KnownTypes.FindAttribute(method, known.ActionAttribute)!.NamedArguments
+            .Any(a => a.Key == "Concurrent" && a.Value.Value is true);
 
     private ParameterSpec? ParseParameter(IMethodSymbol method, IParameterSymbol parameter, Report report)
     {
@@ -310,6 +325,9 @@ internal sealed class ActionParser(
         public List<DiagnosticInfo> TypeChecks { get; } = new();
 
         public bool Failed { get; private set; }
+
+        // Worth a look, but the action stays.
+        public void Warning(DiagnosticInfo diagnostic) => All.Add(diagnostic);
 
         // A problem of the declaration: the action is dropped.
         public void Error(DiagnosticInfo diagnostic)

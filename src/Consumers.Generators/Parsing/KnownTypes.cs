@@ -83,6 +83,7 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? ValueTaskOfT => Get("System.Threading.Tasks.ValueTask`1");
     public INamedTypeSymbol? AsyncEnumerable => Get("System.Collections.Generic.IAsyncEnumerable`1");
     public INamedTypeSymbol? AsyncEnumerator => Get("System.Collections.Generic.IAsyncEnumerator`1");
+    public INamedTypeSymbol? ChannelReader => Get("System.Threading.Channels.ChannelReader`1");
     public INamedTypeSymbol? CancellationToken => Get("System.Threading.CancellationToken");
     public INamedTypeSymbol? ClaimsPrincipal => Get("System.Security.Claims.ClaimsPrincipal");
     public INamedTypeSymbol? Guid => Get("System.Guid");

@@ -45,8 +45,22 @@ internal static class ReturnShapeParser
             inner = type;
         }
 
-        // A task of a task, or a stream: an action answers once, with data.
-        if (KnownTypes.IsTaskLibrary(inner) || known.IsAsyncEnumerable(inner) || KnownTypes.Is(inner, known.AsyncEnumerator))
+        // A stream, returned as it is (the runtime enumerates it with the call's token).
+        if (wrapper == ReturnWrapper.None && type is INamedTypeSymbol { TypeArguments.Length: 1 } named)
+        {
+            if (KnownTypes.Is(type, known.AsyncEnumerable))
+            {
+                return new ReturnShape(ReturnKind.AsyncEnumerable, wrapper, named.TypeArguments[0], null);
+            }
+
+            if (KnownTypes.Is(type, known.ChannelReader))
+            {
+                return new ReturnShape(ReturnKind.ChannelReader, wrapper, named.TypeArguments[0], null);
+            }
+        }
+
+        // A task of a task, or a stream in a task (or an array of streams): an action answers once, with data.
+        if (KnownTypes.IsTaskLibrary(inner) || known.IsAsyncEnumerable(inner) || KnownTypes.Is(inner, known.AsyncEnumerator) || KnownTypes.Is(inner, known.ChannelReader))
         {
             return Unsupported(type.ToDisplayString());
         }
