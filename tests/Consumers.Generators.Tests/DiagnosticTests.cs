@@ -125,12 +125,14 @@ public sealed class DiagnosticTests
             """);
 
     [Test]
-    public void CONS0008_AsyncEnumerable_IsReportedOnTheReturnType()
+    public void CONS0008_AsyncEnumerableInATask_IsReportedOnTheReturnType()
         => AssertDiagnostic("CONS0008", Usings + """
             public partial class LobbyConsumer : Consumer
             {
                 [Action]
-                public async [|IAsyncEnumerable<int>|] Stream()
+                public [|Task<IAsyncEnumerable<int>>|] Stream() => Task.FromResult(Numbers());
+
+                private static async IAsyncEnumerable<int> Numbers()
                 {
                     await Task.Yield();
                     yield return 1;
@@ -430,6 +432,81 @@ public sealed class DiagnosticTests
                 public void Join() { }
             }
             """);
+
+    [Test]
+    public void CONS0015_ActionNameStartingWithDollar_IsReservedForControlActions()
+        => AssertDiagnostic("CONS0015", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action([|"$cancel"|])]
+                public void Cancel() { }
+            }
+            """);
+
+    [Test]
+    public void CONS0020_ConcurrentActionAssigningAField_IsReportedOnTheAssignedMember()
+        => AssertDiagnostic("CONS0020", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                private int _calls;
+
+                [Action(Concurrent = true)]
+                public async Task<int> Count()
+                {
+                    var local = 0;
+                    local++;
+                    await Task.Yield();
+                    [|_calls|]++;
+                    return local;
+                }
+            }
+            """);
+
+    [Test]
+    public void CONS0020_StreamAssigningAProperty_IsReportedOnTheAssignedMember()
+        => AssertDiagnostic("CONS0020", Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                public string Last { get; set; } = "";
+
+                [Action]
+                public async IAsyncEnumerable<string> Words(string text)
+                {
+                    foreach (var word in text.Split(' '))
+                    {
+                        await Task.Yield();
+                        [|this.Last|] = word;
+                        yield return word;
+                    }
+                }
+            }
+            """);
+
+    [Test]
+    public void CONS0020_IsNotReported_ForOrderedActionsOrLocalsAndParametersNamedLikeFields()
+    {
+        var result = GeneratorHarness.Run(Usings + """
+            public partial class LobbyConsumer : Consumer
+            {
+                private int _calls;
+                private int count;
+
+                [Action]
+                public int Ordered() => ++_calls;
+
+                [Action(Concurrent = true)]
+                public async Task<int> Concurrent(int count)
+                {
+                    count++;
+                    var _calls = 1;
+                    _calls += 1;
+                    await Task.Yield();
+                    return count + _calls + this.count;
+                }
+            }
+            """);
+        Assert.That(result.GeneratorDiagnostics.Select(d => d.Id), Has.None.EqualTo("CONS0020"));
+    }
 
     [Test]
     public void CONS0015_EmptyActionName_IsReportedOnTheNameArgument()

@@ -79,6 +79,51 @@ public sealed class GeneratedSourceTests
     }
 
     [Test]
+    public void ConcurrentActionsAndStreams_AreHandedToTheRuntime_ByAStaticLambda_WithTheirAuthorizationInside()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Collections.Generic;
+            using System.Runtime.CompilerServices;
+            using System.Threading;
+            using System.Threading.Channels;
+            using System.Threading.Tasks;
+            using Consumers;
+            using Microsoft.AspNetCore.Authorization;
+
+            namespace Chat;
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class CallsConsumer : Consumer
+            {
+                [Action(Concurrent = true)]
+                public Task<RoomDto> FetchAsync(int pk, CancellationToken cancellationToken) => Task.FromResult(new RoomDto(pk, "", new()));
+
+                [Action(Concurrent = true), Authorize(Roles = "admin")]
+                public Task PurgeAsync() => Task.CompletedTask;
+
+                [Action]
+                public async IAsyncEnumerable<RoomDto> Rooms(int count, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+                {
+                    await Task.Yield();
+                    yield return new RoomDto(count, "", new());
+                }
+
+                [Action]
+                public ChannelReader<string> Words() => Channel.CreateUnbounded<string>().Reader;
+
+                [Action]
+                public int Ordered() => 1;
+            }
+            """, TestSources.Dtos).AssertClean();
+
+        var source = run.Source("Chat.CallsConsumer.g.cs");
+        Assert.That(source, Does.Contain("invocation.RunConcurrentlyAsync(__self, static (__detached, __call) => __detached.__Invoke_FetchAsync"));
+        Assert.That(source, Does.Contain("invocation.RunStreamAsync(__self, static (__detached, __call) => __detached.__Invoke_Rooms"));
+        Assert.That(source, Does.Contain("return __self.__Invoke_Ordered"));
+        Snapshot.VerifySource(source);
+    }
+
+    [Test]
     public void GroupEventType_NestedInAClass_IsNamedAsTypeFullNameNamesIt()
     {
         var run = GeneratorHarness.Run("""

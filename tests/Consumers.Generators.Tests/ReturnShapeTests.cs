@@ -21,6 +21,9 @@ public sealed class ReturnShapeTests
     [TestCase("ActionResult<int[]>", "ResultOfValue", "None", "int[]")]
     [TestCase("Task<ActionResult<int>>", "TaskOfResultOfValue", "Task", "int")]
     [TestCase("ValueTask<ActionResult<int?>>", "ValueTaskOfResultOfValue", "ValueTask", "int?")]
+    [TestCase("IAsyncEnumerable<int>", "AsyncEnumerable", "None", "int")]
+    [TestCase("IAsyncEnumerable<string?>", "AsyncEnumerable", "None", "string?")]
+    [TestCase("ChannelReader<List<int>>", "ChannelReader", "None", "System.Collections.Generic.List<int>")]
     public void ASupportedReturnType_HasItsKindAndData(string returnType, string kind, string wrapper, string? data)
     {
         var shape = Read(returnType);
@@ -36,8 +39,10 @@ public sealed class ReturnShapeTests
     [TestCase("Task<Task<int>>")]
     [TestCase("ValueTask<Task>")]
     [TestCase("Task[]")]
-    [TestCase("IAsyncEnumerable<int>")]
     [TestCase("Task<IAsyncEnumerable<int>>")]
+    [TestCase("ValueTask<ChannelReader<int>>")]
+    [TestCase("IAsyncEnumerable<int>[]")]
+    [TestCase("ActionResult<IAsyncEnumerable<int>>")]
     [TestCase("IAsyncEnumerator<int>")]
     [TestCase("ref int")]
     public void AStreamATaskOfATaskOrARef_IsUnsupported(string returnType)
@@ -62,6 +67,7 @@ public sealed class ReturnShapeTests
         var compilation = GeneratorHarness.CreateCompilation($$"""
             #nullable enable
             using System.Collections.Generic;
+            using System.Threading.Channels;
             using System.Threading.Tasks;
             using Consumers;
 

@@ -208,7 +208,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ConcurrentActionAssignsState = Create(
         "CONS0020", Usage,
         "Concurrent action assigns consumer state",
-        "'{0}' runs concurrently with the consumer's other actions but assigns '{1}': the consumer instance is shared by every action running at once; keep per-call state in locals, or guard '{1}' (a lock, Interlocked), or drop Concurrent = true",
+        "'{0}' runs concurrently with the consumer's other actions but assigns '{1}': the consumer instance is shared by every action running at once; keep per-call state in locals, guard '{1}' (a lock, Interlocked), or remove Concurrent = true (a stream always runs concurrently)",
         DiagnosticSeverity.Warning);
 
     // A warning of its own rather than CONS0012 at a second severity: release tracking and

@@ -72,7 +72,13 @@ internal static class ReturnShapeParser
 
         if (KnownTypes.Is(inner, known.ActionResultOfT))
         {
-            return new ReturnShape(Wrap(wrapper, ReturnKind.ResultOfValue, ReturnKind.TaskOfResultOfValue, ReturnKind.ValueTaskOfResultOfValue), wrapper, ((INamedTypeSymbol)inner).TypeArguments[0], null);
+            var data = ((INamedTypeSymbol)inner).TypeArguments[0];
+            if (known.IsAsyncEnumerable(data) || KnownTypes.Is(data, known.ChannelReader) || KnownTypes.IsTaskLibrary(data))
+            {
+                return Unsupported(type.ToDisplayString());
+            }
+
+            return new ReturnShape(Wrap(wrapper, ReturnKind.ResultOfValue, ReturnKind.TaskOfResultOfValue, ReturnKind.ValueTaskOfResultOfValue), wrapper, data, null);
         }
 
         return new ReturnShape(Wrap(wrapper, ReturnKind.Value, ReturnKind.TaskOfValue, ReturnKind.ValueTaskOfValue), wrapper, inner, null);
