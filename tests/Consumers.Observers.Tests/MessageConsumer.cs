@@ -21,6 +21,15 @@ public sealed partial class MessageConsumer(ChatDb db) : Consumer
     [Action]
     public ValueTask JoinRoom(int roomId, RequestContext request) => SubscribeMessageActivityAsync(roomId, request);
 
+    // Concurrent: subscribes, then takes a while before it replies (changes meanwhile must not overtake the reply).
+    [Action(Concurrent = true)]
+    public async Task<string> JoinRoomSlowly(int roomId, int delayMs, RequestContext request, CancellationToken cancellationToken)
+    {
+        await SubscribeMessageActivityAsync(roomId, request, cancellationToken);
+        await Task.Delay(delayMs, cancellationToken);
+        return "joined";
+    }
+
     [Action]
     public ValueTask LeaveRoom(int roomId, RequestContext request) => UnsubscribeMessageActivityAsync(roomId, request);
 

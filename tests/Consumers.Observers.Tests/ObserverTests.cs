@@ -72,6 +72,27 @@ public sealed class ObserverTests : ObserverHostFixture
     }
 
     [Test]
+    public async Task SubscribingInAConcurrentAction_ItsReplyLeavesBeforeTheFirstNotification_WhileTheConnectionGoesOn()
+    {
+        await using var watcher = await ConnectAsync();
+        await using var poster = await ConnectAsync();
+        await watcher.SendAsync("""{"action": "join_room_slowly", "room_id": 11, "delay_ms": 700, "request_id": "slow-join"}""");
+
+        // While the concurrent join waits after subscribing: the same connection is answered, and a change is saved.
+        var quick = await watcher.RequestAsync("""{"action": "post", "room_id": 12, "text": "elsewhere", "request_id": "quick"}""");
+        Assert.That(quick["request_id"]!.GetValue<string>(), Is.EqualTo("quick"), "the concurrent join does not hold the connection");
+        await poster.RequestAsync("""{"action": "post", "room_id": 11, "text": "during"}""");
+
+        var reply = await watcher.ReceiveAsync();
+        Assert.That(reply["request_id"]!.GetValue<string>(), Is.EqualTo("slow-join"), "the join's reply comes before any notification of its subscription");
+        Assert.That(reply["data"]!.GetValue<string>(), Is.EqualTo("joined"));
+        await poster.RequestAsync("""{"action": "post", "room_id": 11, "text": "after"}""");
+        var note = await watcher.ReceiveAsync();
+        Assert.That(note["request_id"]!.GetValue<string>(), Is.EqualTo("slow-join"));
+        Assert.That(note["data"]!["text"]!.GetValue<string>(), Is.EqualTo("after"), "a change before the reply is not notified, as for an ordered subscribe");
+    }
+
+    [Test]
     public async Task Update_AndDelete_ArePushed()
     {
         await using var watcher = await ConnectAsync();
