@@ -68,6 +68,78 @@ public sealed class MemoryBoundTests
         Assert.That((await bystander.RequestAsync("""{"action": "add", "a": 2, "b": 2}"""))["data"]!.GetValue<int>(), Is.EqualTo(4));
     }
 
+    [Test]
+    public async Task TenThousandStreamsAtOnce_RunTheCap_AreRefusedWith429Past_AndHoldNoMoreThanTheConnectionsBound()
+    {
+        const int requests = 10_000;
+        const int cap = 10;
+        var log = new CallLog();
+        await using var host = await TestHost.StartAsync(
+            app => app.MapConsumer<CallsConsumer>("/ws/calls"),
+            o =>
+            {
+                // The refusals are answered faster than this client parses them: a queue that can hold them all (about
+                // 1 MB of 429 envelopes) keeps the client from being closed as one that stopped reading.
+                o.RateLimitPerSecond = 0;
+                o.SendQueueCapacity = 16_384;
+                o.SendQueueMaxBytes = 4 * 1024 * 1024;
+            },
+            services => services.AddSingleton(log).AddSingleton(new ActionGate()));
+        await using var client = await TestClient.ConnectAsync(host.WebSocketUri("/ws/calls"));
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+
+        // Sent without waiting for replies; the replies (the running streams' items and the refusals) are read alongside.
+        var sending = Task.Run(async () =>
+        {
+            for (var i = 0; i < requests; i++)
+            {
+                await client.SendAsync($$"""{"action": "forever", "name": "s", "request_id": {{i}}}""");
+            }
+        });
+        var refused = 0;
+        var streaming = new HashSet<int>();
+        var peak = 0L;
+        while (refused + streaming.Count < requests)
+        {
+            var frame = await client.ReceiveAsync();
+            var id = frame["request_id"]!.GetValue<int>();
+            switch (frame["response_status"]!.GetValue<int>())
+            {
+                case 429:
+                    refused++;
+                    if (refused % 1000 == 0)
+                    {
+                        peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: true) - before);
+                    }
+
+                    break;
+                case 200:
+                    streaming.Add(id);
+                    break;
+                default:
+                    Assert.Fail($"unexpected frame {frame.ToJsonString()}");
+                    break;
+            }
+
+            if (refused + cap == requests && streaming.Count == cap)
+            {
+                break;
+            }
+        }
+
+        await sending;
+        Assert.Multiple(() =>
+        {
+            Assert.That(streaming, Has.Count.EqualTo(cap), "the first streams run");
+            Assert.That(refused, Is.EqualTo(requests - cap), "every other request is refused with 429");
+            Assert.That(log.Count("s:start"), Is.EqualTo(cap), "a refused stream never starts");
+
+            // The connection's bound: its send queue (4 MiB here), the read-ahead (32 messages), and what each of the ten
+            // streams holds; pooled buffers make up the slack.
+            Assert.That(peak, Is.LessThan(12L * 1024 * 1024), $"highest growth: {peak / 1024} KiB");
+        });
+    }
+
     private static async Task AttackAsync(Uri uri, byte[] request, int requests)
     {
         var attacker = new ClientWebSocket();
