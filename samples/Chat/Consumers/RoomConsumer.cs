@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using Chat.Data;
 using Consumers;
 using Consumers.EntityFrameworkCore;
@@ -150,6 +151,42 @@ public sealed partial class RoomConsumer(ChatDb db, RoomSerializer serializer, P
             .ToListAsync(cancellationToken);
         last.Reverse();
         return last.Select(ToDto).ToList();
+    }
+
+    /// <summary>Longest search text <c>search_messages</c> takes.</summary>
+    public const int MaxSearchLength = 100;
+
+    /// <summary>
+    /// <c>search_messages</c>: the room's messages containing the text, newest first, at most 200, streamed one by one as
+    /// the database returns them (the page shows them as they come; a new search cancels the previous one with
+    /// <c>$cancel</c>). A stream runs beside the connection's other actions, so it reads with a DbContext of its own
+    /// (a scope of its own): EF Core's contexts take one operation at a time, and the consumer's is the ordered actions'.
+    /// </summary>
+    [Action]
+    public async IAsyncEnumerable<MessageDto> SearchMessages(
+        int room,
+        string text,
+        IServiceScopeFactory scopes,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        text = text.Trim();
+        if (text.Length is 0 or > MaxSearchLength)
+        {
+            throw new ActionException(StatusCodes.Status400BadRequest, ActionErrors.Field("text", $"Use 1-{MaxSearchLength} characters."));
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChatDb>();
+        var matches = db.Messages.AsNoTracking()
+            .Where(m => m.RoomId == room && m.Text.Contains(text))
+            .OrderByDescending(m => m.Id)
+            .Take(200)
+            .AsAsyncEnumerable()
+            .WithCancellation(cancellationToken);
+        await foreach (var message in matches)
+        {
+            yield return ToDto(message);
+        }
     }
 
     /// <summary>Users leave their rooms when their socket drops (DCRF's tutorial does not handle this).</summary>
