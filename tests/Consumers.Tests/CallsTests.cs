@@ -190,6 +190,43 @@ public sealed class CallsTests
     }
 
     [Test]
+    public async Task WhileTheServerDoesNotRead_WhatTheClientSendsWithinItsRate_IsNotThrottledWhenReadLater()
+    {
+        // 40 messages/s against a limit of 50/s (burst 20), while an ordered action holds the connection for 3 s: its
+        // read-ahead (32 messages) fills after 0.8 s, the rest waits in TCP and is read as one burst when the action ends.
+        var (host, log, gate) = await StartAsync(o =>
+        {
+            o.RateLimitPerSecond = 50;
+            o.RateLimitBurst = 20;
+        });
+        await using var _host = host;
+        await using var client = await TestClient.ConnectAsync(host.WebSocketUri("/ws/calls"));
+
+        await client.SendAsync("""{"action": "hold", "name": "h", "request_id": "h"}""");
+        await Eventually.WaitUntilAsync(() => log.Count("h:start") == 1);
+        var opening = Task.Run(async () =>
+        {
+            await Task.Delay(3000);
+            gate.Open();
+        });
+        const int Messages = 100;
+        for (var i = 0; i < Messages; i++)
+        {
+            await client.SendAsync($$"""{"action": "quick", "name": "q", "request_id": {{i}}}""");
+            await Task.Delay(25);
+        }
+
+        await opening;
+        var statuses = new List<int>();
+        for (var i = 0; i <= Messages; i++)
+        {
+            statuses.Add((await client.ReceiveAsync())["response_status"]!.GetValue<int>());
+        }
+
+        Assert.That(statuses.Count(s => s == 429), Is.Zero, "the client stayed within its rate; the server's stall is not charged to it");
+    }
+
+    [Test]
     public async Task AStream_SendsItsItemsInOrder_ThenOne204EndEnvelope()
     {
         var (host, _, _) = await StartAsync();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using Consumers.Diagnostics;
 using Consumers.Groups;
@@ -79,6 +80,8 @@ internal sealed class ConnectionReader
                     var arrival = socket.ReceiveAsync(Memory<byte>.Empty, _lifetime.Aborted);
                     if (!arrival.IsCompleted)
                     {
+                        // Nothing waits in the socket: a backlog left by a stall has been read.
+                        _rateLimit?.EndCredit();
                         EndTurn(ref turnOpen, ref turnMessages);
                     }
 
@@ -174,7 +177,11 @@ internal sealed class ConnectionReader
                 if (!_scheduler.HasRoom)
                 {
                     EndTurn(ref turnOpen, ref turnMessages);
+                    var stalled = Stopwatch.GetTimestamp();
                     await _scheduler.WaitForRoomAsync(_lifetime.Aborted).ConfigureAwait(false);
+
+                    // What the client sent while the server did not read is not charged to it (TokenBucket's remarks).
+                    _rateLimit?.CreditStall(Stopwatch.GetTimestamp() - stalled);
                 }
             }
         }

@@ -76,6 +76,8 @@ public sealed class ConsumerOptions
     /// Messages a connection may send per second, sustained (a token bucket refilled at this rate). Default 100;
     /// zero disables the limit. A message over the limit gets a 429 envelope <c>["Request was throttled."]</c>
     /// (DRF's throttling text) and is not handled; the connection stays open.
+    /// The limit measures the client, not the server: messages the client sent while the connection did not read
+    /// (its read-ahead full behind slow actions) are not charged when they are read later as one burst.
     /// </summary>
     public double RateLimitPerSecond { get; set; } = 100;
 

@@ -7,6 +7,12 @@ namespace Consumers.Security;
 /// second (the algorithm of DRF's throttles without their per-user cache), plus a count of throttled messages in
 /// fixed 10-second windows to tell a burst from sustained abuse. Used by the connection's reader only: not thread-safe.
 /// </summary>
+/// <remarks>
+/// The bucket measures the client, not the server: while the server stops reading (the connection's read-ahead is full
+/// because its actions are slow), what the client sends waits in TCP and would be read later as one burst. The reader
+/// then grants the tokens the stall was worth (<see cref="CreditStall"/>), spent only on that backlog: the credit ends
+/// when the reader has caught up with the socket (<see cref="EndCredit"/>).
+/// </remarks>
 internal sealed class TokenBucket
 {
     private static readonly long s_window = Stopwatch.Frequency * 10;
@@ -18,6 +24,7 @@ internal sealed class TokenBucket
     private long _last;
     private long _windowStart;
     private int _throttledInWindow;
+    private double _credit;
 
     /// <param name="ratePerSecond">Tokens added per second.</param>
     /// <param name="burst">Bucket size: messages accepted back to back after a quiet period.</param>
@@ -46,6 +53,12 @@ internal sealed class TokenBucket
             return true;
         }
 
+        if (_credit >= 1)
+        {
+            _credit -= 1;
+            return true;
+        }
+
         if (now - _windowStart >= s_window)
         {
             _windowStart = now;
@@ -56,4 +69,13 @@ internal sealed class TokenBucket
         abusive = _abuseThreshold > 0 && _throttledInWindow > _abuseThreshold;
         return false;
     }
+
+    /// <summary>
+    /// The reader did not read for <paramref name="stalledTicks"/> (<see cref="Stopwatch"/> ticks) because the server was
+    /// busy: the messages the client sent meanwhile at up to the rate are not charged when they are read.
+    /// </summary>
+    public void CreditStall(long stalledTicks) => _credit += stalledTicks * _ratePerTick;
+
+    /// <summary>The reader has caught up with the socket: credit for a backlog that is gone ends.</summary>
+    public void EndCredit() => _credit = 0;
 }

@@ -62,6 +62,15 @@ public sealed partial class CallsConsumer(CallLog log, ActionGate gate) : Consum
         return name;
     }
 
+    // Ordered, and waits for the test: the connection's read-ahead fills behind it.
+    [Action]
+    public async Task<string> Hold(string name)
+    {
+        log.Add(name + ":start");
+        await gate.Opened;
+        return name;
+    }
+
     [Action(Concurrent = true)]
     public async Task Boom()
     {
