@@ -137,6 +137,23 @@ public sealed class CallsTests
         Assert.That(again["request_id"]!.GetValue<string>(), Is.EqualTo("w1"));
     }
 
+    [Test]
+    public async Task ADisconnect_CancelsEveryRunningCall_AndTheDisconnectHookRunsAfterTheyEnded()
+    {
+        var (host, log, _) = await StartAsync();
+        await using var _host = host;
+        var client = await TestClient.ConnectAsync(host.WebSocketUri("/ws/calls"));
+        await client.SendAsync("""{"action": "wait_for_cancel", "name": "w", "request_id": 1}""");
+        await client.SendAsync("""{"action": "forever", "name": "f", "request_id": 2}""");
+        await Eventually.WaitUntilAsync(() => log.Count("w:start") == 1 && log.Count("f:start") == 1);
+
+        client.Socket.Abort();
+        await client.DisposeAsync();
+        await Eventually.WaitUntilAsync(() => log.Count("disconnected") == 1);
+        Assert.That(log.Count("w:cancelled"), Is.EqualTo(1), "the running concurrent action saw its token cancelled");
+        Assert.That(log.At("disconnected"), Is.GreaterThan(log.At("w:cancelled")), "OnDisconnectAsync runs after the calls ended");
+    }
+
     [TestCase("""{"action": "$cancel"}""", 400)]
     [TestCase("""{"action": "$cancel", "request_id": null}""", 400)]
     [TestCase("""{"action": "$cancel", "request_id": "nothing-runs"}""", 404)]

@@ -50,4 +50,7 @@ internal static partial class ConnectionLog
 
     [LoggerMessage(20, LogLevel.Warning, "Consumer work queue full ({Capacity} notification handler or permission checks waiting): the consumer cannot keep up; closing it with 1008.", EventName = "WorkQueueFull")]
     public static partial void WorkQueueFull(ILogger logger, int capacity);
+
+    [LoggerMessage(16, LogLevel.Warning, "Concurrent actions or streams still ran {Timeout} after their connection ended (they ignore their CancellationToken); the disconnect hook runs without waiting for them.", EventName = "CallsOutlivedConnection")]
+    public static partial void CallsOutlivedConnection(ILogger logger, TimeSpan timeout);
 }

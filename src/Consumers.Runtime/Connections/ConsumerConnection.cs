@@ -109,6 +109,10 @@ internal sealed class ConsumerConnection
                 _writer.Drain();
                 ConnectionLog.ConnectionClosed(Logger, clientStatus);
                 ConsumerMetrics.ConnectionsClosed.Add(1);
+
+                // Concurrent actions and streams (cancelled with the connection) end before the disconnect hook runs and
+                // the connection's DI scope is disposed under them.
+                await consumers.WaitForCallsAsync().ConfigureAwait(false);
                 await consumers.DisconnectAsync(clientStatus).ConfigureAwait(false);
             }
         }

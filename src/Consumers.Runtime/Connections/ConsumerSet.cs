@@ -140,6 +140,18 @@ internal sealed class ConsumerSet
         SendError(null, status, error, default);
     }
 
+    /// <summary>
+    /// After the connection has ended: waits for its concurrent actions and streams (cancelled with the connection) to
+    /// finish, at most the close timeout; one that ignores its token is logged and left behind.
+    /// </summary>
+    public async Task WaitForCallsAsync()
+    {
+        if (!await _calls.WaitForEndAsync(_connection.Options.CloseTimeout).ConfigureAwait(false))
+        {
+            ConnectionLog.CallsOutlivedConnection(_connection.Logger, _connection.Options.CloseTimeout);
+        }
+    }
+
     public async ValueTask DisconnectAsync(WebSocketCloseStatus? closeStatus)
     {
         foreach (var entry in _entries)

@@ -15,6 +15,8 @@ internal sealed class RunningCalls
     private SemaphoreSlim? _slots;
     private int _streams;
     private Dictionary<(IReplySink Consumer, string RequestId), DetachedCall>? _byRequestId;
+    private int _running;
+    private TaskCompletionSource? _ended;
 
     /// <param name="maxConcurrent">Concurrent actions that may run at once; one more waits.</param>
     /// <param name="maxStreams">Streams that may run at once; one more is refused.</param>
@@ -60,15 +62,19 @@ internal sealed class RunningCalls
     /// </summary>
     public bool TryAdd(DetachedCall call)
     {
-        if (call.RequestId is not { } requestId)
+        if (call.RequestId is { } requestId)
         {
-            return true;
+            lock (_lock)
+            {
+                if (!(_byRequestId ??= []).TryAdd((call.Consumer, requestId), call))
+                {
+                    return false;
+                }
+            }
         }
 
-        lock (_lock)
-        {
-            return (_byRequestId ??= []).TryAdd((call.Consumer, requestId), call);
-        }
+        Interlocked.Increment(ref _running);
+        return true;
     }
 
     /// <summary>A call has ended: it leaves the records and gives its slot or place back.</summary>
@@ -86,6 +92,36 @@ internal sealed class RunningCalls
         }
 
         Release(call);
+        if (Interlocked.Decrement(ref _running) == 0)
+        {
+            Volatile.Read(ref _ended)?.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// After the connection has ended (every call's token is cancelled): waits until the running calls have finished, at
+    /// most <paramref name="timeout"/>, so that the consumer's disconnect hook and the disposal of the connection's DI
+    /// scope come after them, as Channels runs <c>disconnect</c> after the consumer's handlers.
+    /// </summary>
+    /// <returns>Whether every call finished within the timeout.</returns>
+    public async Task<bool> WaitForEndAsync(TimeSpan timeout)
+    {
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _ended, ended);
+        if (Volatile.Read(ref _running) == 0)
+        {
+            return true;
+        }
+
+        try
+        {
+            await ended.Task.WaitAsync(timeout).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Gives a call's slot (or stream place) back without touching the records: a call that was never recorded.</summary>

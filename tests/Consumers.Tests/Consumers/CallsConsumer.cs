@@ -95,6 +95,12 @@ public sealed partial class CallsConsumer(CallLog log, ActionGate gate) : Consum
         return name;
     }
 
+    protected override ValueTask OnDisconnectAsync(System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
+    {
+        log.Add("disconnected");
+        return ValueTask.CompletedTask;
+    }
+
     [Action]
     public async IAsyncEnumerable<int> Count(int n, int failAt = -1, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
