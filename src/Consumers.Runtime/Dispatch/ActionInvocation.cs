@@ -173,7 +173,7 @@ public sealed class ActionInvocation
     /// Runs a concurrent action (<c>[Action(Concurrent = true)]</c>): returns at once, so the connection reads and
     /// handles its next messages while <paramref name="invoke"/> runs on the thread pool with an instance of its own
     /// (the request copied) and replies when it finishes. At the connection's cap
-    /// (<see cref="ConsumerOptions.MaxConcurrentActionsPerConnection"/>) it first waits for a running one to end, and the
+    /// (<c>ConsumerOptions.MaxConcurrentActionsPerConnection</c>) it first waits for a running one to end, and the
     /// messages behind it wait too. A <c>request_id</c> of the consumer's still running concurrent action or stream is
     /// answered with 409; <c>$cancel</c> cancels the call's token, and an action that then throws
     /// <see cref="OperationCanceledException"/> is answered with 499 <c>["The call was cancelled."]</c>.
@@ -204,7 +204,7 @@ public sealed class ActionInvocation
 
     /// <summary>
     /// Runs a streaming action: as <see cref="RunConcurrentlyAsync"/>, but past
-    /// <see cref="ConsumerOptions.MaxConcurrentStreamsPerConnection"/> running streams the request is answered with 429
+    /// <c>ConsumerOptions.MaxConcurrentStreamsPerConnection</c> running streams the request is answered with 429
     /// instead of waiting.
     /// </summary>
     /// <typeparam name="TConsumer">The consumer type.</typeparam>
