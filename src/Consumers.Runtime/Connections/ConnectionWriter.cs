@@ -61,8 +61,11 @@ internal sealed class ConnectionWriter : IHeldWrites
     private int _unwritten;
     private volatile bool _closing;
 
-    // Streams waiting for the queue to fall to half (WaitForRoomAsync); created by the first wait, completed by the writer.
+    // Streams waiting for room (WaitForRoomAsync); created by the first wait, completed by the writer loop after a batch.
     private TaskCompletionSource? _room;
+
+    // Queued frames written (or dropped) since the start, for the marks of WaitForRoomAsync; written by the writer loop only.
+    private long _writtenTotal;
 
     /// <param name="lifetime">The connection's close state; the writer completes its queue when a close is requested.</param>
     /// <param name="logger">Where a full queue and a failed write are logged.</param>
@@ -452,33 +455,45 @@ internal sealed class ConnectionWriter : IHeldWrites
 
     /// <summary>
     /// The writer loop wrote (or dropped) <paramref name="frames"/> queued frames: direct writes may resume when none is
-    /// left, and streams waiting for room go on once the queue is at most half full.
+    /// left, and streams waiting for room check again.
     /// </summary>
     internal void Written(int frames)
     {
+        Volatile.Write(ref _writtenTotal, _writtenTotal + frames);
         Interlocked.Add(ref _unwritten, -frames);
-        if (Volatile.Read(ref _room) is { } room && HasRoom)
+        if (Volatile.Read(ref _room) is { } room)
         {
             Interlocked.CompareExchange(ref _room, null, room);
             room.TrySetResult();
         }
     }
 
-    // At most half of the queue's frames and bytes wait: a stream may take its next item.
-    private bool HasRoom
-        => Volatile.Read(ref _unwritten) <= _queueCapacity / 2 && (Volatile.Read(ref _queue)?.QueuedBytes ?? 0) <= _queueMaxBytes / 2;
+    /// <summary>
+    /// A mark of what this connection has queued so far: <see cref="WaitForRoomAsync"/> with it waits until those frames
+    /// are written. A frame written directly (nothing queued) is never waited for.
+    /// </summary>
+    public long QueueMark => Volatile.Read(ref _writtenTotal) + Volatile.Read(ref _unwritten);
+
+    // The frames queued before `mark` are written, and at most half of the queue's frames and bytes wait.
+    private bool HasRoom(long mark)
+        => Volatile.Read(ref _writtenTotal) >= mark
+            && Volatile.Read(ref _unwritten) <= _queueCapacity / 2
+            && (Volatile.Read(ref _queue)?.QueuedBytes ?? 0) <= _queueMaxBytes / 2;
 
     /// <summary>
-    /// Completes when at most half of the send queue's frames and bytes wait, at once when they do: a stream's producer
-    /// waits here before each item, so a slow reader paces it instead of filling the queue (no 1008, no growth). Once a
-    /// close is requested it completes only by cancellation (nothing more can be sent).
+    /// Completes when the frames queued before <paramref name="mark"/> (a <see cref="QueueMark"/>) are written and at
+    /// most half of the send queue's frames and bytes wait; at once when they are. A stream waits here before each run
+    /// of items: with the mark taken when its previous run began, one run is being written while the next is produced,
+    /// and a slow reader paces the producer instead of filling the queue (no 1008, no growth), as SignalR's streams wait
+    /// for their pipe's flush. Once a close is requested it completes only by cancellation (nothing more can be sent).
     /// </summary>
+    /// <param name="mark">What must be written first; 0 for nothing.</param>
     /// <param name="cancellationToken">The stream's token (cancelled when the connection ends).</param>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
-        => HasRoom && !_closing ? ValueTask.CompletedTask : WaitForRoomSlowAsync(cancellationToken);
+    public ValueTask WaitForRoomAsync(long mark, CancellationToken cancellationToken)
+        => HasRoom(mark) && !_closing ? ValueTask.CompletedTask : WaitForRoomSlowAsync(mark, cancellationToken);
 
-    private async ValueTask WaitForRoomSlowAsync(CancellationToken cancellationToken)
+    private async ValueTask WaitForRoomSlowAsync(long mark, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -495,7 +510,7 @@ internal sealed class ConnectionWriter : IHeldWrites
             }
 
             // Published before the check: the writer either sees the waiter or has made room already.
-            if (HasRoom)
+            if (HasRoom(mark))
             {
                 return;
             }

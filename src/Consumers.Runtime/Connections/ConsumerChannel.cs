@@ -227,7 +227,9 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
 
     public void ActivateSubscriptions(DetachedCall call) => Subscriptions.ActivatePending(call);
 
-    public ValueTask WaitForRoomAsync(CancellationToken cancellationToken) => _writer.WaitForRoomAsync(cancellationToken);
+    public long QueueMark => _writer.QueueMark;
+
+    public ValueTask WaitForRoomAsync(long mark, CancellationToken cancellationToken) => _writer.WaitForRoomAsync(mark, cancellationToken);
 
     public bool BeginItems() => DeliveryTurn.TryBegin();
 

@@ -327,6 +327,10 @@ public sealed class ActionInvocation
         var token = Aborted;
         var sent = 0;
         var turn = false;
+
+        // What was queued when the previous run of items began: before the next run, that much must be written, so that
+        // one run is written while the next is produced and no more waits (SignalR's streams await their pipe's flush).
+        var mark = 0L;
         IAsyncEnumerator<T>? enumerator = null;
         try
         {
@@ -335,11 +339,13 @@ public sealed class ActionInvocation
             while (true)
             {
                 token.ThrowIfCancellationRequested();
-                var room = _replies.WaitForRoomAsync(token);
-                if (!room.IsCompletedSuccessfully)
+                if (!turn)
                 {
-                    EndTurn(ref turn);
-                    await room.ConfigureAwait(false);
+                    var room = _replies.WaitForRoomAsync(mark, token);
+                    if (!room.IsCompletedSuccessfully)
+                    {
+                        await room.ConfigureAwait(false);
+                    }
                 }
 
                 var next = enumerator.MoveNextAsync();
@@ -362,6 +368,7 @@ public sealed class ActionInvocation
 
                 if (!turn)
                 {
+                    mark = _replies.QueueMark;
                     turn = _replies.BeginItems();
                     inTurn = 0;
                 }

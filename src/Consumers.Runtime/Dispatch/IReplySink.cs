@@ -25,13 +25,18 @@ internal interface IReplySink
     /// <param name="requestId">The request's <c>request_id</c> token.</param>
     void Reply<T>(ReadOnlySpan<byte> actionToken, int status, T value, JsonTypeInfo<T> typeInfo, ActionErrors errors, ReadOnlySpan<byte> requestId);
 
+    /// <summary>A mark of what the connection has queued so far, for <see cref="WaitForRoomAsync"/>.</summary>
+    long QueueMark { get; }
+
     /// <summary>
-    /// Completes when the connection's send queue is at most half full (in frames and in bytes): a stream waits here
-    /// before it takes its next item, so a fast producer is paced by a slow reader instead of filling the queue.
+    /// Completes when the frames queued before <paramref name="mark"/> are written and the connection's send queue is at
+    /// most half full (in frames and in bytes): a stream waits here before it takes its next run of items, so a fast
+    /// producer is paced by a slow reader instead of filling the queue.
     /// </summary>
+    /// <param name="mark">A <see cref="QueueMark"/>, or 0.</param>
     /// <param name="cancellationToken">The stream's token.</param>
     /// <exception cref="OperationCanceledException">The stream was cancelled while waiting.</exception>
-    ValueTask WaitForRoomAsync(CancellationToken cancellationToken);
+    ValueTask WaitForRoomAsync(long mark, CancellationToken cancellationToken);
 
     /// <summary>
     /// Opens a delivery turn on this thread unless one is open: replies queued until <see cref="EndItems"/> leave in one

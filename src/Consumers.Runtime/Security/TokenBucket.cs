@@ -47,15 +47,16 @@ internal sealed class TokenBucket
         var now = Stopwatch.GetTimestamp();
         _tokens = Math.Min(_burst, _tokens + ((now - _last) * _ratePerTick));
         _last = now;
-        if (_tokens >= 1)
-        {
-            _tokens -= 1;
-            return true;
-        }
-
+        // The backlog of a stall spends its credit first: the bucket's own tokens stay for what the client sends next.
         if (_credit >= 1)
         {
             _credit -= 1;
+            return true;
+        }
+
+        if (_tokens >= 1)
+        {
+            _tokens -= 1;
             return true;
         }
 
