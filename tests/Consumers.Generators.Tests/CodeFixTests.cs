@@ -180,6 +180,32 @@ public sealed class CodeFixTests
         });
     }
 
+    // The message and the fix share NearestName: the member the message suggests is the one the fix writes.
+    [TestCase("room:{RoomID}", "{RoomId}")]
+    [TestCase("room:{Roomid}.{Topik}", "{RoomId}")]
+    [TestCase("room:{RomId}.{Id}", "{RoomId}")]
+    public void CONS0031_Message_NamesTheMemberTheFixWrites(string template, string suggested)
+    {
+        var run = GeneratorHarness.Run(Usings + $$"""
+            public sealed class Message
+            {
+                public int Id { get; set; }
+                public int RoomId { get; set; }
+                public string? Topic { get; set; }
+            }
+
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>(Group = "{{template}}")]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+            }
+            """, TestSources.Dtos);
+
+        Assert.That(run.GeneratorDiagnostics.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)),
+            Is.EqualTo(new[] { $"The group template \"{template}\" of observer 'Activity' names '{template.Split('{', '}')[1]}', which is not a public instance property or field of 'Message': did you mean {suggested}?" }));
+    }
+
     [TestCase(false, "CONS0012")]
     [TestCase(true, "CONS0055")]
     public async Task CONS0012_CreateJsonContext_AddsAContextForTheTypeBesideTheConsumer_AndNamesIt(bool plainApp, string id)
