@@ -309,9 +309,12 @@ public sealed class PackageTests
             .Select(m => m.Groups["code"].Value)
             .ToList();
         Assert.That(blocks, Has.Count.GreaterThanOrEqualTo(5));
-        var project = CreateProject("getting-started", outputType: "Exe", program: "", packages: """
+        // §1's pinned EF Core (an unpinned `dotnet add package` takes 11.x, which does not restore on net10.0).
+        var efCore = System.Text.RegularExpressions.Regex.Match(page, @"dotnet add package Microsoft\.EntityFrameworkCore\.Sqlite --version (?<v>10\.[0-9.]+)").Groups["v"].Value;
+        Assert.That(efCore, Is.Not.Empty, "getting-started pins EF Core 10");
+        var project = CreateProject("getting-started", outputType: "Exe", program: "", packages: $$"""
             <PackageReference Include="Consumers.EntityFrameworkCore" Version="{version}" />
-            <PackageReference Include="Microsoft.EntityFrameworkCore.Sqlite" Version="10.0.14" />
+            <PackageReference Include="Microsoft.EntityFrameworkCore.Sqlite" Version="{{efCore}}" />
             """);
         File.Delete(Path.Combine(project, "Program.cs"));
         foreach (var block in blocks)
