@@ -45,11 +45,13 @@ public sealed class TemplateTests
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.Port}") };
         var page = await http.GetStringAsync("/");
         var client = await http.GetStringAsync("/consumers/client.js");
+        var document = await http.GetStringAsync("/consumers/asyncapi.json");
         Assert.Multiple(() =>
         {
             Assert.That(page, Does.Contain("import { TodoConsumerClient, ActionError } from \"/consumers/client.js\";"));
             Assert.That(client, Does.Contain("export class TodoConsumerClient"));
             Assert.That(client, Does.Contain("watch(params, options)").And.Contain("add(params, options)").And.Contain("list(params, options)"));
+            Assert.That(document, Does.Contain("Adds an item to a list; 400 for an empty title."), "the app generates its documentation file: summaries reach the AsyncAPI document");
         });
         using var socket = await server.ConnectAsync("/ws/todos");
         Assert.That(await RunningApp.RequestAsync(socket, """{"action": "add", "list_id": 5, "data": {"title": "Tea"}, "request_id": 1}"""),
