@@ -21,6 +21,7 @@ public sealed class ReadmeInstallTests
         Assert.That(commands, Has.Count.EqualTo(3), "three commands: pack, add the source, add the package");
         Assert.That(commands[1], Does.StartWith("dotnet nuget add source \"$PWD/artifacts/packages\""));
         Assert.That(commands[2], Is.EqualTo("dotnet add package Consumers"));
+        Assert.That(ReadmeInstall.Section(), Does.Contain($"(version {PackedFeed.Version})"), "the version the README names is the one packed");
 
         // The first command (build/pack.sh) packed the feed for every package test (PackedFeed). A home of its own:
         // the user-wide NuGet.Config the second command writes, and the dotnet CLI's first-run files, land there.
