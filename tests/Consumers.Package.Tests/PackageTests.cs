@@ -189,6 +189,45 @@ public sealed class PackageTests
         });
     }
 
+    [Test]
+    public void MisspeltGroupTemplateMember_FailsTheBuildWithCONS0031NamingTheNearMiss_AndNothingElse()
+    {
+        var project = CreateProject("misspelt", outputType: "Library", program: """
+            using Consumers;
+
+            namespace Boards
+            {
+                public sealed class Card
+                {
+                    public int Id { get; set; }
+                    public int BoardId { get; set; }
+                }
+
+                public sealed record CardDto(int Id);
+
+                [System.Text.Json.Serialization.JsonSerializable(typeof(CardDto))]
+                public sealed partial class BoardJson : System.Text.Json.Serialization.JsonSerializerContext;
+
+                [JsonContext(typeof(BoardJson))]
+                public sealed partial class BoardConsumer : Consumer
+                {
+                    [ModelObserver<Card>(Group = "board:{BordId}")]
+                    private static CardDto CardChanges(Card card) => new(card.Id);
+
+                    [Action]
+                    public ValueTask Watch(int boardId, RequestContext request) => SubscribeCardChangesAsync(boardId, request);
+                }
+            }
+            """);
+        var result = Run(project, "dotnet", "build -c Release");
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.Not.Zero);
+            Assert.That(result.Output, Does.Contain("error CONS0031: The group template \"board:{BordId}\" of observer 'CardChanges' names 'BordId', which is not a public instance property or field of 'Card': did you mean {BoardId}?"));
+            Assert.That(result.Output, Does.Not.Contain("error CS"), "no follow-on compiler error (CS0103) at the call of the rejected observer's subscribe method");
+        });
+    }
+
     private const string PlainRecordsApp = """
         using Consumers;
 
