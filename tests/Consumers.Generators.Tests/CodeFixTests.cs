@@ -152,12 +152,8 @@ public sealed class CodeFixTests
         });
     }
 
-    [TestCase("room:{RoomID}", "room:{RoomId}")]
-    [TestCase("room:{Roomid}.{Topik}", "room:{RoomId}.{Topic}")]
-    [TestCase("room:{RomId}.{Id}", "room:{RoomId}.{Id}")]
-    public async Task CONS0031_GroupTemplate_UsesTheClosestMemberName(string template, string fixedTemplate)
-    {
-        var result = await CodeFixHarness.ApplyAsync(new GroupTemplateMemberCodeFix(), "CONS0031", null, Usings + $$"""
+    // A consumer whose observer of Message (Id, RoomId, Topic) has the group template given.
+    private static string ObserverWithTemplate(string template) => Usings + $$"""
             public sealed class Message
             {
                 public int Id { get; set; }
@@ -171,13 +167,32 @@ public sealed class CodeFixTests
                 [ModelObserver<Message>(Group = "{{template}}")]
                 private static RoomDto Activity(Message message) => new(message.Id, "", new());
             }
-            """, TestSources.Dtos);
+            """;
+
+    [TestCase("room:{RoomID}", "room:{RoomId}")]
+    [TestCase("room:{Roomid}.{Topik}", "room:{RoomId}.{Topic}")]
+    [TestCase("room:{RomId}.{Id}", "room:{RoomId}.{Id}")]
+    public async Task CONS0031_GroupTemplate_UsesTheClosestMemberName(string template, string fixedTemplate)
+    {
+        var result = await CodeFixHarness.ApplyAsync(new GroupTemplateMemberCodeFix(), "CONS0031", null, ObserverWithTemplate(template), TestSources.Dtos);
         Assert.Multiple(() =>
         {
             Assert.That(result.Title, Is.EqualTo($"Use \"{fixedTemplate}\""));
             Assert.That(result.Documents["Consumer.cs"], Does.Contain($"[ModelObserver<Message>(Group = \"{fixedTemplate}\")]"));
             Assert.That(result.After.GeneratorDiagnostics, Is.Empty);
         });
+    }
+
+    // The message and the fix share NearestName: the member the message suggests is the one the fix writes.
+    [TestCase("room:{RoomID}", "{RoomId}")]
+    [TestCase("room:{Roomid}.{Topik}", "{RoomId}")]
+    [TestCase("room:{RomId}.{Id}", "{RoomId}")]
+    public void CONS0031_Message_NamesTheMemberTheFixWrites(string template, string suggested)
+    {
+        var run = GeneratorHarness.Run(ObserverWithTemplate(template), TestSources.Dtos);
+
+        Assert.That(run.GeneratorDiagnostics.Select(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)),
+            Is.EqualTo(new[] { $"The group template \"{template}\" of observer 'Activity' names '{template.Split('{', '}')[1]}', which is not a public instance property or field of 'Message': did you mean {suggested}?" }));
     }
 
     [TestCase(false, "CONS0012")]

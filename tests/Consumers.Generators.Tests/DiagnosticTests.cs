@@ -599,6 +599,66 @@ public sealed class DiagnosticTests
             """ + Model, TestSources.Dtos);
 
     [Test]
+    public void CONS0031_MisspeltMember_NamesTheNearMissInTheMessage()
+        => AssertDiagnostic("CONS0031", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>([|Group = "room:{RomId}"|])]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+            }
+            """ + Model, TestSources.Dtos);
+
+    [Test]
+    public void CONS0031_MemberFarFromEveryName_ListsTheMembers()
+        => AssertDiagnostic("CONS0031", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>([|Group = "board:{Whiteboard}"|])]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+            }
+            """ + Model, TestSources.Dtos);
+
+    // The rejected observer's subscribe methods are still declared: the build's only error is CONS0031, no CS0103 at
+    // the calls (AssertDiagnostic fails on any compiler error).
+    [Test]
+    public void CONS0031_CallsOfTheRejectedObserversSubscribeMethods_AddNoCompilerError()
+        => AssertDiagnostic("CONS0031", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>([|Group = "room:{RoomID}"|])]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+
+                [Action]
+                public async Task Join(int pk, RequestContext request, System.Threading.CancellationToken cancellationToken)
+                {
+                    await SubscribeActivityAsync(pk, request, cancellationToken);
+                    await UnsubscribeActivityAsync(pk, request);
+                }
+            }
+            """ + Model, TestSources.Dtos);
+
+    [Test]
+    public void CONS0031_CallsOfTheRejectedSubscribeMethodsOfSeveralTemplates_ByTheirNearMisses_AddNoCompilerError()
+        => AssertDiagnostic("CONS0031", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>([|Groups = new[] { "room:{Roomid}", "topic:{Topic}" }|])]
+                private static RoomDto Feed(Message message) => new(message.Id, "", new());
+
+                [Action]
+                public async Task Join(int pk, string topic, RequestContext request)
+                {
+                    await SubscribeFeedByRoomIdAsync(pk, request);
+                    await SubscribeFeedByTopicAsync(topic, request);
+                }
+            }
+            """ + Model, TestSources.Dtos);
+
+    [Test]
     public void CONS0032_GroupTemplateMemberOfAnUnsupportedType_IsReportedOnTheGroupArgument()
         => AssertDiagnostic("CONS0032", Usings + """
             [JsonContext(typeof(ChatJson))]
@@ -698,6 +758,32 @@ public sealed class DiagnosticTests
             {
                 [ModelObserver<Message>([|GroupsMethod = "KeysOf"|])]
                 private static RoomDto Activity(Message message) => new(message.Id, "", new());
+            }
+            """ + Model, TestSources.Dtos);
+
+    [Test]
+    public void CONS0048_GroupsMethodMisspelt_NamesTheNearMiss()
+        => AssertDiagnostic("CONS0048", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>([|GroupsMethod = "KeyOf"|])]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+
+                private static IEnumerable<string> KeysOf(Message message) => new[] { "a" };
+            }
+            """ + Model, TestSources.Dtos);
+
+    [Test]
+    public void CONS0034_ObserverHandlerMisspelt_NamesTheNearMiss()
+        => AssertDiagnostic("CONS0034", Usings + """
+            [JsonContext(typeof(ChatJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [ModelObserver<Message>(Group = "room:{RoomId}", [|Handler = "OnActivty"|])]
+                private static RoomDto Activity(Message message) => new(message.Id, "", new());
+
+                private ValueTask OnActivity(RoomDto data, ModelAction action, IReadOnlyList<System.Text.Json.JsonElement> requestIds) => default;
             }
             """ + Model, TestSources.Dtos);
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using NUnit.Framework;
+using static Consumers.Package.Tests.OutsideProjects;
 
 namespace Consumers.Package.Tests;
 
@@ -12,47 +13,52 @@ namespace Consumers.Package.Tests;
 [NonParallelizable]
 public sealed class PackageTests
 {
-    private string _work = null!;
-    private string _feed = null!;
-    private string _package = null!;
-    private string _natsPackage = null!;
-    private string _testingPackage = null!;
-    private string _efFeed = null!;
-    private string _efPackage = null!;
+    private static string RuntimePackage => PackedFeed.Package("Consumers");
 
-    [OneTimeSetUp]
-    public void Pack()
+    private static string NatsPackage => PackedFeed.Package("Consumers.Nats");
+
+    private static string TestingPackage => PackedFeed.Package("Consumers.Testing");
+
+    private static string EfPackage => PackedFeed.Package("Consumers.EntityFrameworkCore");
+
+    [Test]
+    public void Pack_PutsEveryShippedPackage_InTheFeed_AtTheRepositorysVersion()
     {
-        _work = Directory.CreateTempSubdirectory("consumers-package-").FullName;
-        _feed = Path.Combine(_work, "feed");
-        var configuration = typeof(PackageTests).Assembly.Location.Contains("/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
-        var result = Run(RepositoryRoot(), "dotnet", $"pack src/Consumers.Runtime -c {configuration} --no-build -o \"{_feed}\"");
-        Assert.That(result.ExitCode, Is.Zero, result.Output);
-        _package = Directory.GetFiles(_feed, "Consumers.*.nupkg").Single();
-
-        // Consumers.Nats packs into a folder of its own: "Consumers.*" above must keep matching one package.
-        var natsFeed = Path.Combine(_work, "nats-feed");
-        result = Run(RepositoryRoot(), "dotnet", $"pack src/Consumers.Nats -c {configuration} --no-build -o \"{natsFeed}\"");
-        Assert.That(result.ExitCode, Is.Zero, result.Output);
-        _natsPackage = Directory.GetFiles(natsFeed, "Consumers.Nats.*.nupkg").Single();
-
-        // The test kit goes into the main feed: an outside test project restores Consumers and Consumers.Testing from it.
-        result = Run(RepositoryRoot(), "dotnet", $"pack src/Consumers.Testing -c {configuration} --no-build -o \"{_feed}\"");
-        Assert.That(result.ExitCode, Is.Zero, result.Output);
-        _testingPackage = Directory.GetFiles(_feed, "Consumers.Testing.*.nupkg").Single();
-        _efFeed = Path.Combine(_work, "ef-feed");
-        result = Run(RepositoryRoot(), "dotnet", $"pack src/Consumers.EntityFrameworkCore -c {configuration} --no-build -o \"{_efFeed}\"");
-        Assert.That(result.ExitCode, Is.Zero, result.Output);
-        _efPackage = Directory.GetFiles(_efFeed, "Consumers.EntityFrameworkCore.*.nupkg").Single();
+        var props = File.ReadAllText(Path.Combine(RepositoryRoot(), "Directory.Build.props"));
+        Assert.That(props, Does.Contain($"<Version>{PackedFeed.Version}</Version>"));
+        Assert.That(Directory.GetFiles(PackedFeed.Feed, "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal), Is.EqualTo(new[]
+        {
+            $"Consumers.{PackedFeed.Version}.nupkg",
+            $"Consumers.EntityFrameworkCore.{PackedFeed.Version}.nupkg",
+            $"Consumers.Nats.{PackedFeed.Version}.nupkg",
+            $"Consumers.Templates.{PackedFeed.Version}.nupkg",
+            $"Consumers.Testing.{PackedFeed.Version}.nupkg",
+        }));
     }
 
-    [OneTimeTearDown]
-    public void Clean() => Directory.Delete(_work, recursive: true);
+    [Test]
+    public void TemplatesPackage_IsATemplatePackage_WhoseProjectsAskForThePackagesPackedWithIt()
+    {
+        var package = PackedFeed.Package("Consumers.Templates");
+        using var zip = ZipFile.OpenRead(package);
+        var projects = zip.Entries.Where(e => e.FullName.EndsWith(".csproj", StringComparison.Ordinal))
+            .ToDictionary(e => e.FullName, e => new StreamReader(e.Open()).ReadToEnd());
+        Assert.Multiple(() =>
+        {
+            Assert.That(Nuspec(package), Does.Contain("<packageType name=\"Template\" />"));
+            Assert.That(zip.Entries.Select(e => e.FullName), Does.Contain("content/consumers-app/.template.config/template.json")
+                .And.Contain("content/consumers-tests/.template.config/template.json"));
+            Assert.That(projects.Keys, Is.EquivalentTo(new[] { "content/consumers-app/ConsumersApp.csproj", "content/consumers-tests/TemplateTests.csproj" }));
+            Assert.That(projects.Values, Has.All.Not.Contain("CONSUMERS_VERSION"));
+            Assert.That(projects["content/consumers-app/ConsumersApp.csproj"], Does.Contain($"<PackageReference Include=\"Consumers\" Version=\"{PackedFeed.Version}\" />"));
+            Assert.That(projects["content/consumers-tests/TemplateTests.csproj"], Does.Contain($"<PackageReference Include=\"Consumers.Testing\" Version=\"{PackedFeed.Version}\" />"));
+        });
+    }
 
     [Test]
     public void Package_CarriesTheRuntimeAndTheGenerator()
     {
-        using var zip = ZipFile.OpenRead(_package);
+        using var zip = ZipFile.OpenRead(RuntimePackage);
         var entries = zip.Entries.Select(e => e.FullName).ToList();
         Assert.Multiple(() =>
         {
@@ -67,13 +73,13 @@ public sealed class PackageTests
 
     [Test]
     public void RuntimePackage_DependsOnNothingNats()
-        => Assert.That(Nuspec(_package), Does.Not.Contain("nats").IgnoreCase);
+        => Assert.That(Nuspec(RuntimePackage), Does.Not.Contain("nats").IgnoreCase);
 
     [Test]
     public void NatsPackage_CarriesTheLayer_OnNatsClientCore332_AndBringsTheRuntimeWithItsGenerator()
     {
-        using var zip = ZipFile.OpenRead(_natsPackage);
-        var nuspec = Nuspec(_natsPackage);
+        using var zip = ZipFile.OpenRead(NatsPackage);
+        var nuspec = Nuspec(NatsPackage);
         Assert.Multiple(() =>
         {
             Assert.That(zip.Entries.Select(e => e.FullName), Does.Contain("lib/net10.0/Consumers.Nats.dll").And.Contain("lib/net10.0/Consumers.Nats.xml"));
@@ -85,8 +91,8 @@ public sealed class PackageTests
     [Test]
     public void TestingPackage_CarriesTheKit_DependsOnConsumersAndMvcTesting_AndOnNoTestFramework()
     {
-        using var zip = ZipFile.OpenRead(_testingPackage);
-        var nuspec = Nuspec(_testingPackage);
+        using var zip = ZipFile.OpenRead(TestingPackage);
+        var nuspec = Nuspec(TestingPackage);
         Assert.Multiple(() =>
         {
             Assert.That(zip.Entries.Select(e => e.FullName), Does.Contain("lib/net10.0/Consumers.Testing.dll").And.Contain("lib/net10.0/Consumers.Testing.xml"));
@@ -180,6 +186,45 @@ public sealed class PackageTests
             Assert.That(result.Output, Does.Contain("error CONS0003"));
             Assert.That(result.Output, Does.Not.Contain("error CS"), "only the Consumers diagnostic");
             Assert.That(result.Output, Does.Contain("Program.cs(8,16)"), "the squiggle is on the 'static' keyword");
+        });
+    }
+
+    [Test]
+    public void MisspeltGroupTemplateMember_FailsTheBuildWithCONS0031NamingTheNearMiss_AndNothingElse()
+    {
+        var project = CreateProject("misspelt", outputType: "Library", program: """
+            using Consumers;
+
+            namespace Boards
+            {
+                public sealed class Card
+                {
+                    public int Id { get; set; }
+                    public int BoardId { get; set; }
+                }
+
+                public sealed record CardDto(int Id);
+
+                [System.Text.Json.Serialization.JsonSerializable(typeof(CardDto))]
+                public sealed partial class BoardJson : System.Text.Json.Serialization.JsonSerializerContext;
+
+                [JsonContext(typeof(BoardJson))]
+                public sealed partial class BoardConsumer : Consumer
+                {
+                    [ModelObserver<Card>(Group = "board:{BordId}")]
+                    private static CardDto CardChanges(Card card) => new(card.Id);
+
+                    [Action]
+                    public ValueTask Watch(int boardId, RequestContext request) => SubscribeCardChangesAsync(boardId, request);
+                }
+            }
+            """);
+        var result = Run(project, "dotnet", "build -c Release");
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.Not.Zero);
+            Assert.That(result.Output, Does.Contain("error CONS0031: The group template \"board:{BordId}\" of observer 'CardChanges' names 'BordId', which is not a public instance property or field of 'Card': did you mean {BoardId}?"));
+            Assert.That(result.Output, Does.Not.Contain("error CS"), "no follow-on compiler error (CS0103) at the call of the rejected observer's subscribe method");
         });
     }
 
@@ -278,20 +323,12 @@ public sealed class PackageTests
         }
     }
 
-    // "path(line,col): warning CODE: text [project]" and ILC's "Trim analysis warning IL2026: ...", each listed once (the build repeats them in its summary).
-    private static List<(string Code, string Text)> Warnings(string output)
-        => [.. output.Split('\n')
-            .Select(line => System.Text.RegularExpressions.Regex.Match(line, @"\bwarning (?<code>[A-Z]+[0-9]+): (?<text>.*)$"))
-            .Where(m => m.Success)
-            .Select(m => (m.Groups["code"].Value, m.Groups["text"].Value.Trim()))
-            .Distinct()];
-
     [Test]
     public void Packages_CarryTheReadme_AndTheRepositoryUrl()
     {
         Assert.Multiple(() =>
         {
-            foreach (var package in new[] { _package, _natsPackage, _efPackage })
+            foreach (var package in new[] { RuntimePackage, NatsPackage, EfPackage })
             {
                 using var zip = ZipFile.OpenRead(package);
                 var nuspec = Nuspec(package);
@@ -311,9 +348,12 @@ public sealed class PackageTests
             .Select(m => m.Groups["code"].Value)
             .ToList();
         Assert.That(blocks, Has.Count.GreaterThanOrEqualTo(5));
-        var project = CreateProject("getting-started", outputType: "Exe", program: "", packages: """
+        // §1's pinned EF Core (an unpinned `dotnet add package` takes 11.x, which does not restore on net10.0).
+        var efCore = System.Text.RegularExpressions.Regex.Match(page, @"dotnet add package Microsoft\.EntityFrameworkCore\.Sqlite --version (?<v>10\.[0-9.]+)").Groups["v"].Value;
+        Assert.That(efCore, Is.Not.Empty, "getting-started pins EF Core 10");
+        var project = CreateProject("getting-started", outputType: "Exe", program: "", packages: $$"""
             <PackageReference Include="Consumers.EntityFrameworkCore" Version="{version}" />
-            <PackageReference Include="Microsoft.EntityFrameworkCore.Sqlite" Version="10.0.14" />
+            <PackageReference Include="Microsoft.EntityFrameworkCore.Sqlite" Version="{{efCore}}" />
             """);
         File.Delete(Path.Combine(project, "Program.cs"));
         foreach (var block in blocks)
@@ -326,192 +366,5 @@ public sealed class PackageTests
         var result = Run(project, "dotnet", "build -c Release");
         Assert.That(result.ExitCode, Is.Zero, result.Output);
         Assert.That(Warnings(result.Output), Is.Empty);
-    }
-
-    [Test]
-    public void ReadmeFirstSample_IsSelfContained_AndBuildsAsAnApp()
-    {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
-        var first = System.Text.RegularExpressions.Regex.Match(readme, "```csharp\n(?<code>.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline).Groups["code"].Value;
-        var project = CreateProject("readme", outputType: "Exe", program: first);
-        var result = Run(project, "dotnet", "build -c Release");
-        Assert.That(result.ExitCode, Is.Zero, result.Output);
-    }
-
-    private string CreateProject(string name, string outputType, string program, bool treatWarningsAsErrors = true, string packages = "")
-    {
-        var directory = Path.Combine(_work, name);
-        Directory.CreateDirectory(directory);
-        var version = Path.GetFileNameWithoutExtension(_package)["Consumers.".Length..];
-        File.WriteAllText(Path.Combine(directory, $"{name}.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk.Web">
-              <PropertyGroup>
-                <OutputType>{outputType}</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <TreatWarningsAsErrors>{(treatWarningsAsErrors ? "true" : "false")}</TreatWarningsAsErrors>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="Consumers" Version="{version}" />
-                {packages.Replace("{version}", version)}
-              </ItemGroup>
-            </Project>
-            """);
-        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{_feed}" />
-                <add key="local-ef" value="{_efFeed}" />
-                <add key="machine" value="{MachinePackages}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-              <packageSourceMapping>
-                <packageSource key="local"><package pattern="Consumers" /><package pattern="Consumers.*" /></packageSource>
-                <packageSource key="local-ef"><package pattern="Consumers.EntityFrameworkCore" /></packageSource>
-                <packageSource key="machine"><package pattern="*" /></packageSource>
-                <packageSource key="nuget.org"><package pattern="*" /></packageSource>
-              </packageSourceMapping>
-            </configuration>
-            """);
-
-        // Outside the repository, so that its Directory.Build.props does not apply.
-        File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />");
-        File.WriteAllText(Path.Combine(directory, "Program.cs"), program);
-        return directory;
-    }
-
-    /// <summary>
-    /// An NUnit project next to <paramref name="app"/> that references it and the Consumers.Testing package. Test
-    /// frameworks come from the machine's package folder, else the configured feed; Consumers packages only from the local feed.
-    /// </summary>
-    // The machine's fixed package folder (xunit and its runner), where there is one.
-    private const string SdkPackages = "/opt/nuget/packages";
-
-    private string CreateTestProject(string name, string app, string framework, string code)
-    {
-        var directory = Path.Combine(_work, name);
-        Directory.CreateDirectory(directory);
-        var version = Path.GetFileNameWithoutExtension(_package)["Consumers.".Length..];
-        File.WriteAllText(Path.Combine(directory, $"{name}.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-                <IsTestProject>true</IsTestProject>
-                <NoWarn>$(NoWarn);NU1603</NoWarn>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="Consumers.Testing" Version="{version}" />
-                <PackageReference Include="Microsoft.NET.Test.Sdk" Version="17.14.1" />
-                {(framework == "nunit"
-                    ? """<PackageReference Include="NUnit" Version="4.4.0" /><PackageReference Include="NUnit3TestAdapter" Version="5.2.0" />"""
-                    : """<PackageReference Include="xunit" Version="2.9.3" /><PackageReference Include="xunit.runner.visualstudio" Version="3.1.5" />""")}
-                <ProjectReference Include="{Path.Combine(app, Path.GetFileName(app) + ".csproj")}" />
-              </ItemGroup>
-            </Project>
-            """);
-        var machinePackages = MachinePackages;
-        var config = $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{_feed}" />
-                <add key="machine" value="{machinePackages}" />
-                {(Directory.Exists(SdkPackages) ? $"<add key=\"sdk-folder\" value=\"{SdkPackages}\" />" : "")}
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-              <packageSourceMapping>
-                <packageSource key="local">
-                  <package pattern="Consumers" />
-                  <package pattern="Consumers.*" />
-                </packageSource>
-                <packageSource key="machine">
-                  <package pattern="*" />
-                </packageSource>
-                {(Directory.Exists(SdkPackages) ? "<packageSource key=\"sdk-folder\"><package pattern=\"*\" /></packageSource>" : "")}
-                <packageSource key="nuget.org">
-                  <package pattern="*" />
-                </packageSource>
-              </packageSourceMapping>
-            </configuration>
-            """;
-        File.WriteAllText(Path.Combine(directory, "nuget.config"), config);
-
-        // The app restores beside it: the same sources.
-        File.WriteAllText(Path.Combine(app, "nuget.config"), config);
-        File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />");
-        File.WriteAllText(Path.Combine(directory, "Tests.cs"), code);
-        return directory;
-    }
-
-    /// <summary>The C# block after <c>&lt;!-- example: NAME --&gt;</c> in docs/testing.md.</summary>
-    private static string DocsExample(string name)
-    {
-        var page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "testing.md"));
-        var marker = page.IndexOf($"<!-- example: {name} -->", StringComparison.Ordinal);
-        Assert.That(marker, Is.Not.Negative, $"docs/testing.md has no example '{name}'");
-        var start = page.IndexOf("```csharp\n", marker, StringComparison.Ordinal) + "```csharp\n".Length;
-        var end = page.IndexOf("\n```\n", start, StringComparison.Ordinal);
-        return page[start..end] + "\n";
-    }
-
-    // What Native AOT restores (ILCompiler, runtime packs) from the machine's package folder, which is laid out as a
-    // feed, or, on a machine that has not restored them yet, from the NuGet feed; the Consumers packages only ever come
-    // from the test's own feed.
-    private static string MachinePackages => Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-        ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-
-    private (int ExitCode, string Output) Run(string directory, string file, string arguments, TimeSpan? timeout = null)
-    {
-        var start = new ProcessStartInfo(file, arguments)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-
-        // A private package cache: a Consumers package of the same version from an earlier run must not be reused.
-        start.Environment["NUGET_PACKAGES"] = Path.Combine(_work, "packages");
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment.Remove("MSBuildExtensionsPath");
-        start.Environment.Remove("MSBUILD_EXE_PATH");
-        start.Environment.Remove("MSBuildSDKsPath");
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"'{file} {arguments}' did not finish within {(timeout ?? TimeSpan.FromMinutes(5)).TotalMinutes} minutes.");
-        }
-
-        return (process.ExitCode, output.Result + error.Result);
-    }
-
-    private static string Nuspec(string package)
-    {
-        using var zip = ZipFile.OpenRead(package);
-        using var reader = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
-        return reader.ReadToEnd();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Consumers.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Consumers.sln not found above " + AppContext.BaseDirectory);
     }
 }

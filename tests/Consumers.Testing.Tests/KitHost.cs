@@ -46,6 +46,7 @@ internal static class KitHost
         app.MapConsumer<KitConsumer>("/ws/kit");
         app.MapConsumer<SecuredConsumer>("/ws/secured");
         app.MapConsumer<SlowConsumer>("/ws/slow");
+        app.MapConsumer<PlainNamesConsumer>("/ws/plain-names");
         app.MapConsumers("/ws", streams => streams.Add<KitConsumer>("kit"));
         await app.StartAsync();
         return app;

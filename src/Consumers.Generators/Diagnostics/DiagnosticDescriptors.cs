@@ -120,7 +120,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ObserverGroupUnknownMember = Create(
         "CONS0031", Usage,
         "Group template names an unknown member",
-        "The group template \"{0}\" of observer '{1}' names '{2}', which is not a public instance property or field of '{3}': use one of its members, e.g. {{Id}}");
+        "The group template \"{0}\" of observer '{1}' names '{2}', which is not a public instance property or field of '{3}': {4}");
 
     public static readonly DiagnosticDescriptor ObserverGroupMemberType = Create(
         "CONS0032", Usage,
@@ -135,7 +135,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ObserverHandler = Create(
         "CONS0034", Usage,
         "Observer handler not found",
-        "The handler '{0}' of observer '{1}' must be an instance method 'ValueTask {0}({2} data, ModelAction action, IReadOnlyList<JsonElement> requestIds)' (or returning Task or void) on the consumer");
+        "The handler '{0}' of observer '{1}' must be an instance method 'ValueTask {0}({2} data, ModelAction action, IReadOnlyList<JsonElement> requestIds)' (or returning Task or void) on the consumer{3}");
 
     // CONS0040-CONS0044: plain JSON consumers ([Receive]).
     public static readonly DiagnosticDescriptor ReceiveWithActions = Create(
@@ -182,7 +182,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ObserverGroupsMethodNotFound = Create(
         "CONS0048", Usage,
         "GroupsMethod names no method",
-        "GroupsMethod '{0}' of observer '{1}' names no method of '{2}': add 'private static IEnumerable<string> {0}({3} model)' returning the instance's group keys");
+        "GroupsMethod '{0}' of observer '{1}' names no method of '{2}'{4}: add 'private static IEnumerable<string> {0}({3} model)' returning the instance's group keys");
 
     public static readonly DiagnosticDescriptor ObserverGroupsMethodSignature = Create(
         "CONS0049", Usage,

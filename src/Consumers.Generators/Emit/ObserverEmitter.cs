@@ -15,6 +15,11 @@ internal static class ObserverEmitter
 
     public static void Write(SourceWriter w, ConsumerSpec spec)
     {
+        foreach (var name in spec.RejectedObservers)
+        {
+            WriteRejectedSubscribeMethods(w, name);
+        }
+
         if (spec.Observers.Count == 0)
         {
             return;
@@ -180,6 +185,21 @@ internal static class ObserverEmitter
             ? $"private static string __ObserverGroup_{name}({parameters}) => {body};"
             : $"private static string __ObserverGroup_{name}({parameters}) => {GroupNameType}.Fit({body});");
         WriteSubscribeMethods(w, observer, group.Suffix, parameters, arguments);
+    }
+
+    // An observer with an error in its declaration gets no members; these stand in for its subscribe methods so that
+    // the build reports the observer's CONS error alone, not also a CS0103 at every call. They never run: the error
+    // fails the build (a suppressed error would get this exception).
+    private static void WriteRejectedSubscribeMethods(SourceWriter w, string name)
+    {
+        const string Stub = "params object?[] arguments) => throw new global::System.InvalidOperationException(";
+        var message = ConsumerEmitter.Literal($"The model observer of Subscribe{name}Async has a compile-time error (the build's CONS diagnostic): fix it to get this method.");
+        w.WriteLine();
+        w.WriteLine($"/// <summary>Stands in while the model observer of this method has a compile-time error; it throws.</summary>");
+        w.WriteLine($"internal {ValueTask} Subscribe{name}Async({Stub}{message});");
+        w.WriteLine();
+        w.WriteLine($"/// <summary>Stands in while the model observer of this method has a compile-time error; it throws.</summary>");
+        w.WriteLine($"internal {ValueTask} Unsubscribe{name}Async({Stub}{message});");
     }
 
     private static void WriteSubscribeMethods(SourceWriter w, ObserverSpec observer, string suffix, string parameters, string arguments)

@@ -22,6 +22,10 @@ namespace Consumers.Generators.Model;
 /// The <c>global::</c> name of the nearest concrete base consumer when it (or a base of it) declares observers with a
 /// handler: the notifications of those observers go to its generated hooks, as the consumer inherits them. Null otherwise.
 /// </param>
+/// <param name="RejectedObservers">
+/// The names <c>X</c> of the subscribe methods of the observers a diagnostic rejected: declared as
+/// <c>SubscribeXAsync(params object?[])</c> stubs so that the consumer's calls of them do not add CS0103 to the error.
+/// </param>
 internal sealed record ConsumerSpec(
     string HintName,
     string Namespace,
@@ -40,7 +44,8 @@ internal sealed record ConsumerSpec(
     ReceiveSpec? Receive = null,
     bool KeepContextPropertyNames = false,
     EquatableArray<GroupEventSpec> GroupEvents = default,
-    string? ObserverHandlerBase = null);
+    string? ObserverHandlerBase = null,
+    EquatableArray<string> RejectedObservers = default);
 
 /// <summary>One constructor parameter resolved from DI.</summary>
 /// <param name="Type">The <c>global::</c> type name.</param>

@@ -90,7 +90,8 @@ internal sealed class ConsumerParser
         var json = ConsumerJsonTypes.Resolve(_consumer, _compilation, _known, _policy, _diagnostics, _cancellationToken);
         var constructor = ChooseConstructor();
         var actions = CollectActions(json);
-        var observers = new ObserverParser(_consumer, _known, _diagnostics, json.Member, _cancellationToken).Parse();
+        var observerParser = new ObserverParser(_consumer, _known, _diagnostics, json.Member, _cancellationToken);
+        var observers = observerParser.Parse();
         var receive = new ReceiveParser(_consumer, _known, _diagnostics, json.Member, json.Context?.Name, _cancellationToken).Parse();
         var groupEvents = new GroupEventParser(_consumer, _known, _diagnostics, json.Member, _cancellationToken).Parse();
         var security = AuthorizationParser.ForClass(_consumer, _known, _diagnostics);
@@ -130,7 +131,8 @@ internal sealed class ConsumerParser
             receive,
             json.KeepContextPropertyNames,
             groupEvents.ToEquatableArray(),
-            ObserverHandlerBase());
+            ObserverHandlerBase(),
+            observerParser.Rejected.ToEquatableArray());
     }
 
     // The nearest concrete base consumer, when observers with a handler are declared on it or its bases: their

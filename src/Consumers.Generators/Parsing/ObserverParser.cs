@@ -21,6 +21,12 @@ internal sealed class ObserverParser(
     Func<ITypeSymbol, IMethodSymbol, LocationInfo?, List<DiagnosticInfo>, string?> jsonMember,
     CancellationToken cancellationToken)
 {
+    /// <summary>
+    /// The names <c>X</c> of the <c>SubscribeXAsync</c> / <c>UnsubscribeXAsync</c> methods that the observers rejected by
+    /// a diagnostic would have had: declared anyway, so that the consumer's calls of them add no CS0103 to the error.
+    /// </summary>
+    public List<string> Rejected { get; } = new();
+
     public List<ObserverSpec> Parse()
     {
         var observers = new List<ObserverSpec>();
@@ -33,13 +39,46 @@ internal sealed class ObserverParser(
                 continue;
             }
 
+            var reported = diagnostics.Count;
             if (ParseObserver(method, attribute, model) is { } spec)
             {
                 observers.Add(spec);
             }
+            else if (diagnostics.Skip(reported).Any(d => DiagnosticDescriptors.ById(d.Id).DefaultSeverity == DiagnosticSeverity.Error))
+            {
+                Rejected.AddRange(SubscribeNames(method, attribute, model).Where(n => !Rejected.Contains(n)));
+            }
         }
 
         return observers;
+    }
+
+    // What follows "Subscribe" in the generated methods of an observer, read without checking it: the method's name,
+    // and for each of several templates "By" and its placeholders' members (a misspelt one as its near miss, the name
+    // a caller most likely wrote; a malformed template has none).
+    private static IEnumerable<string> SubscribeNames(IMethodSymbol method, AttributeData attribute, INamedTypeSymbol model)
+    {
+        var groups = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Groups");
+        if (groups.Key is null || groups.Value.IsNull || groups.Value.Kind != TypedConstantKind.Array)
+        {
+            yield return method.Name;
+            yield break;
+        }
+
+        var members = NearestName.TemplateMembers(model);
+        foreach (var template in groups.Value.Values.Select(v => v.Value as string).OfType<string>())
+        {
+            var tokens = GroupTemplateTokenizer.Tokenize(template);
+            if (tokens.Any(t => t.Kind is not (GroupTemplateTokenizer.Kind.Literal or GroupTemplateTokenizer.Kind.Placeholder)))
+            {
+                continue;
+            }
+
+            var placeholders = tokens.Where(t => t.Kind == GroupTemplateTokenizer.Kind.Placeholder)
+                .Select(t => members.Contains(t.Text) ? t.Text : NearestName.Closest(t.Text, members) ?? t.Text)
+                .ToList();
+            yield return method.Name + (placeholders.Count == 0 ? "" : "By" + string.Join("And", placeholders));
+        }
     }
 
     private ObserverSpec? ParseObserver(IMethodSymbol method, AttributeData attribute, INamedTypeSymbol model)
@@ -80,7 +119,7 @@ internal sealed class ObserverParser(
             if (handlerReturn is null)
             {
                 var handlerLocation = ArgumentLocation(attribute, "Handler", identifier);
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ObserverHandler, handlerLocation, handlerName, method.Name, method.ReturnType.ToDisplayString()));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ObserverHandler, handlerLocation, handlerName, method.Name, method.ReturnType.ToDisplayString(), NearMissOfMethod(handlerName)));
                 return null;
             }
 
@@ -185,9 +224,16 @@ internal sealed class ObserverParser(
         }
 
         diagnostics.Add(problem is null
-            ? DiagnosticInfo.Create(DiagnosticDescriptors.ObserverGroupsMethodNotFound, location, name, observer, consumer.Name, model.Name)
+            ? DiagnosticInfo.Create(DiagnosticDescriptors.ObserverGroupsMethodNotFound, location, name, observer, consumer.Name, model.Name, NearMissOfMethod(name))
             : DiagnosticInfo.Create(DiagnosticDescriptors.ObserverGroupsMethodSignature, location, name, observer, problem, model.Name));
         return false;
+    }
+
+    // " (did you mean 'X'?)" when no method of the consumer (or a base) is named so and one is close; else empty.
+    private string NearMissOfMethod(string name)
+    {
+        var methods = NearestName.MethodNames(consumer).ToList();
+        return !methods.Contains(name) && NearestName.Closest(name, methods) is { } closest ? $" (did you mean '{closest}'?)" : "";
     }
 
     private static bool IsEnumerableOfString(ITypeSymbol type)
@@ -274,11 +320,16 @@ internal sealed class ObserverParser(
 
     private TemplatePart? Placeholder(string name, string template, string observer, INamedTypeSymbol model, LocationInfo? location)
     {
-        var member = AllMembers(model).FirstOrDefault(m => m.Name == name && !m.IsStatic && m.DeclaredAccessibility == Accessibility.Public &&
-            m is IPropertySymbol { IsIndexer: false, GetMethod: not null } or IFieldSymbol);
+        var member = AllMembers(model).FirstOrDefault(m => m.Name == name && NearestName.IsTemplateMember(m));
         if (member is null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ObserverGroupUnknownMember, location, template, observer, name, model.Name));
+            var members = NearestName.TemplateMembers(model);
+            var hint = NearestName.Closest(name, members) is { } closest
+                ? $"did you mean {{{closest}}}?"
+                : members.Count == 0
+                    ? "it has none, so the template can only be literal text"
+                    : "use one of its members: " + string.Join(", ", members.Take(8).Select(m => "{" + m + "}")) + (members.Count > 8 ? ", ..." : "");
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ObserverGroupUnknownMember, location, template, observer, name, model.Name, hint));
             return null;
         }
 

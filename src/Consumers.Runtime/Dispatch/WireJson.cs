@@ -46,11 +46,14 @@ public static class WireJson
     /// <summary>
     /// The wire form (snake_case names, nullability respected) of metadata handed in by user code, e.g. a
     /// <c>ModelSerializer</c>'s <c>ChatJson.Default.RoomDto</c>: the same type resolved through the wire options of its
-    /// context (or of its options' resolver). Metadata already in wire form is returned as it is.
+    /// context (or of its options' resolver). Metadata already in wire form is returned as it is. Also what the test
+    /// kit (<c>Consumers.Testing</c>) reads replies with, so that a test reads what the runtime wrote.
     /// </summary>
     /// <typeparam name="T">The serialized type.</typeparam>
     /// <param name="typeInfo">Metadata from a context or options.</param>
-    internal static JsonTypeInfo<T> Of<T>(JsonTypeInfo<T> typeInfo)
+    /// <returns>Metadata of <typeparamref name="T"/> under the wire options.</returns>
+    /// <exception cref="InvalidOperationException">The metadata's options have no resolver.</exception>
+    public static JsonTypeInfo<T> Of<T>(JsonTypeInfo<T> typeInfo)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
         var source = typeInfo.Options;

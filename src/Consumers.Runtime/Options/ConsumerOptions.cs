@@ -94,8 +94,10 @@ public sealed class ConsumerOptions
     public int MaxConnections { get; set; } = 10_000;
 
     /// <summary>
-    /// Open connections of one authenticated user on this node, by its <c>NameIdentifier</c> claim (else its
-    /// name). Default 100 (many tabs, never an attacker's thousands); zero: unlimited. Further handshakes get HTTP 429.
+    /// Open connections of one authenticated user on this node, the user identified as <c>SendToUserAsync</c> identifies
+    /// it: its <c>NameIdentifier</c> claim, else a JWT's <c>sub</c> claim, else its name (a cookie and a token of one user
+    /// count together). Default 100 (many tabs, never an attacker's thousands); zero: unlimited. Further handshakes get
+    /// HTTP 429.
     /// </summary>
     public int MaxConnectionsPerUser { get; set; } = 100;
 

@@ -254,13 +254,17 @@ public sealed class ConsumerCommunicator : IAsyncDisposable
         }
     }
 
-    /// <summary>Returns the next unread frame's <c>data</c>, read with source-generated metadata.</summary>
+    /// <summary>
+    /// Returns the next unread frame's <c>data</c>, read with source-generated metadata under the wire's snake_case names
+    /// whatever the context's naming policy (<see cref="ConsumerEnvelope.DataAs{T}(JsonTypeInfo{T})"/>).
+    /// </summary>
     /// <typeparam name="T">The data's type.</typeparam>
     /// <param name="typeInfo">Its metadata.</param>
     /// <param name="timeout">How long to wait; null for <see cref="ReceiveTimeout"/>.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The data; default for JSON null (a 204).</returns>
     /// <exception cref="ConsumerAssertionException">The frame is an error (<c>response_status</c> 400 or more); the message has its errors.</exception>
+    /// <exception cref="JsonException">The data does not match <typeparamref name="T"/> (a required member missing: the message names it).</exception>
     /// <exception cref="TimeoutException">No frame arrived in time.</exception>
     /// <exception cref="ConsumerClosedException">The connection closed first.</exception>
     public async Task<T?> ReceiveAsync<T>(JsonTypeInfo<T> typeInfo, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
@@ -284,7 +288,8 @@ public sealed class ConsumerCommunicator : IAsyncDisposable
 
     /// <summary>
     /// Returns the first unread frame whose <c>request_id</c> is the string <paramref name="requestId"/> (a
-    /// subscription's notification), with its data read by source-generated metadata. Other frames stay unread.
+    /// subscription's notification), with its data read by source-generated metadata under the wire's snake_case names
+    /// (<see cref="ConsumerEnvelope.DataAs{T}(JsonTypeInfo{T})"/>). Other frames stay unread.
     /// </summary>
     /// <typeparam name="T">The notification's data type.</typeparam>
     /// <param name="requestId">The subscribing request's id.</param>

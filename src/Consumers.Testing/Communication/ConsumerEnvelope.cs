@@ -108,15 +108,23 @@ public sealed class ConsumerEnvelope
     public bool HasRequestId(long requestId)
         => RequestId.ValueKind == JsonValueKind.Number && RequestId.TryGetInt64(out var value) && value == requestId;
 
-    /// <summary>Reads <c>data</c> with source-generated metadata (trimming- and AOT-safe).</summary>
+    /// <summary>
+    /// Reads <c>data</c> with source-generated metadata (trimming- and AOT-safe) under the wire's names, as the runtime
+    /// wrote it: snake_case property names whatever <paramref name="typeInfo"/>'s context sets (names given with
+    /// <c>[JsonPropertyName]</c> stay as written), a constructor parameter of a non-nullable reference type without a
+    /// default required, nullable annotations respected.
+    /// </summary>
     /// <typeparam name="T">The data's type.</typeparam>
-    /// <param name="typeInfo">Its metadata, e.g. <c>MyJson.Default.RoomDto</c>.</param>
+    /// <param name="typeInfo">Its metadata, e.g. <c>MyJson.Default.RoomDto</c>; any naming policy.</param>
     /// <returns>The value; default for JSON null or a missing <c>data</c>.</returns>
-    /// <exception cref="JsonException"><c>data</c> does not match <typeparamref name="T"/>.</exception>
+    /// <exception cref="JsonException">
+    /// <c>data</c> does not match <typeparamref name="T"/>: a required member is missing (the message names it), a
+    /// value has the wrong type, or the object has none of <typeparamref name="T"/>'s members (the message lists both).
+    /// </exception>
     public T? DataAs<T>(JsonTypeInfo<T> typeInfo)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
-        return Data.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined ? default : Data.Deserialize(typeInfo);
+        return WireData.Read(Data, typeInfo);
     }
 
     /// <summary>Reads <c>data</c> with reflection-based serialization (<paramref name="options"/>, or <see cref="ConsumerConnectOptions.DefaultJsonOptions"/>: snake_case, case-insensitive).</summary>
