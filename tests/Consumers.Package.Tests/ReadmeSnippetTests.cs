@@ -77,6 +77,28 @@ public sealed class ReadmeSnippetTests
     [
         new("builder.Services.AddScoped<CartStore>();", Check.RunByTheInstallTest),
         new("public sealed partial class ChatConsumer : Consumer", Check.Declarations, SplitAt: "app.MapConsumer<ChatConsumer>"),
+        new("public async Task<ForecastDto> ForecastAsync(", Check.Members, """
+            public sealed record ForecastDto(string City, double Celsius);
+
+            public interface IWeather
+            {
+                Task<ForecastDto> GetAsync(string city, CancellationToken cancellationToken);
+            }
+
+            public interface ILlm
+            {
+                IAsyncEnumerable<string> CompleteAsync(string question, CancellationToken cancellationToken);
+            }
+
+            [JsonSerializable(typeof(ForecastDto))]
+            public sealed partial class WeatherJson : JsonSerializerContext;
+
+            [JsonContext(typeof(WeatherJson))]
+            public sealed partial class AssistantConsumer(IWeather weather, ILlm llm) : Consumer
+            {
+                MEMBERS
+            }
+            """, "using System.Runtime.CompilerServices;"),
         new("public sealed partial class RoomConsumer(ChatDb db, RoomSerializer serializer, PresenceSweeper presence)", Check.Excerpt,
             Source: "samples/Chat/Consumers/RoomConsumer.cs"),
         new("app.MapAsyncApi(configure: o => o.Description = \"The chat\");", Check.Statements, ChatStub),
