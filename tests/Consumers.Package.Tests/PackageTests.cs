@@ -302,7 +302,30 @@ public sealed class PackageTests
                 [JsonContext(typeof(ShopJson))]
                 public sealed partial class RoomConsumer : Consumer
             """, StringComparison.Ordinal);
-        Assert.That(program, Does.Contain("[JsonContext(typeof(ShopJson))]"));
+        // And a stream and a concurrent action, whose dispatch goes through the runtime's detached calls.
+        program = program.Replace(
+            "public RoomDto Create(CreateRoom data) => new(7, data.DisplayName, data.Capacity ?? 10);",
+            """
+            public RoomDto Create(CreateRoom data) => new(7, data.DisplayName, data.Capacity ?? 10);
+
+                    [Action]
+                    public async System.Collections.Generic.IAsyncEnumerable<RoomDto> Rooms(int count, [System.Runtime.CompilerServices.EnumeratorCancellation] System.Threading.CancellationToken cancellationToken = default)
+                    {
+                        for (var i = 0; i < count; i++)
+                        {
+                            await System.Threading.Tasks.Task.Yield();
+                            yield return new(i, "room " + i, i);
+                        }
+                    }
+
+                    [Action(Concurrent = true)]
+                    public async System.Threading.Tasks.Task<int> Twice(int n, System.Threading.CancellationToken cancellationToken)
+                    {
+                        await System.Threading.Tasks.Task.Delay(1, cancellationToken);
+                        return 2 * n;
+                    }
+            """, StringComparison.Ordinal);
+        Assert.That(program, Does.Contain("[JsonContext(typeof(ShopJson))]").And.Contain("IAsyncEnumerable<RoomDto> Rooms"));
         var project = CreateProject("native", outputType: "Exe", program: program);
         var result = Run(project, "dotnet", "publish -c Release -p:PublishAot=true -o out", TimeSpan.FromMinutes(10));
         if (result.ExitCode != 0 && (result.Output.Contains("clang", StringComparison.Ordinal) || result.Output.Contains("linker", StringComparison.OrdinalIgnoreCase)) && result.Output.Contains("NETSDK", StringComparison.Ordinal))
@@ -320,6 +343,13 @@ public sealed class PackageTests
                 Is.EqualTo("""{"errors":[],"data":{"room_id":7,"display_name":"Lobby","capacity":3},"action":"create","response_status":200,"request_id":"a"}"""));
             Assert.That(await RunningApp.RequestAsync(socket, """{"action": "create", "data": {"name": "Lobby"}, "request_id": "b"}"""),
                 Is.EqualTo("""{"errors":[{"display_name":["This field is required."]}],"data":null,"action":"create","response_status":400,"request_id":"b"}"""));
+            Assert.That(await RunningApp.RequestAsync(socket, """{"action": "rooms", "count": 2, "request_id": "s"}"""),
+                Is.EqualTo("""{"errors":[],"data":{"room_id":0,"display_name":"room 0","capacity":0},"action":"rooms","response_status":200,"request_id":"s"}"""));
+            Assert.That(await RunningApp.ReceiveAsync(socket),
+                Is.EqualTo("""{"errors":[],"data":{"room_id":1,"display_name":"room 1","capacity":1},"action":"rooms","response_status":200,"request_id":"s"}"""));
+            Assert.That(await RunningApp.ReceiveAsync(socket), Is.EqualTo("""{"errors":[],"data":null,"action":"rooms","response_status":204,"request_id":"s"}"""));
+            Assert.That(await RunningApp.RequestAsync(socket, """{"action": "twice", "n": 21, "request_id": "t"}"""),
+                Is.EqualTo("""{"errors":[],"data":42,"action":"twice","response_status":200,"request_id":"t"}"""));
         }
     }
 

@@ -93,6 +93,13 @@ internal sealed class RunningApp : IAsyncDisposable
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+        return await ReceiveAsync(socket);
+    }
+
+    /// <summary>Returns the next text frame received.</summary>
+    public static async Task<string> ReceiveAsync(ClientWebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var buffer = new byte[64 * 1024];
         var length = 0;
         WebSocketReceiveResult result;
