@@ -89,7 +89,7 @@ internal static class DotNetClientEmitter
             w.WriteLine($"/// <exception cref=\"{Clients}ActionReplyException\">The stream ended with a status that is not 2xx (refused, or the action failed).</exception>");
             parameters = parameters.Select(p => p.StartsWith(Token + " ", System.StringComparison.Ordinal) ? "[global::System.Runtime.CompilerServices.EnumeratorCancellation] " + p : p);
             w.OpenBlock($"public async global::System.Collections.Generic.IAsyncEnumerable<{action.ResultType}> {method}({string.Join(", ", parameters)})");
-            w.OpenBlock($"await foreach (var __item in CallStreamAsync({ConsumerEmitter.Literal(action.WireName)}, {write}, {action.ResultJson}, {optionsArgument}, cancellationToken).ConfigureAwait(false))");
+            w.OpenBlock($"await foreach (var __item in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(CallStreamAsync({ConsumerEmitter.Literal(action.WireName)}, {write}, {action.ResultJson}, {optionsArgument}, cancellationToken), false))");
             w.WriteLine("yield return __item;");
             w.CloseBlock();
             w.CloseBlock();
