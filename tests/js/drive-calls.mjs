@@ -24,6 +24,16 @@ async function rejects(promise, check) {
   assert.fail("the call resolved; it should have rejected");
 }
 
+// Waits until the server saw the token of the call `name` cancelled, while this connection is open (a closed
+// connection cancels every call, which would prove nothing about $cancel).
+async function cancelledOnServer(name) {
+  const deadline = Date.now() + 10000;
+  while ((await client.cancellations({ name })) !== 1) {
+    if (Date.now() > deadline) throw new Error(`the server did not see ${name} cancelled`);
+    await new Promise(resolve => setTimeout(resolve, 20));
+  }
+}
+
 async function collect(iterable, into = []) {
   for await (const item of iterable) into.push(item);
   return into;
@@ -51,6 +61,7 @@ for await (const item of client.forever({ name: "js-break" }, { requestId: "js-b
   assert.equal(item, seen);
   if (++seen === 3) break;
 }
+await cancelledOnServer("js-break");
 
 // An AbortSignal stops a stream: the pending next() rejects with the AbortError, and $cancel is sent.
 const streamAbort = new AbortController();
@@ -62,6 +73,7 @@ await rejects((async () => {
   }
 })(), error => assert.equal(error.name, "AbortError"));
 assert.deepEqual(got, [0, 1]);
+await cancelledOnServer("js-abort-stream");
 
 // Past the stream cap (10 per connection) a stream is refused: 429 as its only frame. A connection of its own, so
 // that the streams cancelled above, which end on the server in their own time, do not count.
@@ -85,6 +97,7 @@ await rejects(waiting, error => {
   assert.equal(error.name, "AbortError");
   assert.ok(!(error instanceof ActionError));
 });
+await cancelledOnServer("js-wait");
 
 // A reason given to abort() is the rejection.
 const reasoned = new AbortController();

@@ -139,6 +139,10 @@ public sealed partial class CallsConsumer(CallLog log, ActionGate gate) : Consum
         }
     }
 
+    /// <summary>How many calls named <paramref name="name"/> saw their token cancelled, for a client that checks its <c>$cancel</c> while still connected.</summary>
+    [Action]
+    public int Cancellations(string name) => log.Count(name + ":cancelled");
+
     [Action]
     public ChannelReader<string> Words(string text)
     {
