@@ -8,21 +8,12 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import WebSocket from "ws";
 import { downloadClient } from "./client-files.mjs";
+import { rejects } from "./rejects.mjs";
 
 const base = process.argv[2];
 const folder = await downloadClient(base);
 const { CallsConsumerClient, ActionError } = await import(pathToFileURL(join(folder, "client.js")).href);
 const ws = base.replace(/^http/, "ws");
-
-async function rejects(promise, check) {
-  try {
-    await promise;
-  } catch (error) {
-    check(error);
-    return;
-  }
-  assert.fail("the call resolved; it should have rejected");
-}
 
 // Waits until the server saw the token of the call `name` cancelled, while this connection is open (a closed
 // connection cancels every call, which would prove nothing about $cancel).
