@@ -171,4 +171,24 @@ public sealed class StreamTests : KitFixture
             Assert.That((late.Action, late.ResponseStatus), Is.EqualTo(("$cancel", (int?)404)));
         });
     }
+
+    [Test]
+    public async Task GeneratedClient_OverTheInProcessSocket_StreamsItems_AndCancelsAConcurrentCall()
+    {
+        await using var client = await Host.ConnectClientAsync<KitStreamConsumerClient>("/ws/kit-stream");
+        using var stop = new CancellationTokenSource();
+
+        var ticks = new List<Tick>();
+        await foreach (var tick in client.TicksAsync(3))
+        {
+            ticks.Add(tick);
+        }
+
+        var waiting = client.WaitAsync(cancellationToken: stop.Token);
+        await stop.CancelAsync();
+
+        Assert.That(ticks, Is.EqualTo(new[] { new Tick(1), new Tick(2), new Tick(3) }));
+        Assert.That(async () => await waiting, Throws.InstanceOf<OperationCanceledException>());
+        Assert.That((await client.PingAsync()).Data, Is.EqualTo(1));
+    }
 }
