@@ -12,7 +12,7 @@ import { rejects } from "./rejects.mjs";
 
 const base = process.argv[2];
 const folder = await downloadClient(base);
-const { CallsConsumerClient, ActionError } = await import(pathToFileURL(join(folder, "client.js")).href);
+const { CallsConsumerClient, ActionError, ConnectionError } = await import(pathToFileURL(join(folder, "client.js")).href);
 const ws = base.replace(/^http/, "ws");
 
 // Waits until the server saw the token of the call `name` cancelled, while this connection is open (a closed
@@ -105,6 +105,23 @@ const orderedAbort = new AbortController();
 const ordered = client.ordered({ name: "js-ordered", ms: 200 }, { signal: orderedAbort.signal });
 orderedAbort.abort();
 await rejects(ordered, error => assert.equal(error.name, "AbortError"));
+
+// A stream cut off by the connection's end fails with ConnectionError (streams are not re-sent on reconnect).
+const closing = await CallsConsumerClient.connect(`${ws}/ws/calls`, { WebSocket });
+const cutOff = closing.forever({ name: "js-closed" })[Symbol.asyncIterator]();
+assert.equal((await cutOff.next()).value, 0);
+closing.close();
+// Items received before the close come first; then the failure, then the iterator is done.
+let cutOffError;
+while (!cutOffError) {
+  try {
+    assert.equal((await cutOff.next()).done, false);
+  } catch (error) {
+    cutOffError = error;
+  }
+}
+assert.ok(cutOffError instanceof ConnectionError, String(cutOffError));
+assert.deepEqual(await cutOff.next(), { value: undefined, done: true });
 
 // The connection is still good, and a call's reply is unchanged.
 assert.equal(await client.quick({ name: "js-last" }), "js-last");
