@@ -21,11 +21,11 @@ namespace Consumers.Clients;
 /// </summary>
 public abstract partial class ConsumerClient : IAsyncDisposable
 {
-    private readonly WebSocket _socket;
-    private readonly ConsumerClientOptions _options;
     // The reserved control action (docs/protocol.md).
     private const string CancelAction = "$cancel";
 
+    private readonly WebSocket _socket;
+    private readonly ConsumerClientOptions _options;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> _pending = new();
     private readonly ConcurrentDictionary<string, Action<string, JsonElement>> _subscriptions = new();
     private readonly SemaphoreSlim _send = new(1, 1);

@@ -17,46 +17,6 @@ namespace Consumers.Contracts;
 /// </summary>
 internal sealed class AsyncApiDocument
 {
-    private const string StatusDescription =
-        "200 on success (201 for create and subscribe_instance, 204 for delete and unsubscribe_instance); 400 invalid input, " +
-        "401 not authenticated, 403 permission denied, 404 not found, 405 unknown action, 409 the request_id of a running " +
-        "concurrent action or stream, 429 throttled, 499 a concurrent action cancelled by $cancel, 500 server error.";
-
-    /// <summary>The operation extension marking an <c>[Action(Concurrent = true)]</c> action.</summary>
-    internal const string ConcurrentExtension = "x-consumers-concurrent";
-
-    /// <summary>The operation extension marking a streaming action (its reply is the item message repeated, then the end message).</summary>
-    internal const string StreamExtension = "x-consumers-stream";
-
-    private const string CancelAction = "$cancel";
-
-    private const string ConcurrentOperationDescription =
-        "Concurrent (x-consumers-concurrent): it runs beside the connection's other requests and its reply may overtake " +
-        "theirs (match replies by request_id); $cancel with its request_id cancels it, answered with 499 [\"The call was cancelled.\"].";
-
-    private const string StreamOperationDescription =
-        "Streams its result (x-consumers-stream): the reply is the item message once per item (status 200), then the end " +
-        "message (204, data null; an error status when refused or failed); $cancel with its request_id ends it with the 204 end message.";
-
-    private const string StreamItemDescription = "One item of the stream, in order: status 200, the item as data. Any number of them precede the end message.";
-
-    private const string StreamEndDescription =
-        "The stream's last frame: 204 with data null when it finished or was cancelled by $cancel; an error status with " +
-        "data null when it was refused or failed (then the only frame, or after the items sent before the failure).";
-
-    private const string StreamEndStatusDescription =
-        "204 at the end (finished, or cancelled by $cancel); 400 invalid input, 401, 403, 405, 409 the request_id of a running " +
-        "call, 429 past the connection's stream cap, 500 the action threw (or an ActionException's status).";
-
-    private const string CancelRequestDescription =
-        "Cancels the running concurrent action or stream of this consumer whose request_id it names: the call's " +
-        "CancellationToken is cancelled and the call answers itself (499 for a concurrent action, the 204 end message for a stream). " +
-        "A successful $cancel gets no reply of its own. Ordered actions cannot be cancelled.";
-
-    private const string CancelReplyDescription =
-        "Sent only when nothing was cancelled: 404 [\"No running call has this request_id.\"] when no concurrent action or stream " +
-        "of the consumer runs with that request_id (unknown, finished, or an ordered action); 400 without a request_id.";
-
     private static readonly JsonSchemaExporterOptions s_exporterOptions = new() { TreatNullObliviousAsNonNullable = true };
 
     private readonly JsonObject _schemas = [];
@@ -165,8 +125,8 @@ internal sealed class AsyncApiDocument
         var replies = new JsonArray();
         if (action.Stream)
         {
-            messages[key + ".item"] = Message($"{action.Name} item", StreamItemDescription, Wrap(stream, ItemPayload(action)), stream);
-            messages[key + ".end"] = Message($"{action.Name} end", StreamEndDescription, Wrap(stream, EndPayload(action)), stream);
+            messages[key + ".item"] = Message($"{action.Name} item", AsyncApiTexts.StreamItemDescription, Wrap(stream, ItemPayload(action)), stream);
+            messages[key + ".end"] = Message($"{action.Name} end", AsyncApiTexts.StreamEndDescription, Wrap(stream, EndPayload(action)), stream);
             replies.Add((JsonNode)Ref($"#/channels/{id}/messages/{key}.item"));
             replies.Add((JsonNode)Ref($"#/channels/{id}/messages/{key}.end"));
         }
@@ -186,7 +146,7 @@ internal sealed class AsyncApiDocument
         };
         var description = string.Join(
             " ",
-            new[] { action.Description, action.Stream ? StreamOperationDescription : null, action.Concurrent ? ConcurrentOperationDescription : null }.OfType<string>());
+            new[] { action.Description, action.Stream ? AsyncApiTexts.StreamOperationDescription : null, action.Concurrent ? AsyncApiTexts.ConcurrentOperationDescription : null }.OfType<string>());
         if (description.Length > 0)
         {
             operation["description"] = description;
@@ -194,12 +154,12 @@ internal sealed class AsyncApiDocument
 
         if (action.Concurrent)
         {
-            operation[ConcurrentExtension] = true;
+            operation[AsyncApiTexts.ConcurrentExtension] = true;
         }
 
         if (action.Stream)
         {
-            operation[StreamExtension] = true;
+            operation[AsyncApiTexts.StreamExtension] = true;
         }
 
         _operations[Unique(_operations, $"{id}.{key}")] = operation;
@@ -211,14 +171,14 @@ internal sealed class AsyncApiDocument
         var channelRef = Ref($"#/channels/{id}");
         var request = Unique(messages, "_cancel.request");
         var reply = Unique(messages, "_cancel.reply");
-        messages[request] = Message("$cancel request", CancelRequestDescription, Wrap(stream, CancelPayload()), stream);
-        messages[reply] = Message("$cancel reply", CancelReplyDescription, Wrap(stream, Envelope(new JsonObject { ["const"] = CancelAction }, new JsonObject { ["type"] = "null" })), stream);
+        messages[request] = Message("$cancel request", AsyncApiTexts.CancelRequestDescription, Wrap(stream, CancelPayload()), stream);
+        messages[reply] = Message("$cancel reply", AsyncApiTexts.CancelReplyDescription, Wrap(stream, Envelope(new JsonObject { ["const"] = AsyncApiTexts.CancelAction }, new JsonObject { ["type"] = "null" })), stream);
         _operations[Unique(_operations, $"{id}._cancel")] = new JsonObject
         {
             ["action"] = "receive",
             ["channel"] = channelRef.DeepClone(),
-            ["title"] = CancelAction,
-            ["description"] = CancelRequestDescription,
+            ["title"] = AsyncApiTexts.CancelAction,
+            ["description"] = AsyncApiTexts.CancelRequestDescription,
             ["messages"] = new JsonArray(Ref($"#/channels/{id}/messages/{request}")),
             ["reply"] = new JsonObject
             {
@@ -320,14 +280,14 @@ internal sealed class AsyncApiDocument
     }
 
     private static JsonObject EndPayload(ActionContract action)
-        => Envelope(new JsonObject { ["const"] = action.Name }, new JsonObject { ["type"] = "null" }, new JsonObject { ["type"] = "integer", ["description"] = StreamEndStatusDescription });
+        => Envelope(new JsonObject { ["const"] = action.Name }, new JsonObject { ["type"] = "null" }, new JsonObject { ["type"] = "integer", ["description"] = AsyncApiTexts.StreamEndStatusDescription });
 
     private static JsonObject CancelPayload() => new()
     {
         ["type"] = "object",
         ["properties"] = new JsonObject
         {
-            ["action"] = new JsonObject { ["const"] = CancelAction },
+            ["action"] = new JsonObject { ["const"] = AsyncApiTexts.CancelAction },
             ["request_id"] = new JsonObject { ["description"] = "The request_id of the concurrent action or stream to cancel, with its JSON type." },
         },
         ["required"] = new JsonArray("action", "request_id"),
@@ -344,7 +304,7 @@ internal sealed class AsyncApiDocument
             ["errors"] = Ref("#/components/schemas/Errors"),
             ["data"] = data,
             ["action"] = action,
-            ["response_status"] = status ?? new JsonObject { ["type"] = "integer", ["description"] = StatusDescription },
+            ["response_status"] = status ?? new JsonObject { ["type"] = "integer", ["description"] = AsyncApiTexts.StatusDescription },
             ["request_id"] = new JsonObject { ["description"] = "The request's request_id, same JSON type; null when the request had none." },
         },
         ["required"] = new JsonArray("errors", "data", "action", "response_status", "request_id"),
