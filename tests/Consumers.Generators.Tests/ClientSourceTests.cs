@@ -81,6 +81,77 @@ public sealed class ClientSourceTests
         Snapshot.VerifySource(run.Source("Chat.LobbyConsumer.Client.g.cs"));
     }
 
+    private const string CallsConsumer = """
+        using System.Collections.Generic;
+        using System.Runtime.CompilerServices;
+        using System.Threading;
+        using System.Threading.Channels;
+        using System.Threading.Tasks;
+        using Consumers;
+
+        namespace Chat;
+
+        [JsonContext(typeof(ChatJson))]
+        public partial class AssistantConsumer : Consumer
+        {
+            /// <summary>Answers word by word.</summary>
+            [Action]
+            public async IAsyncEnumerable<string> Ask(string question, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+            {
+                await Task.Yield();
+                yield return question;
+            }
+
+            [Action]
+            public ChannelReader<RoomDto?> Rooms(int limit = 10) => Channel.CreateUnbounded<RoomDto?>().Reader;
+
+            /// <summary>Looks a room up upstream.</summary>
+            [Action(Concurrent = true)]
+            public async Task<RoomDto?> Lookup(int pk, CancellationToken cancellationToken)
+            {
+                await Task.Delay(1, cancellationToken);
+                return null;
+            }
+
+            [Action(Concurrent = true)]
+            public Task Touch() => Task.CompletedTask;
+
+            [Action]
+            public int Ordered() => 1;
+        }
+        """;
+
+    [Test]
+    public void Client_StreamingActions_ReturnAnAsyncIterable_AndConcurrentOnesCancelOnAbort()
+    {
+        var run = GeneratorHarness.Run(CallsConsumer, TestSources.Dtos).AssertClean();
+
+        Snapshot.VerifySource(run.Source(ClientEmitter.HintName));
+    }
+
+    [Test]
+    public void DotNetClient_StreamingActions_YieldTheirItems_AndConcurrentOnesCallConcurrentAsync()
+    {
+        var run = GeneratorHarness.Run(CallsConsumer, TestSources.Dtos).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.AssistantConsumer.Client.g.cs"));
+    }
+
+    [Test]
+    public void Contract_MarksStreamingAndConcurrentActions_WithTheItemAsTheResult()
+    {
+        var source = GeneratorHarness.Run(CallsConsumer, TestSources.Dtos).AssertClean().Source("Chat.AssistantConsumer.g.cs");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(source, Does.Contain("""new("ask", "Answers word by word.", new global::Consumers.Contracts.ParameterContract[] { new("question", global::Consumers.Dispatch.PrimitiveJson.String, true, false) }, global::Consumers.Dispatch.PrimitiveJson.String, false, Stream: true),"""));
+            Assert.That(source, Does.Contain("""new("rooms", null, new global::Consumers.Contracts.ParameterContract[] { new("limit", global::Consumers.Dispatch.PrimitiveJson.Int32, false, false) }, __Json0, true, Stream: true),"""));
+            Assert.That(source, Does.Contain("""new("lookup", "Looks a room up upstream.", new global::Consumers.Contracts.ParameterContract[] { new("pk", global::Consumers.Dispatch.PrimitiveJson.Int32, true, false) }, __Json0, true, Concurrent: true),"""));
+            Assert.That(source, Does.Contain("""new("touch", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), null, true, Concurrent: true),"""));
+            Assert.That(source, Does.Contain("""new("ordered", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), global::Consumers.Dispatch.PrimitiveJson.Int32, false),"""));
+        });
+    }
+
     [Test]
     public void DotNetClient_OfAConsumerExchangingAnInternalDto_IsInternal()
     {

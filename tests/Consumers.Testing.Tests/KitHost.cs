@@ -48,6 +48,8 @@ internal static class KitHost
         app.MapConsumer<SlowConsumer>("/ws/slow");
         app.MapConsumer<PlainNamesConsumer>("/ws/plain-names");
         app.MapConsumers("/ws", streams => streams.Add<KitConsumer>("kit"));
+        app.MapConsumer<KitStreamConsumer>("/ws/kit-stream");
+        app.MapConsumers("/ws/multiplexed-stream", streams => streams.Add<KitStreamConsumer>("calls"));
         await app.StartAsync();
         return app;
     }

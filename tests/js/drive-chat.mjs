@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import WebSocket from "ws";
 import { downloadClient } from "./client-files.mjs";
+import { rejects } from "./rejects.mjs";
 import { tokenFor } from "./chat-accounts.mjs";
 
 const base = process.argv[2];
@@ -18,16 +19,6 @@ async function eventually(condition, what) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise(resolve => setTimeout(resolve, 20));
   }
-}
-
-async function rejects(promise, check) {
-  try {
-    await promise;
-  } catch (error) {
-    check(error);
-    return;
-  }
-  assert.fail("the call resolved; it should have rejected");
 }
 
 const states = [];

@@ -10,7 +10,8 @@ namespace Consumers.Generators.Emit;
 
 /// <summary>
 /// Writes the JavaScript client and its TypeScript declarations for every consumer of the compilation (one class per
-/// consumer, one method per action, camelCase of the wire name, taking the request keys as one object), and the C#
+/// consumer, one method per action, camelCase of the wire name, taking the request keys as one object; a streaming
+/// action's method returns an <c>AsyncIterable</c> of its items), and the C#
 /// file that carries both texts as constants with the <c>MapConsumersClient()</c> extension that serves them.
 /// </summary>
 internal static class ClientEmitter
@@ -20,7 +21,7 @@ internal static class ClientEmitter
     public const string ClassName = "ConsumersClientEndpointRouteBuilderExtensions";
 
     // Members of ConsumerClient (and Object) that an action method must not shadow.
-    private static readonly HashSet<string> s_reserved = new() { "constructor", "state", "on", "off", "close", "call", "open", "connect", "toString", "valueOf" };
+    private static readonly HashSet<string> s_reserved = new() { "constructor", "state", "on", "off", "close", "call", "callStream", "open", "connect", "toString", "valueOf" };
 
     private static readonly Dictionary<string, string> s_primitives = new()
     {
@@ -76,7 +77,11 @@ internal static class ClientEmitter
             {
                 js.Append('\n');
                 Doc(js, "  ", (action.Summary is null ? "" : action.Summary + " ") + $"Action \"{action.WireName}\".");
-                js.Append($"  {method}(params, options) {{\n    return this.call({Quote(action.WireName)}, params, options);\n  }}\n");
+                // Streams and concurrent actions are cancellable: an abort (or a stream's early end) sends $cancel.
+                var call = action.IsStream
+                    ? $"this.callStream({Quote(action.WireName)}, params, options)"
+                    : $"this.call({Quote(action.WireName)}, params, options{(action.Concurrent ? ", true" : "")})";
+                js.Append($"  {method}(params, options) {{\n    return {call};\n  }}\n");
             }
 
             js.Append("}\n");
@@ -121,7 +126,15 @@ internal static class ClientEmitter
                     : "{ " + string.Join("; ", keys.Select(p => $"{PropertyName(p.Key)}{(p.Required ? "" : "?")}: {ParameterType(spec, p)}")) + " }";
                 var optional = keys.All(p => !p.Required) ? "?" : "";
                 ts.Append('\n');
-                Doc(ts, "  ", (action.Summary is null ? "" : action.Summary + " ") + $"Action \"{action.WireName}\"; rejects with ActionError when the reply's status is not 2xx.");
+                var summary = action.Summary is null ? "" : action.Summary + " ";
+                if (action.IsStream)
+                {
+                    Doc(ts, "  ", summary + $"Streaming action \"{action.WireName}\": yields each item; throws ActionError when the stream ends with a status that is not 2xx; leaving the loop early or aborting sends $cancel.");
+                    ts.Append($"  {method}(params{optional}: {shape}, options?: StreamOptions): AsyncIterable<{ResultType(spec, action)}>;\n");
+                    continue;
+                }
+
+                Doc(ts, "  ", summary + $"{(action.Concurrent ? "Concurrent action" : "Action")} \"{action.WireName}\"; rejects with ActionError when the reply's status is not 2xx{(action.Concurrent ? "; aborting sends $cancel" : "")}.");
                 ts.Append($"  {method}(params{optional}: {shape}, options?: CallOptions<{NotificationType(spec, action)}>): Promise<{ResultType(spec, action)}>;\n");
             }
 

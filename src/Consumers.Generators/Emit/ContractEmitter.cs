@@ -6,7 +6,8 @@ namespace Consumers.Generators.Emit;
 
 /// <summary>
 /// Writes a consumer's <c>IConsumerFactory&lt;T&gt;.Contract</c>: its actions (wire names, request keys with their
-/// metadata, required and nullable flags, the result's metadata) and the observers whose notifications reach
+/// metadata, required and nullable flags, the result's metadata (a stream's item metadata), whether it is concurrent
+/// or streams) and the observers whose notifications reach
 /// clients, as data the runtime turns into the AsyncAPI document. The metadata members are the ones the binders use.
 /// </summary>
 internal static class ContractEmitter
@@ -33,7 +34,8 @@ internal static class ContractEmitter
             var list = parameters.Any()
                 ? $"new {Namespace}ParameterContract[] {{ {string.Join(", ", parameters)} }}"
                 : $"global::System.Array.Empty<{Namespace}ParameterContract>()";
-            w.WriteLine($"        new({ConsumerEmitter.Literal(action.WireName)}, {Text(action.Summary)}, {list}, {action.ResultJson ?? "null"}, {Bool(ResultNullable(action))}),");
+            var flags = (action.Concurrent ? ", Concurrent: true" : "") + (action.IsStream ? ", Stream: true" : "");
+            w.WriteLine($"        new({ConsumerEmitter.Literal(action.WireName)}, {Text(action.Summary)}, {list}, {action.ResultJson ?? "null"}, {Bool(ResultNullable(action))}{flags}),");
         }
 
         w.WriteLine("    },");
@@ -47,7 +49,7 @@ internal static class ContractEmitter
         w.WriteLine(spec.Receive is { } receive ? $"    }}, {receive.Json});" : "    });");
     }
 
-    /// <summary>Whether a successful reply may carry <c>data: null</c>.</summary>
+    /// <summary>Whether a successful reply (a stream's item) may carry <c>data: null</c>.</summary>
     internal static bool ResultNullable(ActionSpec action)
         => action.ResultType is null || action.ResultType.EndsWith("?", System.StringComparison.Ordinal) ||
             action.Return is ReturnKind.ResultOfValue or ReturnKind.TaskOfResultOfValue or ReturnKind.ValueTaskOfResultOfValue;

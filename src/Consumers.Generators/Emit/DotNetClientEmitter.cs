@@ -9,14 +9,15 @@ namespace Consumers.Generators.Emit;
 /// <summary>
 /// Writes a consumer's typed .NET client, <c>{Consumer}Client</c>, in its own file: a <c>ConnectAsync</c> and one
 /// method per action (PascalCase of the wire name + <c>Async</c>) taking the request keys as typed parameters and
-/// returning <c>Task&lt;ActionReply&lt;TResult&gt;&gt;</c>, written and read with the consumer's JSON metadata.
+/// returning <c>Task&lt;ActionReply&lt;TResult&gt;&gt;</c> (a streaming action: <c>IAsyncEnumerable&lt;TItem&gt;</c>),
+/// written and read with the consumer's JSON metadata. Giving up on a concurrent action or a stream sends <c>$cancel</c>.
 /// </summary>
 internal static class DotNetClientEmitter
 {
     private const string Clients = "global::Consumers.Clients.";
     private const string Token = "global::System.Threading.CancellationToken";
 
-    private static readonly HashSet<string> s_reserved = new() { "ConnectAsync", "CallAsync", "DisposeAsync", "OpenAsync" };
+    private static readonly HashSet<string> s_reserved = new() { "ConnectAsync", "CallAsync", "CallConcurrentAsync", "CallStreamAsync", "DisposeAsync", "OpenAsync" };
 
     public static string HintName(ConsumerSpec spec) => spec.HintName.Substring(0, spec.HintName.Length - ".g.cs".Length) + ".Client.g.cs";
 
@@ -75,23 +76,46 @@ internal static class DotNetClientEmitter
         var names = keys.Select(p => ParameterName(p.Key)).ToList();
         var parameters = keys.Select((p, i) => $"{(p.AcceptsNull ? p.Type : p.Type.TrimEnd('?'))} {names[i]}{(p.Required ? "" : " = " + DefaultValue(p))}")
             .Concat(new[] { $"{optionsType}? options = null", $"{Token} cancellationToken = default" });
-        var reply = action.ResultJson is null ? $"{Clients}ActionReply" : $"{Clients}ActionReply<{action.ResultType}>";
         var summary = action.Summary is null ? "" : Xml(action.Summary) + " ";
+        var write = keys.Count == 0
+            ? "null"
+            : "writer => { " + string.Concat(keys.Select((p, i) => $"Write(writer, {ConsumerEmitter.Literal(p.Key)}, {names[i]}, {Metadata(p)}); ")) + "}";
+        if (action.IsStream)
+        {
+            w.WriteLine($"/// <summary>{summary}Sends <c>{Xml(action.WireName)}</c> and yields the items it streams, until its end frame.</summary>");
+            WriteParameterDocs(w, keys, names);
+            w.WriteLine("/// <param name=\"cancellationToken\">Stops the stream: the server is sent <c>$cancel</c>, as when the enumeration ends early.</param>");
+            w.WriteLine("/// <returns>The items, in the order the server sent them.</returns>");
+            w.WriteLine($"/// <exception cref=\"{Clients}ActionReplyException\">The stream ended with a status that is not 2xx (refused, or the action failed).</exception>");
+            parameters = parameters.Select(p => p.StartsWith(Token + " ", System.StringComparison.Ordinal) ? "[global::System.Runtime.CompilerServices.EnumeratorCancellation] " + p : p);
+            w.OpenBlock($"public async global::System.Collections.Generic.IAsyncEnumerable<{action.ResultType}> {method}({string.Join(", ", parameters)})");
+            w.OpenBlock($"await foreach (var __item in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait(CallStreamAsync({ConsumerEmitter.Literal(action.WireName)}, {write}, {action.ResultJson}, {optionsArgument}, cancellationToken), false))");
+            w.WriteLine("yield return __item;");
+            w.CloseBlock();
+            w.CloseBlock();
+            return;
+        }
+
+        var reply = action.ResultJson is null ? $"{Clients}ActionReply" : $"{Clients}ActionReply<{action.ResultType}>";
         w.WriteLine($"/// <summary>{summary}Sends <c>{Xml(action.WireName)}</c> and waits for its reply.</summary>");
+        WriteParameterDocs(w, keys, names);
+        w.WriteLine(action.Concurrent
+            ? "/// <param name=\"cancellationToken\">Cancels the wait for the reply and the action: the server is sent <c>$cancel</c>.</param>"
+            : "/// <param name=\"cancellationToken\">Cancels the wait for the reply.</param>");
+        w.WriteLine("/// <returns>The reply: status, errors and data.</returns>");
+        w.WriteLine($"public global::System.Threading.Tasks.Task<{reply}> {method}({string.Join(", ", parameters)})");
+        var result = action.ResultJson is null ? "" : action.ResultJson + ", ";
+        w.WriteLine($"    => {(action.Concurrent ? "CallConcurrentAsync" : "CallAsync")}({ConsumerEmitter.Literal(action.WireName)}, {write}, {result}{optionsArgument}, cancellationToken);");
+    }
+
+    private static void WriteParameterDocs(SourceWriter w, List<ParameterSpec> keys, List<string> names)
+    {
         for (var i = 0; i < keys.Count; i++)
         {
             w.WriteLine($"/// <param name=\"{names[i].TrimStart('@')}\">The request key <c>{Xml(keys[i].Key)}</c>.</param>");
         }
 
         w.WriteLine("/// <param name=\"options\">The request id, and a callback for the frames that later carry it.</param>");
-        w.WriteLine("/// <param name=\"cancellationToken\">Cancels the wait for the reply.</param>");
-        w.WriteLine("/// <returns>The reply: status, errors and data.</returns>");
-        w.WriteLine($"public global::System.Threading.Tasks.Task<{reply}> {method}({string.Join(", ", parameters)})");
-        var write = keys.Count == 0
-            ? "null"
-            : "writer => { " + string.Concat(keys.Select((p, i) => $"Write(writer, {ConsumerEmitter.Literal(p.Key)}, {names[i]}, {Metadata(p)}); ")) + "}";
-        var result = action.ResultJson is null ? "" : action.ResultJson + ", ";
-        w.WriteLine($"    => CallAsync({ConsumerEmitter.Literal(action.WireName)}, {write}, {result}{optionsArgument}, cancellationToken);");
     }
 
     // A cast to a nullable type is not a constant: (int?)(1) becomes (int)(1), which a parameter of type int? accepts.

@@ -14,10 +14,16 @@ namespace Consumers.Clients;
 /// <see cref="WebSocket"/> (a <see cref="ClientWebSocket"/>, or the socket of <see cref="ConsumerClientOptions.ConnectSocket"/>), one receive loop, calls matched to their replies by <c>request_id</c>, and frames that
 /// later carry a call's request id passed to its <see cref="ClientCallOptions.OnNotification"/>. Requests and data go
 /// through the consumer's source-generated JSON metadata. Unlike the JavaScript client it does not reconnect: a call
-/// on a closed connection throws <see cref="WebSocketException"/>.
+/// on a closed connection throws <see cref="WebSocketException"/>. A streaming action's items arrive through
+/// <see cref="CallStreamAsync{T}"/>; a concurrent action's or a stream's caller that gives up (its token cancelled, the
+/// reply timeout, an enumerator disposed early) sends <c>{"action": "$cancel", "request_id": ...}</c> so that the server
+/// stops it (docs/protocol.md).
 /// </summary>
-public abstract class ConsumerClient : IAsyncDisposable
+public abstract partial class ConsumerClient : IAsyncDisposable
 {
+    // The reserved control action (docs/protocol.md).
+    private const string CancelAction = "$cancel";
+
     private readonly WebSocket _socket;
     private readonly ConsumerClientOptions _options;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> _pending = new();
@@ -72,20 +78,51 @@ public abstract class ConsumerClient : IAsyncDisposable
     /// <exception cref="WebSocketException">The connection is closed or drops before the reply.</exception>
     /// <exception cref="TimeoutException">No reply within <see cref="ConsumerClientOptions.ReplyTimeout"/>.</exception>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    protected async Task<ActionReply> CallAsync(string action, Action<Utf8JsonWriter>? writeParameters, ClientCallOptions? options, CancellationToken cancellationToken)
-    {
-        var frame = await ExchangeAsync(action, writeParameters, options, cancellationToken).ConfigureAwait(false);
-        return new ActionReply(Status(frame), Property(frame, "errors"), Text(frame, "action"), Property(frame, "request_id"));
-    }
+    protected Task<ActionReply> CallAsync(string action, Action<Utf8JsonWriter>? writeParameters, ClientCallOptions? options, CancellationToken cancellationToken)
+        => CallAsync(action, writeParameters, options, cancellable: false, cancellationToken);
+
+    /// <summary>
+    /// Sends a concurrent action (<c>[Action(Concurrent = true)]</c>) without reply data and waits for its reply; a
+    /// cancelled <paramref name="cancellationToken"/> or the reply timeout also sends <c>$cancel</c> for it, so that
+    /// the server cancels the action's token (its late 499 reply is dropped).
+    /// </summary>
+    /// <exception cref="WebSocketException">The connection is closed or drops before the reply.</exception>
+    /// <exception cref="TimeoutException">No reply within <see cref="ConsumerClientOptions.ReplyTimeout"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    protected Task<ActionReply> CallConcurrentAsync(string action, Action<Utf8JsonWriter>? writeParameters, ClientCallOptions? options, CancellationToken cancellationToken)
+        => CallAsync(action, writeParameters, options, cancellable: true, cancellationToken);
 
     /// <summary>Sends an action and waits for its reply, whose <c>data</c> is read with <paramref name="result"/>.</summary>
     /// <exception cref="WebSocketException">The connection is closed or drops before the reply.</exception>
     /// <exception cref="TimeoutException">No reply within <see cref="ConsumerClientOptions.ReplyTimeout"/>.</exception>
     /// <exception cref="JsonException">A successful reply's data does not match <typeparamref name="T"/>.</exception>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    protected async Task<ActionReply<T>> CallAsync<T>(string action, Action<Utf8JsonWriter>? writeParameters, JsonTypeInfo<T> result, ClientCallOptions? options, CancellationToken cancellationToken)
+    protected Task<ActionReply<T>> CallAsync<T>(string action, Action<Utf8JsonWriter>? writeParameters, JsonTypeInfo<T> result, ClientCallOptions? options, CancellationToken cancellationToken)
+        => CallAsync(action, writeParameters, result, options, cancellable: false, cancellationToken);
+
+    /// <summary>
+    /// Sends a concurrent action (<c>[Action(Concurrent = true)]</c>) and waits for its reply, whose <c>data</c> is read
+    /// with <paramref name="result"/>; a cancelled <paramref name="cancellationToken"/> or the reply timeout also sends
+    /// <c>$cancel</c> for it, so that the server cancels the action's token (its late 499 reply is dropped).
+    /// </summary>
+    /// <exception cref="WebSocketException">The connection is closed or drops before the reply.</exception>
+    /// <exception cref="TimeoutException">No reply within <see cref="ConsumerClientOptions.ReplyTimeout"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="JsonException">A successful reply's data does not match <typeparamref name="T"/>.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    protected Task<ActionReply<T>> CallConcurrentAsync<T>(string action, Action<Utf8JsonWriter>? writeParameters, JsonTypeInfo<T> result, ClientCallOptions? options, CancellationToken cancellationToken)
+        => CallAsync(action, writeParameters, result, options, cancellable: true, cancellationToken);
+
+    private async Task<ActionReply> CallAsync(string action, Action<Utf8JsonWriter>? writeParameters, ClientCallOptions? options, bool cancellable, CancellationToken cancellationToken)
     {
-        var frame = await ExchangeAsync(action, writeParameters, options, cancellationToken).ConfigureAwait(false);
+        var frame = await ExchangeAsync(action, writeParameters, options, cancellable, cancellationToken).ConfigureAwait(false);
+        return new ActionReply(Status(frame), Property(frame, "errors"), Text(frame, "action"), Property(frame, "request_id"));
+    }
+
+    private async Task<ActionReply<T>> CallAsync<T>(string action, Action<Utf8JsonWriter>? writeParameters, JsonTypeInfo<T> result, ClientCallOptions? options, bool cancellable, CancellationToken cancellationToken)
+    {
+        var frame = await ExchangeAsync(action, writeParameters, options, cancellable, cancellationToken).ConfigureAwait(false);
         var status = Status(frame);
         var data = Property(frame, "data");
         var value = status is >= StatusCodes.Status200OK and < StatusCodes.Status300MultipleChoices && data.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)
@@ -162,10 +199,9 @@ public abstract class ConsumerClient : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task<JsonElement> ExchangeAsync(string action, Action<Utf8JsonWriter>? writeParameters, ClientCallOptions? options, CancellationToken cancellationToken)
+    private async Task<JsonElement> ExchangeAsync(string action, Action<Utf8JsonWriter>? writeParameters, ClientCallOptions? options, bool cancellable, CancellationToken cancellationToken)
     {
-        var requestId = options?.RequestId ?? "n" + Interlocked.Increment(ref _next).ToString(CultureInfo.InvariantCulture);
-        var key = JsonSerializer.Serialize(requestId, Consumers.Dispatch.PrimitiveJson.String);
+        var (requestId, key) = NewRequestId(options);
         var reply = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[key] = reply;
         if (options?.OnNotification is { } onNotification)
@@ -173,6 +209,47 @@ public abstract class ConsumerClient : IAsyncDisposable
             _subscriptions[key] = onNotification;
         }
 
+        var sent = false;
+        try
+        {
+            await SendFrameAsync(Request(action, requestId, writeParameters), cancellationToken).ConfigureAwait(false);
+            sent = true;
+            var frame = await reply.Task.WaitAsync(_options.ReplyTimeout, cancellationToken).ConfigureAwait(false);
+            if (Status(frame) is < StatusCodes.Status200OK or >= StatusCodes.Status300MultipleChoices)
+            {
+                _subscriptions.TryRemove(key, out _);
+            }
+
+            return frame;
+        }
+        catch (Exception e) when (sent && cancellable && e is OperationCanceledException or TimeoutException)
+        {
+            // The caller gave up on a concurrent action: the server stops it too.
+            _subscriptions.TryRemove(key, out _);
+            await SendCancelAsync(requestId).ConfigureAwait(false);
+            throw;
+        }
+        catch
+        {
+            _subscriptions.TryRemove(key, out _);
+            throw;
+        }
+        finally
+        {
+            _pending.TryRemove(new KeyValuePair<string, TaskCompletionSource<JsonElement>>(key, reply));
+        }
+    }
+
+    // The request id of a call (the options' or a fresh one) and its key: the JSON text the server echoes.
+    private (string RequestId, string Key) NewRequestId(ClientCallOptions? options)
+    {
+        var requestId = options?.RequestId ?? "n" + Interlocked.Increment(ref _next).ToString(CultureInfo.InvariantCulture);
+        return (requestId, JsonSerializer.Serialize(requestId, Consumers.Dispatch.PrimitiveJson.String));
+    }
+
+    // {"action", "request_id", ...keys}, wrapped as {"stream", "payload"} on a multiplexed endpoint.
+    private ReadOnlyMemory<byte> Request(string action, string requestId, Action<Utf8JsonWriter>? writeParameters)
+    {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -195,34 +272,42 @@ public abstract class ConsumerClient : IAsyncDisposable
             writer.WriteEndObject();
         }
 
+        return buffer.WrittenMemory;
+    }
+
+    private async Task SendFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        await _send.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _send.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await _socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                _send.Release();
-            }
-
-            var frame = await reply.Task.WaitAsync(_options.ReplyTimeout, cancellationToken).ConfigureAwait(false);
-            if (Status(frame) is < StatusCodes.Status200OK or >= StatusCodes.Status300MultipleChoices)
-            {
-                _subscriptions.TryRemove(key, out _);
-            }
-
-            return frame;
-        }
-        catch
-        {
-            _subscriptions.TryRemove(key, out _);
-            throw;
+            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _pending.TryRemove(new KeyValuePair<string, TaskCompletionSource<JsonElement>>(key, reply));
+            _send.Release();
+        }
+    }
+
+    /// <summary>
+    /// Sends <c>{"action": "$cancel", "request_id": ...}</c> for a call its caller gave up on. Best effort: nothing
+    /// when the connection is closed or closing, and the server's answer (none when it cancelled the call, 404 when the
+    /// call had ended) is not awaited.
+    /// </summary>
+    private async Task SendCancelAsync(string requestId)
+    {
+        if (_socket.State != WebSocketState.Open)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await SendFrameAsync(Request(CancelAction, requestId, null), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The connection ended meanwhile: the server cancels every running call of a closed connection.
         }
     }
 
@@ -257,6 +342,8 @@ public abstract class ConsumerClient : IAsyncDisposable
         {
             pending.TrySetException(new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "The connection closed before the reply."));
         }
+
+        EndStreams();
     }
 
     private void Dispatch(ReadOnlyMemory<byte> message)
@@ -287,6 +374,11 @@ public abstract class ConsumerClient : IAsyncDisposable
         }
 
         var key = Property(frame, "request_id") is { ValueKind: not JsonValueKind.Undefined } id ? id.GetRawText() : "null";
+        if (TryDeliverToStream(key, frame))
+        {
+            return;
+        }
+
         if (_pending.TryRemove(key, out var call))
         {
             call.TrySetResult(frame);

@@ -18,6 +18,9 @@ public sealed class ConsumerClientOptions
     /// </summary>
     public Func<Uri, CancellationToken, Task<WebSocket>>? ConnectSocket { get; init; }
 
-    /// <summary>How long a call waits for its reply. Default 30 seconds.</summary>
+    /// <summary>
+    /// How long a call waits for its reply, and a streaming call for each of its frames. Default 30 seconds. A
+    /// concurrent action or a stream given up on this way is sent <c>$cancel</c>.
+    /// </summary>
     public TimeSpan ReplyTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

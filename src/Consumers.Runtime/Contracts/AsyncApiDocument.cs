@@ -8,17 +8,15 @@ namespace Consumers.Contracts;
 
 /// <summary>
 /// Builds the AsyncAPI 3.0 document of a set of consumer endpoints: a channel per endpoint (per stream of a
-/// multiplexed endpoint), a <c>receive</c> operation with a reply per action, a <c>send</c> operation per observer
-/// notification, and payload schemas from the source-generated metadata through <see cref="JsonSchemaExporter"/>
+/// multiplexed endpoint), a <c>receive</c> operation with a reply per action (a streaming action's reply is its item
+/// message repeated, then its end message; concurrent and streaming operations carry <c>x-consumers-concurrent</c> and
+/// <c>x-consumers-stream</c>), a <c>$cancel</c> operation on a channel whose consumer has such actions, a <c>send</c>
+/// operation per observer notification, and payload schemas from the source-generated metadata through <see cref="JsonSchemaExporter"/>
 /// (no reflection). Frames follow docs/protocol.md: DCRF's request keys and five-key reply envelope, wrapped as
 /// <c>{"stream", "payload"}</c> on a multiplexed endpoint.
 /// </summary>
 internal sealed class AsyncApiDocument
 {
-    private const string StatusDescription =
-        "200 on success (201 for create and subscribe_instance, 204 for delete and unsubscribe_instance); 400 invalid input, " +
-        "401 not authenticated, 403 permission denied, 404 not found, 405 unknown action, 429 throttled, 500 server error.";
-
     private static readonly JsonSchemaExporterOptions s_exporterOptions = new() { TreatNullObliviousAsNonNullable = true };
 
     private readonly JsonObject _schemas = [];
@@ -88,27 +86,12 @@ internal sealed class AsyncApiDocument
         var channelRef = Ref($"#/channels/{id}");
         foreach (var action in contract.Actions)
         {
-            var key = Key(action.Name);
-            messages[key + ".request"] = Message($"{action.Name} request", action.Description, Wrap(stream, RequestPayload(action)), stream);
-            messages[key + ".reply"] = Message($"{action.Name} reply", null, Wrap(stream, ReplyPayload(action)), stream);
-            var operation = new JsonObject
-            {
-                ["action"] = "receive",
-                ["channel"] = channelRef.DeepClone(),
-                ["title"] = action.Name,
-                ["messages"] = new JsonArray(Ref($"#/channels/{id}/messages/{key}.request")),
-                ["reply"] = new JsonObject
-                {
-                    ["channel"] = channelRef.DeepClone(),
-                    ["messages"] = new JsonArray(Ref($"#/channels/{id}/messages/{key}.reply")),
-                },
-            };
-            if (action.Description is not null)
-            {
-                operation["description"] = action.Description;
-            }
+            AddAction(id, stream, action, messages);
+        }
 
-            _operations[Unique(_operations, $"{id}.{key}")] = operation;
+        if (contract.Actions.Any(a => a.Concurrent || a.Stream))
+        {
+            AddCancel(id, stream, messages);
         }
 
         if (contract.Receive is { } receive)
@@ -131,6 +114,78 @@ internal sealed class AsyncApiDocument
                 ["messages"] = new JsonArray(Ref($"#/channels/{id}/messages/{key}.notification")),
             };
         }
+    }
+
+    // A receive operation per action: its request, and its reply (a stream's: the item message repeated, then the end).
+    private void AddAction(string id, string? stream, ActionContract action, JsonObject messages)
+    {
+        var channelRef = Ref($"#/channels/{id}");
+        var key = Key(action.Name);
+        messages[key + ".request"] = Message($"{action.Name} request", action.Description, Wrap(stream, RequestPayload(action)), stream);
+        var replies = new JsonArray();
+        if (action.Stream)
+        {
+            messages[key + ".item"] = Message($"{action.Name} item", AsyncApiTexts.StreamItemDescription, Wrap(stream, ItemPayload(action)), stream);
+            messages[key + ".end"] = Message($"{action.Name} end", AsyncApiTexts.StreamEndDescription, Wrap(stream, EndPayload(action)), stream);
+            replies.Add((JsonNode)Ref($"#/channels/{id}/messages/{key}.item"));
+            replies.Add((JsonNode)Ref($"#/channels/{id}/messages/{key}.end"));
+        }
+        else
+        {
+            messages[key + ".reply"] = Message($"{action.Name} reply", null, Wrap(stream, ReplyPayload(action)), stream);
+            replies.Add((JsonNode)Ref($"#/channels/{id}/messages/{key}.reply"));
+        }
+
+        var operation = new JsonObject
+        {
+            ["action"] = "receive",
+            ["channel"] = channelRef.DeepClone(),
+            ["title"] = action.Name,
+            ["messages"] = new JsonArray(Ref($"#/channels/{id}/messages/{key}.request")),
+            ["reply"] = new JsonObject { ["channel"] = channelRef.DeepClone(), ["messages"] = replies },
+        };
+        var description = string.Join(
+            " ",
+            new[] { action.Description, action.Stream ? AsyncApiTexts.StreamOperationDescription : null, action.Concurrent ? AsyncApiTexts.ConcurrentOperationDescription : null }.OfType<string>());
+        if (description.Length > 0)
+        {
+            operation["description"] = description;
+        }
+
+        if (action.Concurrent)
+        {
+            operation[AsyncApiTexts.ConcurrentExtension] = true;
+        }
+
+        if (action.Stream)
+        {
+            operation[AsyncApiTexts.StreamExtension] = true;
+        }
+
+        _operations[Unique(_operations, $"{id}.{key}")] = operation;
+    }
+
+    // The reserved control action, on a channel whose consumer has something to cancel.
+    private void AddCancel(string id, string? stream, JsonObject messages)
+    {
+        var channelRef = Ref($"#/channels/{id}");
+        var request = Unique(messages, "_cancel.request");
+        var reply = Unique(messages, "_cancel.reply");
+        messages[request] = Message("$cancel request", AsyncApiTexts.CancelRequestDescription, Wrap(stream, CancelPayload()), stream);
+        messages[reply] = Message("$cancel reply", AsyncApiTexts.CancelReplyDescription, Wrap(stream, Envelope(new JsonObject { ["const"] = AsyncApiTexts.CancelAction }, new JsonObject { ["type"] = "null" })), stream);
+        _operations[Unique(_operations, $"{id}._cancel")] = new JsonObject
+        {
+            ["action"] = "receive",
+            ["channel"] = channelRef.DeepClone(),
+            ["title"] = AsyncApiTexts.CancelAction,
+            ["description"] = AsyncApiTexts.CancelRequestDescription,
+            ["messages"] = new JsonArray(Ref($"#/channels/{id}/messages/{request}")),
+            ["reply"] = new JsonObject
+            {
+                ["channel"] = channelRef.DeepClone(),
+                ["messages"] = new JsonArray(Ref($"#/channels/{id}/messages/{reply}")),
+            },
+        };
     }
 
     // A plain JSON consumer (Channels' receive_json): the handler's message in, {"error"} out; no request_id, no
@@ -218,10 +273,30 @@ internal sealed class AsyncApiDocument
     private JsonObject ReplyPayload(ActionContract action)
         => Envelope(new JsonObject { ["const"] = action.Name }, action.Result is null ? new JsonObject { ["type"] = "null" } : OrNull(Schema(action.Result)));
 
+    private JsonObject ItemPayload(ActionContract action)
+    {
+        var data = action.Result is null ? new JsonObject { ["type"] = "null" } : action.ResultNullable ? OrNull(Schema(action.Result)) : Schema(action.Result);
+        return Envelope(new JsonObject { ["const"] = action.Name }, data, new JsonObject { ["const"] = 200, ["description"] = "200 for every item." });
+    }
+
+    private static JsonObject EndPayload(ActionContract action)
+        => Envelope(new JsonObject { ["const"] = action.Name }, new JsonObject { ["type"] = "null" }, new JsonObject { ["type"] = "integer", ["description"] = AsyncApiTexts.StreamEndStatusDescription });
+
+    private static JsonObject CancelPayload() => new()
+    {
+        ["type"] = "object",
+        ["properties"] = new JsonObject
+        {
+            ["action"] = new JsonObject { ["const"] = AsyncApiTexts.CancelAction },
+            ["request_id"] = new JsonObject { ["description"] = "The request_id of the concurrent action or stream to cancel, with its JSON type." },
+        },
+        ["required"] = new JsonArray("action", "request_id"),
+    };
+
     private JsonObject NotificationPayload(NotificationContract notification)
         => Envelope(new JsonObject { ["enum"] = new JsonArray("create", "update", "delete") }, Schema(notification.Data));
 
-    private static JsonObject Envelope(JsonObject action, JsonNode data) => new()
+    private static JsonObject Envelope(JsonObject action, JsonNode data, JsonObject? status = null) => new()
     {
         ["type"] = "object",
         ["properties"] = new JsonObject
@@ -229,7 +304,7 @@ internal sealed class AsyncApiDocument
             ["errors"] = Ref("#/components/schemas/Errors"),
             ["data"] = data,
             ["action"] = action,
-            ["response_status"] = new JsonObject { ["type"] = "integer", ["description"] = StatusDescription },
+            ["response_status"] = status ?? new JsonObject { ["type"] = "integer", ["description"] = AsyncApiTexts.StatusDescription },
             ["request_id"] = new JsonObject { ["description"] = "The request's request_id, same JSON type; null when the request had none." },
         },
         ["required"] = new JsonArray("errors", "data", "action", "response_status", "request_id"),

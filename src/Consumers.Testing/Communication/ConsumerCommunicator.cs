@@ -21,7 +21,7 @@ namespace Consumers.Testing.Communication;
 /// the frames that did arrive. Opened by the kit's <c>ConnectAsync</c> extensions on a <c>WebApplicationFactory</c>,
 /// a <c>TestServer</c> or an <c>IHost</c>; no port is used.
 /// </remarks>
-public sealed class ConsumerCommunicator : IAsyncDisposable
+public sealed partial class ConsumerCommunicator : IAsyncDisposable
 {
     /// <summary>The default of <see cref="ReceiveTimeout"/>: 5 seconds.</summary>
     public static readonly TimeSpan DefaultReceiveTimeout = TimeSpan.FromSeconds(5);

@@ -124,12 +124,39 @@ public sealed partial class CallsConsumer(CallLog log, ActionGate gate) : Consum
     public async IAsyncEnumerable<int> Forever(string name, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         log.Add(name + ":start");
-        for (var i = 0; ; i++)
+        try
         {
-            await Task.Delay(5, cancellationToken);
-            yield return i;
+            for (var i = 0; ; i++)
+            {
+                await Task.Delay(5, cancellationToken);
+                yield return i;
+            }
+        }
+        finally
+        {
+            // What the clients' $cancel must reach: the stream's token.
+            log.Add(name + (cancellationToken.IsCancellationRequested ? ":cancelled" : ":ended"));
         }
     }
+
+    /// <summary>One item, then nothing until the stream is cancelled.</summary>
+    [Action]
+    public async IAsyncEnumerable<int> Stall(string name, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        yield return 1;
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        finally
+        {
+            log.Add(name + (cancellationToken.IsCancellationRequested ? ":cancelled" : ":ended"));
+        }
+    }
+
+    /// <summary>How many calls named <paramref name="name"/> saw their token cancelled, for a client that checks its <c>$cancel</c> while still connected.</summary>
+    [Action]
+    public int Cancellations(string name) => log.Count(name + ":cancelled");
 
     [Action]
     public ChannelReader<string> Words(string text)

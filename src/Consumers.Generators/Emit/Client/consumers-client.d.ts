@@ -43,6 +43,22 @@ export interface CallOptions<TNotification = unknown> {
    * updates); the call is re-sent with the same request id after a reconnect.
    */
   onNotification?: (action: NotificationAction, data: TNotification, frame: unknown) => void;
+  /**
+   * Aborts the call: it rejects with the signal's reason (an AbortError DOMException unless abort() was given one).
+   * A concurrent action is also sent {"action": "$cancel", "request_id"} so that the server cancels it; an ordered
+   * action runs on and its reply is dropped.
+   */
+  signal?: AbortSignal;
+}
+
+export interface StreamOptions {
+  /** The request id (any JSON value); default a fresh one. Every frame of the stream carries it. */
+  requestId?: string | number;
+  /**
+   * Stops the stream: the server is sent {"action": "$cancel", "request_id"} and the pending next() rejects with the
+   * signal's reason (an AbortError DOMException unless abort() was given one).
+   */
+  signal?: AbortSignal;
 }
 
 /** A reply whose response_status is not 2xx. */

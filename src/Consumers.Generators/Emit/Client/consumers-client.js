@@ -2,9 +2,12 @@
 // The Consumers client: DCRF-style frames over one WebSocket, generated from the consumers at compile time.
 // Each call sends {action, request_id, ...params} and resolves with the reply's data, or rejects with an ActionError
 // when response_status is not 2xx. Frames that later carry a call's request_id (observer notifications,
-// subscribe_instance updates) go to that call's onNotification. The connection reconnects with backoff and re-sends
-// the calls that subscribed (those given an onNotification) with the same request ids; the server treats them as
-// idempotent.
+// subscribe_instance updates) go to that call's onNotification. A streaming action's call is an async iterable: its
+// items are the envelopes of status 200 with its request_id, until the end envelope (204; another status throws an
+// ActionError). An AbortSignal (options.signal) rejects a call with its reason; for a concurrent action or a stream it
+// also sends {"action": "$cancel", "request_id"} so that the server stops it, as does leaving a stream's loop early.
+// The connection reconnects with backoff and re-sends the calls that subscribed (those given an onNotification) with
+// the same request ids; the server treats them as idempotent. Streams are not re-sent: they fail with ConnectionError.
 
 /** A reply whose response_status is not 2xx. */
 export class ActionError extends Error {
@@ -27,6 +30,24 @@ export class ConnectionError extends Error {
 }
 
 const OPEN = 1;
+
+// The reason an aborted call rejects with: the signal's, as fetch does (an AbortError DOMException by default).
+function abortReason(signal) {
+  return signal.reason ?? new DOMException("The call was aborted.", "AbortError");
+}
+
+// The pending entry of a call answered by one reply.
+function reply(action, resolve, reject) {
+  return {
+    action,
+    receive(frame) {
+      const status = frame.response_status;
+      if (status >= 200 && status < 300) resolve(frame.data);
+      else reject(new ActionError(frame.action, status, frame.errors, frame.request_id));
+    },
+    reject,
+  };
+}
 
 class Connection {
   constructor(url, options) {
@@ -69,9 +90,9 @@ class Connection {
       opened = true;
       this.delay = this.minDelay;
       for (const [key, subscription] of this.subscriptions) {
-        this.send(subscription.action, subscription.params, subscription.requestId, () => {}, error => {
+        this.send(subscription.action, subscription.params, subscription.requestId, reply(subscription.action, () => {}, error => {
           if (error instanceof ActionError) this.subscriptions.delete(key);
-        });
+        }));
       }
       this.setState("open");
       resolve?.();
@@ -112,39 +133,146 @@ class Connection {
     const key = JSON.stringify(frame.request_id ?? null);
     const call = this.pending.get(key);
     if (call && call.action === frame.action) {
-      this.pending.delete(key);
-      const status = frame.response_status;
-      if (status >= 200 && status < 300) call.resolve(frame.data);
-      else call.reject(new ActionError(frame.action, status, frame.errors, frame.request_id));
+      // A call ends with its reply; a stream's items (status 200) come before its end envelope.
+      if (!call.stream || frame.response_status !== 200) this.pending.delete(key);
+      call.receive(frame);
       return;
     }
     const subscription = this.subscriptions.get(key);
     if (subscription) subscription.onNotification(frame.action, frame.data, frame);
   }
 
-  send(action, params, requestId, resolve, reject) {
+  nextRequestId() {
+    return `${this.prefix}${this.next++}`;
+  }
+
+  write(message) {
+    this.socket.send(JSON.stringify(this.stream === undefined ? message : { stream: this.stream, payload: message }));
+  }
+
+  // Sends a request; `call` ({action, stream?, receive(frame), reject(error)}) receives its frames.
+  send(action, params, requestId, call) {
     if (!this.socket || this.socket.readyState !== OPEN) {
-      reject(new ConnectionError("Not connected."));
+      call.reject(new ConnectionError("Not connected."));
       return;
     }
     const key = JSON.stringify(requestId);
     this.pending.get(key)?.reject(new ConnectionError("Another call reused this request id."));
-    this.pending.set(key, { action, resolve, reject });
-    const request = { ...params, action, request_id: requestId };
-    this.socket.send(JSON.stringify(this.stream === undefined ? request : { stream: this.stream, payload: request }));
+    this.pending.set(key, call);
+    this.write({ ...params, action, request_id: requestId });
   }
 
-  call(action, params, options) {
-    const requestId = options?.requestId ?? `${this.prefix}${this.next++}`;
+  // Forgets a running call and asks the server to stop it. Best effort: a closed connection stops every call anyway.
+  cancel(requestId, call) {
     const key = JSON.stringify(requestId);
+    if (this.pending.get(key) !== call) return;
+    this.pending.delete(key);
+    if (this.socket?.readyState === OPEN) this.write({ action: "$cancel", request_id: requestId });
+  }
+
+  call(action, params, options, cancellable = false) {
+    const requestId = options?.requestId ?? this.nextRequestId();
+    const key = JSON.stringify(requestId);
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     if (options?.onNotification) {
       this.subscriptions.set(key, { action, params: params ?? {}, requestId, onNotification: options.onNotification });
     }
-    return new Promise((resolve, reject) => this.send(action, params ?? {}, requestId, resolve, error => {
-      // A refused subscription is not re-sent on reconnect; one cut off by a dropped connection is.
-      if (error instanceof ActionError || !options?.onNotification || this.stopped) this.subscriptions.delete(key);
-      reject(error);
-    }));
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        if (this.pending.get(key) !== call) return;
+        // An ordered action cannot be cancelled: it runs on and its reply is dropped.
+        if (cancellable) this.cancel(requestId, call);
+        else this.pending.delete(key);
+        this.subscriptions.delete(key);
+        reject(abortReason(signal));
+      };
+      const call = reply(action, data => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve(data);
+      }, error => {
+        signal?.removeEventListener("abort", onAbort);
+        // A refused subscription is not re-sent on reconnect; one cut off by a dropped connection is.
+        if (error instanceof ActionError || !options?.onNotification || this.stopped) this.subscriptions.delete(key);
+        reject(error);
+      });
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.send(action, params ?? {}, requestId, call);
+    });
+  }
+
+  // A streaming action: an async iterator that sends the request on its first next(), yields the data of each item
+  // envelope, and ends with the end envelope. return() (a loop left early) and an abort send $cancel.
+  callStream(action, params, options) {
+    const connection = this;
+    const requestId = options?.requestId ?? this.nextRequestId();
+    const signal = options?.signal;
+    const items = [];
+    const waiters = [];
+    let state = "new";
+    let failure = null;
+    const settle = () => {
+      while (waiters.length > 0) {
+        if (items.length > 0) waiters.shift().resolve({ value: items.shift(), done: false });
+        else if (failure) {
+          // Thrown once; the iterator is then done, as a generator that threw.
+          waiters.shift().reject(failure);
+          failure = null;
+        } else if (state === "ended") waiters.shift().resolve({ value: undefined, done: true });
+        else return;
+      }
+    };
+    const end = error => {
+      state = "ended";
+      failure = error;
+      signal?.removeEventListener("abort", onAbort);
+      settle();
+    };
+    const call = {
+      action,
+      stream: true,
+      receive(frame) {
+        const status = frame.response_status;
+        if (status === 200) {
+          items.push(frame.data);
+          settle();
+        } else end(status >= 200 && status < 300 ? null : new ActionError(frame.action, status, frame.errors, frame.request_id));
+      },
+      reject: error => end(error),
+    };
+    const stop = () => {
+      if (state === "running") connection.cancel(requestId, call);
+      items.length = 0;
+    };
+    const onAbort = () => {
+      stop();
+      end(abortReason(signal));
+    };
+    return {
+      next() {
+        if (state === "new") {
+          state = "running";
+          if (signal?.aborted) {
+            end(abortReason(signal));
+          } else {
+            signal?.addEventListener("abort", onAbort, { once: true });
+            connection.send(action, params ?? {}, requestId, call);
+          }
+        }
+        return new Promise((resolve, reject) => {
+          waiters.push({ resolve, reject });
+          settle();
+        });
+      },
+      return(value) {
+        stop();
+        end(null);
+        return Promise.resolve({ value, done: true });
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
   }
 
   close() {
@@ -195,7 +323,11 @@ export class ConsumerClient {
     this.#connection.close();
   }
 
-  call(action, params, options) {
-    return this.#connection.call(action, params, options);
+  call(action, params, options, cancellable) {
+    return this.#connection.call(action, params, options, cancellable);
+  }
+
+  callStream(action, params, options) {
+    return this.#connection.callStream(action, params, options);
   }
 }

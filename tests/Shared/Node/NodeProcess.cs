@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text;
+using NUnit.Framework;
 
-namespace Consumers.Chat.Tests;
+namespace Consumers.Tests.Node;
 
 /// <summary>A running process whose output a test can wait on, line by line (for scripts the test steps through).</summary>
 internal sealed class NodeProcess : IDisposable

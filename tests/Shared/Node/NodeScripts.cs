@@ -1,15 +1,18 @@
-namespace Consumers.Chat.Tests;
+using NUnit.Framework;
+
+namespace Consumers.Tests.Node;
 
 /// <summary>
 /// Runs the Node scripts of <c>tests/js</c> (the AsyncAPI parser check, the generated client's drive, the TypeScript
 /// check) with the packages of its committed <c>package-lock.json</c>, installed once per test run with <c>npm ci</c>.
+/// Shared by the test projects that run them (linked from <c>tests/Shared/Node</c>).
 /// </summary>
 internal static class NodeScripts
 {
     private static readonly SemaphoreSlim s_install = new(1, 1);
     private static bool s_installed;
 
-    public static string Directory { get; } = Path.Combine(ChatApp.RepositoryRoot(), "tests", "js");
+    public static string Directory { get; } = Path.Combine(RepositoryRoot(), "tests", "js");
 
     /// <summary>Runs <c>node <paramref name="script"/> args...</c> in <c>tests/js</c>; returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string script, params string[] arguments)
@@ -43,6 +46,9 @@ internal static class NodeScripts
                 }
             }
 
+            // Two test projects may run at once: one npm ci at a time in the shared folder (a lock file in the temporary folder, named after it).
+            using var folderLock = await LockFolderAsync();
+
             // npm ci installs exactly the lock file's versions; skipped when they are already there.
             var marker = Path.Combine(Directory, "node_modules", ".package-lock.json");
             if (!File.Exists(marker) || File.GetLastWriteTimeUtc(marker) < File.GetLastWriteTimeUtc(Path.Combine(Directory, "package-lock.json")))
@@ -60,6 +66,36 @@ internal static class NodeScripts
         {
             s_install.Release();
         }
+    }
+
+    private static async Task<FileStream> LockFolderAsync()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "consumers-tests-js-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Directory)).AsSpan(0, 8)) + ".lock");
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(6);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Consumers.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Consumers.sln not found above " + AppContext.BaseDirectory);
     }
 
     private static bool OnPath(string tool)
