@@ -29,6 +29,32 @@ public sealed class ChatBrowserTests : BrowserFixture
     }
 
     [Test]
+    public async Task Search_StreamsTheMatchingMessages_NewestFirst_AndANewSearchReplacesTheOld()
+    {
+        await using var app = await ChatApp.StartAsync(Database);
+        var ann = await Chromium.OpenRoomAsync(app, "search", "ann");
+        await Browser.SendAsync(ann, "apples are red");
+        await Browser.SendAsync(ann, "bananas are yellow");
+        await Browser.SendAsync(ann, "green apples too");
+        await Assertions.Expect(ann.Locator("#messages li")).ToHaveCountAsync(3);
+
+        await ann.Locator("#search-text").FillAsync("apples");
+        await ann.Locator("#search-text").PressAsync("Enter");
+        await Assertions.Expect(ann.Locator("#results li .text")).ToHaveTextAsync(["green apples too", "apples are red"]);
+        await Assertions.Expect(ann.Locator("#search-state")).ToHaveTextAsync("2 messages");
+
+        await ann.Locator("#search-text").FillAsync("yellow");
+        await ann.Locator("#search-text").PressAsync("Enter");
+        await Assertions.Expect(ann.Locator("#results li .text")).ToHaveTextAsync(["bananas are yellow"]);
+        await Assertions.Expect(ann.Locator("#search-state")).ToHaveTextAsync("1 message");
+
+        // The stream's 400 for a text over 100 characters reaches the page as the stream's end.
+        await ann.Locator("#search-text").EvaluateAsync("(input, text) => { input.maxLength = 500; input.value = text; }", new string('x', 101));
+        await ann.Locator("#search-text").PressAsync("Enter");
+        await Assertions.Expect(ann.Locator("#search-state")).ToContainTextAsync("Use 1-100 characters.");
+    }
+
+    [Test]
     public async Task HostileText_ShowsAsText()
     {
         await using var app = await ChatApp.StartAsync(Database);

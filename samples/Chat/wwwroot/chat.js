@@ -15,6 +15,10 @@ const elements = {
   input: document.getElementById("message"),
   button: document.getElementById("send-button"),
   error: document.getElementById("error"),
+  search: document.getElementById("search"),
+  searchText: document.getElementById("search-text"),
+  searchState: document.getElementById("search-state"),
+  results: document.getElementById("results"),
 };
 document.getElementById("room-name").textContent = roomName;
 document.title = `${roomName} · Consumers chat`;
@@ -31,6 +35,7 @@ function setState(state, text) {
   const usable = state === "connected" && roomPk !== null;
   elements.input.disabled = !usable;
   elements.button.disabled = !usable;
+  elements.searchText.disabled = !usable;
 }
 
 function showError(text) {
@@ -79,6 +84,42 @@ function onRoom(action, room) {
     roomPk = null;
     showError("This room was deleted.");
     setState("connected", "connected");
+  }
+}
+
+// search_messages streams the matches one by one: each is shown as it arrives. A new search aborts the one running,
+// which sends $cancel for it (the server stops reading the database).
+let searching = null;
+
+async function search(text, ActionError) {
+  searching?.abort();
+  const controller = new AbortController();
+  searching = controller;
+  elements.results.replaceChildren();
+  if (!text) {
+    elements.searchState.textContent = "";
+    return;
+  }
+  elements.searchState.textContent = "searching…";
+  let found = 0;
+  try {
+    for await (const message of client.searchMessages({ room: roomPk, text }, { signal: controller.signal })) {
+      const item = document.createElement("li");
+      item.dataset.pk = message.pk;
+      const user = document.createElement("span");
+      user.className = "user";
+      user.textContent = message.user;
+      const body = document.createElement("span");
+      body.className = "text";
+      body.textContent = message.text;
+      item.append(user, body);
+      elements.results.append(item);
+      found++;
+    }
+    elements.searchState.textContent = found === 1 ? "1 message" : `${found} messages`;
+  } catch (error) {
+    if (controller.signal.aborted) return;
+    elements.searchState.textContent = error instanceof ActionError ? JSON.stringify(error.errors) : "Search failed: the connection is down.";
   }
 }
 
@@ -143,6 +184,11 @@ async function start() {
     if (state === "open") enter(ActionError);
     else setState("disconnected", "reconnecting…");
   };
+
+  elements.search.addEventListener("submit", event => {
+    event.preventDefault();
+    if (roomPk !== null && client) search(elements.searchText.value.trim(), ActionError);
+  });
 
   elements.form.addEventListener("submit", async event => {
     event.preventDefault();
