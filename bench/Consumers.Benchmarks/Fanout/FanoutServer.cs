@@ -13,7 +13,8 @@ namespace Consumers.Benchmarks.Fanout;
 /// as an app builds it: <see cref="WebApplication.CreateBuilder(string[])"/> with its default configuration, Kestrel,
 /// and logging providers; the one change, made alike for all three, is the minimum log level (Warning). Listens on a free
 /// loopback port, prints <c>LISTENING &lt;port&gt; &lt;Environment.ProcessorCount&gt;</c>, then serves until its standard
-/// input closes. Every server also maps <c>GET /bench/memory</c> (<see cref="ManagedMemory"/>), the same code for all three.
+/// input closes. Every server also maps <c>GET /bench/memory</c> (<see cref="ManagedMemory"/>) and <c>GET /bench/allocations</c>
+/// (<see cref="Allocations"/>), the same code for all of them.
 /// </summary>
 internal static class FanoutServer
 {
@@ -64,7 +65,7 @@ internal static class FanoutServer
     /// <summary>
     /// Builds and runs one benchmark server process: <see cref="WebApplication.CreateBuilder(string[])"/> on a free
     /// loopback port with the minimum log level Warning, <paramref name="configure"/>'s services, <paramref name="map"/>'s
-    /// endpoints and <c>GET /bench/memory</c>; prints <c>LISTENING &lt;port&gt; &lt;Environment.ProcessorCount&gt;</c> and
+    /// endpoints, <c>GET /bench/memory</c> and <c>GET /bench/allocations</c>; prints <c>LISTENING &lt;port&gt; &lt;Environment.ProcessorCount&gt;</c> and
     /// serves until standard input closes (<see cref="ServerProcess"/> starts and ends it).
     /// </summary>
     public static async Task<int> ServeAsync(string[] args, Action<WebApplicationBuilder> configure, Action<WebApplication> map)
@@ -78,6 +79,7 @@ internal static class FanoutServer
 
         // The idle-connection runs read the server's managed memory here; mapped in every server and every run alike.
         app.MapGet(ManagedMemory.Path, (RequestDelegate)ManagedMemory.HandleAsync);
+        app.MapGet(Allocations.Path, (RequestDelegate)Allocations.HandleAsync);
 
         await app.StartAsync().ConfigureAwait(false);
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

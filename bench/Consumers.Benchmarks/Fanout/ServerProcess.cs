@@ -152,6 +152,15 @@ internal sealed class ServerProcess : IAsyncDisposable
         return ManagedMemory.Parse(text);
     }
 
+    /// <summary>The server's allocations and collections so far, from its <c>/bench/allocations</c> endpoint (on the same HTTP connection as <see cref="MemoryAsync"/>).</summary>
+    public async Task<Allocations> AllocationsAsync(CancellationToken cancellationToken)
+    {
+        _http ??= new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var text = await _http.GetStringAsync(
+            new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}{Allocations.Path}")), cancellationToken).ConfigureAwait(false);
+        return Allocations.Parse(text);
+    }
+
     private static async Task ForwardOutputAsync(Process process, string name)
     {
         // The servers log warnings and errors only (a full send queue, a failed write): they explain a bad figure.

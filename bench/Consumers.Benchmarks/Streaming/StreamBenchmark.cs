@@ -26,7 +26,7 @@ internal static class StreamBenchmark
                     var r = await StreamTrial.RunAsync(target, load, round, settings, cancellationToken).ConfigureAwait(false);
                     var error = r.FirstError is { } e ? ", first error: " + e : string.Empty;
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"round {round} {load.Name} {target}: {r.ItemsPerSecond:N0} items/s, {r.CpuMicrosecondsPerItem:N3} µs CPU/item, {r.BytesPerItem:N1} B/item, {r.ItemsPerFrame:N1} items/frame, {r.Calls} calls, lost {r.Lost}, out of order {r.OutOfOrder}, failed {r.Failed}, refused {r.Refused}, settled in {r.SettleSeconds:N1} s, host steal {r.HostStealShare:P0}{error}"));
+                        $"round {round} {load.Name} {target}: {r.ItemsPerSecond:N0} items/s, {r.CpuMicrosecondsPerItem:N3} µs CPU/item, {r.ContextSwitchesPerItem:N3} context switches/item, {r.AllocatedBytesPerItem:N0} B allocated/item, {r.ServerAllocations.Gen0} gen0 GCs, {r.BytesPerItem:N1} B/item, {r.ItemsPerFrame:N1} items/frame, {r.Calls} calls, lost {r.Lost}, out of order {r.OutOfOrder}, failed {r.Failed}, refused {r.Refused}, settled in {r.SettleSeconds:N1} s, host steal {r.HostStealShare:P0}{error}"));
                     streams.Add(r);
                 }
             }

@@ -60,7 +60,9 @@ internal static class StreamReport
               what the load runs), at least {{settings.MeasuredDuration.TotalSeconds:0.#}} s measured (the last calls finish). With several streams, each call
               streams N ÷ streams items.
             - items/s = items received ÷ (first measured request → last end frame). CPU/item = the server process's utime+stime
-              (`/proc/<pid>/stat`) over that span ÷ items. Bytes/item: WebSocket payload bytes received ÷ items (envelope, separators
+              (`/proc/<pid>/stat`) over that span ÷ items; context switches/item: its threads' voluntary + involuntary switches
+              (`/proc/<pid>/task/*/status`) over the same span ÷ items; allocated B/item and GCs: the server's
+              `GC.GetTotalAllocatedBytes()` and `GC.CollectionCount(0)`/`(2)` from its `/bench/allocations` endpoint, read before and after. Bytes/item: WebSocket payload bytes received ÷ items (envelope, separators
               and array brackets included, frame headers not). Items/frame: items ÷ WebSocket messages that carried any. Load tool
               CPU/item: the same for the load tool's process, which shares the cores with the server. Lost: items of ended calls
               that did not arrive; out of order: items whose `seq` did not follow the previous one's; refused: Consumers' 429 for a
@@ -149,8 +151,8 @@ internal static class StreamReport
         sb.AppendLine(CultureInfo.InvariantCulture,
             $"{load.Streams} stream{(load.Streams == 1 ? string.Empty : "s at once")}, item text {load.TextBytes} characters, " +
             $"{(load.YieldEachItem ? "the producer awaits `Task.Yield()` before each item (none is ready when the server asks)" : "every item ready when the server asks")}.").AppendLine();
-        sb.AppendLine("| server | items/s | ÷ SignalR | server CPU µs/item | ÷ SignalR | bytes/item | items/frame | load tool CPU µs/item | peak RSS MiB | calls | lost | out of order | failed | refused (429) | per round: items/s @ CPU µs/item |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        sb.AppendLine("| server | items/s | ÷ SignalR | server CPU µs/item | ÷ SignalR | server context switches/item | server allocated B/item | server gen0 / gen2 GCs | bytes/item | items/frame | load tool CPU µs/item | peak RSS MiB | calls | lost | out of order | failed | refused (429) | per round: items/s @ CPU µs/item |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var target in Enum.GetValues<StreamTarget>())
         {
             var mine = rows.Where(r => r.Target == target).OrderBy(r => r.Round).ToList();
@@ -162,7 +164,7 @@ internal static class StreamReport
             sb.AppendLine(CultureInfo.InvariantCulture,
                 $"| {Name(target)} | {Median(mine, r => r.ItemsPerSecond):N0} | {WithRange(Ratios(streams, load, target, r => r.ItemsPerSecond))} " +
                 $"| {Median(mine, r => r.CpuMicrosecondsPerItem):0.000} | {WithRange(Ratios(streams, load, target, r => r.CpuMicrosecondsPerItem))} " +
-                $"| {Median(mine, r => r.BytesPerItem):N1} | {Median(mine, r => r.ItemsPerFrame):N1} | {Median(mine, r => r.ClientCpuMicrosecondsPerItem):0.000} " +
+                $"| {Median(mine, r => r.ContextSwitchesPerItem):0.000} | {Median(mine, r => r.AllocatedBytesPerItem):N0} | {Median(mine, r => r.ServerAllocations.Gen0):0} / {Median(mine, r => r.ServerAllocations.Gen2):0} | {Median(mine, r => r.BytesPerItem):N1} | {Median(mine, r => r.ItemsPerFrame):N1} | {Median(mine, r => r.ClientCpuMicrosecondsPerItem):0.000} " +
                 $"| {Median(mine, r => r.PeakRssKiB / 1024.0):N0} | {mine.Sum(r => r.Calls)} | {mine.Sum(r => r.Lost):N0} | {mine.Sum(r => r.OutOfOrder):N0} " +
                 $"| {mine.Sum(r => r.Failed)} | {mine.Sum(r => r.Refused)} " +
                 $"| {string.Join("; ", mine.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.ItemsPerSecond:N0} @ {r.CpuMicrosecondsPerItem:0.000}")))} |");

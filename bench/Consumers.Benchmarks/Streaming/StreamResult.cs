@@ -15,6 +15,8 @@ internal sealed record StreamResult(
     double Seconds,
     double ServerCpuSeconds,
     double ClientCpuSeconds,
+    long ServerContextSwitches,
+    Fanout.Allocations ServerAllocations,
     long Bytes,
     long Frames,
     long PeakRssKiB,
@@ -25,6 +27,12 @@ internal sealed record StreamResult(
     public double ItemsPerSecond => Items / Seconds;
 
     public double CpuMicrosecondsPerItem => ServerCpuSeconds * 1e6 / Math.Max(1, Items);
+
+    /// <summary>The server's context switches (all its threads, voluntary and involuntary) per item: how often its threads parked and woke.</summary>
+    public double ContextSwitchesPerItem => (double)ServerContextSwitches / Math.Max(1, Items);
+
+    /// <summary>Bytes the server allocated per item (managed heap, <see cref="GC.GetTotalAllocatedBytes(bool)"/>).</summary>
+    public double AllocatedBytesPerItem => (double)ServerAllocations.AllocatedBytes / Math.Max(1, Items);
 
     /// <summary>The load tool's own CPU per item, which competes with the server for the same cores.</summary>
     public double ClientCpuMicrosecondsPerItem => ClientCpuSeconds * 1e6 / Math.Max(1, Items);

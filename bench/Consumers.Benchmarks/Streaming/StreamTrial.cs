@@ -19,17 +19,23 @@ internal static class StreamTrial
 
         // The JIT compiles the methods the warm-up made hot on a background thread, after a delay: measured from here,
         // its work would count as the load's. Wait until the server idles.
+        // The first request to the allocation probe warms up its HTTP path; the second is the baseline.
+        await server.AllocationsAsync(cancellationToken).ConfigureAwait(false);
         var settled = await server.WaitUntilQuietAsync(settings.SettleTimeout, cancellationToken).ConfigureAwait(false);
+        var allocationsBefore = await server.AllocationsAsync(cancellationToken).ConfigureAwait(false);
         client.ResetCounters();
         var cpuBefore = server.CpuSeconds();
+        var switchesBefore = server.ContextSwitchesByThread();
         var stealBefore = ProcStat.HostStealSeconds();
         var clientCpuBefore = ProcStat.CpuSecondsOf("self");
         var started = Stopwatch.GetTimestamp();
         var outcomes = await RunLanesAsync(client, load, perStream, settings.MeasuredDuration, settings, cancellationToken).ConfigureAwait(false);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var cpu = server.CpuSeconds() - cpuBefore;
+        var switches = server.ContextSwitchesSince(switchesBefore);
         var steal = ProcStat.HostStealSeconds() - stealBefore;
         var clientCpu = ProcStat.CpuSecondsOf("self") - clientCpuBefore;
+        var allocations = (await server.AllocationsAsync(cancellationToken).ConfigureAwait(false)).Since(allocationsBefore);
         var failed = outcomes.Where(o => o.Error is not null).ToList();
         return new StreamResult(
             target,
@@ -45,6 +51,8 @@ internal static class StreamTrial
             seconds,
             cpu,
             clientCpu,
+            switches,
+            allocations,
             client.Bytes,
             client.Frames,
             server.StatusKiB("VmHWM"),
