@@ -21,10 +21,17 @@ internal static class StreamReport
     {
         var sb = new StringBuilder();
         sb.AppendLine("## Streams and concurrent actions: Consumers vs SignalR").AppendLine();
+        if (settings.IsQuick)
+        {
+            sb.AppendLine("> **Quick run** (`--quick`): one short round that checks the benchmark works, with fewer items per call, a short warm-up, " +
+                "a short measured time and a short slow action. Its figures are not results: `build/bench.sh stream` on a quiet machine gives them.").AppendLine();
+        }
+
         sb.Append(MachineLines.Render(machine, string.Create(CultureInfo.InvariantCulture,
             $"{settings.Rounds} round(s), {settings.Items:N0} items per call, {settings.WarmupDuration.TotalSeconds:0.#} s warm-up and {settings.MeasuredDuration.TotalSeconds:0.#} s measured per run, " +
             $"a {settings.SlowDuration.TotalSeconds:0.#} s slow action and {settings.LatencyRequests} requests per latency run")));
         sb.AppendLine(CultureInfo.InvariantCulture, $"- Cores: not pinned: the servers and the load tool share all {machine.Processors} cores");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- Load average at the end of the run (`/proc/loadavg`, 1/5/15 min; other processes' work shows here): {LoadAverage()}");
         if (streams.Count > 0)
         {
             var shares = streams.Select(r => r.HostStealShare).Order().ToList();
@@ -138,7 +145,7 @@ internal static class StreamReport
         foreach (var target in Consumers)
         {
             var ratios = Ratios(streams, load, target, metric);
-            sb.Append(CultureInfo.InvariantCulture, $"| {WithRange(ratios)} | {(ratios.Count == 0 ? "not measured" : met(Percentiles.Median(ratios)) ? "MET" : "MISSED")} ");
+            sb.Append(CultureInfo.InvariantCulture, $"| {Percentiles.MedianWithRange(ratios)} | {(ratios.Count == 0 ? "not measured" : met(Percentiles.Median(ratios)) ? "MET" : "MISSED")} ");
         }
 
         sb.AppendLine("|");
@@ -162,8 +169,8 @@ internal static class StreamReport
             }
 
             sb.AppendLine(CultureInfo.InvariantCulture,
-                $"| {Name(target)} | {Median(mine, r => r.ItemsPerSecond):N0} | {WithRange(Ratios(streams, load, target, r => r.ItemsPerSecond))} " +
-                $"| {Median(mine, r => r.CpuMicrosecondsPerItem):0.000} | {WithRange(Ratios(streams, load, target, r => r.CpuMicrosecondsPerItem))} " +
+                $"| {Name(target)} | {Median(mine, r => r.ItemsPerSecond):N0} | {Percentiles.MedianWithRange(Ratios(streams, load, target, r => r.ItemsPerSecond))} " +
+                $"| {Median(mine, r => r.CpuMicrosecondsPerItem):0.000} | {Percentiles.MedianWithRange(Ratios(streams, load, target, r => r.CpuMicrosecondsPerItem))} " +
                 $"| {Median(mine, r => r.ContextSwitchesPerItem):0.000} | {Median(mine, r => r.AllocatedBytesPerItem):N0} | {Median(mine, r => r.ServerAllocations.Gen0):0} / {Median(mine, r => r.ServerAllocations.Gen2):0} | {Median(mine, r => r.BytesPerItem):N1} | {Median(mine, r => r.ItemsPerFrame):N1} | {Median(mine, r => r.ClientCpuMicrosecondsPerItem):0.000} " +
                 $"| {Median(mine, r => r.PeakRssKiB / 1024.0):N0} | {mine.Sum(r => r.Calls)} | {mine.Sum(r => r.Lost):N0} | {mine.Sum(r => r.OutOfOrder):N0} " +
                 $"| {mine.Sum(r => r.Failed)} | {mine.Sum(r => r.Refused)} " +
@@ -226,7 +233,7 @@ internal static class StreamReport
                 .Where(x => !double.IsNaN(x)).ToList();
             sb.AppendLine(CultureInfo.InvariantCulture,
                 $"| {Name(target)} | {Median(mine, r => r.IdleP50):N0} | {Median(mine, r => r.IdleP99):N0} | {Median(mine, r => r.BusyP50):N0} | {Median(mine, r => r.BusyP99):N0} | {Median(mine, r => r.BusyMax):N0} " +
-                $"| {WithRange([.. mine.Select(r => r.BusyP50 / r.IdleP50)])} | {WithRange([.. mine.Select(r => r.BusyP99 / r.IdleP99)])} | {WithRange(versusSignalR)} " +
+                $"| {Percentiles.MedianWithRange([.. mine.Select(r => r.BusyP50 / r.IdleP50)])} | {Percentiles.MedianWithRange([.. mine.Select(r => r.BusyP99 / r.IdleP99)])} | {Percentiles.MedianWithRange(versusSignalR)} " +
                 $"| {mine.Sum(r => r.AnsweredWhileSlowRan)} of {mine.Sum(r => r.BusyMicroseconds.Length)} | {Median(mine, r => r.SlowSeconds):0.000} " +
                 $"| {string.Join("; ", mine.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.BusyP50:N0} / {r.BusyP99:N0}")))} |");
         }
@@ -244,13 +251,18 @@ internal static class StreamReport
             streams.FirstOrDefault(o => o.Load == load && o.Target == StreamTarget.SignalR && o.Round == r.Round) is { } o ? metric(r) / metric(o) : double.NaN)
             .Where(x => !double.IsNaN(x))];
 
-    /// <summary>The median, and with several values their range: <c>0.94 (0.91–0.97)</c>.</summary>
-    private static string WithRange(List<double> ratios) => ratios.Count switch
+
+    private static string LoadAverage()
     {
-        0 => "not measured",
-        1 => ratios[0].ToString("0.00", CultureInfo.InvariantCulture),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{Percentiles.Median(ratios):0.00} ({ratios.Min():0.00}–{ratios.Max():0.00})"),
-    };
+        try
+        {
+            return string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
 
     private static string Ordinal(int n) => n switch
     {

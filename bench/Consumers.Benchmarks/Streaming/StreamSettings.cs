@@ -28,8 +28,11 @@ internal sealed record StreamSettings(
     public static StreamSettings Quick { get; } = Full with
     {
         Rounds = 1, Items = 20_000, WarmupDuration = TimeSpan.FromSeconds(1), MeasuredDuration = TimeSpan.FromSeconds(1.5),
-        SlowDuration = TimeSpan.FromSeconds(2), LatencyRequests = 100,
+        SlowDuration = TimeSpan.FromSeconds(2), LatencyRequests = 100, IsQuick = true,
     };
+
+    /// <summary>Whether this is the short run that checks the benchmark works (<c>--quick</c>): its figures are not results.</summary>
+    public bool IsQuick { get; init; }
 
     /// <summary>The servers to run (all of them unless <c>--targets</c> names some).</summary>
     public IReadOnlyList<StreamTarget> Targets { get; init; } = Enum.GetValues<StreamTarget>();
