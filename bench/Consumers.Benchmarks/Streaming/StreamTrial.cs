@@ -120,6 +120,12 @@ internal static class StreamTrial
             {
                 var outcome = await (onBusy ? busy : idle).EchoAsync(timeout, cancellationToken).ConfigureAwait(false);
                 error ??= outcome.Error;
+                if (outcome.Error is not null)
+                {
+                    // Not answered: no round trip to count; the error is reported.
+                    break;
+                }
+
                 if (onBusy)
                 {
                     busyTimes.Add(outcome);
@@ -138,7 +144,7 @@ internal static class StreamTrial
             round,
             [.. idleTimes],
             [.. busyTimes.Select(o => o.RoundTripMicroseconds)],
-            busyTimes.Count(o => o.Error is null && o.CompletedAt < slowOutcome.CompletedAt),
+            busyTimes.Count(o => slowOutcome.Error is null && o.CompletedAt < slowOutcome.CompletedAt),
             slowOutcome.RoundTripMicroseconds / 1e6,
             error);
     }
