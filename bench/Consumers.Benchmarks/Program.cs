@@ -1,11 +1,12 @@
 using Consumers.Benchmarks;
 using Consumers.Benchmarks.Dispatch;
 using Consumers.Benchmarks.Fanout;
+using Consumers.Benchmarks.Streaming;
 
 // nats and fanout are custom load programs rather than BenchmarkDotNet: they need external processes, many sockets
 // and end-to-end timing across processes, which BenchmarkDotNet's per-invocation model does not fit. dispatch is a
 // BenchmarkDotNet micro-benchmark.
-const string Usage = "usage: Consumers.Benchmarks nats|dispatch|fanout|groupsend [--quick] [--out PATH] [fanout: --pin [CORE]] [fanout: --loads TEXT] [fanout: --seconds N] [fanout: --rounds N] [fanout: --targets consumers,raw,...] [fanout: --no-idle] [fanout: --spread] | fanout-server consumers|signalr|raw";
+const string Usage = "usage: Consumers.Benchmarks nats|dispatch|fanout|groupsend|stream [--quick] [--out PATH] [fanout: --pin [CORE]] [fanout: --loads TEXT] [fanout: --seconds N] [fanout: --rounds N] [fanout: --targets consumers,raw,...] [fanout: --no-idle] [fanout: --spread] [stream: --items N] [stream: --rounds N] [stream: --loads TEXT] [stream: --targets consumers,consumersbatch,signalr] [stream: --no-latency] | fanout-server consumers|signalr|raw | stream-server consumers|signalr [PARALLEL]";
 
 if (args.Length == 0)
 {
@@ -24,7 +25,12 @@ if (args[0] == "fanout-server")
     return await FanoutServer.RunAsync(target, args[2..]);
 }
 
-if (args[0] is not ("nats" or "dispatch" or "fanout" or "groupsend"))
+if (args[0] == "stream-server")
+{
+    return await StreamServer.RunAsync(args[1..]);
+}
+
+if (args[0] is not ("nats" or "dispatch" or "fanout" or "groupsend" or "stream"))
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -171,6 +177,23 @@ switch (name)
     case "groupsend":
         report = GroupSendBenchmarkRun.Run(quick, await MachineDescription.CollectAsync(command));
         break;
+
+    case "stream":
+    {
+        // --items N per call, --rounds N, --loads TEXT keeps the loads whose name contains TEXT, --targets A,B runs only
+        // those servers, --no-latency skips the concurrent-action latency runs.
+        var settings = StreamSettings.FromArguments(args, out var error);
+        if (settings is null)
+        {
+            Console.Error.WriteLine(error);
+            return 2;
+        }
+
+        var (streams, latency) = await StreamBenchmark.RunAsync(settings, cancel.Token);
+        report = StreamReport.Render(await MachineDescription.CollectAsync(command), settings, streams, latency);
+        warn = streams.Any(r => r.Lost > 0 || r.OutOfOrder > 0 || r.Failed > 0) || latency.Any(r => r.Error is not null);
+        break;
+    }
 
     default:
     {

@@ -16,7 +16,7 @@ internal static class FanoutBenchmark
         var idle = new List<IdleResult>();
         for (var round = 0; round < settings.Rounds; round++)
         {
-            var order = Rotate(targets, round);
+            var order = RoundOrder.Rotate(targets, round);
             foreach (var fanoutLoad in settings.Loads)
             {
                 foreach (var target in order)
@@ -31,7 +31,7 @@ internal static class FanoutBenchmark
                 }
             }
 
-            foreach (var target in Rotate(idleTargets, round))
+            foreach (var target in RoundOrder.Rotate(idleTargets, round))
             {
                 var result = await FanoutTrial.RunIdleAsync(target, round, settings, cancellationToken).ConfigureAwait(false);
                 Console.Error.WriteLine($"round {round} idle {target}: RSS {result.KiBPerConnection:N1} KiB/connection with no GC forced, " +
@@ -42,7 +42,4 @@ internal static class FanoutBenchmark
 
         return (load, idle);
     }
-
-    private static FanoutTarget[] Rotate(FanoutTarget[] targets, int round) =>
-        targets.Length == 0 ? [] : [.. targets.Skip(round % targets.Length), .. targets.Take(round % targets.Length)];
 }

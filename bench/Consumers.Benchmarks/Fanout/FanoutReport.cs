@@ -264,15 +264,7 @@ internal static class FanoutReport
 
     /// <summary>The median same-round ratio, and with several rounds its range over them: <c>0.94 (0.91–0.97)</c>.</summary>
     private static string RatioWithRange(List<IdleResult> idle, FanoutTarget target, FanoutTarget other, Func<IdleResult, double> metric)
-    {
-        var ratios = IdleRatios(idle, target, other, metric);
-        return ratios.Count switch
-        {
-            0 => "not measured",
-            1 => ratios[0].ToString("0.00", CultureInfo.InvariantCulture),
-            _ => string.Create(CultureInfo.InvariantCulture, $"{Percentiles.Median(ratios):0.00} ({ratios.Min():0.00}–{ratios.Max():0.00})"),
-        };
-    }
+        => Percentiles.MedianWithRange(IdleRatios(idle, target, other, metric));
 
     private static List<double> IdleRatios(List<IdleResult> idle, FanoutTarget target, FanoutTarget other, Func<IdleResult, double> metric) =>
         [.. idle.Where(r => r.Target == target).Select(r =>

@@ -29,12 +29,27 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// Starts the server of <paramref name="target"/> and waits until it listens; with <paramref name="pinning"/>, through
     /// <c>taskset -c &lt;server core&gt;</c>, and fails unless its runtime then saw one core.
     /// </summary>
-    public static async Task<ServerProcess> StartAsync(FanoutTarget target, CorePinning? pinning, CancellationToken cancellationToken)
-    {
+    public static Task<ServerProcess> StartAsync(FanoutTarget target, CorePinning? pinning, CancellationToken cancellationToken) =>
         // Consumers (batch) is the same server; only its clients differ (they offer the consumers.batch subprotocol).
-        var start = ProgramCommand.StartInfo(
-            pinning?.ServerCore.ToString(CultureInfo.InvariantCulture),
-            ["fanout-server", (target == FanoutTarget.ConsumersBatch ? FanoutTarget.Consumers : target).ToString().ToLowerInvariant()]);
+        StartAsync(
+            target.ToString(),
+            ["fanout-server", (target == FanoutTarget.ConsumersBatch ? FanoutTarget.Consumers : target).ToString().ToLowerInvariant()],
+            pinning,
+            cancellationToken);
+
+    /// <summary>
+    /// Starts this program with <paramref name="arguments"/> (a server command that ends in <see cref="FanoutServer.ServeAsync"/>)
+    /// and waits until it listens; with <paramref name="pinning"/>, through <c>taskset -c &lt;server core&gt;</c>, and fails
+    /// unless its runtime then saw one core.
+    /// </summary>
+    /// <param name="name">What the load tool's output calls the server.</param>
+    /// <param name="arguments">The program's arguments, e.g. <c>fanout-server signalr</c>.</param>
+    /// <param name="pinning">Where the server runs, or null for anywhere.</param>
+    /// <param name="cancellationToken">Cancels waiting (at most 30 s) for it to listen.</param>
+    /// <exception cref="InvalidOperationException">The server exited before listening, or saw more than one core when pinned.</exception>
+    public static async Task<ServerProcess> StartAsync(string name, IEnumerable<string> arguments, CorePinning? pinning, CancellationToken cancellationToken)
+    {
+        var start = ProgramCommand.StartInfo(pinning?.ServerCore.ToString(CultureInfo.InvariantCulture), arguments);
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
         var process = Process.Start(start)!;
@@ -45,7 +60,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             var line = await process.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false);
             if (line is null)
             {
-                throw new InvalidOperationException($"The {target} server exited before listening.");
+                throw new InvalidOperationException($"The {name} server exited before listening.");
             }
 
             if (line.StartsWith(FanoutServer.ReadyPrefix, StringComparison.Ordinal))
@@ -56,11 +71,11 @@ internal sealed class ServerProcess : IAsyncDisposable
                 {
                     Processors = int.Parse(fields[1], CultureInfo.InvariantCulture),
                 };
-                _ = ForwardOutputAsync(process, target);
+                _ = ForwardOutputAsync(process, name);
                 if (pinning is not null && server.Processors != 1)
                 {
                     await server.DisposeAsync().ConfigureAwait(false);
-                    throw new InvalidOperationException($"The {target} server, started through taskset -c {pinning.ServerCore}, counted {server.Processors} cores instead of 1.");
+                    throw new InvalidOperationException($"The {name} server, started through taskset -c {pinning.ServerCore}, counted {server.Processors} cores instead of 1.");
                 }
 
                 return server;
@@ -137,12 +152,21 @@ internal sealed class ServerProcess : IAsyncDisposable
         return ManagedMemory.Parse(text);
     }
 
-    private static async Task ForwardOutputAsync(Process process, FanoutTarget target)
+    /// <summary>The server's allocations and collections so far, from its <c>/bench/allocations</c> endpoint (on the same HTTP connection as <see cref="MemoryAsync"/>).</summary>
+    public async Task<Allocations> AllocationsAsync(CancellationToken cancellationToken)
+    {
+        _http ??= new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var text = await _http.GetStringAsync(
+            new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}{Allocations.Path}")), cancellationToken).ConfigureAwait(false);
+        return Allocations.Parse(text);
+    }
+
+    private static async Task ForwardOutputAsync(Process process, string name)
     {
         // The servers log warnings and errors only (a full send queue, a failed write): they explain a bad figure.
         while (await process.StandardOutput.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
-            await Console.Error.WriteLineAsync($"[{target} server] {line}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"[{name} server] {line}").ConfigureAwait(false);
         }
     }
 
