@@ -347,6 +347,22 @@ public sealed class CallsTests
     }
 
     [Test]
+    public async Task AProducerThatAwaitsBeforeEachItem_ToAReadingClient_IsNeverClosedWith1008()
+    {
+        var (host, _, _) = await StartAsync();
+        await using var _host = host;
+        await using var client = await TestClient.ConnectAsync(host.WebSocketUri("/ws/calls"));
+        const int Items = 50_000;
+        await client.SendAsync($$"""{"action": "count", "n": {{Items}}, "yield_each": true, "request_id": 1}""");
+        for (var i = 0; i < Items; i++)
+        {
+            Assert.That((await client.ReceiveAsync())["data"]!.GetValue<int>(), Is.EqualTo(i));
+        }
+
+        Assert.That((await client.ReceiveAsync())["response_status"]!.GetValue<int>(), Is.EqualTo(204));
+    }
+
+    [Test]
     public async Task AHundredThousandItems_ToAClientThatPausesReading_ArePaced_NotClosedWith1008()
     {
         var (host, _, _) = await StartAsync(o =>

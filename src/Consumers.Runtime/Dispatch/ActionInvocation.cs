@@ -339,15 +339,6 @@ public sealed class ActionInvocation
             while (true)
             {
                 token.ThrowIfCancellationRequested();
-                if (!turn)
-                {
-                    var room = _replies.WaitForRoomAsync(mark, token);
-                    if (!room.IsCompletedSuccessfully)
-                    {
-                        await room.ConfigureAwait(false);
-                    }
-                }
-
                 var next = enumerator.MoveNextAsync();
                 bool more;
                 if (next.IsCompletedSuccessfully)
@@ -368,6 +359,13 @@ public sealed class ActionInvocation
 
                 if (!turn)
                 {
+                    // A run of items begins: what was queued when the previous one began must be written first.
+                    var room = _replies.WaitForRoomAsync(mark, token);
+                    if (!room.IsCompletedSuccessfully)
+                    {
+                        await room.ConfigureAwait(false);
+                    }
+
                     mark = _replies.QueueMark;
                     turn = _replies.BeginItems();
                     inTurn = 0;

@@ -102,7 +102,7 @@ public sealed partial class CallsConsumer(CallLog log, ActionGate gate) : Consum
     }
 
     [Action]
-    public async IAsyncEnumerable<int> Count(int n, int failAt = -1, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<int> Count(int n, int failAt = -1, bool yieldEach = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         for (var i = 0; i < n; i++)
         {
@@ -111,7 +111,7 @@ public sealed partial class CallsConsumer(CallLog log, ActionGate gate) : Consum
                 throw new InvalidOperationException("failed mid-stream");
             }
 
-            if (i % 1000 == 999)
+            if (yieldEach || i % 1000 == 999)
             {
                 await Task.Yield();
             }
