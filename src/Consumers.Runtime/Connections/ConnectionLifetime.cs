@@ -61,7 +61,16 @@ internal sealed class ConnectionLifetime(TimeSpan closeTimeout)
         deadline.Token.UnsafeRegister(static state => ((ConnectionLifetime)state!).PassDeadline(), this);
         Volatile.Write(ref _closeDeadline, deadline);
         _writer?.BeginClose();
-        deadline.CancelAfter(closeTimeout);
+        try
+        {
+            deadline.CancelAfter(closeTimeout);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection ended meanwhile (StopDeadline disposed this deadline): nothing is left to close. Seen when
+            // the host's shutdown requests the close while the connection is finishing on its own.
+        }
+
         return true;
     }
 
