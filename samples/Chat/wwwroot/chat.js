@@ -43,9 +43,8 @@ function showError(text) {
   elements.error.textContent = text || "";
 }
 
-function addMessage(message) {
-  if (shown.has(message.pk)) return;
-  shown.add(message.pk);
+// A message as a list item: who, what, and (in the room's list) when. User text goes in with textContent only.
+function messageItem(message, withTime) {
   const item = document.createElement("li");
   item.dataset.pk = message.pk;
   const user = document.createElement("span");
@@ -54,12 +53,21 @@ function addMessage(message) {
   const text = document.createElement("span");
   text.className = "text";
   text.textContent = message.text;
-  const time = document.createElement("time");
-  time.className = "time";
-  time.dateTime = message.created_at;
-  time.textContent = new Date(message.created_at).toLocaleTimeString();
-  item.append(user, text, time);
-  elements.messages.append(item);
+  item.append(user, text);
+  if (withTime) {
+    const time = document.createElement("time");
+    time.className = "time";
+    time.dateTime = message.created_at;
+    time.textContent = new Date(message.created_at).toLocaleTimeString();
+    item.append(time);
+  }
+  return item;
+}
+
+function addMessage(message) {
+  if (shown.has(message.pk)) return;
+  shown.add(message.pk);
+  elements.messages.append(messageItem(message, true));
   elements.messages.scrollTop = elements.messages.scrollHeight;
 }
 
@@ -104,16 +112,7 @@ async function search(text, ActionError) {
   let found = 0;
   try {
     for await (const message of client.searchMessages({ room: roomPk, text }, { signal: controller.signal })) {
-      const item = document.createElement("li");
-      item.dataset.pk = message.pk;
-      const user = document.createElement("span");
-      user.className = "user";
-      user.textContent = message.user;
-      const body = document.createElement("span");
-      body.className = "text";
-      body.textContent = message.text;
-      item.append(user, body);
-      elements.results.append(item);
+      elements.results.append(messageItem(message, false));
       found++;
     }
     elements.searchState.textContent = found === 1 ? "1 message" : `${found} messages`;
