@@ -47,13 +47,16 @@ public sealed class ConsumerOptions
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Origins (<c>scheme://host[:port]</c>) whose pages may open a socket; <c>*</c> allows any. Default empty: the hosts
-    /// of ASP.NET Core's <c>AllowedHosts</c> (host filtering; <c>*.example.com</c> for subdomains, ports ignored) with
-    /// the request's scheme, as Channels' <c>AllowedHostsOriginValidator</c> uses Django's <c>ALLOWED_HOSTS</c>. Where
-    /// <c>AllowedHosts</c> is <c>*</c> or absent: pages of the request's own scheme, host and port only, and a start-up
-    /// warning, since that trusts the <c>Host</c> header (a DNS-rebinding page sends a matching one). A refused origin
-    /// gets HTTP 403 and no socket. A handshake without an <c>Origin</c> header (a non-browser client) is always
-    /// allowed, as ASP.NET Core's <c>WebSocketOptions.AllowedOrigins</c> does.
+    /// Origins (<c>scheme://host[:port]</c>, as browsers send them in <c>Origin</c>) whose pages may open a socket
+    /// besides the application's own; <c>*</c> allows any. The application's own origin is always allowed: the
+    /// request's scheme with the host and port of its <c>Host</c> header. All three parts must match, as browsers
+    /// define an origin (RFC 6454): a page on another port or scheme of the same host is another site here, even
+    /// though browsers send it the host's <c>SameSite=Strict</c> cookies. ASP.NET Core's <c>AllowedHosts</c> names
+    /// no origins (a host alone is not enough); where it is <c>*</c> or absent, the own-origin rule trusts the
+    /// <c>Host</c> header (a DNS-rebinding page sends a matching one) and a warning is logged at start-up. Behind a
+    /// proxy that ends TLS, use <c>UseForwardedHeaders</c> so the request's scheme is the page's, or list the origin
+    /// here. A refused origin gets HTTP 403 and no socket. A handshake without an <c>Origin</c> header (a
+    /// non-browser client) is always allowed, as ASP.NET Core's <c>WebSocketOptions.AllowedOrigins</c> does.
     /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
 
