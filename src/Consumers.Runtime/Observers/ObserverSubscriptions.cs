@@ -4,8 +4,10 @@ namespace Consumers.Observers;
 /// One consumer's observer subscriptions: group → the <c>request_id</c>s (raw JSON) subscribed to it. A
 /// subscription made while an action runs becomes active only once that action's reply is queued, so the reply
 /// always reaches the client before the first notification of it (docs/protocol.md, "Subscriptions and notifications").
+/// Each subscription also counts towards the user's limit over all the user's connections on this node
+/// (<paramref name="user"/>; null for an anonymous connection).
 /// </summary>
-internal sealed class ObserverSubscriptions
+internal sealed class ObserverSubscriptions(Security.SubscriptionAllowance? user = null)
 {
     private readonly Dictionary<string, List<Entry>> _byGroup = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -25,7 +27,8 @@ internal sealed class ObserverSubscriptions
 
     /// <summary>
     /// Adds a request id to a group. Re-subscribing is idempotent (<see cref="SubscribeResult.Exists"/>); past
-    /// <paramref name="max"/> subscriptions nothing is added (<see cref="SubscribeResult.Full"/>).
+    /// <paramref name="max"/> subscriptions nothing is added (<see cref="SubscribeResult.Full"/>), nor when the user
+    /// holds the user's limit already (<see cref="SubscribeResult.UserFull"/>).
     /// </summary>
     public SubscribeResult Add(string group, byte[] requestId, bool active, int max)
     {
@@ -40,6 +43,11 @@ internal sealed class ObserverSubscriptions
             if (_count >= max)
             {
                 return SubscribeResult.Full;
+            }
+
+            if (user is not null && !user.TryTake())
+            {
+                return SubscribeResult.UserFull;
             }
 
             if (entries is null)
@@ -68,15 +76,14 @@ internal sealed class ObserverSubscriptions
                 return false;
             }
 
+            var removed = requestId is null ? entries.Count : entries.RemoveAll(e => e.RequestId.AsSpan().SequenceEqual(requestId));
             if (requestId is null)
             {
-                _count -= entries.Count;
                 entries.Clear();
             }
-            else
-            {
-                _count -= entries.RemoveAll(e => e.RequestId.AsSpan().SequenceEqual(requestId));
-            }
+
+            _count -= removed;
+            user?.Return(removed);
 
             if (entries.Count > 0)
             {

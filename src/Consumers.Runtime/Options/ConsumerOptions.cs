@@ -34,6 +34,18 @@ public sealed class ConsumerOptions
     /// </summary>
     public int MaxSubscriptionsPerConsumer { get; set; } = 100;
 
+    /// <summary>
+    /// Observer and instance subscriptions one authenticated user (by its <c>NameIdentifier</c> claim, else <c>sub</c>,
+    /// else its name) may hold over all of its connections on this node. Default 500; zero: unlimited. One more is
+    /// answered with 429 <c>["Too many subscriptions: at most 500 per user."]</c> and the connection stays open; an
+    /// unsubscribe or a closed connection gives its subscriptions back. Every subscription gets its own copy of each
+    /// notification, so without it one account could make each change cost <see cref="MaxConnectionsPerUser"/> times
+    /// <see cref="MaxSubscriptionsPerConsumer"/> frames (10,000 by default). Counted per node, as
+    /// <see cref="MaxConnectionsPerUser"/> is: a user spread over n nodes may hold n times as many. Anonymous
+    /// connections are not counted (the per-consumer and per-address limits bound them).
+    /// </summary>
+    public int MaxSubscriptionsPerUser { get; set; } = 500;
+
     /// <summary>Maximum nesting depth of incoming JSON. Default 64 (System.Text.Json's default).</summary>
     public int MaxJsonDepth { get; set; } = 64;
 
@@ -154,6 +166,11 @@ public sealed class ConsumerOptions
         if (RateLimitAbuseThreshold < 0 || MaxConnections < 0 || MaxConnectionsPerUser < 0 || MaxConnectionsPerAddress < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxConnections), "Connection limits and RateLimitAbuseThreshold must be zero (off) or positive.");
+        }
+
+        if (MaxSubscriptionsPerUser < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxSubscriptionsPerUser), MaxSubscriptionsPerUser, "MaxSubscriptionsPerUser must be zero (off) or positive.");
         }
 
         if (HandshakeTimeout <= TimeSpan.Zero || IdleTimeout < TimeSpan.Zero)

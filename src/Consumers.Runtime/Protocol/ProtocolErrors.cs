@@ -79,6 +79,8 @@ public static class ProtocolErrors
     /// <summary>429 when a consumer would hold more observer subscriptions than allowed.</summary>
     internal static string TooManySubscriptions(int max) => $"Too many subscriptions: at most {max.ToString(System.Globalization.CultureInfo.InvariantCulture)} per consumer.";
 
+    internal static string TooManySubscriptionsPerUser(int max) => $"Too many subscriptions: at most {max.ToString(System.Globalization.CultureInfo.InvariantCulture)} per user.";
+
     /// <summary>The 400 text for a string whose escapes are no text, such as a lone surrogate <c>"\ud800"</c>.</summary>
     /// <param name="position">Byte offset of the string in the message.</param>
     internal static string InvalidEscape(long position) => $"Invalid escape in the string at byte {position}: not a valid UTF-16 character.";
