@@ -1,7 +1,4 @@
 using Consumers.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Consumers.Observers.Tests;
 
@@ -10,39 +7,14 @@ namespace Consumers.Observers.Tests;
 /// connections on the node, so it cannot multiply every notification by connections times the per-consumer cap.
 /// </summary>
 [TestFixture]
-public sealed class UserSubscriptionLimitTests
+public sealed class UserSubscriptionLimitTests : ObserverHostFixture
 {
-    private string _directory = null!;
-    private TestHost _host = null!;
-
     [SetUp]
-    public async Task Start()
+    public Task Limit() => RestartHostAsync(o =>
     {
-        _directory = Directory.CreateTempSubdirectory("consumers-user-subscriptions-").FullName;
-        var database = Path.Combine(_directory, "chat.db");
-        _host = await TestHost.StartAsync(
-            app => app.MapConsumer<MessageConsumer>("/ws/messages"),
-            o =>
-            {
-                o.MaxSubscriptionsPerConsumer = 4;
-                o.MaxSubscriptionsPerUser = 6;
-            },
-            services: services =>
-            {
-                services.AddDbContext<ChatDb>((sp, o) => o.UseSqlite($"Data Source={database}").AddModelObservers(sp));
-                services.AddTestJwtBearer();
-            });
-        await using var scope = _host.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<ChatDb>().Database.EnsureCreatedAsync();
-    }
-
-    [TearDown]
-    public async Task Stop()
-    {
-        await _host.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+        o.MaxSubscriptionsPerConsumer = 4;
+        o.MaxSubscriptionsPerUser = 6;
+    });
 
     [Test]
     public async Task OneUsersSubscriptions_AreCountedOverItsConnections_OtherUsersUnaffected()
@@ -120,5 +92,5 @@ public sealed class UserSubscriptionLimitTests
     private static async Task<int> JoinAsync(TestClient client, int room, string requestId)
         => (await client.RequestAsync($$"""{"action": "join_room", "room_id": {{room}}, "request_id": "{{requestId}}"}"""))["response_status"]!.GetValue<int>();
 
-    private Task<TestClient> ConnectAsync(string user) => TestClient.ConnectAsync(_host.WebSocketUri("/ws/messages?access_token=" + TestJwt.Issue(user)));
+    private Task<TestClient> ConnectAsync(string user) => TestClient.ConnectAsync(Host.WebSocketUri("/ws/messages?access_token=" + TestJwt.Issue(user)));
 }
