@@ -4,6 +4,7 @@ using Chat.Consumers;
 using Chat.Data;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
+using Consumers.Contracts;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -28,16 +29,21 @@ builder.Services.AddDataProtection().SetApplicationName("Consumers.Chat").Persis
 // Accounts: ASP.NET Core Identity with a cookie for the pages and a bearer token for scripts (see Accounts/).
 var tokens = ChatTokens.Load(builder.Configuration, dataFolder);
 builder.Services.AddSingleton(tokens);
+// Names are looked up (and kept unique) by their look-alike skeleton; Identity's per-account lockout is off, since a
+// stranger could trigger it: SignInGuard locks a name per address instead, and AccountLimits limits each address.
+builder.Services.AddScoped<ILookupNormalizer, ChatLookupNormalizer>();
 builder.Services.AddIdentityCore<IdentityUser>(o =>
     {
         o.User.AllowedUserNameCharacters = "";      // any characters: ChatNames decides
         o.Password.RequiredLength = AccountEndpoints.MinPasswordLength;
         o.Password.RequireDigit = o.Password.RequireLowercase = o.Password.RequireUppercase = o.Password.RequireNonAlphanumeric = false;
-        o.Lockout.MaxFailedAccessAttempts = 10;
+        o.Lockout.AllowedForNewUsers = false;
     })
     .AddUserValidator<ChatNameValidator>()
     .AddEntityFrameworkStores<ChatDb>()
     .AddSignInManager();
+builder.Services.AddSingleton<SignInGuard>();
+builder.Services.AddAccountLimits();
 const string CookieOrBearer = "CookieOrBearer";
 builder.Services.AddAuthentication(CookieOrBearer)
     .AddPolicyScheme(CookieOrBearer, null, o => o.ForwardDefaultSelector = context =>
@@ -49,9 +55,11 @@ builder.Services.AddAuthentication(CookieOrBearer)
         o.MapInboundClaims = false;
         o.TokenValidationParameters = tokens.ValidationParameters();
 
-        // Browsers cannot set headers on a WebSocket: the token comes as ?access_token= (as with SignalR).
+        // Browsers cannot set headers on a WebSocket: the token comes as ?access_token= (as with SignalR). A token of a
+        // deleted user, or from before a logout, is refused (ChatSessions).
         o.Events = new JwtBearerEvents
         {
+            OnTokenValidated = ChatSessions.ValidateTokenAsync,
             OnMessageReceived = context =>
             {
                 if (context.Request.Query["access_token"] is { Count: > 0 } token && context.HttpContext.WebSockets.IsWebSocketRequest)
@@ -67,6 +75,7 @@ builder.Services.AddAuthentication(CookieOrBearer)
     {
         o.Cookie.SameSite = SameSiteMode.Strict;
         o.Cookie.Name = "chat.auth";
+        o.Events.OnValidatePrincipal = ChatSessions.ValidateCookieAsync;   // revoked by a logout, refused for a deleted user
     }));
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AccountJson.Default));
 builder.Services.AddSingleton<PresenceSweeper>();
@@ -74,6 +83,7 @@ builder.Services.AddHostedService(services => services.GetRequiredService<Presen
 
 var app = builder.Build();
 await ChatDatabase.EnsureCreatedAsync(app.Services, database);
+await NameMigration.RenormalizeAsync(app.Services);
 
 // A node alone on its group layer holds every live connection there is: presence of earlier runs is stale.
 var alone = builder.Configuration["Consumers:GroupLayer"] is not "Nats";
@@ -81,6 +91,7 @@ await app.Services.GetRequiredService<PresenceSweeper>().SweepAsync(alone, Cance
 
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseRateLimiter();
 app.MapAccounts();
 app.MapGet("/chat/{room}/", ChatPages.RoomPage);
 app.MapConsumer<RoomConsumer>("/ws/rooms");
@@ -88,6 +99,11 @@ app.MapGet("/channels/{room}/", ChatPages.ChannelsPage);
 app.MapConsumer<TutorialConsumer>("/ws/chat/{room_name}");   // the Django Channels tutorial's room: plain JSON
 app.MapConsumers("/ws", streams => streams.Add<RoomConsumer>("rooms"));
 app.MapConsumersClient();
-app.MapAsyncApi(configure: o => o.Description = "The chat of the Consumers samples: rooms, presence and messages over DCRF-style frames.");
+app.MapAsyncApi(configure: o =>
+{
+    o.Description = "The chat of the Consumers samples: rooms, presence and messages over DCRF-style frames.";
+    o.SecuritySchemes["cookie"] = AsyncApiSecurityScheme.Cookie("chat.auth");
+    o.SecuritySchemes["access_token"] = AsyncApiSecurityScheme.QueryToken();
+});
 app.MapHealthChecks("/healthz");
 app.Run();

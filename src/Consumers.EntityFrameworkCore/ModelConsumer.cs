@@ -40,7 +40,11 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
     /// <summary>The model's serializer.</summary>
     protected ModelSerializer<TModel, TDto, TKey> Serializer => serializer;
 
-    /// <summary>The actions this consumer exposes (DCRF's mixins). Default: all. Others answer 405.</summary>
+    /// <summary>
+    /// The actions this consumer exposes (DCRF's mixins). Default: all. Others answer 405. Overridden with a constant
+    /// (<c>=&gt; ModelActions.List | ModelActions.Retrieve</c>), it also decides which actions the AsyncAPI document and
+    /// the generated clients list (<see cref="EnabledByAttribute"/>).
+    /// </summary>
     protected virtual ModelActions Actions => ModelActions.All;
 
     /// <summary>
@@ -63,6 +67,7 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
     /// <param name="offset">Rows to skip when paginated.</param>
     /// <param name="cancellationToken">Cancelled when the connection ends.</param>
     [Action("list")]
+    [EnabledBy(nameof(Actions), ModelActions.List)]
     public virtual async Task<ActionResult<JsonElement>> ListAsync(int? limit = null, int? offset = null, CancellationToken cancellationToken = default)
     {
         if (!Actions.HasFlag(ModelActions.List))
@@ -97,6 +102,7 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
     /// <param name="pk">The key.</param>
     /// <param name="cancellationToken">Cancelled when the connection ends.</param>
     [Action("retrieve")]
+    [EnabledBy(nameof(Actions), ModelActions.Retrieve)]
     public virtual async Task<ActionResult<TDto>> RetrieveAsync(TKey pk, CancellationToken cancellationToken = default)
     {
         if (!Actions.HasFlag(ModelActions.Retrieve))
@@ -112,6 +118,7 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
     /// <param name="data">The new object.</param>
     /// <param name="cancellationToken">Cancelled when the connection ends.</param>
     [Action("create")]
+    [EnabledBy(nameof(Actions), ModelActions.Create)]
     public virtual async Task<ActionResult<TDto>> CreateAsync(TDto data, CancellationToken cancellationToken = default)
     {
         if (!Actions.HasFlag(ModelActions.Create))
@@ -135,6 +142,7 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
     /// <param name="data">The full object.</param>
     /// <param name="cancellationToken">Cancelled when the connection ends.</param>
     [Action("update")]
+    [EnabledBy(nameof(Actions), ModelActions.Update)]
     public virtual async Task<ActionResult<TDto>> UpdateAsync(TKey pk, TDto data, CancellationToken cancellationToken = default)
     {
         if (!Actions.HasFlag(ModelActions.Update))
@@ -156,6 +164,7 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
     /// <param name="data">Some fields of the object, as a JSON object.</param>
     /// <param name="cancellationToken">Cancelled when the connection ends.</param>
     [Action("patch")]
+    [EnabledBy(nameof(Actions), ModelActions.Patch)]
     public virtual async Task<ActionResult<TDto>> PatchAsync(TKey pk, JsonElement data, CancellationToken cancellationToken = default)
     {
         if (!Actions.HasFlag(ModelActions.Patch))
@@ -198,6 +207,7 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
     /// <param name="pk">The key.</param>
     /// <param name="cancellationToken">Cancelled when the connection ends.</param>
     [Action("delete")]
+    [EnabledBy(nameof(Actions), ModelActions.Delete)]
     public virtual async Task<ActionResult> DeleteAsync(TKey pk, CancellationToken cancellationToken = default)
     {
         if (!Actions.HasFlag(ModelActions.Delete))
@@ -224,6 +234,7 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
     /// <param name="request">The subscribing request.</param>
     /// <param name="cancellationToken">Cancelled when the connection ends.</param>
     [Action("subscribe_instance")]
+    [EnabledBy(nameof(Actions), ModelActions.Subscribe)]
     public virtual async Task<ActionResult> SubscribeInstanceAsync(TKey pk, RequestContext request, CancellationToken cancellationToken = default)
     {
         if (!Actions.HasFlag(ModelActions.Subscribe))
@@ -324,6 +335,7 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
     /// <param name="request">The request; its <c>request_id</c> names the subscription.</param>
     /// <param name="cancellationToken">Cancelled when the connection ends.</param>
     [Action("unsubscribe_instance")]
+    [EnabledBy(nameof(Actions), ModelActions.Subscribe)]
     public virtual async Task<ActionResult> UnsubscribeInstanceAsync(TKey pk, RequestContext request, CancellationToken cancellationToken = default)
     {
         if (!Actions.HasFlag(ModelActions.Subscribe))

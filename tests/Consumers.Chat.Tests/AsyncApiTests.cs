@@ -38,6 +38,24 @@ public sealed class AsyncApiTests
             Assert.That(notification.GetProperty("payload").GetProperty("properties").GetProperty("data").GetProperty("$ref").GetString(), Is.EqualTo("#/components/schemas/MessageDto"));
         });
 
+        // Only the actions RoomConsumer offers (its Actions leave out update and patch, which would answer 405), and the
+        // signed-in user's cookie or token on every operation of the rooms endpoints (and of the tutorial's room, also [Authorize]).
+        var roomOperations = document.RootElement.GetProperty("operations").EnumerateObject()
+            .Where(o => o.Name.StartsWith("ws_rooms.", StringComparison.Ordinal) || o.Name.StartsWith("ws__rooms.", StringComparison.Ordinal)).ToList();
+        var schemes = document.RootElement.GetProperty("components").GetProperty("securitySchemes");
+        Assert.Multiple(() =>
+        {
+            Assert.That(roomOperations.Select(o => o.Name), Has.None.EndsWith(".update").And.None.EndsWith(".patch"));
+            Assert.That(roomOperations.Select(o => o.Name), Is.SupersetOf(new[] { "ws_rooms.list", "ws_rooms.retrieve", "ws_rooms.create", "ws_rooms.delete", "ws_rooms.subscribe_instance", "ws_rooms.unsubscribe_instance", "ws_rooms.join_room", "ws__rooms.create" }));
+            Assert.That(
+                roomOperations.Select(o => string.Join(" ", o.Value.GetProperty("security").EnumerateArray().Select(r => r.GetProperty("$ref").GetString()))),
+                Is.All.EqualTo("#/components/securitySchemes/cookie #/components/securitySchemes/access_token"));
+            Assert.That(schemes.GetProperty("cookie").GetProperty("name").GetString(), Is.EqualTo("chat.auth"));
+            Assert.That(schemes.GetProperty("cookie").GetProperty("in").GetString(), Is.EqualTo("cookie"));
+            Assert.That(schemes.GetProperty("access_token").GetProperty("in").GetString(), Is.EqualTo("query"));
+            Assert.That(document.RootElement.GetProperty("operations").GetProperty("ws_chat__room_name_.receive").GetProperty("security").GetArrayLength(), Is.EqualTo(2));
+        });
+
         // The Channels tutorial's room is a plain JSON consumer: its frame in, {"error"} out, no envelope.
         var operations = document.RootElement.GetProperty("operations");
         var tutorial = document.RootElement.GetProperty("channels").GetProperty("ws_chat__room_name_");

@@ -131,6 +131,40 @@ public sealed class ChatApiTests
     }
 
     [Test]
+    public async Task RoomCreation_IsLimitedTo50PerAddressPerHour_WhicheverAccountsCreateThem()
+    {
+        await using var app = new ChatFactory();
+        const string Crowded = "198.51.100.20";
+        using var http = app.CreateClient(Crowded);
+        var created = 0;
+        for (var account = 0; created < global::Chat.Consumers.RoomConsumer.MaxRoomsPerAddressPerHour; account++)
+        {
+            await using var client = await ConnectFromAsync(app, Crowded, await ChatAccounts.RegisterAsync(http, $"addr{account}"));
+            for (var i = 0; i < global::Chat.Consumers.RoomConsumer.MaxRoomsPerHour && created < global::Chat.Consumers.RoomConsumer.MaxRoomsPerAddressPerHour; i++, created++)
+            {
+                var reply = await client.RequestAsync($$$"""{"action": "create", "data": {"name": "addr-{{{created}}}"}, "request_id": {{{i}}}}""");
+                Assert.That(reply.ResponseStatus, Is.EqualTo(201), reply.RawJson);
+            }
+        }
+
+        // A fresh account on the same address is refused; the same account from another address is not.
+        var token = await ChatAccounts.RegisterAsync(http, "addr-fresh");
+        await using var fresh = await ConnectFromAsync(app, Crowded, token);
+        var refused = await fresh.RequestAsync("""{"action": "create", "data": {"name": "addr-over"}, "request_id": 1}""");
+        await using var elsewhere = await ConnectFromAsync(app, "192.0.2.80", token);
+        var accepted = await elsewhere.RequestAsync("""{"action": "create", "data": {"name": "addr-elsewhere"}, "request_id": 1}""");
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.ResponseStatus, Is.EqualTo(429));
+            Assert.That(refused.ErrorMessages[0], Does.Contain("50 rooms per hour can be created from one address"));
+            Assert.That(accepted.ResponseStatus, Is.EqualTo(201), accepted.RawJson);
+        });
+    }
+
+    private static Task<ConsumerCommunicator> ConnectFromAsync(ChatFactory app, string address, string token)
+        => app.ConnectAsync(ChatAccounts.SocketPath(token), o => o.Headers[ChatFactory.AddressHeader] = address);
+
+    [Test]
     public async Task List_AnswersPagesOf50Rooms()
     {
         await using var app = new ChatFactory();

@@ -43,8 +43,11 @@ internal sealed class ChatApp : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a node. <paramref name="database"/> is the SQLite file; <paramref name="natsUrl"/> switches to the NATS group layer.</summary>
-    public static async Task<ChatApp> StartAsync(string database, string? natsUrl = null)
+    /// <summary>
+    /// Starts a node. <paramref name="database"/> is the SQLite file; <paramref name="natsUrl"/> switches to the NATS
+    /// group layer; <paramref name="settings"/> are more configuration values (environment variable names, <c>__</c> for <c>:</c>).
+    /// </summary>
+    public static async Task<ChatApp> StartAsync(string database, string? natsUrl = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -55,6 +58,11 @@ internal sealed class ChatApp : IAsyncDisposable
         if (natsUrl is not null)
         {
             environment["Consumers__Nats__Url"] = natsUrl;
+        }
+
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
         }
 
         var app = new ChatApp(NatsServer.GetFreePort(), environment);

@@ -170,7 +170,7 @@ public sealed class ChatBrowserTests : BrowserFixture
         await Chromium.OpenRoomAsync(app, "lobby", "ann");
         var page = await Chromium.NewPageAsync();
         await Browser.SubmitAccountAsync(page, $"{app.Url}/signup.html", "ann", Browser.Password);
-        await Assertions.Expect(page.Locator("#error")).ToHaveTextAsync("This name is taken.");
+        await Assertions.Expect(page.Locator("#error")).ToHaveTextAsync("This name is taken, or looks like one that is.");
         await Browser.SubmitAccountAsync(page, page.Url, "ann\u200b", Browser.Password);
         await Assertions.Expect(page.Locator("#error")).ToContainTextAsync("zero-width");
     }

@@ -541,6 +541,18 @@ public sealed class DiagnosticTests
             """);
 
     [Test]
+    public void CONS0056_EnabledByNamingNoFlagsProperty_IsReportedAtTheAttribute()
+        => AssertDiagnostic("CONS0056", Usings + """
+            public partial class ArchiveConsumer : Consumer
+            {
+                protected virtual int Enabled => 1;
+
+                [Action, [|EnabledBy("Actions", 2)|]]
+                public void Purge() { }
+            }
+            """);
+
+    [Test]
     public void CONS0018_PrivateInheritedAction_IsReportedOnTheConcreteConsumerName()
         => AssertDiagnostic("CONS0018", Usings + """
             public abstract class AuditedConsumer : Consumer
@@ -1100,7 +1112,7 @@ public sealed class DiagnosticTests
             .ToHashSet();
         var ids = DiagnosticDescriptors.All.Select(d => d.Id).Order().ToList();
 
-        Assert.That(ids, Has.Count.EqualTo(39));
+        Assert.That(ids, Has.Count.EqualTo(40));
         Assert.That(ids.Where(id => !tested.Contains(id)), Is.Empty, "IDs without a test named CONSxxxx_...");
     }
 

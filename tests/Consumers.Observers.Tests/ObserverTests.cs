@@ -20,7 +20,11 @@ public sealed class ObserverTests : ObserverHostFixture
                 app.MapConsumer<FeedConsumer>("/ws/feed");
             },
             configure,
-            services: services => services.AddDbContext<ChatDb>((sp, o) => o.UseSqlite($"Data Source={database}").AddModelObservers(sp)),
+            services: services =>
+            {
+                services.AddDbContext<ChatDb>((sp, o) => o.UseSqlite($"Data Source={database}").AddModelObservers(sp));
+                services.AddTestJwtBearer();   // ?access_token= names a user; without one, a connection is anonymous
+            },
             consumers: consumers);
         await using var scope = host.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<ChatDb>().Database.EnsureCreatedAsync();

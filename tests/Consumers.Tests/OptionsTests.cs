@@ -10,6 +10,7 @@ public sealed class OptionsTests
     [TestCase(nameof(ConsumerOptions.MaxMessageSize))]
     [TestCase(nameof(ConsumerOptions.SendQueueCapacity))]
     [TestCase(nameof(ConsumerOptions.MaxJsonDepth))]
+    [TestCase(nameof(ConsumerOptions.MaxSubscriptionsPerUser))]
     public void OutOfRangeOption_IsRefused_NamingIt(string option)
     {
         var services = new ServiceCollection();
@@ -22,6 +23,9 @@ public sealed class OptionsTests
                     break;
                 case nameof(ConsumerOptions.SendQueueCapacity):
                     o.SendQueueCapacity = 0;
+                    break;
+                case nameof(ConsumerOptions.MaxSubscriptionsPerUser):
+                    o.MaxSubscriptionsPerUser = -1;
                     break;
                 default:
                     o.MaxJsonDepth = 0;

@@ -5,7 +5,9 @@ namespace Chat.Accounts;
 
 /// <summary>
 /// User names as people see them: NFKC-normalized (so a full-width or ligature look-alike is the same name), trimmed,
-/// 1-50 characters, and free of control, format, invisible and zero-width characters (which make look-alikes).
+/// 1-50 characters, free of control, format, invisible and zero-width characters, and without letters of two scripts
+/// that look alike (<see cref="NameScripts"/>). Names that merely look like a taken one are refused by their skeleton
+/// (<see cref="NameSkeleton"/>, Identity's normalized name).
 /// </summary>
 public static class ChatNames
 {
@@ -37,7 +39,7 @@ public static class ChatNames
             }
         }
 
-        return null;
+        return NameScripts.CheckSingleScript(name);
     }
 
     private static bool IsVisible(Rune rune) => Rune.GetUnicodeCategory(rune) switch

@@ -1,19 +1,30 @@
+using System.Buffers.Text;
 using System.Security.Claims;
 using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Chat.Accounts;
 
 /// <summary>
-/// The bearer tokens of scripted clients: HS256 JWTs with the user's id (<c>sub</c>) and name (<c>name</c>), valid for
-/// an hour. The key is <c>Chat:TokenKey</c> (base64, at least 32 bytes) or, by default, a random key kept in the data
-/// folder, so that every node sharing the folder accepts every node's tokens.
+/// The bearer tokens of scripted clients: HS256 JWTs with the user's id (<c>sub</c>), name (<c>name</c>) and a hash of
+/// the user's security stamp when the token was issued (<c>sst</c>), valid for an hour with at most
+/// <see cref="ClockSkew"/> of tolerance. <see cref="ChatSessions"/> refuses a token whose user is gone or whose stamp
+/// changed since (a logout changes it). The key is <c>Chat:TokenKey</c> (base64, at least 32 bytes) or, by default, a
+/// random key kept in the data folder, so that every node sharing the folder accepts every node's tokens.
 /// </summary>
 public sealed class ChatTokens(SymmetricSecurityKey key)
 {
     public const string Issuer = "consumers-chat";
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
+
+    /// <summary>How far apart the clocks of the issuing and the checking node may be (JwtBearer's default is 5 minutes).</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(5);
+
+    /// <summary>The claim with the hash of the user's security stamp.</summary>
+    public const string StampClaim = "sst";
 
     public SymmetricSecurityKey Key => key;
 
@@ -46,17 +57,32 @@ public sealed class ChatTokens(SymmetricSecurityKey key)
         return new ChatTokens(new SymmetricSecurityKey(bytes));
     }
 
-    /// <summary>A token for the user.</summary>
-    public string Issue(string userId, string userName) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    /// <summary>A token for <paramref name="user"/>, issued at <paramref name="issuedAt"/> (UTC; default now).</summary>
+    public string Issue(IdentityUser user, DateTime? issuedAt = null)
     {
-        Issuer = Issuer,
-        Audience = Issuer,
-        Subject = new ClaimsIdentity([new Claim("sub", userId), new Claim("name", userName)]),
-        Expires = DateTime.UtcNow.Add(Lifetime),
-        SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
-    });
+        var now = issuedAt ?? DateTime.UtcNow;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Issuer,
+            Subject = new ClaimsIdentity([new Claim("sub", user.Id), new Claim("name", user.UserName!), new Claim(StampClaim, StampHash(user.SecurityStamp))]),
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.Add(Lifetime),
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+        });
+    }
 
-    /// <summary>What JwtBearer checks: this issuer and audience, this key, the lifetime; <c>name</c> is the user name.</summary>
+    /// <summary>
+    /// What a token carries of a security stamp: 128 bits of its SHA-256, never the stamp itself (a JWT is readable,
+    /// and Identity derives its e-mail and phone codes from the stamp).
+    /// </summary>
+    public static string StampHash(string? stamp) => Base64Url.EncodeToString(SHA256.HashData(Encoding.UTF8.GetBytes(stamp ?? ""))[..16]);
+
+    /// <summary>
+    /// What JwtBearer checks: this issuer and audience, this key, the lifetime with <see cref="ClockSkew"/>; <c>name</c>
+    /// is the user name. (The user and the stamp are <see cref="ChatSessions.ValidateTokenAsync"/>'s.)
+    /// </summary>
     public TokenValidationParameters ValidationParameters() => new()
     {
         ValidIssuer = Issuer,
@@ -64,5 +90,6 @@ public sealed class ChatTokens(SymmetricSecurityKey key)
         IssuerSigningKey = key,
         NameClaimType = "name",
         RoleClaimType = "role",
+        ClockSkew = ClockSkew,
     };
 }

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
+using Chat.Accounts;
 using Chat.Data;
 using Consumers;
 using Consumers.EntityFrameworkCore;
@@ -22,7 +23,15 @@ public sealed partial class RoomConsumer(ChatDb db, RoomSerializer serializer, P
     /// <summary>Rooms a user may create per hour.</summary>
     public const int MaxRoomsPerHour = 20;
 
+    /// <summary>
+    /// Rooms that may be created per hour from one client address, whichever accounts create them (accounts are free):
+    /// generous for users sharing an address behind NAT.
+    /// </summary>
+    public const int MaxRoomsPerAddressPerHour = 50;
+
     private string Username => Context.User.Identity!.Name!;
+
+    private string? Address => ClientAddress.Of(Context.HttpContext);
 
     protected override ModelActions Actions => ModelActions.List | ModelActions.Retrieve | ModelActions.Create | ModelActions.Delete | ModelActions.Subscribe;
 
@@ -35,13 +44,21 @@ public sealed partial class RoomConsumer(ChatDb db, RoomSerializer serializer, P
     [ModelObserver<Message>(Group = "room:{RoomId}")]
     private static MessageDto MessageActivity(Message message) => ToDto(message);
 
-    /// <summary><c>create</c>: creates the room, and the creator joins it; 429 past <see cref="MaxRoomsPerHour"/>.</summary>
+    /// <summary>
+    /// <c>create</c>: creates the room, and the creator joins it; 429 past <see cref="MaxRoomsPerHour"/> for the user or
+    /// <see cref="MaxRoomsPerAddressPerHour"/> for the client's address.
+    /// </summary>
     public override async Task<ActionResult<RoomDto>> CreateAsync(RoomDto data, CancellationToken cancellationToken = default)
     {
         var hourAgo = DateTimeOffset.UtcNow.AddHours(-1);
         if (await Db.Rooms.CountAsync(r => r.Creator == Username && r.CreatedAt > hourAgo, cancellationToken) >= MaxRoomsPerHour)
         {
             return ActionResult.Error(429, $"You can create at most {MaxRoomsPerHour} rooms per hour.");
+        }
+
+        if (Address is { } address && await Db.Rooms.CountAsync(r => r.CreatorAddress == address && r.CreatedAt > hourAgo, cancellationToken) >= MaxRoomsPerAddressPerHour)
+        {
+            return ActionResult.Error(429, $"At most {MaxRoomsPerAddressPerHour} rooms per hour can be created from one address.");
         }
 
         if (data.Name is not null && await Db.Rooms.AnyAsync(r => r.Name == data.Name.Trim(), cancellationToken))
@@ -237,6 +254,7 @@ public sealed partial class RoomConsumer(ChatDb db, RoomSerializer serializer, P
         foreach (var entry in Db.ChangeTracker.Entries<Room>().Where(r => r.State == EntityState.Added))
         {
             entry.Entity.Creator = Username;
+            entry.Entity.CreatorAddress = Address ?? "";
             entry.Entity.CreatedAt = DateTimeOffset.UtcNow;
         }
     }

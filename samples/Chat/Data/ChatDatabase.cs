@@ -32,6 +32,23 @@ public static class ChatDatabase
             throw new InvalidOperationException($"The database {file} was made by an older version of the chat (without accounts): delete it, and it is created again.");
         }
 
+        // Rooms remember the address they were created from since the per-address room limit: older databases get the
+        // column (two nodes may race to add it; the second finds it there).
+        var columns = db.Database.SqlQueryRaw<string>("SELECT name AS Value FROM pragma_table_info('Rooms') WHERE name = 'CreatorAddress'");
+        if (await columns.CountAsync() == 0)
+        {
+            try
+            {
+                await db.Database.ExecuteSqlRawAsync("ALTER TABLE Rooms ADD COLUMN CreatorAddress TEXT NOT NULL DEFAULT ''");
+            }
+            catch (SqliteException ex) when (ex.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+            {
+                // Added by the other node.
+            }
+        }
+
+        await db.Database.ExecuteSqlRawAsync("CREATE INDEX IF NOT EXISTS IX_Rooms_CreatorAddress_CreatedAt ON Rooms (CreatorAddress, CreatedAt)");
+
         // WAL lets two nodes on one machine share the file without blocking readers.
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
     }

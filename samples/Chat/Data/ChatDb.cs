@@ -20,6 +20,7 @@ public sealed class ChatDb(DbContextOptions<ChatDb> options) : IdentityDbContext
         base.OnModelCreating(modelBuilder);
         modelBuilder.Entity<Room>().HasIndex(r => r.Name).IsUnique();
         modelBuilder.Entity<Room>().HasIndex(r => new { r.Creator, r.CreatedAt });
+        modelBuilder.Entity<Room>().HasIndex(r => new { r.CreatorAddress, r.CreatedAt });
         modelBuilder.Entity<Room>().HasMany(r => r.Messages).WithOne(m => m.Room).HasForeignKey(m => m.RoomId).OnDelete(DeleteBehavior.Cascade);
         modelBuilder.Entity<Room>().HasMany(r => r.Users).WithOne().HasForeignKey(u => u.RoomId).OnDelete(DeleteBehavior.Cascade);
         modelBuilder.Entity<Message>().HasIndex(m => new { m.RoomId, m.Id });

@@ -11,6 +11,12 @@ public sealed class Room
     /// <summary>The user name of the account that created it.</summary>
     public string Creator { get; set; } = "";
 
+    /// <summary>
+    /// The client address it was created from (<c>ClientAddress</c>: IPv4, or an IPv6 /64; empty when unknown): at
+    /// most 50 rooms per hour are created from one address. Never sent to clients.
+    /// </summary>
+    public string CreatorAddress { get; set; } = "";
+
     /// <summary>When it was created: a user creates at most 20 rooms per hour.</summary>
     public DateTimeOffset CreatedAt { get; set; }
 

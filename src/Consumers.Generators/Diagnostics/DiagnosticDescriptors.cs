@@ -220,6 +220,11 @@ internal static class DiagnosticDescriptors
         "'{0}' uses '{1}', which has no source-generated JSON metadata ({2}): it is serialized by reflection, which works here but fails the build under PublishAot or trimming (CONS0012); for AOT-safe metadata list it with [JsonSerializable(typeof({1}))] on a JsonSerializerContext named by [JsonContext]{3}",
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor EnabledByWithoutFlagsProperty = Create(
+        "CONS0056", Usage,
+        "[EnabledBy] names no flags property",
+        "[EnabledBy] names '{0}', which is no readable instance property of an enum or integer type on '{1}' ({2}): name the consumer's flags property, e.g. nameof(Actions)");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new DiagnosticDescriptor[]
     {
         ConsumerMustBePartial, ActionOutsideConsumer, ActionMustNotBeStatic, ActionMustNotBeGeneric,
@@ -231,7 +236,7 @@ internal static class DiagnosticDescriptors
         ReceiveWithActions, DuplicateReceive, ReceiveSignature, ReceiveMessageWithoutMetadata, ReceiveOutsideConsumer,
         ObserverGroupsCombined, ObserverGroupsEmpty, ObserverGroupsSamePlaceholders, ObserverGroupsMethodNotFound, ObserverGroupsMethodSignature,
         GroupEventHandlerSignature, DuplicateGroupEventHandler, GroupEventOutsideConsumer,
-        JsonByReflection,
+        JsonByReflection, EnabledByWithoutFlagsProperty,
     }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;

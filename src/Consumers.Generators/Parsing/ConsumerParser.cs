@@ -209,10 +209,12 @@ internal sealed class ConsumerParser
         return constructor;
     }
 
-    // The consumer's own actions and those it inherits (an override speaks for the method it overrides), one per wire name.
+    // The consumer's own actions and those it inherits (an override speaks for the method it overrides), one per wire
+    // name, without those its flags property switches off ([EnabledBy]).
     private List<ActionSpec> CollectActions(ConsumerJsonTypes json)
     {
         var parser = new ActionParser(_known, json, leaveTypeChecksToDerived: false, _cancellationToken);
+        var switches = new ActionSwitches(_consumer, _compilation, _known, _policy, _diagnostics, _cancellationToken);
         var actions = new List<ActionSpec>();
         var names = new Dictionary<string, IMethodSymbol>();
         var overridden = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
@@ -253,7 +255,10 @@ internal sealed class ConsumerParser
                 }
 
                 names.Add(action.WireName, method);
-                actions.Add(action);
+                if (!switches.IsSwitchedOff(method))
+                {
+                    actions.Add(action);
+                }
             }
         }
 

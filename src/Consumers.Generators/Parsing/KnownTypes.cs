@@ -46,6 +46,7 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? ReceiveAttribute => Get(ReceiveAttributeName);
     public INamedTypeSymbol? GroupEventAttribute => Get(GroupEventAttributeName);
     public INamedTypeSymbol? JsonContextAttribute => Get("Consumers.JsonContextAttribute");
+    public INamedTypeSymbol? EnabledByAttribute => Get("Consumers.EnabledByAttribute");
     public INamedTypeSymbol? ActionResult => Get("Consumers.ActionResult");
     public INamedTypeSymbol? ActionResultOfT => Get("Consumers.ActionResult`1");
     public INamedTypeSymbol? RequestContext => Get("Consumers.RequestContext");

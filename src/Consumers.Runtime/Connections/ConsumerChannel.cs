@@ -33,6 +33,7 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
         _writer = connection.Writer;
         GroupLayer = groupLayer;
         ChannelName = stream is null ? connection.Id : connection.Id + "#" + stream;
+        Subscriptions = new ObserverSubscriptions(connection.UserSubscriptions);
         StreamPrefix = stream is null ? null : StreamFraming.EncodePrefix(stream);
     }
 
@@ -51,7 +52,7 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     public byte[]? StreamPrefix { get; }
 
     /// <summary>The observer subscriptions of this consumer (request ids per observer group).</summary>
-    public ObserverSubscriptions Subscriptions { get; } = new();
+    public ObserverSubscriptions Subscriptions { get; }
 
     /// <summary>A copy of the groups joined.</summary>
     public string[] Groups
@@ -184,7 +185,10 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
 
     /// <summary>Subscribes a request id to an observer group, then joins the group.</summary>
     /// <exception cref="ArgumentException">The group name is invalid, or is a user group (<see cref="GroupName.UserPrefix"/>), which only the runtime joins.</exception>
-    /// <exception cref="ActionException">429 when the consumer holds <see cref="ConsumerOptions.MaxSubscriptionsPerConsumer"/> subscriptions already.</exception>
+    /// <exception cref="ActionException">
+    /// 429 when the consumer holds <see cref="ConsumerOptions.MaxSubscriptionsPerConsumer"/> subscriptions already, or
+    /// its user <see cref="ConsumerOptions.MaxSubscriptionsPerUser"/> over all the user's connections on this node.
+    /// </exception>
     /// <param name="group">The observer group.</param>
     /// <param name="requestId">The subscribing request's id (raw JSON).</param>
     /// <param name="call">The concurrent action or stream subscribing, or null: its subscription waits for its own reply.</param>
@@ -195,9 +199,12 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
         GroupName.Validate(group);
         var max = Connection.Options.MaxSubscriptionsPerConsumer;
         var pendingFor = call ?? (_inAction ? ObserverSubscriptions.OrderedAction : null);
-        if (Subscriptions.Add(group, requestId, pendingFor, max) == SubscribeResult.Full)
+        switch (Subscriptions.Add(group, requestId, pendingFor, max))
         {
-            throw new ActionException(StatusCodes.Status429TooManyRequests, ActionErrors.Messages(Protocol.ProtocolErrors.TooManySubscriptions(max)));
+            case SubscribeResult.Full:
+                throw new ActionException(StatusCodes.Status429TooManyRequests, ActionErrors.Messages(Protocol.ProtocolErrors.TooManySubscriptions(max)));
+            case SubscribeResult.UserFull:
+                throw new ActionException(StatusCodes.Status429TooManyRequests, ActionErrors.Messages(Protocol.ProtocolErrors.TooManySubscriptionsPerUser(Connection.Options.MaxSubscriptionsPerUser)));
         }
 
         return JoinAsync(group, cancellationToken);

@@ -58,6 +58,13 @@ internal sealed class ConsumerConnection
     /// </summary>
     public bool BatchEnvelopes { get; set; }
 
+    /// <summary>
+    /// What this connection holds of its user's subscription limit (<see cref="ConsumerOptions.MaxSubscriptionsPerUser"/>),
+    /// or null for an anonymous connection. Its consumers' subscriptions count towards it; the endpoint disposes it when
+    /// the connection ends.
+    /// </summary>
+    public Security.SubscriptionAllowance? UserSubscriptions { get; init; }
+
     /// <summary>Everything this connection sends goes through its writer; channels call it directly.</summary>
     public ConnectionWriter Writer => _writer;
 

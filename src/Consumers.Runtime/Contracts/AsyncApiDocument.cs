@@ -12,7 +12,7 @@ namespace Consumers.Contracts;
 /// message repeated, then its end message; concurrent and streaming operations carry <c>x-consumers-concurrent</c> and
 /// <c>x-consumers-stream</c>), a <c>$cancel</c> operation on a channel whose consumer has such actions, a <c>send</c>
 /// operation per observer notification, and payload schemas from the source-generated metadata through <see cref="JsonSchemaExporter"/>
-/// (no reflection). Frames follow docs/protocol.md: DCRF's request keys and five-key reply envelope, wrapped as
+/// (no reflection); the operations of an endpoint that requires authorization list the security schemes. Frames follow docs/protocol.md: DCRF's request keys and five-key reply envelope, wrapped as
 /// <c>{"stream", "payload"}</c> on a multiplexed endpoint.
 /// </summary>
 internal sealed class AsyncApiDocument
@@ -23,19 +23,35 @@ internal sealed class AsyncApiDocument
     private readonly JsonObject _channels = [];
     private readonly JsonObject _operations = [];
     private readonly Dictionary<Type, string> _schemaNames = [];
+    private readonly IReadOnlyDictionary<string, AsyncApiSecurityScheme> _securitySchemes;
+    private bool _anySecured;
 
-    // Added first, so that a DTO named Errors gets another name.
-    private AsyncApiDocument() => _schemas["Errors"] = ErrorsSchema();
-
-    /// <summary>The document of <paramref name="endpoints"/>: route patterns with their consumer metadata.</summary>
-    public static JsonObject Build(IEnumerable<(RoutePattern Pattern, ConsumerEndpointContract Endpoint)> endpoints, string title, AsyncApiOptions options)
+    private AsyncApiDocument(AsyncApiOptions options)
     {
-        var document = new AsyncApiDocument();
-        foreach (var (pattern, endpoint) in endpoints)
+        // Added first, so that a DTO named Errors gets another name.
+        _schemas["Errors"] = ErrorsSchema();
+        _securitySchemes = options.SecuritySchemes.Count > 0
+            ? new Dictionary<string, AsyncApiSecurityScheme>(options.SecuritySchemes, StringComparer.Ordinal)
+            : new Dictionary<string, AsyncApiSecurityScheme>(StringComparer.Ordinal) { ["access_token"] = AsyncApiSecurityScheme.QueryToken() };
+    }
+
+    /// <summary>
+    /// The document of <paramref name="endpoints"/>: route patterns with their consumer metadata and whether the
+    /// endpoint requires authorization.
+    /// </summary>
+    public static JsonObject Build(IEnumerable<(RoutePattern Pattern, ConsumerEndpointContract Endpoint, bool Secured)> endpoints, string title, AsyncApiOptions options)
+    {
+        var document = new AsyncApiDocument(options);
+        foreach (var (pattern, endpoint, secured) in endpoints)
         {
             foreach (var stream in endpoint.Streams)
             {
+                var before = document._operations.Count;
                 document.AddChannel(pattern, endpoint.Multiplexed ? stream.Stream : null, stream.Contract);
+                if (secured)
+                {
+                    document.Secure(before);
+                }
             }
         }
 
@@ -52,8 +68,41 @@ internal sealed class AsyncApiDocument
             ["defaultContentType"] = "application/json",
             ["channels"] = document._channels,
             ["operations"] = document._operations,
-            ["components"] = new JsonObject { ["schemas"] = document._schemas },
+            ["components"] = document.Components(),
         };
+    }
+
+    private JsonObject Components()
+    {
+        var components = new JsonObject { ["schemas"] = _schemas };
+        if (_anySecured)
+        {
+            var schemes = new JsonObject();
+            foreach (var (key, scheme) in _securitySchemes)
+            {
+                schemes[key] = scheme.ToJson();
+            }
+
+            components["securitySchemes"] = schemes;
+        }
+
+        return components;
+    }
+
+    // Every operation added since the first `from` ones gets the security requirement: any one of the schemes.
+    private void Secure(int from)
+    {
+        _anySecured = true;
+        foreach (var (_, operation) in _operations.Skip(from).ToList())
+        {
+            var security = new JsonArray();
+            foreach (var key in _securitySchemes.Keys)
+            {
+                security.Add((JsonNode)Ref($"#/components/securitySchemes/{key}"));
+            }
+
+            operation!["security"] = security;
+        }
     }
 
     private void AddChannel(RoutePattern pattern, string? stream, ConsumerContract contract)

@@ -87,7 +87,8 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
         var services = httpContext.RequestServices;
         var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
         await using var scope = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
-        var connection = new ConsumerConnection(options, logger, services.GetRequiredService<NodeIdentity>().Id);
+        using var subscriptions = services.GetRequiredService<SubscriptionLimiter>().For(httpContext.User);
+        var connection = new ConsumerConnection(options, logger, services.GetRequiredService<NodeIdentity>().Id) { UserSubscriptions = subscriptions };
         using var logScope = logger.BeginScope(new ConnectionLogScope(connection.Id));
 
         ConsumerSet? consumers = null;

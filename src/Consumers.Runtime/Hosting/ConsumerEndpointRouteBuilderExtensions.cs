@@ -65,7 +65,10 @@ public static class ConsumerEndpointRouteBuilderExtensions
 
     // The endpoint's metadata for MapAsyncApi(): the contract of each consumer that has one.
     private static ConsumerEndpointContract Contract(IReadOnlyList<ConsumerRegistration> registrations, bool multiplexed)
-        => new(multiplexed, [.. registrations.Where(r => r.Contract is not null).Select(r => new StreamContract(r.Stream, r.Contract!))]);
+        => new(
+            multiplexed,
+            [.. registrations.Where(r => r.Contract is not null).Select(r => new StreamContract(r.Stream, r.Contract!))],
+            registrations.Any(r => r.Security.RequiresPolicy));
 
     // Built at start-up rather than at the first handshake, so that its warning about the Host header shows then.
     private static void CheckOrigins(IEndpointRouteBuilder endpoints)

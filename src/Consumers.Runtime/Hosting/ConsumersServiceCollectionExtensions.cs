@@ -38,6 +38,7 @@ public static class ConsumersServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, WebSocketsStartupFilter>());
         services.TryAddSingleton<NodeIdentity>();
         services.TryAddSingleton<Consumers.Security.ConnectionLimiter>();
+        services.TryAddSingleton<Consumers.Security.SubscriptionLimiter>();
         services.TryAddSingleton(Consumers.Security.OriginValidator.Create);
 
         // [Authorize] on consumers and actions is evaluated with ASP.NET Core's services (TryAdd: the app's own
@@ -60,7 +61,7 @@ public static class ConsumersServiceCollectionExtensions
 
     /// <summary>
     /// Adds the Consumers runtime configured from the <c>Consumers</c> section: <c>MaxMessageSize</c>,
-    /// <c>SendQueueCapacity</c>, <c>SendQueueMaxBytes</c>, <c>MaxSubscriptionsPerConsumer</c>, <c>MaxJsonDepth</c>, <c>CloseTimeout</c>, <c>KeepAliveInterval</c>,
+    /// <c>SendQueueCapacity</c>, <c>SendQueueMaxBytes</c>, <c>MaxSubscriptionsPerConsumer</c>, <c>MaxSubscriptionsPerUser</c>, <c>MaxJsonDepth</c>, <c>CloseTimeout</c>, <c>KeepAliveInterval</c>,
     /// <c>AllowedOrigins</c> (children, or one comma-separated value), <c>RateLimitPerSecond</c>,
     /// <c>RateLimitBurst</c>, <c>RateLimitAbuseThreshold</c>, <c>MaxConnections</c>, <c>MaxConnectionsPerUser</c>,
     /// <c>MaxConnectionsPerAddress</c>, <c>HandshakeTimeout</c>, <c>IdleTimeout</c>, <c>FragmentedMessageTimeout</c> (see <see cref="ConsumerOptions"/>), and
@@ -84,6 +85,7 @@ public static class ConsumersServiceCollectionExtensions
             ConfigurationReader.Read(section, "SendQueueCapacity", (int v) => options.SendQueueCapacity = v);
             ConfigurationReader.Read(section, "SendQueueMaxBytes", (int v) => options.SendQueueMaxBytes = v);
             ConfigurationReader.Read(section, "MaxSubscriptionsPerConsumer", (int v) => options.MaxSubscriptionsPerConsumer = v);
+            ConfigurationReader.Read(section, "MaxSubscriptionsPerUser", (int v) => options.MaxSubscriptionsPerUser = v);
             ConfigurationReader.Read(section, "MaxJsonDepth", (int v) => options.MaxJsonDepth = v);
             ConfigurationReader.Read(section, "CloseTimeout", (TimeSpan v) => options.CloseTimeout = v);
             ConfigurationReader.Read(section, "KeepAliveInterval", (TimeSpan v) => options.KeepAliveInterval = v);

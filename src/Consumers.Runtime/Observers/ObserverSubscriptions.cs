@@ -4,8 +4,10 @@ namespace Consumers.Observers;
 /// One consumer's observer subscriptions: group → the <c>request_id</c>s (raw JSON) subscribed to it. A
 /// subscription made while an action runs becomes active only once that action's reply is queued, so the reply
 /// always reaches the client before the first notification of it (docs/protocol.md, "Subscriptions and notifications").
+/// Each subscription also counts towards the user's limit over all the user's connections on this node
+/// (<paramref name="user"/>; null for an anonymous connection).
 /// </summary>
-internal sealed class ObserverSubscriptions
+internal sealed class ObserverSubscriptions(Security.SubscriptionAllowance? user = null)
 {
     private readonly Dictionary<string, List<Entry>> _byGroup = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -25,7 +27,8 @@ internal sealed class ObserverSubscriptions
 
     /// <summary>
     /// Adds a request id to a group. Re-subscribing is idempotent (<see cref="SubscribeResult.Exists"/>); past
-    /// <paramref name="max"/> subscriptions nothing is added (<see cref="SubscribeResult.Full"/>).
+    /// <paramref name="max"/> subscriptions nothing is added (<see cref="SubscribeResult.Full"/>), nor when the user
+    /// holds the user's limit already (<see cref="SubscribeResult.UserFull"/>).
     /// </summary>
     /// <param name="group">The observer group.</param>
     /// <param name="requestId">The request id (raw JSON).</param>
@@ -47,6 +50,11 @@ internal sealed class ObserverSubscriptions
             if (_count >= max)
             {
                 return SubscribeResult.Full;
+            }
+
+            if (user is not null && !user.TryTake())
+            {
+                return SubscribeResult.UserFull;
             }
 
             if (entries is null)
@@ -75,17 +83,16 @@ internal sealed class ObserverSubscriptions
                 return false;
             }
 
+            var pendingRemoved = entries.Count(e => !e.Active && (requestId is null || e.RequestId.AsSpan().SequenceEqual(requestId)));
+            var removed = requestId is null ? entries.Count : entries.RemoveAll(e => e.RequestId.AsSpan().SequenceEqual(requestId));
             if (requestId is null)
             {
-                _pending -= entries.Count(e => !e.Active);
-                _count -= entries.Count;
                 entries.Clear();
             }
-            else
-            {
-                _pending -= entries.Count(e => !e.Active && e.RequestId.AsSpan().SequenceEqual(requestId));
-                _count -= entries.RemoveAll(e => e.RequestId.AsSpan().SequenceEqual(requestId));
-            }
+
+            _pending -= pendingRemoved;
+            _count -= removed;
+            user?.Return(removed);
 
             if (entries.Count > 0)
             {

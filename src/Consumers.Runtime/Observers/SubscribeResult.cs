@@ -11,4 +11,7 @@ internal enum SubscribeResult
 
     /// <summary>The consumer holds its maximum of subscriptions; nothing was added.</summary>
     Full,
+
+    /// <summary>The consumer's user holds the user's maximum over all its connections on this node; nothing was added.</summary>
+    UserFull,
 }

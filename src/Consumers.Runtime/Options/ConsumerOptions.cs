@@ -48,6 +48,16 @@ public sealed class ConsumerOptions
     /// <c>["Too many streams: at most 10 per connection."]</c> and the connection stays open.
     /// </summary>
     public int MaxConcurrentStreamsPerConnection { get; set; } = 10;
+    /// Observer and instance subscriptions one authenticated user (by its <c>NameIdentifier</c> claim, else <c>sub</c>,
+    /// else its name) may hold over all of its connections on this node. Default 500; zero: unlimited. One more is
+    /// answered with 429 <c>["Too many subscriptions: at most 500 per user."]</c> and the connection stays open; an
+    /// unsubscribe or a closed connection gives its subscriptions back. Every subscription gets its own copy of each
+    /// notification, so without it one account could make each change cost <see cref="MaxConnectionsPerUser"/> times
+    /// <see cref="MaxSubscriptionsPerConsumer"/> frames (10,000 by default). Counted per node, as
+    /// <see cref="MaxConnectionsPerUser"/> is: a user spread over n nodes may hold n times as many. Anonymous
+    /// connections are not counted (the per-consumer and per-address limits bound them).
+    /// </summary>
+    public int MaxSubscriptionsPerUser { get; set; } = 500;
 
     /// <summary>Maximum nesting depth of incoming JSON. Default 64 (System.Text.Json's default).</summary>
     public int MaxJsonDepth { get; set; } = 64;
@@ -62,13 +72,16 @@ public sealed class ConsumerOptions
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Origins (<c>scheme://host[:port]</c>) whose pages may open a socket; <c>*</c> allows any. Default empty: the hosts
-    /// of ASP.NET Core's <c>AllowedHosts</c> (host filtering; <c>*.example.com</c> for subdomains, ports ignored) with
-    /// the request's scheme, as Channels' <c>AllowedHostsOriginValidator</c> uses Django's <c>ALLOWED_HOSTS</c>. Where
-    /// <c>AllowedHosts</c> is <c>*</c> or absent: pages of the request's own scheme, host and port only, and a start-up
-    /// warning, since that trusts the <c>Host</c> header (a DNS-rebinding page sends a matching one). A refused origin
-    /// gets HTTP 403 and no socket. A handshake without an <c>Origin</c> header (a non-browser client) is always
-    /// allowed, as ASP.NET Core's <c>WebSocketOptions.AllowedOrigins</c> does.
+    /// Origins (<c>scheme://host[:port]</c>, as browsers send them in <c>Origin</c>) whose pages may open a socket
+    /// besides the application's own; <c>*</c> allows any. The application's own origin is always allowed: the
+    /// request's scheme with the host and port of its <c>Host</c> header. All three parts must match, as browsers
+    /// define an origin (RFC 6454): a page on another port or scheme of the same host is another site here, even
+    /// though browsers send it the host's <c>SameSite=Strict</c> cookies. ASP.NET Core's <c>AllowedHosts</c> names
+    /// no origins (a host alone is not enough); where it is <c>*</c> or absent, the own-origin rule trusts the
+    /// <c>Host</c> header (a DNS-rebinding page sends a matching one) and a warning is logged at start-up. Behind a
+    /// proxy that ends TLS, use <c>UseForwardedHeaders</c> so the request's scheme is the page's, or list the origin
+    /// here. A refused origin gets HTTP 403 and no socket. A handshake without an <c>Origin</c> header (a
+    /// non-browser client) is always allowed, as ASP.NET Core's <c>WebSocketOptions.AllowedOrigins</c> does.
     /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
 
@@ -175,6 +188,11 @@ public sealed class ConsumerOptions
         if (RateLimitAbuseThreshold < 0 || MaxConnections < 0 || MaxConnectionsPerUser < 0 || MaxConnectionsPerAddress < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxConnections), "Connection limits and RateLimitAbuseThreshold must be zero (off) or positive.");
+        }
+
+        if (MaxSubscriptionsPerUser < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxSubscriptionsPerUser), MaxSubscriptionsPerUser, "MaxSubscriptionsPerUser must be zero (off) or positive.");
         }
 
         if (HandshakeTimeout <= TimeSpan.Zero || IdleTimeout < TimeSpan.Zero)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -13,7 +12,7 @@ namespace Consumers.Security;
 internal sealed class ConnectionLimiter(IOptions<ConsumerOptions> options)
 {
     private readonly ConsumerOptions _options = options.Value;
-    private readonly ConcurrentDictionary<string, int> _perKey = new(StringComparer.Ordinal);
+    private readonly KeyedCounts _perKey = new();
     private int _total;
 
     /// <summary>Open connections counted on this node.</summary>
@@ -31,7 +30,7 @@ internal sealed class ConnectionLimiter(IOptions<ConsumerOptions> options)
         }
 
         var user = UserKey(httpContext.User);
-        if (user is not null && !TryIncrement(user, _options.MaxConnectionsPerUser))
+        if (user is not null && !_perKey.TryIncrement(user, _options.MaxConnectionsPerUser))
         {
             Interlocked.Decrement(ref _total);
             refusal = StatusCodes.Status429TooManyRequests;
@@ -39,11 +38,11 @@ internal sealed class ConnectionLimiter(IOptions<ConsumerOptions> options)
         }
 
         var address = httpContext.Connection.RemoteIpAddress is { } ip ? AddressKey(ip) : null;
-        if (address is not null && !TryIncrement(address, _options.MaxConnectionsPerAddress))
+        if (address is not null && !_perKey.TryIncrement(address, _options.MaxConnectionsPerAddress))
         {
             if (user is not null)
             {
-                Decrement(user);
+                _perKey.Decrement(user);
             }
 
             Interlocked.Decrement(ref _total);
@@ -103,43 +102,6 @@ internal sealed class ConnectionLimiter(IOptions<ConsumerOptions> options)
         }
     }
 
-    private bool TryIncrement(string key, int limit)
-    {
-        while (true)
-        {
-            var current = _perKey.GetValueOrDefault(key);
-            if (limit > 0 && current >= limit)
-            {
-                return false;
-            }
-
-            if (current == 0 ? _perKey.TryAdd(key, 1) : _perKey.TryUpdate(key, current + 1, current))
-            {
-                return true;
-            }
-        }
-    }
-
-    private void Decrement(string key)
-    {
-        while (true)
-        {
-            var current = _perKey.GetValueOrDefault(key);
-            if (current <= 1)
-            {
-                // Remove only if nobody raced in: the dictionary never keeps keys of users who left.
-                if (_perKey.TryRemove(new KeyValuePair<string, int>(key, current)) || current == 0)
-                {
-                    return;
-                }
-            }
-            else if (_perKey.TryUpdate(key, current - 1, current))
-            {
-                return;
-            }
-        }
-    }
-
     /// <summary>A held slot; <see cref="Dispose"/> gives it back (once).</summary>
     public sealed class Lease(ConnectionLimiter limiter, string? user, string? address) : IDisposable
     {
@@ -154,12 +116,12 @@ internal sealed class ConnectionLimiter(IOptions<ConsumerOptions> options)
 
             if (user is not null)
             {
-                owner.Decrement(user);
+                owner._perKey.Decrement(user);
             }
 
             if (address is not null)
             {
-                owner.Decrement(address);
+                owner._perKey.Decrement(address);
             }
 
             Interlocked.Decrement(ref owner._total);

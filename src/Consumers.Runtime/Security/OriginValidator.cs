@@ -4,49 +4,49 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace Consumers.Security;
 
 /// <summary>
-/// The handshake's <c>Origin</c> check (Channels' <c>AllowedHostsOriginValidator</c> / <c>OriginValidator</c>):
-/// stops a page on another site from opening a socket with the user's cookies (cross-site WebSocket hijacking).
+/// The handshake's <c>Origin</c> check: stops a page of another origin from opening a socket with the user's cookies
+/// (cross-site WebSocket hijacking). An origin is what browsers make of it (RFC 6454): scheme, host and port, all three.
 /// One per application, built when the first consumer endpoint is mapped.
 /// </summary>
 /// <remarks>
-/// Three modes, first match wins:
-/// <list type="number">
-/// <item><see cref="ConsumerOptions.AllowedOrigins"/> is set: the origin must be listed (<c>*</c>: any).</item>
-/// <item>ASP.NET Core's <c>AllowedHosts</c> names hosts (as Channels uses Django's <c>ALLOWED_HOSTS</c>): the origin's
-/// host must match one of them (<c>*.example.com</c> for subdomains, ports ignored, as host filtering does) and its
-/// scheme must be the request's.</item>
-/// <item><c>AllowedHosts</c> is <c>*</c> or absent: the origin's scheme, host and port must be the request's own.
-/// That trusts the <c>Host</c> header, which a DNS-rebinding page controls, so a warning is logged at start-up.</item>
+/// A page may open a socket when its origin is
+/// <list type="bullet">
+/// <item>the application's own: the request's scheme, and the host and port of its <c>Host</c> header; or</item>
+/// <item>listed in <see cref="ConsumerOptions.AllowedOrigins"/> (<c>*</c>: any origin).</item>
 /// </list>
+/// ASP.NET Core's <c>AllowedHosts</c> names no origin: a host alone is not enough, since browsers send
+/// <c>SameSite=Strict</c> cookies to every port of a host, so a page served on another port of an allowed host
+/// would act as the signed-in user (Channels' <c>AllowedHostsOriginValidator</c> compares hosts only). What host
+/// filtering does give is a <c>Host</c> header the application answers to; without it (<c>AllowedHosts</c> is
+/// <c>*</c> or absent) the own-origin rule trusts the <c>Host</c> header, which a DNS-rebinding page sends to match,
+/// and a warning is logged at start-up.
 /// </remarks>
 internal sealed class OriginValidator
 {
     private readonly HashSet<string> _allowed;
     private readonly bool _any;
-    private readonly StringSegment[] _hosts;
 
     public OriginValidator(IReadOnlyCollection<string> allowedOrigins, IReadOnlyCollection<string> allowedHosts, ILogger logger)
     {
         _allowed = new HashSet<string>(allowedOrigins.Select(Normalize), StringComparer.OrdinalIgnoreCase);
         _any = _allowed.Contains("*");
-        var hosts = allowedHosts.Select(h => h.Trim()).Where(h => h.Length > 0).ToArray();
-        _hosts = hosts.Contains("*") ? [] : [.. hosts.Select(h => new StringSegment(h))];
-        if (_allowed.Count == 0 && _hosts.Length == 0)
+        var hostsFiltered = allowedHosts.Select(h => h.Trim()).Any(h => h.Length > 0) && !allowedHosts.Any(h => h.Trim() == "*");
+        if (!_any && !hostsFiltered)
         {
             SecurityLog.OriginCheckTrustsHostHeader(logger);
         }
     }
 
     /// <summary>
-    /// Builds the application's validator from <see cref="ConsumerOptions.AllowedOrigins"/> and the hosts of
-    /// ASP.NET Core's host filtering (<see cref="HostFilteringOptions.AllowedHosts"/>, else the <c>AllowedHosts</c>
-    /// configuration key, semicolon-separated, which <c>WebApplication.CreateBuilder</c> reads into them).
+    /// Builds the application's validator from <see cref="ConsumerOptions.AllowedOrigins"/>; the hosts of ASP.NET
+    /// Core's host filtering (<see cref="HostFilteringOptions.AllowedHosts"/>, else the <c>AllowedHosts</c>
+    /// configuration key, semicolon-separated, which <c>WebApplication.CreateBuilder</c> reads into them) only decide
+    /// whether the start-up warning about the <c>Host</c> header is due.
     /// </summary>
     public static OriginValidator Create(IServiceProvider services)
     {
@@ -66,26 +66,27 @@ internal sealed class OriginValidator
     public bool IsAllowed(HttpRequest request, out string? origin)
     {
         origin = request.Headers[HeaderNames.Origin];
-        if (string.IsNullOrEmpty(origin) || _any)
+        if (string.IsNullOrEmpty(origin) || _any || (_allowed.Count > 0 && _allowed.Contains(Normalize(origin))))
         {
             return true;
         }
 
-        if (_allowed.Count > 0)
-        {
-            return _allowed.Contains(Normalize(origin));
-        }
+        return IsOwnOrigin(origin, request);
+    }
 
-        // "null" (sandboxed frames, file: pages), anything unparsable and a page of the other scheme are foreign.
+    /// <summary>
+    /// Whether <paramref name="origin"/> is the request's own origin: its scheme is the request's, its host the
+    /// <c>Host</c> header's host and its port the <c>Host</c> header's port (the scheme's default port when the header
+    /// names none, as behind a proxy or on 80/443). <c>null</c> (sandboxed frames, <c>file:</c> pages), anything
+    /// unparsable and any other scheme than http(s) are foreign.
+    /// </summary>
+    internal static bool IsOwnOrigin(string origin, HttpRequest request)
+    {
         if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") ||
-            !string.Equals(uri.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase))
+            !string.Equals(uri.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase) ||
+            uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.UserInfo.Length > 0)
         {
             return false;
-        }
-
-        if (_hosts.Length > 0)
-        {
-            return HostString.MatchesAny(new StringSegment(uri.Host), _hosts);
         }
 
         var host = request.Host;
@@ -94,7 +95,6 @@ internal sealed class OriginValidator
             return false;
         }
 
-        // A Host without a port (behind a proxy, or on 80/443) matches an origin on its scheme's default port.
         return host.Port is { } port ? uri.Port == port : uri.IsDefaultPort;
     }
 

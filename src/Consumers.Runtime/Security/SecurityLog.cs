@@ -35,7 +35,7 @@ internal static partial class SecurityLog
     [LoggerMessage(109, LogLevel.Information, "A message was not finished within {Timeout} of its first part; closing the connection with 1008.", EventName = "MessageNotFinished")]
     public static partial void MessageNotFinished(ILogger logger, TimeSpan timeout);
 
-    [LoggerMessage(110, LogLevel.Warning, "The WebSocket origin check allows pages of the request's own Host, and trusts the Host header to say which host that is: a DNS-rebinding page sends a matching Origin and Host. Set AllowedHosts (ASP.NET Core host filtering) or Consumers:AllowedOrigins to the site's host names.", EventName = "OriginCheckTrustsHostHeader")]
+    [LoggerMessage(110, LogLevel.Warning, "The WebSocket origin check allows pages of the application's own origin (the request's scheme, host and port), and trusts the Host header to say which host that is: a DNS-rebinding page sends a matching Origin and Host. Set AllowedHosts (ASP.NET Core host filtering) to the site's host names.", EventName = "OriginCheckTrustsHostHeader")]
     public static partial void OriginCheckTrustsHostHeader(ILogger logger);
 
     [LoggerMessage(111, LogLevel.Information, "Handshake refused with 400: {Reason}", EventName = "InvalidGroupValue")]

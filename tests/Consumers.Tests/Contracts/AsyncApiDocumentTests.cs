@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Consumers.Contracts;
 using Consumers.Tests.Consumers;
 using Consumers.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -150,5 +151,94 @@ public sealed class AsyncApiDocumentTests
         var document = await GetDocumentAsync(e => e.MapAsyncApi(), "/consumers/asyncapi.json");
 
         Assert.That(document.GetProperty("channels").EnumerateObject(), Is.Empty);
+    }
+
+    private static string[] Security(JsonElement operation)
+        => operation.TryGetProperty("security", out var security) ? [.. security.EnumerateArray().Select(r => r.GetProperty("$ref").GetString()!)] : [];
+
+    private static IEnumerable<JsonElement> OperationsOf(JsonElement document, string channel)
+        => document.GetProperty("operations").EnumerateObject().Select(o => o.Value)
+            .Where(o => o.GetProperty("channel").GetProperty("$ref").GetString() == "#/channels/" + channel);
+
+    [Test]
+    public async Task AnEndpointThatRequiresAuthorization_ListsTheSchemesOnEachOperation_OpenEndpointsNone()
+    {
+        var document = await GetDocumentAsync(e =>
+        {
+            e.MapConsumer<MembersConsumer>("/ws/members");
+            e.MapConsumer<EchoConsumer>("/ws/echo");
+            e.MapConsumer<OpenConsumer>("/ws/open");
+            e.MapConsumer<EchoConsumer>("/ws/echo-secured").RequireAuthorization();
+            e.MapAsyncApi();
+        }, "/consumers/asyncapi.json");
+
+        var scheme = At(document, "components", "securitySchemes", "access_token");
+        Assert.Multiple(() =>
+        {
+            Assert.That(At(scheme, "type").GetString(), Is.EqualTo("httpApiKey"));
+            Assert.That(At(scheme, "in").GetString(), Is.EqualTo("query"));
+            Assert.That(At(scheme, "name").GetString(), Is.EqualTo("access_token"));
+            Assert.That(OperationsOf(document, "ws_members").Select(Security), Is.Not.Empty.And.All.EqualTo(new[] { "#/components/securitySchemes/access_token" }), "class-level [Authorize]");
+            Assert.That(OperationsOf(document, "ws_echo-secured").Select(Security), Is.Not.Empty.And.All.EqualTo(new[] { "#/components/securitySchemes/access_token" }), "RequireAuthorization() on the endpoint");
+            Assert.That(OperationsOf(document, "ws_echo").Select(Security), Is.Not.Empty.And.All.Empty);
+            Assert.That(OperationsOf(document, "ws_open").Select(Security), Is.Not.Empty.And.All.Empty, "[AllowAnonymous] cancels the base's [Authorize]");
+        });
+    }
+
+    [Test]
+    public async Task ConfiguredSchemes_AreListed_AnyOneSatisfiesTheOperation()
+    {
+        var document = await GetDocumentAsync(e =>
+        {
+            e.MapConsumer<MembersConsumer>("/ws/members");
+            e.MapAsyncApi(configure: o =>
+            {
+                o.SecuritySchemes["cookie"] = AsyncApiSecurityScheme.Cookie("app.auth");
+                o.SecuritySchemes["bearer"] = AsyncApiSecurityScheme.BearerHeader();
+            });
+        }, "/consumers/asyncapi.json");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(document.GetProperty("components").GetProperty("securitySchemes").EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "cookie", "bearer" }));
+            Assert.That(At(document, "components", "securitySchemes", "cookie", "in").GetString(), Is.EqualTo("cookie"));
+            Assert.That(At(document, "components", "securitySchemes", "cookie", "name").GetString(), Is.EqualTo("app.auth"));
+            Assert.That(At(document, "components", "securitySchemes", "bearer", "scheme").GetString(), Is.EqualTo("bearer"));
+            Assert.That(At(document, "components", "securitySchemes", "bearer", "bearerFormat").GetString(), Is.EqualTo("JWT"));
+            Assert.That(OperationsOf(document, "ws_members").Select(Security), Is.Not.Empty.And.All.EqualTo(new[] { "#/components/securitySchemes/cookie", "#/components/securitySchemes/bearer" }));
+        });
+    }
+
+    [Test]
+    public async Task WithoutAnEndpointThatRequiresAuthorization_ThereAreNoSchemes()
+    {
+        var document = await GetDocumentAsync(e =>
+        {
+            e.MapConsumer<EchoConsumer>("/ws/echo");
+            e.MapAsyncApi(configure: o => o.SecuritySchemes["cookie"] = AsyncApiSecurityScheme.Cookie("app.auth"));
+        }, "/consumers/asyncapi.json");
+
+        Assert.That(document.GetProperty("components").TryGetProperty("securitySchemes", out _), Is.False);
+    }
+
+    [Test]
+    public void BadSchemes_AreRefusedWhenTheDocumentIsMapped_SayingWhy()
+    {
+        var app = WebApplication.CreateSlimBuilder();
+        app.Services.AddConsumers();
+        using var built = app.Build();
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => new AsyncApiSecurityScheme("bearer"), Throws.ArgumentException.With.Message.Contains("no AsyncAPI 3.0 security scheme type"));
+            Assert.That(
+                () => built.MapAsyncApi("/a.json", o => o.SecuritySchemes["my scheme"] = AsyncApiSecurityScheme.QueryToken()),
+                Throws.ArgumentException.With.Message.Contains("\"my scheme\" is no valid AsyncAPI security scheme key"));
+            Assert.That(
+                () => built.MapAsyncApi("/b.json", o => o.SecuritySchemes["key"] = new AsyncApiSecurityScheme("httpApiKey") { Name = "k", In = "body" }),
+                Throws.ArgumentException.With.Message.Contains("needs a Name and In"));
+            Assert.That(
+                () => built.MapAsyncApi("/c.json", o => o.SecuritySchemes["http"] = new AsyncApiSecurityScheme("http")),
+                Throws.ArgumentException.With.Message.Contains("needs a Scheme"));
+        });
     }
 }

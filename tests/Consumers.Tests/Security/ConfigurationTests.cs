@@ -29,6 +29,7 @@ public sealed class ConfigurationTests
             ["Consumers:MaxConnections"] = "5",
             ["Consumers:MaxConnectionsPerUser"] = "2",
             ["Consumers:MaxConnectionsPerAddress"] = "3",
+            ["Consumers:MaxSubscriptionsPerUser"] = "40",
             ["Consumers:HandshakeTimeout"] = "00:00:02",
             ["Consumers:IdleTimeout"] = "00:05:00",
             ["Consumers:FragmentedMessageTimeout"] = "00:00:07",
@@ -42,6 +43,7 @@ public sealed class ConfigurationTests
             Assert.That(options.MaxConnections, Is.EqualTo(5));
             Assert.That(options.MaxConnectionsPerUser, Is.EqualTo(2));
             Assert.That(options.MaxConnectionsPerAddress, Is.EqualTo(3));
+            Assert.That(options.MaxSubscriptionsPerUser, Is.EqualTo(40));
             Assert.That(options.HandshakeTimeout, Is.EqualTo(TimeSpan.FromSeconds(2)));
             Assert.That(options.IdleTimeout, Is.EqualTo(TimeSpan.FromMinutes(5)));
             Assert.That(options.FragmentedMessageTimeout, Is.EqualTo(TimeSpan.FromSeconds(7)));
@@ -65,6 +67,7 @@ public sealed class ConfigurationTests
             Assert.That(options.MaxConnections, Is.EqualTo(10_000));
             Assert.That(options.MaxConnectionsPerUser, Is.EqualTo(100));
             Assert.That(options.MaxConnectionsPerAddress, Is.EqualTo(1_000));
+            Assert.That(options.MaxSubscriptionsPerUser, Is.EqualTo(500));
             Assert.That(options.HandshakeTimeout, Is.EqualTo(TimeSpan.FromSeconds(10)));
             Assert.That(options.IdleTimeout, Is.EqualTo(TimeSpan.Zero));
             Assert.That(options.FragmentedMessageTimeout, Is.EqualTo(TimeSpan.FromSeconds(30)));

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Consumers.Tests.Security;
 
-/// <summary>The handshake's Origin check (Channels' AllowedHostsOriginValidator by default).</summary>
+/// <summary>The handshake's Origin check: the app's own origin (scheme, host and port) or a listed one.</summary>
 [TestFixture]
 public sealed class OriginTests
 {
@@ -61,14 +61,16 @@ public sealed class OriginTests
     }
 
     [Test]
-    public async Task ConfiguredOrigins_AllowTheListedOrigin_AndRefuseOthers()
+    public async Task ConfiguredOrigins_AllowTheListedOrigin_BesideTheAppsOwn_AndRefuseOthers()
     {
         await using var host = await StartAsync("https://app.example.com/");
         Assert.Multiple(async () =>
         {
             Assert.That(await StatusAsync(host, "https://APP.example.com"), Is.EqualTo(HttpStatusCode.SwitchingProtocols));
             Assert.That(await StatusAsync(host, "https://other.example.com"), Is.EqualTo(HttpStatusCode.Forbidden));
-            Assert.That(await StatusAsync(host, $"http://{host.BaseUri.Authority}"), Is.EqualTo(HttpStatusCode.Forbidden), "the list replaces the same-host default");
+            Assert.That(await StatusAsync(host, "https://app.example.com:8443"), Is.EqualTo(HttpStatusCode.Forbidden), "another port of a listed origin is another origin");
+            Assert.That(await StatusAsync(host, "http://app.example.com"), Is.EqualTo(HttpStatusCode.Forbidden), "another scheme of a listed origin is another origin");
+            Assert.That(await StatusAsync(host, $"http://{host.BaseUri.Authority}"), Is.EqualTo(HttpStatusCode.SwitchingProtocols), "the app's own origin stays allowed");
         });
     }
 
@@ -106,15 +108,29 @@ public sealed class OriginTests
     }
 
     [Test]
-    public async Task AllowedHosts_APageOfAListedHost_Connects_AndNoWarningIsLogged()
+    public async Task AllowedHosts_APageOfTheRequestsOwnOrigin_Connects_AndNoWarningIsLogged()
     {
         var warnings = Warnings();
         await using var host = await StartWithAllowedHostsAsync("app.example;*.example.org");
         Assert.Multiple(async () =>
         {
             Assert.That(await Handshake.RawStatusAsync(host.BaseUri, "/ws/echo", "app.example", "http://app.example"), Is.EqualTo(101));
-            Assert.That(await Handshake.RawStatusAsync(host.BaseUri, "/ws/echo", "chat.example.org", "http://chat.example.org:8080"), Is.EqualTo(101), "subdomain pattern, ports ignored as host filtering does");
+            Assert.That(await Handshake.RawStatusAsync(host.BaseUri, "/ws/echo", "chat.example.org:8080", "http://chat.example.org:8080"), Is.EqualTo(101), "subdomain pattern, with the port the Host names");
             Assert.That(Warnings(), Is.EqualTo(warnings));
+        });
+    }
+
+    [Test]
+    public async Task AllowedHosts_AreNoOrigins_APageOnAnotherPortOfAnAllowedHost_Gets403()
+    {
+        // Browsers send SameSite=Strict cookies to every port of a host: a page served on another port must not act
+        // as the signed-in user, although its host is allowed.
+        await using var host = await StartWithAllowedHostsAsync("app.example;*.example.org");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Handshake.RawStatusAsync(host.BaseUri, "/ws/echo", "app.example", "http://app.example:5299"), Is.EqualTo(403));
+            Assert.That(await Handshake.RawStatusAsync(host.BaseUri, "/ws/echo", "chat.example.org", "http://chat.example.org:8080"), Is.EqualTo(403));
+            Assert.That(await Handshake.RawStatusAsync(host.BaseUri, "/ws/echo", "app.example", "http://chat.example.org"), Is.EqualTo(403), "another allowed host is another origin");
         });
     }
 
