@@ -48,6 +48,8 @@ public sealed class ConsumerOptions
     /// <c>["Too many streams: at most 10 per connection."]</c> and the connection stays open.
     /// </summary>
     public int MaxConcurrentStreamsPerConnection { get; set; } = 10;
+
+    /// <summary>
     /// Observer and instance subscriptions one authenticated user (by its <c>NameIdentifier</c> claim, else <c>sub</c>,
     /// else its name) may hold over all of its connections on this node. Default 500; zero: unlimited. One more is
     /// answered with 429 <c>["Too many subscriptions: at most 500 per user."]</c> and the connection stays open; an

@@ -93,6 +93,8 @@ public static class ProtocolErrors
 
     /// <summary>499 (nginx's "client closed request") for a concurrent action cancelled by <c>$cancel</c>.</summary>
     internal const string CallCancelled = "The call was cancelled.";
+
+    /// <summary>429 when a user would hold more observer subscriptions than allowed over its connections on this node.</summary>
     internal static string TooManySubscriptionsPerUser(int max) => $"Too many subscriptions: at most {max.ToString(System.Globalization.CultureInfo.InvariantCulture)} per user.";
 
     /// <summary>The 400 text for a string whose escapes are no text, such as a lone surrogate <c>"\ud800"</c>.</summary>
