@@ -123,7 +123,7 @@ public sealed class WriteCombiningTests
     [Test]
     public async Task MemberThatStopsReading_IsClosed_AndTheOthersGetEveryLine()
     {
-        await using var host = await StartAsync(o => o.SendQueueMaxBytes = 64 * 1024);
+        await using var host = await StartAsync(o => o.SendQueueMaxBytes = 512 * 1024);
         await using var sender = await TestClient.ConnectAsync(host.WebSocketUri("/ws/hold/slow"));
         await using var reader = await TestClient.ConnectAsync(host.WebSocketUri("/ws/hold/slow"));
         var stalled = new ClientWebSocket();
@@ -131,10 +131,10 @@ public sealed class WriteCombiningTests
         var before = CapturingLoggerProvider.Instance.Entries.Count(e => e.EventId.Name == "SendQueueFull");
         try
         {
-            // 4,000 lines of about 1 KB, sent without waiting: far more than the stalled member's TCP buffers and
-            // send-queue bound hold.
-            const int Lines = 4000;
-            var text = new string('x', 1000);
+            // Lines of about 8 KB, sent without waiting: more than the stalled member's TCP buffers (as large as the
+            // kernel lets them grow: its receive buffer's and the server's send buffer's maxima) and its send-queue bound hold.
+            var text = new string('x', 8000);
+            var Lines = (int)((KernelBufferMax("tcp_rmem") + KernelBufferMax("tcp_wmem") + (8L << 20)) / text.Length);
             var sending = Task.Run(async () =>
             {
                 // In windows of 20, as a client that reads its replies: the sender itself keeps up.
@@ -154,7 +154,13 @@ public sealed class WriteCombiningTests
 
             for (var i = 0; i < Lines; i++)
             {
+                if (sending.IsFaulted)
+                {
+                    await sending;
+                }
+
                 var line = (await reader.ReceiveAsync())["text"]!.GetValue<string>();
+
                 Assert.That(line[..line.IndexOf(' ', StringComparison.Ordinal)], Is.EqualTo(i.ToString(CultureInfo.InvariantCulture)));
             }
 
@@ -166,6 +172,16 @@ public sealed class WriteCombiningTests
             stalled.Abort();
             stalled.Dispose();
         }
+    }
+
+    // The largest size the kernel lets a TCP buffer grow to (the third figure of net.ipv4.tcp_rmem / tcp_wmem); 6 MiB
+    // where it cannot be read.
+    private static long KernelBufferMax(string name)
+    {
+        var path = "/proc/sys/net/ipv4/" + name;
+        return File.Exists(path) && File.ReadAllText(path).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) is [_, _, var max]
+            ? long.Parse(max, CultureInfo.InvariantCulture)
+            : 6L << 20;
     }
 
     [Test]

@@ -80,10 +80,10 @@ namespace Chat
             null,
             new global::Consumers.Contracts.ActionContract[]
             {
-                new("fetch", null, new global::Consumers.Contracts.ParameterContract[] { new("pk", global::Consumers.Dispatch.PrimitiveJson.Int32, true, false) }, __Json0, false),
-                new("purge", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), null, true),
-                new("rooms", null, new global::Consumers.Contracts.ParameterContract[] { new("count", global::Consumers.Dispatch.PrimitiveJson.Int32, true, false) }, __Json0, false),
-                new("words", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), global::Consumers.Dispatch.PrimitiveJson.String, false),
+                new("fetch", null, new global::Consumers.Contracts.ParameterContract[] { new("pk", global::Consumers.Dispatch.PrimitiveJson.Int32, true, false) }, __Json0, false, Concurrent: true),
+                new("purge", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), null, true, Concurrent: true),
+                new("rooms", null, new global::Consumers.Contracts.ParameterContract[] { new("count", global::Consumers.Dispatch.PrimitiveJson.Int32, true, false) }, __Json0, false, Stream: true),
+                new("words", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), global::Consumers.Dispatch.PrimitiveJson.String, false, Stream: true),
                 new("ordered", null, global::System.Array.Empty<global::Consumers.Contracts.ParameterContract>(), global::Consumers.Dispatch.PrimitiveJson.Int32, false),
             },
             new global::Consumers.Contracts.NotificationContract[]
