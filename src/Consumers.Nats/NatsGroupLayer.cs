@@ -17,20 +17,31 @@ namespace Consumers.Nats;
 /// <remarks>
 /// <para>This type is the layer's lifetime: it connects, hands joins, leaves and sends to its parts, and tells them of
 /// the connection's losses and returns. The parts: <see cref="NatsMessageCodec"/> (a group message as a NATS message),
-/// <see cref="NatsPublisher"/> with its <see cref="NatsRepublishWindow"/> (publishing, in sequence),
-/// <see cref="NatsSubscriptionManager"/> (the subscriptions) and <see cref="NatsOutageReplay"/> over
-/// <see cref="NatsReplayStream"/> (recovery from an outage).</para>
+/// <see cref="NatsPublisher"/> with its <see cref="NatsOutbox"/> and <see cref="NatsRepublishWindow"/> (publishing, in
+/// sequence), <see cref="NatsSubscriptionManager"/> (the subscriptions), <see cref="NatsOutageReplay"/> over
+/// <see cref="NatsReplayStream"/> (recovery from an outage) and <see cref="NatsPacer"/> (a backlog paced to the
+/// receiving clients).</para>
+/// <para>The layer degrades, the application stays up: nothing waits for NATS. Members on this node get a message at
+/// once whatever NATS does; a join takes effect locally at once (the NATS subscription follows, and while NATS answers
+/// the join waits for it briefly so that a message sent from another node right after it arrives); a send for the
+/// other nodes is written to the client or queued in the outbox, which drains in order once NATS is back.</para>
 /// <para>Core NATS is at-most-once: what a node publishes while another is reconnecting is lost to it. With JetStream
 /// (<see cref="NatsGroupLayerOptions.JetStream"/>) every message is also kept in a stream for
 /// <see cref="NatsGroupLayerOptions.ReplayWindow"/>; a node that lost the connection replays the stream from that
 /// moment after the reconnect, dropping what it already had by (sending node, sequence), so each message is delivered
-/// once and in order per sender. While NATS is unreachable sends wait, bounded by
-/// <see cref="NatsGroupLayerOptions.ReconnectBufferSize"/> and <see cref="NatsGroupLayerOptions.PublishTimeout"/>.
-/// Interest crosses a cluster's routes asynchronously, so a message sent to a group in the moment another node's first
-/// member joins may miss that node.</para>
+/// once and in order per sender. A message from another node goes only to members that had joined when it was sent
+/// (<see cref="NatsGroupLayerOptions.ClockSkew"/>). Interest crosses a cluster's routes asynchronously, so a message
+/// sent to a group in the moment another node's first member joins may miss that node.</para>
 /// </remarks>
 internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAsyncDisposable
 {
+    /// <summary>
+    /// Longest a first join on this node waits for its NATS subscription while NATS is open (normally one round trip
+    /// to the server, well under a millisecond on a LAN). Past it, and at once while NATS is unreachable, the join
+    /// completes and the subscription follows in the background.
+    /// </summary>
+    internal static readonly TimeSpan JoinWait = TimeSpan.FromMilliseconds(500);
+
     private readonly LocalGroups _local;
     private readonly NodeIdentity _node;
     private readonly NatsGroupLayerOptions _options;
@@ -41,6 +52,7 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
     private readonly NatsMessageCodec _codec;
     private readonly NatsPublisher _publisher;
     private readonly NatsSubscriptionManager _subscriptions;
+    private readonly NatsPacer _pacer;
     private readonly CancellationTokenSource _stopping = new();
 
     // Taken once: still readable (and cancelled) after _stopping is disposed.
@@ -59,9 +71,13 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
         _codec = new NatsMessageCodec(node.Id);
         _ownsConnection = connection is null;
         _connection = connection ?? new NatsConnection(_options.ToNatsOpts("consumers-" + node.Id, loggerFactory));
-        _publisher = new NatsPublisher(_connection, _options, _codec, _logger);
-        _subscriptions = new NatsSubscriptionManager(_connection, _options, _subjects, _codec, local, _logger);
         _stoppingToken = _stopping.Token;
+        _pacer = new NatsPacer(_stoppingToken);
+        _publisher = new NatsPublisher(_connection, _options, _codec, _logger, _stoppingToken);
+        _subscriptions = new NatsSubscriptionManager(_connection, _options, _subjects, _codec, local, _pacer, _logger, _stoppingToken);
+
+        // A message from another node goes to the members that had joined when it was sent.
+        local.TrackJoinTimes();
         _connection.ConnectionDisconnected += OnDisconnectedAsync;
         _connection.ConnectionOpened += OnOpenedAsync;
         _connection.LameDuckModeActivated += OnLameDuckAsync;
@@ -85,6 +101,12 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
 
     /// <summary>The groups this node holds a NATS subscription for.</summary>
     internal IReadOnlyCollection<string> SubscribedGroups => _subscriptions.Groups;
+
+    /// <summary>Bytes waiting in the outbox for NATS.</summary>
+    internal long OutboxBytes => _publisher.OutboxBytes;
+
+    /// <summary>The outbox's drain loop (running or last), for tests.</summary>
+    internal Task DrainTask => _publisher.Drain;
 
     // Connected before any hosted service starts, Kestrel included, so no consumer can join before NATS is there.
     public async Task StartingAsync(CancellationToken cancellationToken)
@@ -141,30 +163,32 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
     // After every hosted service stopped (Kestrel has closed the sockets, members have left): close.
     public async Task StoppedAsync(CancellationToken cancellationToken) => await DisposeAsync().ConfigureAwait(false);
 
-    public async ValueTask AddAsync(string group, IGroupMember member, CancellationToken cancellationToken = default)
+    // The member is in the group on this node at once; the group's NATS subscription (on its first member here)
+    // follows. While NATS is open the join waits for it, at most JoinWait, so that a message another node sends right
+    // after the join reaches the member; while NATS is unreachable it does not wait at all.
+    public ValueTask AddAsync(string group, IGroupMember member, CancellationToken cancellationToken = default)
     {
         GroupName.Validate(group);
-        if (_local.Add(group, member))
+        if (!_local.Add(group, member))
         {
-            try
-            {
-                await _subscriptions.SyncAsync(group, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                // The join failed (NATS unreachable past PublishTimeout): the member is not left half-joined.
-                _local.Remove(group, member);
-                throw;
-            }
+            return ValueTask.CompletedTask;
         }
+
+        var sync = _subscriptions.SyncAsync(group);
+        return sync.IsCompleted || _connection.ConnectionState != NatsConnectionState.Open
+            ? ValueTask.CompletedTask
+            : WaitForSubscriptionAsync(sync, cancellationToken);
     }
 
-    public async ValueTask DiscardAsync(string group, IGroupMember member, CancellationToken cancellationToken = default)
+    // A leave takes effect locally at once; the subscription is dropped in the background on the group's last leave.
+    public ValueTask DiscardAsync(string group, IGroupMember member, CancellationToken cancellationToken = default)
     {
         if (_local.Remove(group, member))
         {
-            await _subscriptions.SyncAsync(group, cancellationToken).ConfigureAwait(false);
+            _ = _subscriptions.SyncAsync(group);
         }
+
+        return ValueTask.CompletedTask;
     }
 
     public ValueTask SendAsync(string group, GroupMessage message, CancellationToken cancellationToken = default)
@@ -172,7 +196,7 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
         GroupName.Validate(group);
         NatsGroupLayerMetrics.GroupMessagesSent.Add(1);
         _local.Deliver(group, message);
-        return _publisher.PublishAsync(_subjects.ForGroup(group), group, message, channel: null, cancellationToken);
+        return _publisher.PublishAsync(_subjects.ForGroup(group), group, message, channel: null);
     }
 
     public ValueTask SendToChannelAsync(string channelName, GroupMessage message, CancellationToken cancellationToken = default)
@@ -184,7 +208,19 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
             return ValueTask.CompletedTask;
         }
 
-        return _publisher.PublishAsync(_subjects.ForNode(node), channelName, message, channelName, cancellationToken);
+        return _publisher.PublishAsync(_subjects.ForNode(node), channelName, message, channelName);
+    }
+
+    private static async ValueTask WaitForSubscriptionAsync(Task sync, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await sync.WaitAsync(JoinWait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // NATS is slow to answer: the join stands, the subscription follows.
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -207,6 +243,9 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
             // Stopping.
         }
 
+        // What never reached NATS is counted and logged, not dropped silently.
+        await _publisher.StopAsync().ConfigureAwait(false);
+
         if (_ownsConnection)
         {
             await _connection.DisposeAsync().ConfigureAwait(false);
@@ -222,11 +261,8 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
     private ValueTask OnDisconnectedAsync(object? sender, NatsEventArgs args)
     {
         NatsGroupLayerLog.Disconnected(_logger, _options.ReconnectBufferSize, _options.PublishTimeout.TotalSeconds);
-        if (_replay is { } replay)
-        {
-            _publisher.Lost();
-            replay.Lost();
-        }
+        _publisher.Lost();
+        _replay?.Lost();
 
         return ValueTask.CompletedTask;
     }
@@ -253,11 +289,10 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
 
     private ValueTask OnOpenedAsync(object? sender, NatsEventArgs args)
     {
-        // Sends go on (the first one republishes the window); if none is waiting, the window is published now.
+        // The outbox drains (the republish window first); the replay delivers what this node missed.
         _publisher.Opened();
         if (_replay is { } replay && !IsDisposed && replay.TryStart())
         {
-            _ = Task.Run(() => _publisher.RepublishNowAsync(_stoppingToken));
             NatsGroupLayerLog.Reconnected(_logger);
         }
 

@@ -7,7 +7,7 @@ namespace Consumers.Nats;
 /// Recovery from an outage with replay on: when the connection is lost, live messages wait on every subscription;
 /// after the reconnect, fresh subscriptions are taken, the JetStream stream is replayed from a little before the loss
 /// (what this node already had is dropped by sending node and sequence), and then the live messages that waited
-/// follow, in order.
+/// follow, in order. The replayed and the held messages are paced to the receiving clients (<see cref="NatsPacer"/>).
 /// </summary>
 internal sealed class NatsOutageReplay
 {
@@ -97,25 +97,39 @@ internal sealed class NatsOutageReplay
         var read = 0;
         try
         {
-            // Fresh subscriptions first (see NatsSubscription.ReplaceAsync), with a PONG so the server has them: whatever
-            // is published from here on arrives live (and is held), everything before is in the stream.
-            foreach (var subscription in _subscriptions.Snapshot())
+            // Subscriptions taken during the outage or the replay (a first join meanwhile) are replayed too, in a further
+            // pass: what other nodes published for their groups while they were being taken is in the stream only.
+            var replayed = new HashSet<NatsSubscription>();
+            var ensured = false;
+            while (_subscriptions.Snapshot().Where(s => !replayed.Contains(s)).ToList() is { Count: > 0 } pending)
             {
-                await subscription.ReplaceAsync(await _subscriptions.NewSubAsync(subscription.Subject, _stopping).ConfigureAwait(false)).ConfigureAwait(false);
+                // Fresh subscriptions first (see NatsSubscription.ReplaceAsync), with a PONG so the server has them:
+                // whatever is published from here on arrives live (and is held), everything before is in the stream.
+                foreach (var subscription in pending)
+                {
+                    await subscription.ReplaceAsync(await _subscriptions.NewSubAsync(subscription.Subject, _stopping).ConfigureAwait(false)).ConfigureAwait(false);
+                }
+
+                await _connection.PingAsync(_stopping).ConfigureAwait(false);
+                if (!ensured)
+                {
+                    // The server may have come back without the stream (a new store): create it again for the next outage.
+                    await _stream.EnsureAsync(_stopping).ConfigureAwait(false);
+                    ensured = true;
+                }
+
+                var bySubject = pending.ToDictionary(s => s.Subject, StringComparer.Ordinal);
+                read += await _stream.ReplayAsync(since - ReplayMargin, async msg =>
+                {
+                    if (bySubject.TryGetValue(msg.Subject, out var subscription) && _codec.Decode(msg.Data ?? [], msg.Headers) is { } inbound
+                        && await subscription.ReplayAsync(inbound).ConfigureAwait(false))
+                    {
+                        delivered++;
+                    }
+                }, _stopping).ConfigureAwait(false);
+                replayed.UnionWith(pending);
             }
 
-            await _connection.PingAsync(_stopping).ConfigureAwait(false);
-
-            // The server may have come back without the stream (a new store): create it again for the next outage.
-            await _stream.EnsureAsync(_stopping).ConfigureAwait(false);
-            var bySubject = _subscriptions.Snapshot().ToDictionary(s => s.Subject, StringComparer.Ordinal);
-            read = await _stream.ReplayAsync(since - ReplayMargin, msg =>
-            {
-                if (bySubject.TryGetValue(msg.Subject, out var subscription) && _codec.Decode(msg.Data ?? [], msg.Headers) is { } inbound && subscription.Replay(inbound))
-                {
-                    delivered++;
-                }
-            }, _stopping).ConfigureAwait(false);
             NatsGroupLayerMetrics.Replayed.Add(delivered);
             NatsGroupLayerLog.Replayed(_logger, delivered, read - delivered);
         }
@@ -123,17 +137,23 @@ internal sealed class NatsOutageReplay
         {
             NatsGroupLayerLog.ReplayFailed(_logger, ex);
         }
-        finally
+        catch (OperationCanceledException)
         {
-            lock (_gate)
+            // Stopping.
+        }
+
+        List<NatsSubscription> releasing = [];
+        lock (_gate)
+        {
+            // Lost again during the replay: keep holding; the next replay starts from the first loss and covers both.
+            if (_connection.ConnectionState == NatsConnectionState.Open || _stopping.IsCancellationRequested)
             {
-                // Lost again during the replay: keep holding; the next replay starts from the first loss and covers both.
-                if (_connection.ConnectionState == NatsConnectionState.Open || _stopping.IsCancellationRequested)
-                {
-                    _lostAt = null;
-                    _subscriptions.ReleaseAll();
-                }
+                _lostAt = null;
+                releasing = _subscriptions.StopHolding();
             }
         }
+
+        // The live messages that waited follow, paced; the next replay (after a further loss) waits for them.
+        await Task.WhenAll(releasing.Select(s => s.ReleaseAsync())).ConfigureAwait(false);
     }
 }

@@ -6,7 +6,7 @@ namespace Consumers.Nats;
 /// The messages this node published in the last <see cref="Window"/> (bounded in bytes), published again after a
 /// reconnect, with their sequence numbers, before anything newer: a publish written into the socket of a server that
 /// had just died is gone without an error. Receivers drop what they already have by (sending node, sequence). Used
-/// only with replay on; <see cref="Remember"/> and <see cref="RepublishAsync"/> are called by one publisher at a time.
+/// only with replay on.
 /// </summary>
 /// <param name="maxBytes">Bytes kept at most (<see cref="NatsGroupLayerOptions.ReconnectBufferSize"/>).</param>
 internal sealed class NatsRepublishWindow(int maxBytes)
@@ -14,7 +14,7 @@ internal sealed class NatsRepublishWindow(int maxBytes)
     /// <summary>How far back a sender publishes again after a reconnect: longer than a lost server takes to be noticed.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
 
-    private readonly Queue<SentMessage> _recent = new();
+    private readonly Queue<NatsOutgoing> _recent = new();
     private readonly Lock _gate = new();
     private long _bytes;
 
@@ -22,17 +22,34 @@ internal sealed class NatsRepublishWindow(int maxBytes)
     // published again.
     private long? _since;
 
-    /// <summary>Keeps a message just published; forgets those older than <see cref="Window"/> or past the byte bound.</summary>
-    public void Remember(string subject, ReadOnlyMemory<byte> payload, NatsHeaders headers)
+    // Losses so far: a republish under way clears _since only if no loss came meanwhile.
+    private int _losses;
+
+    /// <summary>Whether a republish is due (the connection was lost since the last one).</summary>
+    public bool Due
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _since is not null;
+            }
+        }
+    }
+
+    /// <summary>Keeps a message just written; forgets those older than <see cref="Window"/> or past the byte bound.</summary>
+    public void Remember(NatsOutgoing message)
     {
         var now = Environment.TickCount64;
-        var size = payload.Length + 128;
-        _recent.Enqueue(new SentMessage(subject, payload, headers, now, size));
-        _bytes += size;
-        while (_recent.TryPeek(out var oldest) && (now - oldest.At > (long)Window.TotalMilliseconds || _bytes > maxBytes))
+        lock (_gate)
         {
-            _recent.Dequeue();
-            _bytes -= oldest.Size;
+            _recent.Enqueue(message with { At = now });
+            _bytes += message.Size;
+            while (_recent.TryPeek(out var oldest) && (now - oldest.At > (long)Window.TotalMilliseconds || _bytes > maxBytes))
+            {
+                _recent.Dequeue();
+                _bytes -= oldest.Size;
+            }
         }
     }
 
@@ -42,34 +59,38 @@ internal sealed class NatsRepublishWindow(int maxBytes)
         lock (_gate)
         {
             _since ??= Environment.TickCount64 - (long)Window.TotalMilliseconds;
+            _losses++;
         }
     }
 
     /// <summary>After a reconnect, sends again what was written in the window before the loss (nothing if none is due).</summary>
     public async ValueTask RepublishAsync(INatsConnection connection, CancellationToken cancellationToken)
     {
-        long since;
+        int losses;
+        List<NatsOutgoing> again;
         lock (_gate)
         {
-            if (_since is not { } pending)
+            if (_since is not { } since)
             {
                 return;
             }
 
-            since = pending;
+            losses = _losses;
+            again = [.. _recent.Where(m => m.At >= since)];
         }
 
-        foreach (var sent in _recent)
+        foreach (var sent in again)
         {
-            if (sent.At >= since)
-            {
-                await connection.PublishAsync(sent.Subject, sent.Payload, sent.Headers, serializer: NatsRawSerializer<ReadOnlyMemory<byte>>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
+            await connection.PublishAsync(sent.Subject, sent.Payload, sent.Headers, serializer: NatsRawSerializer<ReadOnlyMemory<byte>>.Default, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         lock (_gate)
         {
-            _since = null;
+            // Lost again meanwhile: that loss's republish is still due.
+            if (_losses == losses)
+            {
+                _since = null;
+            }
         }
     }
 }

@@ -7,8 +7,10 @@ namespace Consumers.Nats;
 /// <summary>
 /// The layer's NATS subscriptions (the role of SignalR's <c>RedisSubscriptionManager</c>): one per group with members
 /// on this node, taken on the first local join and dropped on the last leave, and this node's own for channel
-/// messages. While an outage's replay is due, every subscription holds its live messages (<see cref="HoldAll"/>), new
-/// ones included, until <see cref="ReleaseAll"/>.
+/// messages. Nobody waits for them: a join or leave changes the local membership at once, and <see cref="SyncAsync"/>
+/// brings the subscription in line in the background (while NATS is unreachable it waits for the reconnect, and it
+/// tries again after a failure for as long as the group has members here). While an outage's replay is due, every
+/// subscription holds its live messages (<see cref="HoldAll"/>), new ones included, until <see cref="StopHolding"/>.
 /// </summary>
 internal sealed class NatsSubscriptionManager
 {
@@ -17,12 +19,14 @@ internal sealed class NatsSubscriptionManager
     private readonly NatsSubjects _subjects;
     private readonly NatsMessageCodec _codec;
     private readonly LocalGroups _local;
+    private readonly NatsPacer _pacer;
     private readonly ILogger _logger;
+    private readonly CancellationToken _stopping;
     private readonly Dictionary<string, NatsSubscription> _subscriptions = new(StringComparer.Ordinal);
 
-    // Joins and leaves of one group are serialized (reference counting by membership); groups are spread over these
-    // locks by name, so a join that waits for an unreachable server holds up only the groups of its stripe, and only
-    // for PublishTimeout at most.
+    // Subscription changes of one group are serialized (each one brings the subscription in line with the membership
+    // it finds); groups are spread over these locks by name. A change waiting for an unreachable server holds up the
+    // changes of its stripe's groups, never a join or a leave (they do not wait for these).
     private readonly SemaphoreSlim[] _groupLocks = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
 
     // Guards _subscriptions' contents, _nodeSubscription and _holding (never held across an await).
@@ -30,14 +34,16 @@ internal sealed class NatsSubscriptionManager
     private NatsSubscription? _nodeSubscription;
     private bool _holding;
 
-    public NatsSubscriptionManager(INatsConnection connection, NatsGroupLayerOptions options, NatsSubjects subjects, NatsMessageCodec codec, LocalGroups local, ILogger logger)
+    public NatsSubscriptionManager(INatsConnection connection, NatsGroupLayerOptions options, NatsSubjects subjects, NatsMessageCodec codec, LocalGroups local, NatsPacer pacer, ILogger logger, CancellationToken stopping)
     {
         _connection = connection;
         _options = options;
         _subjects = subjects;
         _codec = codec;
         _local = local;
+        _pacer = pacer;
         _logger = logger;
+        _stopping = stopping;
     }
 
     /// <summary>Whether messages are kept in JetStream: subscriptions then drop duplicates and are born holding.</summary>
@@ -60,59 +66,74 @@ internal sealed class NatsSubscriptionManager
 
     /// <summary>Takes this node's subscription for messages to its channels.</summary>
     public Task SubscribeNodeAsync(string nodeId, CancellationToken cancellationToken)
-        => SubscribeAsync(null, _subjects.ForNode(nodeId), m => _local.DeliverToChannel(m.Channel!, m.Message), cancellationToken);
+        => SubscribeAsync(
+            null,
+            _subjects.ForNode(nodeId),
+            m => _local.DeliverToChannel(m.Channel!, m.Message),
+            m => m.Channel is { } channel && _local.Channel(channel) is { } member ? [member] : [],
+            cancellationToken);
 
     /// <summary>
-    /// Brings the subscription of one group in line with its local membership, under the group's lock, so a join and a
-    /// leave racing on the same group always end with the right state. Taking a subscription waits for the server at
-    /// most PublishTimeout (then the join fails with <see cref="NatsGroupLayerUnavailableException"/>); dropping one
-    /// never waits for it.
+    /// Brings the subscription of one group in line with its local membership, under the group's lock, so joins and
+    /// leaves racing on the same group always end with the right state. Never throws: taking a subscription waits for
+    /// NATS as long as it takes (and is tried again after a failure, for as long as the group has members here);
+    /// dropping one never waits for it. Completes when the subscription is in line, or the layer stops.
     /// </summary>
-    public async Task SyncAsync(string group, CancellationToken cancellationToken)
+    public async Task SyncAsync(string group)
     {
         var groupLock = _groupLocks[(int)((uint)StringComparer.Ordinal.GetHashCode(group) % (uint)_groupLocks.Length)];
-        await groupLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var wanted = _local.HasMembers(group);
-            NatsSubscription? subscription;
-            bool subscribed;
-            lock (_gate)
-            {
-                subscribed = _subscriptions.TryGetValue(group, out subscription);
-            }
+            await groupLock.WaitAsync(_stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
 
-            if (wanted && !subscribed)
+        try
+        {
+            while (true)
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(_options.PublishTimeout);
-                try
-                {
-                    await SubscribeAsync(group, _subjects.ForGroup(group), m => _local.Deliver(group, m.Message), timeout.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-                {
-                    NatsGroupLayerLog.SubscriptionFailed(_logger, group, ex);
-                    throw new NatsGroupLayerUnavailableException(
-                        $"Joining group \"{group}\" failed: the NATS server did not answer within Consumers:Nats:PublishTimeout ({_options.PublishTimeout.TotalSeconds:0.###} s).",
-                        ex);
-                }
-            }
-            else if (!wanted && subscribed)
-            {
+                var wanted = _local.HasMembers(group);
+                NatsSubscription? subscription;
+                bool subscribed;
                 lock (_gate)
                 {
-                    _subscriptions.Remove(group);
+                    subscribed = _subscriptions.TryGetValue(group, out subscription);
                 }
 
-                // The UNSUB may have to wait for a reconnect: a leave (and a disconnect's clean-up) does not.
-                _ = DisposeSubscriptionAsync(group, subscription!);
+                if (wanted && !subscribed)
+                {
+                    try
+                    {
+                        await SubscribeAsync(group, _subjects.ForGroup(group), m => _local.Deliver(group, m.Message, JoinedBy(m)), _ => _local.Members(group), _stopping).ConfigureAwait(false);
+                    }
+                    catch (NatsException ex)
+                    {
+                        // The client gave up on this attempt: try again shortly, for as long as members are here.
+                        NatsGroupLayerLog.SubscriptionFailed(_logger, group, ex);
+                        await Task.Delay(_options.ReconnectWait, _stopping).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+                else if (!wanted && subscribed)
+                {
+                    lock (_gate)
+                    {
+                        _subscriptions.Remove(group);
+                    }
+
+                    // The UNSUB may have to wait for a reconnect: the next change does not wait for it.
+                    _ = DisposeSubscriptionAsync(group, subscription!);
+                }
+
+                return;
             }
         }
-        catch (Exception ex) when (ex is NatsException or ObjectDisposedException)
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
         {
-            NatsGroupLayerLog.SubscriptionFailed(_logger, group, ex);
-            throw;
+            // The layer stops (or its connection is gone with it).
         }
         finally
         {
@@ -120,7 +141,7 @@ internal sealed class NatsSubscriptionManager
         }
     }
 
-    /// <summary>From now on live messages wait, on every subscription and on those taken later, until <see cref="ReleaseAll"/>.</summary>
+    /// <summary>From now on live messages wait, on every subscription and on those taken later, until <see cref="StopHolding"/>.</summary>
     public void HoldAll()
     {
         lock (_gate)
@@ -133,16 +154,16 @@ internal sealed class NatsSubscriptionManager
         }
     }
 
-    /// <summary>Every subscription delivers what it held and goes live.</summary>
-    public void ReleaseAll()
+    /// <summary>
+    /// Stops holding: subscriptions taken from now on are born live, and each one that held messages is returned to
+    /// be released (<see cref="NatsSubscription.ReleaseAsync"/>) once the replay is over.
+    /// </summary>
+    public List<NatsSubscription> StopHolding()
     {
         lock (_gate)
         {
             _holding = false;
-            foreach (var subscription in SnapshotUnderGate())
-            {
-                subscription.Release();
-            }
+            return [.. SnapshotUnderGate().Where(s => s.BeginRelease())];
         }
     }
 
@@ -184,12 +205,18 @@ internal sealed class NatsSubscriptionManager
         }
     }
 
+    // A message from another node goes to the members that had joined when it was sent (its sender's clock, plus the
+    // allowed clock skew); an untagged one to every member.
+    private long JoinedBy(NatsInbound message)
+        => message.SentAt == 0 ? long.MaxValue : message.SentAt + (long)_options.ClockSkew.TotalMilliseconds;
+
     // group null: this node's subscription for channel messages.
-    private async Task SubscribeAsync(string? group, string subject, Action<NatsInbound> deliver, CancellationToken cancellationToken)
+    private async Task SubscribeAsync(string? group, string subject, Action<NatsInbound> deliver, Func<NatsInbound, IReadOnlyList<IGroupMember>> recipients, CancellationToken cancellationToken)
     {
         var sub = await NewSubAsync(subject, cancellationToken).ConfigureAwait(false);
         // Born holding when replay is on; released at once unless an outage's replay is pending, which releases it.
-        var subscription = new NatsSubscription(sub, _codec.Decode, deliver, ex => NatsGroupLayerLog.DeliveryFailed(_logger, subject, ex), deduplicate: Replay, hold: Replay);
+        var subscription = new NatsSubscription(sub, _codec, deliver, recipients, _pacer, ex => NatsGroupLayerLog.DeliveryFailed(_logger, subject, ex), deduplicate: Replay, hold: Replay);
+        NatsSubscription? release = null;
         lock (_gate)
         {
             if (group is null)
@@ -201,10 +228,15 @@ internal sealed class NatsSubscriptionManager
                 _subscriptions[group] = subscription;
             }
 
-            if (!_holding)
+            if (!_holding && subscription.BeginRelease())
             {
-                subscription.Release();
+                release = subscription;
             }
+        }
+
+        if (release is not null)
+        {
+            _ = release.ReleaseAsync();
         }
 
         // A PONG after the SUB: the server has the interest before the join completes.
