@@ -116,6 +116,12 @@ internal sealed class NatsSubscriptionManager
                         await Task.Delay(_options.ReconnectWait, _stopping).ConfigureAwait(false);
                         continue;
                     }
+                    catch (Exception ex) when (ex is not (OperationCanceledException or ObjectDisposedException))
+                    {
+                        // Not the server's doing: trying again would fail the same way. Logged; members here still
+                        // get what this node sends to the group, and the group's next first member here tries again.
+                        NatsGroupLayerLog.SubscriptionFailed(_logger, group, ex);
+                    }
                 }
                 else if (!wanted && subscribed)
                 {
