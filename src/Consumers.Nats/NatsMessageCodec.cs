@@ -7,7 +7,8 @@ namespace Consumers.Nats;
 /// <summary>
 /// How a <see cref="GroupMessage"/> travels as a NATS message (the role of SignalR's <c>RedisProtocol</c>): the payload
 /// as raw bytes, the message's own headers as NATS headers, and the layer's routing headers beside them: the sending
-/// node and its sequence number (<see cref="NodeHeader"/>, <see cref="SequenceHeader"/>), when it was sent
+/// node, its sequence number and that of its previous message on the same subject (<see cref="NodeHeader"/>,
+/// <see cref="SequenceHeader"/>, <see cref="PreviousHeader"/>), when it was sent
 /// (<see cref="SentHeader"/>, Unix milliseconds by the sender's clock), whether it waited in the sender's outbox
 /// (<see cref="HeldHeader"/>), the excluded channel (<see cref="ExcludeHeader"/>) or, for a message to one channel,
 /// that channel (<see cref="ChannelHeader"/>).
@@ -19,6 +20,7 @@ internal sealed class NatsMessageCodec(string nodeId)
     internal const string ChannelHeader = "Consumers-Channel";
     internal const string NodeHeader = "Consumers-Node";
     internal const string SequenceHeader = "Consumers-Seq";
+    internal const string PreviousHeader = "Consumers-Prev";
     internal const string SentHeader = "Consumers-Sent";
     internal const string HeldHeader = "Consumers-Held";
 
@@ -60,10 +62,16 @@ internal sealed class NatsMessageCodec(string nodeId)
     /// <summary>Numbers a message: the order in which this node writes its messages to NATS.</summary>
     /// <param name="headers">Its headers (<see cref="Encode"/>).</param>
     /// <param name="sequence">The number.</param>
+    /// <param name="previous">The number of this node's previous message on the same subject; 0 when unknown.</param>
     /// <param name="held">Whether it waits in the outbox (for an outage to end): receivers pace such messages.</param>
-    public static void Number(NatsHeaders headers, long sequence, bool held)
+    public static void Number(NatsHeaders headers, long sequence, long previous, bool held)
     {
         headers[SequenceHeader] = sequence.ToString(CultureInfo.InvariantCulture);
+        if (previous > 0)
+        {
+            headers[PreviousHeader] = previous.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (held)
         {
             headers[HeldHeader] = "1";
@@ -74,7 +82,7 @@ internal sealed class NatsMessageCodec(string nodeId)
     public static int Size(ReadOnlyMemory<byte> payload, NatsHeaders headers)
     {
         // "NATS/1.0\r\n" and the blank line; each header "Name: value\r\n"; the sequence number added later.
-        var size = payload.Length + 12 + SequenceHeader.Length + 24 + HeldHeader.Length + 5;
+        var size = payload.Length + 12 + SequenceHeader.Length + PreviousHeader.Length + 48 + HeldHeader.Length + 5;
         foreach (var header in headers)
         {
             foreach (var value in header.Value)
@@ -98,13 +106,14 @@ internal sealed class NatsMessageCodec(string nodeId)
     {
         if (natsHeaders is not { Count: > 0 })
         {
-            return new NatsInbound(new GroupMessage(payload), null, null, 0, 0, false);
+            return new NatsInbound(new GroupMessage(payload), null, null, 0, 0, 0, false);
         }
 
         string? exclude = null;
         string? channel = null;
         string? sender = null;
         long sequence = 0;
+        long previous = 0;
         long sentAt = 0;
         var held = false;
         List<KeyValuePair<string, string>>? headers = null;
@@ -123,6 +132,9 @@ internal sealed class NatsMessageCodec(string nodeId)
                     break;
                 case SequenceHeader:
                     _ = long.TryParse(header.Value, NumberStyles.None, CultureInfo.InvariantCulture, out sequence);
+                    break;
+                case PreviousHeader:
+                    _ = long.TryParse(header.Value, NumberStyles.None, CultureInfo.InvariantCulture, out previous);
                     break;
                 case SentHeader:
                     _ = long.TryParse(header.Value, NumberStyles.None, CultureInfo.InvariantCulture, out sentAt);
@@ -145,6 +157,6 @@ internal sealed class NatsMessageCodec(string nodeId)
             return null;
         }
 
-        return new NatsInbound(new GroupMessage(payload, exclude, headers), channel, sender, sequence, sentAt, held);
+        return new NatsInbound(new GroupMessage(payload, exclude, headers), channel, sender, sequence, previous, sentAt, held);
     }
 }

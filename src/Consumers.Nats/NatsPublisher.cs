@@ -34,6 +34,12 @@ internal sealed class NatsPublisher
     private readonly Lock _gate = new();
     private long _sequence;
 
+    // The sequence number of the last message on each subject, which the next one on it names (receivers see from it
+    // that a message overtook an earlier one). Forgotten when it grows past MaxSubjects: the next one on a subject
+    // then names none.
+    private readonly Dictionary<string, long> _lastOnSubject = new(StringComparer.Ordinal);
+    private const int MaxSubjects = 100_000;
+
     // The drain loop runs: it writes, in order, what waits (an unfinished publish, the republish window, the outbox),
     // and sends queue behind it until it is done.
     private bool _draining;
@@ -111,7 +117,7 @@ internal sealed class NatsPublisher
         {
             if (!_draining && _connection.ConnectionState == NatsConnectionState.Open)
             {
-                NatsMessageCodec.Number(headers, ++_sequence, held: false);
+                NatsMessageCodec.Number(headers, ++_sequence, PreviousOn(subject), held: false);
                 return WriteNow(new NatsOutgoing(subject, target, message.Payload, headers, Environment.TickCount64, size));
             }
 
@@ -122,7 +128,7 @@ internal sealed class NatsPublisher
             }
 
             var held = _recovering || _connection.ConnectionState != NatsConnectionState.Open;
-            NatsMessageCodec.Number(headers, ++_sequence, held);
+            NatsMessageCodec.Number(headers, ++_sequence, PreviousOn(subject), held);
             _outbox.Add(new NatsOutgoing(subject, target, message.Payload, headers, Environment.TickCount64, size));
             if (held)
             {
@@ -132,6 +138,19 @@ internal sealed class NatsPublisher
             StartDrainUnderGate();
             return ValueTask.CompletedTask;
         }
+    }
+
+    // Under _gate, with _sequence just taken for a message on `subject`.
+    private long PreviousOn(string subject)
+    {
+        if (_lastOnSubject.Count >= MaxSubjects)
+        {
+            _lastOnSubject.Clear();
+        }
+
+        var previous = _lastOnSubject.GetValueOrDefault(subject);
+        _lastOnSubject[subject] = _sequence;
+        return previous;
     }
 
     /// <summary>The connection was lost: the drain loop waits for it, and with replay on publishes the window again first.</summary>

@@ -24,7 +24,8 @@ internal sealed class NatsSubscription : IAsyncDisposable
     private readonly NatsPacer _pacer;
     private readonly Action<Exception> _failed;
     private readonly bool _deduplicate;
-    private readonly Dictionary<string, long> _lastSequence = new(StringComparer.Ordinal);
+    private readonly NatsSenderOrder _order = new();
+    private readonly List<NatsInbound> _ready = [];
     private readonly Lock _lock = new();
     private Task _reader;
 
@@ -48,7 +49,9 @@ internal sealed class NatsSubscription : IAsyncDisposable
     // How the read loop's last run over the buffered messages ended (read loop only).
     private Buffered _run;
     private long _received;
-    private long _duplicates;
+
+    // A task lets go of messages that waited too long for a missing earlier one (NatsSenderOrder.GapWait).
+    private bool _expiring;
 
     /// <param name="sub">The client's subscription.</param>
     /// <param name="codec">Decodes what arrives.</param>
@@ -85,7 +88,7 @@ internal sealed class NatsSubscription : IAsyncDisposable
         {
             lock (_lock)
             {
-                return $"{Subject}: {Interlocked.Read(ref _received)} received, {_duplicates} duplicates, {(_held is null ? "live" : $"{(_releasing ? "releasing" : "holding")} {_held.Count}")}, last [{string.Join(",", _lastSequence.Select(p => $"{p.Key}={p.Value}"))}]";
+                return $"{Subject}: {Interlocked.Read(ref _received)} received, {_order.Duplicates} duplicates, {(_held is null ? "live" : $"{(_releasing ? "releasing" : "holding")} {_held.Count}")}, {_order.State}";
             }
         }
     }
@@ -170,10 +173,9 @@ internal sealed class NatsSubscription : IAsyncDisposable
     {
         lock (_lock)
         {
-            if (IsDuplicate(message))
+            if (_order.IsDuplicate(message))
             {
-                _duplicates++;
-                return false;
+                return TryOffer(message);
             }
 
             if (!_pacer.MustWait(_recipients(message)))
@@ -192,7 +194,10 @@ internal sealed class NatsSubscription : IAsyncDisposable
     /// <summary>
     /// Moves to a fresh subscription on the same subject and drops the old one. After a reconnect the layer does this
     /// rather than trust the client's re-subscription alone: in about one outage in twenty a node's replayed SUB was
-    /// not in effect on the restarted server and live messages stopped. Messages arriving on both are deduplicated.
+    /// not in effect on the restarted server and live messages stopped. The fresh one is read only once the old one's
+    /// reader has finished (its messages buffer meanwhile): two readers feeding the held messages at once could put a
+    /// sender's later message before an earlier one, and the duplicate check would then drop the earlier one. Messages
+    /// arriving on both are deduplicated.
     /// </summary>
     public async ValueTask ReplaceAsync(INatsSub<byte[]> fresh)
     {
@@ -203,17 +208,32 @@ internal sealed class NatsSubscription : IAsyncDisposable
             old = _sub;
             oldReader = _reader;
             _sub = fresh;
-            _reader = Task.Run(() => ReadAsync(fresh));
         }
 
         await old.DisposeAsync().ConfigureAwait(false);
         await oldReader.ConfigureAwait(false);
+        lock (_lock)
+        {
+            _reader = Task.Run(() => ReadAsync(fresh));
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _sub.DisposeAsync().ConfigureAwait(false);
-        await _reader.ConfigureAwait(false);
+        INatsSub<byte[]> sub;
+        lock (_lock)
+        {
+            sub = _sub;
+        }
+
+        await sub.DisposeAsync().ConfigureAwait(false);
+        Task reader;
+        lock (_lock)
+        {
+            reader = _reader;
+        }
+
+        await reader.ConfigureAwait(false);
     }
 
     private async Task ReadAsync(INatsSub<byte[]> sub)
@@ -298,7 +318,7 @@ internal sealed class NatsSubscription : IAsyncDisposable
                     return true;
                 }
 
-                if (pace && !IsDuplicate(message) && _pacer.MustWait(_recipients(message)))
+                if (pace && !_order.IsDuplicate(message) && _pacer.MustWait(_recipients(message)))
                 {
                     _paused = message;
                     return false;
@@ -342,7 +362,7 @@ internal sealed class NatsSubscription : IAsyncDisposable
                     _releasable--;
                 }
 
-                if (!IsDuplicate(next) && _pacer.MustWait(_recipients(next)))
+                if (!_order.IsDuplicate(next) && _pacer.MustWait(_recipients(next)))
                 {
                     _releasePaused = next;
                     return false;
@@ -355,26 +375,61 @@ internal sealed class NatsSubscription : IAsyncDisposable
         return false;
     }
 
-    // Under _lock. Sequences of one sender are increasing on each subject (one publishing connection, publishes
-    // numbered in the order they are written), so anything at or below the last one seen was delivered already.
-    private bool IsDuplicate(NatsInbound message)
-        => _deduplicate && message.SenderNode is { } sender && message.Sequence > 0
-            && _lastSequence.TryGetValue(sender, out var last) && message.Sequence <= last;
-
-    // Under _lock: delivers unless it is a duplicate; a member that throws is logged, and the rest goes on.
+    // Under _lock: delivers the message unless it is a duplicate, in the sender's order (it may wait for an earlier one
+    // still missing, and let go of others that waited for it). False for a duplicate.
     private bool TryOffer(NatsInbound message)
     {
-        if (IsDuplicate(message))
+        if (!_deduplicate)
         {
-            _duplicates++;
-            return false;
+            Deliver(message);
+            return true;
         }
 
-        if (_deduplicate && message.SenderNode is { } sender && message.Sequence > 0)
+        var duplicates = _order.Duplicates;
+        _order.Offer(message, Environment.TickCount64, _ready);
+        DeliverReady();
+        if (_order.Waiting && !_expiring)
         {
-            _lastSequence[sender] = message.Sequence;
+            _expiring = true;
+            _ = ExpireAsync();
         }
 
+        return _order.Duplicates == duplicates;
+    }
+
+    // Lets go of what waited longer than NatsSenderOrder.GapWait for a missing message, until nothing waits.
+    private async Task ExpireAsync()
+    {
+        while (true)
+        {
+            await Task.Delay(NatsSenderOrder.GapWait).ConfigureAwait(false);
+            lock (_lock)
+            {
+                _order.Expire(Environment.TickCount64, _ready);
+                DeliverReady();
+                if (!_order.Waiting)
+                {
+                    _expiring = false;
+                    return;
+                }
+            }
+        }
+    }
+
+    // Under _lock.
+    private void DeliverReady()
+    {
+        foreach (var message in _ready)
+        {
+            Deliver(message);
+        }
+
+        _ready.Clear();
+    }
+
+    // A member that throws is logged, and the rest goes on.
+    private void Deliver(NatsInbound message)
+    {
         try
         {
             _deliver(message);
@@ -383,8 +438,6 @@ internal sealed class NatsSubscription : IAsyncDisposable
         {
             _failed(ex);
         }
-
-        return true;
     }
 
     /// <summary>How a run of the read loop over the buffered messages ended.</summary>
