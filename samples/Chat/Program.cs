@@ -85,9 +85,18 @@ var app = builder.Build();
 await ChatDatabase.EnsureCreatedAsync(app.Services, database);
 await NameMigration.RenormalizeAsync(app.Services);
 
-// A node alone on its group layer holds every live connection there is: presence of earlier runs is stale.
+// A node alone on its group layer holds every live connection there is: presence of earlier runs is stale. Nodes
+// starting together sweep the same rows (the sweeper sweeps again when another was first); should the database stay
+// busy, the node starts all the same and its heartbeat sweeps 15 s later.
 var alone = builder.Configuration["Consumers:GroupLayer"] is not "Nats";
-await app.Services.GetRequiredService<PresenceSweeper>().SweepAsync(alone, CancellationToken.None);
+try
+{
+    await app.Services.GetRequiredService<PresenceSweeper>().SweepAsync(alone, CancellationToken.None);
+}
+catch (Exception ex) when (ex is DbUpdateException or SqliteException)
+{
+    app.Logger.LogWarning(ex, "The start-up presence sweep failed; the node starts, and its next heartbeat sweeps again.");
+}
 
 app.UseDefaultFiles();
 app.UseStaticFiles();

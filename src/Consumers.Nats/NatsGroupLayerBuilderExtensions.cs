@@ -20,7 +20,7 @@ public static class NatsGroupLayerBuilderExtensions
     /// <c>Consumers:Nats</c>: <c>Url</c> (comma-separated) or <c>Urls</c> (a list), <c>SubjectPrefix</c>,
     /// <c>Username</c>, <c>Password</c>, <c>Token</c>, <c>CredsFile</c>, <c>NKeyFile</c>, <c>Tls:Mode</c>,
     /// <c>Tls:CaFile</c>, <c>Tls:CertFile</c>, <c>Tls:KeyFile</c>, <c>ReconnectBufferSize</c> (bytes),
-    /// <c>PublishTimeout</c>, <c>ConnectTimeout</c>, <c>ReconnectWait</c>, <c>ReplayWindow</c> (hh:mm:ss),
+    /// <c>PublishTimeout</c>, <c>ConnectTimeout</c>, <c>ReconnectWait</c>, <c>ReplayWindow</c>, <c>ClockSkew</c> (hh:mm:ss),
     /// <c>JetStream</c> (true/false), <c>SubscriptionCapacity</c> (see <see cref="NatsGroupLayerOptions"/>).
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddConsumers()</c>.</param>
@@ -82,6 +82,7 @@ public static class NatsGroupLayerBuilderExtensions
         ConfigurationReader.Read(section, "ConnectTimeout", (TimeSpan v) => options.ConnectTimeout = v);
         ConfigurationReader.Read(section, "ReconnectWait", (TimeSpan v) => options.ReconnectWait = v);
         ConfigurationReader.Read(section, "ReplayWindow", (TimeSpan v) => options.ReplayWindow = v);
+        ConfigurationReader.Read(section, "ClockSkew", (TimeSpan v) => options.ClockSkew = v);
         ConfigurationReader.Read(section, "JetStream", (bool v) => options.JetStream = v);
         ConfigurationReader.Read(section, "SubscriptionCapacity", (int v) => options.SubscriptionCapacity = v);
     }

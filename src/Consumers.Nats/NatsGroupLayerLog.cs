@@ -10,7 +10,7 @@ internal static partial class NatsGroupLayerLog
     [LoggerMessage(301, LogLevel.Error, "Publishing a message for {Target} to NATS failed; members on this node got it, other nodes did not.", EventName = "NatsPublishFailed")]
     public static partial void PublishFailed(ILogger logger, string target, Exception exception);
 
-    [LoggerMessage(302, LogLevel.Warning, "Lost the NATS connection; group messages are held (up to {Bytes} bytes, {Seconds} s each) until it is back.", EventName = "NatsDisconnected")]
+    [LoggerMessage(302, LogLevel.Warning, "Lost the NATS connection; group messages for other nodes wait in the outbox (up to {Bytes} bytes, {Seconds} s each) until it is back; members on this node still get them at once.", EventName = "NatsDisconnected")]
     public static partial void Disconnected(ILogger logger, int bytes, double seconds);
 
     [LoggerMessage(303, LogLevel.Information, "Reconnected to NATS; group subscriptions restored.", EventName = "NatsReconnected")]
@@ -36,6 +36,9 @@ internal static partial class NatsGroupLayerLog
 
     [LoggerMessage(311, LogLevel.Error, "Delivering a message from NATS subject {Subject} to this node's members failed.", EventName = "NatsDeliveryFailed")]
     public static partial void DeliveryFailed(ILogger logger, string subject, Exception exception);
+
+    [LoggerMessage(312, LogLevel.Error, "The NATS group layer stopped with {Count} messages ({Bytes} bytes) still waiting for NATS; other nodes do not get them.", EventName = "NatsStoppedWithOutbox")]
+    public static partial void StoppedWithOutbox(ILogger logger, int count, long bytes);
 
     [LoggerMessage(308, LogLevel.Error, "Replaying group messages after the NATS outage failed; messages sent during it may be missing on this node.", EventName = "NatsReplayFailed")]
     public static partial void ReplayFailed(ILogger logger, Exception exception);

@@ -37,20 +37,32 @@ public sealed class NatsGroupLayerOptions
     public NatsGroupLayerTlsOptions Tls { get; set; } = new();
 
     /// <summary>
-    /// Bytes of group and channel messages the layer holds while NATS is unreachable, sent after the reconnect in the
-    /// order they were sent. Default 8 MiB (nats.go's figure). Beyond it a send fails at once with
+    /// Bytes of group and channel messages the layer's outbox holds while NATS is unreachable (payload and NATS
+    /// headers), published after the reconnect in the order they were sent. Default 8 MiB (nats.go's figure). A send
+    /// never waits for NATS: it goes into the outbox and the sender goes on. One that does not fit fails at once with
     /// <see cref="NatsGroupLayerUnavailableException"/>, logged with the group and counted
-    /// (<c>consumers.nats.publish_failed</c>); members on this node still get the message.
+    /// (<c>consumers.nats.publish_failed</c>, <c>reason</c> = <c>outbox_full</c>); members on this node still get it.
+    /// The last second of messages written before a loss is kept within the same bound and published again after the
+    /// reconnect (with replay on).
     /// </summary>
     public int ReconnectBufferSize { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>
-    /// Longest a send, or the first join of a group on this node (which takes the group's NATS subscription), waits for
-    /// NATS to come back. Default 10 seconds. Beyond it the send or the join fails with
-    /// <see cref="NatsGroupLayerUnavailableException"/>, logged (a send is also counted like a full buffer). Leaving a
-    /// group never waits for NATS.
+    /// Longest a message waits in the outbox for NATS to come back. Default 60 seconds (as <see cref="ReplayWindow"/>).
+    /// A message older than this when its turn comes is dropped, logged with the group and counted
+    /// (<c>consumers.nats.publish_failed</c>, <c>reason</c> = <c>expired</c>); the sender was not kept waiting for it.
+    /// Joins, leaves and sends never wait for NATS.
     /// </summary>
-    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How far the nodes' clocks may disagree. A message from another node goes to the local members that joined no
+    /// later than its send time (the sender's clock, in the message) plus this; members that joined after (this
+    /// node's clock) do not get it, however late it arrives (a message held through an outage, or replayed). Default
+    /// 1 second. A receiving node whose clock is ahead of the sender's by more than this withholds messages sent just
+    /// after a member joined; one behind delivers messages sent up to this plus the difference before the join.
+    /// </summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long start-up waits for the first connection. Default 10 seconds.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -101,6 +113,11 @@ public sealed class NatsGroupLayerOptions
         if (PublishTimeout <= TimeSpan.Zero || ReconnectWait <= TimeSpan.Zero || ConnectTimeout <= TimeSpan.Zero || ReplayWindow <= TimeSpan.Zero)
         {
             throw new ArgumentException("Consumers:Nats: PublishTimeout, ReconnectWait, ConnectTimeout and ReplayWindow must be positive.");
+        }
+
+        if (ClockSkew < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"Consumers:Nats:ClockSkew = {ClockSkew} must be zero or more.");
         }
 
         if (SubscriptionCapacity < 1)

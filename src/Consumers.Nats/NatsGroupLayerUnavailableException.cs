@@ -1,10 +1,10 @@
 namespace Consumers.Nats;
 
 /// <summary>
-/// A group or channel message could not be handed to NATS, or a group could not be joined: the server has been
-/// unreachable for longer than <see cref="NatsGroupLayerOptions.PublishTimeout"/>, or the messages held meanwhile passed
-/// <see cref="NatsGroupLayerOptions.ReconnectBufferSize"/>. For a message, members on this node already got it; other
-/// nodes will not. For a join, the member was not added.
+/// A group or channel message will not reach the other nodes: NATS is unreachable and the messages waiting for it
+/// leave no room for this one under <see cref="NatsGroupLayerOptions.ReconnectBufferSize"/> (thrown to the sender at
+/// once), or it waited longer than <see cref="NatsGroupLayerOptions.PublishTimeout"/> (logged and counted, the sender
+/// having gone on). Members on this node already got it.
 /// </summary>
 public sealed class NatsGroupLayerUnavailableException : Exception
 {

@@ -41,10 +41,10 @@ internal sealed class NatsReplayStream(INatsConnection connection, NatsGroupLaye
 
     /// <summary>
     /// Hands every stored message since <paramref name="since"/> (server time) to <paramref name="route"/>, in stream
-    /// order, until the stream has nothing more.
+    /// order, one at a time (it may wait: the replay is paced to the receiving clients), until the stream has nothing more.
     /// </summary>
     /// <returns>How many messages were read.</returns>
-    public async Task<int> ReplayAsync(DateTimeOffset since, Action<INatsJSMsg<byte[]>> route, CancellationToken cancellationToken)
+    public async Task<int> ReplayAsync(DateTimeOffset since, Func<INatsJSMsg<byte[]>, ValueTask> route, CancellationToken cancellationToken)
     {
         var consumer = await _js.CreateOrderedConsumerAsync(
             options.StreamName,
@@ -59,7 +59,7 @@ internal sealed class NatsReplayStream(INatsConnection connection, NatsGroupLaye
             {
                 read++;
                 pending = msg.Metadata?.NumPending ?? 0;
-                route(msg);
+                await route(msg).ConfigureAwait(false);
             }
 
             total += read;

@@ -8,7 +8,9 @@ namespace Consumers.Nats;
 /// One NATS subscription of the layer (a group's, or this node's for channel messages) and the read loop that hands
 /// its messages to local members. When replay is on, it remembers the last sequence seen from each sending node, so
 /// a message that arrives both live and from the stream is delivered once; while a replay runs, live messages wait
-/// (<see cref="Hold"/>) and follow the replayed ones in order (<see cref="Release"/>).
+/// (<see cref="Hold"/>) and follow the replayed ones in order (<see cref="BeginRelease"/>, <see cref="ReleaseAsync"/>).
+/// What belongs to a backlog (replayed, held here, or held in the sender's outbox) is paced to the members' queues
+/// (<see cref="NatsPacer"/>); ordinary live messages are not.
 /// </summary>
 internal sealed class NatsSubscription : IAsyncDisposable
 {
@@ -16,28 +18,62 @@ internal sealed class NatsSubscription : IAsyncDisposable
     private const int MessagesPerBatch = 64;
 
     private INatsSub<byte[]> _sub;
-    private readonly Func<NatsMsg<byte[]>, NatsInbound?> _parse;
+    private readonly NatsMessageCodec _codec;
     private readonly Action<NatsInbound> _deliver;
+    private readonly Func<NatsInbound, IReadOnlyList<IGroupMember>> _recipients;
+    private readonly NatsPacer _pacer;
     private readonly Action<Exception> _failed;
     private readonly bool _deduplicate;
-    private readonly Dictionary<string, long> _lastSequence = new(StringComparer.Ordinal);
+    private readonly NatsSenderOrder _order = new();
+    private readonly List<NatsInbound> _ready = [];
     private readonly Lock _lock = new();
     private Task _reader;
-    private List<NatsInbound>? _held;
-    private long _received;
-    private long _duplicates;
 
-    public NatsSubscription(INatsSub<byte[]> sub, Func<NatsMsg<byte[]>, NatsInbound?> parse, Action<NatsInbound> deliver, Action<Exception> failed, bool deduplicate, bool hold)
+    // Live messages waiting while holding or releasing; null when live.
+    private Queue<NatsInbound>? _held;
+
+    // A release runs; it may deliver this many more of the held messages (fewer than all once a new loss holds again:
+    // the rest wait for that loss's replay).
+    private bool _releasing;
+    private int _releasable;
+
+    // A message that waits for room: the read loop's (only it touches _paused) and the release's (only it touches
+    // _releasePaused).
+    private NatsInbound? _paused;
+    private NatsInbound? _releasePaused;
+
+    // The read loop paused for room and has not yet found its buffer empty: the messages that piled up behind the
+    // paused one are a backlog too, and are paced like it (read loop only).
+    private bool _catchingUp;
+
+    // How the read loop's last run over the buffered messages ended (read loop only).
+    private Buffered _run;
+    private long _received;
+
+    // A task lets go of messages that waited too long for a missing earlier one (NatsSenderOrder.GapWait).
+    private bool _expiring;
+
+    /// <param name="sub">The client's subscription.</param>
+    /// <param name="codec">Decodes what arrives.</param>
+    /// <param name="deliver">Hands one message to its local members.</param>
+    /// <param name="recipients">The local members a message goes to (to pace a backlog to them).</param>
+    /// <param name="pacer">Paces a backlog.</param>
+    /// <param name="failed">Told when a delivery throws.</param>
+    /// <param name="deduplicate">Whether to drop what was seen by (sending node, sequence): with replay on.</param>
+    /// <param name="hold">Whether it is born holding (released by <see cref="BeginRelease"/>).</param>
+    public NatsSubscription(INatsSub<byte[]> sub, NatsMessageCodec codec, Action<NatsInbound> deliver, Func<NatsInbound, IReadOnlyList<IGroupMember>> recipients, NatsPacer pacer, Action<Exception> failed, bool deduplicate, bool hold)
     {
         _failed = failed;
         _sub = sub;
         Subject = sub.Subject;
-        _parse = parse;
+        _codec = codec;
         _deliver = deliver;
+        _recipients = recipients;
+        _pacer = pacer;
         _deduplicate = deduplicate;
         if (hold)
         {
-            _held = [];
+            _held = new();
         }
 
         _reader = Task.Run(() => ReadAsync(sub));
@@ -52,53 +88,116 @@ internal sealed class NatsSubscription : IAsyncDisposable
         {
             lock (_lock)
             {
-                return $"{Subject}: {Interlocked.Read(ref _received)} received, {_duplicates} duplicates, {(_held is null ? "live" : $"holding {_held.Count}")}, last [{string.Join(",", _lastSequence.Select(p => $"{p.Key}={p.Value}"))}]";
+                return $"{Subject}: {Interlocked.Read(ref _received)} received, {_order.Duplicates} duplicates, {(_held is null ? "live" : $"{(_releasing ? "releasing" : "holding")} {_held.Count}")}, {_order.State}";
             }
         }
     }
 
-    /// <summary>From now on live messages wait until <see cref="Release"/>.</summary>
+    /// <summary>From now on live messages wait until a release; a release under way stops before them.</summary>
     public void Hold()
     {
         lock (_lock)
         {
-            _held ??= [];
+            _held ??= new();
+            if (_releasing)
+            {
+                _releasable = Math.Min(_releasable, _held.Count);
+            }
         }
     }
 
-    /// <summary>A message from the replay stream: delivered unless this node already had it.</summary>
-    /// <returns>Whether it was delivered.</returns>
-    public bool Replay(NatsInbound message)
-    {
-        lock (_lock)
-        {
-            return Offer(message);
-        }
-    }
-
-    /// <summary>Delivers the live messages that waited during the replay (those not replayed) and stops holding.</summary>
-    public void Release()
+    /// <summary>
+    /// Starts delivering the live messages that waited (those not replayed), then going live. True when the caller must
+    /// run <see cref="ReleaseAsync"/>; false when there is nothing to release or a release already runs (it now
+    /// delivers everything held).
+    /// </summary>
+    public bool BeginRelease()
     {
         lock (_lock)
         {
             if (_held is null)
             {
-                return;
+                return false;
             }
 
-            foreach (var message in _held)
+            _releasable = int.MaxValue;
+            if (_releasing)
             {
-                Offer(message);
+                return false;
             }
 
-            _held = null;
+            _releasing = true;
+            return true;
+        }
+    }
+
+    /// <summary>Delivers the held messages in order, paced, after <see cref="BeginRelease"/> returned true.</summary>
+    public async Task ReleaseAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                if (_releasePaused is { } paused)
+                {
+                    await _pacer.WaitAsync(_recipients, paused).ConfigureAwait(false);
+                    _releasePaused = null;
+                    lock (_lock)
+                    {
+                        TryOffer(paused);
+                    }
+                }
+
+                // As the read loop does: what this run delivers to each client leaves in one write.
+                var done = false;
+                DeliveryBatch.Run(this, s => done = s.ReleaseSome());
+                if (done)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The layer stops.
+            lock (_lock)
+            {
+                _releasing = false;
+            }
+        }
+    }
+
+    /// <summary>A message from the replay stream: delivered (paced) unless this node already had it.</summary>
+    /// <returns>Whether it was delivered.</returns>
+    public async ValueTask<bool> ReplayAsync(NatsInbound message)
+    {
+        lock (_lock)
+        {
+            if (_order.IsDuplicate(message))
+            {
+                return TryOffer(message);
+            }
+
+            if (!_pacer.MustWait(_recipients(message)))
+            {
+                return TryOffer(message);
+            }
+        }
+
+        await _pacer.WaitAsync(_recipients, message).ConfigureAwait(false);
+        lock (_lock)
+        {
+            return TryOffer(message);
         }
     }
 
     /// <summary>
     /// Moves to a fresh subscription on the same subject and drops the old one. After a reconnect the layer does this
     /// rather than trust the client's re-subscription alone: in about one outage in twenty a node's replayed SUB was
-    /// not in effect on the restarted server and live messages stopped. Messages arriving on both are deduplicated.
+    /// not in effect on the restarted server and live messages stopped. The fresh one is read only once the old one's
+    /// reader has finished (its messages buffer meanwhile): two readers feeding the held messages at once could put a
+    /// sender's later message before an earlier one, and the duplicate check would then drop the earlier one. Messages
+    /// arriving on both are deduplicated.
     /// </summary>
     public async ValueTask ReplaceAsync(INatsSub<byte[]> fresh)
     {
@@ -109,90 +208,248 @@ internal sealed class NatsSubscription : IAsyncDisposable
             old = _sub;
             oldReader = _reader;
             _sub = fresh;
-            _reader = Task.Run(() => ReadAsync(fresh));
         }
 
         await old.DisposeAsync().ConfigureAwait(false);
         await oldReader.ConfigureAwait(false);
+        lock (_lock)
+        {
+            _reader = Task.Run(() => ReadAsync(fresh));
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _sub.DisposeAsync().ConfigureAwait(false);
-        await _reader.ConfigureAwait(false);
+        INatsSub<byte[]> sub;
+        lock (_lock)
+        {
+            sub = _sub;
+        }
+
+        await sub.DisposeAsync().ConfigureAwait(false);
+        Task reader;
+        lock (_lock)
+        {
+            reader = _reader;
+        }
+
+        await reader.ConfigureAwait(false);
     }
 
     private async Task ReadAsync(INatsSub<byte[]> sub)
     {
         var reader = sub.Msgs;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            // The messages buffered now, delivered as one batch: what they send to each local client leaves in one
-            // write (at most MessagesPerBatch, bounding how long the first one is held).
-            DeliveryBatch.Run((this, reader), static s => s.Item1.ReceiveBuffered(s.reader));
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                do
+                {
+                    if (_paused is { } paused)
+                    {
+                        await _pacer.WaitAsync(_recipients, paused).ConfigureAwait(false);
+                        _paused = null;
+                        Accept(paused, pace: false);
+                    }
+
+                    // The messages buffered now, delivered as one batch: what they send to each local client leaves in
+                    // one write (at most MessagesPerBatch, bounding how long the first one is held).
+                    DeliveryBatch.Run((this, reader), static s => s.Item1._run = s.Item1.ReceiveBuffered(s.reader));
+                    if (_run == Buffered.Empty)
+                    {
+                        _catchingUp = false;
+                    }
+                }
+                while (_paused is not null);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The layer stops while a backlog is paced.
         }
     }
 
-    private void ReceiveBuffered(ChannelReader<NatsMsg<byte[]>> reader)
+    private Buffered ReceiveBuffered(ChannelReader<NatsMsg<byte[]>> reader)
     {
-        for (var i = 0; i < MessagesPerBatch && reader.TryRead(out var msg); i++)
+        for (var i = 0; i < MessagesPerBatch; i++)
         {
-            try
+            if (!reader.TryRead(out var msg))
             {
-                Receive(msg);
+                return Buffered.Empty;
             }
-            catch (Exception ex)
+
+            Interlocked.Increment(ref _received);
+            if (_codec.Decode(msg) is { } message && !Accept(message, pace: true))
             {
-                // One bad message must not end the subscription's delivery: log it and read on.
-                _failed(ex);
+                // Paused for room: the read loop waits, then goes on with it.
+                _catchingUp = true;
+                return Buffered.Paused;
             }
+        }
+
+        return Buffered.More;
+    }
+
+    // A live message: delivered, held (while a replay or release runs), or (when it belongs to a backlog and a
+    // recipient has no room) left in _paused for the read loop to wait for. False when paused. A backlog: held in the
+    // sender's outbox, or read while catching up after a pause.
+    private bool Accept(NatsInbound message, bool pace)
+    {
+        pace &= message.Held || _catchingUp;
+        try
+        {
+            if (!_deduplicate)
+            {
+                if (pace && _pacer.MustWait(_recipients(message)))
+                {
+                    _paused = message;
+                    return false;
+                }
+
+                _deliver(message);
+                return true;
+            }
+
+            lock (_lock)
+            {
+                if (_held is not null)
+                {
+                    _held.Enqueue(message);
+                    return true;
+                }
+
+                if (pace && !_order.IsDuplicate(message) && _pacer.MustWait(_recipients(message)))
+                {
+                    _paused = message;
+                    return false;
+                }
+
+                TryOffer(message);
+                return true;
+            }
+        }
+        catch (Exception ex)
+        {
+            // One bad message must not end the subscription's delivery: log it and read on.
+            _failed(ex);
+            return true;
         }
     }
 
-    private void Receive(NatsMsg<byte[]> msg)
+    // One run of the release, in a delivery batch: true when it is over (all delivered, or stopped before a new
+    // loss's messages); false when a message waits for room in _releasePaused, or the run's share is done.
+    private bool ReleaseSome()
     {
-        Interlocked.Increment(ref _received);
-        if (_parse(msg) is not { } message)
+        for (var i = 0; i < MessagesPerBatch; i++)
         {
-            return;
+            lock (_lock)
+            {
+                if (_releasable == 0)
+                {
+                    _releasing = false;
+                    return true;
+                }
+
+                if (!_held!.TryDequeue(out var next))
+                {
+                    _held = null;
+                    _releasing = false;
+                    return true;
+                }
+
+                if (_releasable != int.MaxValue)
+                {
+                    _releasable--;
+                }
+
+                if (!_order.IsDuplicate(next) && _pacer.MustWait(_recipients(next)))
+                {
+                    _releasePaused = next;
+                    return false;
+                }
+
+                TryOffer(next);
+            }
         }
 
+        return false;
+    }
+
+    // Under _lock: delivers the message unless it is a duplicate, in the sender's order (it may wait for an earlier one
+    // still missing, and let go of others that waited for it). False for a duplicate.
+    private bool TryOffer(NatsInbound message)
+    {
         if (!_deduplicate)
         {
-            _deliver(message);
-            return;
+            Deliver(message);
+            return true;
         }
 
-        lock (_lock)
+        var duplicates = _order.Duplicates;
+        _order.Offer(message, Environment.TickCount64, _ready);
+        DeliverReady();
+        if (_order.Waiting && !_expiring)
         {
-            if (_held is not null)
+            _expiring = true;
+            _ = ExpireAsync();
+        }
+
+        return _order.Duplicates == duplicates;
+    }
+
+    // Lets go of what waited longer than NatsSenderOrder.GapWait for a missing message, until nothing waits.
+    private async Task ExpireAsync()
+    {
+        while (true)
+        {
+            await Task.Delay(NatsSenderOrder.GapWait).ConfigureAwait(false);
+            lock (_lock)
             {
-                _held.Add(message);
-            }
-            else
-            {
-                Offer(message);
+                _order.Expire(Environment.TickCount64, _ready);
+                DeliverReady();
+                if (!_order.Waiting)
+                {
+                    _expiring = false;
+                    return;
+                }
             }
         }
     }
 
-    // Under _lock. Sequences of one sender are increasing on each subject (one publishing connection, publishes
-    // numbered in the order they are written), so anything at or below the last one seen was delivered already.
-    private bool Offer(NatsInbound message)
+    // Under _lock.
+    private void DeliverReady()
     {
-
-        if (message.SenderNode is { } sender && message.Sequence > 0)
+        foreach (var message in _ready)
         {
-            if (_lastSequence.TryGetValue(sender, out var last) && message.Sequence <= last)
-            {
-                _duplicates++;
-                return false;
-            }
-
-            _lastSequence[sender] = message.Sequence;
+            Deliver(message);
         }
 
-        _deliver(message);
-        return true;
+        _ready.Clear();
+    }
+
+    // A member that throws is logged, and the rest goes on.
+    private void Deliver(NatsInbound message)
+    {
+        try
+        {
+            _deliver(message);
+        }
+        catch (Exception ex)
+        {
+            _failed(ex);
+        }
+    }
+
+    /// <summary>How a run of the read loop over the buffered messages ended.</summary>
+    private enum Buffered
+    {
+        /// <summary>Nothing more is buffered.</summary>
+        Empty,
+
+        /// <summary>The run's share is done; more is buffered.</summary>
+        More,
+
+        /// <summary>A message waits for room (in <c>_paused</c>).</summary>
+        Paused,
     }
 }

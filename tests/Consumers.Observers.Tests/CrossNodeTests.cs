@@ -56,6 +56,52 @@ public sealed class CrossNodeTests
         Assert.That(note["data"]!["text"]!.GetValue<string>(), Is.EqualTo("public"));
     });
 
+    [Test]
+    public async Task ASaveDuringANatsOutage_AnswersWithin1Second_AndTheSubscriberOnTheOtherNodeGetsItOnceNatsIsBack()
+    {
+        var directory = Directory.CreateTempSubdirectory("consumers-observers-").FullName;
+        var store = Path.Combine(directory, "jetstream");
+        var port = NatsServer.GetFreePort();
+        var server = await NatsServer.StartJetStreamAsync(store, port);
+        try
+        {
+            var database = Path.Combine(directory, "chat.db");
+            await using var hostA = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
+            await using var hostB = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
+            await using var watcher = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/messages"));
+            await using var poster = await TestClient.ConnectAsync(hostA.WebSocketUri("/ws/messages"));
+            await watcher.RequestAsync("""{"action": "join_room", "room_id": 3, "request_id": "on-b"}""");
+            await poster.RequestAsync("""{"action": "post", "room_id": 3, "text": "before"}""");
+            Assert.That((await watcher.ReceiveAsync())["data"]!["text"]!.GetValue<string>(), Is.EqualTo("before"));
+
+            await server.KillAsync();
+            await server.DisposeAsync();
+            await Task.Delay(200);
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var reply = await poster.RequestAsync("""{"action": "post", "room_id": 3, "text": "during"}""");
+            var took = watch.Elapsed;
+            Assert.Multiple(() =>
+            {
+                Assert.That(reply["response_status"]!.GetValue<int>(), Is.EqualTo(200), reply.ToJsonString());
+                Assert.That(took, Is.LessThan(TimeSpan.FromSeconds(1)), "the save, and its observer's publish, waited for NATS");
+            });
+
+            server = await NatsServer.StartJetStreamAsync(store, port);
+            var note = await watcher.ReceiveAsync(TimeSpan.FromSeconds(15));
+            Assert.Multiple(() =>
+            {
+                Assert.That(note["data"]!["text"]!.GetValue<string>(), Is.EqualTo("during"));
+                Assert.That(note["request_id"]!.GetValue<string>(), Is.EqualTo("on-b"));
+            });
+        }
+        finally
+        {
+            await server.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     // Two app nodes over one nats-server, sharing one SQLite database.
     private static async Task WithTwoNodesAsync(Func<TestHost, TestHost, Task> test)
     {

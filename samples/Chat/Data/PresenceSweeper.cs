@@ -8,6 +8,10 @@ namespace Chat.Data;
 /// nodes not seen for a minute is removed (through the change tracker, so rooms' subscribers see the new user lists).
 /// At start-up, a node alone on its group layer (in-memory) removes every other node's presence at once.
 /// </summary>
+/// <remarks>
+/// Nodes sweep the same rows when they start together (or beat at the same moment): the one whose delete finds a row
+/// gone (<see cref="DbUpdateConcurrencyException"/>) sweeps again on what is left, which is then nothing of those rows.
+/// </remarks>
 public sealed class PresenceSweeper(IServiceScopeFactory scopes, ILogger<PresenceSweeper> logger) : BackgroundService
 {
     private static readonly TimeSpan s_beat = TimeSpan.FromSeconds(15);
@@ -16,9 +20,28 @@ public sealed class PresenceSweeper(IServiceScopeFactory scopes, ILogger<Presenc
     /// <summary>This process's node id, stored with each presence it adds.</summary>
     public string NodeId { get; } = Guid.NewGuid().ToString("N");
 
+    /// <summary>How often a sweep starts again after another node swept the same rows first.</summary>
+    private const int Attempts = 5;
+
     /// <summary>Records this node and sweeps presence of stopped nodes: of every other node when <paramref name="alone"/>.</summary>
     /// <returns>The number of presence rows removed.</returns>
+    /// <exception cref="DbUpdateConcurrencyException">Other nodes removed rows this one was removing <see cref="Attempts"/> times in a row.</exception>
     public async Task<int> SweepAsync(bool alone, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await SweepOnceAsync(alone, cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
+            {
+                logger.LogInformation("Another chat node swept the same presence at the same moment; sweeping again.");
+            }
+        }
+    }
+
+    private async Task<int> SweepOnceAsync(bool alone, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ChatDb>();

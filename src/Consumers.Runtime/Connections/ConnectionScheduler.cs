@@ -359,4 +359,9 @@ internal sealed class ConnectionScheduler
             }
         }
     }
+
+    // ---- Backlog: read by a group layer pacing a burst (IGroupMember.Backlog), never on the send path ----
+
+    /// <summary>Queued work (group event and notification handlers) as a fraction of its bound: 1 means the next item closes the connection.</summary>
+    internal double WorkBacklog => (double)Volatile.Read(ref _pendingWork) / _maxWork;
 }

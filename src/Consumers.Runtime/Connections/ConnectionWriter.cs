@@ -526,4 +526,21 @@ internal sealed class ConnectionWriter : IHeldWrites
         Volatile.Read(ref _socket)?.Abort();
         _lifetime.Abort();
     }
+
+    // ---- Backlog: read by a group layer pacing a burst (IGroupMember.Backlog), never on the send path ----
+
+    /// <summary>
+    /// The fuller of this client's waiting frames and bytes (the send queue, written or not yet, and the deliveries
+    /// held for a running action) as a fraction of the queue's bounds: 0 nothing waits, 1 the next frame may not fit.
+    /// Read without locks: a moment's value, good enough to pace by.
+    /// </summary>
+    internal double Backlog
+    {
+        get
+        {
+            var frames = Volatile.Read(ref _unwritten) + (Volatile.Read(ref _held)?.Count ?? 0);
+            var bytes = (Volatile.Read(ref _queue)?.QueuedBytes ?? 0) + Volatile.Read(ref _heldBytes);
+            return Math.Max((double)frames / _queueCapacity, (double)bytes / _queueMaxBytes);
+        }
+    }
 }

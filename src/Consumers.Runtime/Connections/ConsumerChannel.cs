@@ -144,6 +144,9 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
         return _writer.TrySendDelivery(OutboundFrame.Rented(buffer, length));
     }
 
+    /// <summary>How full this connection's queues are (pacing a backlog; never read on the delivery path).</summary>
+    public double Backlog => Connection.Backlog;
+
     /// <summary>Joins a group (idempotent).</summary>
     public ValueTask JoinAsync(string group, CancellationToken cancellationToken)
     {

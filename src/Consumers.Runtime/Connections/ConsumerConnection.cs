@@ -72,6 +72,9 @@ internal sealed class ConsumerConnection
     /// <returns><see langword="false"/> when the frame was dropped (the client stopped reading and is being closed).</returns>
     public bool TrySend(OutboundFrame frame) => _writer.TrySend(frame);
 
+    /// <summary>How full the connection's send queue and work queue are, the fuller of the two (see <see cref="Groups.IGroupMember.Backlog"/>).</summary>
+    public double Backlog => Math.Max(_writer.Backlog, _scheduler.WorkBacklog);
+
     /// <summary>Queues consumer work in order with the connection's messages (see <see cref="ConnectionScheduler.TryQueueWork"/>).</summary>
     public bool TryQueueWork(Func<ValueTask> work) => _scheduler.TryQueueWork(work);
 

@@ -77,6 +77,9 @@ internal sealed class SendQueue
         return true;
     }
 
+    /// <summary>Bytes of the frames queued and not yet written (read by <see cref="ConnectionWriter.Backlog"/>).</summary>
+    public int QueuedBytes => Volatile.Read(ref _queuedBytes);
+
     /// <summary>No more frames are accepted; the writer takes what is queued, then its wait ends.</summary>
     public void Complete() => _frames.Writer.TryComplete();
 

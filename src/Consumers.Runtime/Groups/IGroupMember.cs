@@ -17,4 +17,11 @@ internal interface IGroupMember
     /// <param name="message">The message; its payload bytes are shared with every other member and must not be changed.</param>
     /// <returns>Whether the member queued it (false when the member filtered it out or its connection is closing).</returns>
     bool Deliver(GroupMessage message);
+
+    /// <summary>
+    /// How full the member's bounded queues are: 0 when nothing waits for its client, 1 when the next delivery may find
+    /// them full (and close it with 1008). Read only by a layer that delivers a backlog (the NATS layer after an
+    /// outage) to pace it to the client, never on the ordinary delivery path. A member without such queues says 0.
+    /// </summary>
+    double Backlog => 0;
 }

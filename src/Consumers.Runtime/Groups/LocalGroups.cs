@@ -7,11 +7,27 @@ namespace Consumers.Groups;
 /// layer (a layer between nodes adds the transport). Fan-out reads an immutable member array without a lock; joins
 /// and leaves copy it under one.
 /// </summary>
+/// <remarks>
+/// A layer between nodes may ask for join times (<see cref="TrackJoinTimes"/>): then each member's join is stamped
+/// with this node's clock, and a message from another node can go only to the members that had joined when it was
+/// sent (<see cref="Deliver(string, GroupMessage, long)"/>). The in-memory layer does not ask, and pays nothing.
+/// </remarks>
 internal sealed class LocalGroups
 {
     private readonly ConcurrentDictionary<string, IGroupMember[]> _groups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IGroupMember> _channels = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+
+    // With join times tracked: per group, the same member array as _groups and each member's join time, replaced
+    // together under _lock (so one entry is always a consistent pair).
+    private readonly ConcurrentDictionary<string, GroupJoins> _joins = new(StringComparer.Ordinal);
+    private volatile bool _trackJoinTimes;
+
+    /// <summary>
+    /// Stamps every join from now on with the time (Unix milliseconds, this node's clock), for
+    /// <see cref="Deliver(string, GroupMessage, long)"/>. Called by a layer between nodes before any member joins.
+    /// </summary>
+    public void TrackJoinTimes() => _trackJoinTimes = true;
 
     /// <summary>Adds a member; true when it is the group's first member on this node.</summary>
     /// <param name="group">The group name (validated by the caller).</param>
@@ -23,12 +39,14 @@ internal sealed class LocalGroups
             if (!_groups.TryGetValue(group, out var members))
             {
                 _groups[group] = [consumer];
+                Joined(group, consumer);
                 return true;
             }
 
             if (Array.IndexOf(members, consumer) < 0)
             {
                 _groups[group] = [.. members, consumer];
+                Joined(group, consumer);
             }
 
             return false;
@@ -56,12 +74,45 @@ internal sealed class LocalGroups
             if (members.Length == 1)
             {
                 _groups.TryRemove(group, out _);
+                _joins.TryRemove(group, out _);
                 return true;
             }
 
             _groups[group] = [.. members.AsSpan(0, index), .. members.AsSpan(index + 1)];
+            if (_joins.TryGetValue(group, out var joins) && joins.Members == members)
+            {
+                _joins[group] = joins.Without(index, _groups[group]);
+            }
+            else
+            {
+                _joins.TryRemove(group, out _);
+            }
+
             return false;
         }
+    }
+
+    // Under _lock, right after the member array of the group was replaced with one that ends with `consumer`.
+    private void Joined(string group, IGroupMember consumer)
+    {
+        if (!_trackJoinTimes)
+        {
+            return;
+        }
+
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var members = _groups[group];
+        if (_joins.TryGetValue(group, out var joins) && joins.Members.Length == members.Length - 1)
+        {
+            _joins[group] = joins.With(members, now);
+            return;
+        }
+
+        // The group's first member (or members from before join times were tracked: counted as joined long ago).
+        var joinedAt = new long[members.Length];
+        Array.Fill(joinedAt, long.MinValue);
+        joinedAt[^1] = now;
+        _joins[group] = new GroupJoins(members, joinedAt);
     }
 
     /// <summary>Whether the group has members on this node.</summary>
@@ -70,6 +121,10 @@ internal sealed class LocalGroups
 
     /// <summary>The groups with members on this node (for re-subscribing after a reconnect).</summary>
     public ICollection<string> Groups => _groups.Keys;
+
+    /// <summary>The group's members on this node now (empty when none): an immutable array, never changed afterwards.</summary>
+    /// <param name="group">The group name.</param>
+    public IGroupMember[] Members(string group) => _groups.TryGetValue(group, out var members) ? members : [];
 
     /// <summary>Hands the message to every local member but the excluded channel; returns how many queued it.</summary>
     /// <param name="group">The group name.</param>
@@ -82,13 +137,49 @@ internal sealed class LocalGroups
             return 0;
         }
 
+        return DeliverTo(members, null, 0, message);
+    }
+
+    /// <summary>
+    /// Hands the message to every local member but the excluded channel that had joined by <paramref name="joinedBy"/>
+    /// (Unix milliseconds; a member's join time is this node's clock when it joined). Without join times
+    /// (<see cref="TrackJoinTimes"/> not called) every member gets it. Returns how many queued it.
+    /// </summary>
+    /// <param name="group">The group name.</param>
+    /// <param name="message">The message, the same instance for every member.</param>
+    /// <param name="joinedBy">The latest join time of a member that gets it.</param>
+    public int Deliver(string group, GroupMessage message, long joinedBy)
+    {
+        if (!_trackJoinTimes)
+        {
+            return Deliver(group, message);
+        }
+
+        if (!_joins.TryGetValue(group, out var joins))
+        {
+            return Deliver(group, message);
+        }
+
+        // Everyone had joined by then (the usual case): no time is compared per member.
+        return DeliverTo(joins.Members, joins.Latest <= joinedBy ? null : joins.JoinedAt, joinedBy, message);
+    }
+
+    // Every member but the excluded channel, and, with join times, only those that had joined by `joinedBy`.
+    private static int DeliverTo(IGroupMember[] members, long[]? joinedAt, long joinedBy, GroupMessage message)
+    {
         var delivered = 0;
         var exclude = message.ExcludeChannel;
         try
         {
-            foreach (var member in members)
+            for (var i = 0; i < members.Length; i++)
             {
+                var member = members[i];
                 if (exclude is not null && string.Equals(member.ChannelName, exclude, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (joinedAt is not null && joinedAt[i] > joinedBy)
                 {
                     continue;
                 }
@@ -115,6 +206,10 @@ internal sealed class LocalGroups
     /// <param name="member">The member.</param>
     public void UnregisterChannel(IGroupMember member) => _channels.TryRemove(new KeyValuePair<string, IGroupMember>(member.ChannelName, member));
 
+    /// <summary>The member with that channel name on this node, or null.</summary>
+    /// <param name="channelName">The channel name.</param>
+    public IGroupMember? Channel(string channelName) => _channels.TryGetValue(channelName, out var member) ? member : null;
+
     /// <summary>Hands the message to the member with that channel name, if it lives on this node.</summary>
     /// <param name="channelName">The channel name.</param>
     /// <param name="message">The message.</param>
@@ -129,5 +224,22 @@ internal sealed class LocalGroups
         {
             message.MarkHandedToMembers();
         }
+    }
+
+    /// <summary>One group's members (the array in <c>_groups</c>) and when each joined, in the same order; immutable.</summary>
+    private sealed class GroupJoins(IGroupMember[] members, long[] joinedAt)
+    {
+        public IGroupMember[] Members { get; } = members;
+
+        public long[] JoinedAt { get; } = joinedAt;
+
+        /// <summary>The latest join.</summary>
+        public long Latest { get; } = joinedAt.Length == 0 ? long.MinValue : joinedAt.Max();
+
+        /// <summary>These joins and one more, at the end of <paramref name="members"/>.</summary>
+        public GroupJoins With(IGroupMember[] members, long at) => new(members, [.. JoinedAt, at]);
+
+        /// <summary>These joins without the one at <paramref name="index"/>.</summary>
+        public GroupJoins Without(int index, IGroupMember[] members) => new(members, [.. JoinedAt.AsSpan(0, index), .. JoinedAt.AsSpan(index + 1)]);
     }
 }

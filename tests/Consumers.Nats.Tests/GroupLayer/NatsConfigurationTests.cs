@@ -121,6 +121,7 @@ public sealed class NatsConfigurationTests
             ["Consumers:Nats:ReconnectBufferSize"] = "1024",
             ["Consumers:Nats:PublishTimeout"] = "00:00:03",
             ["Consumers:Nats:ReplayWindow"] = "00:00:30",
+            ["Consumers:Nats:ClockSkew"] = "00:00:00.200",
             ["Consumers:Nats:JetStream"] = "false",
         });
         var options = new NatsGroupLayerOptions();
@@ -144,6 +145,7 @@ public sealed class NatsConfigurationTests
             Assert.That(options.ReconnectBufferSize, Is.EqualTo(1024));
             Assert.That(options.PublishTimeout, Is.EqualTo(TimeSpan.FromSeconds(3)));
             Assert.That(options.ReplayWindow, Is.EqualTo(TimeSpan.FromSeconds(30)));
+            Assert.That(options.ClockSkew, Is.EqualTo(TimeSpan.FromMilliseconds(200)));
             Assert.That(options.JetStream, Is.False);
         });
     }
@@ -172,6 +174,23 @@ public sealed class NatsConfigurationTests
         await a.DisposeAsync();
         await hostA.DisposeAsync();
         Assert.That(own.ConnectionState, Is.EqualTo(NatsConnectionState.Open));
+    }
+
+    [Test]
+    public void ANegativeClockSkew_IsRejected_NamingTheSetting()
+        => Assert.That(
+            new NatsGroupLayerOptions { ClockSkew = TimeSpan.FromSeconds(-1) }.Validate,
+            Throws.ArgumentException.With.Message.Contains("Consumers:Nats:ClockSkew"));
+
+    [Test]
+    public void TheDefaults_KeepAMinuteOfOutage_AndAllowASecondOfClockSkew()
+    {
+        var options = new NatsGroupLayerOptions();
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.PublishTimeout, Is.EqualTo(options.ReplayWindow).And.EqualTo(TimeSpan.FromMinutes(1)), "what a node holds and what the stream keeps cover the same outage");
+            Assert.That(options.ClockSkew, Is.EqualTo(TimeSpan.FromSeconds(1)));
+        });
     }
 
     [Test]

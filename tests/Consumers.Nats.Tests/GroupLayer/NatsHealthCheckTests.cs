@@ -22,6 +22,7 @@ public sealed class NatsHealthCheckTests
         var connected = await health.CheckHealthAsync();
         await server.KillAsync();
         await Eventually.WaitUntilAsync(() => host.Layer().Connection.ConnectionState == NatsConnectionState.Reconnecting);
+        await host.Layer().SendAsync("room:health", new Consumers.Groups.GroupMessage("{}"u8.ToArray()));
         var reconnecting = await health.CheckHealthAsync();
         await host.Layer().DisposeAsync();
         var closed = await health.CheckHealthAsync();
@@ -30,6 +31,7 @@ public sealed class NatsHealthCheckTests
         {
             Assert.That(connected.Entries["consumers-nats"].Status, Is.EqualTo(HealthStatus.Healthy));
             Assert.That(reconnecting.Entries["consumers-nats"].Status, Is.EqualTo(HealthStatus.Degraded));
+            Assert.That((long)reconnecting.Entries["consumers-nats"].Data["outbox_bytes"], Is.GreaterThan(0), "the send waits in the outbox");
             Assert.That(closed.Entries["consumers-nats"].Status, Is.EqualTo(HealthStatus.Unhealthy));
         });
     }

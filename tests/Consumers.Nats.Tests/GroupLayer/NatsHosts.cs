@@ -8,9 +8,10 @@ namespace Consumers.Nats.Tests.GroupLayer;
 /// <summary>App hosts with the NATS group layer serving <see cref="ChatConsumer"/> at <c>/ws/rooms/{room}</c>, and probes across them.</summary>
 internal static class NatsHosts
 {
-    public static Task<TestHost> StartAsync(string url, Action<NatsGroupLayerOptions>? configure = null, Action<IServiceCollection>? services = null)
+    public static Task<TestHost> StartAsync(string url, Action<NatsGroupLayerOptions>? configure = null, Action<IServiceCollection>? services = null, Action<ConsumerOptions>? options = null)
         => TestHost.StartAsync(
             app => app.MapConsumer<ChatConsumer>("/ws/rooms/{room}"),
+            configure: options,
             services: services,
             consumers: c => c.AddNatsGroupLayer(o =>
             {

@@ -1,6 +1,5 @@
 using Consumers.Testing.Nats;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Consumers.Groups;
 using Consumers.Nats.Tests.GroupLayer;
 using Consumers.Tests.Infrastructure;
@@ -140,46 +139,94 @@ public sealed class NatsOutageTests
     }
 
     [Test]
-    public async Task WhileDisconnected_SendsBeyondTheReconnectBuffer_FailAtOnce_LoggedWithTheGroup_AndCounted()
+    public async Task WhileDisconnected_SendsGoToTheOutbox_AndWhatDoesNotFit_FailsAtOnce_LoggedWithTheGroup_AndCounted()
     {
         await using var server = await NatsServer.StartAsync();
         await using var host = await NatsHosts.StartAsync(server.Url, o => o.ReconnectBufferSize = 1000);
-        using var failures = new PublishFailures();
+        using var failures = new LayerCounters("consumers.nats.publish_failed");
         var layer = host.Layer();
         await server.KillAsync();
         await Eventually.WaitUntilAsync(() => layer.Connection.ConnectionState != NatsConnectionState.Open);
 
-        var held = layer.SendAsync("room:bounded", new GroupMessage(new byte[600])).AsTask();
-        var exception = Assert.ThrowsAsync<NatsGroupLayerUnavailableException>(() => layer.SendAsync("room:bounded", new GroupMessage(new byte[600])).AsTask());
+        var held = layer.SendAsync("room:bounded", new GroupMessage(new byte[600]));
+        var refused = layer.SendAsync("room:bounded", new GroupMessage(new byte[600])).AsTask();
 
         Assert.Multiple(() =>
         {
-            Assert.That(held.IsCompleted, Is.False, "the first message fits and waits for the reconnect");
-            Assert.That(exception!.Message, Does.Contain("ReconnectBufferSize"));
-            Assert.That(failures.Count, Is.GreaterThanOrEqualTo(1));
+            Assert.That(held.IsCompletedSuccessfully, Is.True, "the first message fits the outbox: the sender goes on at once");
+            Assert.That(layer.OutboxBytes, Is.GreaterThan(600).And.LessThanOrEqualTo(1000));
+            Assert.That(refused.IsFaulted, Is.True, "the second one is refused at once, not after a wait");
+            Assert.That(refused.Exception?.InnerException, Is.TypeOf<NatsGroupLayerUnavailableException>().With.Message.Contains("ReconnectBufferSize"));
+            Assert.That(failures.Count("outbox_full"), Is.EqualTo(1));
             Assert.That(
                 CapturingLoggerProvider.Instance.Entries.Any(e => e.EventId.Name == "NatsPublishFailed" && e.Message.Contains("room:bounded", StringComparison.Ordinal)),
                 Is.True,
                 "logged with the group");
         });
-        _ = held.ContinueWith(static t => t.Exception, TaskScheduler.Default);
     }
 
     [Test]
-    public async Task WhileDisconnected_ASendWaitingLongerThanThePublishTimeout_Fails()
+    public async Task AMessageThatWaitedLongerThanThePublishTimeout_IsDroppedWhenNatsReturns_LoggedAndCounted_AndTheNextOneGoes()
+    {
+        var port = NatsServer.GetFreePort();
+        var server = await NatsServer.StartAsync(port: port);
+        try
+        {
+            await using var host = await NatsHosts.StartAsync(server.Url, o => o.PublishTimeout = TimeSpan.FromMilliseconds(300));
+            using var failures = new LayerCounters("consumers.nats.publish_failed");
+            var layer = host.Layer();
+            await server.KillAsync();
+            await server.DisposeAsync();
+            await Eventually.WaitUntilAsync(() => layer.Connection.ConnectionState != NatsConnectionState.Open);
+
+            var watch = Stopwatch.StartNew();
+            await layer.SendAsync("room:late", new GroupMessage("{}"u8.ToArray()));
+            Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromMilliseconds(200)), "the sender did not wait for NATS");
+            await Task.Delay(600);
+
+            server = await NatsServer.StartAsync(port: port);
+            await using var probe = new NatsConnection(NatsOpts.Default with { Url = server.Url });
+            await using var sub = await probe.SubscribeCoreAsync<byte[]>("consumers.g.room:fresh");
+            await probe.PingAsync();
+            await Eventually.WaitUntilAsync(() => layer.Connection.ConnectionState == NatsConnectionState.Open, TimeSpan.FromSeconds(10));
+            await layer.SendAsync("room:fresh", new GroupMessage("{\"fresh\":1}"u8.ToArray()));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var fresh = await sub.Msgs.ReadAsync(timeout.Token);
+
+            await Eventually.WaitUntilAsync(() => failures.Count("expired") == 1);
+            Assert.Multiple(() =>
+            {
+                Assert.That(fresh.Data, Is.EqualTo("{\"fresh\":1}"u8.ToArray()), "a message sent after the return goes");
+                Assert.That(
+                    CapturingLoggerProvider.Instance.Entries.Any(e => e.EventId.Name == "NatsPublishFailed" && e.Message.Contains("room:late", StringComparison.Ordinal) && e.Exception?.Message.Contains("PublishTimeout", StringComparison.Ordinal) == true),
+                    Is.True,
+                    "logged with the group and the bound");
+            });
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task MessagesStillInTheOutboxWhenTheLayerStops_AreLoggedAndCounted()
     {
         await using var server = await NatsServer.StartAsync();
-        await using var host = await NatsHosts.StartAsync(server.Url, o => o.PublishTimeout = TimeSpan.FromMilliseconds(300));
+        var host = await NatsHosts.StartAsync(server.Url);
+        using var failures = new LayerCounters("consumers.nats.publish_failed");
         var layer = host.Layer();
         await server.KillAsync();
         await Eventually.WaitUntilAsync(() => layer.Connection.ConnectionState != NatsConnectionState.Open);
+        await layer.SendAsync("room:unsent", new GroupMessage("{}"u8.ToArray()));
+        await layer.SendAsync("room:unsent", new GroupMessage("{}"u8.ToArray()));
 
-        var watch = Stopwatch.StartNew();
-        var exception = Assert.ThrowsAsync<NatsGroupLayerUnavailableException>(() => layer.SendAsync("room:late", new GroupMessage("{}"u8.ToArray())).AsTask());
+        await host.DisposeAsync();
+
         Assert.Multiple(() =>
         {
-            Assert.That(exception!.Message, Does.Contain("PublishTimeout"));
-            Assert.That(watch.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(250)).And.LessThan(TimeSpan.FromSeconds(5)));
+            Assert.That(failures.Count("stopped"), Is.EqualTo(2));
+            Assert.That(CapturingLoggerProvider.Instance.Entries.Any(e => e.EventId.Name == "NatsStoppedWithOutbox" && e.Message.Contains("2 messages", StringComparison.Ordinal)), Is.True);
         });
     }
 
@@ -200,29 +247,5 @@ public sealed class NatsOutageTests
                 Is.True);
             Assert.That(await NatsHosts.ProbeUntilReceivedAsync(a, b), Does.StartWith("probe"), "core NATS still carries group messages");
         });
-    }
-
-    /// <summary>Counts <c>consumers.nats.publish_failed</c> while alive.</summary>
-    private sealed class PublishFailures : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _count;
-
-        public PublishFailures()
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == "Consumers" && instrument.Name == "consumers.nats.publish_failed")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _count, value));
-            _listener.Start();
-        }
-
-        public long Count => Interlocked.Read(ref _count);
-
-        public void Dispose() => _listener.Dispose();
     }
 }

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using Consumers.Connections;
+using Consumers.Tests.Infrastructure;
 
 namespace Consumers.Tests.Writer;
 
@@ -40,6 +41,42 @@ public sealed class ConnectionWriterTests
             lines.Take(64).Sum(l => l.Length + SmallHeader),
             lines.Skip(64).Sum(l => l.Length + SmallHeader),
         }));
+    }
+
+    [Test]
+    public async Task Backlog_IsTheFullerOfFramesAndBytesWaiting_AndFallsAsTheyAreWritten()
+    {
+        await using var harness = new WriterHarness(queueCapacity: 10, queueMaxBytes: 4096);
+        Assert.That(harness.Writer.Backlog, Is.Zero, "nothing waits");
+        for (var i = 0; i < 4; i++)
+        {
+            harness.Send(Line(0, i));
+        }
+
+        Assert.That(harness.Writer.Backlog, Is.EqualTo(0.4).Within(1e-9), "4 of 10 frames (their bytes are fewer)");
+        harness.Send("{\"p\":\"" + new string('x', 2000) + "\"}");
+        Assert.That(harness.Writer.Backlog, Is.GreaterThan(0.5), "the bytes are now the fuller bound");
+
+        harness.Start();
+        for (var i = 0; i < 5; i++)
+        {
+            await harness.ReceiveAsync();
+        }
+
+        await Eventually.WaitUntilAsync(() => harness.Writer.Backlog == 0);
+    }
+
+    [Test]
+    public async Task Backlog_CountsTheDeliveriesHeldForARunningAction()
+    {
+        await using var harness = new WriterHarness(queueCapacity: 10);
+        harness.Writer.HoldDeliveries();
+        for (var i = 0; i < 3; i++)
+        {
+            harness.SendDelivery(Line(0, i));
+        }
+
+        Assert.That(harness.Writer.Backlog, Is.EqualTo(0.3).Within(1e-9));
     }
 
     [Test]
