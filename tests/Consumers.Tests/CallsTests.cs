@@ -266,6 +266,62 @@ public sealed class CallsTests
     }
 
     [Test]
+    public async Task TenStreamsAtOnce_OnOneConnection_EachKeepsItsItemsInOrder()
+    {
+        var (host, _, _) = await StartAsync();
+        await using var _host = host;
+        await using var client = await TestClient.ConnectAsync(host.WebSocketUri("/ws/calls"));
+        const int Streams = 10;
+        const int Items = 20_000;
+        for (var round = 0; round < 3; round++)
+        {
+            for (var s = 0; s < Streams; s++)
+            {
+                await client.SendAsync($$"""{"action": "count", "n": {{Items}}, "request_id": {{s}}}""");
+            }
+
+            var next = new int[Streams];
+            var ended = 0;
+            while (ended < Streams)
+            {
+                var frame = await client.ReceiveAsync();
+                var stream = frame["request_id"]!.GetValue<int>();
+                if (frame["response_status"]!.GetValue<int>() == 204)
+                {
+                    Assert.That(next[stream], Is.EqualTo(Items), $"stream {stream} ended after all its items");
+                    ended++;
+                    continue;
+                }
+
+                Assert.That(frame["data"]!.GetValue<int>(), Is.EqualTo(next[stream]), $"round {round}, stream {stream}: items in order");
+                next[stream]++;
+            }
+        }
+    }
+
+    [Test]
+    public async Task AStreamsPlace_AndItsRequestId_AreFreeOnceItsEndIsRead()
+    {
+        // At the cap of one stream, a client that starts its next stream, under the same request_id, as soon as it reads
+        // the previous one's 204 is never refused (the place is given back before the end frame is queued).
+        var (host, _, _) = await StartAsync(o => o.MaxConcurrentStreamsPerConnection = 1);
+        await using var _host = host;
+        await using var client = await TestClient.ConnectAsync(host.WebSocketUri("/ws/calls"));
+        for (var round = 0; round < 200; round++)
+        {
+            await client.SendAsync("""{"action": "count", "n": 2, "request_id": "again"}""");
+            JsonObject frame;
+            do
+            {
+                frame = await client.ReceiveAsync();
+            }
+            while (frame["response_status"]!.GetValue<int>() == 200);
+
+            Assert.That(frame["response_status"]!.GetValue<int>(), Is.EqualTo(204), $"round {round}: {frame.ToJsonString()}");
+        }
+    }
+
+    [Test]
     public async Task AChannelReaderStream_SendsWhatIsWritten_UntilTheChannelCompletes()
     {
         var (host, _, _) = await StartAsync();

@@ -51,7 +51,10 @@ internal sealed class SendQueue
         });
     }
 
-    /// <summary>Bytes of the frames waiting in the queue or taken and not yet written.</summary>
+    /// <summary>
+    /// Bytes of the frames waiting in the queue or taken and not yet written (read by streams waiting for room and by
+    /// <see cref="ConnectionWriter.Backlog"/>).
+    /// </summary>
     public int QueuedBytes => Volatile.Read(ref _queuedBytes);
 
     /// <summary>
@@ -77,8 +80,6 @@ internal sealed class SendQueue
         return true;
     }
 
-    /// <summary>Bytes of the frames queued and not yet written (read by <see cref="ConnectionWriter.Backlog"/>).</summary>
-    public int QueuedBytes => Volatile.Read(ref _queuedBytes);
 
     /// <summary>No more frames are accepted; the writer takes what is queued, then its wait ends.</summary>
     public void Complete() => _frames.Writer.TryComplete();

@@ -125,8 +125,20 @@ public sealed class ActionInvocation
     /// <param name="errors">The errors.</param>
     internal ValueTask ReplyError(int status, ActionErrors errors)
     {
+        // A concurrent action's or a stream's last frame (a stream's items go through ReplyData).
+        EndCall();
         _replies.Reply(_actionToken.Span, status, errors, _requestIdToken.Span);
         return ValueTask.CompletedTask;
+    }
+
+    // The call's last frame is about to be queued: its slot (or stream place) and its request_id are given back first,
+    // so that a client that starts its next call on reading that frame is not refused with 429 or 409.
+    private void EndCall()
+    {
+        if (_call is { } call)
+        {
+            _calls.Remove(call);
+        }
     }
 
     /// <summary>
@@ -558,6 +570,11 @@ public sealed class ActionInvocation
 
     private ValueTask ReplyData<T>(int status, T value, JsonTypeInfo<T> typeInfo, ActionErrors? errors = null)
     {
+        if (_call is { IsStream: false })
+        {
+            EndCall();
+        }
+
         _replies.Reply(_actionToken.Span, status, value, typeInfo, errors ?? ActionErrors.None, _requestIdToken.Span);
         return ValueTask.CompletedTask;
     }

@@ -9,6 +9,7 @@ internal sealed class DetachedCall : IDisposable
 {
     private readonly CancellationTokenSource _cancellation;
     private int _cancelledByClient;
+    private int _ended;
 
     /// <param name="consumer">The consumer's reply sink (its channel).</param>
     /// <param name="requestId">The request id as a raw JSON token, or null when the request had none.</param>
@@ -56,6 +57,9 @@ internal sealed class DetachedCall : IDisposable
 
         return true;
     }
+
+    /// <summary>Marks the call ended; true the first time only (its slot is given back once).</summary>
+    public bool TryEnd() => Interlocked.Exchange(ref _ended, 1) == 0;
 
     public void Dispose() => _cancellation.Dispose();
 }

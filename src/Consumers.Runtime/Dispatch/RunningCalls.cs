@@ -77,9 +77,14 @@ internal sealed class RunningCalls
         return true;
     }
 
-    /// <summary>A call has ended: it leaves the records and gives its slot or place back.</summary>
+    /// <summary>A call has ended: it leaves the records and gives its slot or place back (once; later calls do nothing).</summary>
     public void Remove(DetachedCall call)
     {
+        if (!call.TryEnd())
+        {
+            return;
+        }
+
         if (call.RequestId is { } requestId)
         {
             lock (_lock)
