@@ -123,7 +123,7 @@ public sealed class WriteCombiningTests
     [Test]
     public async Task MemberThatStopsReading_IsClosed_AndTheOthersGetEveryLine()
     {
-        await using var host = await StartAsync(o => o.SendQueueMaxBytes = 512 * 1024);
+        await using var host = await StartAsync(o => o.SendQueueMaxBytes = 2 * 1024 * 1024);
         await using var sender = await TestClient.ConnectAsync(host.WebSocketUri("/ws/hold/slow"));
         await using var reader = await TestClient.ConnectAsync(host.WebSocketUri("/ws/hold/slow"));
         var stalled = new ClientWebSocket();
@@ -134,11 +134,11 @@ public sealed class WriteCombiningTests
             // Lines of about 8 KB, sent without waiting: more than the stalled member's TCP buffers (as large as the
             // kernel lets them grow: its receive buffer's and the server's send buffer's maxima) and its send-queue bound hold.
             var text = new string('x', 8000);
-            var Lines = (int)((KernelBufferMax("tcp_rmem") + KernelBufferMax("tcp_wmem") + (8L << 20)) / text.Length);
+            var lines = (int)((KernelBufferMax("tcp_rmem") + KernelBufferMax("tcp_wmem") + (8L << 20)) / text.Length);
             var sending = Task.Run(async () =>
             {
                 // In windows of 20, as a client that reads its replies: the sender itself keeps up.
-                for (var i = 0; i < Lines; i += 20)
+                for (var i = 0; i < lines; i += 20)
                 {
                     for (var j = i; j < i + 20; j++)
                     {
@@ -152,7 +152,7 @@ public sealed class WriteCombiningTests
                 }
             });
 
-            for (var i = 0; i < Lines; i++)
+            for (var i = 0; i < lines; i++)
             {
                 if (sending.IsFaulted)
                 {
