@@ -35,8 +35,12 @@ internal sealed class ConnectionReader
     private CancellationTokenSource? _messageDeadline;
     private bool _messageStarted;
 
-    public ConnectionReader(ConsumerOptions options, ILogger logger, ConnectionLifetime lifetime, ConnectionScheduler scheduler)
+    // A resumable connection's session: its client's $ack frames are taken here, on arrival.
+    private readonly ResumeSession? _resume;
+
+    public ConnectionReader(ConsumerOptions options, ILogger logger, ConnectionLifetime lifetime, ConnectionScheduler scheduler, ResumeSession? resume = null)
     {
+        _resume = resume;
         _options = options;
         _logger = logger;
         _lifetime = lifetime;
@@ -162,10 +166,25 @@ internal sealed class ConnectionReader
 
                 if (result.MessageType == WebSocketMessageType.Binary)
                 {
+                    _resume?.CountReceived();
                     consumers.ReplyToBadFrame(throttled, ProtocolErrors.BinaryFrame);
                     count = 0;
                     continue;
                 }
+
+                if (_resume is not null && !throttled && ResumeFrames.IsAck(buffer.AsSpan(0, count), out var seq))
+                {
+                    // consumers.resume: an acknowledgement never waits behind a running action, and has no reply.
+                    if (!_resume.Buffer.Acknowledge(seq))
+                    {
+                        consumers.ReplyToBadAck(ResumeFrames.BadAck(_resume.Buffer.Last));
+                    }
+
+                    count = 0;
+                    continue;
+                }
+
+                _resume?.CountReceived();
 
                 // The scheduler takes the buffer (and returns it to the pool); the next message gets a fresh one.
                 var message = new InboundMessage(buffer, count, throttled);

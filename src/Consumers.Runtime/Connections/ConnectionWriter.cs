@@ -235,7 +235,7 @@ internal sealed partial class ConnectionWriter : IHeldWrites
                 return existing;
             }
 
-            var queue = new SendQueue(_queueCapacity, _queueMaxBytes);
+            var queue = new SendQueue(_queueCapacity, _queueMaxBytes) { Recorder = _resume?.Buffer };
             Volatile.Write(ref _queue, queue);
 
             // Published before the check: a close requested meanwhile either completes it or is seen here.
@@ -259,7 +259,9 @@ internal sealed partial class ConnectionWriter : IHeldWrites
     {
         if (_loop is null && _socket is { } socket && _queue is { } queue)
         {
-            _loop = WriterLoop.RunAsync(this, queue, socket, Volatile.Read(ref _direct), _batchEnvelopes);
+            _loop = _resume is null
+                ? WriterLoop.RunAsync(this, queue, socket, Volatile.Read(ref _direct), _batchEnvelopes)
+                : WriterLoop.RunResumableAsync(this, queue, _batchEnvelopes);
         }
     }
 

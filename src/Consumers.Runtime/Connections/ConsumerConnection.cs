@@ -40,6 +40,30 @@ internal sealed class ConsumerConnection
         _writer = new ConnectionWriter(_lifetime, logger, options.SendQueueCapacity, options.SendQueueMaxBytes);
     }
 
+    /// <summary>
+    /// The connection's resumable session when its client speaks <c>consumers.resume</c>, else null. Set with
+    /// <see cref="EnableResume"/> before anything is sent.
+    /// </summary>
+    public ResumeSession? Resume { get; private set; }
+
+    /// <summary>
+    /// Makes this connection resumable (<c>consumers.resume</c>): what it sends is numbered and kept until acknowledged,
+    /// and a dropped socket parks it (see <see cref="RunAsync"/>). Before anything is sent.
+    /// </summary>
+    /// <param name="userId">The authenticated user its tokens are bound to (null: anonymous).</param>
+    public ResumeSession EnableResume(string? userId)
+    {
+        var session = new ResumeSession(Id, userId, Options.ResumeBufferBytes);
+        session.OverflowedWhileConnected = () =>
+        {
+            ResumeLog.ResumeBufferFull(Logger, Options.ResumeBufferBytes);
+            _lifetime.RequestClose(WebSocketCloseStatus.PolicyViolation, "Resume buffer full");
+        };
+        _writer.EnableResume(session);
+        Resume = session;
+        return session;
+    }
+
     public string Id { get; }
 
     /// <summary>Cancelled when the connection is gone (closed, dropped or past its close deadline).</summary>
@@ -85,19 +109,74 @@ internal sealed class ConsumerConnection
     /// </summary>
     public void RequestClose(WebSocketCloseStatus status, string? description) => _lifetime.RequestClose(status, description);
 
-    /// <summary>Runs the connection until the socket is closed or dropped, then runs the disconnect hooks.</summary>
-    public async Task RunAsync(WebSocket socket, ConsumerSet consumers, CancellationToken stopping)
+    /// <summary>
+    /// Runs the connection until the socket is closed or dropped, then runs the disconnect hooks. A resumable
+    /// connection whose socket drops (no close frame, no close requested, the host not stopping) is parked instead:
+    /// <paramref name="resume"/> waits for a client that comes back (its socket then runs here) or the end of the window.
+    /// </summary>
+    /// <param name="socket">The accepted socket.</param>
+    /// <param name="consumers">The connection's consumers.</param>
+    /// <param name="stopping">The host's shutdown.</param>
+    /// <param name="answer">For a resumable connection, the <c>$resume</c> frame of the first socket (built with its token).</param>
+    /// <param name="resume">For a resumable connection, builds the <c>$resume</c> frame of a socket handed over.</param>
+    public async Task RunAsync(WebSocket socket, ConsumerSet consumers, CancellationToken stopping, byte[]? answer = null, Func<ResumeHandover, byte[]>? resume = null)
     {
         ConsumerMetrics.ConnectionsOpened.Add(1);
         WebSocketCloseStatus? clientStatus = null;
-        var reader = new ConnectionReader(Options, Logger, _lifetime, _scheduler);
         _scheduler.Consumers = consumers;
-        _writer.Start(socket, Upgrade?.Stream, BatchEnvelopes);
+        var session = Resume;
+        if (session is null)
+        {
+            _writer.Start(socket, Upgrade?.Stream, BatchEnvelopes);
+        }
+        else
+        {
+            session.Connected(socket);
+            _writer.Attach(socket, Upgrade?.Stream, BatchEnvelopes, answer!, after: 0);
+        }
+
+        // The resume request whose socket runs now: told when this connection no longer uses it.
+        TaskCompletionSource? socketDone = null;
         using (stopping.Register(static state => ((ConnectionLifetime)state!).RequestClose(WebSocketCloseStatus.EndpointUnavailable, "Server shutting down"), _lifetime))
         {
             try
             {
-                clientStatus = await reader.ReadAsync(socket, consumers).ConfigureAwait(false);
+                while (true)
+                {
+                    var reader = new ConnectionReader(Options, Logger, _lifetime, _scheduler, session);
+                    try
+                    {
+                        clientStatus = await reader.ReadAsync(socket, consumers).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        reader.Dispose();
+                    }
+
+                    if (session is null || clientStatus is not null || _lifetime.CloseRequested || stopping.IsCancellationRequested)
+                    {
+                        break;
+                    }
+
+                    // Dropped: parked until the client comes back or the window ends.
+                    _writer.Park();
+                    ResumeLog.SessionParked(Logger, Options.ResumeWindow);
+                    var handover = await session.ParkAsync(Options.ResumeWindow, stopping).ConfigureAwait(false);
+                    if (handover is null)
+                    {
+                        ResumeLog.ParkedSessionEnded(Logger, session.Buffer.Overflowed ? "buffer overflow" : stopping.IsCancellationRequested ? "host stopping" : "window expired");
+                        break;
+                    }
+
+                    socket.Abort();
+                    socket.Dispose();
+                    socketDone?.TrySetResult();
+                    socket = handover.Socket;
+                    socketDone = handover.Done;
+                    session.Connected(socket);
+                    ResumeLog.SessionResumed(Logger, handover.Seq, (int)(session.Buffer.Last - handover.Seq));
+                    _writer.Attach(socket, handover.Stream, BatchEnvelopes, resume!(handover), handover.Seq);
+                }
             }
             finally
             {
@@ -114,9 +193,10 @@ internal sealed class ConsumerConnection
                 }
 
                 socket.Dispose();
-                reader.Dispose();
                 _lifetime.StopDeadline();
                 _writer.Drain();
+                session?.End();
+                socketDone?.TrySetResult();
                 ConnectionLog.ConnectionClosed(Logger, clientStatus);
                 ConsumerMetrics.ConnectionsClosed.Add(1);
 

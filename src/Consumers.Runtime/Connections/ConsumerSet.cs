@@ -141,6 +141,16 @@ internal sealed class ConsumerSet
     }
 
     /// <summary>
+    /// Answers an <c>$ack</c> of the <c>consumers.resume</c> subprotocol without a usable <c>seq</c>: a bare 400
+    /// envelope with <c>"action": "$ack"</c>, on every endpoint (control frames are never wrapped).
+    /// </summary>
+    public void ReplyToBadAck(string error)
+    {
+        ConnectionLog.BadFrame(_connection.Logger, StatusCodes.Status400BadRequest, error);
+        _connection.TrySend(FrameBuilder.EnvelopeWithoutData(null, ResumeFrames.AckActionToken, StatusCodes.Status400BadRequest, ActionErrors.Messages(error), default));
+    }
+
+    /// <summary>
     /// After the connection has ended: waits for its concurrent actions and streams (cancelled with the connection) to
     /// finish, at most the close timeout; one that ignores its token is logged and left behind.
     /// </summary>

@@ -52,6 +52,12 @@ internal sealed class SendQueue
     }
 
     /// <summary>
+    /// A resumable connection's buffer (<c>consumers.resume</c>): every frame taken to be written is numbered and kept
+    /// there, in the order taken, which is the order written. Null for every other connection.
+    /// </summary>
+    public ResumeBuffer? Recorder { get; init; }
+
+    /// <summary>
     /// Bytes of the frames waiting in the queue or taken and not yet written (read by streams waiting for room and by
     /// <see cref="ConnectionWriter.Backlog"/>).
     /// </summary>
@@ -100,6 +106,11 @@ internal sealed class SendQueue
             {
                 _taken++;
                 _takenBytes += frame.Memory.Length;
+                if (Recorder is { } recorder && !frame.IsFlush)
+                {
+                    recorder.Append(frame.Memory.Span);
+                }
+
                 return true;
             }
 

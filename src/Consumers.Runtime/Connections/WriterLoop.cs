@@ -134,25 +134,10 @@ internal static class WriterLoop
             {
                 while (queue.TryTake(out var first))
                 {
-                    if (first.IsFlush)
+                    // Only direct writes hold frames (flush marks), and there are none without the upgraded stream.
+                    if (!first.IsFlush)
                     {
-                        // Only direct writes hold frames, and there are none without the upgraded stream.
-                    }
-                    else if (!batchEnvelopes || first.Memory.Length + 2 > buffer.Length)
-                    {
-                        try
-                        {
-                            await socket.SendAsync(first.Memory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
-                        }
-                        finally
-                        {
-                            first.Release();
-                        }
-                    }
-                    else
-                    {
-                        var length = queue.TakeArray(buffer, first);
-                        await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+                        await SendBatchAsync(queue, socket, buffer, first, batchEnvelopes).ConfigureAwait(false);
                     }
 
                     writer.Written(queue.Written());
@@ -162,6 +147,108 @@ internal static class WriterLoop
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+        }
+    }
+
+    // Through the WebSocket: one send per frame, or with the batch subprotocol one array frame of what is queued.
+    private static async ValueTask SendBatchAsync(SendQueue queue, WebSocket socket, byte[] buffer, OutboundFrame first, bool batchEnvelopes)
+    {
+        if (!batchEnvelopes || first.Memory.Length + 2 > buffer.Length)
+        {
+            try
+            {
+                await socket.SendAsync(first.Memory, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                first.Release();
+            }
+        }
+        else
+        {
+            var length = queue.TakeArray(buffer, first);
+            await socket.SendAsync(buffer.AsMemory(0, length), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The writer loop of a resumable connection (<c>consumers.resume</c>): the queue numbers and keeps each frame as it is
+    /// taken; the loop writes it to the socket that runs, or to nothing while the session is parked. Before the next
+    /// frame after a socket is attached, it writes that socket's <c>$resume</c> frame and the kept frames its client has
+    /// not received. A failed write aborts that socket only: the session parks, the loop goes on.
+    /// </summary>
+    public static async Task RunResumableAsync(ConnectionWriter writer, SendQueue queue, bool batchEnvelopes)
+    {
+        while (await queue.WaitToReadAsync().ConfigureAwait(false))
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(SendQueue.MaxWriteBytes);
+            try
+            {
+                while (true)
+                {
+                    if (writer.TakeAttach() is { } attach)
+                    {
+                        await AttachAsync(writer, attach).ConfigureAwait(false);
+                    }
+
+                    if (!queue.TryTake(out var first))
+                    {
+                        break;
+                    }
+
+                    var target = writer.Target;
+                    if (first.IsFlush || target is null)
+                    {
+                        // Parked: taken (numbered and kept), written nowhere.
+                        first.Release();
+                    }
+                    else
+                    {
+                        try
+                        {
+                            if (target.Stream is { } stream)
+                            {
+                                await WriteBatchAsync(queue, stream, buffer, first, batchEnvelopes).ConfigureAwait(false);
+                            }
+                            else
+                            {
+                                await SendBatchAsync(queue, target.Socket, buffer, first, batchEnvelopes).ConfigureAwait(false);
+                            }
+                        }
+                        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException or InvalidOperationException)
+                        {
+                            writer.TargetFailed(target, ex);
+                        }
+                    }
+
+                    writer.Written(queue.Written());
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    // The $resume frame, then the kept frames after the client's last one, one text frame each; then live frames go to
+    // the socket. A failure aborts it (its reader ends, the session parks again).
+    private static async ValueTask AttachAsync(ConnectionWriter writer, ResumeAttach attach)
+    {
+        var socket = attach.Target.Socket;
+        try
+        {
+            await socket.SendAsync(attach.Answer, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+            foreach (var frame in writer.FramesAfter(attach.After) ?? [])
+            {
+                await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            writer.Attached(attach.Target);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException or InvalidOperationException)
+        {
+            writer.TargetFailed(attach.Target, ex);
         }
     }
 }

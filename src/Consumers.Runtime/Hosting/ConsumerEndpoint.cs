@@ -66,6 +66,16 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
             }
         }
 
+        // consumers.resume: a client that comes back with a token takes over its parked session, which holds its place
+        // in the connection limits; a token that cannot be used gives a fresh session.
+        var resume = options.ResumeWindow > TimeSpan.Zero
+            && httpContext.WebSockets.WebSocketRequestedProtocols.Contains(ResumeSession.Subprotocol, StringComparer.Ordinal);
+        if (resume && httpContext.Request.Query.ContainsKey(ResumeSession.TokenParameter)
+            && await ResumeHandshake.TryResumeAsync(httpContext, logger).ConfigureAwait(false))
+        {
+            return;
+        }
+
         // After authorization, so that the per-user limit counts the authenticated user.
         var services = httpContext.RequestServices;
         var limiter = services.GetRequiredService<ConnectionLimiter>();
@@ -78,11 +88,11 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
 
         using (lease)
         {
-            await ConnectAsync(httpContext, options, logger, cancellationToken).ConfigureAwait(false);
+            await ConnectAsync(httpContext, options, logger, resume, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task ConnectAsync(HttpContext httpContext, ConsumerOptions options, ILogger logger, CancellationToken cancellationToken)
+    private async Task ConnectAsync(HttpContext httpContext, ConsumerOptions options, ILogger logger, bool resume, CancellationToken cancellationToken)
     {
         var services = httpContext.RequestServices;
         var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
@@ -90,6 +100,7 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
         using var subscriptions = services.GetRequiredService<SubscriptionLimiter>().For(httpContext.User);
         var connection = new ConsumerConnection(options, logger, services.GetRequiredService<NodeIdentity>().Id) { UserSubscriptions = subscriptions };
         using var logScope = logger.BeginScope(new ConnectionLogScope(connection.Id));
+        using var session = resume ? ResumeHandshake.Open(httpContext, connection) : null;
 
         ConsumerSet? consumers = null;
         try
@@ -163,10 +174,17 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
         var socket = await httpContext.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             KeepAliveInterval = options.KeepAliveInterval,
-            SubProtocol = connection.BatchEnvelopes ? ConsumerConnection.BatchSubprotocol : null,
+            SubProtocol = session is not null ? ResumeSession.Subprotocol : connection.BatchEnvelopes ? ConsumerConnection.BatchSubprotocol : null,
         }).ConfigureAwait(false);
         ConnectionLog.ConnectionAccepted(logger, httpContext.Request.Path);
-        await connection.RunAsync(socket, consumers, lifetime.ApplicationStopping).ConfigureAwait(false);
+        if (session is null)
+        {
+            await connection.RunAsync(socket, consumers, lifetime.ApplicationStopping).ConfigureAwait(false);
+        }
+        else
+        {
+            await connection.RunAsync(socket, consumers, lifetime.ApplicationStopping, session.Answer("fresh", 0), handover => session.Answer("resumed", handover.Seq)).ConfigureAwait(false);
+        }
     }
 
     private static void Refuse(HttpContext httpContext, int status)

@@ -41,6 +41,11 @@ public static class ConsumersServiceCollectionExtensions
         services.TryAddSingleton<Consumers.Security.SubscriptionLimiter>();
         services.TryAddSingleton(Consumers.Security.OriginValidator.Create);
 
+        // consumers.resume: tokens protected with the app's Data Protection key ring, and this node's sessions.
+        services.AddDataProtection();
+        services.TryAddSingleton<Consumers.Security.ResumeTokens>();
+        services.TryAddSingleton<Consumers.Connections.ResumeSessions>();
+
         // [Authorize] on consumers and actions is evaluated with ASP.NET Core's services (TryAdd: the app's own
         // AddAuthorization() options still apply).
         services.AddAuthorization();
@@ -64,7 +69,7 @@ public static class ConsumersServiceCollectionExtensions
     /// <c>SendQueueCapacity</c>, <c>SendQueueMaxBytes</c>, <c>MaxSubscriptionsPerConsumer</c>, <c>MaxSubscriptionsPerUser</c>, <c>MaxJsonDepth</c>, <c>CloseTimeout</c>, <c>KeepAliveInterval</c>,
     /// <c>AllowedOrigins</c> (children, or one comma-separated value), <c>RateLimitPerSecond</c>,
     /// <c>RateLimitBurst</c>, <c>RateLimitAbuseThreshold</c>, <c>MaxConnections</c>, <c>MaxConnectionsPerUser</c>,
-    /// <c>MaxConnectionsPerAddress</c>, <c>HandshakeTimeout</c>, <c>IdleTimeout</c>, <c>FragmentedMessageTimeout</c> (see <see cref="ConsumerOptions"/>), and
+    /// <c>MaxConnectionsPerAddress</c>, <c>HandshakeTimeout</c>, <c>IdleTimeout</c>, <c>FragmentedMessageTimeout</c>, <c>ResumeWindow</c>, <c>ResumeBufferBytes</c> (see <see cref="ConsumerOptions"/>), and
     /// <c>GroupLayer</c>: <c>InMemory</c> (the default) or <c>Nats</c>, so switching layers is configuration, not code
     /// (e.g. the environment variable <c>Consumers__GroupLayer=Nats</c>). The NATS layer lives in the
     /// <c>Consumers.Nats</c> package: with <c>Nats</c> the application must also call its
@@ -106,6 +111,8 @@ public static class ConsumersServiceCollectionExtensions
             ConfigurationReader.Read(section, "HandshakeTimeout", (TimeSpan v) => options.HandshakeTimeout = v);
             ConfigurationReader.Read(section, "IdleTimeout", (TimeSpan v) => options.IdleTimeout = v);
             ConfigurationReader.Read(section, "FragmentedMessageTimeout", (TimeSpan v) => options.FragmentedMessageTimeout = v);
+            ConfigurationReader.Read(section, "ResumeWindow", (TimeSpan v) => options.ResumeWindow = v);
+            ConfigurationReader.Read(section, "ResumeBufferBytes", (int v) => options.ResumeBufferBytes = v);
             configure?.Invoke(options);
         });
         switch (section["GroupLayer"])

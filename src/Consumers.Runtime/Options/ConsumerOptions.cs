@@ -145,6 +145,24 @@ public sealed class ConsumerOptions
     /// </summary>
     public TimeSpan FragmentedMessageTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the session of a client of the <c>consumers.resume</c> subprotocol is kept after its socket drops (a TCP
+    /// reset or a failed write, not a close): its consumers stay in their groups and subscriptions, and what they send
+    /// is kept for the client, which may come back with its resume token and get every frame it missed (docs/protocol.md,
+    /// "Resumable connections"). At the end of the window the consumers' <c>OnDisconnectAsync</c> runs. Default 30
+    /// seconds, as SignalR's stateful reconnect buffers for a while and Socket.IO's connection-state recovery keeps
+    /// a session two minutes; zero turns resume off (the subprotocol is then not selected).
+    /// </summary>
+    public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Bytes of frames sent and not yet acknowledged that one resumable session keeps at most (a frame counts its bytes
+    /// plus 32). Past it the session cannot be resumed and memory does not grow: a connected client is closed with
+    /// 1008 "Resume buffer full", a parked session ends. Default 256 KiB (SignalR's stateful reconnect buffers 100,000
+    /// bytes); at least 1,024.
+    /// </summary>
+    public int ResumeBufferBytes { get; set; } = 256 * 1024;
+
     internal void Validate()
     {
         if (MaxMessageSize < 64)
@@ -200,6 +218,11 @@ public sealed class ConsumerOptions
         if (HandshakeTimeout <= TimeSpan.Zero || IdleTimeout < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(HandshakeTimeout), "HandshakeTimeout must be positive and IdleTimeout zero (off) or positive.");
+        }
+
+        if (ResumeWindow < TimeSpan.Zero || ResumeBufferBytes < 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ResumeWindow), "ResumeWindow must be zero (off) or positive and ResumeBufferBytes at least 1,024 bytes.");
         }
 
         if (FragmentedMessageTimeout < TimeSpan.Zero)

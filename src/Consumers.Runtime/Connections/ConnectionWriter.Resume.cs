@@ -1,0 +1,79 @@
+using System.Net.WebSockets;
+
+namespace Consumers.Connections;
+
+// The writer of a resumable connection (consumers.resume): every frame goes through the send queue, where the queue
+// numbers and keeps it (its Recorder) as the writer loop takes it; the loop writes to the socket that runs now, to
+// nothing while the session is parked, and, when a socket is attached, first the $resume frame and the frames the
+// client has not received. Senders never write directly here, so the order the loop takes frames in is the order they
+// are numbered and leave in.
+internal sealed partial class ConnectionWriter
+{
+    // The session whose buffer keeps what is sent; null for every other connection (nothing of this file runs then).
+    private ResumeSession? _resume;
+
+    // The socket the loop writes to; null while parked.
+    private ResumeTarget? _target;
+
+    // A socket to write to from the next frame on, after its $resume frame and the replay.
+    private ResumeAttach? _attach;
+
+    /// <summary>Makes this a resumable connection's writer; before anything is sent.</summary>
+    public void EnableResume(ResumeSession session) => _resume = session;
+
+    /// <summary>
+    /// Starts writing, or writes again, to <paramref name="socket"/>: first <paramref name="answer"/> (the <c>$resume</c>
+    /// frame, not counted), then the kept frames after <paramref name="after"/>, then what is queued and what comes.
+    /// </summary>
+    /// <param name="socket">The accepted WebSocket.</param>
+    /// <param name="stream">Its upgraded stream, through which the loop writes batches; or null.</param>
+    /// <param name="batchEnvelopes">Whether the client accepted <c>consumers.batch</c>.</param>
+    /// <param name="answer">The <c>$resume</c> frame.</param>
+    /// <param name="after">The last frame the client has; the replay starts after it.</param>
+    public void Attach(WebSocket socket, FrameBatchingStream? stream, bool batchEnvelopes, byte[] answer, long after)
+    {
+        _batchEnvelopes = batchEnvelopes;
+        lock (_gate)
+        {
+            Volatile.Write(ref _attach, new ResumeAttach(new ResumeTarget(socket, stream), answer, after));
+            var first = _socket is null;
+            Volatile.Write(ref _socket, socket);
+            if (first && _lifetime.CloseRequested)
+            {
+                _close ??= SendCloseAsync(socket);
+            }
+        }
+
+        // Wakes the loop (or starts it), which attaches the socket before it takes the next frame.
+        Enqueue(OutboundFrame.Flush);
+    }
+
+    /// <summary>The socket dropped: from now on the loop numbers and keeps what is sent, and writes it nowhere.</summary>
+    public void Park() => Volatile.Write(ref _target, null);
+
+    /// <summary>The socket the loop writes to now, or null (parked).</summary>
+    internal ResumeTarget? Target => Volatile.Read(ref _target);
+
+    /// <summary>The socket to attach before the next frame, if one waits.</summary>
+    internal ResumeAttach? TakeAttach() => Volatile.Read(ref _attach) is null ? null : Interlocked.Exchange(ref _attach, null);
+
+    /// <summary>The kept frames after <paramref name="seq"/>, or null when they are gone (overflow).</summary>
+    internal byte[][]? FramesAfter(long seq) => _resume!.Buffer.After(seq);
+
+    /// <summary>The attached socket's $resume frame and replay are written: live frames go to it now.</summary>
+    internal void Attached(ResumeTarget target) => Volatile.Write(ref _target, target);
+
+    /// <summary>A write to <paramref name="target"/> failed: it is aborted (its reader ends and the session parks).</summary>
+    internal void TargetFailed(ResumeTarget target, Exception ex)
+    {
+        ConnectionLog.SendFailed(_logger, ex);
+        Interlocked.CompareExchange(ref _target, null, target);
+        target.Socket.Abort();
+    }
+}
+
+/// <summary>A socket a resumable connection's writer loop writes to, and its upgraded stream (or null).</summary>
+internal sealed record ResumeTarget(WebSocket Socket, FrameBatchingStream? Stream);
+
+/// <summary>A socket to attach: its <c>$resume</c> frame and the last frame its client has.</summary>
+internal sealed record ResumeAttach(ResumeTarget Target, byte[] Answer, long After);

@@ -1,0 +1,268 @@
+using System.Buffers;
+
+namespace Consumers.Connections;
+
+/// <summary>
+/// The frames a resumable session (<c>consumers.resume</c>) has sent and the client has not acknowledged, numbered
+/// from 1 in the order they left, bounded in bytes: what a client that comes back gets again. Frames are copied back to
+/// back into chunks rented from <see cref="ArrayPool{T}.Shared"/> (16 KiB, or one of its own for a larger frame); an
+/// acknowledgement gives back the chunks it empties, and a buffer with nothing unacknowledged holds no chunk.
+/// </summary>
+/// <remarks>
+/// Appended to by the connection's writer loop only (one frame as it is taken off the send queue); acknowledged from
+/// the reader; read for a replay by the writer loop. One lock, uncontended but for an <c>$ack</c> arriving while a
+/// frame is taken. Past <c>maxBytes</c> (each frame counts its bytes plus <see cref="FrameOverhead"/>) the buffer
+/// overflows once: everything is given back, nothing is kept any more, and the overflow callback runs.
+/// </remarks>
+internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
+{
+    /// <summary>What a frame costs besides its bytes (its entry), so that tiny frames cannot grow the entries unbounded.</summary>
+    public const int FrameOverhead = 32;
+
+    private const int ChunkSize = 16 * 1024;
+
+    private readonly object _lock = new();
+
+    // The unacknowledged frames, oldest first, as a ring; and the chunks they live in, oldest first (a chunk's frames
+    // are contiguous in the ring, so a chunk is free once the oldest frame lives in a later one).
+    private Entry[] _entries = [];
+    private int _head;
+    private int _count;
+    private Queue<byte[]>? _chunks;
+    private byte[]? _current;
+    private int _currentUsed;
+
+    private long _acknowledged;
+    private long _last;
+    private int _bytes;
+    private bool _overflowed;
+
+    /// <summary>The number of the last frame appended (0 before the first).</summary>
+    public long Last
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _last;
+            }
+        }
+    }
+
+    /// <summary>Whether the bound was passed: nothing is kept and the session cannot be resumed.</summary>
+    public bool Overflowed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _overflowed;
+            }
+        }
+    }
+
+    /// <summary>Bytes held, frames and their overhead (for tests and the memory bound).</summary>
+    public int Bytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _bytes;
+            }
+        }
+    }
+
+    /// <summary>Numbers and keeps a frame that leaves now; past the bound the buffer overflows (once) instead.</summary>
+    public void Append(ReadOnlySpan<byte> frame)
+    {
+        var overflow = false;
+        lock (_lock)
+        {
+            _last++;
+            if (_overflowed)
+            {
+                return;
+            }
+
+            var cost = frame.Length + FrameOverhead;
+            if (_bytes + cost > maxBytes)
+            {
+                _overflowed = true;
+                overflow = true;
+                ReleaseAll();
+            }
+            else
+            {
+                Store(frame);
+                _bytes += cost;
+            }
+        }
+
+        if (overflow)
+        {
+            overflowed();
+        }
+    }
+
+    /// <summary>The client has every frame up to <paramref name="seq"/>: they are forgotten.</summary>
+    /// <returns>False when <paramref name="seq"/> is negative or past the last frame sent (the buffer is unchanged).</returns>
+    public bool Acknowledge(long seq)
+    {
+        lock (_lock)
+        {
+            if (seq < 0 || seq > _last)
+            {
+                return false;
+            }
+
+            if (seq <= _acknowledged)
+            {
+                return true;
+            }
+
+            var drop = (int)Math.Min(seq - _acknowledged, _count);
+            _acknowledged = seq;
+            if (_overflowed)
+            {
+                return true;
+            }
+
+            for (var i = 0; i < drop; i++)
+            {
+                _bytes -= _entries[_head].Length + FrameOverhead;
+                _entries[_head] = default;
+                _head = (_head + 1) % _entries.Length;
+                _count--;
+            }
+
+            ReleaseEmptied();
+            return true;
+        }
+    }
+
+    /// <summary>Whether the frames after <paramref name="seq"/> are all here (what <see cref="After"/> would return).</summary>
+    public bool HoldsAfter(long seq)
+    {
+        lock (_lock)
+        {
+            return !_overflowed && seq >= _acknowledged && seq <= _last;
+        }
+    }
+
+    /// <summary>
+    /// Copies of the frames after <paramref name="seq"/>, oldest first, for a client that has every frame up to it;
+    /// null when they are not all here any more (overflowed, or <paramref name="seq"/> below what was acknowledged or
+    /// past the last frame).
+    /// </summary>
+    public byte[][]? After(long seq)
+    {
+        lock (_lock)
+        {
+            if (_overflowed || seq < _acknowledged || seq > _last)
+            {
+                return null;
+            }
+
+            var skip = (int)(seq - _acknowledged);
+            var frames = new byte[_count - skip][];
+            for (var i = 0; i < frames.Length; i++)
+            {
+                var entry = _entries[(_head + skip + i) % _entries.Length];
+                frames[i] = entry.Chunk.AsSpan(entry.Offset, entry.Length).ToArray();
+            }
+
+            return frames;
+        }
+    }
+
+    /// <summary>Gives every chunk back (the session has ended); nothing is kept afterwards.</summary>
+    public void Release()
+    {
+        lock (_lock)
+        {
+            _overflowed = true;
+            ReleaseAll();
+        }
+    }
+
+    // Under the lock: copies the frame after the last one, into the current chunk when it fits.
+    private void Store(ReadOnlySpan<byte> frame)
+    {
+        byte[] chunk;
+        int offset;
+        if (frame.Length > ChunkSize)
+        {
+            // A chunk of its own; the current one takes no more frames (chunks stay in the order of their frames).
+            chunk = ArrayPool<byte>.Shared.Rent(frame.Length);
+            offset = 0;
+            (_chunks ??= new Queue<byte[]>()).Enqueue(chunk);
+            _current = null;
+        }
+        else
+        {
+            if (_current is null || ChunkSize - _currentUsed < frame.Length)
+            {
+                _current = ArrayPool<byte>.Shared.Rent(ChunkSize);
+                _currentUsed = 0;
+                (_chunks ??= new Queue<byte[]>()).Enqueue(_current);
+            }
+
+            chunk = _current;
+            offset = _currentUsed;
+            _currentUsed += frame.Length;
+        }
+
+        frame.CopyTo(chunk.AsSpan(offset));
+        if (_count == _entries.Length)
+        {
+            var larger = new Entry[Math.Max(16, _entries.Length * 2)];
+            for (var i = 0; i < _count; i++)
+            {
+                larger[i] = _entries[(_head + i) % _entries.Length];
+            }
+
+            _entries = larger;
+            _head = 0;
+        }
+
+        _entries[(_head + _count) % _entries.Length] = new Entry(chunk, offset, frame.Length);
+        _count++;
+    }
+
+    // Under the lock: gives back the chunks no unacknowledged frame lives in.
+    private void ReleaseEmptied()
+    {
+        if (_count == 0)
+        {
+            ReleaseAll();
+            return;
+        }
+
+        var oldest = _entries[_head].Chunk;
+        while (_chunks!.Peek() != oldest)
+        {
+            ArrayPool<byte>.Shared.Return(_chunks.Dequeue());
+        }
+    }
+
+    private void ReleaseAll()
+    {
+        if (_chunks is not null)
+        {
+            while (_chunks.TryDequeue(out var chunk))
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+        }
+
+        _current = null;
+        _currentUsed = 0;
+        Array.Clear(_entries);
+        _head = 0;
+        _count = 0;
+        _bytes = 0;
+    }
+
+    private readonly record struct Entry(byte[] Chunk, int Offset, int Length);
+}
