@@ -5,7 +5,7 @@ namespace Consumers.Connections;
 /// <summary>
 /// The frames a resumable session (<c>consumers.resume</c>) has sent and the client has not acknowledged, numbered
 /// from 1 in the order they left, bounded in bytes: what a client that comes back gets again. Frames are copied back to
-/// back into chunks rented from <see cref="ArrayPool{T}.Shared"/> (16 KiB, or one of its own for a larger frame); an
+/// back into chunks rented from <see cref="ArrayPool{T}.Shared"/> (1 KiB first, doubling up to 16 KiB; one of its own for a larger frame); an
 /// acknowledgement gives back the chunks it empties, and a buffer with nothing unacknowledged holds no chunk.
 /// </summary>
 /// <remarks>
@@ -19,6 +19,8 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     /// <summary>What a frame costs besides its bytes (its entry), so that tiny frames cannot grow the entries unbounded.</summary>
     public const int FrameOverhead = 32;
 
+    // Chunks start small (a parked session that missed a few frames holds little) and double up to the largest.
+    private const int FirstChunkSize = 1024;
     private const int ChunkSize = 16 * 1024;
 
     private readonly object _lock = new();
@@ -201,9 +203,10 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
         }
         else
         {
-            if (_current is null || ChunkSize - _currentUsed < frame.Length)
+            if (_current is null || _current.Length - _currentUsed < frame.Length)
             {
-                _current = ArrayPool<byte>.Shared.Rent(ChunkSize);
+                var size = _current is null ? FirstChunkSize : Math.Min(ChunkSize, _current.Length * 2);
+                _current = ArrayPool<byte>.Shared.Rent(Math.Max(size, frame.Length));
                 _currentUsed = 0;
                 (_chunks ??= new Queue<byte[]>()).Enqueue(_current);
             }
