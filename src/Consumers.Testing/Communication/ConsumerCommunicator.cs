@@ -28,13 +28,13 @@ public sealed partial class ConsumerCommunicator : IAsyncDisposable
 
     private const int ShownFrames = 20;
 
-    private readonly WebSocket _socket;
+    private WebSocket _socket;
     private readonly object _gate = new();
     private readonly List<ConsumerEnvelope> _unread = [];
     private readonly List<ConsumerEnvelope> _received = [];
     private readonly SemaphoreSlim _send = new(1, 1);
-    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Task _receiving;
+    private TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _receiving;
     private int _frames;
     private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _disposed;
@@ -69,6 +69,15 @@ public sealed partial class ConsumerCommunicator : IAsyncDisposable
             throw new NotSupportedException("ConsumerConnectOptions.User and ConfigureRequest need an in-process host (the kit's ConnectAsync on a WebApplicationFactory, TestServer or IHost).");
         }
 
+        var socket = await OpenClientAsync(uri, options, cancellationToken).ConfigureAwait(false);
+        var communicator = new ConsumerCommunicator(socket, uri.PathAndQuery, options.ReceiveTimeout);
+        return await communicator.StartResumeAsync(
+            options.Resume ? (query, token) => OpenClientAsync(new Uri(uri + (uri.Query.Length > 0 ? "&" : "?") + query), options, token) : null,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<WebSocket> OpenClientAsync(Uri uri, ConsumerConnectOptions options, CancellationToken cancellationToken)
+    {
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
         if (options.Origin is not null)
@@ -81,7 +90,7 @@ public sealed partial class ConsumerCommunicator : IAsyncDisposable
             socket.Options.SetRequestHeader(name, value);
         }
 
-        foreach (var protocol in options.Batch ? options.SubProtocols.Append(ConsumerConnectOptions.BatchSubprotocol) : options.SubProtocols)
+        foreach (var protocol in options.OfferedSubProtocols())
         {
             socket.Options.AddSubProtocol(protocol);
         }
@@ -109,7 +118,7 @@ public sealed partial class ConsumerCommunicator : IAsyncDisposable
             throw;
         }
 
-        return new ConsumerCommunicator(socket, uri.PathAndQuery, options.ReceiveTimeout);
+        return socket;
     }
 
     /// <summary>The path (with query) this communicator connected to.</summary>
@@ -529,6 +538,7 @@ public sealed partial class ConsumerCommunicator : IAsyncDisposable
         try
         {
             await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            KeepSent(bytes);
         }
         finally
         {
@@ -538,23 +548,26 @@ public sealed partial class ConsumerCommunicator : IAsyncDisposable
 
     private async Task ReceiveLoopAsync()
     {
+        // The socket of this loop: a resume starts another loop on another socket.
+        var socket = _socket;
+        var closed = _closed;
         var buffer = new ArrayBufferWriter<byte>();
         try
         {
             while (true)
             {
-                var result = await _socket.ReceiveAsync(buffer.GetMemory(16 * 1024), CancellationToken.None).ConfigureAwait(false);
+                var result = await socket.ReceiveAsync(buffer.GetMemory(16 * 1024), CancellationToken.None).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    CloseStatus = _socket.CloseStatus;
-                    CloseStatusDescription = _socket.CloseStatusDescription;
-                    if (_socket.State == WebSocketState.CloseReceived)
+                    CloseStatus = socket.CloseStatus;
+                    CloseStatusDescription = socket.CloseStatusDescription;
+                    if (socket.State == WebSocketState.CloseReceived)
                     {
                         // The server closed first: complete the closing handshake as a browser would.
                         await _send.WaitAsync().ConfigureAwait(false);
                         try
                         {
-                            await _socket.CloseOutputAsync(CloseStatus ?? WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
+                            await socket.CloseOutputAsync(CloseStatus ?? WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
                         }
                         finally
                         {
@@ -582,7 +595,7 @@ public sealed partial class ConsumerCommunicator : IAsyncDisposable
         {
             lock (_gate)
             {
-                _closed.TrySetResult();
+                closed.TrySetResult();
                 _arrived.TrySetResult();
             }
         }
@@ -596,7 +609,12 @@ public sealed partial class ConsumerCommunicator : IAsyncDisposable
         {
             using var document = JsonDocument.Parse(text);
             var root = document.RootElement.Clone();
-            if (root.ValueKind == JsonValueKind.Array && SubProtocol == ConsumerConnectOptions.BatchSubprotocol)
+            if (IsResumeFrame(root))
+            {
+                return;
+            }
+
+            if (root.ValueKind == JsonValueKind.Array && SubProtocol is ConsumerConnectOptions.BatchSubprotocol or ConsumerConnectOptions.ResumeSubprotocol)
             {
                 envelopes.AddRange(root.EnumerateArray().Select(element => new ConsumerEnvelope(element, element.GetRawText())));
             }
@@ -610,6 +628,7 @@ public sealed partial class ConsumerCommunicator : IAsyncDisposable
             envelopes.Add(new ConsumerEnvelope(default, text));
         }
 
+        Counted(envelopes.Count);
         lock (_gate)
         {
             _unread.AddRange(envelopes);

@@ -41,6 +41,17 @@ public sealed class ConsumerConnectOptions
     /// </summary>
     public bool Batch { get; set; }
 
+    /// <summary>The subprotocol of resumable connections (docs/protocol.md, "Resumable connections").</summary>
+    public const string ResumeSubprotocol = "consumers.resume";
+
+    /// <summary>
+    /// Offers <see cref="ResumeSubprotocol"/>: the communicator reads the server's <c>$resume</c> frames (they are not
+    /// envelopes), counts the frames it receives, acknowledges every 50, and can be cut abruptly
+    /// (<see cref="ConsumerCommunicator.Drop"/>) and come back (<see cref="ConsumerCommunicator.ResumeAsync"/>), so a
+    /// test sees what its consumer's clients see across a network drop. Default false.
+    /// </summary>
+    public bool Resume { get; set; }
+
     /// <summary>More subprotocols to offer.</summary>
     public IList<string> SubProtocols { get; } = new List<string>();
 
@@ -49,6 +60,25 @@ public sealed class ConsumerConnectOptions
 
     /// <summary>How long the handshake may take (then the connect throws <see cref="TimeoutException"/>). Default 10 seconds.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    // What the handshake offers: the listed subprotocols, then resume and batch when asked for.
+    internal IEnumerable<string> OfferedSubProtocols()
+    {
+        foreach (var protocol in SubProtocols)
+        {
+            yield return protocol;
+        }
+
+        if (Resume)
+        {
+            yield return ResumeSubprotocol;
+        }
+
+        if (Batch)
+        {
+            yield return BatchSubprotocol;
+        }
+    }
 
     internal static string HandshakeTimedOut(string path, TimeSpan limit)
         => $"The WebSocket handshake of {path} did not complete within {limit.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s (a slow OnConnectAsync, or nothing answering).";

@@ -103,7 +103,10 @@ public static class ConsumerConnections
             var options = new ConsumerConnectOptions();
             configure?.Invoke(options);
             var socket = await OpenAsync(server, SocketUri(path), options, cancellationToken).ConfigureAwait(false);
-            return new ConsumerCommunicator(socket, path, options.ReceiveTimeout);
+            var communicator = new ConsumerCommunicator(socket, path, options.ReceiveTimeout);
+            return await communicator.StartResumeAsync(
+                options.Resume ? (query, token) => OpenAsync(server, SocketUri(path + (path.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query), options, token) : null,
+                cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Connects a generated .NET client to <paramref name="path"/> of the test server's app.</summary>
@@ -143,14 +146,9 @@ public static class ConsumerConnections
         var userId = options.User is null ? null : principals!.Add(options.User);
         var status = 0;
         var client = server.CreateWebSocketClient();
-        foreach (var protocol in options.SubProtocols)
+        foreach (var protocol in options.OfferedSubProtocols())
         {
             client.SubProtocols.Add(protocol);
-        }
-
-        if (options.Batch)
-        {
-            client.SubProtocols.Add(ConsumerConnectOptions.BatchSubprotocol);
         }
 
         client.ConfigureRequest = request =>
