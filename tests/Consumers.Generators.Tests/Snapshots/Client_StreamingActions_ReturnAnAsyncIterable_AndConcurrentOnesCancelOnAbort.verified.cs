@@ -20,6 +20,11 @@ namespace Microsoft.AspNetCore.Builder
 // also sends {"action": "$cancel", "request_id"} so that the server stops it, as does leaving a stream's loop early.
 // The connection reconnects with backoff and re-sends the calls that subscribed (those given an onNotification) with
 // the same request ids; the server treats them as idempotent. Streams are not re-sent: they fail with ConnectionError.
+// Resume (on unless options.resume is false): the client offers the consumers.resume subprotocol, counts the frames it
+// receives, acknowledges them ({"action": "$ack", "seq"} every 50 frames or second), and comes back after a drop with
+// its token and count: "resumed" loses nothing (the server replays what was missed, the client re-sends what the
+// server had not read), "recovered" and "fresh" re-send the subscribing calls and reject the calls in flight. Calls made
+// while disconnected wait (at most options.maxBufferedCalls, 100) for the next socket.
 
 /** A reply whose response_status is not 2xx. */
 export class ActionError extends Error {
@@ -42,6 +47,10 @@ export class ConnectionError extends Error {
 }
 
 const OPEN = 1;
+const RESUME = "consumers.resume";
+// Frames received between two $ack at most, and the longest wait before one (docs/protocol.md).
+const ACK_EVERY = 50;
+const ACK_DELAY = 1000;
 
 // The reason an aborted call rejects with: the signal's, as fetch does (an AbortError DOMException by default).
 function abortReason(signal) {
@@ -81,6 +90,21 @@ class Connection {
     this.state = "closed";
     this.socket = null;
     this.stopped = false;
+    // Resume: on by default. The session's token and counts; frames sent (numbered from sentBase + 1) the server may not
+    // have read; calls made while disconnected.
+    this.resume = options.resume !== false;
+    this.maxBuffered = options.maxBufferedCalls ?? 100;
+    this.resumeTimeout = options.resumeTimeout ?? 30000;
+    this.token = null;
+    this.seq = 0;
+    this.acked = 0;
+    this.ackTimer = null;
+    this.sent = [];
+    this.sentBase = 0;
+    this.sentCount = 0;
+    this.waiting = [];
+    this.disconnectedTimer = null;
+    this.resuming = false;
   }
 
   setState(state) {
@@ -95,18 +119,23 @@ class Connection {
 
   dial(resolve, reject) {
     this.setState("connecting");
-    const socket = new this.WebSocket(this.url);
+    let url = this.url;
+    if (this.resume && this.token !== null) {
+      url += (url.includes("?") ? "&" : "?") + `consumers_resume=${encodeURIComponent(this.token)}&consumers_seq=${this.seq}`;
+    }
+    const socket = this.resume ? new this.WebSocket(url, [RESUME]) : new this.WebSocket(url);
     this.socket = socket;
     let opened = false;
     socket.onopen = () => {
       opened = true;
       this.delay = this.minDelay;
-      for (const [key, subscription] of this.subscriptions) {
-        this.send(subscription.action, subscription.params, subscription.requestId, reply(subscription.action, () => {}, error => {
-          if (error instanceof ActionError) this.subscriptions.delete(key);
-        }));
+      if (socket.protocol === RESUME) {
+        // The $resume frame comes first; the session is open once it is read.
+        this.resuming = { resolve };
+        return;
       }
-      this.setState("open");
+      this.token = null;
+      this.opened("open", false);
       resolve?.();
     };
     socket.onmessage = event => this.receive(event.data);
@@ -115,8 +144,18 @@ class Connection {
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = null;
-      for (const [, call] of this.pending) call.reject(new ConnectionError("The connection closed before the reply."));
-      this.pending.clear();
+      this.resuming = false;
+      clearTimeout(this.ackTimer);
+      this.ackTimer = null;
+      if (this.token === null || this.stopped) {
+        this.failPending(new ConnectionError("The connection closed before the reply."));
+      } else if (this.disconnectedTimer === null) {
+        // Calls in flight wait for the session to be resumed, at most resumeTimeout.
+        this.disconnectedTimer = setTimeout(() => {
+          this.disconnectedTimer = null;
+          this.failPending(new ConnectionError("The connection did not come back in time."));
+        }, this.resumeTimeout);
+      }
       this.setState("closed");
       if (!opened && reject) {
         // The first attempt failed (server down, handshake refused): the caller of connect() decides.
@@ -130,6 +169,63 @@ class Connection {
     };
   }
 
+  // The socket is open (after its $resume frame when it speaks consumers.resume): what the server kept is decided.
+  opened(outcome, resumed) {
+    clearTimeout(this.disconnectedTimer);
+    this.disconnectedTimer = null;
+    if (!resumed) {
+      // A new consumer: what was in flight is lost; subscriptions are made again.
+      this.failPending(new ConnectionError(`The session was not resumed (${outcome}): the reply is lost.`));
+      for (const [key, subscription] of this.subscriptions) {
+        this.send(subscription.action, subscription.params, subscription.requestId, reply(subscription.action, () => {}, error => {
+          if (error instanceof ActionError) this.subscriptions.delete(key);
+        }));
+      }
+    }
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const send of waiting) send();
+    this.setState(outcome);
+  }
+
+  failPending(error) {
+    for (const [, call] of this.pending) call.reject(error);
+    this.pending.clear();
+  }
+
+  // The server's $resume frame: the token, the count, and the client's frames it read.
+  resumed(frame) {
+    const first = this.token === null;
+    this.token = frame.token;
+    this.seq = frame.seq;
+    this.acked = frame.seq;
+    const resumed = frame.resume === "resumed";
+    const again = resumed ? this.sent.slice(Math.max(0, frame.received - this.sentBase)) : [];
+    this.sent = [];
+    this.sentBase = frame.received;
+    this.sentCount = frame.received;
+    for (const text of again) this.rawSend(text);
+    const resolve = this.resuming?.resolve;
+    this.resuming = false;
+    this.opened(first ? "open" : resumed ? "resumed" : frame.resume === "recovered" ? "recovered" : "open", resumed);
+    resolve?.();
+  }
+
+  // Counts a frame of the session and acknowledges every ACK_EVERY frames, or ACK_DELAY after the first unacknowledged.
+  counted(frames) {
+    this.seq += frames;
+    if (this.seq - this.acked >= ACK_EVERY) this.ack();
+    else if (this.ackTimer === null) this.ackTimer = setTimeout(() => this.ack(), ACK_DELAY);
+  }
+
+  ack() {
+    clearTimeout(this.ackTimer);
+    this.ackTimer = null;
+    if (this.socket?.readyState !== OPEN || this.seq === this.acked) return;
+    this.acked = this.seq;
+    this.socket.send(`{"action":"$ack","seq":${this.seq}}`);
+  }
+
   receive(data) {
     let frame;
     try {
@@ -137,6 +233,21 @@ class Connection {
     } catch {
       return;
     }
+    if (this.token !== null || this.resuming) {
+      if (frame?.action === "$resume" && !Array.isArray(frame)) {
+        this.resumed(frame);
+        return;
+      }
+      this.counted(Array.isArray(frame) ? frame.length : 1);
+    }
+    if (Array.isArray(frame)) {
+      for (const element of frame) this.dispatch(element);
+      return;
+    }
+    this.dispatch(frame);
+  }
+
+  dispatch(frame) {
     if (this.stream !== undefined) {
       if (frame?.stream !== this.stream) return;
       frame = frame.payload;
@@ -145,6 +256,7 @@ class Connection {
     const key = JSON.stringify(frame.request_id ?? null);
     const call = this.pending.get(key);
     if (call && call.action === frame.action) {
+      this.read(call.number);
       // A call ends with its reply; a stream's items (status 200) come before its end envelope.
       if (!call.stream || frame.response_status !== 200) this.pending.delete(key);
       call.receive(frame);
@@ -159,19 +271,56 @@ class Connection {
   }
 
   write(message) {
-    this.socket.send(JSON.stringify(this.stream === undefined ? message : { stream: this.stream, payload: message }));
+    const text = JSON.stringify(this.stream === undefined ? message : { stream: this.stream, payload: message });
+    if (this.token !== null) {
+      // Kept until the server has read it for sure (a reply to it or to a later frame arrived), at most 1000.
+      this.sent.push(text);
+      this.sentCount++;
+      if (this.sent.length > 1000) {
+        this.sent.shift();
+        this.sentBase++;
+      }
+    }
+    this.socket.send(text);
+    return this.sentCount;
   }
 
-  // Sends a request; `call` ({action, stream?, receive(frame), reject(error)}) receives its frames.
+  rawSend(text) {
+    this.sent.push(text);
+    this.sentCount++;
+    this.socket.send(text);
+  }
+
+  // A reply to the frame numbered `number` arrived: the server read it and every frame before it.
+  read(number) {
+    if (number === undefined || number <= this.sentBase) return;
+    this.sent.splice(0, Math.min(this.sent.length, number - this.sentBase));
+    this.sentBase = number;
+  }
+
+  isOpen() {
+    return this.socket?.readyState === OPEN && !this.resuming;
+  }
+
+  // Sends a request; `call` ({action, stream?, receive(frame), reject(error)}) receives its frames. Disconnected, a
+  // resumable client keeps it for the next socket (at most maxBufferedCalls).
   send(action, params, requestId, call) {
-    if (!this.socket || this.socket.readyState !== OPEN) {
-      call.reject(new ConnectionError("Not connected."));
+    if (!this.isOpen()) {
+      if (!this.resume || this.stopped) {
+        call.reject(new ConnectionError("Not connected."));
+        return;
+      }
+      if (this.waiting.length >= this.maxBuffered) {
+        call.reject(new ConnectionError(`Not connected, and ${this.maxBuffered} calls already wait for the connection (options.maxBufferedCalls).`));
+        return;
+      }
+      this.waiting.push(() => this.send(action, params, requestId, call));
       return;
     }
     const key = JSON.stringify(requestId);
     this.pending.get(key)?.reject(new ConnectionError("Another call reused this request id."));
     this.pending.set(key, call);
-    this.write({ ...params, action, request_id: requestId });
+    call.number = this.write({ ...params, action, request_id: requestId });
   }
 
   // Forgets a running call and asks the server to stop it. Best effort: a closed connection stops every call anyway.
@@ -291,8 +440,10 @@ class Connection {
     this.stopped = true;
     const socket = this.socket;
     this.socket = null;
-    for (const [, call] of this.pending) call.reject(new ConnectionError("The client was closed."));
-    this.pending.clear();
+    clearTimeout(this.ackTimer);
+    clearTimeout(this.disconnectedTimer);
+    this.failPending(new ConnectionError("The client was closed."));
+    for (const send of this.waiting.splice(0)) send();
     this.subscriptions.clear();
     socket?.close(1000);
     this.setState("closed");
@@ -314,7 +465,7 @@ export class ConsumerClient {
     return new type(connection);
   }
 
-  /** "connecting", "open" or "closed". */
+  /** "connecting", "open", "resumed", "recovered" or "closed". */
   get state() {
     return this.#connection.state;
   }
@@ -384,13 +535,19 @@ export class AssistantConsumerClient extends ConsumerClient {
 // <auto-generated/>
 // Declarations of the Consumers client, generated from the consumers at compile time.
 
-/** The connection's state: a dropped connection goes "closed", then "connecting" and "open" again. */
-export type ConnectionState = "connecting" | "open" | "closed";
+/**
+ * The connection's state: a dropped connection goes "closed", then "connecting", then "resumed" (the server kept the
+ * session: nothing was lost), "recovered" (another node rebuilt it: subscriptions re-sent, group messages replayed,
+ * replies to calls in flight lost) or "open" (a new session: subscriptions re-sent, calls in flight rejected).
+ */
+export type ConnectionState = "connecting" | "open" | "resumed" | "recovered" | "closed";
 
 /** The WebSocket constructor the client uses: the browser's, or the ws package's in Node. */
 export interface WebSocketConstructor {
-  new (url: string): {
+  new (url: string, protocols?: string | string[]): {
     readyState: number;
+    /** The subprotocol the server selected ("consumers.resume" when it resumes sessions). */
+    protocol?: string;
     send(data: string): void;
     close(code?: number): void;
     onopen: ((event: any) => void) | null;
@@ -413,6 +570,18 @@ export interface ConnectOptions {
   maxRetryDelay?: number;
   /** Prefix of the generated request ids. Default "c". */
   requestIdPrefix?: string;
+  /**
+   * Resumable connections (the consumers.resume subprotocol): after a drop the client comes back with its session's
+   * token and loses no frame when the server still holds the session. Default true; false opts out.
+   */
+  resume?: boolean;
+  /**
+   * Calls made while disconnected wait for the next socket, at most this many; one more rejects with a
+   * ConnectionError. Default 100. (Without resume, a call made while disconnected rejects at once.)
+   */
+  maxBufferedCalls?: number;
+  /** How long calls in flight wait for a dropped connection to come back before they reject, in ms. Default 30000. */
+  resumeTimeout?: number;
 }
 
 /** The action of a notification frame: observers push create/update/delete. */
