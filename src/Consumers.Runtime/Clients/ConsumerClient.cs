@@ -13,8 +13,9 @@ namespace Consumers.Clients;
 /// The base of the .NET clients the source generator writes per consumer (<c>RoomConsumerClient</c>): one
 /// <see cref="WebSocket"/> (a <see cref="ClientWebSocket"/>, or the socket of <see cref="ConsumerClientOptions.ConnectSocket"/>), one receive loop, calls matched to their replies by <c>request_id</c>, and frames that
 /// later carry a call's request id passed to its <see cref="ClientCallOptions.OnNotification"/>. Requests and data go
-/// through the consumer's source-generated JSON metadata. Unlike the JavaScript client it does not reconnect: a call
-/// on a closed connection throws <see cref="WebSocketException"/>. A streaming action's items arrive through
+/// through the consumer's source-generated JSON metadata. Like the JavaScript client it reconnects with backoff
+/// (<see cref="ConsumerClientOptions.Reconnect"/>) and resumes its session (<see cref="ConsumerClientOptions.Resume"/>,
+/// the <c>consumers.resume</c> subprotocol: no frame lost across a drop); its <see cref="State"/> says which. A streaming action's items arrive through
 /// <see cref="CallStreamAsync{T}"/>; a concurrent action's or a stream's caller that gives up (its token cancelled, the
 /// reply timeout, an enumerator disposed early) sends <c>{"action": "$cancel", "request_id": ...}</c> so that the server
 /// stops it (docs/protocol.md).
@@ -24,7 +25,7 @@ public abstract partial class ConsumerClient : IAsyncDisposable
     // The reserved control action (docs/protocol.md).
     private const string CancelAction = "$cancel";
 
-    private readonly WebSocket _socket;
+    private WebSocket _socket;
     private readonly ConsumerClientOptions _options;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> _pending = new();
     private readonly ConcurrentDictionary<string, Action<string, JsonElement>> _subscriptions = new();
@@ -38,7 +39,8 @@ public abstract partial class ConsumerClient : IAsyncDisposable
     protected ConsumerClient((WebSocket Socket, ConsumerClientOptions Options) connection)
     {
         (_socket, _options) = connection;
-        _receiving = ReceiveAsync();
+        _state = ConsumerClientState.Open;
+        _receiving = RunAsync();
     }
 
     /// <summary>
@@ -53,10 +55,20 @@ public abstract partial class ConsumerClient : IAsyncDisposable
         options ??= new ConsumerClientOptions();
         if (options.ConnectSocket is { } connect)
         {
-            return (await connect(uri, cancellationToken).ConfigureAwait(false), options);
+            return (await connect(uri, cancellationToken).ConfigureAwait(false), options.For(uri));
         }
 
+        return (await ConnectClientWebSocketAsync(uri, options, cancellationToken).ConfigureAwait(false), options.For(uri));
+    }
+
+    private static async Task<WebSocket> ConnectClientWebSocketAsync(Uri uri, ConsumerClientOptions options, CancellationToken cancellationToken)
+    {
         var socket = new ClientWebSocket();
+        if (options.Resume)
+        {
+            socket.Options.AddSubProtocol(ResumeSubprotocol);
+        }
+
         options.Configure?.Invoke(socket.Options);
         try
         {
@@ -68,7 +80,7 @@ public abstract partial class ConsumerClient : IAsyncDisposable
             throw;
         }
 
-        return (socket, options);
+        return socket;
     }
 
     /// <summary>Whether the socket is open.</summary>
@@ -178,6 +190,7 @@ public abstract partial class ConsumerClient : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
+        _disposing = true;
         if (_socket.State == WebSocketState.Open)
         {
             try
@@ -194,6 +207,7 @@ public abstract partial class ConsumerClient : IAsyncDisposable
 
         await _stop.CancelAsync().ConfigureAwait(false);
         _socket.Abort();
+        await _receiving.ConfigureAwait(false);
         _socket.Dispose();
         _send.Dispose();
         _stop.Dispose();
@@ -212,7 +226,13 @@ public abstract partial class ConsumerClient : IAsyncDisposable
         var sent = false;
         try
         {
-            await SendFrameAsync(Request(action, requestId, writeParameters), cancellationToken).ConfigureAwait(false);
+            var request = Request(action, requestId, writeParameters);
+            if (options?.OnNotification is not null)
+            {
+                _subscribing[key] = request;
+            }
+
+            _numbers[key] = await SendFrameAsync(request, cancellationToken).ConfigureAwait(false);
             sent = true;
             var frame = await reply.Task.WaitAsync(_options.ReplyTimeout, cancellationToken).ConfigureAwait(false);
             if (Status(frame) is < StatusCodes.Status200OK or >= StatusCodes.Status300MultipleChoices)
@@ -232,11 +252,13 @@ public abstract partial class ConsumerClient : IAsyncDisposable
         catch
         {
             _subscriptions.TryRemove(key, out _);
+            _subscribing.TryRemove(key, out _);
             throw;
         }
         finally
         {
             _pending.TryRemove(new KeyValuePair<string, TaskCompletionSource<JsonElement>>(key, reply));
+            _numbers.TryRemove(key, out _);
         }
     }
 
@@ -275,16 +297,33 @@ public abstract partial class ConsumerClient : IAsyncDisposable
         return buffer.WrittenMemory;
     }
 
-    private async Task SendFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    // Sends a frame on the socket that runs (waiting for one while reconnecting, within MaxBufferedCalls); returns its
+    // number in the session, for the re-send after a resume.
+    private async Task<long> SendFrameAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
-        await _send.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        while (true)
         {
-            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _send.Release();
+            await WaitForConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await _send.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var socket = _socket;
+            try
+            {
+                await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                return KeepSent(frame);
+            }
+            catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException && _options.Reconnect && !_disposing)
+            {
+                // The socket dropped under the send: the frame goes on the next one.
+            }
+            finally
+            {
+                _send.Release();
+            }
+
+            while (ReferenceEquals(socket, _socket) && !_disposing && _state != ConsumerClientState.Closed && _state != ConsumerClientState.Connecting)
+            {
+                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -311,7 +350,8 @@ public abstract partial class ConsumerClient : IAsyncDisposable
         }
     }
 
-    private async Task ReceiveAsync()
+    // Reads one socket until it closes (true: the server's close frame) or drops (false).
+    private async Task<bool> ReceiveAsync(WebSocket socket)
     {
         var buffer = new ArrayBufferWriter<byte>();
         try
@@ -319,10 +359,10 @@ public abstract partial class ConsumerClient : IAsyncDisposable
             while (true)
             {
                 var memory = buffer.GetMemory(4096);
-                var result = await _socket.ReceiveAsync(memory, _stop.Token).ConfigureAwait(false);
+                var result = await socket.ReceiveAsync(memory, _stop.Token).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    break;
+                    return true;
                 }
 
                 buffer.Advance(result.Count);
@@ -333,14 +373,19 @@ public abstract partial class ConsumerClient : IAsyncDisposable
                 }
             }
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
         {
-            // The connection ended: fail what is pending below.
+            // Dropped, or the client is disposed.
+            return false;
         }
+    }
 
+    // What is pending fails: the connection ended, or the session was not resumed.
+    private void FailPending(string message)
+    {
         foreach (var pending in _pending.Values)
         {
-            pending.TrySetException(new WebSocketException(WebSocketError.ConnectionClosedPrematurely, "The connection closed before the reply."));
+            pending.TrySetException(new WebSocketException(WebSocketError.ConnectionClosedPrematurely, message));
         }
 
         EndStreams();
@@ -359,6 +404,27 @@ public abstract partial class ConsumerClient : IAsyncDisposable
             return;
         }
 
+        if (IsSessionFrame(frame))
+        {
+            return;
+        }
+
+        if (frame.ValueKind == JsonValueKind.Array)
+        {
+            // consumers.batch: the envelopes of one frame, in order.
+            foreach (var element in frame.EnumerateArray())
+            {
+                Deliver(element);
+            }
+
+            return;
+        }
+
+        Deliver(frame);
+    }
+
+    private void Deliver(JsonElement frame)
+    {
         if (_options.Stream is not null)
         {
             if (frame.ValueKind != JsonValueKind.Object || !frame.TryGetProperty("stream", out var stream) || stream.ValueKind != JsonValueKind.String ||
@@ -381,6 +447,7 @@ public abstract partial class ConsumerClient : IAsyncDisposable
 
         if (_pending.TryRemove(key, out var call))
         {
+            Read(key);
             call.TrySetResult(frame);
             return;
         }
