@@ -10,6 +10,9 @@
 #   build/bench.sh stream     streaming actions vs SignalR's streaming hub methods (items/s and server CPU per item, four
 #                             loads, servers as separate processes), and a quick request beside a running 10 s concurrent
 #                             action (issue 24; about 9 minutes; --quick: about 1.5; --items N per call, --rounds N)
+#   build/bench.sh resume     consumers.resume (issue 25): server CPU per delivery with vs without the subprotocol, same
+#                             server and run (two fan-out loads, 3 rounds), and resume latency p50/p99 (300 resumes;
+#                             about 4 minutes; --quick: about 1)
 #   build/bench.sh fanout --pin [CORE]   the same with each server process on one core (CORE, by default the last) and
 #                             the load tool on the others, both through taskset -c (util-linux) so that each .NET runtime
 #                             sees only its own cores; written to bench/RESULTS-fanout-pinned.md (needs 2 cores or more)
@@ -48,7 +51,7 @@ fi
 
 for name in "${names[@]}"; do
   case "$name" in
-    dispatch|fanout|groupsend|stream)
+    dispatch|fanout|groupsend|stream|resume)
       ;;
     nats)
       if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; then
@@ -57,7 +60,7 @@ for name in "${names[@]}"; do
       fi
       ;;
     *)
-      echo "build/bench.sh: unknown benchmark '$name' (known: ${all[*]})" >&2
+      echo "build/bench.sh: unknown benchmark '$name' (known: ${all[*]} resume)" >&2
       exit 2
       ;;
   esac

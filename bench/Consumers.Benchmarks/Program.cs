@@ -6,7 +6,7 @@ using Consumers.Benchmarks.Streaming;
 // nats and fanout are custom load programs rather than BenchmarkDotNet: they need external processes, many sockets
 // and end-to-end timing across processes, which BenchmarkDotNet's per-invocation model does not fit. dispatch is a
 // BenchmarkDotNet micro-benchmark.
-const string Usage = "usage: Consumers.Benchmarks nats|dispatch|fanout|groupsend|stream [--quick] [--out PATH] [fanout: --pin [CORE]] [fanout: --loads TEXT] [fanout: --seconds N] [fanout: --rounds N] [fanout: --targets consumers,raw,...] [fanout: --no-idle] [fanout: --spread] [stream: --items N] [stream: --rounds N] [stream: --loads TEXT] [stream: --targets consumers,consumersbatch,signalr] [stream: --no-latency] | fanout-server consumers|signalr|raw | stream-server consumers|signalr [PARALLEL]";
+const string Usage = "usage: Consumers.Benchmarks nats|dispatch|fanout|groupsend|stream|resume [--quick] [--out PATH] [fanout: --pin [CORE]] [fanout: --loads TEXT] [fanout: --seconds N] [fanout: --rounds N] [fanout: --targets consumers,raw,...] [fanout: --no-idle] [fanout: --spread] [stream: --items N] [stream: --rounds N] [stream: --loads TEXT] [stream: --targets consumers,consumersbatch,signalr] [stream: --no-latency] | fanout-server consumers|signalr|raw | stream-server consumers|signalr [PARALLEL]";
 
 if (args.Length == 0)
 {
@@ -30,7 +30,7 @@ if (args[0] == "stream-server")
     return await StreamServer.RunAsync(args[1..]);
 }
 
-if (args[0] is not ("nats" or "dispatch" or "fanout" or "groupsend" or "stream"))
+if (args[0] is not ("nats" or "dispatch" or "fanout" or "groupsend" or "stream" or "resume"))
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -171,6 +171,12 @@ switch (name)
 
         report = FanoutReport.Render(machine, settings, load, idle);
         warn = load.Any(r => r.Lost > 0 || r.TimedOut);
+        break;
+    }
+
+    case "resume":
+    {
+        (report, warn) = await Consumers.Benchmarks.Resume.ResumeBenchmark.RunAsync(quick, command, cancel.Token);
         break;
     }
 

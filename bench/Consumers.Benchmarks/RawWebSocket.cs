@@ -289,6 +289,13 @@ internal sealed class RawWebSocket : IAsyncDisposable
         return true;
     }
 
+    /// <summary>Cuts the TCP connection with a reset (no close frame, no FIN), as a network drop does.</summary>
+    public void Reset()
+    {
+        _socket.LingerState = new LingerOption(true, 0);
+        _socket.Close();
+    }
+
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
@@ -296,7 +303,7 @@ internal sealed class RawWebSocket : IAsyncDisposable
         {
             _socket.Shutdown(SocketShutdown.Both);
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             // Already gone.
         }

@@ -277,6 +277,7 @@ internal static class FanoutReport
     {
         FanoutTarget.Consumers => "Consumers",
         FanoutTarget.ConsumersBatch => "Consumers (batch)",
+        FanoutTarget.ConsumersResume => "Consumers (resume)",
         FanoutTarget.SignalR => "SignalR",
         _ => "raw",
     };

@@ -9,6 +9,12 @@ internal enum FanoutTarget
     /// <summary>The same server; clients offer the <c>consumers.batch</c> subprotocol (a frame may be a JSON array of envelopes).</summary>
     ConsumersBatch,
 
+    /// <summary>
+    /// The same server; clients offer the <c>consumers.resume</c> subprotocol (every frame counted and kept by the server
+    /// until the client's <c>$ack</c>, sent every 50 frames): what resumable connections cost on the fan-out path.
+    /// </summary>
+    ConsumersResume,
+
     /// <summary>A SignalR hub with groups, JSON hub protocol over WebSockets.</summary>
     SignalR,
 

@@ -15,6 +15,11 @@ internal sealed class LoadClient : IAsyncDisposable
     /// <summary>The WebSocket subprotocol with which a Consumers server may put several envelopes in one frame.</summary>
     public const string BatchSubprotocol = "consumers.batch";
 
+    /// <summary>The WebSocket subprotocol of resumable connections: frames counted, acknowledged every 50.</summary>
+    public const string ResumeSubprotocol = "consumers.resume";
+
+    private const int AckEvery = 50;
+
     private readonly RawWebSocket _socket;
     private readonly FanoutTarget _target;
     private readonly string _room;
@@ -28,6 +33,12 @@ internal sealed class LoadClient : IAsyncDisposable
     private long _echoes;
     private long _lastReceiveTimestamp;
     private long _outOfOrder;
+
+    // consumers.resume: frames counted since the $resume frame, the last count acknowledged, and one sender at a time
+    // on the socket (the acks go beside the sender's messages).
+    private long _seq;
+    private long _acknowledged;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
 
     // Sender state: the frame is prebuilt; each send rewrites the body and masks it again.
     private byte[]? _frame;
@@ -44,7 +55,7 @@ internal sealed class LoadClient : IAsyncDisposable
         _latencies = latencies;
         _lastSequence = new int[senders];
         Array.Fill(_lastSequence, -1);
-        _handleMessage = HandleMessage;
+        _handleMessage = target == FanoutTarget.ConsumersResume ? HandleCountedMessage : HandleMessage;
     }
 
     public int SenderId { get; private set; } = -1;
@@ -74,7 +85,7 @@ internal sealed class LoadClient : IAsyncDisposable
 
     public static string PathOf(FanoutTarget target, string room) => target switch
     {
-        FanoutTarget.Consumers or FanoutTarget.ConsumersBatch => "/ws",
+        FanoutTarget.Consumers or FanoutTarget.ConsumersBatch or FanoutTarget.ConsumersResume => "/ws",
         FanoutTarget.SignalR => "/hub",
         _ => "/raw/" + room,
     };
@@ -84,7 +95,13 @@ internal sealed class LoadClient : IAsyncDisposable
     /// <param name="senders">The number of sender ids in the whole trial (for the order check).</param>
     public static async Task<LoadClient> ConnectAsync(FanoutTarget target, int port, string room, LatencyHistogram latencies, int senders, CancellationToken cancellationToken)
     {
-        var socket = await RawWebSocket.ConnectAsync(port, PathOf(target, room), target == FanoutTarget.ConsumersBatch ? BatchSubprotocol : null, cancellationToken).ConfigureAwait(false);
+        var subprotocol = target switch
+        {
+            FanoutTarget.ConsumersBatch => BatchSubprotocol,
+            FanoutTarget.ConsumersResume => ResumeSubprotocol,
+            _ => null,
+        };
+        var socket = await RawWebSocket.ConnectAsync(port, PathOf(target, room), subprotocol, cancellationToken).ConfigureAwait(false);
         try
         {
             var client = new LoadClient(socket, target, room, latencies, senders);
@@ -94,7 +111,7 @@ internal sealed class LoadClient : IAsyncDisposable
                     await socket.SendTextAsync("{\"protocol\":\"json\",\"version\":1}\u001e"u8.ToArray(), cancellationToken).ConfigureAwait(false);
                     await socket.SendTextAsync(Encoding.UTF8.GetBytes($"{{\"type\":1,\"target\":\"Join\",\"arguments\":[\"{room}\"]}}\u001e"), cancellationToken).ConfigureAwait(false);
                     break;
-                case FanoutTarget.Consumers or FanoutTarget.ConsumersBatch:
+                case FanoutTarget.Consumers or FanoutTarget.ConsumersBatch or FanoutTarget.ConsumersResume:
                     await socket.SendTextAsync(Encoding.UTF8.GetBytes($"{{\"action\":\"join\",\"room\":\"{room}\"}}"), cancellationToken).ConfigureAwait(false);
                     break;
             }
@@ -115,7 +132,7 @@ internal sealed class LoadClient : IAsyncDisposable
         SenderId = senderId;
         var (prefix, suffix) = _target switch
         {
-            FanoutTarget.Consumers or FanoutTarget.ConsumersBatch => ($"{{\"action\":\"broadcast\",\"room\":\"{_room}\",\"text\":\"", "\"}"),
+            FanoutTarget.Consumers or FanoutTarget.ConsumersBatch or FanoutTarget.ConsumersResume => ($"{{\"action\":\"broadcast\",\"room\":\"{_room}\",\"text\":\"", "\"}"),
             FanoutTarget.SignalR => ($"{{\"type\":1,\"target\":\"Send\",\"arguments\":[\"{_room}\",\"", "\"]}\u001e"),
             _ => ("{\"body\":\"", "\"}"),
         };
@@ -134,7 +151,57 @@ internal sealed class LoadClient : IAsyncDisposable
         ChatBody.Write(plain.AsSpan(_bodyOffset, plain.Length - _bodyOffset - _suffixLength), Stopwatch.GetTimestamp(), SenderId, (int)Sent);
         RawWebSocket.Mask(plain, _frame.AsSpan(_headerLength));
         Sent++;
-        return _socket.SendFrameAsync(_frame.AsMemory(0, _headerLength + plain.Length), cancellationToken);
+        return _target == FanoutTarget.ConsumersResume
+            ? SendLockedAsync(_frame.AsMemory(0, _headerLength + plain.Length), cancellationToken)
+            : _socket.SendFrameAsync(_frame.AsMemory(0, _headerLength + plain.Length), cancellationToken);
+    }
+
+    private async ValueTask<int> SendLockedAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await _socket.SendFrameAsync(frame, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    // consumers.resume: one envelope of the session counted (the $resume frame is not); every 50 an $ack.
+    private int HandleCountedMessage(ReadOnlySpan<byte> message)
+    {
+        if (message.StartsWith("{\"action\":\"$resume\""u8))
+        {
+            return 0;
+        }
+
+        var seq = Interlocked.Increment(ref _seq);
+        if (seq - Interlocked.Read(ref _acknowledged) >= AckEvery)
+        {
+            Interlocked.Exchange(ref _acknowledged, seq);
+            _ = AcknowledgeAsync(seq);
+        }
+
+        return HandleMessage(message);
+    }
+
+    private async Task AcknowledgeAsync(long seq)
+    {
+        await _sendLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _socket.SendTextAsync(Encoding.ASCII.GetBytes("{\"action\":\"$ack\",\"seq\":" + seq.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}"), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The run is ending.
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
     }
 
     /// <summary>Waits until fewer than <paramref name="window"/> of this sender's messages have not come back to it yet.</summary>
@@ -166,7 +233,7 @@ internal sealed class LoadClient : IAsyncDisposable
             case FanoutTarget.SignalR:
                 deliveries = WireMessages.SignalR(payload, _handleMessage);
                 break;
-            case FanoutTarget.Consumers or FanoutTarget.ConsumersBatch:
+            case FanoutTarget.Consumers or FanoutTarget.ConsumersBatch or FanoutTarget.ConsumersResume:
                 deliveries = WireMessages.Consumers(payload, _handleMessage, out var array);
                 if (array)
                 {
@@ -220,5 +287,6 @@ internal sealed class LoadClient : IAsyncDisposable
     {
         await _socket.DisposeAsync().ConfigureAwait(false);
         _echoed.Dispose();
+        _sendLock.Dispose();
     }
 }

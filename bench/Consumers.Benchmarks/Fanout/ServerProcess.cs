@@ -30,10 +30,11 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <c>taskset -c &lt;server core&gt;</c>, and fails unless its runtime then saw one core.
     /// </summary>
     public static Task<ServerProcess> StartAsync(FanoutTarget target, CorePinning? pinning, CancellationToken cancellationToken) =>
-        // Consumers (batch) is the same server; only its clients differ (they offer the consumers.batch subprotocol).
+        // Consumers (batch) and (resume) are the same server; only their clients differ (they offer the consumers.batch or
+        // consumers.resume subprotocol).
         StartAsync(
             target.ToString(),
-            ["fanout-server", (target == FanoutTarget.ConsumersBatch ? FanoutTarget.Consumers : target).ToString().ToLowerInvariant()],
+            ["fanout-server", (target is FanoutTarget.ConsumersBatch or FanoutTarget.ConsumersResume ? FanoutTarget.Consumers : target).ToString().ToLowerInvariant()],
             pinning,
             cancellationToken);
 
