@@ -112,6 +112,31 @@ public sealed class ChatBrowserTests : BrowserFixture
     }
 
     [Test]
+    public async Task NetworkDrop_ThePageResumes_AndLosesNoLine()
+    {
+        await using var app = await ChatApp.StartAsync(Database);
+        var ann = await Chromium.OpenRoomAsync(app, "drop", "ann");
+        var bob = await Chromium.OpenRoomAsync(app, "drop", "bob");
+        await Browser.SendAsync(bob, "before");
+        await Assertions.Expect(ann.Locator("#messages li .text")).ToHaveTextAsync(["before"]);
+
+        // The browser goes offline: its socket drops (no close frame); the server parks ann's session.
+        await ann.Context.SetOfflineAsync(true);
+        await Assertions.Expect(ann.Locator("#state")).ToHaveAttributeAsync("data-state", "disconnected", new() { Timeout = 15_000 });
+        foreach (var line in new[] { "one", "two", "three" })
+        {
+            await Browser.SendAsync(bob, line);
+        }
+
+        await ann.Context.SetOfflineAsync(false);
+        await Browser.WaitConnectedAsync(ann);
+        await Assertions.Expect(ann.Locator("#messages li .text")).ToHaveTextAsync(["before", "one", "two", "three"], new() { Timeout = 15_000 });
+        await Browser.SendAsync(ann, "back");
+        await Assertions.Expect(bob.Locator("#messages li .text")).ToHaveTextAsync(["before", "one", "two", "three", "back"]);
+        await Assertions.Expect(ann.Locator("#messages li .text")).ToHaveTextAsync(["before", "one", "two", "three", "back"]);
+    }
+
+    [Test]
     public async Task PagesOnTwoNodes_ExchangeMessages_OverNats()
     {
         // As build/run-chat.sh --nats runs it: JetStream on, so the nodes keep group messages across a NATS outage.

@@ -180,7 +180,10 @@ async function start() {
   const url = `${scheme}://${location.host}/ws/rooms`;
   const onState = state => {
     if (!client) return;
-    if (state === "open") enter(ActionError);
+    // consumers.resume: "resumed" lost nothing (missed lines are replayed); "open" (a new session) and "recovered"
+    // catch up on what is not replayed.
+    if (state === "open" || state === "recovered") enter(ActionError);
+    else if (state === "resumed") setState("connected", "connected");
     else setState("disconnected", "reconnecting…");
   };
 
