@@ -117,20 +117,47 @@ public sealed class ChatBrowserTests : BrowserFixture
         await using var app = await ChatApp.StartAsync(Database);
         var ann = await Chromium.OpenRoomAsync(app, "drop", "ann");
         var bob = await Chromium.OpenRoomAsync(app, "drop", "bob");
+
+        // Ann's sockets go through Playwright's WebSocket route, so the test can cut the page's side of one while the
+        // server's side stays open, as a network drop leaves it (Chromium's offline mode does not touch open sockets).
+        var routes = new List<IWebSocketRoute>();
+        await ann.RouteWebSocketAsync(new System.Text.RegularExpressions.Regex("/ws/rooms"), route =>
+        {
+            route.ConnectToServer();
+            route.OnClose((_, _) => { });
+            lock (routes)
+            {
+                routes.Add(route);
+            }
+        });
+        await ann.ReloadAsync();
+        await Browser.WaitConnectedAsync(ann);
         await Browser.SendAsync(bob, "before");
         await Assertions.Expect(ann.Locator("#messages li .text")).ToHaveTextAsync(["before"]);
 
-        // The browser goes offline: its socket drops (no close frame); the server parks ann's session.
-        await ann.Context.SetOfflineAsync(true);
-        await Assertions.Expect(ann.Locator("#state")).ToHaveAttributeAsync("data-state", "disconnected", new() { Timeout = 15_000 });
+        IWebSocketRoute dropped;
+        lock (routes)
+        {
+            dropped = routes[^1];
+        }
+
+        // The page loses its socket; the server's socket of it stays, and what bob says goes to it, unread.
+        await dropped.CloseAsync(new() { Code = 4000, Reason = "network drop" });
         foreach (var line in new[] { "one", "two", "three" })
         {
             await Browser.SendAsync(bob, line);
         }
 
-        await ann.Context.SetOfflineAsync(false);
+        // The page came back with its token: the server let the old socket go and resumed the session.
         await Browser.WaitConnectedAsync(ann);
         await Assertions.Expect(ann.Locator("#messages li .text")).ToHaveTextAsync(["before", "one", "two", "three"], new() { Timeout = 15_000 });
+        await Assertions.Expect(ann.Locator("#state")).ToHaveAttributeAsync("data-session", "resumed");
+        lock (routes)
+        {
+            Assert.That(routes, Has.Count.GreaterThan(1), "the page opened a second socket");
+            Assert.That(routes[^1].Url, Does.Contain("consumers_resume="), "with its session's token");
+        }
+
         await Browser.SendAsync(ann, "back");
         await Assertions.Expect(bob.Locator("#messages li .text")).ToHaveTextAsync(["before", "one", "two", "three", "back"]);
         await Assertions.Expect(ann.Locator("#messages li .text")).ToHaveTextAsync(["before", "one", "two", "three", "back"]);

@@ -179,6 +179,8 @@ async function start() {
   // The sign-in cookie authenticates the socket.
   const url = `${scheme}://${location.host}/ws/rooms`;
   const onState = state => {
+    // The client's own state, for tests and curious readers: connecting, open, resumed, recovered, closed.
+    elements.state.dataset.session = state;
     if (!client) return;
     // consumers.resume: "resumed" lost nothing (missed lines are replayed); "open" (a new session) and "recovered"
     // catch up on what is not replayed.
