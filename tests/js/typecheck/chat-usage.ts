@@ -5,7 +5,7 @@ import { ActionError, RoomConsumerClient, type MessageDto, type RoomDto } from "
 export async function good(): Promise<void> {
   const client = await RoomConsumerClient.connect("ws://localhost/ws/rooms?access_token=token", { retryDelay: 100 });
   const off = client.on("state", state => {
-    const known: "connecting" | "open" | "closed" = state;
+    const known: "connecting" | "open" | "resumed" | "recovered" | "closed" = state;
     void known;
   });
   const room: RoomDto | null = await client.create({ data: { name: "lobby" } });
