@@ -38,6 +38,7 @@ public sealed class TracingTests
                 app.MapConsumer<EchoConsumer>("/ws/echo");
                 app.MapConsumer<CallsConsumer>("/ws/calls");
                 app.MapConsumer<EventConsumer>("/ws/events/{room}");
+                app.MapConsumer<PlainChatConsumer>("/ws/plain/{room}");
             },
             o => o.RateLimitPerSecond = 0,
             services => services.AddScoped<Counter>().AddSingleton<CallLog>().AddSingleton<ActionGate>());
@@ -182,6 +183,21 @@ public sealed class TracingTests
 
         var handler = await SpanAsync(s => s.DisplayName == "EventConsumer/ChatEvent" && s.ParentSpanId == default && s.Links.Any());
         Assert.That(Spans(s => s.DisplayName == "group deliver" && s.TraceId == handler.TraceId), Is.Empty, "a message outside any trace gets no delivery span");
+    }
+
+    [Test]
+    public async Task PlainJsonMessage_IsASpanNamedReceive_WithTheStatusAnActionWouldHave()
+    {
+        await using var client = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/plain/traced"));
+        await client.SendAsync("""{"message": "boom"}""");
+        Assert.That((await client.ReceiveAsync())["error"], Is.Not.Null);
+
+        var span = await SpanAsync(s => s.DisplayName == "PlainChatConsumer/receive");
+        Assert.Multiple(() =>
+        {
+            Assert.That(span.GetTagItem("consumers.response_status"), Is.EqualTo(500));
+            Assert.That(span.Status, Is.EqualTo(ActivityStatusCode.Error));
+        });
     }
 
     [Test]
