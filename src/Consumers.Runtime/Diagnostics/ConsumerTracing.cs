@@ -47,14 +47,9 @@ internal static class ConsumerTracing
     /// <param name="connection">The connection's HTTP request span, or default.</param>
     public static Activity? StartAction(string consumer, string action, ReadOnlySpan<byte> requestId, ActivityContext connection)
     {
-        // Created and started with no current span: Start() would take the connection's HTTP request span as the
-        // parent. The caller's flow gets its current span back when its async method returns (or from StopAction).
-        var previous = Activity.Current;
-        Activity.Current = null;
-        var activity = Source.CreateActivity(consumer + "/" + action, ActivityKind.Server, parentContext: default, links: Links(connection));
+        var activity = Create(consumer + "/" + action, ActivityKind.Server, parent: default, connection);
         if (activity is null)
         {
-            Activity.Current = previous;
             return null;
         }
 
@@ -93,18 +88,9 @@ internal static class ConsumerTracing
             return null;
         }
 
-        var previous = Activity.Current;
-        Activity.Current = null;
-        var activity = Source.CreateActivity(name, kind, parent, links: Links(connection));
-        if (activity is null)
-        {
-            Activity.Current = previous;
-            return null;
-        }
-
-        activity.SetTag("rpc.system", RpcSystem);
-        activity.Start();
-        return activity;
+        var activity = Create(name, kind, parent, connection);
+        activity?.SetTag("rpc.system", RpcSystem);
+        return activity?.Start();
     }
 
     /// <summary>Ends a span with the reply's status: 5xx marks it as an error (<c>error.type</c> the status), as OpenTelemetry's server spans do.</summary>
@@ -183,5 +169,19 @@ internal static class ConsumerTracing
         return result;
     }
 
-    private static ActivityLink[]? Links(ActivityContext connection) => connection == default ? null : [new ActivityLink(connection)];
+    // Created with no current span: Start() would otherwise take the current one (the connection's HTTP request span,
+    // or the sender's on the in-memory layer) as the parent. The caller's flow gets its current span back when its async
+    // method returns, or by setting it after Stop.
+    private static Activity? Create(string name, ActivityKind kind, ActivityContext parent, ActivityContext connection)
+    {
+        var previous = Activity.Current;
+        Activity.Current = null;
+        var activity = Source.CreateActivity(name, kind, parent, links: connection == default ? null : [new ActivityLink(connection)]);
+        if (activity is null)
+        {
+            Activity.Current = previous;
+        }
+
+        return activity;
+    }
 }
