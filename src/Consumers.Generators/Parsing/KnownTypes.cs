@@ -24,6 +24,9 @@ internal sealed class KnownTypes
     /// <summary>The metadata name of <c>[GroupEvent]</c>, for <c>ForAttributeWithMetadataName</c>.</summary>
     public const string GroupEventAttributeName = "Consumers.GroupEventAttribute";
 
+    /// <summary>The metadata name of <c>[ConsumerEvent]</c>, for the event pipeline.</summary>
+    public const string ConsumerEventAttributeName = "Consumers.ConsumerEventAttribute";
+
     private const string PrimitiveJsonPrefix = "global::Consumers.Dispatch.PrimitiveJson.";
     private const string TasksNamespace = "System.Threading.Tasks";
     private const string ReflectionNamespace = "System.Reflection";
@@ -46,6 +49,9 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? ReceiveAttribute => Get(ReceiveAttributeName);
     public INamedTypeSymbol? GroupEventAttribute => Get(GroupEventAttributeName);
     public INamedTypeSymbol? JsonContextAttribute => Get("Consumers.JsonContextAttribute");
+    public INamedTypeSymbol? ConsumerEventAttribute => Get(ConsumerEventAttributeName);
+    public INamedTypeSymbol? PushesAttribute => Get("Consumers.PushesAttribute");
+    public INamedTypeSymbol? GroupSender => Get("Consumers.IGroupSender");
     public INamedTypeSymbol? EnabledByAttribute => Get("Consumers.EnabledByAttribute");
     public INamedTypeSymbol? ActionResult => Get("Consumers.ActionResult");
     public INamedTypeSymbol? ActionResultOfT => Get("Consumers.ActionResult`1");
