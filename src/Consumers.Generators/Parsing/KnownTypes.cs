@@ -75,6 +75,8 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? JsonStringEnumConverter => Get("System.Text.Json.Serialization.JsonStringEnumConverter");
     public INamedTypeSymbol? JsonStringEnumConverterOfT => Get("System.Text.Json.Serialization.JsonStringEnumConverter`1");
     public INamedTypeSymbol? JsonIgnoreAttribute => Get("System.Text.Json.Serialization.JsonIgnoreAttribute");
+    public INamedTypeSymbol? JsonRequiredAttribute => Get("System.Text.Json.Serialization.JsonRequiredAttribute");
+    public INamedTypeSymbol? JsonConstructorAttribute => Get("System.Text.Json.Serialization.JsonConstructorAttribute");
     public INamedTypeSymbol? JsonPropertyNameAttribute => Get("System.Text.Json.Serialization.JsonPropertyNameAttribute");
     public INamedTypeSymbol? JsonPolymorphicAttribute => Get("System.Text.Json.Serialization.JsonPolymorphicAttribute");
     public INamedTypeSymbol? JsonDerivedTypeAttribute => Get("System.Text.Json.Serialization.JsonDerivedTypeAttribute");
