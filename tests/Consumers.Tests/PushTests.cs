@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Consumers.Dispatch;
+using Consumers.Testing.Communication;
 using Consumers.Tests.Consumers;
 using Consumers.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -56,7 +57,7 @@ public sealed class PushTests
     public async Task EventNamedByItsType_UsesTheSnakeCaseOfTheTypeName()
     {
         await using var a = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/push/closing"));
-        await a.RequestAsync("""{"action": "close", "room": 7}""");
+        await a.RequestAsync("""{"action": "close_room", "room": 7}""");
 
         Assert.That(await a.ReceiveTextAsync(), Is.EqualTo("""{"errors":[],"data":{"room":7},"action":"room_closed","response_status":200,"request_id":null}"""));
     }
@@ -96,6 +97,22 @@ public sealed class PushTests
 
         var relayed = await relay.ReceiveTextAsync();
         Assert.That(relayed, Does.StartWith("""{"text":"relayed hello from """));
+    }
+
+    [Test]
+    public async Task TestKit_ReceiveEventAsync_ReadsThePushByName_AndLeavesOtherFramesUnread()
+    {
+        await using var a = await ConsumerCommunicator.ConnectAsync(_host.WebSocketUri("/ws/push/kit"));
+        await a.SendAsync("""{"action": "note", "text": "first"}""");
+        await a.SendAsync("""{"action": "say", "text": "typed"}""");
+
+        var line = await a.ReceiveEventAsync("line_said", PushJson.Default.LineSaid);
+        Assert.That(line!.Text, Is.EqualTo("typed"));
+        Assert.That((await a.ReceiveAsync(e => e.Json.TryGetProperty("text", out _), "the note")).RawJson, Is.EqualTo("""{"text":"first"}"""), "the plain note stays unread");
+
+        Assert.That(async () => await a.ReceiveEventAsync("room_closed", PushJson.Default.RoomClosed, TimeSpan.FromMilliseconds(200)),
+            Throws.TypeOf<TimeoutException>().With.Message.Contains("push of the event \"room_closed\""));
+        Assert.That(async () => await a.ReceiveEventAsync("", PushJson.Default.RoomClosed), Throws.ArgumentException);
     }
 
     [Test]

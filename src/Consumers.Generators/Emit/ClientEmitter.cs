@@ -225,8 +225,10 @@ internal static class ClientEmitter
             // constructor parameter without a default, a required member): those stay required here too.
             if (spec.TypeScriptInterfaces.FirstOrDefault(i => i.Name == type) is { } shape)
             {
-                var required = shape.Members.Where(m => m.Required).Select(m => Quote(m.Name)).ToList();
-                type = required.Count == 0 ? $"Partial<{type}>" : $"Partial<{type}> & Pick<{type}, {string.Join(" | ", required)}>";
+                // The required members are spelled out from this consumer's own shape: interfaces are declared once
+                // per name, and two consumers may write one DTO with different names (KeepContextPropertyNames).
+                var required = shape.Members.Where(m => m.Required).Select(m => $"{PropertyName(m.Name)}: {m.Type}").ToList();
+                type = required.Count == 0 ? $"Partial<{type}>" : $"Partial<{type}> & {{ {string.Join("; ", required)} }}";
             }
         }
         else

@@ -548,7 +548,7 @@ export declare class LobbyConsumerClient extends ConsumerClient {
   joinRoom(params: { room_id: number }, options?: CallOptions<RoomDto>): Promise<RoomDto>;
 
   /** Action "create"; rejects with ActionError when the reply's status is not 2xx. */
-  create(params: { data: Partial<CreateRoomDto> & Pick<CreateRoomDto, "name">; note?: string | null }, options?: CallOptions<unknown>): Promise<RoomDto>;
+  create(params: { data: Partial<CreateRoomDto> & { name: string }; note?: string | null }, options?: CallOptions<unknown>): Promise<RoomDto>;
 
   /** Action "close"; rejects with ActionError when the reply's status is not 2xx. */
   closeAction(params: { pk: number }, options?: CallOptions<unknown>): Promise<null>;

@@ -36,7 +36,11 @@ public sealed partial class PushConsumer : Consumer
     public bool Echo(string text) => Send(new LineSaid("me", text), PushJson.Default.LineSaid);
 
     [Action]
-    public ValueTask Close(int room) => SendToGroupAsync(Room, new RoomClosed(room), PushJson.Default.RoomClosed);
+    public ValueTask CloseRoom(int room) => SendToGroupAsync(Room, new RoomClosed(room), PushJson.Default.RoomClosed);
+
+    /// <summary>The last line, or a 204 without data when <paramref name="empty"/> (the JavaScript client rejects that: the result is no null).</summary>
+    [Action]
+    public ActionResult<LineSaid> Last(bool empty) => empty ? ActionResult.NoContent() : new LineSaid("me", "last");
 
 #pragma warning disable CONS0074 // a plain note on purpose: its bytes must not change
     [Action]
