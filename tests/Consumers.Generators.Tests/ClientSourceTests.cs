@@ -95,6 +95,17 @@ public sealed class ClientSourceTests
     }
 
     [Test]
+    public void Contract_ListsThePushedEvents_ForTheAsyncApiDocument()
+    {
+        var run = GeneratorHarness.Run(PushingConsumer, TestSources.Events).AssertClean();
+
+        var source = run.Source("Chat.RoomPushConsumer.g.cs");
+        Assert.That(source, Does.Contain("Events = new global::Consumers.Contracts.EventContract[]"));
+        Assert.That(source, Does.Contain("new(\"chat_line\", \"A line said in a room.\", __Json"));
+        Assert.That(source, Does.Contain("new(\"presence_changed\", null, __Json"));
+    }
+
+    [Test]
     public void DotNetClient_PushedEvents_GetATypedCallbackEach()
     {
         var run = GeneratorHarness.Run(PushingConsumer, TestSources.Events).AssertClean();
