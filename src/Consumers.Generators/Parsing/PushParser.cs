@@ -80,9 +80,7 @@ internal sealed class PushParser(
             return "is file-local";
         }
 
-        return string.IsNullOrEmpty(name) || name!.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) || name![0] == '$'
-            ? $"has the name '{name}'"
-            : null;
+        return ActionParser.IsValidWireName(name) ? null : $"has the name '{name}'";
     }
 
     /// <summary>The consumer's pushed events, in declaration order (the class's own first, then its bases').</summary>
