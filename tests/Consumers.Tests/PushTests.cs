@@ -23,6 +23,7 @@ public sealed class PushTests
     {
         app.MapConsumer<PushConsumer>("/ws/push/{room}");
         app.MapConsumer<PushRelayConsumer>("/ws/relay/{room}");
+        app.MapConsumers("/ws/multi/{room}", s => s.Add<PushConsumer>("push"));
     });
 
     [OneTimeTearDown]
@@ -73,6 +74,16 @@ public sealed class PushTests
         var second = await a.ReceiveTextAsync();
         Assert.That(new[] { first, second }, Does.Contain("""{"errors":[],"data":{"user":"me","text":"x"},"action":"line_said","response_status":200,"request_id":null}"""));
         Assert.That(new[] { first, second }, Does.Contain("""{"errors":[],"data":true,"action":"echo","response_status":200,"request_id":"e"}"""));
+    }
+
+    [Test]
+    public async Task OnAMultiplexedEndpoint_TheEnvelopeIsTheStreamsPayload()
+    {
+        await using var a = await TestClient.ConnectAsync(_host.WebSocketUri("/ws/multi/streams"));
+        await a.SendAsync("""{"stream": "push", "payload": {"action": "close_room", "room": 5}}""");
+
+        Assert.That(await a.ReceiveTextAsync(), Does.Contain("\"action\":\"close_room\""), "the reply goes first");
+        Assert.That(await a.ReceiveTextAsync(), Is.EqualTo("""{"stream":"push","payload":{"errors":[],"data":{"room":5},"action":"room_closed","response_status":200,"request_id":null}}"""));
     }
 
     [Test]
