@@ -84,7 +84,16 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     {
         using var frame = FrameBuilder.Rent();
         var writer = frame.BeginPayload(StreamPrefix);
-        JsonSerializer.Serialize(writer, message, typeInfo);
+        if (ConsumerEvents.TryGetAction(typeInfo.Type, out var action))
+        {
+            // A declared event type (docs/protocol.md, "Server pushes"): the DCRF envelope routed by its action.
+            ConsumerEvents.WriteEnvelope(writer, message, typeInfo, action);
+        }
+        else
+        {
+            JsonSerializer.Serialize(writer, message, typeInfo);
+        }
+
         return TrySend(frame.Complete(StreamPrefix));
     }
 
