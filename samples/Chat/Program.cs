@@ -15,6 +15,9 @@ var builder = WebApplication.CreateSlimBuilder(args);
 // AddNatsGroupLayer (package Consumers.Nats) follows Consumers:GroupLayer, and adds the consumers-nats health check.
 builder.Services.AddConsumers(builder.Configuration).AddNatsGroupLayer(builder.Configuration);
 builder.Services.AddHealthChecks();
+
+// Traces and metrics over OTLP, off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (ChatTelemetry).
+builder.AddChatTelemetry();
 builder.Services.AddModelSerializer(new RoomSerializer());
 
 // The database lives in the app's data folder (ConnectionStrings:Chat overrides it), created on first run. The folder

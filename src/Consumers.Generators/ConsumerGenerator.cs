@@ -61,6 +61,15 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
             .Select(static (diagnostic, _) => diagnostic!)
             .WithTrackingName(TrackingNames.GroupEventsOutsideConsumers);
 
+        var consumerEvents = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypes.ConsumerEventAttributeName,
+                static (node, _) => node is TypeDeclarationSyntax,
+                static (syntax, _) => PushParser.Declaration(syntax))
+            .Where(static result => result is not null)
+            .Select(static (result, _) => result!)
+            .WithTrackingName(TrackingNames.ConsumerEvents);
+
         // Diagnostics travel on their own output, apart from the source (STJ's generator does the same), and are
         // reported at a location in the compilation's own syntax tree: a diagnostic at an external-file location
         // (all a LocationInfo can rebuild alone) is not subject to '#pragma warning disable'. The compilation is
@@ -77,12 +86,13 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
             .Combine(misplacedActions.Collect())
             .Combine(misplacedReceives.Collect())
             .Combine(misplacedGroupEvents.Collect())
+            .Combine(consumerEvents.SelectMany(static (result, _) => result.Diagnostics).Collect())
             .Combine(jsonPolicy)
             .Combine(context.CompilationProvider);
         context.RegisterSourceOutput(diagnostics, static (production, input) =>
         {
-            var (((((own, misplaced), misplacedReceive), misplacedGroupEvent), policy), compilation) = input;
-            foreach (var diagnostic in JsonPolicyDiagnostics.ApplyAll(own.Concat(misplaced).Concat(misplacedReceive).Concat(misplacedGroupEvent), policy))
+            var ((((((own, misplaced), misplacedReceive), misplacedGroupEvent), events), policy), compilation) = input;
+            foreach (var diagnostic in JsonPolicyDiagnostics.ApplyAll(own.Concat(misplaced).Concat(misplacedReceive).Concat(misplacedGroupEvent).Concat(events), policy))
             {
                 production.ReportDiagnostic(diagnostic.ToDiagnostic(compilation));
             }
@@ -95,6 +105,20 @@ public sealed class ConsumerGenerator : IIncrementalGenerator
             if (spec.Receive is null)
             {
                 production.AddSource(DotNetClientEmitter.HintName(spec), DotNetClientEmitter.Emit(spec));
+            }
+        });
+
+        // One module initializer registering the assembly's event types and their names with the runtime.
+        var registrations = consumerEvents
+            .Select(static (result, _) => result.Value)
+            .Where(static registration => registration is not null)
+            .Select(static (registration, _) => registration!)
+            .Collect();
+        context.RegisterSourceOutput(registrations, static (production, all) =>
+        {
+            if (all.Length > 0)
+            {
+                production.AddSource(EventRegistrationEmitter.HintName, EventRegistrationEmitter.Emit(all));
             }
         });
 

@@ -10,4 +10,5 @@ internal static class TrackingNames
     public const string GroupEventsOutsideConsumers = nameof(GroupEventsOutsideConsumers);
     public const string AllConsumerSpecs = nameof(AllConsumerSpecs);
     public const string JsonPolicy = nameof(JsonPolicy);
+    public const string ConsumerEvents = nameof(ConsumerEvents);
 }

@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Consumers.Connections;
 using Consumers.Dispatch;
@@ -104,7 +103,7 @@ public abstract class Consumer
     protected ValueTask SendToGroupAsync<T>(string group, T message, JsonTypeInfo<T> typeInfo, bool excludeSelf = false, CancellationToken cancellationToken = default)
     {
         GroupName.Validate(group);
-        var payload = JsonSerializer.SerializeToUtf8Bytes(message, Dispatch.WireJson.Of(typeInfo));
+        var payload = ConsumerEvents.Serialize(message, Dispatch.WireJson.Of(typeInfo));
         GroupMessage.EnsureJsonObject(payload);
         var channel = Channel;
         return channel.GroupLayer.SendAsync(group, GroupMessage.Event(payload, typeInfo.Type, excludeSelf ? channel.ChannelName : null), cancellationToken);
@@ -134,7 +133,7 @@ public abstract class Consumer
     protected ValueTask SendToChannelAsync<T>(string channelName, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(channelName);
-        var payload = JsonSerializer.SerializeToUtf8Bytes(message, Dispatch.WireJson.Of(typeInfo));
+        var payload = ConsumerEvents.Serialize(message, Dispatch.WireJson.Of(typeInfo));
         GroupMessage.EnsureJsonObject(payload);
         return Channel.GroupLayer.SendToChannelAsync(channelName, GroupMessage.Event(payload, typeInfo.Type), cancellationToken);
     }

@@ -38,6 +38,23 @@ public sealed class AsyncApiTests
             Assert.That(notification.GetProperty("payload").GetProperty("properties").GetProperty("data").GetProperty("$ref").GetString(), Is.EqualTo("#/components/schemas/MessageDto"));
         });
 
+        // The typed push RoomConsumer declares ([Pushes(typeof(PresenceChange))]): a send operation with its envelope.
+        var presence = document.RootElement.GetProperty("operations").GetProperty("ws_rooms.presence.event");
+        var presenceMessage = document.RootElement.GetProperty("channels").GetProperty("ws_rooms").GetProperty("messages").GetProperty("presence.event");
+        var presenceProperties = presenceMessage.GetProperty("payload").GetProperty("properties");
+        Assert.Multiple(() =>
+        {
+            Assert.That(presence.GetProperty("action").GetString(), Is.EqualTo("send"));
+            Assert.That(presence.GetProperty("description").GetString(), Does.StartWith("Someone came into a room or left it"));
+            Assert.That(presence.GetProperty("messages")[0].GetProperty("$ref").GetString(), Is.EqualTo("#/channels/ws_rooms/messages/presence.event"));
+            Assert.That(presenceProperties.GetProperty("action").GetProperty("const").GetString(), Is.EqualTo("presence"));
+            Assert.That(presenceProperties.GetProperty("request_id").GetProperty("type").GetString(), Is.EqualTo("null"));
+            Assert.That(presenceProperties.GetProperty("data").GetProperty("$ref").GetString(), Is.EqualTo("#/components/schemas/PresenceChange"));
+            Assert.That(
+                document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("PresenceChange").GetProperty("properties").EnumerateObject().Select(p => p.Name),
+                Is.EqualTo(new[] { "room", "user", "joined" }));
+        });
+
         // Only the actions RoomConsumer offers (its Actions leave out update and patch, which would answer 405), and the
         // signed-in user's cookie or token on every operation of the rooms endpoints (and of the tutorial's room, also [Authorize]).
         var roomOperations = document.RootElement.GetProperty("operations").EnumerateObject()

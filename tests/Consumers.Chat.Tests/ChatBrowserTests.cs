@@ -29,6 +29,23 @@ public sealed class ChatBrowserTests : BrowserFixture
     }
 
     [Test]
+    public async Task Presence_WhoComesAndGoes_IsPushedToThePage_AsATypedEvent()
+    {
+        await using var app = await ChatApp.StartAsync(Database);
+        var ann = await Chromium.OpenRoomAsync(app, "presence", "ann");
+        var bob = await Chromium.OpenRoomAsync(app, "presence", "bob");
+
+        // The "presence" event (RoomConsumer's [Pushes(typeof(PresenceChange))]) through client.on("presence", ...).
+        await Assertions.Expect(ann.Locator("#messages li.presence")).ToHaveTextAsync(["bob joined the room"]);
+        await Assertions.Expect(ann.Locator("#users li")).ToHaveTextAsync(["ann", "bob"]);
+        await Assertions.Expect(bob.Locator("#messages li.presence")).ToHaveCountAsync(0);
+
+        await bob.CloseAsync();
+        await Assertions.Expect(ann.Locator("#messages li.presence")).ToHaveTextAsync(["bob joined the room", "bob left the room"]);
+        await Assertions.Expect(ann.Locator("#users li")).ToHaveTextAsync(["ann"]);
+    }
+
+    [Test]
     public async Task Search_StreamsTheMatchingMessages_NewestFirst_AndANewSearchReplacesTheOld()
     {
         await using var app = await ChatApp.StartAsync(Database);
@@ -178,6 +195,8 @@ public sealed class ChatBrowserTests : BrowserFixture
         var ann = await Chromium.OpenRoomAsync(nodeA, "nodes", "ann");
         var bob = await Chromium.OpenRoomAsync(nodeB, "nodes", "bob");
 
+        // Bob's arrival on node B is a typed push to the room's presence group, which reaches ann's page on node A.
+        await Assertions.Expect(ann.Locator("#messages li.presence")).ToHaveTextAsync(["bob joined the room"]);
         await Browser.SendAsync(ann, "from node A");
         await Assertions.Expect(bob.Locator("#messages li .text")).ToHaveTextAsync(["from node A"]);
         await Browser.SendAsync(bob, "from node B");

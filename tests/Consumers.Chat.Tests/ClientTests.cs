@@ -35,7 +35,7 @@ public sealed class ClientTests
             Assert.That(js.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/javascript"));
             Assert.That(await js.Content.ReadAsStringAsync(), Does.Contain("export class RoomConsumerClient extends ConsumerClient"));
             Assert.That(dts.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/typescript"));
-            Assert.That(await dts.Content.ReadAsStringAsync(), Does.Contain("joinRoom(params: { pk: number }, options?: CallOptions<MessageDto>): Promise<RoomDto | null>;"));
+            Assert.That(await dts.Content.ReadAsStringAsync(), Does.Contain("joinRoom(params: { pk: number }, options?: CallOptions<MessageDto>): Promise<RoomDto>;"));
             Assert.That(revalidated.StatusCode, Is.EqualTo(HttpStatusCode.NotModified));
         });
     }

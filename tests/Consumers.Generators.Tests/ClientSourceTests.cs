@@ -65,6 +65,57 @@ public sealed class ClientSourceTests
         Snapshot.VerifySource(run.Source(ClientEmitter.HintName));
     }
 
+    private const string PushingConsumer = """
+        using System.Threading.Tasks;
+        using Consumers;
+
+        namespace Chat;
+
+        /// <summary>A room that pushes lines and presence.</summary>
+        [JsonContext(typeof(PushJson))]
+        [Pushes(typeof(ChatLine))]
+        [Pushes(typeof(PresenceChanged))]
+        public partial class RoomPushConsumer : Consumer
+        {
+            [Action]
+            public ValueTask Say(string text) => SendToGroupAsync("lobby", new ChatLine("me", text), PushJson.Default.ChatLine);
+        }
+        """;
+
+    [Test]
+    public void Client_PushedEvents_AreAnEventMapWithTypedHandlers()
+    {
+        var run = GeneratorHarness.Run(PushingConsumer, TestSources.Events).AssertClean();
+
+        var source = run.Source(ClientEmitter.HintName);
+        Assert.That(source, Does.Contain("static events = { chatLine: \"chat_line\", presenceChanged: \"presence_changed\" };"));
+        Assert.That(source, Does.Contain("export interface RoomPushConsumerClientEvents {"));
+        Assert.That(source, Does.Contain("on<K extends keyof RoomPushConsumerClientEvents>(event: K, handler: (data: RoomPushConsumerClientEvents[K], frame: unknown) => void): () => void;"));
+        Snapshot.VerifySource(source[source.IndexOf("export class RoomPushConsumerClient", StringComparison.Ordinal)..]);
+    }
+
+    [Test]
+    public void Contract_ListsThePushedEvents_ForTheAsyncApiDocument()
+    {
+        var run = GeneratorHarness.Run(PushingConsumer, TestSources.Events).AssertClean();
+
+        var source = run.Source("Chat.RoomPushConsumer.g.cs");
+        Assert.That(source, Does.Contain("Events = new global::Consumers.Contracts.EventContract[]"));
+        Assert.That(source, Does.Contain("new(\"chat_line\", \"A line said in a room.\", __Json"));
+        Assert.That(source, Does.Contain("new(\"presence_changed\", null, __Json"));
+    }
+
+    [Test]
+    public void DotNetClient_PushedEvents_GetATypedCallbackEach()
+    {
+        var run = GeneratorHarness.Run(PushingConsumer, TestSources.Events).AssertClean();
+
+        var source = run.Source("Chat.RoomPushConsumer.Client.g.cs");
+        Assert.That(source, Does.Contain("public global::System.IDisposable OnChatLine(global::System.Action<global::Chat.ChatLine> handler)"));
+        Assert.That(source, Does.Contain("=> OnEvent(\"presence_changed\", "));
+        Snapshot.VerifySource(source);
+    }
+
     [Test]
     public void Contract_ListsTheActionsKeysResultsAndObservers_WithTheirSummaries()
     {

@@ -931,6 +931,122 @@ public sealed class DiagnosticTests
             """, TestSources.Dtos);
 
     [Test]
+    public void CONS0070_EventNameStartingWithDollar_IsReportedOnTheName()
+        => AssertDiagnostic("CONS0070", Usings + """
+            [ConsumerEvent([|"$line"|])]
+            public sealed record Line(string Text);
+            """);
+
+    [Test]
+    public void CONS0070_PrivateNestedEventType_IsReportedOnTheTypeName()
+        => AssertDiagnostic("CONS0070", Usings + """
+            public static class Rooms
+            {
+                [ConsumerEvent]
+                private sealed record [|Line|](string Text);
+            }
+            """);
+
+    [Test]
+    public void CONS0070_GenericEventType_IsReportedOnTheTypeName()
+        => AssertDiagnostic("CONS0070", Usings + """
+            [ConsumerEvent("line")]
+            public sealed record [|Line|]<T>(T Value);
+            """);
+
+    [Test]
+    public void CONS0071_PushedTypeWithoutConsumerEvent_IsReportedOnTheTypeofArgument()
+        => AssertDiagnostic("CONS0071", Usings + """
+            [JsonContext(typeof(PushJson))]
+            [Pushes([|typeof(Notice)|])]
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public void Ping() { }
+            }
+            """, TestSources.Events);
+
+    [Test]
+    public void CONS0072_TwoPushedEventsWithOneName_AreReportedOnTheSecondTypeofArgument()
+        => AssertDiagnostic("CONS0072", Usings + """
+            [ConsumerEvent("chat_line")]
+            public sealed record OtherLine(string Text);
+
+            [JsonContext(typeof(PushJson))]
+            [Pushes(typeof(ChatLine))]
+            [Pushes([|typeof(OtherLine)|])]
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public void Ping() { }
+            }
+            """, TestSources.Events);
+
+    [Test]
+    public void CONS0073_EventNamedAsAnAction_IsReportedOnTheTypeofArgument()
+        => AssertDiagnostic("CONS0073", Usings + """
+            [JsonContext(typeof(PushJson))]
+            [Pushes([|typeof(ChatLine)|])]
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public void ChatLine(string text) { }
+            }
+            """, TestSources.Events);
+
+    [Test]
+    public void CONS0074_TypedSendOfATypeTheConsumerDoesNotPush_IsAWarningOnTheMethodName()
+        => AssertDiagnostic("CONS0074", Usings + """
+            [JsonContext(typeof(PushJson))]
+            [Pushes(typeof(ChatLine))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public async Task Say(string text)
+                {
+                    await SendToGroupAsync("lobby", new ChatLine("me", text), PushJson.Default.ChatLine);
+                    Send(new ChatLine("me", text), PushJson.Default.ChatLine);
+                    await [|SendToGroupAsync|]("lobby", new Notice(text), PushJson.Default.Notice);
+                }
+            }
+            """, TestSources.Events);
+
+    [Test]
+    public void CONS0013_PushedEventMissingFromTheJsonContext_IsReportedOnTheTypeofArgument()
+        => AssertDiagnostic("CONS0013", Usings + """
+            [ConsumerEvent]
+            public sealed record Typing(string User);
+
+            [JsonContext(typeof(PushJson))]
+            [Pushes([|typeof(Typing)|])]
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public void Ping() { }
+            }
+            """, TestSources.Events);
+
+    [Test]
+    public void TypedSends_FromAConsumerThatDeclaresNoPushes_AreNotReported()
+    {
+        var run = GeneratorHarness.Run(Usings + """
+            [JsonContext(typeof(PushJson))]
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action]
+                public async Task Say(string text)
+                {
+                    await SendToGroupAsync("lobby", new Notice(text), PushJson.Default.Notice);
+                    await SendToGroupAsync("lobby", new ChatLine("me", text), PushJson.Default.ChatLine);
+                }
+            }
+            """, TestSources.Events);
+
+        Assert.That(run.GeneratorDiagnostics, Is.Empty, DiagnosticText.Format(run.GeneratorDiagnostics));
+        Assert.That(run.CompilationProblems.Select(DiagnosticText.Format), Is.Empty);
+    }
+
+    [Test]
     public void CONS0019_PermissionTypeThatIsNotAPermission_IsReportedOnTheTypeofArgument()
         => AssertDiagnostic("CONS0019", Usings + """
             public sealed class RoomService { }
@@ -1112,7 +1228,7 @@ public sealed class DiagnosticTests
             .ToHashSet();
         var ids = DiagnosticDescriptors.All.Select(d => d.Id).Order().ToList();
 
-        Assert.That(ids, Has.Count.EqualTo(40));
+        Assert.That(ids, Has.Count.EqualTo(45));
         Assert.That(ids.Where(id => !tested.Contains(id)), Is.Empty, "IDs without a test named CONSxxxx_...");
     }
 

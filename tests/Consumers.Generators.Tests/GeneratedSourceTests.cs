@@ -79,6 +79,36 @@ public sealed class GeneratedSourceTests
     }
 
     [Test]
+    public void ConsumerEventTypes_AreRegisteredByAModuleInitializer_AndAGroupEventHandlerOfOneReadsTheEnvelopesData()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Threading.Tasks;
+            using Consumers;
+
+            namespace Chat;
+
+            [JsonContext(typeof(PushJson))]
+            [Pushes(typeof(ChatLine))]
+            public partial class LineConsumer : Consumer
+            {
+                [GroupEvent]
+                private void OnLine(ChatLine e) { }
+
+                [GroupEvent]
+                private void OnNotice(Notice e) { }
+            }
+            """, TestSources.Events).AssertClean();
+
+        var registrations = run.Source("ConsumerEvents.g.cs");
+        Assert.That(registrations, Does.Contain("global::Consumers.Dispatch.ConsumerEvents.Register(typeof(global::Chat.ChatLine), \"chat_line\");"));
+        Assert.That(registrations, Does.Contain("global::Consumers.Dispatch.ConsumerEvents.Register(typeof(global::Chat.PresenceChanged), \"presence_changed\");"));
+        Snapshot.VerifySource(registrations, "Registrations");
+        var consumer = run.Source("Chat.LineConsumer.g.cs");
+        Assert.That(consumer, Does.Contain("JsonSerializer.Deserialize(global::Consumers.Dispatch.ConsumerEvents.DataOf(payload).Span,"));
+        Assert.That(consumer, Does.Contain("JsonSerializer.Deserialize(payload.Span,"), "a plain type's payload is the object itself");
+    }
+
+    [Test]
     public void ConcurrentActionsAndStreams_AreHandedToTheRuntime_ByAStaticLambda_WithTheirAuthorizationInside()
     {
         var run = GeneratorHarness.Run("""

@@ -45,7 +45,7 @@ public sealed class IncrementalTests
         }
         """;
 
-    // An [Action], a [Receive] and a [GroupEvent] outside a consumer, so that every tracked step has outputs to compare.
+    // An [Action], a [Receive] and a [GroupEvent] outside a consumer and a [ConsumerEvent] type, so that every tracked step has outputs to compare.
     private const string ServiceSource = """
         using Consumers;
 
@@ -62,6 +62,9 @@ public sealed class IncrementalTests
             [GroupEvent]
             public void MisplacedHandler(RoomDto e) { }
         }
+
+        [ConsumerEvent("room_opened")]
+        public sealed record RoomOpened(int Pk);
         """;
 
     private const string UnrelatedSource = """
@@ -80,7 +83,7 @@ public sealed class IncrementalTests
 
     [Test]
     public void TrackingNames_AreAllListed()
-        => Assert.That(TrackedStepNames, Is.EquivalentTo(new[] { "Consumers", "ConsumerSpecs", "ActionsOutsideConsumers", "ReceivesOutsideConsumers", "GroupEventsOutsideConsumers", "AllConsumerSpecs", "JsonPolicy" }));
+        => Assert.That(TrackedStepNames, Is.EquivalentTo(new[] { "Consumers", "ConsumerSpecs", "ActionsOutsideConsumers", "ReceivesOutsideConsumers", "GroupEventsOutsideConsumers", "AllConsumerSpecs", "JsonPolicy", "ConsumerEvents" }));
 
     [Test]
     public void AddingAnUnrelatedFile_LeavesEveryTrackedStepCachedOrUnchanged()
@@ -161,7 +164,7 @@ public sealed class IncrementalTests
 
         var first = driver.GetRunResult().Results.Single();
         Assert.That(first.Exception, Is.Null);
-        Assert.That(first.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.LobbyConsumer.g.cs", "Chat.LobbyConsumer.Client.g.cs", "Chat.TutorialConsumer.g.cs", "ConsumersClient.g.cs" }));
+        Assert.That(first.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.LobbyConsumer.g.cs", "Chat.LobbyConsumer.Client.g.cs", "Chat.TutorialConsumer.g.cs", "ConsumerEvents.g.cs", "ConsumersClient.g.cs" }));
         Assert.That(first.Diagnostics.Select(d => d.Id).Order(), Is.EqualTo(new[] { "CONS0002", "CONS0003", "CONS0044", "CONS0052" }),
             "the fixture exercises the diagnostic paths too");
         return (compilation, driver);
@@ -169,7 +172,7 @@ public sealed class IncrementalTests
 
     private static void AssertAllStepsCachedOrUnchanged(GeneratorRunResult result)
     {
-        Assert.That(result.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.LobbyConsumer.g.cs", "Chat.LobbyConsumer.Client.g.cs", "Chat.TutorialConsumer.g.cs", "ConsumersClient.g.cs" }));
+        Assert.That(result.GeneratedSources.Select(s => s.HintName), Is.EqualTo(new[] { "Chat.LobbyConsumer.g.cs", "Chat.LobbyConsumer.Client.g.cs", "Chat.TutorialConsumer.g.cs", "ConsumerEvents.g.cs", "ConsumersClient.g.cs" }));
         Assert.Multiple(() =>
         {
             foreach (var name in TrackedStepNames)

@@ -101,6 +101,7 @@ public sealed class ReadmeSnippetTests
             """, "using System.Runtime.CompilerServices;"),
         new("public sealed partial class RoomConsumer(ChatDb db, RoomSerializer serializer, PresenceSweeper presence)", Check.Excerpt,
             Source: "samples/Chat/Consumers/RoomConsumer.cs"),
+        new("[ConsumerEvent(\"presence\")]", Check.Excerpt, Source: "samples/Chat/Consumers/ChatJson.cs"),
         new("o.SecuritySchemes[\"cookie\"] = AsyncApiSecurityScheme.Cookie(", Check.Statements, ChatStub, "using Consumers.Contracts;"),
         new("RoomConsumerClient.ConnectAsync(", Check.Statements, ChatStub, "using System.Net.Http.Json;\nusing System.Text.Json;\nusing Consumers.Clients;"),
         new("[ModelObserver<Message>(GroupsMethod = nameof(TagsOf))]", Check.Members, """

@@ -14,9 +14,11 @@ namespace Chat.Consumers;
 /// subscribe_instance) come from <see cref="ModelConsumer{TContext, TModel, TDto, TKey}"/>; joining a room subscribes
 /// the caller to the room's messages under the join's request_id; users leave their rooms when the socket drops.
 /// Only signed-in users connect (a cookie from the pages, or <c>?access_token=</c> from <c>/api/token</c>); the user
-/// is the connection's principal, as in DCRF's tutorial with Django's auth users.
+/// is the connection's principal, as in DCRF's tutorial with Django's auth users. Who comes and goes is pushed to the
+/// room as the typed event <see cref="PresenceChange"/>.
 /// </summary>
 [Authorize]
+[Pushes(typeof(PresenceChange))]
 [JsonContext(typeof(ChatJson))]
 public sealed partial class RoomConsumer(ChatDb db, RoomSerializer serializer, PresenceSweeper presence) : ModelConsumer<ChatDb, Room, RoomDto, int>(db, serializer)
 {
@@ -123,6 +125,7 @@ public sealed partial class RoomConsumer(ChatDb db, RoomSerializer serializer, P
         }
 
         await SubscribeMessageActivityAsync(pk, request, cancellationToken);
+        await JoinGroupAsync(PresenceGroup(pk), cancellationToken);
         await AddPresenceAsync(pk, cancellationToken);
         return Serializer.ToDto((await FindAsync(pk, tracking: false, cancellationToken))!);
     }
@@ -132,6 +135,7 @@ public sealed partial class RoomConsumer(ChatDb db, RoomSerializer serializer, P
     public async Task<ActionResult> LeaveRoom(int pk, CancellationToken cancellationToken)
     {
         await UnsubscribeMessageActivityAsync(pk, cancellationToken: cancellationToken);
+        await LeaveGroupAsync(PresenceGroup(pk), cancellationToken);
         await RemovePresenceAsync(pk, cancellationToken);
         return ActionResult.Ok();
     }
@@ -226,9 +230,14 @@ public sealed partial class RoomConsumer(ChatDb db, RoomSerializer serializer, P
             return;
         }
 
+        var arriving = room.Users.All(u => u.Username != Username);
         room.Users.Add(new RoomUser { Username = Username, Channel = Context.ChannelName, Node = presence.NodeId });
         room.UpdatedAt = DateTimeOffset.UtcNow;
         await Db.SaveChangesAsync(cancellationToken);
+        if (arriving)
+        {
+            await PushPresenceAsync(roomId, joined: true, cancellationToken);
+        }
     }
 
     private async Task RemovePresenceAsync(int roomId, CancellationToken cancellationToken)
@@ -247,7 +256,19 @@ public sealed partial class RoomConsumer(ChatDb db, RoomSerializer serializer, P
 
         room!.UpdatedAt = DateTimeOffset.UtcNow;
         await Db.SaveChangesAsync(cancellationToken);
+        if (room.Users.All(u => u.Username != Username))
+        {
+            await PushPresenceAsync(roomId, joined: false, cancellationToken);
+        }
     }
+
+    // Presence: everyone who joined a room (join_room) is in its presence group, on every node, and gets a typed push
+    // when a user arrives (their first connection in the room) or leaves (their last one); not the connection that
+    // caused it (its page knows).
+    private static string PresenceGroup(int roomId) => "presence:" + roomId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private ValueTask PushPresenceAsync(int roomId, bool joined, CancellationToken cancellationToken)
+        => SendToGroupAsync(PresenceGroup(roomId), new PresenceChange(roomId, Username, joined), ChatJson.Default.PresenceChange, excludeSelf: true, cancellationToken);
 
     private void StampCreator(object? sender, SavingChangesEventArgs e)
     {

@@ -95,6 +95,21 @@ function onRoom(action, room) {
   }
 }
 
+// --- Presence pushes (the typed event "presence" RoomConsumer declares with [Pushes]) ------------------------------
+// Who came into the room or left it: a line in the message list, and the "Here now" list kept up to date.
+function onPresence(change) {
+  if (change.room !== roomPk) return;
+  const item = document.createElement("li");
+  item.className = "presence";
+  item.textContent = `${change.user} ${change.joined ? "joined" : "left"} the room`;
+  elements.messages.append(item);
+  elements.messages.scrollTop = elements.messages.scrollHeight;
+  const names = [...elements.users.children].map(li => li.textContent).filter(name => name !== change.user);
+  if (change.joined) names.push(change.user);
+  showUsers(names.sort());
+}
+// --- end of presence pushes -------------------------------------------------------------------------------------
+
 // search_messages streams the matches one by one: each is shown as it arrives. A new search aborts the one running,
 // which sends $cancel for it (the server stops reading the database).
 let searching = null;
@@ -215,6 +230,7 @@ async function start() {
   for (let delay = 500; !client; delay = Math.min(delay * 2, 8000)) {
     try {
       client = await RoomConsumerClient.connect(url, { onState });
+      client.on("presence", onPresence);
     } catch {
       setState("disconnected", "reconnecting…");
       await new Promise(resolve => setTimeout(resolve, delay));

@@ -225,6 +225,33 @@ internal static class DiagnosticDescriptors
         "[EnabledBy] names no flags property",
         "[EnabledBy] names '{0}', which is no readable instance property of an enum or integer type on '{1}' ({2}): name the consumer's flags property, e.g. nameof(Actions)");
 
+    // CONS0070-CONS0079: server pushes ([ConsumerEvent] types, [Pushes] on consumers).
+    public static readonly DiagnosticDescriptor InvalidConsumerEvent = Create(
+        "CONS0070", Usage,
+        "Invalid consumer event declaration",
+        "[ConsumerEvent] on '{0}' {1}: declare a non-generic class, record or struct that the assembly can name, with a name such as 'chat_line' (not empty, no whitespace or control characters, not starting with '$')");
+
+    public static readonly DiagnosticDescriptor PushedTypeNotAnEvent = Create(
+        "CONS0071", Usage,
+        "[Pushes] type is not a consumer event",
+        "'{0}' declares [Pushes(typeof({1}))], but '{1}' has no [ConsumerEvent]: mark it [ConsumerEvent(\"name\")] so that its sends carry that name as their action");
+
+    public static readonly DiagnosticDescriptor DuplicateEventName = Create(
+        "CONS0072", Usage,
+        "Two pushed events with one name",
+        "'{0}' pushes '{1}' and '{2}', both named '{3}': clients could not tell them apart; give one of them another [ConsumerEvent] name, or push only one");
+
+    public static readonly DiagnosticDescriptor EventNameIsActionName = Create(
+        "CONS0073", Usage,
+        "Pushed event named as an action",
+        "'{0}' pushes '{1}' as '{2}', which is also the name of its action '{3}': a client would take the push for that action's reply; rename the event or the action");
+
+    public static readonly DiagnosticDescriptor UndeclaredPush = Create(
+        "CONS0074", Usage,
+        "Typed send of a type the consumer does not push",
+        "'{0}' sends '{1}' but declares no [Pushes(typeof({1}))]: its generated clients do not type it (it reaches their \"frame\" catch-all); add [Pushes(typeof({1}))] (and [ConsumerEvent] on the type), or send a declared event",
+        DiagnosticSeverity.Warning);
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new DiagnosticDescriptor[]
     {
         ConsumerMustBePartial, ActionOutsideConsumer, ActionMustNotBeStatic, ActionMustNotBeGeneric,
@@ -237,6 +264,7 @@ internal static class DiagnosticDescriptors
         ObserverGroupsCombined, ObserverGroupsEmpty, ObserverGroupsSamePlaceholders, ObserverGroupsMethodNotFound, ObserverGroupsMethodSignature,
         GroupEventHandlerSignature, DuplicateGroupEventHandler, GroupEventOutsideConsumer,
         JsonByReflection, EnabledByWithoutFlagsProperty,
+        InvalidConsumerEvent, PushedTypeNotAnEvent, DuplicateEventName, EventNameIsActionName, UndeclaredPush,
     }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;

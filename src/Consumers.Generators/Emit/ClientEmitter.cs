@@ -73,14 +73,17 @@ internal static class ClientEmitter
             js.Append($"export class {name} extends ConsumerClient {{\n");
             js.Append($"  /** Connects to a {spec.Name} endpoint; resolves once the socket is open. */\n");
             js.Append($"  static connect(url, options) {{\n    return ConsumerClient.open({name}, url, options);\n  }}\n");
+            WriteEventNames(js, spec);
             foreach (var (method, action) in Methods(spec))
             {
                 js.Append('\n');
                 Doc(js, "  ", (action.Summary is null ? "" : action.Summary + " ") + $"Action \"{action.WireName}\".");
-                // Streams and concurrent actions are cancellable: an abort (or a stream's early end) sends $cancel.
+                // Streams and concurrent actions are cancellable: an abort (or a stream's early end) sends $cancel. A
+                // result declared non-null (ActionResult<T>) rejects a 2xx reply without data.
+                var flags = RequiresData(action) ? $", {(action.Concurrent ? "true" : "false")}, true" : action.Concurrent ? ", true" : "";
                 var call = action.IsStream
                     ? $"this.callStream({Quote(action.WireName)}, params, options)"
-                    : $"this.call({Quote(action.WireName)}, params, options{(action.Concurrent ? ", true" : "")})";
+                    : $"this.call({Quote(action.WireName)}, params, options{flags})";
                 js.Append($"  {method}(params, options) {{\n    return {call};\n  }}\n");
             }
 
@@ -113,11 +116,13 @@ internal static class ClientEmitter
 
         foreach (var (name, spec) in consumers)
         {
+            WriteEventMap(ts, name, spec);
             ts.Append('\n');
             Doc(ts, "", spec.Summary ?? $"A client of {spec.Name}.");
             ts.Append($"export declare class {name} extends ConsumerClient {{\n");
             ts.Append($"  /** Connects to a {spec.Name} endpoint; rejects with ConnectionError when the first attempt fails. */\n");
             ts.Append($"  static connect(url: string, options?: ConnectOptions): Promise<{name}>;\n");
+            WriteEventOverloads(ts, name, spec);
             foreach (var (method, action) in Methods(spec))
             {
                 var keys = action.Parameters.Where(p => p.IsRequestKey).ToList();
@@ -216,10 +221,14 @@ internal static class ClientEmitter
         {
             type = JsonType(spec, p.Json!);
 
-            // A DTO's members bind to their defaults when absent; the server validates what it needs (400).
-            if (spec.TypeScriptInterfaces.Any(i => i.Name == type))
+            // A DTO's members bind to their defaults when absent, except those the server requires (a non-nullable
+            // constructor parameter without a default, a required member): those stay required here too.
+            if (spec.TypeScriptInterfaces.FirstOrDefault(i => i.Name == type) is { } shape)
             {
-                type = $"Partial<{type}>";
+                // The required members are spelled out from this consumer's own shape: interfaces are declared once
+                // per name, and two consumers may write one DTO with different names (KeepContextPropertyNames).
+                var required = shape.Members.Where(m => m.Required).Select(m => $"{PropertyName(m.Name)}: {m.Type}").ToList();
+                type = required.Count == 0 ? $"Partial<{type}>" : $"Partial<{type}> & {{ {string.Join("; ", required)} }}";
             }
         }
         else
@@ -240,8 +249,88 @@ internal static class ClientEmitter
         var type = Parsing.KnownTypes.IsPrimitiveJson(action.ResultJson)
             ? s_primitives.TryGetValue(action.ResultType.TrimEnd('?'), out var primitive) ? primitive : "unknown"
             : JsonType(spec, action.ResultJson);
-        return type == "unknown" || !ContractEmitter.ResultNullable(action) ? type : type + " | null";
+        // An ActionResult<T> of a non-nullable T resolves to T: a 2xx reply without data rejects (RequiresData).
+        return type == "unknown" || !(ContractEmitter.ResultNullable(action) && !RequiresData(action)) ? type : type + " | null";
     }
+
+    /// <summary>
+    /// Whether the client rejects a 2xx reply without data: an <c>ActionResult&lt;T&gt;</c> of a non-nullable
+    /// <c>T</c>, whose <c>ActionResult.NoContent()</c> (or any data-less 2xx) is no <c>T</c>. Declare
+    /// <c>ActionResult&lt;T?&gt;</c> to allow it: the method then resolves to <c>T | null</c>.
+    /// </summary>
+    internal static bool RequiresData(ActionSpec action)
+        => action.ResultType is { } type && !type.EndsWith("?", System.StringComparison.Ordinal) && !action.IsStream &&
+            action.Return is ReturnKind.ResultOfValue or ReturnKind.TaskOfResultOfValue or ReturnKind.ValueTaskOfResultOfValue;
+
+    // --- Server pushes ([Pushes] events): names, map and handlers ---------------------------------------------------
+
+    /// <summary>The client name of each event (camelCase of the wire name; "state" and "frame" are the base's).</summary>
+    internal static IEnumerable<(string Name, EventSpec Event)> EventNames(ConsumerSpec spec)
+    {
+        var used = new HashSet<string> { "state", "frame" };
+        foreach (var pushed in spec.Events)
+        {
+            var name = CamelCase(pushed.WireName);
+            var candidate = name;
+            for (var i = 2; !used.Add(candidate); i++)
+            {
+                candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            yield return (candidate, pushed);
+        }
+    }
+
+    private static void WriteEventNames(StringBuilder js, ConsumerSpec spec)
+    {
+        if (spec.Events.Count == 0)
+        {
+            return;
+        }
+
+        js.Append("\n  /** The events this consumer pushes: client name → wire name (the envelope's action). */\n");
+        js.Append("  static events = { ").Append(string.Join(", ", EventNames(spec).Select(e => $"{PropertyName(e.Name)}: {Quote(e.Event.WireName)}"))).Append(" };\n");
+    }
+
+    private static string EventMapName(string clientName) => clientName + "Events";
+
+    private static void WriteEventMap(StringBuilder ts, string name, ConsumerSpec spec)
+    {
+        if (spec.Events.Count == 0)
+        {
+            return;
+        }
+
+        ts.Append('\n');
+        Doc(ts, "", $"The events {spec.Name} pushes, by client name, each with its data type (on(name, handler)).");
+        ts.Append($"export interface {EventMapName(name)} {{\n");
+        foreach (var (client, pushed) in EventNames(spec))
+        {
+            Doc(ts, "  ", (pushed.Summary is null ? "" : pushed.Summary + " ") + $"Event \"{pushed.WireName}\".");
+            ts.Append($"  {PropertyName(client)}: {JsonType(spec, pushed.Json)};\n");
+        }
+
+        ts.Append("}\n");
+    }
+
+    private static void WriteEventOverloads(StringBuilder ts, string name, ConsumerSpec spec)
+    {
+        if (spec.Events.Count == 0)
+        {
+            return;
+        }
+
+        var map = EventMapName(name);
+        Doc(ts, "  ", "Calls handler(data, frame) for each push of the event; returns a function that removes it.");
+        ts.Append($"  on<K extends keyof {map}>(event: K, handler: (data: {map}[K], frame: unknown) => void): () => void;\n");
+        ts.Append("  on(event: \"state\", listener: (state: ConnectionState) => void): () => void;\n");
+        ts.Append("  on(event: \"frame\", listener: (frame: unknown) => void): () => void;\n");
+        ts.Append($"  off<K extends keyof {map}>(event: K, handler: (data: {map}[K], frame: unknown) => void): void;\n");
+        ts.Append("  off(event: \"state\", listener: (state: ConnectionState) => void): void;\n");
+        ts.Append("  off(event: \"frame\", listener: (frame: unknown) => void): void;\n");
+    }
+
+    // --- end of server pushes ----------------------------------------------------------------------------------------
 
     private static string NotificationType(ConsumerSpec spec, ActionSpec action)
     {

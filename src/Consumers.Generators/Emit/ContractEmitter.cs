@@ -46,7 +46,25 @@ internal static class ContractEmitter
             w.WriteLine($"        new({ConsumerEmitter.Literal(SnakeCase.Convert(observer.MethodName))}, {Text(observer.Summary)}, {observer.DataJson}),");
         }
 
-        w.WriteLine(spec.Receive is { } receive ? $"    }}, {receive.Json});" : "    });");
+        var close = spec.Receive is { } receive ? $"    }}, {receive.Json})" : "    })";
+        if (spec.Events.Count == 0)
+        {
+            w.WriteLine(close + ";");
+            return;
+        }
+
+        // Server pushes: the [Pushes] events, each a send operation of the document.
+        w.WriteLine(close);
+        w.WriteLine("{");
+        w.WriteLine($"    Events = new {Namespace}EventContract[]");
+        w.WriteLine("    {");
+        foreach (var pushed in spec.Events)
+        {
+            w.WriteLine($"        new({ConsumerEmitter.Literal(pushed.WireName)}, {Text(pushed.Summary)}, {pushed.Json}),");
+        }
+
+        w.WriteLine("    },");
+        w.WriteLine("};");
     }
 
     /// <summary>Whether a successful reply (a stream's item) may carry <c>data: null</c>.</summary>

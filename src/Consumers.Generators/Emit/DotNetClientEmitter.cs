@@ -49,6 +49,7 @@ internal static class DotNetClientEmitter
         w.WriteLine($"public static async global::System.Threading.Tasks.Task<{name}> ConnectAsync(global::System.Uri uri, {Clients}ConsumerClientOptions? options = null, {Token} cancellationToken = default)");
         w.WriteLine($"    => new {name}(await OpenAsync(uri, options, cancellationToken).ConfigureAwait(false));");
         ConsumerEmitter.WriteJsonTypes(w, spec);
+        WriteEventHandlers(w, spec);
         var used = new HashSet<string>();
         foreach (var action in spec.Actions)
         {
@@ -106,6 +107,22 @@ internal static class DotNetClientEmitter
         w.WriteLine($"public global::System.Threading.Tasks.Task<{reply}> {method}({string.Join(", ", parameters)})");
         var result = action.ResultJson is null ? "" : action.ResultJson + ", ";
         w.WriteLine($"    => {(action.Concurrent ? "CallConcurrentAsync" : "CallAsync")}({ConsumerEmitter.Literal(action.WireName)}, {write}, {result}{optionsArgument}, cancellationToken);");
+    }
+
+    // Server pushes: one On{Event}(Action<T>) per [Pushes] event, named as the JavaScript client names it.
+    private static void WriteEventHandlers(SourceWriter w, ConsumerSpec spec)
+    {
+        foreach (var (client, pushed) in ClientEmitter.EventNames(spec))
+        {
+            var method = "On" + char.ToUpperInvariant(client[0]) + client.Substring(1);
+            var summary = pushed.Summary is null ? "" : Xml(pushed.Summary) + " ";
+            w.WriteLine();
+            w.WriteLine($"/// <summary>{summary}Calls <paramref name=\"handler\"/> with each push of the event <c>{Xml(pushed.WireName)}</c>, on the receive loop (keep it short; an exception it throws is dropped).</summary>");
+            w.WriteLine("/// <param name=\"handler\">Receives the event's data.</param>");
+            w.WriteLine("/// <returns>Removes the handler when disposed.</returns>");
+            w.WriteLine($"public global::System.IDisposable {method}(global::System.Action<{pushed.Type}> handler)");
+            w.WriteLine($"    => OnEvent({ConsumerEmitter.Literal(pushed.WireName)}, {pushed.Json}, handler);");
+        }
     }
 
     private static void WriteParameterDocs(SourceWriter w, List<ParameterSpec> keys, List<string> names)

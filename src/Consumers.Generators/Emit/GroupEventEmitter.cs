@@ -29,7 +29,9 @@ internal static class GroupEventEmitter
         w.OpenBlock("switch (eventType)");
         foreach (var handler in spec.GroupEvents)
         {
-            var call = $"{ConsumerEmitter.Self}.{handler.MethodName}(global::System.Text.Json.JsonSerializer.Deserialize(payload.Span, {handler.EventJson})!)";
+            // A [ConsumerEvent] type travels as an envelope (docs/protocol.md, "Server pushes"): the handler takes its data.
+            var payload = handler.Envelope ? "global::Consumers.Dispatch.ConsumerEvents.DataOf(payload).Span" : "payload.Span";
+            var call = $"{ConsumerEmitter.Self}.{handler.MethodName}(global::System.Text.Json.JsonSerializer.Deserialize({payload}, {handler.EventJson})!)";
             w.WriteLine($"case {ConsumerEmitter.Literal(handler.EventName)}:");
             switch (handler.Return)
             {

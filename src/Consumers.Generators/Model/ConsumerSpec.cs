@@ -26,6 +26,7 @@ namespace Consumers.Generators.Model;
 /// The names <c>X</c> of the subscribe methods of the observers a diagnostic rejected: declared as
 /// <c>SubscribeXAsync(params object?[])</c> stubs so that the consumer's calls of them do not add CS0103 to the error.
 /// </param>
+/// <param name="Events">The events the consumer pushes (<c>[Pushes]</c>, own and inherited), in declaration order.</param>
 internal sealed record ConsumerSpec(
     string HintName,
     string Namespace,
@@ -45,7 +46,8 @@ internal sealed record ConsumerSpec(
     bool KeepContextPropertyNames = false,
     EquatableArray<GroupEventSpec> GroupEvents = default,
     string? ObserverHandlerBase = null,
-    EquatableArray<string> RejectedObservers = default);
+    EquatableArray<string> RejectedObservers = default,
+    EquatableArray<EventSpec> Events = default);
 
 /// <summary>One constructor parameter resolved from DI.</summary>
 /// <param name="Type">The <c>global::</c> type name.</param>

@@ -98,7 +98,7 @@ internal sealed class ActionParser(
         }
 
         var name = attribute.ConstructorArguments[0].Value as string;
-        if (string.IsNullOrEmpty(name) || name!.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) || name![0] == '$')
+        if (!IsValidWireName(name))
         {
             var argument = attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax { ArgumentList.Arguments.Count: > 0 } syntax
                 ? LocationInfo.From(syntax.ArgumentList.Arguments[0])
@@ -109,6 +109,10 @@ internal sealed class ActionParser(
 
         return name;
     }
+
+    /// <summary>Whether a wire name (an action's, an event's) is usable: not empty, no whitespace or control characters, not starting with '$' (control actions).</summary>
+    internal static bool IsValidWireName(string? name)
+        => !string.IsNullOrEmpty(name) && !name!.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) && name![0] != '$';
 
     // [Action(Concurrent = true)]
     private bool IsConcurrent(IMethodSymbol method)

@@ -89,10 +89,14 @@ internal sealed class ConsumerJsonTypes
 
     /// <summary>As <see cref="Member(ITypeSymbol, IMethodSymbol, LocationInfo?, List{DiagnosticInfo})"/>, with a sentence appended to CONS0012 / CONS0013 (empty, or starting with "; ").</summary>
     public string? Member(ITypeSymbol type, IMethodSymbol method, LocationInfo? location, List<DiagnosticInfo> report, string hint)
+        => Member(type, method.Name, location, report, hint);
+
+    /// <summary>As <see cref="Member(ITypeSymbol, IMethodSymbol, LocationInfo?, List{DiagnosticInfo}, string)"/>, naming the user of the type (<paramref name="user"/>) in the diagnostics.</summary>
+    public string? Member(ITypeSymbol type, string user, LocationInfo? location, List<DiagnosticInfo> report, string hint)
     {
         if (type.TypeKind == TypeKind.Error)
         {
-            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.JsonContextMissing, location, method.Name, type.ToDisplayString(), _consumerName, hint));
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.JsonContextMissing, location, user, type.ToDisplayString(), _consumerName, hint));
             return null;
         }
 
@@ -105,12 +109,12 @@ internal sealed class ConsumerJsonTypes
                 return null;
             }
 
-            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.JsonContextMissing, location, method.Name, type.ToDisplayString(), _consumerName, hint));
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.JsonContextMissing, location, user, type.ToDisplayString(), _consumerName, hint));
             reflection = true;
         }
         else if (!_contextTypes!.Contains(type))
         {
-            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeMissingFromJsonContext, location, method.Name, type.ToDisplayString(), Context.Name, hint));
+            report.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeMissingFromJsonContext, location, user, type.ToDisplayString(), Context.Name, hint));
             reflection = true;
         }
 

@@ -95,6 +95,7 @@ internal sealed class ConsumerParser
         var receive = new ReceiveParser(_consumer, _known, _diagnostics, json.Member, json.Context?.Name, _cancellationToken).Parse();
         var groupEvents = new GroupEventParser(_consumer, _known, _diagnostics, json.Member, _cancellationToken).Parse();
         var security = AuthorizationParser.ForClass(_consumer, _known, _diagnostics);
+        var events = new PushParser(_consumer, _compilation, _known, _diagnostics, json, _cancellationToken).Parse(actions);
         if (!valid || constructor is null)
         {
             return null;
@@ -132,7 +133,8 @@ internal sealed class ConsumerParser
             json.KeepContextPropertyNames,
             groupEvents.ToEquatableArray(),
             ObserverHandlerBase(),
-            observerParser.Rejected.ToEquatableArray());
+            observerParser.Rejected.ToEquatableArray(),
+            events.ToEquatableArray());
     }
 
     // The nearest concrete base consumer, when observers with a handler are declared on it or its bases: their

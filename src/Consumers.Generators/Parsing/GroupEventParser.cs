@@ -82,7 +82,7 @@ internal sealed class GroupEventParser(
 
         var parameterSyntax = syntax?.ParameterList.Parameters.FirstOrDefault();
         var json = jsonMember(eventType!.WithNullableAnnotation(NullableAnnotation.NotAnnotated), method, LocationInfo.From(parameterSyntax?.Type) ?? identifier, diagnostics);
-        return json is null ? null : new GroupEventSpec(method.Name, name, json, returns!);
+        return json is null ? null : new GroupEventSpec(method.Name, name, json, returns!, PushParser.NameOf(eventType, known) is not null);
     }
 
     private static bool IsGeneric(INamedTypeSymbol type)

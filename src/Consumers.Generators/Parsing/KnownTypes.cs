@@ -24,6 +24,9 @@ internal sealed class KnownTypes
     /// <summary>The metadata name of <c>[GroupEvent]</c>, for <c>ForAttributeWithMetadataName</c>.</summary>
     public const string GroupEventAttributeName = "Consumers.GroupEventAttribute";
 
+    /// <summary>The metadata name of <c>[ConsumerEvent]</c>, for the event pipeline.</summary>
+    public const string ConsumerEventAttributeName = "Consumers.ConsumerEventAttribute";
+
     private const string PrimitiveJsonPrefix = "global::Consumers.Dispatch.PrimitiveJson.";
     private const string TasksNamespace = "System.Threading.Tasks";
     private const string ReflectionNamespace = "System.Reflection";
@@ -46,6 +49,9 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? ReceiveAttribute => Get(ReceiveAttributeName);
     public INamedTypeSymbol? GroupEventAttribute => Get(GroupEventAttributeName);
     public INamedTypeSymbol? JsonContextAttribute => Get("Consumers.JsonContextAttribute");
+    public INamedTypeSymbol? ConsumerEventAttribute => Get(ConsumerEventAttributeName);
+    public INamedTypeSymbol? PushesAttribute => Get("Consumers.PushesAttribute");
+    public INamedTypeSymbol? GroupSender => Get("Consumers.IGroupSender");
     public INamedTypeSymbol? EnabledByAttribute => Get("Consumers.EnabledByAttribute");
     public INamedTypeSymbol? ActionResult => Get("Consumers.ActionResult");
     public INamedTypeSymbol? ActionResultOfT => Get("Consumers.ActionResult`1");
@@ -69,6 +75,8 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? JsonStringEnumConverter => Get("System.Text.Json.Serialization.JsonStringEnumConverter");
     public INamedTypeSymbol? JsonStringEnumConverterOfT => Get("System.Text.Json.Serialization.JsonStringEnumConverter`1");
     public INamedTypeSymbol? JsonIgnoreAttribute => Get("System.Text.Json.Serialization.JsonIgnoreAttribute");
+    public INamedTypeSymbol? JsonRequiredAttribute => Get("System.Text.Json.Serialization.JsonRequiredAttribute");
+    public INamedTypeSymbol? JsonConstructorAttribute => Get("System.Text.Json.Serialization.JsonConstructorAttribute");
     public INamedTypeSymbol? JsonPropertyNameAttribute => Get("System.Text.Json.Serialization.JsonPropertyNameAttribute");
     public INamedTypeSymbol? JsonPolymorphicAttribute => Get("System.Text.Json.Serialization.JsonPolymorphicAttribute");
     public INamedTypeSymbol? JsonDerivedTypeAttribute => Get("System.Text.Json.Serialization.JsonDerivedTypeAttribute");

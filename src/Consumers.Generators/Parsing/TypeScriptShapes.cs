@@ -183,6 +183,7 @@ internal sealed class TypeScriptShapes
 
         var members = new List<TypeScriptMemberSpec>();
         var seen = new HashSet<string>();
+        var constructor = DeserializationConstructor(type);
         for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object && current.SpecialType != SpecialType.System_ValueType; current = current.BaseType)
         {
             foreach (var property in current.GetMembers().OfType<IPropertySymbol>())
@@ -193,13 +194,41 @@ internal sealed class TypeScriptShapes
                     continue;
                 }
 
-                members.Add(new TypeScriptMemberSpec(WireName(property), Member(property.Type)));
+                members.Add(new TypeScriptMemberSpec(WireName(property), Member(property.Type), RequiredOnInput(property, constructor)));
             }
         }
 
         _visiting.Remove(key);
         _interfaces[key] = new TypeScriptInterfaceSpec(name, members.ToEquatableArray());
         return name;
+    }
+
+    // The constructor System.Text.Json deserializes with: the one marked [JsonConstructor], else the public parameterless
+    // one (none to bind), else the only public one with parameters (a record's primary constructor; not its copy constructor).
+    private IMethodSymbol? DeserializationConstructor(INamedTypeSymbol type)
+    {
+        var candidates = type.InstanceConstructors.Where(c => !(c.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(c.Parameters[0].Type, type))).ToList();
+        if (candidates.FirstOrDefault(c => KnownTypes.HasAttribute(c, _known.JsonConstructorAttribute)) is { } marked)
+        {
+            return marked;
+        }
+
+        var visible = candidates.Where(c => c.DeclaredAccessibility == Accessibility.Public).ToList();
+        return visible.Any(c => c.Parameters.Length == 0) || visible.Count != 1 ? null : visible[0];
+    }
+
+    // Whether the server requires the member when it reads the DTO (WireJson: required members, [JsonRequired], and
+    // constructor parameters of non-nullable reference types without a default).
+    private bool RequiredOnInput(IPropertySymbol property, IMethodSymbol? constructor)
+    {
+        if (property.IsRequired || KnownTypes.HasAttribute(property, _known.JsonRequiredAttribute))
+        {
+            return true;
+        }
+
+        var parameter = constructor?.Parameters.FirstOrDefault(p => string.Equals(p.Name, property.Name, System.StringComparison.OrdinalIgnoreCase));
+        return parameter is { HasExplicitDefaultValue: false, IsParams: false } && !parameter.Type.IsValueType &&
+            parameter.Type.TypeKind != TypeKind.TypeParameter && parameter.NullableAnnotation == NullableAnnotation.NotAnnotated;
     }
 
     private bool Ignored(IPropertySymbol property)

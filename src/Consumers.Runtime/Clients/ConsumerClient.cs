@@ -455,7 +455,11 @@ public abstract partial class ConsumerClient : IAsyncDisposable
         if (_subscriptions.TryGetValue(key, out var onNotification))
         {
             onNotification(Text(frame, "action") ?? "", Property(frame, "data"));
+            return;
         }
+
+        // Server pushes (ConsumerClient.Events.cs): an event to its handlers, anything else to the frame handlers.
+        DeliverPush(key, frame);
     }
 
     private static int Status(JsonElement frame)

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Consumers.Diagnostics;
 using Consumers.Dispatch;
 using Consumers.Groups;
 using Consumers.Observers;
@@ -83,7 +84,16 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     {
         using var frame = FrameBuilder.Rent();
         var writer = frame.BeginPayload(StreamPrefix);
-        JsonSerializer.Serialize(writer, message, typeInfo);
+        if (ConsumerEvents.TryGetAction(typeInfo.Type, out var action))
+        {
+            // A declared event type (docs/protocol.md, "Server pushes"): the DCRF envelope routed by its action.
+            ConsumerEvents.WriteEnvelope(writer, message, typeInfo, action);
+        }
+        else
+        {
+            JsonSerializer.Serialize(writer, message, typeInfo);
+        }
+
         return TrySend(frame.Complete(StreamPrefix));
     }
 
@@ -116,7 +126,7 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
 
             if (message.EventType is { } eventType && Hooks.HandlesGroupEvent(eventType))
             {
-                return QueueGroupEvent(eventType, message.Payload);
+                return ConsumerTracing.IsEnabled ? QueueTracedGroupEvent(eventType, message) : QueueGroupEvent(eventType, message.Payload);
             }
         }
 
@@ -127,6 +137,42 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
     // ones that go to the socket included (the compiler creates them where the method's scope begins).
     private bool QueueGroupEvent(string eventType, ReadOnlyMemory<byte> payload)
         => Connection.TryQueueWork(() => Hooks.HandleGroupEventAsync(Consumer, eventType, payload));
+
+    // The same, in a span of its own (a child of the sender's when the message carries a trace context).
+    private bool QueueTracedGroupEvent(string eventType, GroupMessage message)
+        => Connection.TryQueueWork(() => TraceAsync(
+            Consumer.GetType().Name + "/" + eventType[(eventType.LastIndexOfAny(['.', '+']) + 1)..],
+            message,
+            () => Hooks.HandleGroupEventAsync(Consumer, eventType, message.Payload)));
+
+    /// <summary>
+    /// Runs a consumer's handler of a group message (a <c>[GroupEvent]</c> handler, an observer's notification handler)
+    /// in a span named <paramref name="name"/>: a child of the span that sent the message, linked to the connection's.
+    /// </summary>
+    public async ValueTask TraceAsync(string name, GroupMessage message, Func<ValueTask> handler)
+    {
+        var activity = ConsumerTracing.StartFromMessage(
+            name,
+            System.Diagnostics.ActivityKind.Consumer,
+            message.GetHeader(ConsumerTracing.TraceParentHeader),
+            message.GetHeader(ConsumerTracing.TraceStateHeader),
+            always: true,
+            Connection.HttpActivity);
+        try
+        {
+            await handler().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            ConsumerTracing.Stop(activity, ex);
+            activity = null;
+            throw;
+        }
+        finally
+        {
+            ConsumerTracing.Stop(activity);
+        }
+    }
 
     /// <summary>Queues a JSON object for the socket: the shared bytes as they are, or wrapped in this consumer's stream.</summary>
     private bool SendPayload(ReadOnlyMemory<byte> payload)

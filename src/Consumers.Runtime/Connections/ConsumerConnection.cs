@@ -83,6 +83,12 @@ internal sealed class ConsumerConnection
     public bool BatchEnvelopes { get; set; }
 
     /// <summary>
+    /// The span of the HTTP request that opened the socket (ASP.NET Core's, when one was recorded), or default: the
+    /// spans of the connection's requests link to it (<see cref="ConsumerTracing"/>).
+    /// </summary>
+    public System.Diagnostics.ActivityContext HttpActivity { get; init; }
+
+    /// <summary>
     /// What this connection holds of its user's subscription limit (<see cref="ConsumerOptions.MaxSubscriptionsPerUser"/>),
     /// or null for an anonymous connection. Its consumers' subscriptions count towards it; the endpoint disposes it when
     /// the connection ends.
@@ -122,6 +128,8 @@ internal sealed class ConsumerConnection
     public async Task RunAsync(WebSocket socket, ConsumerSet consumers, CancellationToken stopping, byte[]? answer = null, Func<ResumeHandover, byte[]>? resume = null)
     {
         ConsumerMetrics.ConnectionsOpened.Add(1);
+        ConsumerMetrics.ActiveConnections.Add(1);
+        var started = ConsumerMetrics.ConnectionDuration.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         WebSocketCloseStatus? clientStatus = null;
         _scheduler.Consumers = consumers;
         var session = Resume;
@@ -199,11 +207,16 @@ internal sealed class ConsumerConnection
                 socketDone?.TrySetResult();
                 ConnectionLog.ConnectionClosed(Logger, clientStatus);
                 ConsumerMetrics.ConnectionsClosed.Add(1);
+                ConsumerMetrics.ActiveConnections.Add(-1);
 
                 // Concurrent actions and streams (cancelled with the connection) end before the disconnect hook runs and
                 // the connection's DI scope is disposed under them.
                 await consumers.WaitForCallsAsync().ConfigureAwait(false);
                 await consumers.DisconnectAsync(clientStatus).ConfigureAwait(false);
+                if (started != 0)
+                {
+                    ConsumerMetrics.ConnectionDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+                }
             }
         }
     }

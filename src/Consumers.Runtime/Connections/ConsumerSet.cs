@@ -240,7 +240,9 @@ internal sealed class ConsumerSet
         }
 
         invocation.Reset(payload, actionToken, actionName, requestId);
+        invocation.Telemetry = ActionTelemetry.Start(entry.Registration.ConsumerName, actionName.Span, requestId.Span, _connection.HttpActivity);
         var channel = entry.Channel;
+        var routed = true;
         channel.BeginAction();
         try
         {
@@ -248,6 +250,7 @@ internal sealed class ConsumerSet
             if (entry.Registration.Security.Permissions.Count > 0 &&
                 await Security.ConsumerAuthorization.AuthorizeConsumerActionAsync(channel.Consumer, Encoding.UTF8.GetString(actionName.Span), _connection.Aborted).ConfigureAwait(false) is not 0 and var denied)
             {
+                routed = false;
                 await invocation.ReplyDenied(denied).ConfigureAwait(false);
                 return;
             }
@@ -263,6 +266,9 @@ internal sealed class ConsumerSet
         {
             // The reply is queued: subscriptions the action made may now receive notifications.
             channel.EndAction();
+
+            // A concurrent action or a stream took its telemetry along and ends it when it ends.
+            invocation.Telemetry.End(invocation.Status, routed);
         }
     }
 

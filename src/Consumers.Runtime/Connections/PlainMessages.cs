@@ -42,11 +42,16 @@ internal static class PlainMessages
         }
 
         var consumer = channel.Consumer;
+
+        // A span named {Consumer}/receive, with the status an action would have had (200, 400, 401/403, 500).
+        var telemetry = ActionTelemetry.Start(consumer.GetType().Name, "receive"u8, default, connection.HttpActivity);
+        var status = StatusCodes.Status200OK;
         try
         {
             if (consumer.Context.Security.Permissions.Count > 0 &&
                 await ConsumerAuthorization.AuthorizeConsumerActionAsync(consumer, PermissionAction, connection.Aborted).ConfigureAwait(false) is not 0 and var denied)
             {
+                status = denied;
                 ConsumerMetrics.ActionsDenied.Add(1);
                 SecurityLog.ActionDenied(connection.Logger, PermissionAction, denied);
                 SendError(channel, denied == StatusCodes.Status401Unauthorized ? ProtocolErrors.NotAuthenticated : ProtocolErrors.PermissionDenied);
@@ -57,6 +62,7 @@ internal static class PlainMessages
             await channel.Hooks.ReceiveAsync(consumer, invocation).ConfigureAwait(false);
             if (invocation.Error is { } error)
             {
+                status = StatusCodes.Status400BadRequest;
                 ConnectionLog.BadFrame(connection.Logger, StatusCodes.Status400BadRequest, error);
                 SendError(channel, error);
             }
@@ -64,13 +70,19 @@ internal static class PlainMessages
         catch (OperationCanceledException) when (connection.Aborted.IsCancellationRequested)
         {
             // The connection is gone; there is nobody to answer.
+            status = 0;
         }
         catch (Exception ex)
         {
             // As an action's 500: logged with the exception, the client learns nothing of it, the socket stays open.
+            status = StatusCodes.Status500InternalServerError;
             ConsumerMetrics.ActionsFailed.Add(1);
             ConnectionLog.ReceiveFailed(connection.Logger, consumer.GetType().Name, ex);
             SendError(channel, ProtocolErrors.InternalServerError);
+        }
+        finally
+        {
+            telemetry.End(status);
         }
     }
 

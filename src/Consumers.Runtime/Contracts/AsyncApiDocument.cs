@@ -15,7 +15,7 @@ namespace Consumers.Contracts;
 /// (no reflection); the operations of an endpoint that requires authorization list the security schemes. Frames follow docs/protocol.md: DCRF's request keys and five-key reply envelope, wrapped as
 /// <c>{"stream", "payload"}</c> on a multiplexed endpoint.
 /// </summary>
-internal sealed class AsyncApiDocument
+internal sealed partial class AsyncApiDocument
 {
     private static readonly JsonSchemaExporterOptions s_exporterOptions = new() { TreatNullObliviousAsNonNullable = true };
 
@@ -163,6 +163,8 @@ internal sealed class AsyncApiDocument
                 ["messages"] = new JsonArray(Ref($"#/channels/{id}/messages/{key}.notification")),
             };
         }
+
+        AddEvents(id, stream, contract, messages);
     }
 
     // A receive operation per action: its request, and its reply (a stream's: the item message repeated, then the end).

@@ -22,4 +22,8 @@ public sealed record ConsumerContract(
     string? Description,
     IReadOnlyList<ActionContract> Actions,
     IReadOnlyList<NotificationContract> Notifications,
-    System.Text.Json.Serialization.Metadata.JsonTypeInfo? Receive = null);
+    System.Text.Json.Serialization.Metadata.JsonTypeInfo? Receive = null)
+{
+    /// <summary>The events the consumer pushes (<c>[Pushes]</c> of <c>[ConsumerEvent]</c> types); empty when it declares none.</summary>
+    public IReadOnlyList<EventContract> Events { get; init; } = [];
+}

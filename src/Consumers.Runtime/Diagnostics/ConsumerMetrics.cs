@@ -41,4 +41,31 @@ internal static class ConsumerMetrics
 
     /// <summary><c>consumers.actions.denied</c>: requests answered with 401 or 403 by [Authorize] or a permission.</summary>
     public static readonly Counter<long> ActionsDenied = s_meter.CreateCounter<long>("consumers.actions.denied", "{request}");
+
+    /// <summary>
+    /// <c>consumers.action.duration</c> (seconds): from a request's dispatch to its last reply (a concurrent action's or a
+    /// stream's end included), tagged <c>rpc.system</c>, <c>rpc.service</c> (the consumer), <c>rpc.method</c> (the action;
+    /// <c>_OTHER</c> for names the consumer does not have) and <c>consumers.response_status</c>. Buckets as ASP.NET Core's
+    /// <c>http.server.request.duration</c>.
+    /// </summary>
+    public static readonly Histogram<double> ActionDuration = s_meter.CreateHistogram(
+        "consumers.action.duration",
+        "s",
+        "Duration of the actions handled by consumers.",
+        tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10] });
+
+    /// <summary>
+    /// <c>consumers.connection.duration</c> (seconds): from a connection's start to the end of its disconnect hooks. Buckets
+    /// as SignalR's <c>signalr.server.connection.duration</c>.
+    /// </summary>
+    public static readonly Histogram<double> ConnectionDuration = s_meter.CreateHistogram(
+        "consumers.connection.duration",
+        "s",
+        "Duration of the WebSocket connections handled by consumers.",
+        tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300] });
+
+    /// <summary><c>consumers.connections.active</c>: connections open now (an up-down counter: +1 when one starts, -1 when it has ended).</summary>
+    public static readonly UpDownCounter<long> ActiveConnections = s_meter.CreateUpDownCounter<long>("consumers.connections.active", "{connection}", "Connections open now.");
 }

@@ -101,6 +101,7 @@ public sealed partial class ActionInvocation
             _replies.ActivateSubscriptions(call);
             _calls.Remove(call);
             call.Dispose();
+            Telemetry.End(Status);
         }
     }
 

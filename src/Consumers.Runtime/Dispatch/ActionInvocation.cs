@@ -51,7 +51,17 @@ public sealed partial class ActionInvocation
         _actionName = request._actionName.ToArray();
         _requestIdToken = request._requestIdToken.ToArray();
         _call = call;
+
+        // The call's span and duration end with the call, not with the dispatch that started it.
+        Telemetry = request.Telemetry;
+        request.Telemetry = default;
     }
+
+    /// <summary>What this request records for traces and metrics (nothing while nobody listens).</summary>
+    internal Diagnostics.ActionTelemetry Telemetry;
+
+    /// <summary>The <c>response_status</c> of the last reply queued for the current request; 0 before any.</summary>
+    internal int Status { get; private set; }
 
     /// <summary>Items of a stream written in one transport write at most, when the producer has them ready.</summary>
     internal const int MaxItemsPerWrite = 64;
@@ -62,6 +72,7 @@ public sealed partial class ActionInvocation
         _actionToken = actionToken;
         _actionName = actionName;
         _requestIdToken = requestIdToken;
+        Status = 0;
     }
 
     /// <summary>The unescaped UTF-8 action name, without quotes.</summary>
@@ -126,6 +137,7 @@ public sealed partial class ActionInvocation
     {
         // A concurrent action's or a stream's last frame (a stream's items go through ReplyData).
         EndCall();
+        Status = status;
         _replies.Reply(_actionToken.Span, status, errors, _requestIdToken.Span);
         return ValueTask.CompletedTask;
     }
@@ -310,6 +322,7 @@ public sealed partial class ActionInvocation
             EndCall();
         }
 
+        Status = status;
         _replies.Reply(_actionToken.Span, status, value, typeInfo, errors ?? ActionErrors.None, _requestIdToken.Span);
         return ValueTask.CompletedTask;
     }

@@ -39,8 +39,9 @@ internal sealed class GroupMessage
     private readonly KeyValuePair<string, string>[] _headers;
 
     /// <summary>
-    /// A message serialized from a typed value: its payload, and its type's full name in <see cref="EventTypeHeader"/>
-    /// (left out for generic types, which no event handler takes).
+    /// A message serialized from a typed value: its payload, its type's full name in <see cref="EventTypeHeader"/>
+    /// (left out for generic types, which no event handler takes) and, when it is sent inside a recorded trace, the
+    /// trace context (<c>traceparent</c>, <c>tracestate</c>; see <see cref="Diagnostics.ConsumerTracing"/>).
     /// </summary>
     /// <param name="payload">The bytes (UTF-8 JSON, one object).</param>
     /// <param name="eventType">The serialized type (<c>JsonTypeInfo.Type</c>).</param>
@@ -49,9 +50,8 @@ internal sealed class GroupMessage
     public static GroupMessage Event(ReadOnlyMemory<byte> payload, Type eventType, string? excludeChannel = null)
     {
         ArgumentNullException.ThrowIfNull(eventType);
-        return eventType.IsGenericType || eventType.FullName is not { } name
-            ? new(payload, excludeChannel)
-            : new(payload, excludeChannel, [new(EventTypeHeader, name)]);
+        KeyValuePair<string, string>[]? headers = eventType.IsGenericType || eventType.FullName is not { } name ? null : [new(EventTypeHeader, name)];
+        return new(payload, excludeChannel, Diagnostics.ConsumerTracing.WithTraceContext(headers));
     }
 
     /// <summary>The payload bytes.</summary>

@@ -137,7 +137,7 @@ internal sealed class LocalGroups
             return 0;
         }
 
-        return DeliverTo(members, null, 0, message);
+        return DeliverTo(group, members, null, 0, message);
     }
 
     /// <summary>
@@ -161,14 +161,16 @@ internal sealed class LocalGroups
         }
 
         // Everyone had joined by then (the usual case): no time is compared per member.
-        return DeliverTo(joins.Members, joins.Latest <= joinedBy ? null : joins.JoinedAt, joinedBy, message);
+        return DeliverTo(group, joins.Members, joins.Latest <= joinedBy ? null : joins.JoinedAt, joinedBy, message);
     }
 
     // Every member but the excluded channel, and, with join times, only those that had joined by `joinedBy`.
-    private static int DeliverTo(IGroupMember[] members, long[]? joinedAt, long joinedBy, GroupMessage message)
+    private static int DeliverTo(string group, IGroupMember[] members, long[]? joinedAt, long joinedBy, GroupMessage message)
     {
         var delivered = 0;
         var exclude = message.ExcludeChannel;
+        var previous = System.Diagnostics.Activity.Current;
+        var activity = Diagnostics.ConsumerTracing.IsEnabled ? StartDelivery(group, message) : null;
         try
         {
             for (var i = 0; i < members.Length; i++)
@@ -193,9 +195,30 @@ internal sealed class LocalGroups
         finally
         {
             message.MarkHandedToMembers();
+            if (activity is not null)
+            {
+                activity.SetTag("consumers.recipients", delivered);
+                Diagnostics.ConsumerTracing.Stop(activity);
+                System.Diagnostics.Activity.Current = previous;
+            }
         }
 
         return delivered;
+    }
+
+    // The delivery of a message sent inside a trace, on this node: a child of the sender's span, whichever node that was.
+    private static System.Diagnostics.Activity? StartDelivery(string destination, GroupMessage message)
+    {
+        var activity = Diagnostics.ConsumerTracing.StartFromMessage(
+            "group deliver",
+            System.Diagnostics.ActivityKind.Consumer,
+            message.GetHeader(Diagnostics.ConsumerTracing.TraceParentHeader),
+            message.GetHeader(Diagnostics.ConsumerTracing.TraceStateHeader),
+            always: false);
+        activity?.SetTag("messaging.system", Diagnostics.ConsumerTracing.RpcSystem);
+        activity?.SetTag("messaging.operation.type", "process");
+        activity?.SetTag("messaging.destination.name", destination);
+        return activity;
     }
 
     /// <summary>Makes a member reachable by its channel name (Channels' <c>send(channel_name, ...)</c>).</summary>
@@ -216,6 +239,8 @@ internal sealed class LocalGroups
     /// <returns>Whether a member on this node queued it.</returns>
     public bool DeliverToChannel(string channelName, GroupMessage message)
     {
+        var previous = System.Diagnostics.Activity.Current;
+        var activity = Diagnostics.ConsumerTracing.IsEnabled ? StartDelivery(channelName, message) : null;
         try
         {
             return _channels.TryGetValue(channelName, out var member) && member.Deliver(message);
@@ -223,6 +248,11 @@ internal sealed class LocalGroups
         finally
         {
             message.MarkHandedToMembers();
+            if (activity is not null)
+            {
+                Diagnostics.ConsumerTracing.Stop(activity);
+                System.Diagnostics.Activity.Current = previous;
+            }
         }
     }
 

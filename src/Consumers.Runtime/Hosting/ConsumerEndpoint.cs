@@ -98,7 +98,11 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
         var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
         await using var scope = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
         using var subscriptions = services.GetRequiredService<SubscriptionLimiter>().For(httpContext.User);
-        var connection = new ConsumerConnection(options, logger, services.GetRequiredService<NodeIdentity>().Id) { UserSubscriptions = subscriptions };
+        var connection = new ConsumerConnection(options, logger, services.GetRequiredService<NodeIdentity>().Id)
+        {
+            UserSubscriptions = subscriptions,
+            HttpActivity = System.Diagnostics.Activity.Current?.Context ?? default,
+        };
         using var logScope = logger.BeginScope(new ConnectionLogScope(connection.Id));
         using var session = resume ? ResumeHandshake.Open(httpContext, connection) : null;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
 using Consumers.Dispatch;
@@ -15,7 +14,7 @@ internal sealed class GroupSender(IGroupLayer layer) : IGroupSender
     public ValueTask SendAsync<T>(string group, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
     {
         GroupName.Validate(group);
-        var payload = JsonSerializer.SerializeToUtf8Bytes(message, WireJson.Of(typeInfo));
+        var payload = ConsumerEvents.Serialize(message, WireJson.Of(typeInfo));
         GroupMessage.EnsureJsonObject(payload);
         return layer.SendAsync(group, GroupMessage.Event(payload, typeInfo.Type), cancellationToken);
     }
@@ -23,7 +22,7 @@ internal sealed class GroupSender(IGroupLayer layer) : IGroupSender
     public ValueTask SendToChannelAsync<T>(string channelName, T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(channelName);
-        var payload = JsonSerializer.SerializeToUtf8Bytes(message, WireJson.Of(typeInfo));
+        var payload = ConsumerEvents.Serialize(message, WireJson.Of(typeInfo));
         GroupMessage.EnsureJsonObject(payload);
         return layer.SendToChannelAsync(channelName, GroupMessage.Event(payload, typeInfo.Type), cancellationToken);
     }

@@ -37,13 +37,13 @@ internal static class ObserverNotification
     /// <param name="action">What happened.</param>
     /// <param name="status">The envelope's <c>response_status</c> (DCRF: 204 for an instance deletion, else 200).</param>
     public static GroupMessage Create(string observerId, string group, ReadOnlyMemory<byte> data, ModelAction action, int status = StatusCodes.Status200OK)
-        => new(data, headers:
+        => new(data, headers: Diagnostics.ConsumerTracing.WithTraceContext(
         [
             new(ObserverHeader, observerId),
             new(GroupHeader, group),
             new(ActionHeader, ModelActions.ToWire(action)),
             new(StatusHeader, status.ToString(CultureInfo.InvariantCulture)),
-        ]);
+        ]));
 
     /// <summary>A notification of one observer to one of the several groups a change touches.</summary>
     /// <param name="observerId">The observer id (<c>Consumer.Method</c>).</param>
@@ -52,7 +52,7 @@ internal static class ObserverNotification
     /// <param name="action">What happened in this group (left: delete, entered: create, kept: update).</param>
     /// <param name="change">The change's id and groups: the members merge the copies of one change.</param>
     public static GroupMessage Create(string observerId, string group, ReadOnlyMemory<byte> data, ModelAction action, ChangeGroups change)
-        => new(data, headers:
+        => new(data, headers: Diagnostics.ConsumerTracing.WithTraceContext(
         [
             new(ObserverHeader, observerId),
             new(GroupHeader, group),
@@ -61,7 +61,7 @@ internal static class ObserverNotification
             new(ChangeHeader, change.Id),
             new(BeforeHeader, string.Join(' ', change.Before)),
             new(AfterHeader, string.Join(' ', change.After)),
-        ]);
+        ]));
 
     /// <summary>A new change id: unique across nodes (a random per-process prefix and a counter).</summary>
     public static string NewChangeId() => s_changePrefix + Interlocked.Increment(ref s_changes).ToString(CultureInfo.InvariantCulture);
@@ -116,7 +116,7 @@ internal static class ObserverNotification
         if (channel.Hooks.HandlesNotifications(observerId))
         {
             // The consumer shapes what it sends: its handler runs in order with the connection's messages.
-            return channel.Connection.TryQueueWork(async () =>
+            async ValueTask Handle()
             {
                 foreach (var target in targets)
                 {
@@ -126,7 +126,11 @@ internal static class ObserverNotification
                         await channel.Hooks.HandleNotificationAsync(consumer, observerId, data, target.Action, ids).ConfigureAwait(false);
                     }
                 }
-            });
+            }
+
+            return Diagnostics.ConsumerTracing.IsEnabled
+                ? channel.Connection.TryQueueWork(() => channel.TraceAsync(consumer.GetType().Name + "/" + observerId, message, Handle))
+                : channel.Connection.TryQueueWork(Handle);
         }
 
         if (consumer is INotificationFilter filter && filter.FiltersNotifications(observerId))

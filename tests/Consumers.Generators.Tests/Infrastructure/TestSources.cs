@@ -40,4 +40,49 @@ internal static class TestSources
             public override JsonTypeInfo? GetTypeInfo(Type type) => null;
         }
         """;
+
+    /// <summary>
+    /// Server push types: two <c>[ConsumerEvent]</c> records (one named, one by its snake_case type name), a plain record,
+    /// and a hand-written context, <c>PushJson</c>, that lists all three.
+    /// </summary>
+    public const string Events = """
+        using System;
+        using System.Text.Json;
+        using System.Text.Json.Serialization;
+        using System.Text.Json.Serialization.Metadata;
+        using Consumers;
+
+        namespace Chat;
+
+        /// <summary>A line said in a room.</summary>
+        [ConsumerEvent("chat_line")]
+        public sealed record ChatLine(string User, string Text);
+
+        [ConsumerEvent]
+        public sealed record PresenceChanged(string User, bool Joined);
+
+        public sealed record Notice(string Text);
+
+        [JsonSerializable(typeof(ChatLine))]
+        [JsonSerializable(typeof(PresenceChanged))]
+        [JsonSerializable(typeof(Notice))]
+        public partial class PushJson : JsonSerializerContext
+        {
+            public PushJson() : base(null)
+            {
+            }
+
+            public static PushJson Default { get; } = new();
+
+            protected override JsonSerializerOptions? GeneratedSerializerOptions => null;
+
+            public override JsonTypeInfo? GetTypeInfo(Type type) => null;
+
+            public JsonTypeInfo<ChatLine> ChatLine => null!;
+
+            public JsonTypeInfo<PresenceChanged> PresenceChanged => null!;
+
+            public JsonTypeInfo<Notice> Notice => null!;
+        }
+        """;
 }

@@ -1,6 +1,6 @@
 // Good and bad usages of the chat's generated client. Every line marked @ts-expect-error must fail to type-check;
 // everything else must pass.
-import { ActionError, RoomConsumerClient, type MessageDto, type RoomDto } from "./client.js";
+import { ActionError, RoomConsumerClient, type MessageDto, type PresenceChange, type RoomDto } from "./client.js";
 
 export async function good(): Promise<void> {
   const client = await RoomConsumerClient.connect("ws://localhost/ws/rooms?access_token=token", { retryDelay: 100 });
@@ -8,12 +8,16 @@ export async function good(): Promise<void> {
     const known: "connecting" | "open" | "resumed" | "recovered" | "closed" = state;
     void known;
   });
-  const room: RoomDto | null = await client.create({ data: { name: "lobby" } });
-  const joined = await client.joinRoom({ pk: room!.pk }, {
+  // An ActionResult<RoomDto> action resolves to a RoomDto: no null check before room.pk.
+  const room: RoomDto = await client.create({ data: { name: "lobby" } });
+  const joined = await client.joinRoom({ pk: room.pk }, {
     requestId: "join-lobby",
     onNotification: (action, message: MessageDto) => console.log(action, message.text, message.created_at),
   });
-  const users: string[] | null | undefined = joined?.users;
+  const users: string[] | null = joined.users;
+  // Presence pushes, typed: who came or left.
+  const offPresence = client.on("presence", (change: PresenceChange) => console.log(change.user, change.joined, change.room));
+  offPresence();
   const sent: MessageDto | null = await client.createMessage({ room: 1, message: "hi" });
   const history: MessageDto[] | null = await client.listMessages({ room: 1 });
   await client.listMessages({ room: 1, limit: 20 });
@@ -56,6 +60,16 @@ export async function bad(client: RoomConsumerClient): Promise<void> {
     onNotification: (_action, data: number) => void data,
   });
 
-  // @ts-expect-error the only event is "state"
+  // @ts-expect-error no event "message": the client has "state", "frame" and the pushed "presence"
   client.on("message", () => {});
+
+  // @ts-expect-error presence carries a PresenceChange, not a number
+  client.on("presence", (x: number) => void x);
+
+  // @ts-expect-error create needs the name the server requires (a non-nullable constructor parameter)
+  await client.create({ data: {} });
+
+  const created = await client.create({ data: { name: "x" } });
+  // @ts-expect-error users may be null: a RoomDto's users is List<string>?
+  void created.users.length;
 }

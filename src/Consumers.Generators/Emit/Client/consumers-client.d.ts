@@ -97,7 +97,10 @@ export declare class ConsumerClient {
   readonly state: ConnectionState;
   /** Calls listener(state) on every state change; returns a function that removes it. */
   on(event: "state", listener: (state: ConnectionState) => void): () => void;
+  /** Calls listener(frame) for each frame that no call, subscription or event handler claimed; returns a function that removes it. */
+  on(event: "frame", listener: (frame: unknown) => void): () => void;
   off(event: "state", listener: (state: ConnectionState) => void): void;
+  off(event: "frame", listener: (frame: unknown) => void): void;
   /** Closes the socket (1000) and stops reconnecting; pending calls reject with ConnectionError. */
   close(): void;
 }

@@ -45,13 +45,15 @@ function abortReason(signal) {
   return signal.reason ?? new DOMException("The call was aborted.", "AbortError");
 }
 
-// The pending entry of a call answered by one reply.
-function reply(action, resolve, reject) {
+// The pending entry of a call answered by one reply. A call whose result is declared non-null (requiresData) rejects
+// a 2xx reply without data, so that its promise never resolves to null.
+function reply(action, resolve, reject, requiresData = false) {
   return {
     action,
     receive(frame) {
       const status = frame.response_status;
-      if (status >= 200 && status < 300) resolve(frame.data);
+      if (status >= 200 && status < 300 && !(requiresData && frame.data == null)) resolve(frame.data);
+      else if (status >= 200 && status < 300) reject(new ActionError(frame.action, status, ["The reply has no data."], frame.request_id));
       else reject(new ActionError(frame.action, status, frame.errors, frame.request_id));
     },
     reject,
@@ -74,6 +76,9 @@ class Connection {
     this.pending = new Map();
     this.subscriptions = new Map();
     this.listeners = new Set();
+    // Server pushes: handlers per event name, and the listeners of frames nothing else claimed.
+    this.events = new Map();
+    this.frameListeners = new Set();
     if (options.onState) this.listeners.add(options.onState);
     this.state = "closed";
     this.socket = null;
@@ -251,8 +256,29 @@ class Connection {
       return;
     }
     const subscription = this.subscriptions.get(key);
-    if (subscription) subscription.onNotification(frame.action, frame.data, frame);
+    if (subscription) {
+      subscription.onNotification(frame.action, frame.data, frame);
+      return;
+    }
+    this.push(frame);
   }
+
+  // --- Server pushes (docs/protocol.md, "Server pushes") ---------------------------------------------------------
+  // A frame no call claimed: an event envelope (request_id null, action the name of an event with handlers) goes to
+  // those handlers with its data; anything else to the "frame" listeners. A handler that throws does not stop the
+  // others or the connection: its error is rethrown from a task of its own (reported as uncaught).
+  push(frame) {
+    const handlers = frame.request_id == null && typeof frame.action === "string" ? this.events.get(frame.action) : undefined;
+    const targets = handlers && handlers.size > 0 ? [...handlers].map(handler => () => handler(frame.data, frame)) : [...this.frameListeners].map(listener => () => listener(frame));
+    for (const target of targets) {
+      try {
+        target();
+      } catch (error) {
+        setTimeout(() => { throw error; });
+      }
+    }
+  }
+  // --- end of server pushes ---------------------------------------------------------------------------------------
 
   nextRequestId() {
     return `${this.prefix}${this.next++}`;
@@ -319,7 +345,7 @@ class Connection {
     if (this.socket?.readyState === OPEN) this.write({ action: "$cancel", request_id: requestId });
   }
 
-  call(action, params, options, cancellable = false) {
+  call(action, params, options, cancellable = false, requiresData = false) {
     const requestId = options?.requestId ?? this.nextRequestId();
     const key = JSON.stringify(requestId);
     const signal = options?.signal;
@@ -344,7 +370,7 @@ class Connection {
         // A refused subscription is not re-sent on reconnect; one cut off by a dropped connection is.
         if (error instanceof ActionError || !options?.onNotification || this.stopped) this.subscriptions.delete(key);
         reject(error);
-      });
+      }, requiresData);
       signal?.addEventListener("abort", onAbort, { once: true });
       this.send(action, params ?? {}, requestId, call);
     });
@@ -458,15 +484,34 @@ export class ConsumerClient {
     return this.#connection.state;
   }
 
-  /** Calls `listener(state)` on every state change; returns a function that removes it. */
+  /**
+   * Adds a listener; returns a function that removes it. "state": `listener(state)` on every state change. "frame":
+   * `listener(frame)` for each frame no call, subscription or event handler claimed. An event of the consumer (the
+   * class's `events`, e.g. "chatLine"): `handler(data, frame)` for each push of it.
+   */
   on(event, listener) {
-    if (event !== "state") throw new TypeError(`Unknown event "${event}": the client has a "state" event.`);
-    this.#connection.listeners.add(listener);
+    if (typeof listener !== "function") throw new TypeError("The listener must be a function.");
+    this.#listeners(event).add(listener);
     return () => this.off(event, listener);
   }
 
   off(event, listener) {
-    if (event === "state") this.#connection.listeners.delete(listener);
+    this.#listeners(event).delete(listener);
+  }
+
+  // The set of listeners of an event name (server pushes: the consumer's events by client name).
+  #listeners(event) {
+    if (event === "state") return this.#connection.listeners;
+    if (event === "frame") return this.#connection.frameListeners;
+    const events = this.constructor.events ?? {};
+    const name = Object.hasOwn(events, event) ? events[event] : undefined;
+    if (name === undefined) {
+      const known = ["state", "frame", ...Object.keys(events)].map(e => `"${e}"`).join(", ");
+      throw new TypeError(`Unknown event "${event}": the client has ${known}.`);
+    }
+    let handlers = this.#connection.events.get(name);
+    if (!handlers) this.#connection.events.set(name, handlers = new Set());
+    return handlers;
   }
 
   /** Closes the socket (1000) and stops reconnecting; pending calls reject with ConnectionError. */
@@ -474,8 +519,8 @@ export class ConsumerClient {
     this.#connection.close();
   }
 
-  call(action, params, options, cancellable) {
-    return this.#connection.call(action, params, options, cancellable);
+  call(action, params, options, cancellable, requiresData) {
+    return this.#connection.call(action, params, options, cancellable, requiresData);
   }
 
   callStream(action, params, options) {
