@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Chat.Accounts;
 using Consumers.Testing.Communication;
+using Consumers.Tests.Databases;
 using Consumers.Testing.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.TestHost;
@@ -16,9 +17,10 @@ namespace Consumers.Chat.Tests;
 /// deleted users revoke tokens and cookies, expired tokens are refused, look-alike names are refused, unknown names
 /// cost a password hash. Each test has its own in-process chat (requests carry a client address of the test's choosing).
 /// </summary>
-[TestFixture]
+[TestFixture(DatabaseKind.Sqlite)]
+[TestFixture(DatabaseKind.PostgreSql)]
 [NonParallelizable]
-public sealed class AccountSecurityTests
+public sealed class AccountSecurityTests(DatabaseKind kind)
 {
     private const string Owner = "203.0.113.1";
     private const string Stranger = "198.51.100.7";
@@ -26,7 +28,7 @@ public sealed class AccountSecurityTests
     private ChatFactory _app = null!;
 
     [SetUp]
-    public void Start() => _app = new ChatFactory();
+    public void Start() => _app = new ChatFactory(kind);
 
     [TearDown]
     public async Task Stop() => await _app.DisposeAsync();
