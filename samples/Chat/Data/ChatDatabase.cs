@@ -36,9 +36,9 @@ public static class ChatDatabase
             {
                 await creator.CreateAsync();
             }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
             {
-                // Another node created it.
+                // Another node created it (CREATE DATABASE racing another fails either way).
             }
         }
 

@@ -7,8 +7,8 @@ namespace Consumers.Tests.Databases;
 
 /// <summary>
 /// A real PostgreSQL server for the tests: <c>initdb</c> into a temporary folder (as the <c>postgres</c> user when the
-/// tests run as root, which initdb refuses), then <c>postgres</c> as a child process on a free loopback port, stopped
-/// by its PID when the test process exits. One per test process (<see cref="SharedAsync"/>); tests take a fresh
+/// tests run as root, which initdb refuses), then <c>postgres</c> on a free loopback port under a watchdog shell, stopped
+/// by its PID when the test process exits (and by the watchdog when the test process is killed). One per test process (<see cref="SharedAsync"/>); tests take a fresh
 /// database each (<see cref="CreateDatabaseAsync"/>). Durability is off (<c>fsync</c>, <c>synchronous_commit</c>):
 /// the data is thrown away. Missing binaries fail the test with <see cref="NotFoundMessage"/>.
 /// </summary>
@@ -96,9 +96,24 @@ internal sealed class PostgresServer
         await RunAsync(Path.Combine(binaries, "initdb"), ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--locale=C"], root);
 
         var port = FreePort();
-        var process = Process.Start(Command(Path.Combine(binaries, "postgres"),
+
+        // Under a watchdog shell that stops the server (SIGINT: fast shutdown) and deletes its folder once this test
+        // process is gone, however it ended; killing the shell's process tree stops it at once.
+        var postgres = Command(Path.Combine(binaries, "postgres"),
             ["-D", data, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", directory, "-h", "127.0.0.1",
-             "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300"], root))!;
+             "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300"], root);
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "-c", Watchdog, "postgres-watchdog", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), directory, postgres.FileName })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var arg in postgres.ArgumentList)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start)!;
         var log = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
         process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
@@ -148,6 +163,14 @@ internal sealed class PostgresServer
             // Best effort at exit: a temporary folder.
         }
     }
+
+    // $1 the test process, $2 the folder, then the server's command line.
+    private const string Watchdog = """
+        owner=$1; folder=$2; shift 2
+        "$@" & server=$!
+        while kill -0 "$owner" 2>/dev/null && kill -0 "$server" 2>/dev/null; do sleep 1; done
+        kill -INT "$server" 2>/dev/null; wait "$server"; rm -rf "$folder"
+        """;
 
     // As root, through setpriv (it execs the program, so the PID is postgres's own and killing it stops the server).
     private static ProcessStartInfo Command(string program, string[] args, bool asPostgres)
