@@ -120,27 +120,18 @@ switch (name)
             settings = settings with { Pinning = pinning };
         }
 
-        var loadsIndex = Array.IndexOf(args, "--loads");
-        if (loadsIndex >= 0 && loadsIndex + 1 < args.Length)
+        if (settings.WithLoadsAndRounds(args, out var narrowingError) is not { } narrowed)
         {
-            settings = settings with { Loads = [.. settings.Loads.Where(l => l.Name.Contains(args[loadsIndex + 1], StringComparison.OrdinalIgnoreCase))] };
-            if (settings.Loads.Count == 0)
-            {
-                Console.Error.WriteLine($"--loads '{args[loadsIndex + 1]}' matches none of: {string.Join("; ", FanoutSettings.IssueLoads.Select(l => l.Name))}");
-                return 2;
-            }
+            Console.Error.WriteLine(narrowingError);
+            return 2;
         }
+
+        settings = narrowed;
 
         var secondsIndex = Array.IndexOf(args, "--seconds");
         if (secondsIndex >= 0 && secondsIndex + 1 < args.Length && double.TryParse(args[secondsIndex + 1], System.Globalization.CultureInfo.InvariantCulture, out var seconds))
         {
             settings = settings with { SaturatedDuration = TimeSpan.FromSeconds(seconds), PacedDuration = TimeSpan.FromSeconds(seconds) };
-        }
-
-        var roundsIndex = Array.IndexOf(args, "--rounds");
-        if (roundsIndex >= 0 && roundsIndex + 1 < args.Length && int.TryParse(args[roundsIndex + 1], System.Globalization.CultureInfo.InvariantCulture, out var rounds) && rounds > 0)
-        {
-            settings = settings with { Rounds = rounds };
         }
 
         var targetsIndex = Array.IndexOf(args, "--targets");
@@ -193,22 +184,13 @@ switch (name)
     {
         // Two app nodes per server, the fan-out loads; --rounds N, --loads TEXT keeps the loads whose name contains TEXT.
         var settings = (quick ? FanoutSettings.Quick : FanoutSettings.Full) with { Idle = false };
-        var loadsIndex = Array.IndexOf(args, "--loads");
-        if (loadsIndex >= 0 && loadsIndex + 1 < args.Length)
+        if (settings.WithLoadsAndRounds(args, out var narrowingError) is not { } narrowed)
         {
-            settings = settings with { Loads = [.. settings.Loads.Where(l => l.Name.Contains(args[loadsIndex + 1], StringComparison.OrdinalIgnoreCase))] };
-            if (settings.Loads.Count == 0)
-            {
-                Console.Error.WriteLine($"--loads '{args[loadsIndex + 1]}' matches none of: {string.Join("; ", FanoutSettings.IssueLoads.Select(l => l.Name))}");
-                return 2;
-            }
+            Console.Error.WriteLine(narrowingError);
+            return 2;
         }
 
-        var roundsIndex = Array.IndexOf(args, "--rounds");
-        if (roundsIndex >= 0 && roundsIndex + 1 < args.Length && int.TryParse(args[roundsIndex + 1], System.Globalization.CultureInfo.InvariantCulture, out var rounds) && rounds > 0)
-        {
-            settings = settings with { Rounds = rounds };
-        }
+        settings = narrowed;
 
         if (NatsServerProcess.FindBinary() is null)
         {

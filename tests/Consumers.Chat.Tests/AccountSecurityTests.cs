@@ -91,7 +91,7 @@ public sealed class AccountSecurityTests(DatabaseKind kind)
             Assert.That((await before.RequestAsync("""{"action": "list", "request_id": 1}""")).ResponseStatus, Is.EqualTo(200));
         }
 
-        Assert.That(await MeAsync(http, bearer: token), Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await ChatAccounts.MeAsync(http, bearer: token), Is.EqualTo(HttpStatusCode.OK));
         using var logout = new HttpRequestMessage(HttpMethod.Post, "/api/logout");
         logout.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         Assert.That((await http.SendAsync(logout)).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
@@ -99,7 +99,7 @@ public sealed class AccountSecurityTests(DatabaseKind kind)
         Assert.Multiple(async () =>
         {
             Assert.That(await HandshakeStatusAsync(ChatAccounts.SocketPath(token)), Is.EqualTo(401));
-            Assert.That(await MeAsync(http, bearer: token), Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(await ChatAccounts.MeAsync(http, bearer: token), Is.EqualTo(HttpStatusCode.Unauthorized));
             Assert.That(await SignInAsync(http, "lou"), Is.EqualTo(HttpStatusCode.OK), "signing in again gives a token that works");
         });
     }
@@ -113,7 +113,7 @@ public sealed class AccountSecurityTests(DatabaseKind kind)
         var cookie = login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("chat.auth=", StringComparison.Ordinal));
         Assert.Multiple(async () =>
         {
-            Assert.That(await MeAsync(http, cookie: cookie), Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(await ChatAccounts.MeAsync(http, cookie: cookie), Is.EqualTo(HttpStatusCode.OK));
             Assert.That(await HandshakeStatusAsync("/ws/rooms", cookie), Is.EqualTo(101));
         });
 
@@ -124,7 +124,7 @@ public sealed class AccountSecurityTests(DatabaseKind kind)
         // A copy of the cookie kept from before (stolen, or a second tab) no longer works.
         Assert.Multiple(async () =>
         {
-            Assert.That(await MeAsync(http, cookie: cookie), Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(await ChatAccounts.MeAsync(http, cookie: cookie), Is.EqualTo(HttpStatusCode.Unauthorized));
             Assert.That(await HandshakeStatusAsync("/ws/rooms", cookie), Is.EqualTo(401));
         });
     }
@@ -142,7 +142,7 @@ public sealed class AccountSecurityTests(DatabaseKind kind)
         Assert.Multiple(async () =>
         {
             Assert.That(await HandshakeStatusAsync(ChatAccounts.SocketPath(expired)), Is.EqualTo(401));
-            Assert.That(await MeAsync(http, bearer: expired), Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(await ChatAccounts.MeAsync(http, bearer: expired), Is.EqualTo(HttpStatusCode.Unauthorized));
             Assert.That(await HandshakeStatusAsync(ChatAccounts.SocketPath(fresh)), Is.EqualTo(101));
             Assert.That(ChatTokens.ClockSkew, Is.LessThanOrEqualTo(TimeSpan.FromSeconds(5)));
         });
@@ -166,9 +166,9 @@ public sealed class AccountSecurityTests(DatabaseKind kind)
         Assert.Multiple(async () =>
         {
             Assert.That(await HandshakeStatusAsync(ChatAccounts.SocketPath(token)), Is.EqualTo(401));
-            Assert.That(await MeAsync(http, bearer: token), Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(await ChatAccounts.MeAsync(http, bearer: token), Is.EqualTo(HttpStatusCode.Unauthorized));
             Assert.That(await HandshakeStatusAsync("/ws/rooms", cookie), Is.EqualTo(401));
-            Assert.That(await MeAsync(http, cookie: cookie), Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(await ChatAccounts.MeAsync(http, cookie: cookie), Is.EqualTo(HttpStatusCode.Unauthorized));
         });
     }
 
@@ -240,22 +240,6 @@ public sealed class AccountSecurityTests(DatabaseKind kind)
         {
             return refused.StatusCode;
         }
-    }
-
-    private static async Task<HttpStatusCode> MeAsync(HttpClient http, string? bearer = null, string? cookie = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/account/me");
-        if (bearer is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-        }
-
-        if (cookie is not null)
-        {
-            request.Headers.Add("Cookie", cookie);
-        }
-
-        return (await http.SendAsync(request)).StatusCode;
     }
 
     /// <summary>Identity's hasher, counting its checks.</summary>

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Consumers.Testing.Nats;
@@ -36,9 +35,9 @@ public sealed class PostgresNodesTests
 
             Assert.Multiple(async () =>
             {
-                Assert.That(await MeAsync(httpB, bearer: token), Is.EqualTo(HttpStatusCode.OK), "node A's token at node B");
-                Assert.That(await MeAsync(httpB, cookie: cookie), Is.EqualTo(HttpStatusCode.OK), "node A's cookie at node B");
-                Assert.That(await MeAsync(httpB, bearer: token + "x"), Is.EqualTo(HttpStatusCode.Unauthorized), "a forged token still fails");
+                Assert.That(await ChatAccounts.MeAsync(httpB, bearer: token), Is.EqualTo(HttpStatusCode.OK), "node A's token at node B");
+                Assert.That(await ChatAccounts.MeAsync(httpB, cookie: cookie), Is.EqualTo(HttpStatusCode.OK), "node A's cookie at node B");
+                Assert.That(await ChatAccounts.MeAsync(httpB, bearer: token + "x"), Is.EqualTo(HttpStatusCode.Unauthorized), "a forged token still fails");
             });
 
             await using (var connection = new NpgsqlConnection(database.ConnectionString))
@@ -82,21 +81,5 @@ public sealed class PostgresNodesTests
                 await node.Result.DisposeAsync();
             }
         }
-    }
-
-    private static async Task<HttpStatusCode> MeAsync(HttpClient http, string? bearer = null, string? cookie = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/account/me");
-        if (bearer is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-        }
-
-        if (cookie is not null)
-        {
-            request.Headers.Add("Cookie", cookie);
-        }
-
-        return (await http.SendAsync(request)).StatusCode;
     }
 }

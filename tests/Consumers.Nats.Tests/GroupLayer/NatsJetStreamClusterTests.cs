@@ -50,36 +50,16 @@ public sealed class NatsJetStreamClusterTests
 
         // A's user says m0..m149, 25 a second; a quarter in, the sender's or the receiver's server is killed.
         const int Total = 150;
-        var sent = 0;
-        var sender = Task.Run(async () =>
-        {
-            for (var i = 0; i < Total; i++)
-            {
-                await a.SendAsync($$"""{"action": "say", "text": "m{{i}}", "exclude_self": true}""");
-                Volatile.Write(ref sent, i + 1);
-                await Task.Delay(40);
-            }
-        });
-        var received = new List<string>();
-        var receiver = Task.Run(async () =>
-        {
-            while (received.Count < Total)
-            {
-                var text = (await b.ReceiveAsync(TimeSpan.FromSeconds(30)))["text"]!.GetValue<string>();
-                if (!text.StartsWith("probe", StringComparison.Ordinal))
-                {
-                    received.Add(text);
-                }
-            }
-        });
+        var lines = NumberedLines.Start(a, b, Total, TimeSpan.FromMilliseconds(40), TimeSpan.FromSeconds(30));
+        var received = lines.Received;
 
-        await Eventually.WaitUntilAsync(() => Volatile.Read(ref sent) >= Total / 4, TimeSpan.FromSeconds(30));
+        await Eventually.WaitUntilAsync(() => lines.Sent >= Total / 4, TimeSpan.FromSeconds(30));
         await victim.KillAsync();
 
-        await sender;
+        await lines.Saying;
         try
         {
-            await receiver.WaitAsync(TimeSpan.FromSeconds(40));
+            await lines.Receiving.WaitAsync(TimeSpan.FromSeconds(40));
         }
         catch (TimeoutException)
         {
@@ -89,7 +69,7 @@ public sealed class NatsJetStreamClusterTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(received, Is.EqualTo(Enumerable.Range(0, Total).Select(i => $"m{i}")), "every message once, in order");
+            Assert.That(received, Is.EqualTo(lines.Expected), "every message once, in order");
             Assert.That(a.Socket.State, Is.EqualTo(System.Net.WebSockets.WebSocketState.Open));
             Assert.That(b.Socket.State, Is.EqualTo(System.Net.WebSockets.WebSocketState.Open));
             Assert.That(moved.Layer().Connection.ServerInfo!.Port, Is.Not.EqualTo(victim.Port), "the node on the dead server moved to another");
