@@ -7,8 +7,9 @@ namespace Consumers.Tests.Databases;
 
 /// <summary>
 /// A real PostgreSQL server for the tests: <c>initdb</c> into a temporary folder (as the <c>postgres</c> user when the
-/// tests run as root, which initdb refuses), then <c>postgres</c> on a free loopback port under a watchdog shell, stopped
-/// by its PID when the test process exits (and by the watchdog when the test process is killed). One per test process (<see cref="SharedAsync"/>); tests take a fresh
+/// tests run as root, which initdb refuses), then <c>postgres</c> on a free loopback port under a watchdog shell in a
+/// session of its own (outside the test process's tree, so that killing that tree cannot orphan the server): the
+/// server is stopped by its PID when the test process exits, and by the watchdog when the test process is killed. One per test process (<see cref="SharedAsync"/>); tests take a fresh
 /// database each (<see cref="CreateDatabaseAsync"/>). Durability is off (<c>fsync</c>, <c>synchronous_commit</c>):
 /// the data is thrown away. Missing binaries fail the test with <see cref="NotFoundMessage"/>.
 /// </summary>
@@ -18,13 +19,15 @@ internal sealed class PostgresServer
 
     private static readonly Lazy<Task<PostgresServer>> s_shared = new(StartAsync);
 
-    private readonly Process _process;
+    // The watchdog says so when the server has exited (and then deletes the folder).
+    private const string ExitedMarker = "POSTGRES EXITED";
+
     private readonly string _directory;
     private int _databases;
+    private Process? _output;
 
-    private PostgresServer(Process process, string directory, int port)
+    private PostgresServer(string directory, int port)
     {
-        _process = process;
         _directory = directory;
         Port = port;
     }
@@ -97,13 +100,13 @@ internal sealed class PostgresServer
 
         var port = FreePort();
 
-        // Under a watchdog shell that stops the server (SIGINT: fast shutdown) and deletes its folder once this test
-        // process is gone, however it ended; killing the shell's process tree stops it at once.
+        // Under a watchdog shell (setsid -f: its own session, its parent init) that stops the server (SIGINT: fast
+        // shutdown) and deletes its folder once this test process is gone, however it ended.
         var postgres = Command(Path.Combine(binaries, "postgres"),
             ["-D", data, "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", directory, "-h", "127.0.0.1",
              "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300"], root);
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "-c", Watchdog, "postgres-watchdog", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), directory, postgres.FileName })
+        var start = new ProcessStartInfo("setsid") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "-f", "bash", "-c", Watchdog, "postgres-watchdog", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), directory, postgres.FileName })
         {
             start.ArgumentList.Add(arg);
         }
@@ -113,23 +116,25 @@ internal sealed class PostgresServer
             start.ArgumentList.Add(arg);
         }
 
+        // setsid exits at once; the shell and the server keep writing to its pipes, drained here for the life of the
+        // test process (the object is kept: disposing it would close them).
         var process = Process.Start(start)!;
         var log = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
         process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new PostgresServer(process, directory, port);
+        var server = new PostgresServer(directory, port) { _output = process };
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
 
         var watch = Stopwatch.StartNew();
         while (true)
         {
-            if (process.HasExited)
+            lock (log)
             {
-                lock (log)
+                if (log.ToString().Contains(ExitedMarker, StringComparison.Ordinal))
                 {
-                    throw new InvalidOperationException($"postgres exited with {process.ExitCode} during start-up:\n{log}");
+                    throw new InvalidOperationException($"postgres exited during start-up:\n{log}");
                 }
             }
 
@@ -146,30 +151,32 @@ internal sealed class PostgresServer
         }
     }
 
+    // Kills the postmaster by the PID it wrote (its backends end with it); the watchdog then deletes the folder.
     private void Stop()
     {
         try
         {
-            if (!_process.HasExited)
+            var pidFile = Path.Combine(_directory, "data", "postmaster.pid");
+            if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).First(), out var pid))
             {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
+                using var postmaster = Process.GetProcessById(pid);
+                postmaster.Kill();
+                postmaster.WaitForExit(5000);
             }
-
-            Directory.Delete(_directory, recursive: true);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or System.ComponentModel.Win32Exception)
         {
-            // Best effort at exit: a temporary folder.
+            // Best effort at exit: gone already, or the watchdog stops it.
         }
     }
 
     // $1 the test process, $2 the folder, then the server's command line.
     private const string Watchdog = """
+        trap '' PIPE
         owner=$1; folder=$2; shift 2
         "$@" & server=$!
         while kill -0 "$owner" 2>/dev/null && kill -0 "$server" 2>/dev/null; do sleep 1; done
-        kill -INT "$server" 2>/dev/null; wait "$server"; rm -rf "$folder"
+        kill -INT "$server" 2>/dev/null; wait "$server"; echo "POSTGRES EXITED"; rm -rf "$folder"
         """;
 
     // As root, through setpriv (it execs the program, so the PID is postgres's own and killing it stops the server).
