@@ -13,6 +13,10 @@
 #   build/bench.sh resume     consumers.resume (issue 25): server CPU per delivery with vs without the subprotocol, same
 #                             server and run (two fan-out loads, 3 rounds), and resume latency p50/p99 (300 resumes;
 #                             about 4 minutes; --quick: about 1)
+#   build/bench.sh cluster    two app nodes, each room's clients spread over both: Consumers over NATS (nats-server -js) vs
+#                             SignalR over its Redis backplane (redis-server, installed with apt-get when missing); msg/s,
+#                             CPU per delivery of both nodes + the broker, p99 (about 13 minutes; --quick: about 3.5;
+#                             --rounds N, --loads TEXT); written to bench/RESULTS-cluster.md
 #   build/bench.sh fanout --pin [CORE]   the same with each server process on one core (CORE, by default the last) and
 #                             the load tool on the others, both through taskset -c (util-linux) so that each .NET runtime
 #                             sees only its own cores; written to bench/RESULTS-fanout-pinned.md (needs 2 cores or more)
@@ -57,6 +61,21 @@ for name in "${names[@]}"; do
       if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; then
         echo "build/bench.sh: nats-server not found: install it with apt-get install -y nats-server" >&2
         exit 1
+      fi
+      ;;
+    cluster)
+      missing=()
+      command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
+      [ -x /usr/bin/redis-server ] || [ -x /usr/local/bin/redis-server ] || missing+=(redis-server)
+      if ((${#missing[@]})); then
+        echo "build/bench.sh: installing ${missing[*]}" >&2
+        if [ "$(id -u)" -ne 0 ]; then
+          echo "build/bench.sh: need root to run apt-get install -y ${missing[*]}" >&2
+          exit 1
+        fi
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+        # A redis service the package may start (port 6379) is not used: each run starts its own on a free port.
       fi
       ;;
     *)

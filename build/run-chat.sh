@@ -4,6 +4,8 @@
 #   build/run-chat.sh --nats   a local nats-server with JetStream (started if none answers on 127.0.0.1:4222; its
 #                              store in artifacts/nats-store) and two nodes, http://127.0.0.1:5000 and
 #                              http://127.0.0.1:5001, sharing it as their group layer; each serves /healthz
+#   build/run-chat.sh --cluster three clustered nats-servers with JetStream, a local PostgreSQL and three nodes on
+#                              http://127.0.0.1:5000, 5001 and 5002 (see build/chat-cluster.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +16,10 @@ fi
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build samples/Chat -c Release -nologo -clp:ErrorsOnly
+
+if [ "${1:-}" = "--cluster" ]; then
+  exec build/chat-cluster.sh
+fi
 
 if [ "${1:-}" != "--nats" ]; then
   exec dotnet run --project samples/Chat -c Release --no-build --urls http://127.0.0.1:5000 "$@"

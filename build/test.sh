@@ -10,11 +10,13 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
-# System packages the suites drive for real: nats-server (the NATS client and group layer tests) and chromium
-# (the chat sample's browser tests, through Playwright with chromium's ExecutablePath).
+# System packages the suites drive for real: nats-server (the NATS client and group layer tests), chromium
+# (the chat sample's browser tests, through Playwright with chromium's ExecutablePath) and postgresql (the chat and
+# observer tests' PostgreSQL fixtures run initdb and postgres themselves, from PATH or /usr/lib/postgresql/*/bin).
 missing=()
 command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then missing+=(postgresql); fi
 if ((${#missing[@]})); then
   echo "build/test.sh: installing ${missing[*]}"
   if [ "$(id -u)" -ne 0 ]; then

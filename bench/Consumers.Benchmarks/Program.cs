@@ -6,7 +6,7 @@ using Consumers.Benchmarks.Streaming;
 // nats and fanout are custom load programs rather than BenchmarkDotNet: they need external processes, many sockets
 // and end-to-end timing across processes, which BenchmarkDotNet's per-invocation model does not fit. dispatch is a
 // BenchmarkDotNet micro-benchmark.
-const string Usage = "usage: Consumers.Benchmarks nats|dispatch|fanout|groupsend|stream|resume [--quick] [--out PATH] [fanout: --pin [CORE]] [fanout: --loads TEXT] [fanout: --seconds N] [fanout: --rounds N] [fanout: --targets consumers,raw,...] [fanout: --no-idle] [fanout: --spread] [stream: --items N] [stream: --rounds N] [stream: --loads TEXT] [stream: --targets consumers,consumersbatch,signalr] [stream: --no-latency] | fanout-server consumers|signalr|raw | stream-server consumers|signalr [PARALLEL]";
+const string Usage = "usage: Consumers.Benchmarks nats|dispatch|fanout|groupsend|stream|resume [--quick] [--out PATH] [fanout: --pin [CORE]] [fanout: --loads TEXT] [fanout: --seconds N] [fanout: --rounds N] [fanout: --targets consumers,raw,...] [fanout: --no-idle] [fanout: --spread] [stream: --items N] [stream: --rounds N] [stream: --loads TEXT] [stream: --targets consumers,consumersbatch,signalr] [stream: --no-latency] | cluster [--quick] [--rounds N] [--loads TEXT] | fanout-server consumers|signalr|raw | cluster-server consumers|signalr BROKER | stream-server consumers|signalr [PARALLEL]";
 
 if (args.Length == 0)
 {
@@ -25,12 +25,23 @@ if (args[0] == "fanout-server")
     return await FanoutServer.RunAsync(target, args[2..]);
 }
 
+if (args[0] == "cluster-server")
+{
+    if (args.Length < 3 || !Enum.TryParse<FanoutTarget>(args[1], ignoreCase: true, out var target) || target is not (FanoutTarget.Consumers or FanoutTarget.SignalR))
+    {
+        Console.Error.WriteLine(Usage);
+        return 2;
+    }
+
+    return await Consumers.Benchmarks.Cluster.ClusterServer.RunAsync(target, args[2], args[3..]);
+}
+
 if (args[0] == "stream-server")
 {
     return await StreamServer.RunAsync(args[1..]);
 }
 
-if (args[0] is not ("nats" or "dispatch" or "fanout" or "groupsend" or "stream" or "resume"))
+if (args[0] is not ("nats" or "dispatch" or "fanout" or "groupsend" or "stream" or "cluster" or "resume"))
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -109,27 +120,18 @@ switch (name)
             settings = settings with { Pinning = pinning };
         }
 
-        var loadsIndex = Array.IndexOf(args, "--loads");
-        if (loadsIndex >= 0 && loadsIndex + 1 < args.Length)
+        if (settings.WithLoadsAndRounds(args, out var narrowingError) is not { } narrowed)
         {
-            settings = settings with { Loads = [.. settings.Loads.Where(l => l.Name.Contains(args[loadsIndex + 1], StringComparison.OrdinalIgnoreCase))] };
-            if (settings.Loads.Count == 0)
-            {
-                Console.Error.WriteLine($"--loads '{args[loadsIndex + 1]}' matches none of: {string.Join("; ", FanoutSettings.IssueLoads.Select(l => l.Name))}");
-                return 2;
-            }
+            Console.Error.WriteLine(narrowingError);
+            return 2;
         }
+
+        settings = narrowed;
 
         var secondsIndex = Array.IndexOf(args, "--seconds");
         if (secondsIndex >= 0 && secondsIndex + 1 < args.Length && double.TryParse(args[secondsIndex + 1], System.Globalization.CultureInfo.InvariantCulture, out var seconds))
         {
             settings = settings with { SaturatedDuration = TimeSpan.FromSeconds(seconds), PacedDuration = TimeSpan.FromSeconds(seconds) };
-        }
-
-        var roundsIndex = Array.IndexOf(args, "--rounds");
-        if (roundsIndex >= 0 && roundsIndex + 1 < args.Length && int.TryParse(args[roundsIndex + 1], System.Globalization.CultureInfo.InvariantCulture, out var rounds) && rounds > 0)
-        {
-            settings = settings with { Rounds = rounds };
         }
 
         var targetsIndex = Array.IndexOf(args, "--targets");
@@ -183,6 +185,30 @@ switch (name)
     case "groupsend":
         report = GroupSendBenchmarkRun.Run(quick, await MachineDescription.CollectAsync(command));
         break;
+
+    case "cluster":
+    {
+        // Two app nodes per server, the fan-out loads; --rounds N, --loads TEXT keeps the loads whose name contains TEXT.
+        var settings = (quick ? FanoutSettings.Quick : FanoutSettings.Full) with { Idle = false };
+        if (settings.WithLoadsAndRounds(args, out var narrowingError) is not { } narrowed)
+        {
+            Console.Error.WriteLine(narrowingError);
+            return 2;
+        }
+
+        settings = narrowed;
+
+        if (NatsServerProcess.FindBinary() is null)
+        {
+            Console.Error.WriteLine(NatsServerProcess.NotFoundMessage);
+            return 1;
+        }
+
+        var results = await Consumers.Benchmarks.Cluster.ClusterBenchmark.RunAsync(settings, cancel.Token);
+        report = Consumers.Benchmarks.Cluster.ClusterReport.Render(await MachineDescription.CollectAsync(command), settings, results);
+        warn = results.Any(r => r.Run.Lost > 0 || r.Run.TimedOut);
+        break;
+    }
 
     case "stream":
     {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Chat;
 using Chat.Accounts;
 using Chat.Consumers;
@@ -6,7 +7,6 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 using Consumers.Contracts;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -20,18 +20,28 @@ builder.Services.AddHealthChecks();
 builder.AddChatTelemetry();
 builder.Services.AddModelSerializer(new RoomSerializer());
 
-// The database lives in the app's data folder (ConnectionStrings:Chat overrides it), created on first run. The folder
-// also keeps the keys of sign-in cookies and tokens, so that nodes sharing it (and restarts) accept each other's.
-var database = builder.Configuration.GetConnectionString("Chat")
-    ?? $"Data Source={Path.Combine(builder.Environment.ContentRootPath, "data", "chat.db")}";
-var dataFolder = Path.GetDirectoryName(Path.GetFullPath(new SqliteConnectionStringBuilder(database).DataSource))!;
-Directory.CreateDirectory(dataFolder);
-builder.Services.AddDbContext<ChatDb>((services, options) => options.UseSqlite(database).AddModelObservers(services));
-builder.Services.AddDataProtection().SetApplicationName("Consumers.Chat").PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")));
+// The database: a SQLite file in the app's data folder by default, created on first run, or PostgreSQL when
+// ConnectionStrings:Chat names a server (Host=...; see ChatStore and build/run-chat.sh --cluster). The keys of sign-in
+// cookies and tokens are kept where every node finds them, so that nodes (and restarts) accept each other's: beside
+// the SQLite file, or in the PostgreSQL database.
+var store = ChatStore.From(builder.Configuration.GetConnectionString("Chat"), builder.Environment.ContentRootPath);
+builder.Services.AddSingleton(store);
+builder.Services.AddDbContext<ChatDb>((services, options) => store.Use(options).AddModelObservers(services));
+var keyRing = builder.Services.AddDataProtection().SetApplicationName("Consumers.Chat");
+if (store.DataFolder is { } dataFolder)
+{
+    Directory.CreateDirectory(dataFolder);
+    keyRing.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataFolder, "keys")));
+}
+else
+{
+    keyRing.PersistKeysToDbContext<ChatDb>();
+}
 
 // Accounts: ASP.NET Core Identity with a cookie for the pages and a bearer token for scripts (see Accounts/).
-var tokens = ChatTokens.Load(builder.Configuration, dataFolder);
-builder.Services.AddSingleton(tokens);
+builder.Services.AddSingleton(services => ChatTokens.Load(builder.Configuration, store, services));
+builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+    .Configure<ChatTokens>((o, tokens) => o.TokenValidationParameters = tokens.ValidationParameters());
 // Names are looked up (and kept unique) by their look-alike skeleton; Identity's per-account lockout is off, since a
 // stranger could trigger it: SignInGuard locks a name per address instead, and AccountLimits limits each address.
 builder.Services.AddScoped<ILookupNormalizer, ChatLookupNormalizer>();
@@ -56,7 +66,6 @@ builder.Services.AddAuthentication(CookieOrBearer)
     .AddJwtBearer(o =>
     {
         o.MapInboundClaims = false;
-        o.TokenValidationParameters = tokens.ValidationParameters();
 
         // Browsers cannot set headers on a WebSocket: the token comes as ?access_token= (as with SignalR). A token of a
         // deleted user, or from before a logout, is refused (ChatSessions).
@@ -85,7 +94,8 @@ builder.Services.AddSingleton<PresenceSweeper>();
 builder.Services.AddHostedService(services => services.GetRequiredService<PresenceSweeper>());
 
 var app = builder.Build();
-await ChatDatabase.EnsureCreatedAsync(app.Services, database);
+await ChatDatabase.EnsureCreatedAsync(app.Services, store);
+_ = app.Services.GetRequiredService<ChatTokens>();   // the token key, read (or made) now that the database is there
 await NameMigration.RenormalizeAsync(app.Services);
 
 // A node alone on its group layer holds every live connection there is: presence of earlier runs is stale. Nodes
@@ -96,7 +106,7 @@ try
 {
     await app.Services.GetRequiredService<PresenceSweeper>().SweepAsync(alone, CancellationToken.None);
 }
-catch (Exception ex) when (ex is DbUpdateException or SqliteException)
+catch (Exception ex) when (ex is DbUpdateException or DbException)
 {
     app.Logger.LogWarning(ex, "The start-up presence sweep failed; the node starts, and its next heartbeat sweeps again.");
 }

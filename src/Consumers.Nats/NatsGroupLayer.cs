@@ -133,7 +133,7 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
             var unavailable = await stream.EnsureAsync(jsTimeout.Token).ConfigureAwait(false);
             if (unavailable is null)
             {
-                _replay = new NatsOutageReplay(_connection, stream, _subscriptions, _codec, _logger, _stoppingToken);
+                _replay = new NatsOutageReplay(_connection, stream, _subscriptions, _codec, _logger, _options.ReplayWindow, _stoppingToken);
                 _publisher.Replay = true;
                 _subscriptions.Replay = true;
                 NatsGroupLayerLog.ReplayEnabled(_logger, _options.StreamName, _options.ReplayWindow.TotalSeconds);

@@ -17,11 +17,11 @@ public static class NatsGroupLayerBuilderExtensions
     /// <summary>
     /// Uses NATS as the group layer when <c>Consumers:GroupLayer</c> is <c>Nats</c> or absent (with <c>InMemory</c> it
     /// leaves the in-memory layer, so one build switches layers by configuration), with settings from
-    /// <c>Consumers:Nats</c>: <c>Url</c> (comma-separated) or <c>Urls</c> (a list), <c>SubjectPrefix</c>,
+    /// <c>Consumers:Nats</c>: <c>Url</c> (comma-separated) or <c>Urls</c> (a list), <c>ServersInOrder</c>, <c>SubjectPrefix</c>,
     /// <c>Username</c>, <c>Password</c>, <c>Token</c>, <c>CredsFile</c>, <c>NKeyFile</c>, <c>Tls:Mode</c>,
     /// <c>Tls:CaFile</c>, <c>Tls:CertFile</c>, <c>Tls:KeyFile</c>, <c>ReconnectBufferSize</c> (bytes),
     /// <c>PublishTimeout</c>, <c>ConnectTimeout</c>, <c>ReconnectWait</c>, <c>ReplayWindow</c>, <c>ClockSkew</c> (hh:mm:ss),
-    /// <c>JetStream</c> (true/false), <c>SubscriptionCapacity</c> (see <see cref="NatsGroupLayerOptions"/>).
+    /// <c>JetStream</c> (true/false), <c>StreamReplicas</c>, <c>SubscriptionCapacity</c> (see <see cref="NatsGroupLayerOptions"/>).
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddConsumers()</c>.</param>
     /// <param name="configuration">The application's configuration (the root; the sections are found by path).</param>
@@ -64,6 +64,7 @@ public static class NatsGroupLayerBuilderExtensions
     internal static void Bind(IConfigurationSection section, NatsGroupLayerOptions options)
     {
         ConfigurationReader.ReadList(section, "Url", "Urls", urls => options.Urls = urls);
+        ConfigurationReader.Read(section, "ServersInOrder", (bool v) => options.ServersInOrder = v);
         ConfigurationReader.Read(section, "SubjectPrefix", (string v) => options.SubjectPrefix = v);
         ConfigurationReader.Read(section, "Username", (string v) => options.Username = v);
         ConfigurationReader.Read(section, "Password", (string v) => options.Password = v);
@@ -84,6 +85,7 @@ public static class NatsGroupLayerBuilderExtensions
         ConfigurationReader.Read(section, "ReplayWindow", (TimeSpan v) => options.ReplayWindow = v);
         ConfigurationReader.Read(section, "ClockSkew", (TimeSpan v) => options.ClockSkew = v);
         ConfigurationReader.Read(section, "JetStream", (bool v) => options.JetStream = v);
+        ConfigurationReader.Read(section, "StreamReplicas", (int v) => options.StreamReplicas = v);
         ConfigurationReader.Read(section, "SubscriptionCapacity", (int v) => options.SubscriptionCapacity = v);
     }
 

@@ -40,6 +40,9 @@ internal static partial class NatsGroupLayerLog
     [LoggerMessage(312, LogLevel.Error, "The NATS group layer stopped with {Count} messages ({Bytes} bytes) still waiting for NATS; other nodes do not get them.", EventName = "NatsStoppedWithOutbox")]
     public static partial void StoppedWithOutbox(ILogger logger, int count, long bytes);
 
+    [LoggerMessage(313, LogLevel.Information, "JetStream cannot replay yet after the NATS outage ({Reason}); asking again (a cluster elects the stream's new leader after a server is lost).", EventName = "NatsReplayRetrying")]
+    public static partial void ReplayRetrying(ILogger logger, string reason);
+
     [LoggerMessage(308, LogLevel.Error, "Replaying group messages after the NATS outage failed; messages sent during it may be missing on this node.", EventName = "NatsReplayFailed")]
     public static partial void ReplayFailed(ILogger logger, Exception exception);
 }

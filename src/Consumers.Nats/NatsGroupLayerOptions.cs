@@ -13,6 +13,13 @@ public sealed class NatsGroupLayerOptions
     public IList<string> Urls { get; set; } = ["nats://127.0.0.1:4222"];
 
     /// <summary>
+    /// Whether to try the servers of <see cref="Urls"/> in their order, the first one first (NATS.Client.Core's
+    /// <c>NoRandomize</c>). Default false: NATS shuffles the list, which spreads nodes over the servers. True lets each
+    /// node of a deployment prefer its own (nearby) server and move on down the list when that one is down.
+    /// </summary>
+    public bool ServersInOrder { get; set; }
+
+    /// <summary>
     /// First token of every subject this layer uses, so several applications can share a server. Default
     /// <c>consumers</c>. One subject token: letters, digits, <c>-</c> and <c>_</c>.
     /// </summary>
@@ -87,6 +94,16 @@ public sealed class NatsGroupLayerOptions
     /// </summary>
     public TimeSpan ReplayWindow { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How many servers of a NATS cluster keep the stream (its <c>num_replicas</c>, 1 to 5). Default 1, which is all a
+    /// single server can hold. With 3 on a three-server cluster (as <c>build/run-chat.sh --cluster</c> runs it) the stream
+    /// outlives the loss of any one server, so a node that reconnects to another server after its own died still
+    /// replays what it missed. A stream that already exists is updated to this value at start-up; a cluster with fewer
+    /// servers (or a single server asked for more than 1) cannot create the stream, and the layer runs without replay,
+    /// saying why in its start-up log (event <c>NatsReplayUnavailable</c>).
+    /// </summary>
+    public int StreamReplicas { get; set; } = 1;
+
     /// <summary>Most messages of each subscription waiting for delivery to local members (default 65,536); the read loop waits beyond it.</summary>
     public int SubscriptionCapacity { get; set; } = 65_536;
 
@@ -120,6 +137,11 @@ public sealed class NatsGroupLayerOptions
             throw new ArgumentException($"Consumers:Nats:ClockSkew = {ClockSkew} must be zero or more.");
         }
 
+        if (StreamReplicas is < 1 or > 5)
+        {
+            throw new ArgumentException($"Consumers:Nats:StreamReplicas = {StreamReplicas} must be 1 to 5 (JetStream's limit).");
+        }
+
         if (SubscriptionCapacity < 1)
         {
             throw new ArgumentException($"Consumers:Nats:SubscriptionCapacity = {SubscriptionCapacity} must be at least 1.");
@@ -130,6 +152,7 @@ public sealed class NatsGroupLayerOptions
     internal NatsOpts ToNatsOpts(string name, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory) => NatsOpts.Default with
     {
         Url = string.Join(',', Urls),
+        NoRandomize = ServersInOrder,
         Name = name,
         Echo = false,
         AuthOpts = NatsAuthOpts.Default with

@@ -14,11 +14,16 @@ internal sealed class NatsOutageReplay
     // The replay starts this much before the connection was lost: the server stamps messages with its own clock.
     private static readonly TimeSpan ReplayMargin = TimeSpan.FromSeconds(2);
 
+    // Between attempts while JetStream cannot replay yet, and the longest one stream creation may take in a replay.
+    private static readonly TimeSpan RetryWait = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan EnsureLimit = TimeSpan.FromSeconds(10);
+
     private readonly INatsConnection _connection;
     private readonly NatsReplayStream _stream;
     private readonly NatsSubscriptionManager _subscriptions;
     private readonly NatsMessageCodec _codec;
     private readonly ILogger _logger;
+    private readonly TimeSpan _retryFor;
     private readonly CancellationToken _stopping;
 
     // Guards _lostAt and _task (never held across an await).
@@ -26,8 +31,11 @@ internal sealed class NatsOutageReplay
     private DateTimeOffset? _lostAt;
     private Task _task = Task.CompletedTask;
 
-    public NatsOutageReplay(INatsConnection connection, NatsReplayStream stream, NatsSubscriptionManager subscriptions, NatsMessageCodec codec, ILogger logger, CancellationToken stopping)
+    // retryFor: how long a replay that JetStream cannot serve yet is asked again (the stream's ReplayWindow: older
+    // messages are gone anyway). A cluster that lost the server leading the stream elects another within seconds.
+    public NatsOutageReplay(INatsConnection connection, NatsReplayStream stream, NatsSubscriptionManager subscriptions, NatsMessageCodec codec, ILogger logger, TimeSpan retryFor, CancellationToken stopping)
     {
+        _retryFor = retryFor;
         _connection = connection;
         _stream = stream;
         _subscriptions = subscriptions;
@@ -114,19 +122,21 @@ internal sealed class NatsOutageReplay
                 if (!ensured)
                 {
                     // The server may have come back without the stream (a new store): create it again for the next outage.
-                    await _stream.EnsureAsync(_stopping).ConfigureAwait(false);
+                    using var ensureLimit = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+                    ensureLimit.CancelAfter(EnsureLimit);
+                    await _stream.EnsureAsync(ensureLimit.Token).ConfigureAwait(false);
                     ensured = true;
                 }
 
                 var bySubject = pending.ToDictionary(s => s.Subject, StringComparer.Ordinal);
-                read += await _stream.ReplayAsync(since - ReplayMargin, async msg =>
+                read += await ReplayRetryingAsync(since - ReplayMargin, async msg =>
                 {
                     if (bySubject.TryGetValue(msg.Subject, out var subscription) && _codec.Decode(msg.Data ?? [], msg.Headers) is { } inbound
                         && await subscription.ReplayAsync(inbound).ConfigureAwait(false))
                     {
                         delivered++;
                     }
-                }, _stopping).ConfigureAwait(false);
+                }).ConfigureAwait(false);
                 replayed.UnionWith(pending);
             }
 
@@ -155,5 +165,26 @@ internal sealed class NatsOutageReplay
 
         // The live messages that waited follow, paced; the next replay (after a further loss) waits for them.
         await Task.WhenAll(releasing.Select(s => s.ReleaseAsync())).ConfigureAwait(false);
+    }
+
+    // The stream's replay, asked again while JetStream cannot serve it yet (503, or no answer: a cluster electing the
+    // stream's leader after losing a server) for up to _retryFor. Asking again from the start is safe: what a
+    // subscription already delivered is dropped by sending node and sequence.
+    private async Task<int> ReplayRetryingAsync(DateTimeOffset since, Func<NATS.Client.JetStream.INatsJSMsg<byte[]>, ValueTask> route)
+    {
+        var deadline = DateTimeOffset.UtcNow + _retryFor;
+        while (true)
+        {
+            try
+            {
+                return await _stream.ReplayAsync(since, route, _stopping).ConfigureAwait(false);
+            }
+            catch (Exception ex) when ((ex is NatsException or TimeoutException) && ex is not NatsNoRespondersException
+                && DateTimeOffset.UtcNow < deadline && _connection.ConnectionState == NatsConnectionState.Open && !_stopping.IsCancellationRequested)
+            {
+                NatsGroupLayerLog.ReplayRetrying(_logger, ex.Message);
+                await Task.Delay(RetryWait, _stopping).ConfigureAwait(false);
+            }
+        }
     }
 }

@@ -17,7 +17,12 @@ internal sealed class NatsReplayStream(INatsConnection connection, NatsGroupLaye
 
     private readonly NatsJSContext _js = new(connection);
 
-    /// <summary>Creates the stream, or updates it to these settings.</summary>
+    /// <summary>
+    /// Creates the stream, or updates it to these settings. A cluster that does not answer in time or says JetStream is
+    /// not ready yet (503: no meta leader elected, or nodes creating a replicated stream at once) is asked again every
+    /// 250 ms until <paramref name="cancellationToken"/> ends the wait; a server without JetStream, or one that refuses
+    /// the settings (more replicas than servers), is answered at once.
+    /// </summary>
     /// <returns>Null when the stream is in place, else why JetStream cannot be used.</returns>
     public async Task<string?> EnsureAsync(CancellationToken cancellationToken)
     {
@@ -27,17 +32,47 @@ internal sealed class NatsReplayStream(INatsConnection connection, NatsGroupLaye
             Storage = StreamConfigStorage.File,
             DuplicateWindow = options.ReplayWindow < TimeSpan.FromMinutes(2) ? options.ReplayWindow : TimeSpan.FromMinutes(2),
             Discard = StreamConfigDiscard.Old,
+            NumReplicas = options.StreamReplicas,
         };
-        try
+        var why = "JetStream did not answer before the connect timeout";
+        while (true)
         {
-            await _js.CreateOrUpdateStreamAsync(config, cancellationToken).ConfigureAwait(false);
-            return null;
-        }
-        catch (NatsException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            return ex.Message;
+            try
+            {
+                await _js.CreateOrUpdateStreamAsync(config, cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+            catch (NatsException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                if (!WorthAskingAgain(ex))
+                {
+                    return ex.Message;
+                }
+
+                why = ex.Message;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return why;
+            }
+
+            try
+            {
+                await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return why;
+            }
         }
     }
+
+    private static bool WorthAskingAgain(NatsException exception) => exception switch
+    {
+        NatsNoRespondersException => false,                 // no JetStream on this server
+        NatsJSApiException api => api.Error.Code == 503,    // JetStream there but not ready
+        _ => true,                                           // no answer in time
+    };
 
     /// <summary>
     /// Hands every stored message since <paramref name="since"/> (server time) to <paramref name="route"/>, in stream

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Chat.Accounts;
 using Consumers.Testing.Communication;
+using Consumers.Tests.Databases;
 using Consumers.Testing.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.TestHost;
@@ -16,9 +17,10 @@ namespace Consumers.Chat.Tests;
 /// deleted users revoke tokens and cookies, expired tokens are refused, look-alike names are refused, unknown names
 /// cost a password hash. Each test has its own in-process chat (requests carry a client address of the test's choosing).
 /// </summary>
-[TestFixture]
+[TestFixture(DatabaseKind.Sqlite)]
+[TestFixture(DatabaseKind.PostgreSql)]
 [NonParallelizable]
-public sealed class AccountSecurityTests
+public sealed class AccountSecurityTests(DatabaseKind kind)
 {
     private const string Owner = "203.0.113.1";
     private const string Stranger = "198.51.100.7";
@@ -26,7 +28,7 @@ public sealed class AccountSecurityTests
     private ChatFactory _app = null!;
 
     [SetUp]
-    public void Start() => _app = new ChatFactory();
+    public void Start() => _app = new ChatFactory(kind);
 
     [TearDown]
     public async Task Stop() => await _app.DisposeAsync();
@@ -89,7 +91,7 @@ public sealed class AccountSecurityTests
             Assert.That((await before.RequestAsync("""{"action": "list", "request_id": 1}""")).ResponseStatus, Is.EqualTo(200));
         }
 
-        Assert.That(await MeAsync(http, bearer: token), Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await ChatAccounts.MeAsync(http, bearer: token), Is.EqualTo(HttpStatusCode.OK));
         using var logout = new HttpRequestMessage(HttpMethod.Post, "/api/logout");
         logout.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         Assert.That((await http.SendAsync(logout)).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
@@ -97,7 +99,7 @@ public sealed class AccountSecurityTests
         Assert.Multiple(async () =>
         {
             Assert.That(await HandshakeStatusAsync(ChatAccounts.SocketPath(token)), Is.EqualTo(401));
-            Assert.That(await MeAsync(http, bearer: token), Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(await ChatAccounts.MeAsync(http, bearer: token), Is.EqualTo(HttpStatusCode.Unauthorized));
             Assert.That(await SignInAsync(http, "lou"), Is.EqualTo(HttpStatusCode.OK), "signing in again gives a token that works");
         });
     }
@@ -111,7 +113,7 @@ public sealed class AccountSecurityTests
         var cookie = login.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("chat.auth=", StringComparison.Ordinal));
         Assert.Multiple(async () =>
         {
-            Assert.That(await MeAsync(http, cookie: cookie), Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(await ChatAccounts.MeAsync(http, cookie: cookie), Is.EqualTo(HttpStatusCode.OK));
             Assert.That(await HandshakeStatusAsync("/ws/rooms", cookie), Is.EqualTo(101));
         });
 
@@ -122,7 +124,7 @@ public sealed class AccountSecurityTests
         // A copy of the cookie kept from before (stolen, or a second tab) no longer works.
         Assert.Multiple(async () =>
         {
-            Assert.That(await MeAsync(http, cookie: cookie), Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(await ChatAccounts.MeAsync(http, cookie: cookie), Is.EqualTo(HttpStatusCode.Unauthorized));
             Assert.That(await HandshakeStatusAsync("/ws/rooms", cookie), Is.EqualTo(401));
         });
     }
@@ -140,7 +142,7 @@ public sealed class AccountSecurityTests
         Assert.Multiple(async () =>
         {
             Assert.That(await HandshakeStatusAsync(ChatAccounts.SocketPath(expired)), Is.EqualTo(401));
-            Assert.That(await MeAsync(http, bearer: expired), Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(await ChatAccounts.MeAsync(http, bearer: expired), Is.EqualTo(HttpStatusCode.Unauthorized));
             Assert.That(await HandshakeStatusAsync(ChatAccounts.SocketPath(fresh)), Is.EqualTo(101));
             Assert.That(ChatTokens.ClockSkew, Is.LessThanOrEqualTo(TimeSpan.FromSeconds(5)));
         });
@@ -164,9 +166,9 @@ public sealed class AccountSecurityTests
         Assert.Multiple(async () =>
         {
             Assert.That(await HandshakeStatusAsync(ChatAccounts.SocketPath(token)), Is.EqualTo(401));
-            Assert.That(await MeAsync(http, bearer: token), Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(await ChatAccounts.MeAsync(http, bearer: token), Is.EqualTo(HttpStatusCode.Unauthorized));
             Assert.That(await HandshakeStatusAsync("/ws/rooms", cookie), Is.EqualTo(401));
-            Assert.That(await MeAsync(http, cookie: cookie), Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(await ChatAccounts.MeAsync(http, cookie: cookie), Is.EqualTo(HttpStatusCode.Unauthorized));
         });
     }
 
@@ -238,22 +240,6 @@ public sealed class AccountSecurityTests
         {
             return refused.StatusCode;
         }
-    }
-
-    private static async Task<HttpStatusCode> MeAsync(HttpClient http, string? bearer = null, string? cookie = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/account/me");
-        if (bearer is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-        }
-
-        if (cookie is not null)
-        {
-            request.Headers.Add("Cookie", cookie);
-        }
-
-        return (await http.SendAsync(request)).StatusCode;
     }
 
     /// <summary>Identity's hasher, counting its checks.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
@@ -21,6 +22,23 @@ internal static class ChatAccounts
         var (status, body) = await PostAsync(http, "/api/register", username);
         Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body.ToJsonString());
         return body["access_token"]!.GetValue<string>();
+    }
+
+    /// <summary>The status of <c>GET /account/me</c> with <paramref name="bearer"/> as a bearer token and/or <paramref name="cookie"/> (<c>name=value</c>) as the cookie.</summary>
+    public static async Task<HttpStatusCode> MeAsync(HttpClient http, string? bearer = null, string? cookie = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/account/me");
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        if (cookie is not null)
+        {
+            request.Headers.Add("Cookie", cookie);
+        }
+
+        return (await http.SendAsync(request)).StatusCode;
     }
 
     /// <summary>The rooms endpoint with <c>?access_token=</c> (browsers cannot set headers on a WebSocket).</summary>

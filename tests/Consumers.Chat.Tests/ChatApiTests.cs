@@ -1,5 +1,6 @@
 using System.Net;
 using Consumers.Testing.Communication;
+using Consumers.Tests.Databases;
 using Consumers.Testing.Hosting;
 
 namespace Consumers.Chat.Tests;
@@ -10,9 +11,10 @@ namespace Consumers.Chat.Tests;
 /// a WebApplicationFactory) serves the tests that need no database of their own (each uses its own user names); the
 /// others start their own, and the crash test runs the chat as a process it can kill.
 /// </summary>
-[TestFixture]
+[TestFixture(DatabaseKind.Sqlite)]
+[TestFixture(DatabaseKind.PostgreSql)]
 [NonParallelizable]
-public sealed class ChatApiTests
+public sealed class ChatApiTests(DatabaseKind kind)
 {
     private ChatFactory _shared = null!;
     private HttpClient _http = null!;
@@ -20,7 +22,7 @@ public sealed class ChatApiTests
     [OneTimeSetUp]
     public void StartShared()
     {
-        _shared = new ChatFactory();
+        _shared = new ChatFactory(kind);
         _http = _shared.CreateClient();
     }
 
@@ -133,7 +135,7 @@ public sealed class ChatApiTests
     [Test]
     public async Task RoomCreation_IsLimitedTo50PerAddressPerHour_WhicheverAccountsCreateThem()
     {
-        await using var app = new ChatFactory();
+        await using var app = new ChatFactory(kind);
         const string Crowded = "198.51.100.20";
         using var http = app.CreateClient(Crowded);
         var created = 0;
@@ -167,7 +169,7 @@ public sealed class ChatApiTests
     [Test]
     public async Task List_AnswersPagesOf50Rooms()
     {
-        await using var app = new ChatFactory();
+        await using var app = new ChatFactory(kind);
         using var http = app.CreateClient();
         ConsumerCommunicator? last = null;
         foreach (var user in new[] { "u1", "u2", "u3" })
@@ -198,8 +200,8 @@ public sealed class ChatApiTests
     [Test]
     public async Task PresenceOfACrashedNode_IsSweptWhenTheChatStartsAgain()
     {
-        var directory = Directory.CreateTempSubdirectory("consumers-chat-crash-").FullName;
-        var app = await ChatApp.StartAsync(Path.Combine(directory, "chat.db"));
+        await using var database = await TestDatabase.CreateAsync(kind, "chat-crash");
+        var app = await ChatApp.StartOnAsync(database.ConnectionString);
         try
         {
             using var http = app.CreateHttpClient();
@@ -221,7 +223,6 @@ public sealed class ChatApiTests
         finally
         {
             await app.DisposeAsync();
-            Directory.Delete(directory, recursive: true);
         }
     }
 }

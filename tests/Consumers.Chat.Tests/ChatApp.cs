@@ -47,11 +47,15 @@ internal sealed class ChatApp : IAsyncDisposable
     /// Starts a node. <paramref name="database"/> is the SQLite file; <paramref name="natsUrl"/> switches to the NATS
     /// group layer; <paramref name="settings"/> are more configuration values (environment variable names, <c>__</c> for <c>:</c>).
     /// </summary>
-    public static async Task<ChatApp> StartAsync(string database, string? natsUrl = null, IReadOnlyDictionary<string, string>? settings = null)
+    public static Task<ChatApp> StartAsync(string database, string? natsUrl = null, IReadOnlyDictionary<string, string>? settings = null)
+        => StartOnAsync($"Data Source={database}", natsUrl, settings);
+
+    /// <summary>Starts a node on <paramref name="connectionString"/> (SQLite's or PostgreSQL's); otherwise as <see cref="StartAsync(string, string?, IReadOnlyDictionary{string, string}?)"/>.</summary>
+    public static async Task<ChatApp> StartOnAsync(string connectionString, string? natsUrl = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         var environment = new Dictionary<string, string>
         {
-            ["ConnectionStrings__Chat"] = $"Data Source={database}",
+            ["ConnectionStrings__Chat"] = connectionString,
             ["Consumers__GroupLayer"] = natsUrl is null ? "InMemory" : "Nats",
             ["Logging__LogLevel__Default"] = "Warning",
         };

@@ -1,29 +1,29 @@
 using System.Net;
+using Consumers.Tests.Databases;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Consumers.Chat.Tests;
 
 /// <summary>
-/// The chat sample in-process (TestServer, no port), its database and keys in a test folder of its own. A test server
+/// The chat sample in-process (TestServer, no port), its database and keys in a test folder of its own (SQLite), or a
+/// database of its own on the tests' PostgreSQL server, keys included (<paramref name="kind"/>). A test server
 /// request has no client address; a request with the header <see cref="AddressHeader"/> comes from that address (the
 /// per-address limits apply to it).
 /// </summary>
-internal sealed class ChatFactory : WebApplicationFactory<Program>
+internal sealed class ChatFactory(DatabaseKind kind = DatabaseKind.Sqlite) : WebApplicationFactory<Program>
 {
     public const string AddressHeader = "X-Test-Client-Address";
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("consumers-chat-factory-").FullName;
-
-    public string Database => Path.Combine(_directory, "chat.db");
+    // Made here (WebApplicationFactory configures synchronously): a temporary folder, or CREATE DATABASE.
+    private readonly TestDatabase _database = TestDatabase.CreateAsync(kind, "chat-factory").GetAwaiter().GetResult();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("ConnectionStrings:Chat", $"Data Source={Database}");
+        builder.UseSetting("ConnectionStrings:Chat", _database.ConnectionString);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.ConfigureServices(services => services.AddTransient<IStartupFilter, AddressFromHeader>());
     }
@@ -56,14 +56,6 @@ internal sealed class ChatFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a temp folder.
-        }
+        await _database.DisposeAsync();
     }
 }

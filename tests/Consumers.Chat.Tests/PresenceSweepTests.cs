@@ -1,6 +1,6 @@
 using Chat.Data;
 using Consumers.Testing.Nats;
-using Microsoft.Data.Sqlite;
+using Consumers.Tests.Databases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -13,31 +13,26 @@ namespace Consumers.Chat.Tests;
 /// together, or beating at the same moment) all succeed and remove each row once; two nodes started together on a
 /// database with stale presence both start.
 /// </summary>
-[TestFixture]
+[TestFixture(DatabaseKind.Sqlite)]
+[TestFixture(DatabaseKind.PostgreSql)]
 [NonParallelizable]
-public sealed class PresenceSweepTests
+public sealed class PresenceSweepTests(DatabaseKind kind)
 {
     private const string DeadNode = "dead-node";
 
-    private string _directory = null!;
-
-    private string Database => Path.Combine(_directory, "chat.db");
+    private TestDatabase _database = null!;
 
     [SetUp]
-    public void CreateFolder() => _directory = Directory.CreateTempSubdirectory("consumers-chat-sweep-").FullName;
+    public async Task CreateDatabase() => _database = await TestDatabase.CreateAsync(kind, "chat-sweep");
 
     [TearDown]
-    public void DeleteFolder()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public async Task DeleteDatabase() => await _database.DisposeAsync();
 
     [Test]
     public async Task SweepsRacingOverTheSameStalePresence_AllSucceed_AndRemoveEachRowOnce()
     {
         await using var services = new ServiceCollection()
-            .AddDbContext<ChatDb>(o => o.UseSqlite($"Data Source={Database}"))
+            .AddDbContext<ChatDb>(o => _database.Use(o))
             .BuildServiceProvider();
         var scopes = services.GetRequiredService<IServiceScopeFactory>();
         for (var round = 0; round < 10; round++)
@@ -74,7 +69,7 @@ public sealed class PresenceSweepTests
         await SeedStalePresenceAsync("start-", rooms: 400, usersPerRoom: 5);
         await using var nats = await NatsServer.StartAsync();
 
-        var starting = new[] { ChatApp.StartAsync(Database, nats.Url), ChatApp.StartAsync(Database, nats.Url) };
+        var starting = new[] { ChatApp.StartOnAsync(_database.ConnectionString, nats.Url), ChatApp.StartOnAsync(_database.ConnectionString, nats.Url) };
         try
         {
             await Task.WhenAll(starting);
@@ -123,5 +118,10 @@ public sealed class PresenceSweepTests
         return await count(db);
     }
 
-    private ChatDb NewDb() => new(new DbContextOptionsBuilder<ChatDb>().UseSqlite($"Data Source={Database}").Options);
+    private ChatDb NewDb()
+    {
+        var options = new DbContextOptionsBuilder<ChatDb>();
+        _database.Use(options);
+        return new(options.Options);
+    }
 }

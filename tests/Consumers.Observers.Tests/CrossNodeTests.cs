@@ -1,13 +1,15 @@
+using Consumers.Tests.Databases;
 using Consumers.Testing.Nats;
 using Consumers.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Consumers.Observers.Tests;
 
-/// <summary>A change saved on node A reaches subscribers on node B through the NATS group layer.</summary>
-[TestFixture]
+/// <summary>A change saved on node A reaches subscribers on node B through the NATS group layer (nodes sharing a SQLite file, or a PostgreSQL database).</summary>
+[TestFixture(DatabaseKind.Sqlite)]
+[TestFixture(DatabaseKind.PostgreSql)]
 [NonParallelizable]
-public sealed class CrossNodeTests
+public sealed class CrossNodeTests(DatabaseKind kind)
 {
     [Test]
     public Task ChangeSavedOnNodeA_ReachesASubscriberOnNodeB() => WithTwoNodesAsync(async (hostA, hostB) =>
@@ -63,9 +65,9 @@ public sealed class CrossNodeTests
         var store = Path.Combine(directory, "jetstream");
         var port = NatsServer.GetFreePort();
         var server = await NatsServer.StartJetStreamAsync(store, port);
+        await using var database = await TestDatabase.CreateAsync(kind, "cross-node");
         try
         {
-            var database = Path.Combine(directory, "chat.db");
             await using var hostA = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
             await using var hostB = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
             await using var watcher = await TestClient.ConnectAsync(hostB.WebSocketUri("/ws/messages"));
@@ -97,27 +99,17 @@ public sealed class CrossNodeTests
         finally
         {
             await server.DisposeAsync();
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(directory, recursive: true);
         }
     }
 
-    // Two app nodes over one nats-server, sharing one SQLite database.
-    private static async Task WithTwoNodesAsync(Func<TestHost, TestHost, Task> test)
+    // Two app nodes over one nats-server, sharing one database.
+    private async Task WithTwoNodesAsync(Func<TestHost, TestHost, Task> test)
     {
-        var directory = Directory.CreateTempSubdirectory("consumers-observers-").FullName;
-        try
-        {
-            await using var server = await NatsServer.StartAsync();
-            var database = Path.Combine(directory, "chat.db");
-            await using var hostA = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
-            await using var hostB = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
-            await test(hostA, hostB);
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
-        }
+        await using var database = await TestDatabase.CreateAsync(kind, "cross-node");
+        await using var server = await NatsServer.StartAsync();
+        await using var hostA = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
+        await using var hostB = await ObserverTests.StartHostAsync(database, c => c.AddNatsGroupLayer(o => o.Urls = [server.Url]));
+        await test(hostA, hostB);
     }
 }

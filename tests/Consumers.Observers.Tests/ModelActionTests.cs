@@ -1,3 +1,4 @@
+using Consumers.Tests.Databases;
 using System.Text.Json.Nodes;
 using Consumers.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -7,21 +8,21 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Consumers.Observers.Tests;
 
 /// <summary>
-/// DCRF's generic model actions over EF Core (SQLite), every status code, over real sockets; the actions that touch one
+/// DCRF's generic model actions over EF Core (SQLite, and PostgreSQL), every status code, over real sockets; the actions that touch one
 /// object ask the consumer's object permissions about the model (DCRF's <c>get_object</c>): denied → 403, nothing changes.
 /// </summary>
-[TestFixture]
-public sealed class ModelActionTests
+[TestFixture(DatabaseKind.Sqlite)]
+[TestFixture(DatabaseKind.PostgreSql)]
+public sealed class ModelActionTests(DatabaseKind kind)
 {
-    private string _directory = null!;
+    private TestDatabase _database = null!;
     private TestHost _host = null!;
     private CommandLog _commands = null!;
 
     [SetUp]
     public async Task Start()
     {
-        _directory = Directory.CreateTempSubdirectory("consumers-models-").FullName;
-        var database = Path.Combine(_directory, "chat.db");
+        var database = _database = await TestDatabase.CreateAsync(kind, "models");
         _commands = new CommandLog();
         _host = await TestHost.StartAsync(
             app =>
@@ -36,7 +37,7 @@ public sealed class ModelActionTests
             {
                 services
                     .AddModelSerializer(new RoomSerializer())
-                    .AddDbContext<ChatDb>((sp, o) => o.UseSqlite($"Data Source={database}").AddModelObservers(sp).AddInterceptors(_commands));
+                    .AddDbContext<ChatDb>((sp, o) => database.Use(o).AddModelObservers(sp).AddInterceptors(_commands));
                 services.AddTestJwtBearer();
             });
         await using var scope = _host.Services.CreateAsyncScope();
@@ -47,8 +48,7 @@ public sealed class ModelActionTests
     public async Task Stop()
     {
         await _host.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        await _database.DisposeAsync();
     }
 
     [Test]
@@ -358,7 +358,7 @@ public sealed class ModelActionTests
         var sent = _commands.Commands.Skip(before).ToList();
         Assert.Multiple(() =>
         {
-            Assert.That(sent.Count(c => c.Contains("COUNT(*)", StringComparison.Ordinal)), Is.EqualTo(3), string.Join("\n---\n", sent));
+            Assert.That(sent.Count(c => c.Contains("COUNT(*)", StringComparison.OrdinalIgnoreCase)), Is.EqualTo(3), string.Join("\n---\n", sent));
             Assert.That(sent.Count(c => c.Contains("UNION ALL", StringComparison.Ordinal)), Is.Zero, string.Join("\n---\n", sent));
         });
     }

@@ -1,22 +1,21 @@
+using Consumers.Tests.Databases;
 using Consumers.Tests.Infrastructure;
 
 namespace Consumers.Observers.Tests;
 
-/// <summary>A fresh observer host (<see cref="ObserverTests.StartHostAsync"/>) on its own SQLite file for every test.</summary>
-public abstract class ObserverHostFixture
+/// <summary>A fresh observer host (<see cref="ObserverTests.StartHostAsync"/>) on a fresh database for every test (SQLite unless the fixture names another engine).</summary>
+public abstract class ObserverHostFixture(DatabaseKind kind = DatabaseKind.Sqlite)
 {
-    private string _directory = null!;
-
     /// <summary>The test's host.</summary>
     private protected TestHost Host { get; private set; } = null!;
 
-    /// <summary>The test's database file.</summary>
-    protected string Database => Path.Combine(_directory, "chat.db");
+    /// <summary>The test's database.</summary>
+    private protected TestDatabase Database { get; private set; } = null!;
 
     [SetUp]
     public async Task StartHost()
     {
-        _directory = Directory.CreateTempSubdirectory("consumers-observers-").FullName;
+        Database = await TestDatabase.CreateAsync(kind, "observers");
         Host = await ObserverTests.StartHostAsync(Database);
     }
 
@@ -24,8 +23,7 @@ public abstract class ObserverHostFixture
     public async Task StopHost()
     {
         await Host.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        await Database.DisposeAsync();
     }
 
     /// <summary>Replaces the test's host by one on the same database with other options.</summary>

@@ -1,3 +1,4 @@
+using Consumers.Tests.Databases;
 using Consumers.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
@@ -35,17 +36,9 @@ public sealed class ObserverSourceCheckTests
     [Test]
     public async Task ContextWithAddModelObservers_GetsNoWarning()
     {
-        var directory = Directory.CreateTempSubdirectory("consumers-source-check-").FullName;
-        try
-        {
-            await using var host = await ObserverTests.StartHostAsync(Path.Combine(directory, "chat.db"));
-            Assert.That(Warnings("ChatDb"), Is.Empty);
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
-        }
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Sqlite, "source-check");
+        await using var host = await ObserverTests.StartHostAsync(database);
+        Assert.That(Warnings("ChatDb"), Is.Empty);
     }
 
     private static List<CapturingLoggerProvider.LogEntry> Warnings(string context)

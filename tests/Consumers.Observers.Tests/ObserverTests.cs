@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Consumers.Tests.Databases;
 using Consumers.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
@@ -6,11 +7,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Consumers.Observers.Tests;
 
-/// <summary>[ModelObserver] with EF Core (SQLite) as the change source, over real sockets.</summary>
-[TestFixture]
-public sealed class ObserverTests : ObserverHostFixture
+/// <summary>[ModelObserver] with EF Core (SQLite, and PostgreSQL) as the change source, over real sockets.</summary>
+[TestFixture(DatabaseKind.Sqlite)]
+[TestFixture(DatabaseKind.PostgreSql)]
+public sealed class ObserverTests(DatabaseKind kind) : ObserverHostFixture(kind)
 {
-    internal static async Task<TestHost> StartHostAsync(string database, Action<Hosting.ConsumersBuilder>? consumers = null, Action<ConsumerOptions>? configure = null)
+    internal static async Task<TestHost> StartHostAsync(TestDatabase database, Action<Hosting.ConsumersBuilder>? consumers = null, Action<ConsumerOptions>? configure = null)
     {
         var host = await TestHost.StartAsync(
             app =>
@@ -22,7 +24,7 @@ public sealed class ObserverTests : ObserverHostFixture
             configure,
             services: services =>
             {
-                services.AddDbContext<ChatDb>((sp, o) => o.UseSqlite($"Data Source={database}").AddModelObservers(sp));
+                services.AddDbContext<ChatDb>((sp, o) => database.Use(o).AddModelObservers(sp));
                 services.AddTestJwtBearer();   // ?access_token= names a user; without one, a connection is anonymous
             },
             consumers: consumers);

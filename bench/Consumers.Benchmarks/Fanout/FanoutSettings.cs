@@ -56,4 +56,32 @@ internal sealed record FanoutSettings(
 
     /// <summary>How long a run waits for the last deliveries after the senders stop.</summary>
     public TimeSpan DrainTimeout => TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// These settings narrowed by the command line: <c>--loads TEXT</c> keeps the loads whose name contains TEXT,
+    /// <c>--rounds N</c> sets the rounds. Null, with <paramref name="error"/>, when <c>--loads</c> matches no load.
+    /// </summary>
+    public FanoutSettings? WithLoadsAndRounds(string[] args, out string? error)
+    {
+        error = null;
+        var settings = this;
+        var loadsIndex = Array.IndexOf(args, "--loads");
+        if (loadsIndex >= 0 && loadsIndex + 1 < args.Length)
+        {
+            settings = settings with { Loads = [.. settings.Loads.Where(l => l.Name.Contains(args[loadsIndex + 1], StringComparison.OrdinalIgnoreCase))] };
+            if (settings.Loads.Count == 0)
+            {
+                error = $"--loads '{args[loadsIndex + 1]}' matches none of: {string.Join("; ", IssueLoads.Select(l => l.Name))}";
+                return null;
+            }
+        }
+
+        var roundsIndex = Array.IndexOf(args, "--rounds");
+        if (roundsIndex >= 0 && roundsIndex + 1 < args.Length && int.TryParse(args[roundsIndex + 1], System.Globalization.CultureInfo.InvariantCulture, out var rounds) && rounds > 0)
+        {
+            settings = settings with { Rounds = rounds };
+        }
+
+        return settings;
+    }
 }

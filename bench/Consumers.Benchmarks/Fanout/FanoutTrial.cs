@@ -157,7 +157,7 @@ internal static class FanoutTrial
         }
     }
 
-    private static async Task WarmUpAsync(List<(LoadClient Client, int Room)> senders, LoadClient[][] rooms, FanoutLoad load, FanoutSettings settings, CancellationToken cancellationToken)
+    internal static async Task WarmUpAsync(List<(LoadClient Client, int Room)> senders, LoadClient[][] rooms, FanoutLoad load, FanoutSettings settings, CancellationToken cancellationToken)
     {
         var all = rooms.SelectMany(r => r).ToList();
         var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 30;
@@ -211,7 +211,7 @@ internal static class FanoutTrial
         await DrainAsync(all, expected, settings.DrainTimeout, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task SaturateAsync(LoadClient sender, int window, FanoutSettings settings, CancellationToken stop)
+    internal static async Task SaturateAsync(LoadClient sender, int window, FanoutSettings settings, CancellationToken stop)
     {
         var limit = sender.Sent + settings.MessagesPerSenderLimit;
         try
@@ -233,7 +233,7 @@ internal static class FanoutTrial
         }
     }
 
-    private static async Task PaceAsync(List<(LoadClient Client, int Room)> senders, FanoutLoad load, TimeSpan duration, CancellationToken cancellationToken)
+    internal static async Task PaceAsync(List<(LoadClient Client, int Room)> senders, FanoutLoad load, TimeSpan duration, CancellationToken cancellationToken)
     {
         // One pacer for all senders, ticking every millisecond or so: each sender is brought up to
         // elapsed × rate messages (shifted by its phase when the load spreads senders over the period), so the rate
@@ -268,7 +268,7 @@ internal static class FanoutTrial
     }
 
     /// <summary>Waits until the clients received <paramref name="expected"/> messages; false when it took longer than the timeout.</summary>
-    private static async Task<bool> DrainAsync(List<LoadClient> clients, long expected, TimeSpan timeout, CancellationToken cancellationToken)
+    internal static async Task<bool> DrainAsync(List<LoadClient> clients, long expected, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         while (clients.Sum(c => c.Received) < expected)

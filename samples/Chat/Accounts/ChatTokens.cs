@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using Chat.Data;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -13,7 +14,8 @@ namespace Chat.Accounts;
 /// the user's security stamp when the token was issued (<c>sst</c>), valid for an hour with at most
 /// <see cref="ClockSkew"/> of tolerance. <see cref="ChatSessions"/> refuses a token whose user is gone or whose stamp
 /// changed since (a logout changes it). The key is <c>Chat:TokenKey</c> (base64, at least 32 bytes) or, by default, a
-/// random key kept in the data folder, so that every node sharing the folder accepts every node's tokens.
+/// random key kept in the data folder (SQLite) or in the database (PostgreSQL), so that every node sharing the folder or
+/// the database accepts every node's tokens.
 /// </summary>
 public sealed class ChatTokens(SymmetricSecurityKey key)
 {
@@ -28,14 +30,28 @@ public sealed class ChatTokens(SymmetricSecurityKey key)
 
     public SymmetricSecurityKey Key => key;
 
-    /// <summary>The key from configuration, else from <c>token.key</c> in <paramref name="dataFolder"/> (created on first use).</summary>
-    public static ChatTokens Load(IConfiguration configuration, string dataFolder)
+    /// <summary>
+    /// The key from configuration, else from <c>token.key</c> in the SQLite store's data folder, else the database's
+    /// secret <c>token.key</c> (created on first use; the database must exist: <see cref="ChatDatabase.EnsureCreatedAsync"/>).
+    /// </summary>
+    public static ChatTokens Load(IConfiguration configuration, ChatStore store, IServiceProvider services)
     {
         if (configuration["Chat:TokenKey"] is { Length: > 0 } configured)
         {
             return new ChatTokens(new SymmetricSecurityKey(Convert.FromBase64String(configured)));
         }
 
+        if (store.DataFolder is { } dataFolder)
+        {
+            return new ChatTokens(new SymmetricSecurityKey(FromFile(dataFolder)));
+        }
+
+        using var scope = services.CreateScope();
+        return new ChatTokens(new SymmetricSecurityKey(ChatSecret.GetOrAdd(scope.ServiceProvider.GetRequiredService<ChatDb>(), "token.key", RandomNumberGenerator.GetBytes(32))));
+    }
+
+    private static byte[] FromFile(string dataFolder)
+    {
         var file = Path.Combine(dataFolder, "token.key");
         try
         {
@@ -54,7 +70,7 @@ public sealed class ChatTokens(SymmetricSecurityKey key)
             Thread.Sleep(20);
         }
 
-        return new ChatTokens(new SymmetricSecurityKey(bytes));
+        return bytes;
     }
 
     /// <summary>A token for <paramref name="user"/>, issued at <paramref name="issuedAt"/> (UTC; default now).</summary>

@@ -1,5 +1,5 @@
+using System.Data.Common;
 using Chat.Data;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace Chat.Accounts;
@@ -28,9 +28,9 @@ public static class NameMigration
 
             try
             {
-                await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE AspNetUsers SET NormalizedUserName = {skeleton} WHERE Id = {user.Id}");
+                await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE \"AspNetUsers\" SET \"NormalizedUserName\" = {skeleton} WHERE \"Id\" = {user.Id}");
             }
-            catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+            catch (DbException ex) when (ChatStore.IsUniqueViolation(ex))
             {
                 logger.LogWarning("User {UserName} looks like another user (both are {Skeleton}); its name was left as it was.", user.UserName, skeleton);
             }

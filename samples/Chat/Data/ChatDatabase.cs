@@ -1,12 +1,67 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace Chat.Data;
 
-/// <summary>Creates the database on first run (presence left by nodes that stopped is <see cref="PresenceSweeper"/>'s).</summary>
+/// <summary>
+/// Creates the database on first run (presence left by nodes that stopped is <see cref="PresenceSweeper"/>'s), with
+/// <c>EnsureCreated</c> on both engines rather than EF Core migrations: the SQLite databases in use were made by
+/// <c>EnsureCreated</c> and have no migration history to continue, and two migration sets (one per provider) would
+/// have to be kept in step for a sample whose schema changes have been additive. The price: a later schema change is a
+/// hand-written step here for each engine (as the SQLite upgrades below are).
+/// </summary>
 public static class ChatDatabase
 {
-    public static async Task EnsureCreatedAsync(IServiceProvider services, string connectionString)
+    // Held while PostgreSQL's tables are created, so nodes starting together create them once (1667785076 is "chat" in ASCII).
+    private const string LockSchema = "SELECT pg_advisory_lock(1667785076)";
+    private const string UnlockSchema = "SELECT pg_advisory_unlock(1667785076)";
+
+    public static Task EnsureCreatedAsync(IServiceProvider services, ChatStore store) => store.Provider switch
+    {
+        ChatProvider.PostgreSql => EnsurePostgreSqlAsync(services),
+        _ => EnsureSqliteAsync(services, store.ConnectionString),
+    };
+
+    private static async Task EnsurePostgreSqlAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ChatDb>();
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (!await creator.ExistsAsync())
+        {
+            try
+            {
+                await creator.CreateAsync();
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+            {
+                // Another node created it (CREATE DATABASE racing another fails either way).
+            }
+        }
+
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync(LockSchema);
+            try
+            {
+                await db.Database.EnsureCreatedAsync();
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlRawAsync(UnlockSchema);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task EnsureSqliteAsync(IServiceProvider services, string connectionString)
     {
         var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
         if (Path.GetDirectoryName(file) is { Length: > 0 } folder)

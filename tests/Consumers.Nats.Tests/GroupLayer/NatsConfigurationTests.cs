@@ -123,6 +123,8 @@ public sealed class NatsConfigurationTests
             ["Consumers:Nats:ReplayWindow"] = "00:00:30",
             ["Consumers:Nats:ClockSkew"] = "00:00:00.200",
             ["Consumers:Nats:JetStream"] = "false",
+            ["Consumers:Nats:StreamReplicas"] = "3",
+            ["Consumers:Nats:ServersInOrder"] = "true",
         });
         var options = new NatsGroupLayerOptions();
         NatsGroupLayerBuilderExtensions.Bind(configuration.GetSection("Consumers:Nats"), options);
@@ -147,8 +149,21 @@ public sealed class NatsConfigurationTests
             Assert.That(options.ReplayWindow, Is.EqualTo(TimeSpan.FromSeconds(30)));
             Assert.That(options.ClockSkew, Is.EqualTo(TimeSpan.FromMilliseconds(200)));
             Assert.That(options.JetStream, Is.False);
+            Assert.That(options.StreamReplicas, Is.EqualTo(3));
+            Assert.That(opts.NoRandomize, Is.True, "the first server of the list first");
         });
     }
+
+    [Test]
+    public void TheServerList_IsShuffledByDefault_AsNatsDoes()
+        => Assert.That(new NatsGroupLayerOptions().ToNatsOpts("n", Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).NoRandomize, Is.False);
+
+    [TestCase(0)]
+    [TestCase(6)]
+    public void StreamReplicas_OutsideOneToFive_AreRejected_NamingTheSetting(int replicas)
+        => Assert.That(
+            new NatsGroupLayerOptions { StreamReplicas = replicas }.Validate,
+            Throws.ArgumentException.With.Message.Contains("Consumers:Nats:StreamReplicas = " + replicas));
 
     [Test]
     public async Task AConnectionTheAppHandsOver_CarriesGroupMessages_AndIsNotDisposedWithTheLayer()

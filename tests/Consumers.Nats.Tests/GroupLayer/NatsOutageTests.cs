@@ -33,43 +33,23 @@ public sealed class NatsOutageTests
             // Node A's user says m0..m179, 20 a second; at 0.75 s into each 3 s the server is killed and restarted on the
             // same port and store about a second later.
             const int Total = 180;
-            var sent = 0;
-            var sender = Task.Run(async () =>
-            {
-                for (var i = 0; i < Total; i++)
-                {
-                    await a.SendAsync($$"""{"action": "say", "text": "m{{i}}", "exclude_self": true}""");
-                    Volatile.Write(ref sent, i + 1);
-                    await Task.Delay(50);
-                }
-            });
-            var received = new List<string>();
-            var receiver = Task.Run(async () =>
-            {
-                while (received.Count < Total)
-                {
-                    var text = (await b.ReceiveAsync(TimeSpan.FromSeconds(40)))["text"]!.GetValue<string>();
-                    if (!text.StartsWith("probe", StringComparison.Ordinal))
-                    {
-                        received.Add(text);
-                    }
-                }
-            });
+            var lines = NumberedLines.Start(a, b, Total, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(40));
+            var received = lines.Received;
 
             for (var restart = 0; restart < 3; restart++)
             {
-                await Eventually.WaitUntilAsync(() => Volatile.Read(ref sent) >= (restart * 60) + 15, TimeSpan.FromSeconds(30));
+                await Eventually.WaitUntilAsync(() => lines.Sent >= (restart * 60) + 15, TimeSpan.FromSeconds(30));
                 await server.KillAsync();
                 await server.DisposeAsync();
                 await Task.Delay(1000);
                 server = await NatsServer.StartJetStreamAsync(store, port);
-                await Eventually.WaitUntilAsync(() => Volatile.Read(ref sent) >= (restart + 1) * 60, TimeSpan.FromSeconds(30));
+                await Eventually.WaitUntilAsync(() => lines.Sent >= (restart + 1) * 60, TimeSpan.FromSeconds(30));
             }
 
-            await sender;
+            await lines.Saying;
             try
             {
-                await receiver.WaitAsync(TimeSpan.FromSeconds(20));
+                await lines.Receiving.WaitAsync(TimeSpan.FromSeconds(20));
             }
             catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or System.Net.WebSockets.WebSocketException)
             {
@@ -84,7 +64,7 @@ public sealed class NatsOutageTests
             }
             await Task.WhenAll(hostA.Layer().ReplayTask, hostB.Layer().ReplayTask);
 
-            Assert.That(received, Is.EqualTo(Enumerable.Range(0, Total).Select(i => $"m{i}")), "every message once, in the order sent");
+            Assert.That(received, Is.EqualTo(lines.Expected), "every message once, in the order sent");
             var barrier = await b.RequestAsync("""{"action": "channel", "request_id": "barrier"}""");
             Assert.That(barrier["request_id"]?.GetValue<string>(), Is.EqualTo("barrier"), "no duplicate after the 180th: " + barrier.ToJsonString());
         }
