@@ -1,0 +1,44 @@
+namespace Consumers;
+
+/// <summary>
+/// Code that runs around every action (and <see cref="ReceiveAttribute"/> handler) of the consumers it applies to:
+/// audit logs, per-action throttling, tenant checks, mapping domain exceptions to statuses. SignalR's
+/// <c>IHubFilter</c>, Socket.IO's <c>socket.use</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Registered for every consumer with <c>AddConsumers(o =&gt; o.AddFilter&lt;T&gt;())</c> (resolved once per connection:
+/// a registered service with its lifetime, else created with its constructor services), or for one consumer or one
+/// action with <see cref="ConsumerFilterAttribute"/> (read by the source generator). They run global first, then the
+/// consumer's, then the action's, each in declaration order; the first is the outermost.
+/// </para>
+/// <para>
+/// They run after the action's arguments are bound, its <c>[Authorize]</c> and <c>[Permission]</c>s allowed it and its
+/// DTOs passed validation; a consumer-level permission that denies, or a request that does not bind, never reaches
+/// them. For a stream, <c>next</c> completes when the stream has ended (its result is the end envelope's 204); for a
+/// concurrent action, the filters run on the action's own thread with it.
+/// </para>
+/// </remarks>
+public interface IConsumerFilter
+{
+    /// <summary>
+    /// Runs around one call. Call <paramref name="next"/> (at most once) to run the remaining filters and the action, or
+    /// return an <see cref="ActionResult"/> without calling it to answer in its place (403, 409, 429...); the reply
+    /// keeps the call's <c>request_id</c>. An exception <paramref name="next"/> throws can be caught and answered with a
+    /// status; one that leaves the last filter is answered as without filters (<see cref="ActionException"/> with its
+    /// status, anything else 500).
+    /// </summary>
+    /// <param name="context">The call: consumer, action, request id, user, services, arguments.</param>
+    /// <param name="next">The rest of the pipeline.</param>
+    /// <returns>
+    /// The reply's status and errors. The action's own result, returned unchanged, is replied with its data; any other
+    /// result is replied with <c>data: null</c>. For a <see cref="ReceiveAttribute"/> handler, a status of 400 or more
+    /// is answered with <c>{"error": "..."}</c> (the first message), anything else sends nothing.
+    /// </returns>
+    ValueTask<ActionResult> InvokeAsync(ActionFilterContext context, ActionFilterDelegate next);
+}
+
+/// <summary>The rest of a filter pipeline: the next filter, or the action itself.</summary>
+/// <param name="context">The call.</param>
+/// <returns>The reply's status and errors.</returns>
+public delegate ValueTask<ActionResult> ActionFilterDelegate(ActionFilterContext context);
