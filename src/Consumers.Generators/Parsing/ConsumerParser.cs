@@ -77,6 +77,7 @@ internal sealed class ConsumerParser
             // A base class: its own actions are checked here, and dispatched by the concrete consumers.
             var baseJson = ConsumerJsonTypes.Resolve(_consumer, _compilation, _known, _policy, _diagnostics, _cancellationToken);
             AuthorizationParser.ForClass(_consumer, _known, _diagnostics);
+            FilterParser.ForClass(_consumer, _known, _diagnostics);
             var baseActions = new ActionParser(_known, baseJson, leaveTypeChecksToDerived: true, _cancellationToken);
             foreach (var method in _consumer.GetMembers().OfType<IMethodSymbol>().Where(m => ActionParser.IsAction(m, _known)))
             {
@@ -95,6 +96,7 @@ internal sealed class ConsumerParser
         var receive = new ReceiveParser(_consumer, _known, _diagnostics, json.Member, json.Context?.Name, _cancellationToken).Parse();
         var groupEvents = new GroupEventParser(_consumer, _known, _diagnostics, json.Member, _cancellationToken).Parse();
         var security = AuthorizationParser.ForClass(_consumer, _known, _diagnostics);
+        var filters = FilterParser.ForClass(_consumer, _known, _diagnostics);
         if (!valid || constructor is null)
         {
             return null;
@@ -132,7 +134,8 @@ internal sealed class ConsumerParser
             json.KeepContextPropertyNames,
             groupEvents.ToEquatableArray(),
             ObserverHandlerBase(),
-            observerParser.Rejected.ToEquatableArray());
+            observerParser.Rejected.ToEquatableArray(),
+            filters);
     }
 
     // The nearest concrete base consumer, when observers with a handler are declared on it or its bases: their

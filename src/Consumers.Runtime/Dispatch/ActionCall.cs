@@ -27,13 +27,19 @@ public abstract class ActionCall : ActionArguments
 
     /// <summary>Calls the method and returns its outcome; a result with data is kept for <see cref="ReplyAsync"/> (through <see cref="Produced"/>).</summary>
     /// <returns>The status and errors of the method's result.</returns>
-    protected internal abstract ValueTask<ActionResult> InvokeAsync();
+    protected abstract ValueTask<ActionResult> InvokeAsync();
+
+    // The runtime's entry points (protected members cannot be called from outside, protected internal ones could not be
+    // overridden from an assembly that sees the runtime's internals).
+    internal ValueTask<ActionResult> Invoke() => InvokeAsync();
+
+    internal ValueTask Reply(ActionInvocation invocation, ActionResult result) => ReplyAsync(invocation, result);
 
     /// <summary>Writes the reply once the filters have returned <paramref name="result"/>. The default replies with its status and errors, <c>data: null</c>.</summary>
     /// <param name="invocation">The request.</param>
     /// <param name="result">What the pipeline returned.</param>
     /// <returns>A task that completes when the reply is queued.</returns>
-    protected internal virtual ValueTask ReplyAsync(ActionInvocation invocation, ActionResult result)
+    protected virtual ValueTask ReplyAsync(ActionInvocation invocation, ActionResult result)
     {
         ArgumentNullException.ThrowIfNull(invocation);
         return invocation.ReplyResult(result);

@@ -63,6 +63,6 @@ public sealed class ActionFilterContext
             return _declared[index].Resolve(Services).InvokeAsync(this, _next);
         }
 
-        return _call.InvokeAsync();
+        return _call.Invoke();
     }
 }

@@ -47,7 +47,7 @@ public sealed partial class ActionInvocation
             ActionResult result;
             if (self._filters.Length == 0 && (filters is null || filters.Length == 0))
             {
-                result = await call.InvokeAsync().ConfigureAwait(false);
+                result = await call.Invoke().ConfigureAwait(false);
             }
             else
             {
@@ -62,7 +62,7 @@ public sealed partial class ActionInvocation
                 return;
             }
 
-            await call.ReplyAsync(self, result).ConfigureAwait(false);
+            await call.Reply(self, result).ConfigureAwait(false);
         }
     }
 
