@@ -386,7 +386,7 @@ public sealed class GeneratedSourceTests
     }
 
     [Test]
-    public void AuthorizationAttributes_AreEmittedAsSecurityRequirements_AndCheckedBeforeTheBinder()
+    public void AuthorizationAttributes_AreEmittedAsSecurityRequirements_AndCheckedOnTheBoundCall()
     {
         var run = GeneratorHarness.Run("""
             using Consumers;
@@ -421,6 +421,41 @@ public sealed class GeneratedSourceTests
             """).AssertClean();
 
         Snapshot.VerifySource(run.Source("Chat.SecuredConsumer.g.cs"));
+    }
+
+    [Test]
+    public void Filters_OfTheClassAndTheAction_AreEmittedAsSources_AndTheirActionsAlwaysTakeTheBoundCall()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Threading.Tasks;
+            using Consumers;
+
+            namespace Chat;
+
+            public sealed class Audit : IConsumerFilter
+            {
+                public ValueTask<ActionResult> InvokeAsync(ActionFilterContext context, ActionFilterDelegate next) => next(context);
+            }
+
+            public sealed class NeedsServices(System.IServiceProvider services) : IConsumerFilter
+            {
+                public System.IServiceProvider Services { get; } = services;
+
+                public ValueTask<ActionResult> InvokeAsync(ActionFilterContext context, ActionFilterDelegate next) => next(context);
+            }
+
+            [ConsumerFilter(typeof(Audit))]
+            public partial class FilteredConsumer : Consumer
+            {
+                [Action, ConsumerFilter(typeof(NeedsServices))]
+                public Task<ActionResult<string>> Rename(int pk, string? name = null) => Task.FromResult<ActionResult<string>>(name ?? "");
+
+                [Action]
+                public void Ping() { }
+            }
+            """).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.FilteredConsumer.g.cs"));
     }
 
     [Test]

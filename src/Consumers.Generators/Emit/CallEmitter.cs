@@ -50,15 +50,17 @@ internal static class CallEmitter
             if (FiltersField(spec, action) is { } field)
             {
                 w.WriteLine();
-                w.WriteLine($"private static readonly {FilterSource}[] {field} = {Array(spec.Filters.Concat(action.Filters))};");
+                // The consumer's filters are the same instances for every action (declared above: initialized first).
+                var shared = Enumerable.Range(0, spec.Filters.Count).Select(i => $"{ConsumerFilters}[{i.ToString(CultureInfo.InvariantCulture)}]");
+                w.WriteLine($"private static readonly {FilterSource}[] {field} = new {FilterSource}[] {{ {string.Join(", ", shared.Concat(action.Filters.Select(Source)))} }};");
             }
         }
     }
 
-    private static string Array(IEnumerable<FilterSpec> filters)
-        => "new " + FilterSource + "[] { " + string.Join(", ", filters.Select(f => f.Construct
-            ? $"{FilterSource}.Of(new {f.Type}())"
-            : $"{FilterSource}.FromServices<{f.Type}>()")) + " }";
+    private static string Array(IEnumerable<FilterSpec> filters) => "new " + FilterSource + "[] { " + string.Join(", ", filters.Select(Source)) + " }";
+
+    private static string Source(FilterSpec filter)
+        => filter.Construct ? $"{FilterSource}.Of(new {filter.Type}())" : $"{FilterSource}.FromServices<{filter.Type}>()";
 
     /// <summary>The call class of one action.</summary>
     public static void WriteCall(SourceWriter w, ConsumerSpec spec, ActionSpec action)
@@ -68,7 +70,12 @@ internal static class CallEmitter
         w.WriteLine();
         w.WriteLine($"/// <summary>A bound call of <c>{action.MethodName}</c>, for the filters and permissions of <c>{ConsumerEmitter.Xml(action.WireName)}</c>.</summary>");
         w.OpenBlock($"private sealed class {name} : {ActionCall}");
-        w.WriteLine($"private readonly {Invocation} __invocation;");
+        var usesInvocation = action.IsStream || action.Parameters.Any(p => p.Kind is ParameterKind.Framework or ParameterKind.Service);
+        if (usesInvocation)
+        {
+            w.WriteLine($"private readonly {Invocation} __invocation;");
+        }
+
         foreach (var (p, i) in bound)
         {
             w.WriteLine($"private readonly {FieldType(p)} __arg{i};");
@@ -83,7 +90,11 @@ internal static class CallEmitter
         w.WriteLine();
         var parameters = string.Concat(bound.Select(x => $", {FieldType(x.Parameter)} arg{x.Index}"));
         w.OpenBlock($"public {name}({spec.FullyQualifiedName} consumer, {Invocation} invocation{parameters}) : base(consumer)");
-        w.WriteLine("__invocation = invocation;");
+        if (usesInvocation)
+        {
+            w.WriteLine("__invocation = invocation;");
+        }
+
         foreach (var (_, i) in bound)
         {
             w.WriteLine($"__arg{i} = arg{i};");

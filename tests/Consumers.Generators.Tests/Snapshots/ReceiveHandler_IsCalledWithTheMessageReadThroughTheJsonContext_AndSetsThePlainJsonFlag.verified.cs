@@ -39,12 +39,50 @@ namespace Chat
                     return default;
                 }
 
+                if (invocation.HasFilters)
+                {
+                    return invocation.InvokeAsync(new __Receive((global::Chat.TutorialConsumer)consumer, __message, invocation.Aborted), null);
+                }
+
                 return new global::System.Threading.Tasks.ValueTask(((global::Chat.TutorialConsumer)consumer).OnMessage(__message, invocation.Aborted));
             }
         }
 
         /// <summary>Messages are plain JSON for the <c>[Receive]</c> handler: no DCRF envelope either way.</summary>
         static bool global::Consumers.Dispatch.IConsumerFactory<global::Chat.TutorialConsumer>.ReceivesPlainJson => true;
+
+        /// <summary>A message for <c>OnMessage</c>, for the filters.</summary>
+        private sealed class __Receive : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly global::Chat.CreateRoomDto __message;
+            private readonly global::System.Threading.CancellationToken __aborted;
+
+            public __Receive(global::Chat.TutorialConsumer consumer, global::Chat.CreateRoomDto message, global::System.Threading.CancellationToken aborted) : base(consumer)
+            {
+                __message = message;
+                __aborted = aborted;
+            }
+
+            public override int Count => 1;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "message",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<global::Chat.CreateRoomDto, T>(__message, 0),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override async global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                await ((global::Chat.TutorialConsumer)Consumer).OnMessage(__message, __aborted).ConfigureAwait(false);
+                return global::Consumers.ActionResult.Ok();
+            }
+        }
 
         private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
 
