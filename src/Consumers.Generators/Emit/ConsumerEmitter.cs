@@ -43,6 +43,7 @@ internal static class ConsumerEmitter
         WriteJsonTypes(w, spec);
         SecurityEmitter.Write(w, spec);
         CallEmitter.WriteFilters(w, spec);
+        ValidationEmitter.Write(w, spec);
         WriteHooks(w, spec);
         ObserverEmitter.Write(w, spec);
         ReceiveEmitter.Write(w, spec);
@@ -269,6 +270,8 @@ internal static class ConsumerEmitter
             ParameterKind.Service => $"global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.{p.Reader}<{p.Type}>(invocation.Services)",
             _ => Argument(p, i),
         }));
+
+        ValidationEmitter.WriteCheck(w, action);
 
         // Filters and permissions see the call as an object; without them (checked at run time for the global filters)
         // the method is called directly, as it always was.

@@ -112,6 +112,13 @@ internal sealed class ConsumerParser
         var fullName = TypeNames.OfNotNull(_consumer);
         var hint = fullName.Replace("global::", "").Replace('<', '[').Replace('>', ']') + ".g.cs";
         var typeScript = new TypeScriptShapes(_known, json.Context, json.KeepContextPropertyNames);
+        var validation = new ValidationParser(_known, typeScript);
+        actions = actions.Select(a => a with
+        {
+            Parameters = a.Parameters.Select(p => p.Kind == ParameterKind.Json && json.TypeOf(p.Json!) is { } type
+                ? p with { Validator = validation.ValidatorOf(type) }
+                : p).ToEquatableArray(),
+        }).ToList();
         var jsonTypes = json.Specs(typeScript);
         return new ConsumerSpec(
             hint,
@@ -135,7 +142,8 @@ internal sealed class ConsumerParser
             groupEvents.ToEquatableArray(),
             ObserverHandlerBase(),
             observerParser.Rejected.ToEquatableArray(),
-            filters);
+            filters,
+            validation.Validators.ToEquatableArray());
     }
 
     // The nearest concrete base consumer, when observers with a handler are declared on it or its bases: their
