@@ -17,6 +17,7 @@ internal sealed class ValidationParser(KnownTypes known, TypeScriptShapes names)
 {
     private readonly Dictionary<string, ValidatorSpec?> _specs = new();
     private readonly HashSet<string> _visiting = new();
+    private int _next;
 
     /// <summary>The validators written so far, in the order they were met.</summary>
     public IEnumerable<ValidatorSpec> Validators => _specs.Values.Where(v => v is not null)!;
@@ -41,7 +42,7 @@ internal sealed class ValidationParser(KnownTypes known, TypeScriptShapes names)
             return null;
         }
 
-        var method = "__Validate" + _specs.Count.ToString(CultureInfo.InvariantCulture) + "_" + named.Name;
+        var method = "__Validate" + (_next++).ToString(CultureInfo.InvariantCulture) + "_" + named.Name;
         var members = new List<ValidatedMemberSpec>();
         var wireNames = new List<WireNameSpec>();
         var seen = new HashSet<string>();
