@@ -160,6 +160,7 @@ internal static class ConsumerEmitter
         ReceiveEmitter.WriteHook(w, spec);
         ObserverEmitter.WriteHandlers(w, spec);
         GroupEventEmitter.Write(w, spec);
+        ValidationEmitter.WriteHook(w, spec);
         w.CloseBlock();
     }
 

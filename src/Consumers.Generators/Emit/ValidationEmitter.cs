@@ -97,6 +97,38 @@ internal static class ValidationEmitter
         }
     }
 
+    /// <summary>The hooks' <c>TryValidate</c>: a DTO built after binding, checked with its type's validator.</summary>
+    public static void WriteHook(SourceWriter w, ConsumerSpec spec)
+    {
+        if (spec.Validators.Count == 0)
+        {
+            return;
+        }
+
+        w.WriteLine();
+        w.WriteLine("/// <summary>Checks a DTO with the validator generated for its type.</summary>");
+        w.OpenBlock($"public override bool TryValidate(object value, global::System.IServiceProvider services, out global::Consumers.ActionErrors? errors)");
+        w.WriteLine($"var __validation = new {Validation}(services);");
+        w.WriteLine("var __type = value.GetType();");
+        for (var i = 0; i < spec.Validators.Count; i++)
+        {
+            // Exact types: a pattern switch would refuse to compile a base type before its derived one.
+            var validator = spec.Validators[i];
+            w.OpenBlock($"{(i == 0 ? "" : "else ")}if (__type == typeof({validator.Type}))");
+            w.WriteLine($"{validator.Method}(({validator.Type})value, __validation);");
+            w.CloseBlock();
+        }
+
+        w.OpenBlock("else");
+        w.WriteLine("errors = null;");
+        w.WriteLine("return false;");
+        w.CloseBlock();
+        w.WriteLine();
+        w.WriteLine("errors = __validation.Errors;");
+        w.WriteLine("return true;");
+        w.CloseBlock();
+    }
+
     /// <summary>The binder's check of its DTO arguments, after they are bound: 400 with every error found.</summary>
     public static void WriteCheck(SourceWriter w, ActionSpec action)
     {
