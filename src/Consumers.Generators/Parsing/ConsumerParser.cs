@@ -222,6 +222,26 @@ internal sealed class ConsumerParser
 
     // The consumer's own actions and those it inherits (an override speaks for the method it overrides), one per wire
     // name, without those its flags property switches off ([EnabledBy]).
+    // The consumer's (or a nearer base's) override of an action, which dispatch ends up calling.
+    private IMethodSymbol MostDerived(IMethodSymbol method)
+    {
+        for (var type = _consumer; type is not null && !SymbolEqualityComparer.Default.Equals(type, method.ContainingType); type = type.BaseType)
+        {
+            foreach (var candidate in type.GetMembers(method.Name).OfType<IMethodSymbol>())
+            {
+                for (var overridden = candidate.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, method.OriginalDefinition))
+                    {
+                        return candidate;
+                    }
+                }
+            }
+        }
+
+        return method;
+    }
+
     private List<ActionSpec> CollectActions(ConsumerJsonTypes json)
     {
         var parser = new ActionParser(_known, json, leaveTypeChecksToDerived: false, _cancellationToken);
@@ -263,6 +283,12 @@ internal sealed class ConsumerParser
                     var location = origin == InheritedActionPolicy.Origin.Own ? ActionParser.MethodIdentifier(method) : _policy.ConsumerIdentifier;
                     _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateActionName, location, method.Name, action.WireName, existing.Name));
                     continue;
+                }
+
+                // An override of an inherited action has no [Action] of its own, and may carry the filters.
+                if (MostDerived(method) is { } derived && !SymbolEqualityComparer.Default.Equals(derived, method))
+                {
+                    action = action with { Filters = FilterParser.ForMethod(derived, _known, _diagnostics) };
                 }
 
                 names.Add(action.WireName, method);

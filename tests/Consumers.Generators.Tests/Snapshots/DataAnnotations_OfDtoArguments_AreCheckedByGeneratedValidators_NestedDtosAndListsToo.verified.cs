@@ -107,6 +107,29 @@ namespace Chat
 
                 return invocation.ReplyUnknownAction();
             }
+
+            /// <summary>Checks a DTO with the validator generated for its type.</summary>
+            public override bool TryValidate(object value, global::System.IServiceProvider services, out global::Consumers.ActionErrors? errors)
+            {
+                var __validation = new global::Consumers.Dispatch.ArgumentValidation(services);
+                var __type = value.GetType();
+                if (__type == typeof(global::Chat.Line))
+                {
+                    __Validate1_Line((global::Chat.Line)value, __validation);
+                }
+                else if (__type == typeof(global::Chat.Order))
+                {
+                    __Validate0_Order((global::Chat.Order)value, __validation);
+                }
+                else
+                {
+                    errors = null;
+                    return false;
+                }
+
+                errors = __validation.Errors;
+                return true;
+            }
         }
 
         private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
