@@ -111,6 +111,7 @@ public static class ConsumersServiceCollectionExtensions
             ConfigurationReader.Read(section, "HandshakeTimeout", (TimeSpan v) => options.HandshakeTimeout = v);
             ConfigurationReader.Read(section, "IdleTimeout", (TimeSpan v) => options.IdleTimeout = v);
             ConfigurationReader.Read(section, "FragmentedMessageTimeout", (TimeSpan v) => options.FragmentedMessageTimeout = v);
+            ConfigurationReader.Read(section, "ValidateDataAnnotations", (bool v) => options.ValidateDataAnnotations = v);
             configure?.Invoke(options);
         });
         switch (section["GroupLayer"])
