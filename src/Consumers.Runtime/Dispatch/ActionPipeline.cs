@@ -5,7 +5,7 @@ namespace Consumers.Dispatch;
 /// <summary>
 /// What runs around every action of the application, from <c>AddConsumers(o =&gt; ...)</c>: the global filters
 /// (<c>o.AddFilter&lt;T&gt;()</c>) and whether DTO arguments are validated (<c>o.ValidateDataAnnotations</c>). A singleton;
-/// each connection resolves its filter instances once (<see cref="FiltersFor"/>).
+/// each consumer of a connection resolves its filter instances once (<see cref="FiltersFor"/>).
 /// </summary>
 internal sealed class ActionPipeline
 {

@@ -7,7 +7,7 @@ namespace Consumers;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Registered for every consumer with <c>AddConsumers(o =&gt; o.AddFilter&lt;T&gt;())</c> (resolved once per connection:
+/// Registered for every consumer with <c>AddConsumers(o =&gt; o.AddFilter&lt;T&gt;())</c> (resolved once per consumer of a connection:
 /// a registered service with its lifetime, else created with its constructor services), or for one consumer or one
 /// action with <see cref="ConsumerFilterAttribute"/> (read by the source generator). They run global first, then the
 /// consumer's, then the action's, each in declaration order; the first is the outermost.

@@ -9,7 +9,7 @@ public static class ConsumerFilterOptionsExtensions
     /// <summary>
     /// Runs <typeparamref name="TFilter"/> around every action and <see cref="ReceiveAttribute"/> handler of every consumer,
     /// before the filters of <see cref="ConsumerFilterAttribute"/>s; global filters run in the order they are added. One
-    /// instance per connection, from the connection's DI scope: the registered service when there is one (its lifetime
+    /// instance per consumer of a connection, from the connection's DI scope: the registered service when there is one (its lifetime
     /// applies), else one created with its constructor's services (<c>ActivatorUtilities</c>), as SignalR's
     /// <c>AddFilter&lt;T&gt;</c>.
     /// </summary>
