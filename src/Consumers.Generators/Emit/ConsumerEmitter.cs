@@ -151,11 +151,13 @@ internal static class ConsumerEmitter
         w.WriteLine();
         w.WriteLine("/// <summary>Calls this consumer's lifecycle methods, actions and handlers for the runtime.</summary>");
         w.OpenBlock($"private sealed class __ConsumerHooks : {Hooks}");
+        // Inside the filters' connect and disconnect hooks; without filters the runtime calls the lambda at once.
+        var filters = spec.Filters.Count > 0 ? CallEmitter.ConsumerFilters : "null";
         w.WriteLine($"public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync({ConsumerType} consumer, global::System.Threading.CancellationToken cancellationToken)");
-        w.WriteLine($"    => (({spec.FullyQualifiedName})consumer).OnConnectAsync(cancellationToken);");
+        w.WriteLine($"    => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, {filters}, static (__consumer, __token) => (({spec.FullyQualifiedName})__consumer).OnConnectAsync(__token), cancellationToken);");
         w.WriteLine();
         w.WriteLine($"public override {ValueTask} DisconnectAsync({ConsumerType} consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)");
-        w.WriteLine($"    => (({spec.FullyQualifiedName})consumer).OnDisconnectAsync(closeStatus);");
+        w.WriteLine($"    => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, {filters}, static (__consumer, __status) => (({spec.FullyQualifiedName})__consumer).OnDisconnectAsync(__status), closeStatus);");
         WriteDispatch(w, spec);
         ReceiveEmitter.WriteHook(w, spec);
         ObserverEmitter.WriteHandlers(w, spec);

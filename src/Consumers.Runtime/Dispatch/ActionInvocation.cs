@@ -44,7 +44,7 @@ public sealed partial class ActionInvocation
         _readerOptions = readerOptions;
         _calls = calls;
         _pipeline = ActionPipeline.Of(context.Services);
-        _filters = _pipeline.FiltersFor(context.Services);
+        _filters = context.Filters;
     }
 
     private ActionInvocation(ActionInvocation request)

@@ -36,6 +36,33 @@ public interface IConsumerFilter
     /// is answered with <c>{"error": "..."}</c> (the first message), anything else sends nothing.
     /// </returns>
     ValueTask<ActionResult> InvokeAsync(ActionFilterContext context, ActionFilterDelegate next);
+
+    /// <summary>
+    /// Runs around the consumer's <c>OnConnectAsync</c>, during the handshake (after its <c>[Authorize]</c> and the
+    /// permissions' <c>CanConnectAsync</c>), as SignalR's <c>IHubFilter.OnConnectedAsync</c>. Return false without calling
+    /// <paramref name="next"/> to refuse the connection (the handshake is answered with 403). Default: calls <paramref name="next"/>.
+    /// </summary>
+    /// <param name="context">The consumer, its user and services.</param>
+    /// <param name="next">The remaining filters, then <c>OnConnectAsync</c>.</param>
+    /// <returns>Whether the connection is accepted.</returns>
+    ValueTask<bool> OnConnectAsync(ConsumerLifetimeContext context, Func<ConsumerLifetimeContext, ValueTask<bool>> next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        return next(context);
+    }
+
+    /// <summary>
+    /// Runs around the consumer's <c>OnDisconnectAsync</c>, once, when the connection ends (SignalR's
+    /// <c>IHubFilter.OnDisconnectedAsync</c>). Default: calls <paramref name="next"/>.
+    /// </summary>
+    /// <param name="context">The consumer, its user and services, and the client's close status.</param>
+    /// <param name="next">The remaining filters, then <c>OnDisconnectAsync</c>.</param>
+    /// <returns>A task that completes when the consumer's method is done.</returns>
+    ValueTask OnDisconnectAsync(ConsumerLifetimeContext context, Func<ConsumerLifetimeContext, ValueTask> next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        return next(context);
+    }
 }
 
 /// <summary>The rest of a filter pipeline: the next filter, or the action itself.</summary>

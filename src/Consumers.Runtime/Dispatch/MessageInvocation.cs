@@ -24,7 +24,7 @@ public sealed class MessageInvocation
     {
         _context = context;
         _readerOptions = readerOptions;
-        _filters = ActionPipeline.Of(context.Services).FiltersFor(context.Services);
+        _filters = context.Filters;
     }
 
     /// <summary>The name filters see in <see cref="ActionFilterContext.Action"/> for a plain message.</summary>

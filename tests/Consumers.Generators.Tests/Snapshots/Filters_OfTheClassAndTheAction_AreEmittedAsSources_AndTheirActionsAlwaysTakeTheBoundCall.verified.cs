@@ -24,10 +24,10 @@ namespace Chat
         private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
             public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
-                => ((global::Chat.FilteredConsumer)consumer).OnConnectAsync(cancellationToken);
+                => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, __Filters, static (__consumer, __token) => ((global::Chat.FilteredConsumer)__consumer).OnConnectAsync(__token), cancellationToken);
 
             public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
-                => ((global::Chat.FilteredConsumer)consumer).OnDisconnectAsync(closeStatus);
+                => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, __Filters, static (__consumer, __status) => ((global::Chat.FilteredConsumer)__consumer).OnDisconnectAsync(__status), closeStatus);
 
             /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
             public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)

@@ -20,10 +20,10 @@ namespace Chat.Features
             private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
             {
                 public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
-                    => ((global::Chat.Features.Rooms.Consumer)consumer).OnConnectAsync(cancellationToken);
+                    => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, null, static (__consumer, __token) => ((global::Chat.Features.Rooms.Consumer)__consumer).OnConnectAsync(__token), cancellationToken);
 
                 public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
-                    => ((global::Chat.Features.Rooms.Consumer)consumer).OnDisconnectAsync(closeStatus);
+                    => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, null, static (__consumer, __status) => ((global::Chat.Features.Rooms.Consumer)__consumer).OnDisconnectAsync(__status), closeStatus);
 
                 /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
                 public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)

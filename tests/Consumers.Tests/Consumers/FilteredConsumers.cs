@@ -24,9 +24,38 @@ public sealed class GlobalOrderFilter(FilterLog log) : IConsumerFilter
     }
 }
 
-/// <summary>Consumer level, with a constructor service: resolved from the connection's scope.</summary>
+/// <summary>Consumer level, with a constructor service: resolved from the connection's scope. Refuses ?refuse= connections.</summary>
 public sealed class ConsumerOrderFilter(FilterLog log) : IConsumerFilter
 {
+    public async ValueTask<bool> OnConnectAsync(ConsumerLifetimeContext context, Func<ConsumerLifetimeContext, ValueTask<bool>> next)
+    {
+        if (context.Consumer.Context.HttpContext.Request.Query.ContainsKey("refuse"))
+        {
+            log.Entries.Enqueue("consumer refused the connection");
+            return false;
+        }
+
+        var accepted = await next(context);
+        if (Watched(context))
+        {
+            log.Entries.Enqueue($"consumer connected:{accepted}");
+        }
+
+        return accepted;
+    }
+
+    public async ValueTask OnDisconnectAsync(ConsumerLifetimeContext context, Func<ConsumerLifetimeContext, ValueTask> next)
+    {
+        await next(context);
+        if (Watched(context))
+        {
+            log.Entries.Enqueue($"consumer disconnected:{context.CloseStatus}");
+        }
+    }
+
+    // Only the lifetime test's connections are logged (the others' disconnects would land in later tests' logs).
+    public static bool Watched(ConsumerLifetimeContext context) => context.Consumer.Context.HttpContext.Request.Query.ContainsKey("lifetime");
+
     public async ValueTask<ActionResult> InvokeAsync(ActionFilterContext context, ActionFilterDelegate next)
     {
         log.Entries.Enqueue($"consumer>{context.Action}");
@@ -92,6 +121,16 @@ public sealed partial class FilteredJsonContext : JsonSerializerContext;
 [JsonContext(typeof(FilteredJsonContext))]
 public sealed partial class FilteredConsumer : Consumer
 {
+    protected override ValueTask<bool> OnConnectAsync(CancellationToken cancellationToken)
+    {
+        if (Context.HttpContext.Request.Query.ContainsKey("lifetime"))
+        {
+            Context.Services.GetRequiredService<FilterLog>().Entries.Enqueue("OnConnectAsync");
+        }
+
+        return ValueTask.FromResult(true);
+    }
+
     [Action, ConsumerFilter(typeof(ActionOrderFilter))]
     public int Add(int a, int b) => a + b;
 

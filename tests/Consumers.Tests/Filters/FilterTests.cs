@@ -173,6 +173,21 @@ public sealed class FilterTests
     }
 
     [Test]
+    public async Task ConnectAndDisconnect_RunInsideTheConsumersFilters_WhichMayRefuseTheHandshake()
+    {
+        var refused = Assert.ThrowsAsync<System.Net.WebSockets.WebSocketException>(() => ConnectAsync("/ws/filtered?refuse=1"));
+        Assert.That(refused!.Message, Does.Contain("403"));
+        Assert.That(Log.Entries, Is.EqualTo(new[] { "consumer refused the connection" }));
+        Log.Entries.Clear();
+
+        var client = await ConnectAsync("/ws/filtered?lifetime=1");
+        await client.Socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+        await client.DisposeAsync();
+        await Eventually.WaitUntilAsync(() => Log.Entries.Count == 3);
+        Assert.That(Log.Entries, Is.EqualTo(new[] { "OnConnectAsync", "consumer connected:True", "consumer disconnected:NormalClosure" }));
+    }
+
+    [Test]
     public async Task ReceiveHandler_RunsInsideItsFilters_WhichSeeTheMessage_AndMayRefuseIt()
     {
         await using var client = await ConnectAsync("/ws/plain");
