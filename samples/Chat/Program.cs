@@ -91,6 +91,7 @@ builder.Services.AddAuthentication(CookieOrBearer)
     }));
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AccountJson.Default));
 builder.Services.AddSingleton<PresenceSweeper>();
+builder.Services.AddSingleton<RoomDeletionAudit>();   // the filter around delete (it has a service: resolved from DI)
 builder.Services.AddHostedService(services => services.GetRequiredService<PresenceSweeper>());
 
 var app = builder.Build();

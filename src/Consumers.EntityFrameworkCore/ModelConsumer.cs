@@ -126,11 +126,8 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
             return NotAllowed("create");
         }
 
-        if (Validate(data) is { } invalid)
-        {
-            return invalid;
-        }
-
+        // The DTO's DataAnnotations were checked before the action ran, as every action's DTO arguments are
+        // (ConsumerOptions.ValidateDataAnnotations, by the generated validator).
         var model = serializer.CreateModel(data);
         db.Add(model);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
@@ -156,7 +153,7 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
             return refused;
         }
 
-        return await SaveAsync(model, data, cancellationToken).ConfigureAwait(false);
+        return await SaveAsync(model, data, validate: false, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>patch</c>: changes the fields present in <paramref name="data"/> and keeps the others.</summary>
@@ -200,7 +197,7 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
             return ActionResult.BadRequest("data", Protocol.ProtocolErrors.InvalidValue(ex.Path));
         }
 
-        return await SaveAsync(model, patched, cancellationToken).ConfigureAwait(false);
+        return await SaveAsync(model, patched, validate: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>delete</c>: removes the object, answers 204.</summary>
@@ -394,9 +391,10 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
         return (model, default);
     }
 
-    private async Task<ActionResult<TDto>> SaveAsync(TModel model, TDto data, CancellationToken cancellationToken)
+    // validate: a DTO made here (patch's merge) is checked as an argument is; update's was checked before the action.
+    private async Task<ActionResult<TDto>> SaveAsync(TModel model, TDto data, bool validate, CancellationToken cancellationToken)
     {
-        if (Validate(data) is { } invalid)
+        if (validate && Validate(data) is { } invalid)
         {
             return invalid;
         }
@@ -406,11 +404,23 @@ public abstract class ModelConsumer<TContext, TModel, TDto, TKey>(TContext db, M
         return serializer.ToDto(model);
     }
 
-    // DataAnnotations, with errors keyed by the wire names of the DTO's properties (DRF's ValidationError shape).
+    // The DTO's DataAnnotations, by the validator generated for it (the one that checks create's and update's argument),
+    // with errors under the wire names in DRF's shape. A consumer without one (no create or update action binds TDto)
+    // falls back to DataAnnotations' Validator.
     private ActionResult? Validate(TDto data)
     {
+        if (data is null)
+        {
+            return null;
+        }
+
+        if (TryValidateDataAnnotations(data, out var errors))
+        {
+            return errors is null ? null : ActionResult.BadRequest(errors);
+        }
+
         var results = new List<ValidationResult>();
-        if (data is null || Validator.TryValidateObject(data, new ValidationContext(data), results, validateAllProperties: true))
+        if (Validator.TryValidateObject(data, new ValidationContext(data), results, validateAllProperties: true))
         {
             return null;
         }

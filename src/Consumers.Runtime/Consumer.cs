@@ -43,6 +43,15 @@ public abstract class Consumer
     // Called by the runtime right after construction, before OnConnectAsync.
     internal void Attach(ConsumerContext context) => _context = context;
 
+    // The DataAnnotations check of a DTO built after binding, with the validator generated for its type (as an action's
+    // DTO argument is checked): false when there is none; errors null when valid or ValidateDataAnnotations is off.
+    internal bool TryValidateDataAnnotations(object value, out ActionErrors? errors)
+    {
+        errors = null;
+        return !Dispatch.ActionPipeline.Of(Context.Services).ValidateDataAnnotations
+            || Context.Channel.Hooks.TryValidate(value, Context.Services, out errors);
+    }
+
     /// <summary>
     /// Called before the WebSocket is accepted. Return <see langword="false"/> to refuse: the handshake is answered
     /// with HTTP 403 and no socket is accepted (Channels: not calling <c>accept()</c> in <c>connect()</c>).

@@ -27,6 +27,11 @@ public sealed class ConsumerContext
     /// <summary>The consumer class's requirements: its permissions apply to every action.</summary>
     internal Security.SecurityRequirements Security { get; }
 
+    /// <summary>The global filters of this consumer on its connection (<c>o.AddFilter&lt;T&gt;()</c>), made once, when it is created.</summary>
+    internal IConsumerFilter[] Filters => _filters ??= Dispatch.ActionPipeline.Of(Services).FiltersFor(Services);
+
+    private IConsumerFilter[]? _filters;
+
     /// <summary>
     /// This consumer's address for <see cref="IGroupLayer.SendToChannelAsync"/> (Channels' <c>channel_name</c>):
     /// <c>node.connection</c>, plus <c>#stream</c> on a multiplexed endpoint. Unique across the nodes of a group layer.

@@ -1068,6 +1068,27 @@ public sealed class DiagnosticTests
             """);
 
     [Test]
+    public void CONS0060_FilterTypeThatIsNotAFilter_IsReportedOnTheTypeofArgument()
+        => AssertDiagnostic("CONS0060", Usings + """
+            public sealed class RoomService { }
+
+            public partial class LobbyConsumer : Consumer
+            {
+                [Action, ConsumerFilter([|typeof(RoomService)|])]
+                public void Ping() { }
+            }
+            """);
+
+    [Test]
+    public void CONS0060_OnTheConsumerClass_IsReportedOnTheTypeofArgument()
+        => AssertDiagnostic("CONS0060", Usings + """
+            [ConsumerFilter([|typeof(string)|])]
+            public partial class LobbyConsumer : Consumer
+            {
+            }
+            """);
+
+    [Test]
     public void CONS0040_ReceiveHandlerBesideAnAction_IsReportedOnTheHandlerName()
         => AssertDiagnostic("CONS0040", Usings + """
             [JsonContext(typeof(ChatJson))]
@@ -1228,7 +1249,7 @@ public sealed class DiagnosticTests
             .ToHashSet();
         var ids = DiagnosticDescriptors.All.Select(d => d.Id).Order().ToList();
 
-        Assert.That(ids, Has.Count.EqualTo(45));
+        Assert.That(ids, Has.Count.EqualTo(46));
         Assert.That(ids.Where(id => !tested.Contains(id)), Is.Empty, "IDs without a test named CONSxxxx_...");
     }
 

@@ -416,7 +416,7 @@ public sealed class GeneratedSourceTests
     }
 
     [Test]
-    public void AuthorizationAttributes_AreEmittedAsSecurityRequirements_AndCheckedBeforeTheBinder()
+    public void AuthorizationAttributes_AreEmittedAsSecurityRequirements_AndCheckedOnTheBoundCall()
     {
         var run = GeneratorHarness.Run("""
             using Consumers;
@@ -451,6 +451,98 @@ public sealed class GeneratedSourceTests
             """).AssertClean();
 
         Snapshot.VerifySource(run.Source("Chat.SecuredConsumer.g.cs"));
+    }
+
+    [Test]
+    public void Filters_OfTheClassAndTheAction_AreEmittedAsSources_AndTheirActionsAlwaysTakeTheBoundCall()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Threading.Tasks;
+            using Consumers;
+
+            namespace Chat;
+
+            public sealed class Audit : IConsumerFilter
+            {
+                public ValueTask<ActionResult> InvokeAsync(ActionFilterContext context, ActionFilterDelegate next) => next(context);
+            }
+
+            public sealed class NeedsServices(System.IServiceProvider services) : IConsumerFilter
+            {
+                public System.IServiceProvider Services { get; } = services;
+
+                public ValueTask<ActionResult> InvokeAsync(ActionFilterContext context, ActionFilterDelegate next) => next(context);
+            }
+
+            [ConsumerFilter(typeof(Audit))]
+            public partial class FilteredConsumer : Consumer
+            {
+                [Action, ConsumerFilter(typeof(NeedsServices))]
+                public Task<ActionResult<string>> Rename(int pk, string? name = null) => Task.FromResult<ActionResult<string>>(name ?? "");
+
+                [Action]
+                public void Ping() { }
+            }
+            """).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.FilteredConsumer.g.cs"));
+    }
+
+    [Test]
+    public void DataAnnotations_OfDtoArguments_AreCheckedByGeneratedValidators_NestedDtosAndListsToo()
+    {
+        var run = GeneratorHarness.Run("""
+            using System.Collections.Generic;
+            using System.ComponentModel.DataAnnotations;
+            using System.Text.Json.Serialization;
+            using Consumers;
+
+            namespace Chat;
+
+            public sealed record Line([Required] string? Sku, [property: Range(1, 10)] int Quantity);
+
+            public sealed class Order : IValidatableObject
+            {
+                [Required(AllowEmptyStrings = false, ErrorMessage = "This field may not be blank."), StringLength(20, MinimumLength = 2)]
+                public string? Customer { get; set; }
+
+                [Display(Name = "Amount"), Range(0.5, 99.5)]
+                public double Total { get; set; }
+
+                [JsonPropertyName("items")]
+                public List<Line>? Lines { get; set; }
+
+                public Line? First { get; set; }
+
+                public IEnumerable<ValidationResult> Validate(ValidationContext context) => [];
+            }
+
+            [JsonSerializable(typeof(Order))]
+            public sealed partial class ShopJson : JsonSerializerContext
+            {
+                public ShopJson() : base(null)
+                {
+                }
+
+                public static ShopJson Default { get; } = new();
+
+                protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;
+
+                public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(System.Type type) => null;
+            }
+
+            [JsonContext(typeof(ShopJson))]
+            public partial class ShopConsumer : Consumer
+            {
+                [Action]
+                public void Place(Order data) { }
+
+                [Action]
+                public void Change(int id, Order? order = null) { }
+            }
+            """).AssertClean();
+
+        Snapshot.VerifySource(run.Source("Chat.ShopConsumer.g.cs"));
     }
 
     [Test]

@@ -289,7 +289,7 @@ public sealed class PackageTests
     }
 
     [Test]
-    public async Task NativeAotPublish_OfAConsumerWithAJsonContext_HasNoWarnings_AndAnswers()
+    public async Task NativeAotPublish_OfAConsumerWithAJsonContext_AFilterAndValidation_HasNoWarnings_AndAnswers()
     {
         // The plain-records app made AOT-ready: its DTOs listed in a context the consumer names.
         var program = "using System.Text.Json.Serialization;\n" + PlainRecordsApp.Replace(
@@ -325,7 +325,23 @@ public sealed class PackageTests
                         return 2 * n;
                     }
             """, StringComparison.Ordinal);
-        Assert.That(program, Does.Contain("[JsonContext(typeof(ShopJson))]").And.Contain("IAsyncEnumerable<RoomDto> Rooms"));
+        // And a global filter that reads an argument, and a DTO with DataAnnotations (checked by generated code).
+        program = program
+            .Replace("builder.Services.AddConsumers();", "builder.Services.AddConsumers(o => o.AddFilter<Shop.TwiceLimit>());", StringComparison.Ordinal)
+            .Replace(
+                "public sealed record CreateRoom(string DisplayName, int? Capacity = null);",
+                """
+                public sealed record CreateRoom(string DisplayName, [property: System.ComponentModel.DataAnnotations.Range(1, 100)] int? Capacity = null);
+
+                    public sealed class TwiceLimit : IConsumerFilter
+                    {
+                        public System.Threading.Tasks.ValueTask<ActionResult> InvokeAsync(ActionFilterContext context, ActionFilterDelegate next)
+                            => context.Action == "twice" && context.Arguments.Get<int>(context.Arguments.IndexOf("n")) > 1000
+                                ? System.Threading.Tasks.ValueTask.FromResult(ActionResult.Error(429, "Too big."))
+                                : next(context);
+                    }
+                """, StringComparison.Ordinal);
+        Assert.That(program, Does.Contain("[JsonContext(typeof(ShopJson))]").And.Contain("IAsyncEnumerable<RoomDto> Rooms").And.Contain("AddFilter<Shop.TwiceLimit>").And.Contain("Range(1, 100)"));
         var project = CreateProject("native", outputType: "Exe", program: program);
         var result = Run(project, "dotnet", "publish -c Release -p:PublishAot=true -o out", TimeSpan.FromMinutes(10));
         if (result.ExitCode != 0 && (result.Output.Contains("clang", StringComparison.Ordinal) || result.Output.Contains("linker", StringComparison.OrdinalIgnoreCase)) && result.Output.Contains("NETSDK", StringComparison.Ordinal))
@@ -350,6 +366,10 @@ public sealed class PackageTests
             Assert.That(await RunningApp.ReceiveAsync(socket), Is.EqualTo("""{"errors":[],"data":null,"action":"rooms","response_status":204,"request_id":"s"}"""));
             Assert.That(await RunningApp.RequestAsync(socket, """{"action": "twice", "n": 21, "request_id": "t"}"""),
                 Is.EqualTo("""{"errors":[],"data":42,"action":"twice","response_status":200,"request_id":"t"}"""));
+            Assert.That(await RunningApp.RequestAsync(socket, """{"action": "twice", "n": 5000, "request_id": "f"}"""),
+                Is.EqualTo("""{"errors":["Too big."],"data":null,"action":"twice","response_status":429,"request_id":"f"}"""));
+            Assert.That(await RunningApp.RequestAsync(socket, """{"action": "create", "data": {"display_name": "Lobby", "capacity": 0}, "request_id": "v"}"""),
+                Is.EqualTo("""{"errors":[{"capacity":["The field Capacity must be between 1 and 100."]}],"data":null,"action":"create","response_status":400,"request_id":"v"}"""));
         }
     }
 

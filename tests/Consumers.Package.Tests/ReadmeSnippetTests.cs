@@ -153,6 +153,8 @@ public sealed class ReadmeSnippetTests
         new("AddNatsGroupLayer(builder.Configuration);", Check.Statements),
         new("builder.Services.AddOpenTelemetry()", Check.OtherLibrary, Source: "OpenTelemetry.Extensions.Hosting (OpenTelemetry's SDK), which the packages do not reference"),
         new("public sealed class IsRoomMember : BasePermission", Check.Declarations, Usings: "using Consumers.Security;\nusing Microsoft.AspNetCore.Authorization;"),
+        new("public sealed class ConflictsAre409 : IConsumerFilter", Check.Declarations, Usings: "using System.ComponentModel.DataAnnotations;\nusing Consumers.Security;",
+            SplitAt: "builder.Services.AddConsumers(o => o.AddFilter<ConflictsAre409>());"),
         new("AddJwtBearer(o => o.Events = new JwtBearerEvents", Check.Statements, Usings: "using Microsoft.AspNetCore.Authentication.JwtBearer;"),
         new("public async Task CreateMessage_IsPushedToWhoeverJoinedTheRoom()", Check.Members, ChatStub + """
 

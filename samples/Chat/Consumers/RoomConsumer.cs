@@ -92,7 +92,8 @@ public sealed partial class RoomConsumer(ChatDb db, RoomSerializer serializer, P
         }
     }
 
-    /// <summary><c>delete</c>: only the room's creator may delete it (403 for anyone else).</summary>
+    /// <summary><c>delete</c>: only the room's creator may delete it (403 for anyone else); both are audited.</summary>
+    [ConsumerFilter(typeof(RoomDeletionAudit))]
     public override async Task<ActionResult> DeleteAsync(int pk, CancellationToken cancellationToken = default)
     {
         var room = await FindAsync(pk, tracking: false, cancellationToken);

@@ -111,6 +111,11 @@ internal static class DiagnosticDescriptors
         "Permission type does not implement IPermission",
         "'{0}' in [Permission] on '{1}' does not implement Consumers.Security.IPermission: name a class that implements IPermission or derives from BasePermission");
 
+    public static readonly DiagnosticDescriptor FilterTypeNotAFilter = Create(
+        "CONS0060", Usage,
+        "Filter type does not implement IConsumerFilter",
+        "'{0}' in [ConsumerFilter] on '{1}' does not implement Consumers.IConsumerFilter: name a class that implements IConsumerFilter");
+
     // CONS0030-CONS0039: model observers.
     public static readonly DiagnosticDescriptor ObserverSignature = Create(
         "CONS0030", Usage,
@@ -263,7 +268,7 @@ internal static class DiagnosticDescriptors
         ReceiveWithActions, DuplicateReceive, ReceiveSignature, ReceiveMessageWithoutMetadata, ReceiveOutsideConsumer,
         ObserverGroupsCombined, ObserverGroupsEmpty, ObserverGroupsSamePlaceholders, ObserverGroupsMethodNotFound, ObserverGroupsMethodSignature,
         GroupEventHandlerSignature, DuplicateGroupEventHandler, GroupEventOutsideConsumer,
-        JsonByReflection, EnabledByWithoutFlagsProperty,
+        JsonByReflection, EnabledByWithoutFlagsProperty, FilterTypeNotAFilter,
         InvalidConsumerEvent, PushedTypeNotAnEvent, DuplicateEventName, EventNameIsActionName, UndeclaredPush,
     }.ToDictionary(d => d.Id, StringComparer.Ordinal);
 

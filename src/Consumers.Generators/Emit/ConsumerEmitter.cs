@@ -42,6 +42,8 @@ internal static class ConsumerEmitter
         WriteFactory(w, spec);
         WriteJsonTypes(w, spec);
         SecurityEmitter.Write(w, spec);
+        CallEmitter.WriteFilters(w, spec);
+        ValidationEmitter.Write(w, spec);
         WriteHooks(w, spec);
         ObserverEmitter.Write(w, spec);
         ReceiveEmitter.Write(w, spec);
@@ -49,7 +51,8 @@ internal static class ConsumerEmitter
         foreach (var action in spec.Actions)
         {
             w.WriteLine();
-            WriteInvoker(w, action);
+            WriteInvoker(w, spec, action);
+            CallEmitter.WriteCall(w, spec, action);
         }
 
         w.CloseBlock();
@@ -148,15 +151,18 @@ internal static class ConsumerEmitter
         w.WriteLine();
         w.WriteLine("/// <summary>Calls this consumer's lifecycle methods, actions and handlers for the runtime.</summary>");
         w.OpenBlock($"private sealed class __ConsumerHooks : {Hooks}");
+        // Inside the filters' connect and disconnect hooks; without filters the runtime calls the lambda at once.
+        var filters = spec.Filters.Count > 0 ? CallEmitter.ConsumerFilters : "null";
         w.WriteLine($"public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync({ConsumerType} consumer, global::System.Threading.CancellationToken cancellationToken)");
-        w.WriteLine($"    => (({spec.FullyQualifiedName})consumer).OnConnectAsync(cancellationToken);");
+        w.WriteLine($"    => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, {filters}, static (__consumer, __token) => (({spec.FullyQualifiedName})__consumer).OnConnectAsync(__token), cancellationToken);");
         w.WriteLine();
         w.WriteLine($"public override {ValueTask} DisconnectAsync({ConsumerType} consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)");
-        w.WriteLine($"    => (({spec.FullyQualifiedName})consumer).OnDisconnectAsync(closeStatus);");
+        w.WriteLine($"    => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, {filters}, static (__consumer, __status) => (({spec.FullyQualifiedName})__consumer).OnDisconnectAsync(__status), closeStatus);");
         WriteDispatch(w, spec);
         ReceiveEmitter.WriteHook(w, spec);
         ObserverEmitter.WriteHandlers(w, spec);
         GroupEventEmitter.Write(w, spec);
+        ValidationEmitter.WriteHook(w, spec);
         w.CloseBlock();
     }
 
@@ -204,14 +210,14 @@ internal static class ConsumerEmitter
     {
         if (!action.IsStream && !action.Concurrent)
         {
-            return SecurityEmitter.Call(action, InvokerName(action), Self, "invocation");
+            return $"{Self}.{InvokerName(action)}(invocation)";
         }
 
         var run = action.IsStream ? "RunStreamAsync" : "RunConcurrentlyAsync";
-        return $"invocation.{run}({Self}, static (__detached, __call) => {SecurityEmitter.Call(action, InvokerName(action), "__detached", "__call")})";
+        return $"invocation.{run}({Self}, static (__detached, __call) => __detached.{InvokerName(action)}(__call))";
     }
 
-    private static void WriteInvoker(SourceWriter w, ActionSpec action)
+    private static void WriteInvoker(SourceWriter w, ConsumerSpec spec, ActionSpec action)
     {
         w.WriteLine($"/// <summary>Binds and calls <c>{action.MethodName}</c> for the action <c>{Xml(action.WireName)}</c>.</summary>");
         w.OpenBlock($"private {ValueTask} {InvokerName(action)}({Invocation} invocation)");
@@ -265,9 +271,26 @@ internal static class ConsumerEmitter
         {
             ParameterKind.Framework => "invocation." + p.Reader,
             ParameterKind.Service => $"global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.{p.Reader}<{p.Type}>(invocation.Services)",
-            _ when p.Type.EndsWith("?") && !p.AcceptsNull => $"__arg{i}!",
-            _ => $"__arg{i}",
+            _ => Argument(p, i),
         }));
+
+        ValidationEmitter.WriteCheck(w, action);
+
+        // Filters and permissions see the call as an object; without them (checked at run time for the global filters)
+        // the method is called directly, as it always was.
+        var filtered = $"invocation.InvokeAsync({CallEmitter.New(action, bound.Select(x => Argument(x.Parameter, x.Index)).ToList())}, " +
+            $"{(action.Security is null ? "null" : SecurityEmitter.FieldName(action))}, {CallEmitter.FiltersField(spec, action) ?? "null"})";
+        if (CallEmitter.AlwaysCalls(spec, action))
+        {
+            w.WriteLine($"return {filtered};");
+            w.CloseBlock();
+            return;
+        }
+
+        w.OpenBlock("if (invocation.HasFilters)");
+        w.WriteLine($"return {filtered};");
+        w.CloseBlock();
+        w.WriteLine();
         var call = $"this.{action.MethodName}({arguments})";
 
         // The type argument is explicit so that a nullable result (string?, Dto?) binds T to the annotated type;
@@ -308,6 +331,9 @@ internal static class ConsumerEmitter
 
         w.CloseBlock();
     }
+
+    // A bound local as the method takes it: a non-null DTO read into a T? local is passed with !.
+    private static string Argument(ParameterSpec p, int i) => p.Type.EndsWith("?") && !p.AcceptsNull ? $"__arg{i}!" : $"__arg{i}";
 
     private static void WriteRead(SourceWriter w, ParameterSpec p, int i)
     {
@@ -357,5 +383,5 @@ internal static class ConsumerEmitter
 
     private static string Utf8(string value) => Literal(value) + "u8";
 
-    private static string Xml(string value) => value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    internal static string Xml(string value) => value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

@@ -20,6 +20,7 @@ internal static class ReceiveEmitter
         w.WriteLine();
         w.WriteLine("/// <summary>Messages are plain JSON for the <c>[Receive]</c> handler: no DCRF envelope either way.</summary>");
         w.WriteLine($"static bool global::Consumers.Dispatch.IConsumerFactory<{spec.FullyQualifiedName}>.ReceivesPlainJson => true;");
+        CallEmitter.WriteReceive(w, spec, spec.Receive, spec.Receive.MessageType);
     }
 
     /// <summary>The receiver, in the consumer's hooks class.</summary>
@@ -35,6 +36,18 @@ internal static class ReceiveEmitter
         w.OpenBlock($"public override global::System.Threading.Tasks.ValueTask ReceiveAsync({ConsumerEmitter.ConsumerType} consumer, global::Consumers.Dispatch.MessageInvocation invocation)");
         w.OpenBlock($"if (!invocation.TryRead({receive.Json}, out var __message))");
         w.WriteLine("return default;");
+        w.CloseBlock();
+        w.WriteLine();
+        var filtered = $"invocation.InvokeAsync(new __Receive(({spec.FullyQualifiedName})consumer, __message, invocation.Aborted), {(spec.Filters.Count > 0 ? CallEmitter.ConsumerFilters : "null")})";
+        if (spec.Filters.Count > 0)
+        {
+            w.WriteLine($"return {filtered};");
+            w.CloseBlock();
+            return;
+        }
+
+        w.OpenBlock("if (invocation.HasFilters)");
+        w.WriteLine($"return {filtered};");
         w.CloseBlock();
         w.WriteLine();
         var call = $"(({spec.FullyQualifiedName})consumer).{receive.MethodName}({string.Join(", ", receive.Arguments)})";

@@ -6,8 +6,8 @@ namespace Consumers.Generators.Emit;
 
 /// <summary>
 /// Writes a consumer's authorization data: the class-level <c>SecurityRequirements</c> (checked at the handshake)
-/// and one static field per action that has attributes, which its dispatch case hands to
-/// <c>ActionInvocation.AuthorizeAsync</c> before the binder runs.
+/// and one static field per action that has attributes, which its binder hands to <c>ActionInvocation.InvokeAsync</c>
+/// once the arguments are bound (permissions see them).
 /// </summary>
 internal static class SecurityEmitter
 {
@@ -29,17 +29,8 @@ internal static class SecurityEmitter
         }
     }
 
-    /// <summary>The dispatch case's call on the consumer (the local <paramref name="self"/>): the check, then the action's invoker.</summary>
-    /// <param name="action">The action.</param>
-    /// <param name="invoker">The name of its generated binder.</param>
-    /// <param name="self">The expression of the consumer, cast to its type.</param>
-    /// <param name="invocation">The expression of the <c>ActionInvocation</c>.</param>
-    public static string Call(ActionSpec action, string invoker, string self, string invocation)
-        => action.Security is null
-            ? $"{self}.{invoker}({invocation})"
-            : $"{invocation}.AuthorizeAsync({FieldName(action)}, {self}, static (__consumer, __invocation) => __consumer.{invoker}(__invocation))";
-
-    private static string FieldName(ActionSpec action) => "__Security_" + ConsumerEmitter.InvokerName(action).Substring("__Invoke_".Length);
+    /// <summary>The static field of an action's requirements, which its binder hands to <c>ActionInvocation.InvokeAsync</c>.</summary>
+    public static string FieldName(ActionSpec action) => "__Security_" + ConsumerEmitter.InvokerName(action).Substring("__Invoke_".Length);
 
     private static string Create(SecuritySpec security)
     {

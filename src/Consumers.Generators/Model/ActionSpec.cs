@@ -16,6 +16,7 @@ namespace Consumers.Generators.Model;
 /// <param name="Summary">The method's XML doc summary as plain text, or null (for the AsyncAPI document and clients).</param>
 /// <param name="Subscribes">Observers whose generated <c>Subscribe…Async</c> the method's body calls: its request id then receives their notifications.</param>
 /// <param name="Concurrent">Whether the action runs concurrently (<c>[Action(Concurrent = true)]</c>); streams always do.</param>
+/// <param name="Filters">The action's own <c>[ConsumerFilter]</c>s (those of the methods it overrides first); the consumer's run before them.</param>
 internal sealed record ActionSpec(
     string WireName,
     string MethodName,
@@ -27,7 +28,8 @@ internal sealed record ActionSpec(
     SecuritySpec? Security = null,
     string? Summary = null,
     EquatableArray<string> Subscribes = default,
-    bool Concurrent = false)
+    bool Concurrent = false,
+    EquatableArray<FilterSpec> Filters = default)
 {
     /// <summary>Whether the action streams its results (<c>IAsyncEnumerable&lt;T&gt;</c>, <c>ChannelReader&lt;T&gt;</c>); its result type is the item type.</summary>
     public bool IsStream => Return is ReturnKind.AsyncEnumerable or ReturnKind.ChannelReader;

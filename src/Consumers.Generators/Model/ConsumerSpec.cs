@@ -27,6 +27,8 @@ namespace Consumers.Generators.Model;
 /// <c>SubscribeXAsync(params object?[])</c> stubs so that the consumer's calls of them do not add CS0103 to the error.
 /// </param>
 /// <param name="Events">The events the consumer pushes (<c>[Pushes]</c>, own and inherited), in declaration order.</param>
+/// <param name="Validators">The DataAnnotations validators of the DTOs the actions bind (and the types they reach).</param>
+/// <param name="Filters">The class's <c>[ConsumerFilter]</c>s (its bases' first), run around every action and the <c>[Receive]</c> handler.</param>
 internal sealed record ConsumerSpec(
     string HintName,
     string Namespace,
@@ -47,7 +49,9 @@ internal sealed record ConsumerSpec(
     EquatableArray<GroupEventSpec> GroupEvents = default,
     string? ObserverHandlerBase = null,
     EquatableArray<string> RejectedObservers = default,
-    EquatableArray<EventSpec> Events = default);
+    EquatableArray<EventSpec> Events = default,
+    EquatableArray<FilterSpec> Filters = default,
+    EquatableArray<ValidatorSpec> Validators = default);
 
 /// <summary>One constructor parameter resolved from DI.</summary>
 /// <param name="Type">The <c>global::</c> type name.</param>

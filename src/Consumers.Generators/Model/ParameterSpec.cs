@@ -11,6 +11,7 @@ namespace Consumers.Generators.Model;
 /// <param name="Required">Whether a request without the key is refused.</param>
 /// <param name="DefaultValue">The C# expression of the initial value.</param>
 /// <param name="Json">DTO: the member holding the <c>JsonTypeInfo</c>.</param>
+/// <param name="Validator">DTO with DataAnnotations: the generated method that validates it, or null.</param>
 internal sealed record ParameterSpec(
     ParameterKind Kind,
     string Key,
@@ -21,7 +22,8 @@ internal sealed record ParameterSpec(
     bool AcceptsNull,
     bool Required,
     string DefaultValue,
-    string? Json)
+    string? Json,
+    string? Validator = null)
 {
     /// <summary>Whether the value comes from a request key (a primitive or a DTO), as opposed to the framework or DI.</summary>
     public bool IsRequestKey => Kind is ParameterKind.Primitive or ParameterKind.Json;

@@ -69,6 +69,7 @@ internal sealed class ActionParser(
         var (kind, resultJson, resultType, nullableReference) = ParseReturn(method, syntax, report);
         var securityDiagnostics = new List<DiagnosticInfo>();
         var security = AuthorizationParser.ForMethod(method, known, securityDiagnostics);
+        var filters = FilterParser.ForMethod(method, known, securityDiagnostics);
         securityDiagnostics.ForEach(report.Error);
 
         // Concurrent actions and streams share the consumer instance with the actions running beside them.
@@ -85,7 +86,7 @@ internal sealed class ActionParser(
         // decides whether that is an error or a warning with reflection-based metadata (JsonPolicyDiagnostics).
         var spec = report.Failed || wireName is null
             ? null
-            : new ActionSpec(wireName, method.Name, parameters.ToEquatableArray(), kind, resultJson, resultType, nullableReference, security, DocumentationSummary.Of(method, cancellationToken), SubscriptionCalls.In(syntax), concurrent);
+            : new ActionSpec(wireName, method.Name, parameters.ToEquatableArray(), kind, resultJson, resultType, nullableReference, security, DocumentationSummary.Of(method, cancellationToken), SubscriptionCalls.In(syntax), concurrent, filters);
         return new Parsed(spec, report.All, report.TypeChecks);
     }
 

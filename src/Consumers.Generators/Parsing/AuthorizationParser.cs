@@ -3,7 +3,6 @@ using System.Linq;
 using Consumers.Generators.Diagnostics;
 using Consumers.Generators.Model;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Consumers.Generators.Parsing;
 
@@ -93,37 +92,6 @@ internal static class AuthorizationParser
     }
 
     private static void ReadPermissions(AttributeData attribute, string target, KnownTypes known, List<DiagnosticInfo>? diagnostics, List<PermissionSpec> permissions)
-    {
-        if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Kind != TypedConstantKind.Array)
-        {
-            return;
-        }
-
-        var arguments = (attribute.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax)?.ArgumentList?.Arguments;
-        var values = attribute.ConstructorArguments[0].Values;
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (values[i].Value is not INamedTypeSymbol type || type.TypeKind == TypeKind.Error)
-            {
-                // The compiler reports a typeof of an unknown type.
-                continue;
-            }
-
-            if (!type.AllInterfaces.Any(t => KnownTypes.Is(t, known.Permission)) && !KnownTypes.Is(type, known.Permission))
-            {
-                if (diagnostics is not null)
-                {
-                    var location = arguments is { } list && i < list.Count ? LocationInfo.From(list[i]) : LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax());
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.PermissionTypeNotAPermission, location, type.ToDisplayString(), target));
-                }
-
-                continue;
-            }
-
-            var construct = type.TypeKind == TypeKind.Struct ||
-                (type.TypeKind == TypeKind.Class && !type.IsAbstract &&
-                 type.InstanceConstructors.Any(static c => c.DeclaredAccessibility == Accessibility.Public && c.Parameters.Length == 0));
-            permissions.Add(new PermissionSpec(TypeNames.OfNotNull(type), construct));
-        }
-    }
+        => permissions.AddRange(AttributeTypes.Read(attribute, known.Permission, DiagnosticDescriptors.PermissionTypeNotAPermission, target, diagnostics)
+            .Select(static t => new PermissionSpec(t.Type, t.Construct)));
 }

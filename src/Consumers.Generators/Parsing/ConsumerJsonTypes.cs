@@ -128,6 +128,10 @@ internal sealed class ConsumerJsonTypes
         return spec.Member;
     }
 
+    /// <summary>The type whose metadata member is <paramref name="member"/> (e.g. <c>__Json0</c>), or null.</summary>
+    public ITypeSymbol? TypeOf(string member)
+        => _specs.Values.FirstOrDefault(t => t.Member == member) is { } spec ? _symbols[spec.Type] : null;
+
     /// <summary>The members declared so far, each with its TypeScript expression.</summary>
     public List<JsonTypeSpec> Specs(TypeScriptShapes typeScript)
         => _specs.Values.Select(t => t with { TypeScript = typeScript.Expression(_symbols[t.Type]) }).ToList();

@@ -77,6 +77,7 @@ internal sealed class ConsumerParser
             // A base class: its own actions are checked here, and dispatched by the concrete consumers.
             var baseJson = ConsumerJsonTypes.Resolve(_consumer, _compilation, _known, _policy, _diagnostics, _cancellationToken);
             AuthorizationParser.ForClass(_consumer, _known, _diagnostics);
+            FilterParser.ForClass(_consumer, _known, _diagnostics);
             var baseActions = new ActionParser(_known, baseJson, leaveTypeChecksToDerived: true, _cancellationToken);
             foreach (var method in _consumer.GetMembers().OfType<IMethodSymbol>().Where(m => ActionParser.IsAction(m, _known)))
             {
@@ -96,6 +97,7 @@ internal sealed class ConsumerParser
         var groupEvents = new GroupEventParser(_consumer, _known, _diagnostics, json.Member, _cancellationToken).Parse();
         var security = AuthorizationParser.ForClass(_consumer, _known, _diagnostics);
         var events = new PushParser(_consumer, _compilation, _known, _diagnostics, json, _cancellationToken).Parse(actions);
+        var filters = FilterParser.ForClass(_consumer, _known, _diagnostics);
         if (!valid || constructor is null)
         {
             return null;
@@ -111,6 +113,13 @@ internal sealed class ConsumerParser
         var fullName = TypeNames.OfNotNull(_consumer);
         var hint = fullName.Replace("global::", "").Replace('<', '[').Replace('>', ']') + ".g.cs";
         var typeScript = new TypeScriptShapes(_known, json.Context, json.KeepContextPropertyNames);
+        var validation = new ValidationParser(_known, typeScript);
+        actions = actions.Select(a => a with
+        {
+            Parameters = a.Parameters.Select(p => p.Kind == ParameterKind.Json && json.TypeOf(p.Json!) is { } type
+                ? p with { Validator = validation.ValidatorOf(type) }
+                : p).ToEquatableArray(),
+        }).ToList();
         var jsonTypes = json.Specs(typeScript);
         return new ConsumerSpec(
             hint,
@@ -134,7 +143,9 @@ internal sealed class ConsumerParser
             groupEvents.ToEquatableArray(),
             ObserverHandlerBase(),
             observerParser.Rejected.ToEquatableArray(),
-            events.ToEquatableArray());
+            events.ToEquatableArray(),
+            filters,
+            validation.Validators.ToEquatableArray());
     }
 
     // The nearest concrete base consumer, when observers with a handler are declared on it or its bases: their
@@ -213,6 +224,26 @@ internal sealed class ConsumerParser
 
     // The consumer's own actions and those it inherits (an override speaks for the method it overrides), one per wire
     // name, without those its flags property switches off ([EnabledBy]).
+    // The consumer's (or a nearer base's) override of an action, which dispatch ends up calling.
+    private IMethodSymbol MostDerived(IMethodSymbol method)
+    {
+        for (var type = _consumer; type is not null && !SymbolEqualityComparer.Default.Equals(type, method.ContainingType); type = type.BaseType)
+        {
+            foreach (var candidate in type.GetMembers(method.Name).OfType<IMethodSymbol>())
+            {
+                for (var overridden = candidate.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, method.OriginalDefinition))
+                    {
+                        return candidate;
+                    }
+                }
+            }
+        }
+
+        return method;
+    }
+
     private List<ActionSpec> CollectActions(ConsumerJsonTypes json)
     {
         var parser = new ActionParser(_known, json, leaveTypeChecksToDerived: false, _cancellationToken);
@@ -254,6 +285,12 @@ internal sealed class ConsumerParser
                     var location = origin == InheritedActionPolicy.Origin.Own ? ActionParser.MethodIdentifier(method) : _policy.ConsumerIdentifier;
                     _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateActionName, location, method.Name, action.WireName, existing.Name));
                     continue;
+                }
+
+                // An override of an inherited action has no [Action] of its own, and may carry the filters.
+                if (MostDerived(method) is { } derived && !SymbolEqualityComparer.Default.Equals(derived, method))
+                {
+                    action = action with { Filters = FilterParser.ForMethod(derived, _known, _diagnostics) };
                 }
 
                 names.Add(action.WireName, method);

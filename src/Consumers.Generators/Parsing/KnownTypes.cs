@@ -60,6 +60,13 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? ModelObserverAttribute => Get("Consumers.ModelObserverAttribute`1");
     public INamedTypeSymbol? PermissionAttribute => Get("Consumers.Security.PermissionAttribute");
     public INamedTypeSymbol? Permission => Get("Consumers.Security.IPermission");
+    public INamedTypeSymbol? ConsumerFilterAttribute => Get("Consumers.ConsumerFilterAttribute");
+    public INamedTypeSymbol? ConsumerFilter => Get("Consumers.IConsumerFilter");
+    public INamedTypeSymbol? ValidationAttribute => Get("System.ComponentModel.DataAnnotations.ValidationAttribute");
+    public INamedTypeSymbol? RequiredAttribute => Get("System.ComponentModel.DataAnnotations.RequiredAttribute");
+    public INamedTypeSymbol? ValidatableObject => Get("System.ComponentModel.DataAnnotations.IValidatableObject");
+    public INamedTypeSymbol? DisplayAttribute => Get("System.ComponentModel.DataAnnotations.DisplayAttribute");
+    public INamedTypeSymbol? DisplayNameAttribute => Get("System.ComponentModel.DisplayNameAttribute");
     public INamedTypeSymbol? ConsumerFactory => Get("Consumers.Dispatch.IConsumerFactory`1");
 
     // ASP.NET Core.

@@ -126,7 +126,7 @@ internal sealed class ReceiveParser(
         }
 
         var arguments = method.Parameters.Select(p => IsToken(p.Type) ? "invocation.Aborted" : "__message").ToEquatableArray();
-        return new ReceiveSpec(method.Name, json, arguments, returns);
+        return new ReceiveSpec(method.Name, json, arguments, returns, TypeNames.OfNotNull(type));
     }
 
     // What is wrong with the handler's shape, and the token to point at; null when nothing is.

@@ -235,7 +235,8 @@ internal sealed class TypeScriptShapes
         => property.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _known.JsonIgnoreAttribute) &&
             (a.NamedArguments.Length == 0 || a.NamedArguments.Any(n => n.Key == "Condition" && n.Value.Value is int condition && condition == JsonIgnoreConditionAlways)));
 
-    private string WireName(IPropertySymbol property)
+    /// <summary>The property's name on the wire: <c>[JsonPropertyName]</c>, else the policy's.</summary>
+    public string WireName(IPropertySymbol property)
     {
         var attribute = KnownTypes.FindAttribute(property, _known.JsonPropertyNameAttribute);
         if (attribute is { ConstructorArguments.Length: 1 } && attribute.ConstructorArguments[0].Value is string explicitName)

@@ -166,8 +166,34 @@ public sealed partial class ActionInvocation
 
     private async ValueTask PumpAsync<T>(IAsyncEnumerable<T> items, JsonTypeInfo<T> typeInfo)
     {
+        try
+        {
+            var end = await PumpItemsAsync(items, typeInfo).ConfigureAwait(false);
+            if (!_context.ConnectionAborted.IsCancellationRequested)
+            {
+                _ = ReplyError(end.Status, end.Errors ?? ActionErrors.None);
+            }
+        }
+        catch (ActionException ex)
+        {
+            _ = ReplyError(ex.Status, ex.Errors);
+        }
+        catch (Exception ex)
+        {
+            Diagnostics.ConsumerMetrics.ActionsFailed.Add(1);
+            DispatchLog.StreamFailed(_logger, Encoding.UTF8.GetString(_actionName.Span), RequestIdText(), _sent, ex);
+            _ = ReplyError(StatusCodes.Status500InternalServerError, ActionErrors.Messages(ProtocolErrors.InternalServerError));
+        }
+    }
+
+    // Items sent by this instance's stream (for the log of a failure).
+    private int _sent;
+
+    // The items, in runs; returns the end's result (204, also when cancelled by $cancel or with the connection) and
+    // throws what the producer throws, once the run in progress is ended.
+    private async ValueTask<ActionResult> PumpItemsAsync<T>(IAsyncEnumerable<T> items, JsonTypeInfo<T> typeInfo)
+    {
         var token = Aborted;
-        var sent = 0;
         var turn = false;
 
         // What was queued when the previous run of items began: before the next run, that much must be written, so that
@@ -214,7 +240,7 @@ public sealed partial class ActionInvocation
                 }
 
                 _ = ReplyData(StatusCodes.Status200OK, enumerator.Current, typeInfo);
-                if (sent++ == 0 && _call is { } call)
+                if (_sent++ == 0 && _call is { } call)
                 {
                     _replies.ActivateSubscriptions(call);
                 }
@@ -226,28 +252,18 @@ public sealed partial class ActionInvocation
             }
 
             EndTurn(ref turn);
-            _ = ReplyError(StatusCodes.Status204NoContent, ActionErrors.None);
+            return ActionResult.NoContent();
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
+            // Cancelled by $cancel: the stream ends as a finished one does.
             EndTurn(ref turn);
-            if (!_context.ConnectionAborted.IsCancellationRequested)
-            {
-                // Cancelled by $cancel: the stream ends as a finished one does.
-                _ = ReplyError(StatusCodes.Status204NoContent, ActionErrors.None);
-            }
+            return ActionResult.NoContent();
         }
-        catch (ActionException ex)
+        catch
         {
             EndTurn(ref turn);
-            _ = ReplyError(ex.Status, ex.Errors);
-        }
-        catch (Exception ex)
-        {
-            EndTurn(ref turn);
-            Diagnostics.ConsumerMetrics.ActionsFailed.Add(1);
-            DispatchLog.StreamFailed(_logger, Encoding.UTF8.GetString(_actionName.Span), RequestIdText(), sent, ex);
-            _ = ReplyError(StatusCodes.Status500InternalServerError, ActionErrors.Messages(ProtocolErrors.InternalServerError));
+            throw;
         }
         finally
         {
@@ -259,8 +275,8 @@ public sealed partial class ActionInvocation
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
-                    // The end envelope is queued already: a failing dispose is logged, not answered.
-                    DispatchLog.StreamFailed(_logger, Encoding.UTF8.GetString(_actionName.Span), RequestIdText(), sent, ex);
+                    // The end is decided already: a failing dispose is logged, not answered.
+                    DispatchLog.StreamFailed(_logger, Encoding.UTF8.GetString(_actionName.Span), RequestIdText(), _sent, ex);
                 }
             }
         }

@@ -25,6 +25,10 @@ public sealed partial class ActionInvocation
     private readonly JsonReaderOptions _readerOptions;
     private readonly RunningCalls _calls;
 
+    // The application's pipeline and this connection's global filters (empty when there are none).
+    private readonly ActionPipeline _pipeline;
+    private readonly IConsumerFilter[] _filters;
+
     // The concurrent action or stream this instance runs, or null for the consumer's instance of ordered actions.
     private readonly DetachedCall? _call;
     private ReadOnlyMemory<byte> _payload;
@@ -39,12 +43,25 @@ public sealed partial class ActionInvocation
         _logger = logger;
         _readerOptions = readerOptions;
         _calls = calls;
+        _pipeline = ActionPipeline.Of(context.Services);
+        _filters = context.Filters;
+    }
+
+    private ActionInvocation(ActionInvocation request)
+    {
+        _context = request._context;
+        _replies = request._replies;
+        _logger = request._logger;
+        _readerOptions = request._readerOptions;
+        _calls = request._calls;
+        _pipeline = request._pipeline;
+        _filters = request._filters;
     }
 
     // A concurrent action's or a stream's own instance: the request copied, since the message's buffer goes back to the
     // pool when the connection moves on to its next message.
     private ActionInvocation(ActionInvocation request, DetachedCall call)
-        : this(request._context, request._replies, request._logger, request._readerOptions, request._calls)
+        : this(request)
     {
         _payload = request._payload.ToArray();
         _actionToken = request._actionToken.ToArray();
@@ -95,15 +112,17 @@ public sealed partial class ActionInvocation
 
     /// <summary>The request's context for actions that declare a <see cref="RequestContext"/> parameter.</summary>
     public RequestContext CreateRequestContext()
+        => new(Encoding.UTF8.GetString(_actionName.Span), RequestIdElement(), _context, _call);
+
+    private JsonElement? RequestIdElement()
     {
-        JsonElement? requestId = null;
-        if (!_requestIdToken.IsEmpty)
+        if (_requestIdToken.IsEmpty)
         {
-            var reader = new Utf8JsonReader(_requestIdToken.Span, _readerOptions);
-            requestId = JsonElement.ParseValue(ref reader);
+            return null;
         }
 
-        return new RequestContext(Encoding.UTF8.GetString(_actionName.Span), requestId, _context, _call);
+        var reader = new Utf8JsonReader(_requestIdToken.Span, _readerOptions);
+        return JsonElement.ParseValue(ref reader);
     }
 
     /// <summary>Replies 405 <c>Method "x" not allowed.</c> (DCRF); a name longer than 128 characters is shortened in the text.</summary>
@@ -149,37 +168,6 @@ public sealed partial class ActionInvocation
         if (_call is { } call)
         {
             _calls.Remove(call);
-        }
-    }
-
-    /// <summary>
-    /// Checks an action's generated <see cref="Security.SecurityRequirements"/> (its <c>[Authorize]</c> policy with
-    /// the connection's user, then its permissions) and calls <paramref name="invoke"/> when they allow; otherwise
-    /// replies 401 <c>["Authentication credentials were not provided."]</c> (no authenticated user) or 403
-    /// <c>["You do not have permission to perform this action."]</c> (DRF's texts) and keeps the connection open.
-    /// </summary>
-    /// <typeparam name="TConsumer">The consumer type.</typeparam>
-    /// <param name="requirements">The action's requirements.</param>
-    /// <param name="consumer">The consumer.</param>
-    /// <param name="invoke">The generated binder and call of the action.</param>
-    public ValueTask AuthorizeAsync<TConsumer>(Security.SecurityRequirements requirements, TConsumer consumer, Func<TConsumer, ActionInvocation, ValueTask> invoke)
-        where TConsumer : Consumer
-    {
-        ArgumentNullException.ThrowIfNull(requirements);
-        ArgumentNullException.ThrowIfNull(invoke);
-        return Check(requirements, consumer, invoke, this);
-
-        static async ValueTask Check(Security.SecurityRequirements requirements, TConsumer consumer, Func<TConsumer, ActionInvocation, ValueTask> invoke, ActionInvocation self)
-        {
-            var action = Encoding.UTF8.GetString(self._actionName.Span);
-            var status = await Security.ConsumerAuthorization.AuthorizeActionAsync(consumer, requirements, action, self.Aborted).ConfigureAwait(false);
-            if (status != 0)
-            {
-                await self.ReplyDenied(status).ConfigureAwait(false);
-                return;
-            }
-
-            await invoke(consumer, self).ConfigureAwait(false);
         }
     }
 

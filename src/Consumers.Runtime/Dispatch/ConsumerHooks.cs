@@ -72,6 +72,20 @@ public abstract class ConsumerHooks
     public virtual ValueTask HandleNotificationAsync(Consumer consumer, string observerId, ReadOnlyMemory<byte> data, ModelAction action, IReadOnlyList<JsonElement> requestIds)
         => ValueTask.CompletedTask;
 
+    /// <summary>
+    /// Checks the DataAnnotations of a DTO with the validator generated for its type, as an action's DTO argument is
+    /// checked (for values built after binding, such as a <c>ModelConsumer</c>'s patched object). The default knows no type.
+    /// </summary>
+    /// <param name="value">The object.</param>
+    /// <param name="services">The connection's DI scope.</param>
+    /// <param name="errors">The errors (DRF's shape, under wire names), or null when the object is valid.</param>
+    /// <returns>False when the consumer has no validator for the object's type (none of its actions binds it, or it has no rules).</returns>
+    public virtual bool TryValidate(object value, IServiceProvider services, out ActionErrors? errors)
+    {
+        errors = null;
+        return false;
+    }
+
     /// <summary>Whether the consumer type has a <see cref="GroupEventAttribute"/> handler for an event type. The default has none.</summary>
     /// <param name="eventType">The .NET full name of the event's type (the <c>Consumers-Event</c> header).</param>
     /// <returns>Whether <see cref="HandleGroupEventAsync"/> takes events of this type.</returns>

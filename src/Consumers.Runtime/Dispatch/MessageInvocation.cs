@@ -17,12 +17,56 @@ public sealed class MessageInvocation
 {
     private readonly ConsumerContext _context;
     private readonly JsonReaderOptions _readerOptions;
+    private readonly IConsumerFilter[] _filters;
     private ReadOnlyMemory<byte> _payload;
 
     internal MessageInvocation(ConsumerContext context, JsonReaderOptions readerOptions)
     {
         _context = context;
         _readerOptions = readerOptions;
+        _filters = context.Filters;
+    }
+
+    /// <summary>The name filters see in <see cref="ActionFilterContext.Action"/> for a plain message.</summary>
+    public const string ActionName = "receive";
+
+    /// <summary>Whether the connection has global filters: the generated receiver then takes <see cref="InvokeAsync"/>.</summary>
+    public bool HasFilters => _filters.Length != 0;
+
+    /// <summary>
+    /// Runs the handler inside the global filters and <paramref name="filters"/> (the consumer's
+    /// <see cref="ConsumerFilterAttribute"/>s). A result of 400 or more becomes the connection's <c>{"error"}</c> frame
+    /// (its first message); an exception is left to the connection (logged, <c>Internal server error</c>).
+    /// </summary>
+    /// <param name="call">The generated call: the message as argument 0, <c>"message"</c>.</param>
+    /// <param name="filters">The consumer's filters, or null.</param>
+    /// <returns>A task that completes when the handler and the filters are done.</returns>
+    public async ValueTask InvokeAsync(ActionCall call, FilterSource[]? filters)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var context = new ActionFilterContext(call, ActionName, null, Aborted, _filters, filters ?? []);
+        var result = await context.NextAsync().ConfigureAwait(false);
+        if (result.Status >= 400)
+        {
+            Error = ErrorText(result);
+        }
+    }
+
+    private static string ErrorText(ActionResult result)
+    {
+        var errors = result.Errors ?? ActionErrors.None;
+        if (errors.MessageList.Count > 0)
+        {
+            return errors.MessageList[0];
+        }
+
+        if (errors.FieldErrors is { Count: > 0 } fields)
+        {
+            var (field, messages) = fields.First();
+            return messages.Length > 0 ? $"{field}: {messages[0]}" : field;
+        }
+
+        return $"Refused with status {result.Status}.";
     }
 
     /// <summary>Cancelled when the connection ends.</summary>

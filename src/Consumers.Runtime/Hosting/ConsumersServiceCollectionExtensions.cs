@@ -49,6 +49,11 @@ public static class ConsumersServiceCollectionExtensions
         // [Authorize] on consumers and actions is evaluated with ASP.NET Core's services (TryAdd: the app's own
         // AddAuthorization() options still apply).
         services.AddAuthorization();
+        services.TryAddSingleton(static sp =>
+        {
+            var o = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConsumerOptions>>().Value;
+            return new Consumers.Dispatch.ActionPipeline(o.Filters, o.ValidateDataAnnotations);
+        });
         services.TryAddSingleton<LocalGroups>();
         services.TryAddSingleton<IGroupLayer, InMemoryGroupLayer>();
         services.TryAddSingleton<IGroupSender, GroupSender>();
@@ -113,6 +118,7 @@ public static class ConsumersServiceCollectionExtensions
             ConfigurationReader.Read(section, "FragmentedMessageTimeout", (TimeSpan v) => options.FragmentedMessageTimeout = v);
             ConfigurationReader.Read(section, "ResumeWindow", (TimeSpan v) => options.ResumeWindow = v);
             ConfigurationReader.Read(section, "ResumeBufferBytes", (int v) => options.ResumeBufferBytes = v);
+            ConfigurationReader.Read(section, "ValidateDataAnnotations", (bool v) => options.ValidateDataAnnotations = v);
             configure?.Invoke(options);
         });
         switch (section["GroupLayer"])

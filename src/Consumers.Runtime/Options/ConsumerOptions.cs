@@ -61,6 +61,17 @@ public sealed class ConsumerOptions
     /// </summary>
     public int MaxSubscriptionsPerUser { get; set; } = 500;
 
+    /// <summary>
+    /// Whether the DataAnnotations (<c>[Required]</c>, <c>[Range]</c>, <c>[StringLength]</c>, any <c>ValidationAttribute</c>,
+    /// <c>IValidatableObject</c>) of every action's DTO arguments are checked before the action runs. Default true. The
+    /// checks are code the source generator writes (no reflection); a DTO that fails them is answered with 400 and DRF's
+    /// <c>[{"field": ["message"]}]</c> under the wire names, nested members nested as DRF nests serializer errors.
+    /// </summary>
+    public bool ValidateDataAnnotations { get; set; } = true;
+
+    /// <summary>The global filters' factories (<c>o.AddFilter&lt;T&gt;()</c>), in order; each makes one filter per connection from its scope.</summary>
+    internal List<Func<IServiceProvider, object>> Filters { get; } = [];
+
     /// <summary>Maximum nesting depth of incoming JSON. Default 64 (System.Text.Json's default).</summary>
     public int MaxJsonDepth { get; set; } = 64;
 

@@ -10,11 +10,21 @@ public sealed class ActionErrors
 {
     private readonly IReadOnlyList<string>? _messages;
     private readonly IReadOnlyDictionary<string, string[]>? _fields;
+    private readonly Protocol.FieldErrorNode? _tree;
 
-    private ActionErrors(IReadOnlyList<string>? messages, IReadOnlyDictionary<string, string[]>? fields)
+    private ActionErrors(IReadOnlyList<string>? messages, IReadOnlyDictionary<string, string[]>? fields, Protocol.FieldErrorNode? tree = null)
     {
         _messages = messages;
         _fields = fields;
+        _tree = tree;
+    }
+
+    // Nested validation errors (DRF's nested serializer errors); FieldErrors flattens their paths.
+    internal static ActionErrors Nested(Protocol.FieldErrorNode tree)
+    {
+        var flat = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        tree.Flatten(null, flat);
+        return new ActionErrors(null, flat, tree);
     }
 
     /// <summary>An empty list: the errors of every successful reply.</summary>
@@ -37,13 +47,20 @@ public sealed class ActionErrors
     /// <summary>The messages of a list-shaped value, or an empty list.</summary>
     public IReadOnlyList<string> MessageList => _messages ?? [];
 
-    /// <summary>The field errors of a validation-shaped value, or <see langword="null"/>.</summary>
+    /// <summary>
+    /// The field errors of a validation-shaped value, or <see langword="null"/>. Errors of nested members (written nested,
+    /// as DRF nests them) are listed here under their paths: <c>address.city</c>, <c>items.1.name</c>.
+    /// </summary>
     public IReadOnlyDictionary<string, string[]>? FieldErrors => _fields;
 
     internal void WriteTo(Utf8JsonWriter writer)
     {
         writer.WriteStartArray();
-        if (_fields is not null)
+        if (_tree is not null)
+        {
+            _tree.Write(writer);
+        }
+        else if (_fields is not null)
         {
             writer.WriteStartObject();
             foreach (var (field, messages) in _fields)

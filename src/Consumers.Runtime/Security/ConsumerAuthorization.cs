@@ -106,12 +106,12 @@ public static class ConsumerAuthorization
     }
 
     /// <summary>
-    /// The checks before an action runs: the policy of <paramref name="requirements"/>, then its permissions.
+    /// The checks before an action runs, once its arguments are bound: the policy of <paramref name="requirements"/>, then its permissions.
     /// 0 when allowed, else 401 (no authenticated user) or 403.
     /// </summary>
-    internal static async ValueTask<int> AuthorizeActionAsync(Consumer consumer, SecurityRequirements requirements, string action, CancellationToken cancellationToken)
+    internal static async ValueTask<int> AuthorizeActionAsync(Consumer consumer, SecurityRequirements requirements, string action, ActionArguments arguments, CancellationToken cancellationToken)
     {
-        var context = new PermissionContext(consumer, action, cancellationToken);
+        var context = new PermissionContext(consumer, action, cancellationToken, arguments);
         if (requirements.RequiresPolicy)
         {
             var policy = await CombineAsync(context.Services, requirements).ConfigureAwait(false);

@@ -13,9 +13,11 @@ namespace Consumers.Security;
 public interface IPermission
 {
     /// <summary>
-    /// Checked before every action of a consumer that carries this permission, before the action's arguments are
-    /// bound (DRF's <c>has_permission</c>). Consumer-level permissions are checked before the action is looked up,
-    /// as DCRF does, so an unknown action of a denied user gets 401/403 rather than 405.
+    /// Checked before every action of a consumer that carries this permission (DRF's <c>has_permission</c>).
+    /// Consumer-level permissions are checked before the action is looked up, as DCRF does, so an unknown action of a
+    /// denied user gets 401/403 rather than 405. An action's own permissions (<c>[Permission]</c> on the method) are
+    /// checked once its arguments are bound, and see them in <see cref="PermissionContext.Arguments"/> (a request whose
+    /// arguments do not bind, or whose DTOs fail their DataAnnotations, gets its 400 first).
     /// </summary>
     /// <param name="context">The user, consumer and action.</param>
     /// <returns><see langword="true"/> to allow.</returns>

@@ -5,12 +5,21 @@ namespace Consumers.Security;
 /// <summary>What a permission check sees: DRF's <c>(request, view)</c> pair for a consumer action.</summary>
 public sealed class PermissionContext
 {
-    internal PermissionContext(Consumer consumer, string action, CancellationToken cancellationToken)
+    internal PermissionContext(Consumer consumer, string action, CancellationToken cancellationToken, ActionArguments? arguments = null)
     {
         Consumer = consumer;
         Action = action;
         CancellationToken = cancellationToken;
+        Arguments = arguments ?? ActionArguments.Empty;
     }
+
+    /// <summary>
+    /// The action's bound arguments (DCRF's <c>has_permission(scope, consumer, action, **kwargs)</c>, SignalR's
+    /// <c>HubInvocationContext.HubMethodArguments</c>), for the permissions of an action (<c>[Permission]</c> on the
+    /// method): they run after the arguments are bound. Empty for consumer-level checks before the action is looked up,
+    /// at the handshake and for object checks.
+    /// </summary>
+    public ActionArguments Arguments { get; }
 
     /// <summary>The consumer the request is for (one per connection and stream).</summary>
     public Consumer Consumer { get; }

@@ -18,10 +18,10 @@ namespace Chat
         private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
             public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
-                => ((global::Chat.NamedConsumer)consumer).OnConnectAsync(cancellationToken);
+                => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, null, static (__consumer, __token) => ((global::Chat.NamedConsumer)__consumer).OnConnectAsync(__token), cancellationToken);
 
             public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
-                => ((global::Chat.NamedConsumer)consumer).OnDisconnectAsync(closeStatus);
+                => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, null, static (__consumer, __status) => ((global::Chat.NamedConsumer)__consumer).OnDisconnectAsync(__status), closeStatus);
 
             /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
             public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
@@ -131,7 +131,43 @@ namespace Chat
                 return invocation.ReplyMissingArgument("room_id");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_JoinRoomAsync_4_c922bc79(this, invocation, __arg0), null, null);
+            }
+
             return invocation.ReplyAsync(this.JoinRoomAsync(__arg0));
+        }
+
+        /// <summary>A bound call of <c>JoinRoomAsync</c>, for the filters and permissions of <c>join</c>.</summary>
+        private sealed class __Call_JoinRoomAsync_4_c922bc79 : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly int __arg0;
+
+            public __Call_JoinRoomAsync_4_c922bc79(global::Chat.NamedConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, int arg0) : base(consumer)
+            {
+                __arg0 = arg0;
+            }
+
+            public override int Count => 1;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "room_id",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<int, T>(__arg0, 0),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override async global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                await ((global::Chat.NamedConsumer)Consumer).JoinRoomAsync(__arg0).ConfigureAwait(false);
+                return global::Consumers.ActionResult.Ok();
+            }
         }
 
         /// <summary>Binds and calls <c>Leave</c> for the action <c>room.leave</c>.</summary>
@@ -172,21 +208,113 @@ namespace Chat
                 return invocation.ReplyMissingArgument("room_id");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Leave_10_cd286a23(this, invocation, __arg0), null, null);
+            }
+
             this.Leave(__arg0);
             return invocation.ReplyEmpty();
+        }
+
+        /// <summary>A bound call of <c>Leave</c>, for the filters and permissions of <c>room.leave</c>.</summary>
+        private sealed class __Call_Leave_10_cd286a23 : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly int __arg0;
+
+            public __Call_Leave_10_cd286a23(global::Chat.NamedConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, int arg0) : base(consumer)
+            {
+                __arg0 = arg0;
+            }
+
+            public override int Count => 1;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "room_id",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<int, T>(__arg0, 0),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                ((global::Chat.NamedConsumer)Consumer).Leave(__arg0);
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(global::Consumers.ActionResult.Ok());
+            }
         }
 
         /// <summary>Binds and calls <c>Ping</c> for the action <c>ping</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Ping_4_165df089(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Ping_4_165df089(this, invocation), null, null);
+            }
+
             return invocation.Reply<string>(this.Ping(), global::Consumers.Dispatch.PrimitiveJson.String);
+        }
+
+        /// <summary>A bound call of <c>Ping</c>, for the filters and permissions of <c>ping</c>.</summary>
+        private sealed class __Call_Ping_4_165df089 : global::Consumers.Dispatch.ActionCall
+        {
+            private string __result = default!;
+
+            public __Call_Ping_4_165df089(global::Chat.NamedConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                __result = ((global::Chat.NamedConsumer)Consumer).Ping();
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(Produced(200));
+            }
+
+            protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                => IsProduced(result) ? invocation.ReplyResult<string>(new global::Consumers.ActionResult<string>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), global::Consumers.Dispatch.PrimitiveJson.String) : invocation.ReplyResult(result);
         }
 
         /// <summary>Binds and calls <c>SendHTTPRequest2Server</c> for the action <c>send_http_request2_server</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_SendHTTPRequest2Server_25_86688fd2(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_SendHTTPRequest2Server_25_86688fd2(this, invocation), null, null);
+            }
+
             this.SendHTTPRequest2Server();
             return invocation.ReplyEmpty();
+        }
+
+        /// <summary>A bound call of <c>SendHTTPRequest2Server</c>, for the filters and permissions of <c>send_http_request2_server</c>.</summary>
+        private sealed class __Call_SendHTTPRequest2Server_25_86688fd2 : global::Consumers.Dispatch.ActionCall
+        {
+
+            public __Call_SendHTTPRequest2Server_25_86688fd2(global::Chat.NamedConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                ((global::Chat.NamedConsumer)Consumer).SendHTTPRequest2Server();
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(global::Consumers.ActionResult.Ok());
+            }
         }
 
         /// <summary>Binds and calls <c>Sync</c> for the action <c>sync</c>.</summary>
@@ -227,15 +355,77 @@ namespace Chat
                 return invocation.ReplyMissingArgument("version");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Sync_4_097acf9a(this, invocation, __arg0), null, null);
+            }
+
             this.Sync(__arg0);
             return invocation.ReplyEmpty();
+        }
+
+        /// <summary>A bound call of <c>Sync</c>, for the filters and permissions of <c>sync</c>.</summary>
+        private sealed class __Call_Sync_4_097acf9a : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly int __arg0;
+
+            public __Call_Sync_4_097acf9a(global::Chat.NamedConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, int arg0) : base(consumer)
+            {
+                __arg0 = arg0;
+            }
+
+            public override int Count => 1;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "version",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<int, T>(__arg0, 0),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                ((global::Chat.NamedConsumer)Consumer).Sync(__arg0);
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(global::Consumers.ActionResult.Ok());
+            }
         }
 
         /// <summary>Binds and calls <c>Sync</c> for the action <c>sync_all</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Sync_8_8b69432a(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Sync_8_8b69432a(this, invocation), null, null);
+            }
+
             this.Sync();
             return invocation.ReplyEmpty();
+        }
+
+        /// <summary>A bound call of <c>Sync</c>, for the filters and permissions of <c>sync_all</c>.</summary>
+        private sealed class __Call_Sync_8_8b69432a : global::Consumers.Dispatch.ActionCall
+        {
+
+            public __Call_Sync_8_8b69432a(global::Chat.NamedConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                ((global::Chat.NamedConsumer)Consumer).Sync();
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(global::Consumers.ActionResult.Ok());
+            }
         }
     }
 }

@@ -25,10 +25,10 @@ namespace Chat
         private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
             public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
-                => ((global::Chat.CallsConsumer)consumer).OnConnectAsync(cancellationToken);
+                => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, null, static (__consumer, __token) => ((global::Chat.CallsConsumer)__consumer).OnConnectAsync(__token), cancellationToken);
 
             public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
-                => ((global::Chat.CallsConsumer)consumer).OnDisconnectAsync(closeStatus);
+                => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, null, static (__consumer, __status) => ((global::Chat.CallsConsumer)__consumer).OnDisconnectAsync(__status), closeStatus);
 
             /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
             public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
@@ -45,7 +45,7 @@ namespace Chat
 
                         if (global::System.MemoryExtensions.SequenceEqual(action, "purge"u8))
                         {
-                            return invocation.RunConcurrentlyAsync(__self, static (__detached, __call) => __call.AuthorizeAsync(__Security_PurgeAsync_5_60f1fe04, __detached, static (__consumer, __invocation) => __consumer.__Invoke_PurgeAsync_5_60f1fe04(__invocation)));
+                            return invocation.RunConcurrentlyAsync(__self, static (__detached, __call) => __detached.__Invoke_PurgeAsync_5_60f1fe04(__call));
                         }
 
                         if (global::System.MemoryExtensions.SequenceEqual(action, "rooms"u8))
@@ -128,13 +128,76 @@ namespace Chat
                 return invocation.ReplyMissingArgument("pk");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_FetchAsync_5_ad7ebfe3(this, invocation, __arg0), null, null);
+            }
+
             return invocation.ReplyAsync<global::Chat.RoomDto>(this.FetchAsync(__arg0, invocation.Aborted), __Json0);
+        }
+
+        /// <summary>A bound call of <c>FetchAsync</c>, for the filters and permissions of <c>fetch</c>.</summary>
+        private sealed class __Call_FetchAsync_5_ad7ebfe3 : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly global::Consumers.Dispatch.ActionInvocation __invocation;
+            private readonly int __arg0;
+            private global::Chat.RoomDto __result = default!;
+
+            public __Call_FetchAsync_5_ad7ebfe3(global::Chat.CallsConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, int arg0) : base(consumer)
+            {
+                __invocation = invocation;
+                __arg0 = arg0;
+            }
+
+            public override int Count => 1;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "pk",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<int, T>(__arg0, 0),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override async global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                __result = await ((global::Chat.CallsConsumer)Consumer).FetchAsync(__arg0, __invocation.Aborted).ConfigureAwait(false);
+                return Produced(200);
+            }
+
+            protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                => IsProduced(result) ? invocation.ReplyResult<global::Chat.RoomDto>(new global::Consumers.ActionResult<global::Chat.RoomDto>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), __Json0) : invocation.ReplyResult(result);
         }
 
         /// <summary>Binds and calls <c>PurgeAsync</c> for the action <c>purge</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_PurgeAsync_5_60f1fe04(global::Consumers.Dispatch.ActionInvocation invocation)
         {
-            return invocation.ReplyAsync(this.PurgeAsync());
+            return invocation.InvokeAsync(new __Call_PurgeAsync_5_60f1fe04(this, invocation), __Security_PurgeAsync_5_60f1fe04, null);
+        }
+
+        /// <summary>A bound call of <c>PurgeAsync</c>, for the filters and permissions of <c>purge</c>.</summary>
+        private sealed class __Call_PurgeAsync_5_60f1fe04 : global::Consumers.Dispatch.ActionCall
+        {
+
+            public __Call_PurgeAsync_5_60f1fe04(global::Chat.CallsConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override async global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                await ((global::Chat.CallsConsumer)Consumer).PurgeAsync().ConfigureAwait(false);
+                return global::Consumers.ActionResult.Ok();
+            }
         }
 
         /// <summary>Binds and calls <c>Rooms</c> for the action <c>rooms</c>.</summary>
@@ -175,19 +238,113 @@ namespace Chat
                 return invocation.ReplyMissingArgument("count");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Rooms_5_2c95c42b(this, invocation, __arg0), null, null);
+            }
+
             return invocation.ReplyStreamAsync<global::Chat.RoomDto>(this.Rooms(__arg0, invocation.Aborted), __Json0);
+        }
+
+        /// <summary>A bound call of <c>Rooms</c>, for the filters and permissions of <c>rooms</c>.</summary>
+        private sealed class __Call_Rooms_5_2c95c42b : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly global::Consumers.Dispatch.ActionInvocation __invocation;
+            private readonly int __arg0;
+
+            public __Call_Rooms_5_2c95c42b(global::Chat.CallsConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, int arg0) : base(consumer)
+            {
+                __invocation = invocation;
+                __arg0 = arg0;
+            }
+
+            public override int Count => 1;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "count",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<int, T>(__arg0, 0),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                return __invocation.StreamAsync<global::Chat.RoomDto>(((global::Chat.CallsConsumer)Consumer).Rooms(__arg0, __invocation.Aborted), __Json0);
+            }
         }
 
         /// <summary>Binds and calls <c>Words</c> for the action <c>words</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Words_5_5cb7aa8a(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Words_5_5cb7aa8a(this, invocation), null, null);
+            }
+
             return invocation.ReplyStreamAsync<string>(this.Words(), global::Consumers.Dispatch.PrimitiveJson.String);
+        }
+
+        /// <summary>A bound call of <c>Words</c>, for the filters and permissions of <c>words</c>.</summary>
+        private sealed class __Call_Words_5_5cb7aa8a : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly global::Consumers.Dispatch.ActionInvocation __invocation;
+
+            public __Call_Words_5_5cb7aa8a(global::Chat.CallsConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+                __invocation = invocation;
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                return __invocation.StreamAsync<string>(((global::Chat.CallsConsumer)Consumer).Words(), global::Consumers.Dispatch.PrimitiveJson.String);
+            }
         }
 
         /// <summary>Binds and calls <c>Ordered</c> for the action <c>ordered</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Ordered_7_e709a9d6(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Ordered_7_e709a9d6(this, invocation), null, null);
+            }
+
             return invocation.Reply<int>(this.Ordered(), global::Consumers.Dispatch.PrimitiveJson.Int32);
+        }
+
+        /// <summary>A bound call of <c>Ordered</c>, for the filters and permissions of <c>ordered</c>.</summary>
+        private sealed class __Call_Ordered_7_e709a9d6 : global::Consumers.Dispatch.ActionCall
+        {
+            private int __result = default!;
+
+            public __Call_Ordered_7_e709a9d6(global::Chat.CallsConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                __result = ((global::Chat.CallsConsumer)Consumer).Ordered();
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(Produced(200));
+            }
+
+            protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                => IsProduced(result) ? invocation.ReplyResult<int>(new global::Consumers.ActionResult<int>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), global::Consumers.Dispatch.PrimitiveJson.Int32) : invocation.ReplyResult(result);
         }
     }
 }

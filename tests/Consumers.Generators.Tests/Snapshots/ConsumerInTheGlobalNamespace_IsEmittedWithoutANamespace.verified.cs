@@ -16,10 +16,10 @@ partial class GlobalConsumer : global::Consumers.Dispatch.IConsumerFactory<globa
     private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
     {
         public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
-            => ((global::GlobalConsumer)consumer).OnConnectAsync(cancellationToken);
+            => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, null, static (__consumer, __token) => ((global::GlobalConsumer)__consumer).OnConnectAsync(__token), cancellationToken);
 
         public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
-            => ((global::GlobalConsumer)consumer).OnDisconnectAsync(closeStatus);
+            => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, null, static (__consumer, __status) => ((global::GlobalConsumer)__consumer).OnDisconnectAsync(__status), closeStatus);
 
         /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
         public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
@@ -93,6 +93,46 @@ partial class GlobalConsumer : global::Consumers.Dispatch.IConsumerFactory<globa
             return invocation.ReplyMissingArgument("value");
         }
 
+        if (invocation.HasFilters)
+        {
+            return invocation.InvokeAsync(new __Call_Echo_4_d49dd484(this, invocation, __arg0), null, null);
+        }
+
         return invocation.Reply<bool>(this.Echo(__arg0), global::Consumers.Dispatch.PrimitiveJson.Boolean);
+    }
+
+    /// <summary>A bound call of <c>Echo</c>, for the filters and permissions of <c>echo</c>.</summary>
+    private sealed class __Call_Echo_4_d49dd484 : global::Consumers.Dispatch.ActionCall
+    {
+        private readonly bool __arg0;
+        private bool __result = default!;
+
+        public __Call_Echo_4_d49dd484(global::GlobalConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, bool arg0) : base(consumer)
+        {
+            __arg0 = arg0;
+        }
+
+        public override int Count => 1;
+
+        public override string GetName(int index) => index switch
+        {
+            0 => "value",
+            _ => throw OutOfRange(index),
+        };
+
+        public override T Get<T>(int index) => index switch
+        {
+            0 => Convert<bool, T>(__arg0, 0),
+            _ => throw OutOfRange(index),
+        };
+
+        protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+        {
+            __result = ((global::GlobalConsumer)Consumer).Echo(__arg0);
+            return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(Produced(200));
+        }
+
+        protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+            => IsProduced(result) ? invocation.ReplyResult<bool>(new global::Consumers.ActionResult<bool>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), global::Consumers.Dispatch.PrimitiveJson.Boolean) : invocation.ReplyResult(result);
     }
 }

@@ -28,10 +28,10 @@ namespace Chat
         private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
             public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
-                => ((global::Chat.LobbyConsumer)consumer).OnConnectAsync(cancellationToken);
+                => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, null, static (__consumer, __token) => ((global::Chat.LobbyConsumer)__consumer).OnConnectAsync(__token), cancellationToken);
 
             public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
-                => ((global::Chat.LobbyConsumer)consumer).OnDisconnectAsync(closeStatus);
+                => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, null, static (__consumer, __status) => ((global::Chat.LobbyConsumer)__consumer).OnDisconnectAsync(__status), closeStatus);
 
             /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
             public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
@@ -149,7 +149,55 @@ namespace Chat
                 return invocation.ReplyMissingArgument("room_id");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_JoinRoomAsync_9_ac9ce481(this, invocation, __arg0), null, null);
+            }
+
             return invocation.ReplyResultAsync<global::Chat.RoomDto>(this.JoinRoomAsync(__arg0, invocation.CreateRequestContext(), invocation.Aborted), __Json0);
+        }
+
+        /// <summary>A bound call of <c>JoinRoomAsync</c>, for the filters and permissions of <c>join_room</c>.</summary>
+        private sealed class __Call_JoinRoomAsync_9_ac9ce481 : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly global::Consumers.Dispatch.ActionInvocation __invocation;
+            private readonly int __arg0;
+            private global::Chat.RoomDto __result = default!;
+
+            public __Call_JoinRoomAsync_9_ac9ce481(global::Chat.LobbyConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, int arg0) : base(consumer)
+            {
+                __invocation = invocation;
+                __arg0 = arg0;
+            }
+
+            public override int Count => 1;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "room_id",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<int, T>(__arg0, 0),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override async global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                var __r = await ((global::Chat.LobbyConsumer)Consumer).JoinRoomAsync(__arg0, __invocation.CreateRequestContext(), __invocation.Aborted).ConfigureAwait(false);
+                if (__r.HasData)
+                {
+                    __result = __r.Data!;
+                    return Produced(__r.Status, __r.Errors);
+                }
+
+                return new global::Consumers.ActionResult(__r.Status, __r.Errors ?? global::Consumers.ActionErrors.None);
+            }
+
+            protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                => IsProduced(result) ? invocation.ReplyResult<global::Chat.RoomDto>(new global::Consumers.ActionResult<global::Chat.RoomDto>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), __Json0) : invocation.ReplyResult(result);
         }
 
         /// <summary>Binds and calls <c>Create</c> for the action <c>create</c>.</summary>
@@ -211,7 +259,51 @@ namespace Chat
                 return invocation.ReplyMissingArgument("data");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Create_6_26bb595d(this, invocation, __arg0!, __arg1), null, null);
+            }
+
             return invocation.Reply<global::Chat.RoomDto>(this.Create(__arg0!, __arg1), __Json0);
+        }
+
+        /// <summary>A bound call of <c>Create</c>, for the filters and permissions of <c>create</c>.</summary>
+        private sealed class __Call_Create_6_26bb595d : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly global::Chat.CreateRoomDto __arg0;
+            private readonly string? __arg1;
+            private global::Chat.RoomDto __result = default!;
+
+            public __Call_Create_6_26bb595d(global::Chat.LobbyConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, global::Chat.CreateRoomDto arg0, string? arg1) : base(consumer)
+            {
+                __arg0 = arg0;
+                __arg1 = arg1;
+            }
+
+            public override int Count => 2;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "data",
+                1 => "note",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<global::Chat.CreateRoomDto, T>(__arg0, 0),
+                1 => Convert<string?, T>(__arg1, 1),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                __result = ((global::Chat.LobbyConsumer)Consumer).Create(__arg0, __arg1);
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(Produced(200));
+            }
+
+            protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                => IsProduced(result) ? invocation.ReplyResult<global::Chat.RoomDto>(new global::Consumers.ActionResult<global::Chat.RoomDto>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), __Json0) : invocation.ReplyResult(result);
         }
 
         /// <summary>Binds and calls <c>CloseRoom</c> for the action <c>close</c>.</summary>
@@ -252,8 +344,44 @@ namespace Chat
                 return invocation.ReplyMissingArgument("pk");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_CloseRoom_5_27cb3b23(this, invocation, __arg0), null, null);
+            }
+
             this.CloseRoom(__arg0);
             return invocation.ReplyEmpty();
+        }
+
+        /// <summary>A bound call of <c>CloseRoom</c>, for the filters and permissions of <c>close</c>.</summary>
+        private sealed class __Call_CloseRoom_5_27cb3b23 : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly int __arg0;
+
+            public __Call_CloseRoom_5_27cb3b23(global::Chat.LobbyConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, int arg0) : base(consumer)
+            {
+                __arg0 = arg0;
+            }
+
+            public override int Count => 1;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "pk",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<int, T>(__arg0, 0),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                ((global::Chat.LobbyConsumer)Consumer).CloseRoom(__arg0);
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(global::Consumers.ActionResult.Ok());
+            }
         }
 
         /// <summary>Binds and calls <c>Count</c> for the action <c>count</c>.</summary>
@@ -287,7 +415,47 @@ namespace Chat
                 }
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Count_5_39b1ddf4(this, invocation, __arg0), null, null);
+            }
+
             return invocation.Reply<int?>(this.Count(__arg0), global::Consumers.Dispatch.PrimitiveJson.NullableInt32);
+        }
+
+        /// <summary>A bound call of <c>Count</c>, for the filters and permissions of <c>count</c>.</summary>
+        private sealed class __Call_Count_5_39b1ddf4 : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly bool __arg0;
+            private int? __result = default!;
+
+            public __Call_Count_5_39b1ddf4(global::Chat.LobbyConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, bool arg0) : base(consumer)
+            {
+                __arg0 = arg0;
+            }
+
+            public override int Count => 1;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "include_empty",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<bool, T>(__arg0, 0),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                __result = ((global::Chat.LobbyConsumer)Consumer).Count(__arg0);
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(Produced(200));
+            }
+
+            protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                => IsProduced(result) ? invocation.ReplyResult<int?>(new global::Consumers.ActionResult<int?>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), global::Consumers.Dispatch.PrimitiveJson.NullableInt32) : invocation.ReplyResult(result);
         }
     }
 }

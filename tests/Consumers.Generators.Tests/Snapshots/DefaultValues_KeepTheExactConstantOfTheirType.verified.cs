@@ -18,10 +18,10 @@ namespace Chat
         private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
             public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
-                => ((global::Chat.DefaultsConsumer)consumer).OnConnectAsync(cancellationToken);
+                => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, null, static (__consumer, __token) => ((global::Chat.DefaultsConsumer)__consumer).OnConnectAsync(__token), cancellationToken);
 
             public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
-                => ((global::Chat.DefaultsConsumer)consumer).OnDisconnectAsync(closeStatus);
+                => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, null, static (__consumer, __status) => ((global::Chat.DefaultsConsumer)__consumer).OnDisconnectAsync(__status), closeStatus);
 
             /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
             public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
@@ -275,8 +275,88 @@ namespace Chat
                 }
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Tune_4_68410493(this, invocation, __arg0, __arg1, __arg2, __arg3, __arg4, __arg5, __arg6, __arg7, __arg8, __arg9, __arg10!, __arg11), null, null);
+            }
+
             this.Tune(__arg0, __arg1, __arg2, __arg3, __arg4, __arg5, __arg6, __arg7, __arg8, __arg9, __arg10!, __arg11);
             return invocation.ReplyEmpty();
+        }
+
+        /// <summary>A bound call of <c>Tune</c>, for the filters and permissions of <c>tune</c>.</summary>
+        private sealed class __Call_Tune_4_68410493 : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly decimal __arg0;
+            private readonly decimal __arg1;
+            private readonly float __arg2;
+            private readonly double __arg3;
+            private readonly double __arg4;
+            private readonly float __arg5;
+            private readonly double __arg6;
+            private readonly long __arg7;
+            private readonly ulong __arg8;
+            private readonly sbyte __arg9;
+            private readonly string __arg10;
+            private readonly decimal? __arg11;
+
+            public __Call_Tune_4_68410493(global::Chat.DefaultsConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, decimal arg0, decimal arg1, float arg2, double arg3, double arg4, float arg5, double arg6, long arg7, ulong arg8, sbyte arg9, string arg10, decimal? arg11) : base(consumer)
+            {
+                __arg0 = arg0;
+                __arg1 = arg1;
+                __arg2 = arg2;
+                __arg3 = arg3;
+                __arg4 = arg4;
+                __arg5 = arg5;
+                __arg6 = arg6;
+                __arg7 = arg7;
+                __arg8 = arg8;
+                __arg9 = arg9;
+                __arg10 = arg10;
+                __arg11 = arg11;
+            }
+
+            public override int Count => 12;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "precise",
+                1 => "largest",
+                2 => "tenth",
+                3 => "huge",
+                4 => "not_a_number",
+                5 => "infinite",
+                6 => "negative_infinite",
+                7 => "smallest",
+                8 => "biggest",
+                9 => "negative",
+                10 => "quoted",
+                11 => "maybe",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<decimal, T>(__arg0, 0),
+                1 => Convert<decimal, T>(__arg1, 1),
+                2 => Convert<float, T>(__arg2, 2),
+                3 => Convert<double, T>(__arg3, 3),
+                4 => Convert<double, T>(__arg4, 4),
+                5 => Convert<float, T>(__arg5, 5),
+                6 => Convert<double, T>(__arg6, 6),
+                7 => Convert<long, T>(__arg7, 7),
+                8 => Convert<ulong, T>(__arg8, 8),
+                9 => Convert<sbyte, T>(__arg9, 9),
+                10 => Convert<string, T>(__arg10, 10),
+                11 => Convert<decimal?, T>(__arg11, 11),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                ((global::Chat.DefaultsConsumer)Consumer).Tune(__arg0, __arg1, __arg2, __arg3, __arg4, __arg5, __arg6, __arg7, __arg8, __arg9, __arg10, __arg11);
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(global::Consumers.ActionResult.Ok());
+            }
         }
     }
 }

@@ -28,10 +28,10 @@ namespace Chat
         private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
             public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
-                => ((global::Chat.AssemblyContextConsumer)consumer).OnConnectAsync(cancellationToken);
+                => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, null, static (__consumer, __token) => ((global::Chat.AssemblyContextConsumer)__consumer).OnConnectAsync(__token), cancellationToken);
 
             public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
-                => ((global::Chat.AssemblyContextConsumer)consumer).OnDisconnectAsync(closeStatus);
+                => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, null, static (__consumer, __status) => ((global::Chat.AssemblyContextConsumer)__consumer).OnDisconnectAsync(__status), closeStatus);
 
             /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
             public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
@@ -109,7 +109,47 @@ namespace Chat
                 return invocation.ReplyMissingArgument("data");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Create_6_26bb595d(this, invocation, __arg0!), null, null);
+            }
+
             return invocation.Reply<global::Chat.RoomDto>(this.Create(__arg0!), __Json1);
+        }
+
+        /// <summary>A bound call of <c>Create</c>, for the filters and permissions of <c>create</c>.</summary>
+        private sealed class __Call_Create_6_26bb595d : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly global::Chat.CreateRoomDto __arg0;
+            private global::Chat.RoomDto __result = default!;
+
+            public __Call_Create_6_26bb595d(global::Chat.AssemblyContextConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, global::Chat.CreateRoomDto arg0) : base(consumer)
+            {
+                __arg0 = arg0;
+            }
+
+            public override int Count => 1;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "data",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<global::Chat.CreateRoomDto, T>(__arg0, 0),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                __result = ((global::Chat.AssemblyContextConsumer)Consumer).Create(__arg0);
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(Produced(200));
+            }
+
+            protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                => IsProduced(result) ? invocation.ReplyResult<global::Chat.RoomDto>(new global::Consumers.ActionResult<global::Chat.RoomDto>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), __Json1) : invocation.ReplyResult(result);
         }
     }
 }

@@ -33,10 +33,10 @@ namespace Chat
         private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
             public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
-                => ((global::Chat.RoomConsumer)consumer).OnConnectAsync(cancellationToken);
+                => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, null, static (__consumer, __token) => ((global::Chat.RoomConsumer)__consumer).OnConnectAsync(__token), cancellationToken);
 
             public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
-                => ((global::Chat.RoomConsumer)consumer).OnDisconnectAsync(closeStatus);
+                => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, null, static (__consumer, __status) => ((global::Chat.RoomConsumer)__consumer).OnDisconnectAsync(__status), closeStatus);
 
             /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
             public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
@@ -122,7 +122,47 @@ namespace Chat
                 return invocation.ReplyMissingArgument("data");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_CreateAsync_6_26bb595d(this, invocation, __arg0!), null, null);
+            }
+
             return invocation.ReplyAsync<global::Chat.RoomDto>(this.CreateAsync(__arg0!), __Json1);
+        }
+
+        /// <summary>A bound call of <c>CreateAsync</c>, for the filters and permissions of <c>create</c>.</summary>
+        private sealed class __Call_CreateAsync_6_26bb595d : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly global::Chat.CreateRoomDto __arg0;
+            private global::Chat.RoomDto __result = default!;
+
+            public __Call_CreateAsync_6_26bb595d(global::Chat.RoomConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, global::Chat.CreateRoomDto arg0) : base(consumer)
+            {
+                __arg0 = arg0;
+            }
+
+            public override int Count => 1;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "data",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<global::Chat.CreateRoomDto, T>(__arg0, 0),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override async global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                __result = await ((global::Chat.RoomConsumer)Consumer).CreateAsync(__arg0).ConfigureAwait(false);
+                return Produced(200);
+            }
+
+            protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                => IsProduced(result) ? invocation.ReplyResult<global::Chat.RoomDto>(new global::Consumers.ActionResult<global::Chat.RoomDto>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), __Json1) : invocation.ReplyResult(result);
         }
 
         /// <summary>Binds and calls <c>FindMember</c> for the action <c>find_member</c>.</summary>
@@ -184,7 +224,51 @@ namespace Chat
                 return invocation.ReplyMissingArgument("name");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_FindMember_11_5876747d(this, invocation, __arg0!, __arg1), null, null);
+            }
+
             return invocation.Reply<global::Chat.MemberDto?>(this.FindMember(__arg0!, __arg1), __Json2!);
+        }
+
+        /// <summary>A bound call of <c>FindMember</c>, for the filters and permissions of <c>find_member</c>.</summary>
+        private sealed class __Call_FindMember_11_5876747d : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly string __arg0;
+            private readonly global::Chat.MemberDto? __arg1;
+            private global::Chat.MemberDto? __result = default!;
+
+            public __Call_FindMember_11_5876747d(global::Chat.RoomConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, string arg0, global::Chat.MemberDto? arg1) : base(consumer)
+            {
+                __arg0 = arg0;
+                __arg1 = arg1;
+            }
+
+            public override int Count => 2;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "name",
+                1 => "fallback",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<string, T>(__arg0, 0),
+                1 => Convert<global::Chat.MemberDto?, T>(__arg1, 1),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                __result = ((global::Chat.RoomConsumer)Consumer).FindMember(__arg0, __arg1);
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(Produced(200));
+            }
+
+            protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                => IsProduced(result) ? invocation.ReplyResult<global::Chat.MemberDto?>(new global::Consumers.ActionResult<global::Chat.MemberDto?>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), __Json2!) : invocation.ReplyResult(result);
         }
     }
 }

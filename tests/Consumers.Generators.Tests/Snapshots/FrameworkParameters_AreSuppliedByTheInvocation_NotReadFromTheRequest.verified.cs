@@ -18,10 +18,10 @@ namespace Chat
         private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
             public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
-                => ((global::Chat.FrameworkConsumer)consumer).OnConnectAsync(cancellationToken);
+                => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, null, static (__consumer, __token) => ((global::Chat.FrameworkConsumer)__consumer).OnConnectAsync(__token), cancellationToken);
 
             public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
-                => ((global::Chat.FrameworkConsumer)consumer).OnDisconnectAsync(closeStatus);
+                => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, null, static (__consumer, __status) => ((global::Chat.FrameworkConsumer)__consumer).OnDisconnectAsync(__status), closeStatus);
 
             /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
             public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
@@ -95,7 +95,49 @@ namespace Chat
                 return invocation.ReplyMissingArgument("room_id");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_WhoAmIAsync_8_0cb032f2(this, invocation, __arg3), null, null);
+            }
+
             return invocation.ReplyAsync<string>(this.WhoAmIAsync(invocation.CreateRequestContext(), invocation.User, invocation.Aborted, __arg3), global::Consumers.Dispatch.PrimitiveJson.String);
+        }
+
+        /// <summary>A bound call of <c>WhoAmIAsync</c>, for the filters and permissions of <c>who_am_i</c>.</summary>
+        private sealed class __Call_WhoAmIAsync_8_0cb032f2 : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly global::Consumers.Dispatch.ActionInvocation __invocation;
+            private readonly int __arg3;
+            private string __result = default!;
+
+            public __Call_WhoAmIAsync_8_0cb032f2(global::Chat.FrameworkConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, int arg3) : base(consumer)
+            {
+                __invocation = invocation;
+                __arg3 = arg3;
+            }
+
+            public override int Count => 1;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "room_id",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<int, T>(__arg3, 0),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override async global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                __result = await ((global::Chat.FrameworkConsumer)Consumer).WhoAmIAsync(__invocation.CreateRequestContext(), __invocation.User, __invocation.Aborted, __arg3).ConfigureAwait(false);
+                return Produced(200);
+            }
+
+            protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                => IsProduced(result) ? invocation.ReplyResult<string>(new global::Consumers.ActionResult<string>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), global::Consumers.Dispatch.PrimitiveJson.String) : invocation.ReplyResult(result);
         }
     }
 }

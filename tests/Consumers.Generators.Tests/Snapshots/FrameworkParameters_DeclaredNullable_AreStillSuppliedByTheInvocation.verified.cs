@@ -18,10 +18,10 @@ namespace Chat
         private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
             public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
-                => ((global::Chat.NullableFrameworkConsumer)consumer).OnConnectAsync(cancellationToken);
+                => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, null, static (__consumer, __token) => ((global::Chat.NullableFrameworkConsumer)__consumer).OnConnectAsync(__token), cancellationToken);
 
             public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
-                => ((global::Chat.NullableFrameworkConsumer)consumer).OnDisconnectAsync(closeStatus);
+                => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, null, static (__consumer, __status) => ((global::Chat.NullableFrameworkConsumer)__consumer).OnDisconnectAsync(__status), closeStatus);
 
             /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
             public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
@@ -60,7 +60,39 @@ namespace Chat
         /// <summary>Binds and calls <c>WhoAmI</c> for the action <c>who_am_i</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_WhoAmI_8_0cb032f2(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_WhoAmI_8_0cb032f2(this, invocation), null, null);
+            }
+
             return invocation.Reply<string?>(this.WhoAmI(invocation.User, invocation.CreateRequestContext()), global::Consumers.Dispatch.PrimitiveJson.String!);
+        }
+
+        /// <summary>A bound call of <c>WhoAmI</c>, for the filters and permissions of <c>who_am_i</c>.</summary>
+        private sealed class __Call_WhoAmI_8_0cb032f2 : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly global::Consumers.Dispatch.ActionInvocation __invocation;
+            private string? __result = default!;
+
+            public __Call_WhoAmI_8_0cb032f2(global::Chat.NullableFrameworkConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+                __invocation = invocation;
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                __result = ((global::Chat.NullableFrameworkConsumer)Consumer).WhoAmI(__invocation.User, __invocation.CreateRequestContext());
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(Produced(200));
+            }
+
+            protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                => IsProduced(result) ? invocation.ReplyResult<string?>(new global::Consumers.ActionResult<string?>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), global::Consumers.Dispatch.PrimitiveJson.String!) : invocation.ReplyResult(result);
         }
     }
 }

@@ -18,10 +18,10 @@ namespace Chat
         private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
             public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
-                => ((global::Chat.LobbyConsumer)consumer).OnConnectAsync(cancellationToken);
+                => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, null, static (__consumer, __token) => ((global::Chat.LobbyConsumer)__consumer).OnConnectAsync(__token), cancellationToken);
 
             public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
-                => ((global::Chat.LobbyConsumer)consumer).OnDisconnectAsync(closeStatus);
+                => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, null, static (__consumer, __status) => ((global::Chat.LobbyConsumer)__consumer).OnDisconnectAsync(__status), closeStatus);
 
             /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
             public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
@@ -117,20 +117,116 @@ namespace Chat
                 return invocation.ReplyMissingArgument("room_id");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Join_4_c922bc79(this, invocation, __arg0), null, null);
+            }
+
             this.Join(__arg0);
             return invocation.ReplyEmpty();
+        }
+
+        /// <summary>A bound call of <c>Join</c>, for the filters and permissions of <c>join</c>.</summary>
+        private sealed class __Call_Join_4_c922bc79 : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly int __arg0;
+
+            public __Call_Join_4_c922bc79(global::Chat.LobbyConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, int arg0) : base(consumer)
+            {
+                __arg0 = arg0;
+            }
+
+            public override int Count => 1;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "room_id",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<int, T>(__arg0, 0),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                ((global::Chat.LobbyConsumer)Consumer).Join(__arg0);
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(global::Consumers.ActionResult.Ok());
+            }
         }
 
         /// <summary>Binds and calls <c>Version</c> for the action <c>version</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Version_7_4671ae97(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Version_7_4671ae97(this, invocation), null, null);
+            }
+
             return invocation.Reply<int>(this.Version(), global::Consumers.Dispatch.PrimitiveJson.Int32);
+        }
+
+        /// <summary>A bound call of <c>Version</c>, for the filters and permissions of <c>version</c>.</summary>
+        private sealed class __Call_Version_7_4671ae97 : global::Consumers.Dispatch.ActionCall
+        {
+            private int __result = default!;
+
+            public __Call_Version_7_4671ae97(global::Chat.LobbyConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                __result = ((global::Chat.LobbyConsumer)Consumer).Version();
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(Produced(200));
+            }
+
+            protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                => IsProduced(result) ? invocation.ReplyResult<int>(new global::Consumers.ActionResult<int>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), global::Consumers.Dispatch.PrimitiveJson.Int32) : invocation.ReplyResult(result);
         }
 
         /// <summary>Binds and calls <c>Ping</c> for the action <c>ping</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Ping_4_165df089(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Ping_4_165df089(this, invocation), null, null);
+            }
+
             return invocation.Reply<string>(this.Ping(), global::Consumers.Dispatch.PrimitiveJson.String);
+        }
+
+        /// <summary>A bound call of <c>Ping</c>, for the filters and permissions of <c>ping</c>.</summary>
+        private sealed class __Call_Ping_4_165df089 : global::Consumers.Dispatch.ActionCall
+        {
+            private string __result = default!;
+
+            public __Call_Ping_4_165df089(global::Chat.LobbyConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                __result = ((global::Chat.LobbyConsumer)Consumer).Ping();
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(Produced(200));
+            }
+
+            protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                => IsProduced(result) ? invocation.ReplyResult<string>(new global::Consumers.ActionResult<string>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), global::Consumers.Dispatch.PrimitiveJson.String) : invocation.ReplyResult(result);
         }
 
         /// <summary>Binds and calls <c>AuditAsync</c> for the action <c>audit</c>.</summary>
@@ -171,7 +267,43 @@ namespace Chat
                 return invocation.ReplyMissingArgument("message");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_AuditAsync_5_f5615aa8(this, invocation, __arg0!), null, null);
+            }
+
             return invocation.ReplyAsync(this.AuditAsync(__arg0!));
+        }
+
+        /// <summary>A bound call of <c>AuditAsync</c>, for the filters and permissions of <c>audit</c>.</summary>
+        private sealed class __Call_AuditAsync_5_f5615aa8 : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly string __arg0;
+
+            public __Call_AuditAsync_5_f5615aa8(global::Chat.LobbyConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, string arg0) : base(consumer)
+            {
+                __arg0 = arg0;
+            }
+
+            public override int Count => 1;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "message",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<string, T>(__arg0, 0),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override async global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                await ((global::Chat.LobbyConsumer)Consumer).AuditAsync(__arg0).ConfigureAwait(false);
+                return global::Consumers.ActionResult.Ok();
+            }
         }
     }
 }

@@ -23,10 +23,10 @@ namespace Chat
         private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
             public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
-                => ((global::Chat.ObservingConsumer)consumer).OnConnectAsync(cancellationToken);
+                => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, null, static (__consumer, __token) => ((global::Chat.ObservingConsumer)__consumer).OnConnectAsync(__token), cancellationToken);
 
             public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
-                => ((global::Chat.ObservingConsumer)consumer).OnDisconnectAsync(closeStatus);
+                => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, null, static (__consumer, __status) => ((global::Chat.ObservingConsumer)__consumer).OnDisconnectAsync(__status), closeStatus);
 
             /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
             public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
@@ -156,7 +156,45 @@ namespace Chat
                 return invocation.ReplyMissingArgument("room_id");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Join_4_c922bc79(this, invocation, __arg0), null, null);
+            }
+
             return invocation.ReplyAsync(this.Join(__arg0, invocation.CreateRequestContext()));
+        }
+
+        /// <summary>A bound call of <c>Join</c>, for the filters and permissions of <c>join</c>.</summary>
+        private sealed class __Call_Join_4_c922bc79 : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly global::Consumers.Dispatch.ActionInvocation __invocation;
+            private readonly long __arg0;
+
+            public __Call_Join_4_c922bc79(global::Chat.ObservingConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, long arg0) : base(consumer)
+            {
+                __invocation = invocation;
+                __arg0 = arg0;
+            }
+
+            public override int Count => 1;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "room_id",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<long, T>(__arg0, 0),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override async global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                await ((global::Chat.ObservingConsumer)Consumer).Join(__arg0, __invocation.CreateRequestContext()).ConfigureAwait(false);
+                return global::Consumers.ActionResult.Ok();
+            }
         }
     }
 }

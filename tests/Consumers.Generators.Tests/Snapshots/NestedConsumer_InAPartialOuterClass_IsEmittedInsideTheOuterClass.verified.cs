@@ -20,10 +20,10 @@ namespace Chat.Features
             private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
             {
                 public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
-                    => ((global::Chat.Features.Rooms.Consumer)consumer).OnConnectAsync(cancellationToken);
+                    => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, null, static (__consumer, __token) => ((global::Chat.Features.Rooms.Consumer)__consumer).OnConnectAsync(__token), cancellationToken);
 
                 public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
-                    => ((global::Chat.Features.Rooms.Consumer)consumer).OnDisconnectAsync(closeStatus);
+                    => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, null, static (__consumer, __status) => ((global::Chat.Features.Rooms.Consumer)__consumer).OnDisconnectAsync(__status), closeStatus);
 
                 /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
                 public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
@@ -62,7 +62,37 @@ namespace Chat.Features
             /// <summary>Binds and calls <c>Count</c> for the action <c>count</c>.</summary>
             private global::System.Threading.Tasks.ValueTask __Invoke_Count_5_39b1ddf4(global::Consumers.Dispatch.ActionInvocation invocation)
             {
+                if (invocation.HasFilters)
+                {
+                    return invocation.InvokeAsync(new __Call_Count_5_39b1ddf4(this, invocation), null, null);
+                }
+
                 return invocation.Reply<int>(this.Count(), global::Consumers.Dispatch.PrimitiveJson.Int32);
+            }
+
+            /// <summary>A bound call of <c>Count</c>, for the filters and permissions of <c>count</c>.</summary>
+            private sealed class __Call_Count_5_39b1ddf4 : global::Consumers.Dispatch.ActionCall
+            {
+                private int __result = default!;
+
+                public __Call_Count_5_39b1ddf4(global::Chat.Features.Rooms.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+                {
+                }
+
+                public override int Count => 0;
+
+                public override string GetName(int index) => throw OutOfRange(index);
+
+                public override T Get<T>(int index) => throw OutOfRange(index);
+
+                protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+                {
+                    __result = ((global::Chat.Features.Rooms.Consumer)Consumer).Count();
+                    return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(Produced(200));
+                }
+
+                protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                    => IsProduced(result) ? invocation.ReplyResult<int>(new global::Consumers.ActionResult<int>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), global::Consumers.Dispatch.PrimitiveJson.Int32) : invocation.ReplyResult(result);
             }
         }
     }

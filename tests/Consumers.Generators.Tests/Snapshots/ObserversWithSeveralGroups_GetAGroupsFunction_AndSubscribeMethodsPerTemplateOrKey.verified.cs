@@ -23,10 +23,10 @@ namespace Chat
         private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
             public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
-                => ((global::Chat.FeedConsumer)consumer).OnConnectAsync(cancellationToken);
+                => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, null, static (__consumer, __token) => ((global::Chat.FeedConsumer)__consumer).OnConnectAsync(__token), cancellationToken);
 
             public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
-                => ((global::Chat.FeedConsumer)consumer).OnDisconnectAsync(closeStatus);
+                => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, null, static (__consumer, __status) => ((global::Chat.FeedConsumer)__consumer).OnDisconnectAsync(__status), closeStatus);
 
             /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
             public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
@@ -192,7 +192,45 @@ namespace Chat
                 return invocation.ReplyMissingArgument("room_id");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Follow_6_5b6c4f70(this, invocation, __arg0), null, null);
+            }
+
             return invocation.ReplyAsync(this.Follow(__arg0, invocation.CreateRequestContext()));
+        }
+
+        /// <summary>A bound call of <c>Follow</c>, for the filters and permissions of <c>follow</c>.</summary>
+        private sealed class __Call_Follow_6_5b6c4f70 : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly global::Consumers.Dispatch.ActionInvocation __invocation;
+            private readonly long __arg0;
+
+            public __Call_Follow_6_5b6c4f70(global::Chat.FeedConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, long arg0) : base(consumer)
+            {
+                __invocation = invocation;
+                __arg0 = arg0;
+            }
+
+            public override int Count => 1;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "room_id",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<long, T>(__arg0, 0),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override async global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                await ((global::Chat.FeedConsumer)Consumer).Follow(__arg0, __invocation.CreateRequestContext()).ConfigureAwait(false);
+                return global::Consumers.ActionResult.Ok();
+            }
         }
 
         /// <summary>Binds and calls <c>FollowKey</c> for the action <c>follow_key</c>.</summary>
@@ -233,7 +271,45 @@ namespace Chat
                 return invocation.ReplyMissingArgument("key");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_FollowKey_10_2c4b52f4(this, invocation, __arg0!), null, null);
+            }
+
             return invocation.ReplyAsync(this.FollowKey(__arg0!, invocation.CreateRequestContext()));
+        }
+
+        /// <summary>A bound call of <c>FollowKey</c>, for the filters and permissions of <c>follow_key</c>.</summary>
+        private sealed class __Call_FollowKey_10_2c4b52f4 : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly global::Consumers.Dispatch.ActionInvocation __invocation;
+            private readonly string __arg0;
+
+            public __Call_FollowKey_10_2c4b52f4(global::Chat.FeedConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, string arg0) : base(consumer)
+            {
+                __invocation = invocation;
+                __arg0 = arg0;
+            }
+
+            public override int Count => 1;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "key",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<string, T>(__arg0, 0),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override async global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                await ((global::Chat.FeedConsumer)Consumer).FollowKey(__arg0, __invocation.CreateRequestContext()).ConfigureAwait(false);
+                return global::Consumers.ActionResult.Ok();
+            }
         }
     }
 }

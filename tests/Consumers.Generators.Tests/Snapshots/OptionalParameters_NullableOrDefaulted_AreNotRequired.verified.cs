@@ -18,10 +18,10 @@ namespace Chat
         private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
             public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
-                => ((global::Chat.OptionalConsumer)consumer).OnConnectAsync(cancellationToken);
+                => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, null, static (__consumer, __token) => ((global::Chat.OptionalConsumer)__consumer).OnConnectAsync(__token), cancellationToken);
 
             public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
-                => ((global::Chat.OptionalConsumer)consumer).OnDisconnectAsync(closeStatus);
+                => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, null, static (__consumer, __status) => ((global::Chat.OptionalConsumer)__consumer).OnDisconnectAsync(__status), closeStatus);
 
             /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
             public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
@@ -299,8 +299,92 @@ namespace Chat
                 return invocation.ReplyMissingArgument("query");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Search_6_803328a9(this, invocation, __arg0!, __arg1, __arg2, __arg3, __arg4, __arg5, __arg6!, __arg7, __arg8, __arg9, __arg10, __arg11, __arg12), null, null);
+            }
+
             this.Search(__arg0!, __arg1, __arg2, __arg3, __arg4, __arg5, __arg6!, __arg7, __arg8, __arg9, __arg10, __arg11, __arg12);
             return invocation.ReplyEmpty();
+        }
+
+        /// <summary>A bound call of <c>Search</c>, for the filters and permissions of <c>search</c>.</summary>
+        private sealed class __Call_Search_6_803328a9 : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly string __arg0;
+            private readonly string? __arg1;
+            private readonly int? __arg2;
+            private readonly global::System.Guid? __arg3;
+            private readonly global::System.DateTimeOffset? __arg4;
+            private readonly int __arg5;
+            private readonly string __arg6;
+            private readonly bool __arg7;
+            private readonly double __arg8;
+            private readonly decimal __arg9;
+            private readonly long __arg10;
+            private readonly string? __arg11;
+            private readonly int? __arg12;
+
+            public __Call_Search_6_803328a9(global::Chat.OptionalConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, string arg0, string? arg1, int? arg2, global::System.Guid? arg3, global::System.DateTimeOffset? arg4, int arg5, string arg6, bool arg7, double arg8, decimal arg9, long arg10, string? arg11, int? arg12) : base(consumer)
+            {
+                __arg0 = arg0;
+                __arg1 = arg1;
+                __arg2 = arg2;
+                __arg3 = arg3;
+                __arg4 = arg4;
+                __arg5 = arg5;
+                __arg6 = arg6;
+                __arg7 = arg7;
+                __arg8 = arg8;
+                __arg9 = arg9;
+                __arg10 = arg10;
+                __arg11 = arg11;
+                __arg12 = arg12;
+            }
+
+            public override int Count => 13;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "query",
+                1 => "cursor",
+                2 => "limit",
+                3 => "room_id",
+                4 => "since",
+                5 => "page_size",
+                6 => "order",
+                7 => "include_archived",
+                8 => "min_score",
+                9 => "max_price",
+                10 => "offset",
+                11 => "tag",
+                12 => "page",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<string, T>(__arg0, 0),
+                1 => Convert<string?, T>(__arg1, 1),
+                2 => Convert<int?, T>(__arg2, 2),
+                3 => Convert<global::System.Guid?, T>(__arg3, 3),
+                4 => Convert<global::System.DateTimeOffset?, T>(__arg4, 4),
+                5 => Convert<int, T>(__arg5, 5),
+                6 => Convert<string, T>(__arg6, 6),
+                7 => Convert<bool, T>(__arg7, 7),
+                8 => Convert<double, T>(__arg8, 8),
+                9 => Convert<decimal, T>(__arg9, 9),
+                10 => Convert<long, T>(__arg10, 10),
+                11 => Convert<string?, T>(__arg11, 11),
+                12 => Convert<int?, T>(__arg12, 12),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                ((global::Chat.OptionalConsumer)Consumer).Search(__arg0, __arg1, __arg2, __arg3, __arg4, __arg5, __arg6, __arg7, __arg8, __arg9, __arg10, __arg11, __arg12);
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(global::Consumers.ActionResult.Ok());
+            }
         }
     }
 }

@@ -18,10 +18,10 @@ namespace Chat
         private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
             public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
-                => ((global::Chat.PrimitivesConsumer)consumer).OnConnectAsync(cancellationToken);
+                => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, null, static (__consumer, __token) => ((global::Chat.PrimitivesConsumer)__consumer).OnConnectAsync(__token), cancellationToken);
 
             public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
-                => ((global::Chat.PrimitivesConsumer)consumer).OnDisconnectAsync(closeStatus);
+                => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, null, static (__consumer, __status) => ((global::Chat.PrimitivesConsumer)__consumer).OnDisconnectAsync(__status), closeStatus);
 
             /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
             public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
@@ -167,8 +167,52 @@ namespace Chat
                 return invocation.ReplyMissingArgument("payload");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Text_4_bde64e3e(this, invocation, __arg0!, __arg1, __arg2), null, null);
+            }
+
             this.Text(__arg0!, __arg1, __arg2);
             return invocation.ReplyEmpty();
+        }
+
+        /// <summary>A bound call of <c>Text</c>, for the filters and permissions of <c>text</c>.</summary>
+        private sealed class __Call_Text_4_bde64e3e : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly string __arg0;
+            private readonly bool __arg1;
+            private readonly global::System.Text.Json.JsonElement __arg2;
+
+            public __Call_Text_4_bde64e3e(global::Chat.PrimitivesConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, string arg0, bool arg1, global::System.Text.Json.JsonElement arg2) : base(consumer)
+            {
+                __arg0 = arg0;
+                __arg1 = arg1;
+                __arg2 = arg2;
+            }
+
+            public override int Count => 3;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "text",
+                1 => "flag",
+                2 => "payload",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<string, T>(__arg0, 0),
+                1 => Convert<bool, T>(__arg1, 1),
+                2 => Convert<global::System.Text.Json.JsonElement, T>(__arg2, 2),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                ((global::Chat.PrimitivesConsumer)Consumer).Text(__arg0, __arg1, __arg2);
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(global::Consumers.ActionResult.Ok());
+            }
         }
 
         /// <summary>Binds and calls <c>Integers</c> for the action <c>integers</c>.</summary>
@@ -377,8 +421,72 @@ namespace Chat
                 return invocation.ReplyMissingArgument("u64");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Integers_8_2ecae102(this, invocation, __arg0, __arg1, __arg2, __arg3, __arg4, __arg5, __arg6, __arg7), null, null);
+            }
+
             this.Integers(__arg0, __arg1, __arg2, __arg3, __arg4, __arg5, __arg6, __arg7);
             return invocation.ReplyEmpty();
+        }
+
+        /// <summary>A bound call of <c>Integers</c>, for the filters and permissions of <c>integers</c>.</summary>
+        private sealed class __Call_Integers_8_2ecae102 : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly byte __arg0;
+            private readonly sbyte __arg1;
+            private readonly short __arg2;
+            private readonly ushort __arg3;
+            private readonly int __arg4;
+            private readonly uint __arg5;
+            private readonly long __arg6;
+            private readonly ulong __arg7;
+
+            public __Call_Integers_8_2ecae102(global::Chat.PrimitivesConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, byte arg0, sbyte arg1, short arg2, ushort arg3, int arg4, uint arg5, long arg6, ulong arg7) : base(consumer)
+            {
+                __arg0 = arg0;
+                __arg1 = arg1;
+                __arg2 = arg2;
+                __arg3 = arg3;
+                __arg4 = arg4;
+                __arg5 = arg5;
+                __arg6 = arg6;
+                __arg7 = arg7;
+            }
+
+            public override int Count => 8;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "u8",
+                1 => "i8",
+                2 => "i16",
+                3 => "u16",
+                4 => "i32",
+                5 => "u32",
+                6 => "i64",
+                7 => "u64",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<byte, T>(__arg0, 0),
+                1 => Convert<sbyte, T>(__arg1, 1),
+                2 => Convert<short, T>(__arg2, 2),
+                3 => Convert<ushort, T>(__arg3, 3),
+                4 => Convert<int, T>(__arg4, 4),
+                5 => Convert<uint, T>(__arg5, 5),
+                6 => Convert<long, T>(__arg6, 6),
+                7 => Convert<ulong, T>(__arg7, 7),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                ((global::Chat.PrimitivesConsumer)Consumer).Integers(__arg0, __arg1, __arg2, __arg3, __arg4, __arg5, __arg6, __arg7);
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(global::Consumers.ActionResult.Ok());
+            }
         }
 
         /// <summary>Binds and calls <c>Numbers</c> for the action <c>numbers</c>.</summary>
@@ -467,8 +575,52 @@ namespace Chat
                 return invocation.ReplyMissingArgument("money");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Numbers_7_a5939c29(this, invocation, __arg0, __arg1, __arg2), null, null);
+            }
+
             this.Numbers(__arg0, __arg1, __arg2);
             return invocation.ReplyEmpty();
+        }
+
+        /// <summary>A bound call of <c>Numbers</c>, for the filters and permissions of <c>numbers</c>.</summary>
+        private sealed class __Call_Numbers_7_a5939c29 : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly float __arg0;
+            private readonly double __arg1;
+            private readonly decimal __arg2;
+
+            public __Call_Numbers_7_a5939c29(global::Chat.PrimitivesConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, float arg0, double arg1, decimal arg2) : base(consumer)
+            {
+                __arg0 = arg0;
+                __arg1 = arg1;
+                __arg2 = arg2;
+            }
+
+            public override int Count => 3;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "single",
+                1 => "real",
+                2 => "money",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<float, T>(__arg0, 0),
+                1 => Convert<double, T>(__arg1, 1),
+                2 => Convert<decimal, T>(__arg2, 2),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                ((global::Chat.PrimitivesConsumer)Consumer).Numbers(__arg0, __arg1, __arg2);
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(global::Consumers.ActionResult.Ok());
+            }
         }
 
         /// <summary>Binds and calls <c>Identities</c> for the action <c>identities</c>.</summary>
@@ -557,8 +709,52 @@ namespace Chat
                 return invocation.ReplyMissingArgument("at_offset");
             }
 
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Identities_10_8559737b(this, invocation, __arg0, __arg1, __arg2), null, null);
+            }
+
             this.Identities(__arg0, __arg1, __arg2);
             return invocation.ReplyEmpty();
+        }
+
+        /// <summary>A bound call of <c>Identities</c>, for the filters and permissions of <c>identities</c>.</summary>
+        private sealed class __Call_Identities_10_8559737b : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly global::System.Guid __arg0;
+            private readonly global::System.DateTime __arg1;
+            private readonly global::System.DateTimeOffset __arg2;
+
+            public __Call_Identities_10_8559737b(global::Chat.PrimitivesConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, global::System.Guid arg0, global::System.DateTime arg1, global::System.DateTimeOffset arg2) : base(consumer)
+            {
+                __arg0 = arg0;
+                __arg1 = arg1;
+                __arg2 = arg2;
+            }
+
+            public override int Count => 3;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "id",
+                1 => "at",
+                2 => "at_offset",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<global::System.Guid, T>(__arg0, 0),
+                1 => Convert<global::System.DateTime, T>(__arg1, 1),
+                2 => Convert<global::System.DateTimeOffset, T>(__arg2, 2),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                ((global::Chat.PrimitivesConsumer)Consumer).Identities(__arg0, __arg1, __arg2);
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(global::Consumers.ActionResult.Ok());
+            }
         }
     }
 }

@@ -23,10 +23,10 @@ namespace Chat
         private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
             public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
-                => ((global::Chat.TutorialConsumer)consumer).OnConnectAsync(cancellationToken);
+                => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, null, static (__consumer, __token) => ((global::Chat.TutorialConsumer)__consumer).OnConnectAsync(__token), cancellationToken);
 
             public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
-                => ((global::Chat.TutorialConsumer)consumer).OnDisconnectAsync(closeStatus);
+                => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, null, static (__consumer, __status) => ((global::Chat.TutorialConsumer)__consumer).OnDisconnectAsync(__status), closeStatus);
 
             /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
             public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) => invocation.ReplyUnknownAction();
@@ -39,12 +39,50 @@ namespace Chat
                     return default;
                 }
 
+                if (invocation.HasFilters)
+                {
+                    return invocation.InvokeAsync(new __Receive((global::Chat.TutorialConsumer)consumer, __message, invocation.Aborted), null);
+                }
+
                 return new global::System.Threading.Tasks.ValueTask(((global::Chat.TutorialConsumer)consumer).OnMessage(__message, invocation.Aborted));
             }
         }
 
         /// <summary>Messages are plain JSON for the <c>[Receive]</c> handler: no DCRF envelope either way.</summary>
         static bool global::Consumers.Dispatch.IConsumerFactory<global::Chat.TutorialConsumer>.ReceivesPlainJson => true;
+
+        /// <summary>A message for <c>OnMessage</c>, for the filters.</summary>
+        private sealed class __Receive : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly global::Chat.CreateRoomDto __message;
+            private readonly global::System.Threading.CancellationToken __aborted;
+
+            public __Receive(global::Chat.TutorialConsumer consumer, global::Chat.CreateRoomDto message, global::System.Threading.CancellationToken aborted) : base(consumer)
+            {
+                __message = message;
+                __aborted = aborted;
+            }
+
+            public override int Count => 1;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "message",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<global::Chat.CreateRoomDto, T>(__message, 0),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override async global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                await ((global::Chat.TutorialConsumer)Consumer).OnMessage(__message, __aborted).ConfigureAwait(false);
+                return global::Consumers.ActionResult.Ok();
+            }
+        }
 
         private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
 

@@ -18,10 +18,10 @@ namespace Chat
         private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
             public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
-                => ((global::Chat.RawConsumer)consumer).OnConnectAsync(cancellationToken);
+                => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, null, static (__consumer, __token) => ((global::Chat.RawConsumer)__consumer).OnConnectAsync(__token), cancellationToken);
 
             public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
-                => ((global::Chat.RawConsumer)consumer).OnDisconnectAsync(closeStatus);
+                => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, null, static (__consumer, __status) => ((global::Chat.RawConsumer)__consumer).OnDisconnectAsync(__status), closeStatus);
 
             /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
             public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) => invocation.ReplyUnknownAction();
@@ -34,6 +34,11 @@ namespace Chat
                     return default;
                 }
 
+                if (invocation.HasFilters)
+                {
+                    return invocation.InvokeAsync(new __Receive((global::Chat.RawConsumer)consumer, __message, invocation.Aborted), null);
+                }
+
                 ((global::Chat.RawConsumer)consumer).Receive(__message);
                 return default;
             }
@@ -41,6 +46,39 @@ namespace Chat
 
         /// <summary>Messages are plain JSON for the <c>[Receive]</c> handler: no DCRF envelope either way.</summary>
         static bool global::Consumers.Dispatch.IConsumerFactory<global::Chat.RawConsumer>.ReceivesPlainJson => true;
+
+        /// <summary>A message for <c>Receive</c>, for the filters.</summary>
+        private sealed class __Receive : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly global::System.Text.Json.JsonElement __message;
+            private readonly global::System.Threading.CancellationToken __aborted;
+
+            public __Receive(global::Chat.RawConsumer consumer, global::System.Text.Json.JsonElement message, global::System.Threading.CancellationToken aborted) : base(consumer)
+            {
+                __message = message;
+                __aborted = aborted;
+            }
+
+            public override int Count => 1;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "message",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<global::System.Text.Json.JsonElement, T>(__message, 0),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                ((global::Chat.RawConsumer)Consumer).Receive(__message);
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(global::Consumers.ActionResult.Ok());
+            }
+        }
 
         private static global::Consumers.Contracts.ConsumerContract? __ContractCache;
 

@@ -23,10 +23,10 @@ namespace Chat
         private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
             public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
-                => ((global::Chat.ReturnsConsumer)consumer).OnConnectAsync(cancellationToken);
+                => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, null, static (__consumer, __token) => ((global::Chat.ReturnsConsumer)__consumer).OnConnectAsync(__token), cancellationToken);
 
             public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
-                => ((global::Chat.ReturnsConsumer)consumer).OnDisconnectAsync(closeStatus);
+                => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, null, static (__consumer, __status) => ((global::Chat.ReturnsConsumer)__consumer).OnDisconnectAsync(__status), closeStatus);
 
             /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
             public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
@@ -159,80 +159,461 @@ namespace Chat
         /// <summary>Binds and calls <c>ReturnsVoid</c> for the action <c>returns_void</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsVoid_12_14745f33(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_ReturnsVoid_12_14745f33(this, invocation), null, null);
+            }
+
             this.ReturnsVoid();
             return invocation.ReplyEmpty();
+        }
+
+        /// <summary>A bound call of <c>ReturnsVoid</c>, for the filters and permissions of <c>returns_void</c>.</summary>
+        private sealed class __Call_ReturnsVoid_12_14745f33 : global::Consumers.Dispatch.ActionCall
+        {
+
+            public __Call_ReturnsVoid_12_14745f33(global::Chat.ReturnsConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                ((global::Chat.ReturnsConsumer)Consumer).ReturnsVoid();
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(global::Consumers.ActionResult.Ok());
+            }
         }
 
         /// <summary>Binds and calls <c>ReturnsTask</c> for the action <c>returns_task</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsTask_12_71963090(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_ReturnsTask_12_71963090(this, invocation), null, null);
+            }
+
             return invocation.ReplyAsync(this.ReturnsTask());
+        }
+
+        /// <summary>A bound call of <c>ReturnsTask</c>, for the filters and permissions of <c>returns_task</c>.</summary>
+        private sealed class __Call_ReturnsTask_12_71963090 : global::Consumers.Dispatch.ActionCall
+        {
+
+            public __Call_ReturnsTask_12_71963090(global::Chat.ReturnsConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override async global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                await ((global::Chat.ReturnsConsumer)Consumer).ReturnsTask().ConfigureAwait(false);
+                return global::Consumers.ActionResult.Ok();
+            }
         }
 
         /// <summary>Binds and calls <c>ReturnsValueTask</c> for the action <c>returns_value_task</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsValueTask_18_31e7e0a2(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_ReturnsValueTask_18_31e7e0a2(this, invocation), null, null);
+            }
+
             return invocation.ReplyAsync(this.ReturnsValueTask());
+        }
+
+        /// <summary>A bound call of <c>ReturnsValueTask</c>, for the filters and permissions of <c>returns_value_task</c>.</summary>
+        private sealed class __Call_ReturnsValueTask_18_31e7e0a2 : global::Consumers.Dispatch.ActionCall
+        {
+
+            public __Call_ReturnsValueTask_18_31e7e0a2(global::Chat.ReturnsConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override async global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                await ((global::Chat.ReturnsConsumer)Consumer).ReturnsValueTask().ConfigureAwait(false);
+                return global::Consumers.ActionResult.Ok();
+            }
         }
 
         /// <summary>Binds and calls <c>ReturnsValue</c> for the action <c>returns_value</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsValue_13_1af77e8e(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_ReturnsValue_13_1af77e8e(this, invocation), null, null);
+            }
+
             return invocation.Reply<int>(this.ReturnsValue(), global::Consumers.Dispatch.PrimitiveJson.Int32);
+        }
+
+        /// <summary>A bound call of <c>ReturnsValue</c>, for the filters and permissions of <c>returns_value</c>.</summary>
+        private sealed class __Call_ReturnsValue_13_1af77e8e : global::Consumers.Dispatch.ActionCall
+        {
+            private int __result = default!;
+
+            public __Call_ReturnsValue_13_1af77e8e(global::Chat.ReturnsConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                __result = ((global::Chat.ReturnsConsumer)Consumer).ReturnsValue();
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(Produced(200));
+            }
+
+            protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                => IsProduced(result) ? invocation.ReplyResult<int>(new global::Consumers.ActionResult<int>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), global::Consumers.Dispatch.PrimitiveJson.Int32) : invocation.ReplyResult(result);
         }
 
         /// <summary>Binds and calls <c>ReturnsNullableString</c> for the action <c>returns_nullable_string</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsNullableString_23_5b91a398(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_ReturnsNullableString_23_5b91a398(this, invocation), null, null);
+            }
+
             return invocation.Reply<string?>(this.ReturnsNullableString(), global::Consumers.Dispatch.PrimitiveJson.String!);
+        }
+
+        /// <summary>A bound call of <c>ReturnsNullableString</c>, for the filters and permissions of <c>returns_nullable_string</c>.</summary>
+        private sealed class __Call_ReturnsNullableString_23_5b91a398 : global::Consumers.Dispatch.ActionCall
+        {
+            private string? __result = default!;
+
+            public __Call_ReturnsNullableString_23_5b91a398(global::Chat.ReturnsConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                __result = ((global::Chat.ReturnsConsumer)Consumer).ReturnsNullableString();
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(Produced(200));
+            }
+
+            protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                => IsProduced(result) ? invocation.ReplyResult<string?>(new global::Consumers.ActionResult<string?>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), global::Consumers.Dispatch.PrimitiveJson.String!) : invocation.ReplyResult(result);
         }
 
         /// <summary>Binds and calls <c>ReturnsTaskOfDto</c> for the action <c>returns_task_of_dto</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsTaskOfDto_19_824c22d6(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_ReturnsTaskOfDto_19_824c22d6(this, invocation), null, null);
+            }
+
             return invocation.ReplyAsync<global::Chat.RoomDto>(this.ReturnsTaskOfDto(), __Json0);
+        }
+
+        /// <summary>A bound call of <c>ReturnsTaskOfDto</c>, for the filters and permissions of <c>returns_task_of_dto</c>.</summary>
+        private sealed class __Call_ReturnsTaskOfDto_19_824c22d6 : global::Consumers.Dispatch.ActionCall
+        {
+            private global::Chat.RoomDto __result = default!;
+
+            public __Call_ReturnsTaskOfDto_19_824c22d6(global::Chat.ReturnsConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override async global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                __result = await ((global::Chat.ReturnsConsumer)Consumer).ReturnsTaskOfDto().ConfigureAwait(false);
+                return Produced(200);
+            }
+
+            protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                => IsProduced(result) ? invocation.ReplyResult<global::Chat.RoomDto>(new global::Consumers.ActionResult<global::Chat.RoomDto>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), __Json0) : invocation.ReplyResult(result);
         }
 
         /// <summary>Binds and calls <c>ReturnsValueTaskOfValue</c> for the action <c>returns_value_task_of_value</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsValueTaskOfValue_27_4512e634(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_ReturnsValueTaskOfValue_27_4512e634(this, invocation), null, null);
+            }
+
             return invocation.ReplyAsync<long>(this.ReturnsValueTaskOfValue(), global::Consumers.Dispatch.PrimitiveJson.Int64);
+        }
+
+        /// <summary>A bound call of <c>ReturnsValueTaskOfValue</c>, for the filters and permissions of <c>returns_value_task_of_value</c>.</summary>
+        private sealed class __Call_ReturnsValueTaskOfValue_27_4512e634 : global::Consumers.Dispatch.ActionCall
+        {
+            private long __result = default!;
+
+            public __Call_ReturnsValueTaskOfValue_27_4512e634(global::Chat.ReturnsConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override async global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                __result = await ((global::Chat.ReturnsConsumer)Consumer).ReturnsValueTaskOfValue().ConfigureAwait(false);
+                return Produced(200);
+            }
+
+            protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                => IsProduced(result) ? invocation.ReplyResult<long>(new global::Consumers.ActionResult<long>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), global::Consumers.Dispatch.PrimitiveJson.Int64) : invocation.ReplyResult(result);
         }
 
         /// <summary>Binds and calls <c>ReturnsResult</c> for the action <c>returns_result</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsResult_14_53ceaa50(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_ReturnsResult_14_53ceaa50(this, invocation), null, null);
+            }
+
             return invocation.ReplyResult(this.ReturnsResult());
+        }
+
+        /// <summary>A bound call of <c>ReturnsResult</c>, for the filters and permissions of <c>returns_result</c>.</summary>
+        private sealed class __Call_ReturnsResult_14_53ceaa50 : global::Consumers.Dispatch.ActionCall
+        {
+
+            public __Call_ReturnsResult_14_53ceaa50(global::Chat.ReturnsConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(((global::Chat.ReturnsConsumer)Consumer).ReturnsResult());
+            }
         }
 
         /// <summary>Binds and calls <c>ReturnsTaskOfResult</c> for the action <c>returns_task_of_result</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsTaskOfResult_22_e36ad2ac(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_ReturnsTaskOfResult_22_e36ad2ac(this, invocation), null, null);
+            }
+
             return invocation.ReplyResultAsync(this.ReturnsTaskOfResult());
+        }
+
+        /// <summary>A bound call of <c>ReturnsTaskOfResult</c>, for the filters and permissions of <c>returns_task_of_result</c>.</summary>
+        private sealed class __Call_ReturnsTaskOfResult_22_e36ad2ac : global::Consumers.Dispatch.ActionCall
+        {
+
+            public __Call_ReturnsTaskOfResult_22_e36ad2ac(global::Chat.ReturnsConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override async global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                return await ((global::Chat.ReturnsConsumer)Consumer).ReturnsTaskOfResult().ConfigureAwait(false);
+            }
         }
 
         /// <summary>Binds and calls <c>ReturnsValueTaskOfResult</c> for the action <c>returns_value_task_of_result</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsValueTaskOfResult_28_39e7eb86(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_ReturnsValueTaskOfResult_28_39e7eb86(this, invocation), null, null);
+            }
+
             return invocation.ReplyResultAsync(this.ReturnsValueTaskOfResult());
+        }
+
+        /// <summary>A bound call of <c>ReturnsValueTaskOfResult</c>, for the filters and permissions of <c>returns_value_task_of_result</c>.</summary>
+        private sealed class __Call_ReturnsValueTaskOfResult_28_39e7eb86 : global::Consumers.Dispatch.ActionCall
+        {
+
+            public __Call_ReturnsValueTaskOfResult_28_39e7eb86(global::Chat.ReturnsConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override async global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                return await ((global::Chat.ReturnsConsumer)Consumer).ReturnsValueTaskOfResult().ConfigureAwait(false);
+            }
         }
 
         /// <summary>Binds and calls <c>ReturnsResultOfDto</c> for the action <c>returns_result_of_dto</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsResultOfDto_21_bf8d4b96(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_ReturnsResultOfDto_21_bf8d4b96(this, invocation), null, null);
+            }
+
             return invocation.ReplyResult<global::Chat.RoomDto>(this.ReturnsResultOfDto(), __Json0);
+        }
+
+        /// <summary>A bound call of <c>ReturnsResultOfDto</c>, for the filters and permissions of <c>returns_result_of_dto</c>.</summary>
+        private sealed class __Call_ReturnsResultOfDto_21_bf8d4b96 : global::Consumers.Dispatch.ActionCall
+        {
+            private global::Chat.RoomDto __result = default!;
+
+            public __Call_ReturnsResultOfDto_21_bf8d4b96(global::Chat.ReturnsConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                var __r = ((global::Chat.ReturnsConsumer)Consumer).ReturnsResultOfDto();
+                if (__r.HasData)
+                {
+                    __result = __r.Data!;
+                    return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(Produced(__r.Status, __r.Errors));
+                }
+
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(new global::Consumers.ActionResult(__r.Status, __r.Errors ?? global::Consumers.ActionErrors.None));
+            }
+
+            protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                => IsProduced(result) ? invocation.ReplyResult<global::Chat.RoomDto>(new global::Consumers.ActionResult<global::Chat.RoomDto>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), __Json0) : invocation.ReplyResult(result);
         }
 
         /// <summary>Binds and calls <c>ReturnsTaskOfResultOfDto</c> for the action <c>returns_task_of_result_of_dto</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsTaskOfResultOfDto_29_bcc21ab2(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_ReturnsTaskOfResultOfDto_29_bcc21ab2(this, invocation), null, null);
+            }
+
             return invocation.ReplyResultAsync<global::Chat.RoomDto>(this.ReturnsTaskOfResultOfDto(), __Json0);
+        }
+
+        /// <summary>A bound call of <c>ReturnsTaskOfResultOfDto</c>, for the filters and permissions of <c>returns_task_of_result_of_dto</c>.</summary>
+        private sealed class __Call_ReturnsTaskOfResultOfDto_29_bcc21ab2 : global::Consumers.Dispatch.ActionCall
+        {
+            private global::Chat.RoomDto __result = default!;
+
+            public __Call_ReturnsTaskOfResultOfDto_29_bcc21ab2(global::Chat.ReturnsConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override async global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                var __r = await ((global::Chat.ReturnsConsumer)Consumer).ReturnsTaskOfResultOfDto().ConfigureAwait(false);
+                if (__r.HasData)
+                {
+                    __result = __r.Data!;
+                    return Produced(__r.Status, __r.Errors);
+                }
+
+                return new global::Consumers.ActionResult(__r.Status, __r.Errors ?? global::Consumers.ActionErrors.None);
+            }
+
+            protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                => IsProduced(result) ? invocation.ReplyResult<global::Chat.RoomDto>(new global::Consumers.ActionResult<global::Chat.RoomDto>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), __Json0) : invocation.ReplyResult(result);
         }
 
         /// <summary>Binds and calls <c>ReturnsValueTaskOfResultOfValue</c> for the action <c>returns_value_task_of_result_of_value</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_ReturnsValueTaskOfResultOfValue_37_7abeee80(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_ReturnsValueTaskOfResultOfValue_37_7abeee80(this, invocation), null, null);
+            }
+
             return invocation.ReplyResultAsync<int>(this.ReturnsValueTaskOfResultOfValue(), global::Consumers.Dispatch.PrimitiveJson.Int32);
+        }
+
+        /// <summary>A bound call of <c>ReturnsValueTaskOfResultOfValue</c>, for the filters and permissions of <c>returns_value_task_of_result_of_value</c>.</summary>
+        private sealed class __Call_ReturnsValueTaskOfResultOfValue_37_7abeee80 : global::Consumers.Dispatch.ActionCall
+        {
+            private int __result = default!;
+
+            public __Call_ReturnsValueTaskOfResultOfValue_37_7abeee80(global::Chat.ReturnsConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override async global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                var __r = await ((global::Chat.ReturnsConsumer)Consumer).ReturnsValueTaskOfResultOfValue().ConfigureAwait(false);
+                if (__r.HasData)
+                {
+                    __result = __r.Data!;
+                    return Produced(__r.Status, __r.Errors);
+                }
+
+                return new global::Consumers.ActionResult(__r.Status, __r.Errors ?? global::Consumers.ActionErrors.None);
+            }
+
+            protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                => IsProduced(result) ? invocation.ReplyResult<int>(new global::Consumers.ActionResult<int>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), global::Consumers.Dispatch.PrimitiveJson.Int32) : invocation.ReplyResult(result);
         }
     }
 }

@@ -33,6 +33,7 @@ public sealed class ConfigurationTests
             ["Consumers:HandshakeTimeout"] = "00:00:02",
             ["Consumers:IdleTimeout"] = "00:05:00",
             ["Consumers:FragmentedMessageTimeout"] = "00:00:07",
+            ["Consumers:ValidateDataAnnotations"] = "false",
         });
         Assert.Multiple(() =>
         {
@@ -47,6 +48,7 @@ public sealed class ConfigurationTests
             Assert.That(options.HandshakeTimeout, Is.EqualTo(TimeSpan.FromSeconds(2)));
             Assert.That(options.IdleTimeout, Is.EqualTo(TimeSpan.FromMinutes(5)));
             Assert.That(options.FragmentedMessageTimeout, Is.EqualTo(TimeSpan.FromSeconds(7)));
+            Assert.That(options.ValidateDataAnnotations, Is.False);
         });
     }
 
@@ -71,6 +73,7 @@ public sealed class ConfigurationTests
             Assert.That(options.HandshakeTimeout, Is.EqualTo(TimeSpan.FromSeconds(10)));
             Assert.That(options.IdleTimeout, Is.EqualTo(TimeSpan.Zero));
             Assert.That(options.FragmentedMessageTimeout, Is.EqualTo(TimeSpan.FromSeconds(30)));
+            Assert.That(options.ValidateDataAnnotations, Is.True);
         });
     }
 

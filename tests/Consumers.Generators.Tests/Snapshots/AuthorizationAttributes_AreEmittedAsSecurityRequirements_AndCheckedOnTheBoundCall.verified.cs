@@ -25,10 +25,10 @@ namespace Chat
         private sealed class __ConsumerHooks : global::Consumers.Dispatch.ConsumerHooks
         {
             public override global::System.Threading.Tasks.ValueTask<bool> ConnectAsync(global::Consumers.Consumer consumer, global::System.Threading.CancellationToken cancellationToken)
-                => ((global::Chat.SecuredConsumer)consumer).OnConnectAsync(cancellationToken);
+                => global::Consumers.ConsumerLifetimeContext.ConnectAsync(consumer, null, static (__consumer, __token) => ((global::Chat.SecuredConsumer)__consumer).OnConnectAsync(__token), cancellationToken);
 
             public override global::System.Threading.Tasks.ValueTask DisconnectAsync(global::Consumers.Consumer consumer, global::System.Net.WebSockets.WebSocketCloseStatus? closeStatus)
-                => ((global::Chat.SecuredConsumer)consumer).OnDisconnectAsync(closeStatus);
+                => global::Consumers.ConsumerLifetimeContext.DisconnectAsync(consumer, null, static (__consumer, __status) => ((global::Chat.SecuredConsumer)__consumer).OnDisconnectAsync(__status), closeStatus);
 
             /// <summary>Routes a request to the action it names; unknown names get 405.</summary>
             public override global::System.Threading.Tasks.ValueTask DispatchAsync(global::Consumers.Consumer consumer, global::Consumers.Dispatch.ActionInvocation invocation)
@@ -45,14 +45,14 @@ namespace Chat
 
                         if (global::System.MemoryExtensions.SequenceEqual(action, "post"u8))
                         {
-                            return invocation.AuthorizeAsync(__Security_Post_4_89e7fa47, __self, static (__consumer, __invocation) => __consumer.__Invoke_Post_4_89e7fa47(__invocation));
+                            return __self.__Invoke_Post_4_89e7fa47(invocation);
                         }
 
                         break;
                     case 5:
                         if (global::System.MemoryExtensions.SequenceEqual(action, "admin"u8))
                         {
-                            return invocation.AuthorizeAsync(__Security_Admin_5_34c83614, __self, static (__consumer, __invocation) => __consumer.__Invoke_Admin_5_34c83614(__invocation));
+                            return __self.__Invoke_Admin_5_34c83614(invocation);
                         }
 
                         break;
@@ -89,7 +89,37 @@ namespace Chat
         /// <summary>Binds and calls <c>Open</c> for the action <c>open</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Open_4_d35ec4c9(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Open_4_d35ec4c9(this, invocation), null, null);
+            }
+
             return invocation.Reply<int>(this.Open(), global::Consumers.Dispatch.PrimitiveJson.Int32);
+        }
+
+        /// <summary>A bound call of <c>Open</c>, for the filters and permissions of <c>open</c>.</summary>
+        private sealed class __Call_Open_4_d35ec4c9 : global::Consumers.Dispatch.ActionCall
+        {
+            private int __result = default!;
+
+            public __Call_Open_4_d35ec4c9(global::Chat.SecuredConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                __result = ((global::Chat.SecuredConsumer)Consumer).Open();
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(Produced(200));
+            }
+
+            protected override global::System.Threading.Tasks.ValueTask ReplyAsync(global::Consumers.Dispatch.ActionInvocation invocation, global::Consumers.ActionResult result)
+                => IsProduced(result) ? invocation.ReplyResult<int>(new global::Consumers.ActionResult<int>(result.Status, __result, result.Errors ?? global::Consumers.ActionErrors.None, true), global::Consumers.Dispatch.PrimitiveJson.Int32) : invocation.ReplyResult(result);
         }
 
         /// <summary>Binds and calls <c>Admin</c> for the action <c>admin</c>.</summary>
@@ -130,8 +160,38 @@ namespace Chat
                 return invocation.ReplyMissingArgument("reason");
             }
 
-            this.Admin(__arg0!);
-            return invocation.ReplyEmpty();
+            return invocation.InvokeAsync(new __Call_Admin_5_34c83614(this, invocation, __arg0!), __Security_Admin_5_34c83614, null);
+        }
+
+        /// <summary>A bound call of <c>Admin</c>, for the filters and permissions of <c>admin</c>.</summary>
+        private sealed class __Call_Admin_5_34c83614 : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly string __arg0;
+
+            public __Call_Admin_5_34c83614(global::Chat.SecuredConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, string arg0) : base(consumer)
+            {
+                __arg0 = arg0;
+            }
+
+            public override int Count => 1;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "reason",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<string, T>(__arg0, 0),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                ((global::Chat.SecuredConsumer)Consumer).Admin(__arg0);
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(global::Consumers.ActionResult.Ok());
+            }
         }
 
         /// <summary>Binds and calls <c>Post</c> for the action <c>post</c>.</summary>
@@ -172,15 +232,71 @@ namespace Chat
                 return invocation.ReplyMissingArgument("text");
             }
 
-            this.Post(__arg0!);
-            return invocation.ReplyEmpty();
+            return invocation.InvokeAsync(new __Call_Post_4_89e7fa47(this, invocation, __arg0!), __Security_Post_4_89e7fa47, null);
+        }
+
+        /// <summary>A bound call of <c>Post</c>, for the filters and permissions of <c>post</c>.</summary>
+        private sealed class __Call_Post_4_89e7fa47 : global::Consumers.Dispatch.ActionCall
+        {
+            private readonly string __arg0;
+
+            public __Call_Post_4_89e7fa47(global::Chat.SecuredConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation, string arg0) : base(consumer)
+            {
+                __arg0 = arg0;
+            }
+
+            public override int Count => 1;
+
+            public override string GetName(int index) => index switch
+            {
+                0 => "text",
+                _ => throw OutOfRange(index),
+            };
+
+            public override T Get<T>(int index) => index switch
+            {
+                0 => Convert<string, T>(__arg0, 0),
+                _ => throw OutOfRange(index),
+            };
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                ((global::Chat.SecuredConsumer)Consumer).Post(__arg0);
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(global::Consumers.ActionResult.Ok());
+            }
         }
 
         /// <summary>Binds and calls <c>Anonymous</c> for the action <c>anonymous</c>.</summary>
         private global::System.Threading.Tasks.ValueTask __Invoke_Anonymous_9_72d9da2e(global::Consumers.Dispatch.ActionInvocation invocation)
         {
+            if (invocation.HasFilters)
+            {
+                return invocation.InvokeAsync(new __Call_Anonymous_9_72d9da2e(this, invocation), null, null);
+            }
+
             this.Anonymous();
             return invocation.ReplyEmpty();
+        }
+
+        /// <summary>A bound call of <c>Anonymous</c>, for the filters and permissions of <c>anonymous</c>.</summary>
+        private sealed class __Call_Anonymous_9_72d9da2e : global::Consumers.Dispatch.ActionCall
+        {
+
+            public __Call_Anonymous_9_72d9da2e(global::Chat.SecuredConsumer consumer, global::Consumers.Dispatch.ActionInvocation invocation) : base(consumer)
+            {
+            }
+
+            public override int Count => 0;
+
+            public override string GetName(int index) => throw OutOfRange(index);
+
+            public override T Get<T>(int index) => throw OutOfRange(index);
+
+            protected override global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult> InvokeAsync()
+            {
+                ((global::Chat.SecuredConsumer)Consumer).Anonymous();
+                return new global::System.Threading.Tasks.ValueTask<global::Consumers.ActionResult>(global::Consumers.ActionResult.Ok());
+            }
         }
     }
 }
