@@ -157,51 +157,6 @@ public sealed partial class ConsumerCommunicator : IAsyncDisposable
     /// <summary>The reason text of the server's close frame.</summary>
     public string? CloseStatusDescription { get; private set; }
 
-    /// <summary>Sends one text frame as it is (valid JSON or not: hostile-input tests send broken frames).</summary>
-    /// <param name="json">The frame's text.</param>
-    /// <param name="cancellationToken">Cancels the send.</param>
-    /// <returns>A task that completes when the frame is written.</returns>
-    /// <exception cref="WebSocketException">The connection is closed.</exception>
-    public Task SendAsync(string json, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        return SendBytesAsync(Encoding.UTF8.GetBytes(json), cancellationToken);
-    }
-
-    /// <summary>Serializes <paramref name="message"/> with source-generated metadata and sends it as one text frame.</summary>
-    /// <typeparam name="T">The message's type.</typeparam>
-    /// <param name="message">The request, e.g. a record with <c>action</c>, <c>request_id</c> and parameters.</param>
-    /// <param name="typeInfo">Its metadata.</param>
-    /// <param name="cancellationToken">Cancels the send.</param>
-    /// <returns>A task that completes when the frame is written.</returns>
-    /// <exception cref="WebSocketException">The connection is closed.</exception>
-    public Task SendAsync<T>(T message, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(typeInfo);
-        return SendBytesAsync(JsonSerializer.SerializeToUtf8Bytes(message, typeInfo), cancellationToken);
-    }
-
-    /// <summary>
-    /// Serializes <paramref name="message"/> (an anonymous object such as <c>new { action = "list", request_id = 1 }</c>)
-    /// with reflection and sends it as one text frame. Member names are written as declared.
-    /// </summary>
-    /// <param name="message">The request.</param>
-    /// <param name="cancellationToken">Cancels the send.</param>
-    /// <returns>A task that completes when the frame is written.</returns>
-    /// <exception cref="WebSocketException">The connection is closed.</exception>
-    [RequiresUnreferencedCode("Reflection-based JSON: use the JsonTypeInfo overload under trimming.")]
-    [RequiresDynamicCode("Reflection-based JSON: use the JsonTypeInfo overload under Native AOT.")]
-    public Task SendAsync(object message, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        if (message is string json)
-        {
-            return SendAsync(json, cancellationToken);
-        }
-
-        return SendBytesAsync(JsonSerializer.SerializeToUtf8Bytes(message, message.GetType(), SendOptions), cancellationToken);
-    }
-
     /// <summary>Returns the next unread frame.</summary>
     /// <param name="timeout">How long to wait; null for <see cref="ReceiveTimeout"/>.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
@@ -296,74 +251,6 @@ public sealed partial class ConsumerCommunicator : IAsyncDisposable
         => Successful(await ReceiveAsync(timeout, cancellationToken).ConfigureAwait(false)).DataAs<T>();
 
     /// <summary>
-    /// Returns the first unread frame whose <c>request_id</c> is the string <paramref name="requestId"/> (a
-    /// subscription's notification), with its data read by source-generated metadata under the wire's snake_case names
-    /// (<see cref="ConsumerEnvelope.DataAs{T}(JsonTypeInfo{T})"/>). Other frames stay unread.
-    /// </summary>
-    /// <typeparam name="T">The notification's data type.</typeparam>
-    /// <param name="requestId">The subscribing request's id.</param>
-    /// <param name="typeInfo">The data's metadata.</param>
-    /// <param name="timeout">How long to wait; null for <see cref="ReceiveTimeout"/>.</param>
-    /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>The notification's action, data and frame.</returns>
-    /// <exception cref="TimeoutException">None arrived in time; the message lists the frames that did.</exception>
-    /// <exception cref="ConsumerClosedException">The connection closed first.</exception>
-    public async Task<ConsumerNotification<T>> ReceiveNotificationAsync<T>(string requestId, JsonTypeInfo<T> typeInfo, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(typeInfo);
-        var envelope = await ReceiveAsync(e => e.HasRequestId(requestId), $"frame with request_id \"{requestId}\"", timeout, cancellationToken).ConfigureAwait(false);
-        return new ConsumerNotification<T>(envelope.Action, envelope.DataAs(typeInfo), envelope);
-    }
-
-    /// <summary>As <see cref="ReceiveNotificationAsync{T}(string, JsonTypeInfo{T}, TimeSpan?, CancellationToken)"/> for a numeric <c>request_id</c>.</summary>
-    /// <typeparam name="T">The notification's data type.</typeparam>
-    /// <param name="requestId">The subscribing request's id.</param>
-    /// <param name="typeInfo">The data's metadata.</param>
-    /// <param name="timeout">How long to wait; null for <see cref="ReceiveTimeout"/>.</param>
-    /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>The notification's action, data and frame.</returns>
-    /// <exception cref="TimeoutException">None arrived in time; the message lists the frames that did.</exception>
-    /// <exception cref="ConsumerClosedException">The connection closed first.</exception>
-    public async Task<ConsumerNotification<T>> ReceiveNotificationAsync<T>(long requestId, JsonTypeInfo<T> typeInfo, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(typeInfo);
-        var envelope = await ReceiveAsync(e => e.HasRequestId(requestId), $"frame with request_id {requestId.ToString(CultureInfo.InvariantCulture)}", timeout, cancellationToken).ConfigureAwait(false);
-        return new ConsumerNotification<T>(envelope.Action, envelope.DataAs(typeInfo), envelope);
-    }
-
-    /// <summary>As <see cref="ReceiveNotificationAsync{T}(string, JsonTypeInfo{T}, TimeSpan?, CancellationToken)"/>, the data read with reflection.</summary>
-    /// <typeparam name="T">The notification's data type.</typeparam>
-    /// <param name="requestId">The subscribing request's id.</param>
-    /// <param name="timeout">How long to wait; null for <see cref="ReceiveTimeout"/>.</param>
-    /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>The notification's action, data and frame.</returns>
-    /// <exception cref="TimeoutException">None arrived in time; the message lists the frames that did.</exception>
-    /// <exception cref="ConsumerClosedException">The connection closed first.</exception>
-    [RequiresUnreferencedCode("Reflection-based JSON: use the JsonTypeInfo overload under trimming.")]
-    [RequiresDynamicCode("Reflection-based JSON: use the JsonTypeInfo overload under Native AOT.")]
-    public async Task<ConsumerNotification<T>> ReceiveNotificationAsync<T>(string requestId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
-    {
-        var envelope = await ReceiveAsync(e => e.HasRequestId(requestId), $"frame with request_id \"{requestId}\"", timeout, cancellationToken).ConfigureAwait(false);
-        return new ConsumerNotification<T>(envelope.Action, envelope.DataAs<T>(), envelope);
-    }
-
-    /// <summary>As <see cref="ReceiveNotificationAsync{T}(string, TimeSpan?, CancellationToken)"/> for a numeric <c>request_id</c>.</summary>
-    /// <typeparam name="T">The notification's data type.</typeparam>
-    /// <param name="requestId">The subscribing request's id.</param>
-    /// <param name="timeout">How long to wait; null for <see cref="ReceiveTimeout"/>.</param>
-    /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>The notification's action, data and frame.</returns>
-    /// <exception cref="TimeoutException">None arrived in time; the message lists the frames that did.</exception>
-    /// <exception cref="ConsumerClosedException">The connection closed first.</exception>
-    [RequiresUnreferencedCode("Reflection-based JSON: use the JsonTypeInfo overload under trimming.")]
-    [RequiresDynamicCode("Reflection-based JSON: use the JsonTypeInfo overload under Native AOT.")]
-    public async Task<ConsumerNotification<T>> ReceiveNotificationAsync<T>(long requestId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
-    {
-        var envelope = await ReceiveAsync(e => e.HasRequestId(requestId), $"frame with request_id {requestId.ToString(CultureInfo.InvariantCulture)}", timeout, cancellationToken).ConfigureAwait(false);
-        return new ConsumerNotification<T>(envelope.Action, envelope.DataAs<T>(), envelope);
-    }
-
-    /// <summary>
     /// Sends <paramref name="json"/> and returns its reply: the first unread frame with the same <c>request_id</c>
     /// (the next frame when the request has none). Other frames stay unread.
     /// </summary>
@@ -392,54 +279,6 @@ public sealed partial class ConsumerCommunicator : IAsyncDisposable
         return requestId.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null
             ? await ReceiveAsync(timeout, cancellationToken).ConfigureAwait(false)
             : await ReceiveAsync(e => SameJson(e.RequestId, requestId), $"reply with request_id {requestId.GetRawText()}", timeout, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Waits <paramref name="within"/> and fails if any frame is unread by then (including frames that arrived before
-    /// the call and were not received). Returns early with the failure as soon as one arrives.
-    /// </summary>
-    /// <param name="within">How long to watch, e.g. 200 ms.</param>
-    /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>A task that completes after <paramref name="within"/> when nothing arrived.</returns>
-    /// <exception cref="ConsumerAssertionException">A frame arrived; the message shows it.</exception>
-    public async Task AssertNothingReceivedAsync(TimeSpan within, CancellationToken cancellationToken = default)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(within);
-        while (true)
-        {
-            Task arrived;
-            lock (_gate)
-            {
-                if (_unread.Count > 0)
-                {
-                    throw new ConsumerAssertionException(
-                        $"Expected no frame on {Path} within {Seconds(within)}, but {_unread.Count} arrived:{Environment.NewLine}{string.Join(Environment.NewLine, _unread.Select(e => "  " + e.RawJson))}");
-                }
-
-                if (_closed.Task.IsCompleted)
-                {
-                    return;
-                }
-
-                arrived = _arrived.Task;
-            }
-
-            try
-            {
-                await arrived.WaitAsync(deadline.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                lock (_gate)
-                {
-                    if (_unread.Count == 0)
-                    {
-                        return;
-                    }
-                }
-            }
-        }
     }
 
     /// <summary>
@@ -520,8 +359,6 @@ public sealed partial class ConsumerCommunicator : IAsyncDisposable
         _send.Dispose();
     }
 
-    private static JsonSerializerOptions SendOptions { get; } = new() { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
-
     private static bool SameJson(JsonElement a, JsonElement b)
         => a.ValueKind == b.ValueKind && (a.ValueKind == JsonValueKind.String ? a.GetString() == b.GetString() : a.GetRawText() == b.GetRawText());
 
@@ -531,20 +368,6 @@ public sealed partial class ConsumerCommunicator : IAsyncDisposable
         => envelope.ResponseStatus is >= 400
             ? throw new ConsumerAssertionException($"Expected data, but the frame is an error {envelope.ResponseStatus} ({string.Join("; ", envelope.ErrorMessages)}): {envelope.RawJson}")
             : envelope;
-
-    private async Task SendBytesAsync(byte[] bytes, CancellationToken cancellationToken)
-    {
-        await _send.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
-            KeepSent(bytes);
-        }
-        finally
-        {
-            _send.Release();
-        }
-    }
 
     private async Task ReceiveLoopAsync()
     {
