@@ -6,7 +6,7 @@ using Consumers.Benchmarks.Streaming;
 // nats and fanout are custom load programs rather than BenchmarkDotNet: they need external processes, many sockets
 // and end-to-end timing across processes, which BenchmarkDotNet's per-invocation model does not fit. dispatch is a
 // BenchmarkDotNet micro-benchmark.
-const string Usage = "usage: Consumers.Benchmarks nats|dispatch|fanout|groupsend|stream|resume [--quick] [--out PATH] [fanout: --pin [CORE]] [fanout: --loads TEXT] [fanout: --seconds N] [fanout: --rounds N] [fanout: --targets consumers,raw,...] [fanout: --no-idle] [fanout: --spread] [stream: --items N] [stream: --rounds N] [stream: --loads TEXT] [stream: --targets consumers,consumersbatch,signalr] [stream: --no-latency] | cluster [--quick] [--rounds N] [--loads TEXT] | fanout-server consumers|signalr|raw | cluster-server consumers|signalr BROKER | stream-server consumers|signalr [PARALLEL]";
+const string Usage = "usage: Consumers.Benchmarks nats|dispatch|fanout|groupsend|stream|resume [--quick] [--out PATH] [fanout: --pin [CORE]] [fanout: --loads TEXT] [fanout: --seconds N] [fanout: --rounds N] [fanout: --targets consumers,raw,...] [fanout: --no-idle] [fanout: --spread] [stream: --items N] [stream: --rounds N] [stream: --loads TEXT] [stream: --targets consumers,consumersbatch,signalr] [stream: --no-latency] | cluster [--quick] [--rounds N] [--loads TEXT] | fanout-server consumers|signalr|raw | cluster-server consumers|signalr|raw BROKER | stream-server consumers|signalr [PARALLEL]";
 
 if (args.Length == 0)
 {
@@ -27,7 +27,7 @@ if (args[0] == "fanout-server")
 
 if (args[0] == "cluster-server")
 {
-    if (args.Length < 3 || !Enum.TryParse<FanoutTarget>(args[1], ignoreCase: true, out var target) || target is not (FanoutTarget.Consumers or FanoutTarget.SignalR))
+    if (args.Length < 3 || !Enum.TryParse<FanoutTarget>(args[1], ignoreCase: true, out var target) || target is not (FanoutTarget.Consumers or FanoutTarget.SignalR or FanoutTarget.Raw))
     {
         Console.Error.WriteLine(Usage);
         return 2;

@@ -3,12 +3,12 @@ using Consumers.Benchmarks.Fanout;
 namespace Consumers.Benchmarks.Cluster;
 
 /// <summary>
-/// The cluster benchmark (<c>build/bench.sh cluster</c>): for each round, each load, Consumers over NATS and SignalR
-/// over its Redis backplane, alternated (the order rotates per round), each run on fresh processes (<see cref="ClusterTrial"/>).
+/// The cluster benchmark (<c>build/bench.sh cluster</c>): for each round, each load, Consumers over NATS, SignalR
+/// over its Redis backplane and the floor (raw broadcasters over core NATS, <see cref="RawRelay"/>), alternated (the order rotates per round), each run on fresh processes (<see cref="ClusterTrial"/>).
 /// </summary>
 internal static class ClusterBenchmark
 {
-    public static readonly FanoutTarget[] Targets = [FanoutTarget.Consumers, FanoutTarget.SignalR];
+    public static readonly FanoutTarget[] Targets = [FanoutTarget.Consumers, FanoutTarget.SignalR, FanoutTarget.Raw];
 
     public static async Task<List<ClusterResult>> RunAsync(FanoutSettings settings, CancellationToken cancellationToken)
     {

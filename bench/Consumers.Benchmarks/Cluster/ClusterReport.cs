@@ -37,6 +37,10 @@ internal static class ClusterReport
               message is also stored for replay), the fan-out benchmark's `RoomConsumer`.
             - **SignalR**: `AddSignalR().AddStackExchangeRedis(connectionString)` (Microsoft.AspNetCore.SignalR.StackExchangeRedis),
               a `redis-server --save "" --appendonly no`, the fan-out benchmark's `RoomHub`.
+            - **floor**: the fan-out benchmark's raw Kestrel broadcaster on each node, each received message queued to the
+              node's members of the room and published once, as it is, on core NATS (`rooms.{room}`, `echo: false`) to the
+              same `nats-server -js` (no stream takes these subjects); what comes from the other node is queued to its members.
+              No protocol, no dispatch, no headers, no ordering, nothing kept for replay: the cost of copying and writing.
             The load tool is the fan-out benchmark's (raw-socket clients, warm-up fully delivered, then the measured run once
             both nodes idle). CPU per delivery = utime+stime of **both app nodes and the broker** (`/proc/<pid>/stat`) over the
             measured run and its drain ÷ deliveries; the broker's share is shown beside it. Latency: send timestamp → receipt,
@@ -52,16 +56,22 @@ internal static class ClusterReport
             .OrderByDescending(l => Percentiles.Median(Ratios(results, l, Goals[0].Metric).DefaultIfEmpty(double.NaN)))
             .ToList();
         sb.AppendLine("### Goals of issue 29").AppendLine();
-        sb.AppendLine("Loads in order of Consumers' CPU per delivery ÷ SignalR's, the least favourable first; a ratio is Consumers' figure ÷ SignalR's.").AppendLine();
-        sb.AppendLine("| goal | load | Consumers ÷ SignalR | |");
-        sb.AppendLine("|---|---|---:|---|");
+        sb.AppendLine("Loads in order of Consumers' CPU per delivery ÷ SignalR's, the least favourable first; a ratio is Consumers' figure ÷ SignalR's. " +
+            "The last column is the floor's own ratio: two raw Kestrel broadcasters relaying through core NATS (no protocol, no dispatch, no JetStream, " +
+            "no ordering), what a server that only copies and writes reaches against SignalR on the same load; a goal below it is below the floor.").AppendLine();
+        sb.AppendLine("| goal | load | Consumers ÷ SignalR | | floor ÷ SignalR, for reference | Consumers ÷ floor |");
+        sb.AppendLine("|---|---|---:|---|---:|---:|");
         foreach (var (goal, metric, met) in Goals)
         {
             foreach (var load in loads)
             {
                 var ratios = Ratios(results, load, metric);
                 var median = ratios.Count == 0 ? double.NaN : Percentiles.Median(ratios);
-                sb.AppendLine(CultureInfo.InvariantCulture, $"| {goal} | {load.Name} | {Percentiles.MedianWithRange(ratios)} | {(double.IsNaN(median) ? "not measured" : met(median) ? "MET" : "MISSED")} |");
+                var floor = Ratios(results, load, metric, FanoutTarget.Raw, FanoutTarget.SignalR);
+                var overFloor = Ratios(results, load, metric, FanoutTarget.Consumers, FanoutTarget.Raw);
+                sb.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {goal} | {load.Name} | {Percentiles.MedianWithRange(ratios)} | {(double.IsNaN(median) ? "not measured" : met(median) ? "MET" : "MISSED")} | " +
+                    $"{(floor.Count == 0 ? "not measured" : Percentiles.MedianWithRange(floor))} | {(overFloor.Count == 0 ? "not measured" : Percentiles.MedianWithRange(overFloor))} |");
             }
         }
 
@@ -80,7 +90,7 @@ internal static class ClusterReport
                 }
 
                 sb.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {(target == FanoutTarget.SignalR ? "SignalR + Redis" : "Consumers + NATS")} | {Percentiles.Median(runs.Select(r => r.Run.DeliveredPerSecond)):N0} | " +
+                    $"| {NameOf(target)} | {Percentiles.Median(runs.Select(r => r.Run.DeliveredPerSecond)):N0} | " +
                     $"{Percentiles.Median(runs.Select(r => r.CpuMicrosecondsPerDelivery)):N3} | {Percentiles.Median(runs.Select(r => r.BrokerMicrosecondsPerDelivery)):N3} | " +
                     $"{Percentiles.Median(runs.Select(r => r.Run.P50Microseconds)):N0} | {Percentiles.Median(runs.Select(r => r.Run.P99Microseconds)):N0} | " +
                     $"{runs.Sum(r => r.Run.Lost)} | {runs.Sum(r => r.Run.ClientsClosed)} |");
@@ -92,10 +102,18 @@ internal static class ClusterReport
         return sb.ToString();
     }
 
-    // Per round, Consumers' figure ÷ SignalR's on one load.
-    private static List<double> Ratios(List<ClusterResult> results, FanoutLoad load, Func<ClusterResult, double> metric)
-        => [.. results.Where(r => r.Run.Load == load && r.Run.Target == FanoutTarget.Consumers)
-            .Select(c => (c, s: results.FirstOrDefault(r => r.Run.Load == load && r.Run.Target == FanoutTarget.SignalR && r.Run.Round == c.Run.Round)))
+    private static string NameOf(FanoutTarget target) => target switch
+    {
+        FanoutTarget.SignalR => "SignalR + Redis",
+        FanoutTarget.Raw => "floor: raw Kestrel + core NATS",
+        _ => "Consumers + NATS",
+    };
+
+    // Per round, one server's figure ÷ another's on one load (by default Consumers' ÷ SignalR's).
+    private static List<double> Ratios(List<ClusterResult> results, FanoutLoad load, Func<ClusterResult, double> metric,
+        FanoutTarget over = FanoutTarget.Consumers, FanoutTarget under = FanoutTarget.SignalR)
+        => [.. results.Where(r => r.Run.Load == load && r.Run.Target == over)
+            .Select(c => (c, s: results.FirstOrDefault(r => r.Run.Load == load && r.Run.Target == under && r.Run.Round == c.Run.Round)))
             .Where(p => p.s is not null)
             .Select(p => metric(p.c) / metric(p.s!))];
 }

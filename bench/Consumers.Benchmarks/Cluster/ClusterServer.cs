@@ -9,7 +9,8 @@ namespace Consumers.Benchmarks.Cluster;
 /// fan-out benchmark's server (<see cref="FanoutServer.ServeAsync"/>: <c>WebApplication.CreateBuilder(args)</c>, log
 /// level Warning) with the group layer between nodes as each one's README shows it:
 /// <c>AddConsumers(...).AddNatsGroupLayer(builder.Configuration)</c> with <c>Consumers:Nats:Url</c> = BROKER (JetStream
-/// on, the default), or <c>AddSignalR().AddStackExchangeRedis(BROKER)</c>.
+/// on, the default), or <c>AddSignalR().AddStackExchangeRedis(BROKER)</c>, or the floor: the raw broadcaster relaying
+/// through core NATS at BROKER (<see cref="RawRelay"/>).
 /// </summary>
 internal static class ClusterServer
 {
@@ -17,7 +18,12 @@ internal static class ClusterServer
         [.. args, "--Consumers:GroupLayer=Nats", $"--Consumers:Nats:Url={broker}"],
         builder =>
         {
-            if (target == FanoutTarget.SignalR)
+            if (target == FanoutTarget.Raw)
+            {
+                builder.Services.AddSingleton(new RawRelay(broker));
+                builder.Services.AddHostedService(s => s.GetRequiredService<RawRelay>());
+            }
+            else if (target == FanoutTarget.SignalR)
             {
                 builder.Services.AddSignalR()
                     .AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, FanoutJson.Default))
@@ -34,7 +40,12 @@ internal static class ClusterServer
         },
         app =>
         {
-            if (target == FanoutTarget.SignalR)
+            if (target == FanoutTarget.Raw)
+            {
+                app.UseWebSockets();
+                app.Map("/raw/{room}", app.Services.GetRequiredService<RawRelay>().Rooms.HandleAsync);
+            }
+            else if (target == FanoutTarget.SignalR)
             {
                 app.MapHub<Fanout.RoomHub>("/hub");
             }

@@ -9,13 +9,36 @@ namespace Consumers.Benchmarks.Fanout;
 /// Server (c): the floor of a WebSocket broadcaster on Kestrel. Each received text message is forwarded as it is,
 /// one frame per message, to every socket of the room; each socket has one writer fed by a bounded queue (a
 /// WebSocket allows one send at a time), the same shape as Consumers' connection but without protocol or dispatch.
+/// With a relay (the cluster benchmark's floor, <see cref="Cluster.RawRelay"/>) each received message also goes to the
+/// relay once, and what the relay brings from other nodes is forwarded to this node's members (<see cref="Deliver"/>).
 /// </summary>
 internal sealed class RawRooms
 {
     private const int QueueCapacity = 1024;
 
+    private readonly Action<string, byte[]>? _relay;
+
     private readonly ConcurrentDictionary<string, Channel<byte[]>[]> _rooms = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+
+    public RawRooms()
+    {
+    }
+
+    /// <param name="relay">Called once per received message with the room and the message, after the local members got it.</param>
+    public RawRooms(Action<string, byte[]> relay) => _relay = relay;
+
+    /// <summary>Queues <paramref name="message"/> to every member of <paramref name="room"/> on this node.</summary>
+    public void Deliver(string room, byte[] message)
+    {
+        if (_rooms.TryGetValue(room, out var members))
+        {
+            foreach (var member in members)
+            {
+                member.Writer.TryWrite(message);
+            }
+        }
+    }
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -51,10 +74,8 @@ internal sealed class RawRooms
 
                 // Serialized once (one copy), shared by every member's queue.
                 var message = buffer.AsSpan(0, count).ToArray();
-                foreach (var member in _rooms[room])
-                {
-                    member.Writer.TryWrite(message);
-                }
+                Deliver(room, message);
+                _relay?.Invoke(room, message);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
