@@ -4,12 +4,12 @@ using Consumers.Groups;
 namespace Consumers.Nats;
 
 /// <summary>
-/// Paces a backlog to the clients that receive it: the stream's replay after an outage, the live messages held during
-/// it, and messages other nodes held in their outboxes (<see cref="NatsInbound.Held"/>). Before such a message goes to
-/// local members, it waits while one of them has more than <see cref="Threshold"/> of its queues full
-/// (<see cref="IGroupMember.Backlog"/>), so a reading client gets the backlog as fast as it reads instead of all at
-/// once (which would fill its send queue and close it with 1008). Ordinary live messages never come here: the
-/// delivery path reads no backlog.
+/// Paces what comes from NATS to the clients that receive it: live messages, the stream's replay after an outage, the
+/// live messages held during it, and messages other nodes held in their outboxes (<see cref="NatsInbound.Held"/>).
+/// Before such a message goes to local members, it waits while one of them has more than <see cref="Threshold"/> of its
+/// queues full (<see cref="IGroupMember.Backlog"/>), so a reading client gets a backlog, or other nodes' senders faster
+/// than it reads, as fast as it reads instead of all at once (which would fill its send queue and close it with 1008);
+/// the surplus waits in the subscription's NATS buffer. Local sends (members on the sender's node) are not paced.
 /// </summary>
 /// <remarks>
 /// A member over the threshold whose backlog does not shrink for <see cref="StallLimit"/> is not waited for any more

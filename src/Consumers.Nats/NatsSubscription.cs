@@ -9,8 +9,10 @@ namespace Consumers.Nats;
 /// its messages to local members. When replay is on, it remembers the last sequence seen from each sending node, so
 /// a message that arrives both live and from the stream is delivered once; while a replay runs, live messages wait
 /// (<see cref="Hold"/>) and follow the replayed ones in order (<see cref="BeginRelease"/>, <see cref="ReleaseAsync"/>).
-/// What belongs to a backlog (replayed, held here, or held in the sender's outbox) is paced to the members' queues
-/// (<see cref="NatsPacer"/>); ordinary live messages are not.
+/// Every message is paced to the members' queues (<see cref="NatsPacer"/>): a backlog (replayed, held here, or held in
+/// the sender's outbox) and live messages alike, so a node whose clients read slower than the other nodes send (their
+/// senders' own echoes come back in-process, so nothing else slows them) leaves the surplus in NATS rather than
+/// filling its clients' send queues until they are closed with 1008.
 /// </summary>
 internal sealed class NatsSubscription : IAsyncDisposable
 {
@@ -42,12 +44,6 @@ internal sealed class NatsSubscription : IAsyncDisposable
     private NatsInbound? _paused;
     private NatsInbound? _releasePaused;
 
-    // The read loop paused for room and has not yet found its buffer empty: the messages that piled up behind the
-    // paused one are a backlog too, and are paced like it (read loop only).
-    private bool _catchingUp;
-
-    // How the read loop's last run over the buffered messages ended (read loop only).
-    private Buffered _run;
     private long _received;
 
     // A task lets go of messages that waited too long for a missing earlier one (NatsSenderOrder.GapWait).
@@ -254,11 +250,7 @@ internal sealed class NatsSubscription : IAsyncDisposable
 
                     // The messages buffered now, delivered as one batch: what they send to each local client leaves in
                     // one write (at most MessagesPerBatch, bounding how long the first one is held).
-                    DeliveryBatch.Run((this, reader), static s => s.Item1._run = s.Item1.ReceiveBuffered(s.reader));
-                    if (_run == Buffered.Empty)
-                    {
-                        _catchingUp = false;
-                    }
+                    DeliveryBatch.Run((this, reader), static s => s.Item1.ReceiveBuffered(s.reader));
                 }
                 while (_paused is not null);
             }
@@ -269,33 +261,29 @@ internal sealed class NatsSubscription : IAsyncDisposable
         }
     }
 
-    private Buffered ReceiveBuffered(ChannelReader<NatsMsg<byte[]>> reader)
+    // Delivers what is buffered, MessagesPerBatch at most; stops early when a message waits for room (in _paused).
+    private void ReceiveBuffered(ChannelReader<NatsMsg<byte[]>> reader)
     {
         for (var i = 0; i < MessagesPerBatch; i++)
         {
             if (!reader.TryRead(out var msg))
             {
-                return Buffered.Empty;
+                return;
             }
 
             Interlocked.Increment(ref _received);
             if (_codec.Decode(msg) is { } message && !Accept(message, pace: true))
             {
                 // Paused for room: the read loop waits, then goes on with it.
-                _catchingUp = true;
-                return Buffered.Paused;
+                return;
             }
         }
-
-        return Buffered.More;
     }
 
-    // A live message: delivered, held (while a replay or release runs), or (when it belongs to a backlog and a
-    // recipient has no room) left in _paused for the read loop to wait for. False when paused. A backlog: held in the
-    // sender's outbox, or read while catching up after a pause.
+    // A live message: delivered, held (while a replay or release runs), or (when pace is on, the read loop's case, and
+    // a recipient has no room) left in _paused for the read loop to wait for. False when paused.
     private bool Accept(NatsInbound message, bool pace)
     {
-        pace &= message.Held || _catchingUp;
         try
         {
             if (!_deduplicate)
@@ -438,18 +426,5 @@ internal sealed class NatsSubscription : IAsyncDisposable
         {
             _failed(ex);
         }
-    }
-
-    /// <summary>How a run of the read loop over the buffered messages ended.</summary>
-    private enum Buffered
-    {
-        /// <summary>Nothing more is buffered.</summary>
-        Empty,
-
-        /// <summary>The run's share is done; more is buffered.</summary>
-        More,
-
-        /// <summary>A message waits for room (in <c>_paused</c>).</summary>
-        Paused,
     }
 }
