@@ -2,11 +2,13 @@ using System.Net.WebSockets;
 
 namespace Consumers.Connections;
 
-// The writer of a resumable connection (consumers.resume): every frame goes through the send queue, where the queue
-// numbers and keeps it (its Recorder) as the writer loop takes it; the loop writes to the socket that runs now, to
-// nothing while the session is parked, and, when a socket is attached, first the $resume frame and the frames the
-// client has not received. Senders never write directly here, so the order the loop takes frames in is the order they
-// are numbered and leave in.
+// The writer of a resumable connection (consumers.resume): a frame is numbered and kept as it leaves. A sender writes
+// it directly, as on any connection, when the socket runs, nothing is unwritten and no write is in progress (numbered
+// under the stream's write lock); otherwise it goes through the send queue, where the queue numbers and keeps it (its
+// Recorder) as the writer loop takes it. No direct write happens while the loop holds frames it took (they count as
+// unwritten), so the numbering is the order frames leave in. Delivery turns hold no frames here. The loop writes to
+// the socket that runs now, to nothing while the session is parked, and, when a socket is attached, first the $resume
+// frame and the frames the client has not received; direct writes start again only after that.
 internal sealed partial class ConnectionWriter
 {
     // The session whose buffer keeps what is sent; null for every other connection (nothing of this file runs then).
@@ -46,10 +48,22 @@ internal sealed partial class ConnectionWriter
 
         // Wakes the loop (or starts it), which attaches the socket before it takes the next frame.
         Enqueue(OutboundFrame.Flush);
+        _resume?.Buffer.Wake();
     }
 
     /// <summary>The socket dropped: from now on the loop numbers and keeps what is sent, and writes it nowhere.</summary>
-    public void Park() => Volatile.Write(ref _target, null);
+    public void Park()
+    {
+        Volatile.Write(ref _direct, null);
+        Volatile.Write(ref _target, null);
+        _resume?.Buffer.Wake();
+    }
+
+    /// <summary>Whether the loop waits for an acknowledgement before the next queued frame: a socket runs, no close was requested, and the frame is past the send window.</summary>
+    internal bool MustWaitForAck(SendQueue queue) => Volatile.Read(ref _target) is not null && !_closing && queue.NextWaitsForRoom();
+
+    /// <summary>Whether the send queue is full because the client has not acknowledged what the window allows (its frames wait for an <c>$ack</c>).</summary>
+    private bool WindowFull => _resume is not null && Volatile.Read(ref _queue) is { } queue && queue.NextWaitsForRoom();
 
     /// <summary>The socket the loop writes to now, or null (parked).</summary>
     internal ResumeTarget? Target => Volatile.Read(ref _target);
@@ -61,14 +75,33 @@ internal sealed partial class ConnectionWriter
     internal byte[][]? FramesAfter(long seq) => _resume!.Buffer.After(seq);
 
     /// <summary>The attached socket's $resume frame and replay are written: live frames go to it now.</summary>
-    internal void Attached(ResumeTarget target) => Volatile.Write(ref _target, target);
+    internal void Attached(ResumeTarget target)
+    {
+        Volatile.Write(ref _target, target);
+        Volatile.Write(ref _direct, target.Stream);
+    }
 
     /// <summary>A write to <paramref name="target"/> failed: it is aborted (its reader ends and the session parks).</summary>
     internal void TargetFailed(ResumeTarget target, Exception ex)
     {
         ConnectionLog.SendFailed(_logger, ex);
+        Interlocked.CompareExchange(ref _direct, null, target.Stream);
         Interlocked.CompareExchange(ref _target, null, target);
         target.Socket.Abort();
+    }
+
+    // A sender's direct write to `stream` failed: its socket is aborted as a failed loop write's is; the frame is kept
+    // (numbered before the write) for the resume. A socket replaced meanwhile is left alone (it was parked already).
+    private void DirectWriteFailed(FrameBatchingStream stream, Exception ex)
+    {
+        if (Volatile.Read(ref _target) is { } target && target.Stream == stream)
+        {
+            TargetFailed(target, ex);
+        }
+        else
+        {
+            ConnectionLog.SendFailed(_logger, ex);
+        }
     }
 }
 

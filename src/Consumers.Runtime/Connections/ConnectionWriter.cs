@@ -114,8 +114,9 @@ internal sealed partial class ConnectionWriter : IHeldWrites
     {
         if (Volatile.Read(ref _direct) is { } stream && Volatile.Read(ref _unwritten) == 0)
         {
-            // In a delivery turn the frame waits for the turn's end, to leave with the others sent to this client.
-            if (DeliveryTurn.IsOpen && TryHold(frame))
+            // In a delivery turn the frame waits for the turn's end, to leave with the others sent to this client
+            // (not on a resumable connection: its frames are numbered in the order they leave, one by one).
+            if (DeliveryTurn.IsOpen && _resume is null && TryHold(frame))
             {
                 return true;
             }
@@ -220,10 +221,20 @@ internal sealed partial class ConnectionWriter : IHeldWrites
         }
 
         ConsumerMetrics.SendQueueFull.Add(1);
-        ConnectionLog.SendQueueFull(_logger, _queueCapacity, _queueMaxBytes);
+        var unacknowledged = WindowFull;
+        if (unacknowledged)
+        {
+            // The frames waited for an $ack that did not come: the client reads, but does not acknowledge.
+            ResumeLog.ResumeBufferFull(_logger, _resume!.Buffer.MaxBytes);
+        }
+        else
+        {
+            ConnectionLog.SendQueueFull(_logger, _queueCapacity, _queueMaxBytes);
+        }
+
         _dropping = true;
         Volatile.Read(ref _queue)?.DropAll();
-        _lifetime.RequestClose(WebSocketCloseStatus.PolicyViolation, "Send queue full");
+        _lifetime.RequestClose(WebSocketCloseStatus.PolicyViolation, unacknowledged ? "Resume buffer full" : "Send queue full");
     }
 
     private SendQueue CreateQueue()
@@ -273,6 +284,7 @@ internal sealed partial class ConnectionWriter : IHeldWrites
     {
         _closing = true;
         Volatile.Read(ref _queue)?.Complete();
+        _resume?.Buffer.Wake();
         lock (_gate)
         {
             if (_socket is { } socket)
@@ -447,6 +459,23 @@ internal sealed partial class ConnectionWriter : IHeldWrites
         var buffer = ArrayPool<byte>.Shared.Rent(length + TextFrameHeader.MaxLength);
         var header = TextFrameHeader.Write(buffer, length);
         frame.Memory.Span.CopyTo(buffer.AsSpan(header));
+        if (_resume is { } resume)
+        {
+            // Numbered and kept as it leaves: nothing was unwritten before it, and the stream's lock orders the writes.
+            // Past the send window it waits in the queue for the client's $ack instead.
+            if (!resume.Buffer.HasRoom(length))
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                stream.ExitWrite();
+                return false;
+            }
+
+            resume.Buffer.Append(frame.Memory.Span);
+            frame.Release();
+            stream.StartEnteredWrite(buffer, 0, header + length, static (s, ex) => s.Writer.DirectWriteFailed(s.Stream, ex), (Writer: this, Stream: stream));
+            return true;
+        }
+
         frame.Release();
         StartWrite(stream, buffer, 0, header + length, this);
         return true;

@@ -39,6 +39,12 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     private int _bytes;
     private bool _overflowed;
 
+    // The writer loop waiting for an acknowledgement to make room (WaitForRoomAsync); completed by the next one, or Wake.
+    private TaskCompletionSource? _room;
+
+    /// <summary>The bound, in bytes (frames plus <see cref="FrameOverhead"/> each).</summary>
+    public int MaxBytes => maxBytes;
+
     /// <summary>The number of the last frame appended (0 before the first).</summary>
     public long Last
     {
@@ -73,6 +79,42 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
                 return _bytes;
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a frame of <paramref name="length"/> bytes fits within the bound now (always when nothing is kept): the
+    /// send window of a connected session, whose writer sends no further until the client acknowledges (a racy read;
+    /// only the writer appends, and acknowledgements only make room).
+    /// </summary>
+    public bool HasRoom(int length)
+    {
+        var bytes = Volatile.Read(ref _bytes);
+        return bytes == 0 || bytes + length + FrameOverhead <= maxBytes;
+    }
+
+    /// <summary>
+    /// Completes with the next acknowledgement that forgets a frame, or <see cref="Wake"/>; the caller checks
+    /// <see cref="HasRoom"/> again after taking the task (an acknowledgement may have come before).
+    /// </summary>
+    public Task WaitForRoomAsync()
+    {
+        lock (_lock)
+        {
+            return (_room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
+
+    /// <summary>Ends a wait of <see cref="WaitForRoomAsync"/> without room (the socket dropped or was attached, or a close began).</summary>
+    public void Wake()
+    {
+        TaskCompletionSource? room;
+        lock (_lock)
+        {
+            room = _room;
+            _room = null;
+        }
+
+        room?.TrySetResult();
     }
 
     /// <summary>Numbers and keeps a frame that leaves now; past the bound the buffer overflows (once) instead.</summary>
@@ -111,6 +153,7 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     /// <returns>False when <paramref name="seq"/> is negative or past the last frame sent (the buffer is unchanged).</returns>
     public bool Acknowledge(long seq)
     {
+        TaskCompletionSource? room;
         lock (_lock)
         {
             if (seq < 0 || seq > _last)
@@ -132,15 +175,22 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
 
             for (var i = 0; i < drop; i++)
             {
-                _bytes -= _entries[_head].Length + FrameOverhead;
+                Volatile.Write(ref _bytes, _bytes - (_entries[_head].Length + FrameOverhead));
                 _entries[_head] = default;
                 _head = (_head + 1) % _entries.Length;
                 _count--;
             }
 
             ReleaseEmptied();
-            return true;
+            room = drop > 0 ? _room : null;
+            if (room is not null)
+            {
+                _room = null;
+            }
         }
+
+        room?.TrySetResult();
+        return true;
     }
 
     /// <summary>Whether the frames after <paramref name="seq"/> are all here (what <see cref="After"/> would return).</summary>

@@ -191,6 +191,13 @@ internal sealed class SendQueue
         return length;
     }
 
+    /// <summary>
+    /// Whether the next queued frame must wait for the client's acknowledgement: a resumable connection's
+    /// <see cref="Recorder"/> has no room for it within its bound (the send window). False for every other connection.
+    /// </summary>
+    public bool NextWaitsForRoom()
+        => Recorder is { } recorder && _frames.Reader.TryPeek(out var next) && !next.IsFlush && !recorder.HasRoom(next.Memory.Length);
+
     /// <summary>Releases every queued frame (the connection has ended).</summary>
     public void Drain()
     {
@@ -207,6 +214,7 @@ internal sealed class SendQueue
         return count < MaxFramesPerWrite
             && Volatile.Read(ref _queued) > 0
             && _frames.Reader.TryPeek(out var next) && next.Memory.Length <= space && !next.IsFlush
+            && (Recorder is null || Recorder.HasRoom(next.Memory.Length))
             && TryTake(out frame);
     }
 }

@@ -173,7 +173,8 @@ internal static class WriterLoop
 
     /// <summary>
     /// The writer loop of a resumable connection (<c>consumers.resume</c>): the queue numbers and keeps each frame as it is
-    /// taken; the loop writes it to the socket that runs, or to nothing while the session is parked. Before the next
+    /// taken; the loop writes it to the socket that runs, within the send window (what the client has not acknowledged
+    /// stays within <c>ResumeBufferBytes</c>), or to nothing while the session is parked. Before the next
     /// frame after a socket is attached, it writes that socket's <c>$resume</c> frame and the kept frames its client has
     /// not received. A failed write aborts that socket only: the session parks, the loop goes on.
     /// </summary>
@@ -189,6 +190,20 @@ internal static class WriterLoop
                     if (writer.TakeAttach() is { } attach)
                     {
                         await AttachAsync(writer, attach).ConfigureAwait(false);
+                    }
+
+                    // The send window: while a socket runs, a frame leaves only within the buffer's bound; the rest
+                    // waits in the queue (and counts against its bound) for the client's $ack. Parked or closing, frames
+                    // are taken regardless (past the bound the buffer overflows and the session cannot be resumed).
+                    if (writer.MustWaitForAck(queue))
+                    {
+                        var room = queue.Recorder!.WaitForRoomAsync();
+                        if (writer.MustWaitForAck(queue))
+                        {
+                            await room.ConfigureAwait(false);
+                        }
+
+                        continue;
                     }
 
                     if (!queue.TryTake(out var first))

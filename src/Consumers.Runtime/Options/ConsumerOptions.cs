@@ -168,8 +168,9 @@ public sealed class ConsumerOptions
 
     /// <summary>
     /// Bytes of frames sent and not yet acknowledged that one resumable session keeps at most (a frame counts its bytes
-    /// plus 32). Past it the session cannot be resumed and memory does not grow: a connected client is closed with
-    /// 1008 "Resume buffer full", a parked session ends. Default 256 KiB (SignalR's stateful reconnect buffers 100,000
+    /// plus 32). While connected it is the send window: further frames wait in the send queue for the client's
+    /// <c>$ack</c>; a client that does not acknowledge is closed with 1008 "Resume buffer full" once the send queue is
+    /// full too. A parked session past it ends (it cannot be resumed; memory does not grow). Default 256 KiB (SignalR's stateful reconnect buffers 100,000
     /// bytes); at least 1,024.
     /// </summary>
     public int ResumeBufferBytes { get; set; } = 256 * 1024;

@@ -211,12 +211,43 @@ public sealed class SameNodeResumeTests
     [Test]
     public async Task AClientThatNeverAcknowledges_IsClosedWith1008_WhenItsBufferIsFull()
     {
-        await using var host = await StartAsync(o => o.ResumeBufferBytes = 4096);
+        // 4 KiB of frames leave unacknowledged (the send window); the rest waits in the send queue, 64 frames at most.
+        await using var host = await StartAsync(o => (o.ResumeBufferBytes, o.SendQueueCapacity) = (4096, 64));
         await using var client = await ResumeClient.ConnectAsync(host.WebSocketUri("/ws/life/e"));
         await client.ReadResumeAsync();
         await client.SendAsync("""{"action": "push", "count": 500, "request_id": "p"}""");
         Assert.That(await client.ReceiveCloseAsync(), Is.EqualTo(WebSocketCloseStatus.PolicyViolation));
         Assert.That(client.Socket.CloseStatusDescription, Is.EqualTo("Resume buffer full"));
+    }
+
+    [Test]
+    public async Task ABurstLargerThanTheBuffer_WaitsForTheClientsAcks_AndArrivesWhole_WithoutAClose()
+    {
+        // 300 frames at once, several times the 4 KiB buffer: past it, frames wait for an $ack instead of overflowing it.
+        await using var host = await StartAsync(o => o.ResumeBufferBytes = 4096);
+        await using var client = await ResumeClient.ConnectAsync(host.WebSocketUri("/ws/life/w"));
+        await client.ReadResumeAsync();
+        await client.SendAsync("""{"action": "push", "count": 300, "request_id": "p"}""");
+        var pushed = new List<int>();
+        for (var i = 0; i <= 300; i++)
+        {
+            var frame = await client.ReceiveAsync();
+            if (frame["count"] is { } n)
+            {
+                pushed.Add(n.GetValue<int>());
+            }
+
+            if (client.Seq % 10 == 0)
+            {
+                await client.AckAsync();
+            }
+        }
+
+        Assert.That(pushed, Is.EqualTo(Enumerable.Range(0, 300)), "every frame, once, in order");
+
+        // Still open: the next request is answered.
+        await client.SendAsync("""{"action": "room", "request_id": "after"}""");
+        Assert.That((await client.ReceiveAsync())["request_id"]!.GetValue<string>(), Is.EqualTo("after"));
     }
 
     [Test]
