@@ -15,8 +15,9 @@
 #                             about 4 minutes; --quick: about 1)
 #   build/bench.sh cluster    two app nodes, each room's clients spread over both: Consumers over NATS (nats-server -js) vs
 #                             SignalR over its Redis backplane (redis-server, installed with apt-get when missing); msg/s,
-#                             CPU per delivery of both nodes + the broker, p99 (about 13 minutes; --quick: about 3.5;
-#                             --rounds N, --loads TEXT); written to bench/RESULTS-cluster.md
+#                             CPU per delivery of both nodes + the broker, p99, beside the floor (raw Kestrel broadcasters
+#                             relaying through core NATS) (about 20 minutes; --quick: about 5; --rounds N, --loads TEXT,
+#                             --seconds N, --targets consumers,signalr,raw); written to bench/RESULTS-cluster.md
 #   build/bench.sh fanout --pin [CORE]   the same with each server process on one core (CORE, by default the last) and
 #                             the load tool on the others, both through taskset -c (util-linux) so that each .NET runtime
 #                             sees only its own cores; written to bench/RESULTS-fanout-pinned.md (needs 2 cores or more)

@@ -6,7 +6,7 @@ using Consumers.Benchmarks.Streaming;
 // nats and fanout are custom load programs rather than BenchmarkDotNet: they need external processes, many sockets
 // and end-to-end timing across processes, which BenchmarkDotNet's per-invocation model does not fit. dispatch is a
 // BenchmarkDotNet micro-benchmark.
-const string Usage = "usage: Consumers.Benchmarks nats|dispatch|fanout|groupsend|stream|resume [--quick] [--out PATH] [fanout: --pin [CORE]] [fanout: --loads TEXT] [fanout: --seconds N] [fanout: --rounds N] [fanout: --targets consumers,raw,...] [fanout: --no-idle] [fanout: --spread] [stream: --items N] [stream: --rounds N] [stream: --loads TEXT] [stream: --targets consumers,consumersbatch,signalr] [stream: --no-latency] | cluster [--quick] [--rounds N] [--loads TEXT] | fanout-server consumers|signalr|raw | cluster-server consumers|signalr|raw BROKER | stream-server consumers|signalr [PARALLEL]";
+const string Usage = "usage: Consumers.Benchmarks nats|dispatch|fanout|groupsend|stream|resume [--quick] [--out PATH] [fanout: --pin [CORE]] [fanout: --loads TEXT] [fanout: --seconds N] [fanout: --rounds N] [fanout: --targets consumers,raw,...] [fanout: --no-idle] [fanout: --spread] [stream: --items N] [stream: --rounds N] [stream: --loads TEXT] [stream: --targets consumers,consumersbatch,signalr] [stream: --no-latency] | cluster [--quick] [--rounds N] [--loads TEXT] [--seconds N] [--targets consumers,signalr,raw] | fanout-server consumers|signalr|raw | cluster-server consumers|signalr|raw BROKER | stream-server consumers|signalr [PARALLEL]";
 
 if (args.Length == 0)
 {
@@ -128,30 +128,12 @@ switch (name)
 
         settings = narrowed;
 
-        var secondsIndex = Array.IndexOf(args, "--seconds");
-        if (secondsIndex >= 0 && secondsIndex + 1 < args.Length && double.TryParse(args[secondsIndex + 1], System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+        if (WithSecondsAndTargets(args, settings) is not { } chosen)
         {
-            settings = settings with { SaturatedDuration = TimeSpan.FromSeconds(seconds), PacedDuration = TimeSpan.FromSeconds(seconds) };
+            return 2;
         }
 
-        var targetsIndex = Array.IndexOf(args, "--targets");
-        if (targetsIndex >= 0 && targetsIndex + 1 < args.Length)
-        {
-            var names = args[targetsIndex + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var targets = new List<FanoutTarget>();
-            foreach (var targetName in names)
-            {
-                if (!Enum.TryParse<FanoutTarget>(targetName, ignoreCase: true, out var target))
-                {
-                    Console.Error.WriteLine($"--targets: '{targetName}' is none of: {string.Join(", ", Enum.GetNames<FanoutTarget>())}");
-                    return 2;
-                }
-
-                targets.Add(target);
-            }
-
-            settings = settings with { Targets = targets };
-        }
+        settings = chosen;
 
         if (args.Contains("--spread"))
         {
@@ -197,6 +179,12 @@ switch (name)
         }
 
         settings = narrowed;
+        if (WithSecondsAndTargets(args, settings) is not { } chosenTargets)
+        {
+            return 2;
+        }
+
+        settings = chosenTargets;
 
         if (NatsServerProcess.FindBinary() is null)
         {
@@ -253,3 +241,35 @@ if (warn)
 }
 
 return 0;
+
+// --seconds N (each measured run) and --targets A,B (only those servers), as the fan-out and cluster benchmarks take
+// them; null (after saying why) for an unknown target.
+static FanoutSettings? WithSecondsAndTargets(string[] args, FanoutSettings settings)
+{
+    var secondsIndex = Array.IndexOf(args, "--seconds");
+    if (secondsIndex >= 0 && secondsIndex + 1 < args.Length && double.TryParse(args[secondsIndex + 1], System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+    {
+        settings = settings with { SaturatedDuration = TimeSpan.FromSeconds(seconds), PacedDuration = TimeSpan.FromSeconds(seconds) };
+    }
+
+    var targetsIndex = Array.IndexOf(args, "--targets");
+    if (targetsIndex >= 0 && targetsIndex + 1 < args.Length)
+    {
+        var names = args[targetsIndex + 1].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var targets = new List<FanoutTarget>();
+        foreach (var targetName in names)
+        {
+            if (!Enum.TryParse<FanoutTarget>(targetName, ignoreCase: true, out var target))
+            {
+                Console.Error.WriteLine($"--targets: '{targetName}' is none of: {string.Join(", ", Enum.GetNames<FanoutTarget>())}");
+                return null;
+            }
+
+            targets.Add(target);
+        }
+
+        settings = settings with { Targets = targets };
+    }
+
+    return settings;
+}

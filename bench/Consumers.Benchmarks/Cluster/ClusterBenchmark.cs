@@ -13,11 +13,12 @@ internal static class ClusterBenchmark
     public static async Task<List<ClusterResult>> RunAsync(FanoutSettings settings, CancellationToken cancellationToken)
     {
         var results = new List<ClusterResult>();
+        FanoutTarget[] targets = [.. Targets.Where(settings.Targets.Contains)];
         for (var round = 0; round < settings.Rounds; round++)
         {
             foreach (var load in settings.Loads)
             {
-                foreach (var target in RoundOrder.Rotate(Targets, round))
+                foreach (var target in RoundOrder.Rotate(targets, round))
                 {
                     var result = await ClusterTrial.RunAsync(target, load, round, settings, cancellationToken).ConfigureAwait(false);
                     var run = result.Run;
