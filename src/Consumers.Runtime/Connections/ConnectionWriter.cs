@@ -118,6 +118,15 @@ internal sealed partial class ConnectionWriter : IHeldWrites
             // (not on a resumable connection: its frames are numbered in the order they leave, one by one).
             if (DeliveryTurn.IsOpen && _resume is null && TryHold(frame))
             {
+                // Another thread may have queued a frame between the check above and the hold, and the writer loop may
+                // be writing a batch of the queue already past its write of the held frames: a flush mark queued now
+                // ends that batch before anything this thread queues next, so this frame still leaves first. (Read with
+                // a full fence: the hold's store must not pass this load.)
+                if (Interlocked.CompareExchange(ref _unwritten, 0, 0) != 0)
+                {
+                    Enqueue(OutboundFrame.Flush);
+                }
+
                 return true;
             }
 
