@@ -470,16 +470,15 @@ internal sealed partial class ConnectionWriter : IHeldWrites
         frame.Memory.Span.CopyTo(buffer.AsSpan(header));
         if (_resume is { } resume)
         {
-            // Numbered and kept as it leaves: nothing was unwritten before it, and the stream's lock orders the writes.
-            // Past the send window it waits in the queue for the client's $ack instead.
-            if (!resume.Buffer.HasRoom(length))
+            // Numbered and kept as it leaves, unless a frame was queued meanwhile (checked again where the loop numbers
+            // its frames) or it is past the send window: then it waits in the queue behind them, or for the client's $ack.
+            if (!resume.Buffer.TryAppendDirect(frame.Memory.Span, ref _unwritten))
             {
                 ArrayPool<byte>.Shared.Return(buffer);
                 stream.ExitWrite();
                 return false;
             }
 
-            resume.Buffer.Append(frame.Memory.Span);
             frame.Release();
             stream.StartEnteredWrite(buffer, 0, header + length, static (s, ex) => s.Writer.DirectWriteFailed(s.Stream, ex), (Writer: this, Stream: stream));
             return true;

@@ -117,36 +117,68 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
         room?.TrySetResult();
     }
 
-    /// <summary>Numbers and keeps a frame that leaves now; past the bound the buffer overflows (once) instead.</summary>
-    public void Append(ReadOnlySpan<byte> frame)
+    /// <summary>
+    /// Numbers and keeps a frame a sender writes itself, unless <paramref name="unwritten"/> (the writer's count of
+    /// queued frames not yet written) is not zero or the frame is past the send window: then nothing changes and the
+    /// caller queues it. Checked and numbered under the lock that numbers the writer loop's frames too, so a frame queued
+    /// meanwhile is numbered after this one (and written after it, behind the stream's write lock the caller holds).
+    /// </summary>
+    public bool TryAppendDirect(ReadOnlySpan<byte> frame, ref int unwritten)
     {
-        var overflow = false;
+        bool overflow;
         lock (_lock)
         {
-            _last++;
-            if (_overflowed)
+            if (Volatile.Read(ref unwritten) != 0 || (_bytes != 0 && _bytes + frame.Length + FrameOverhead > maxBytes))
             {
-                return;
+                return false;
             }
 
-            var cost = frame.Length + FrameOverhead;
-            if (_bytes + cost > maxBytes)
-            {
-                _overflowed = true;
-                overflow = true;
-                ReleaseAll();
-            }
-            else
-            {
-                Store(frame);
-                _bytes += cost;
-            }
+            overflow = AppendLocked(frame);
         }
 
         if (overflow)
         {
             overflowed();
         }
+
+        return true;
+    }
+
+    /// <summary>Numbers and keeps a frame that leaves now; past the bound the buffer overflows (once) instead.</summary>
+    public void Append(ReadOnlySpan<byte> frame)
+    {
+        bool overflow;
+        lock (_lock)
+        {
+            overflow = AppendLocked(frame);
+        }
+
+        if (overflow)
+        {
+            overflowed();
+        }
+    }
+
+    // Under the lock: numbers the frame and keeps it; true when it overflowed the buffer just now.
+    private bool AppendLocked(ReadOnlySpan<byte> frame)
+    {
+        _last++;
+        if (_overflowed)
+        {
+            return false;
+        }
+
+        var cost = frame.Length + FrameOverhead;
+        if (_bytes + cost > maxBytes)
+        {
+            _overflowed = true;
+            ReleaseAll();
+            return true;
+        }
+
+        Store(frame);
+        _bytes += cost;
+        return false;
     }
 
     /// <summary>The client has every frame up to <paramref name="seq"/>: they are forgotten.</summary>
