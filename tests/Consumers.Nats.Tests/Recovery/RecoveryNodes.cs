@@ -1,0 +1,46 @@
+using Consumers.Testing.Nats;
+using Consumers.Nats.Tests.GroupLayer;
+using Consumers.Tests.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Consumers.Nats.Tests.Recovery;
+
+/// <summary>
+/// App nodes for recovery tests: the NATS layer with JetStream on one nats-server, and one Data Protection key ring in a
+/// folder all of them read (as the chat's nodes share theirs), so a resume token of one node is readable on another.
+/// </summary>
+internal sealed class RecoveryNodes : IAsyncDisposable
+{
+    private readonly string _keys = Directory.CreateTempSubdirectory("consumers-keys-").FullName;
+    private readonly string _store = Directory.CreateTempSubdirectory("consumers-js-").FullName;
+
+    public NatsServer Server { get; private set; } = null!;
+
+    public static async Task<RecoveryNodes> StartAsync()
+    {
+        var nodes = new RecoveryNodes();
+        nodes.Server = await NatsServer.StartJetStreamAsync(nodes._store);
+
+        // The key is made now, before any node reads the folder.
+        _ = nodes.Provider().CreateProtector("warm-up").Protect("x"u8.ToArray());
+        return nodes;
+    }
+
+    private IDataProtectionProvider Provider()
+        => DataProtectionProvider.Create(new DirectoryInfo(_keys), b => b.SetApplicationName("consumers-recovery-tests"));
+
+    /// <summary>A node: <see cref="ChatConsumer"/> at <c>/ws/rooms/{room}</c>, the NATS layer, the shared key ring.</summary>
+    public Task<TestHost> StartNodeAsync(Action<NatsGroupLayerOptions>? configure = null)
+    {
+        var provider = Provider();
+        return NatsHosts.StartAsync(Server.Url, configure, services: s => s.AddSingleton(provider));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        Directory.Delete(_keys, recursive: true);
+        Directory.Delete(_store, recursive: true);
+    }
+}
