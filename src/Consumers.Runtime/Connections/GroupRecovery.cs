@@ -1,4 +1,6 @@
 using Consumers.Groups;
+using Consumers.Protocol;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Consumers.Connections;
@@ -17,6 +19,55 @@ internal sealed class GroupRecovery
 
     /// <summary>How far before the client's last frame the replay starts: the store stamps messages with its own clock.</summary>
     public static readonly TimeSpan Margin = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The recovery of a session this node does not hold, from the reconnect's position vector and the age of the
+    /// client's last frame (<see cref="OriginFrames.PositionsParameter"/>, <see cref="OriginFrames.AgeParameter"/>); null
+    /// (logged, but for a client that sent no vector) when the client sent none, they are malformed, the group layer
+    /// keeps no messages, or what the client missed is older than the layer keeps.
+    /// </summary>
+    /// <param name="query">The reconnect's query string.</param>
+    /// <param name="layer">The group layer (recovery needs one that is an <see cref="IGroupReplay"/>).</param>
+    /// <param name="oldSession">The token's session id.</param>
+    /// <param name="logger">Where refusals and the recovery are logged.</param>
+    public static GroupRecovery? TryCreate(IQueryCollection query, IGroupLayer? layer, string oldSession, ILogger logger)
+    {
+        if (!query.TryGetValue(OriginFrames.PositionsParameter, out var positionsText))
+        {
+            return null;
+        }
+
+        if (layer is not IGroupReplay { CanReplay: true } replay)
+        {
+            return Refuse(logger, "the group layer keeps no messages to replay");
+        }
+
+        if (OriginFrames.ReadAge(query[OriginFrames.AgeParameter].ToString()) is not { } age)
+        {
+            return Refuse(logger, OriginFrames.AgeParameter + " is missing or not a number of milliseconds");
+        }
+
+        if (OriginFrames.ReadPositions(positionsText.ToString(), out var error) is not { } positions)
+        {
+            return Refuse(logger, OriginFrames.PositionsParameter + " is malformed: " + error);
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var since = now - TimeSpan.FromMilliseconds(age) - Margin;
+        if (now - since > replay.ReplayWindow)
+        {
+            return Refuse(logger, $"the client's last frame ({age} ms ago) is older than the group layer keeps messages ({replay.ReplayWindow.TotalSeconds:0.###} s)");
+        }
+
+        ResumeLog.SessionRecovered(logger, since);
+        return new GroupRecovery(replay, oldSession, positions, since, logger);
+    }
+
+    private static GroupRecovery? Refuse(ILogger logger, string reason)
+    {
+        ResumeLog.RecoveryRefused(logger, reason);
+        return null;
+    }
 
     private readonly Dictionary<(string Stream, string Group), Dictionary<string, long>> _positions;
     private readonly long _joinDeadline;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Consumers.Connections;
-using Consumers.Protocol;
 using Consumers.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,7 +48,7 @@ internal static class ResumeHandshake
         {
             // Not here (its node is gone, or the client came back elsewhere): recovered when the client says what it saw
             // and the group layer kept what it missed.
-            return (Refuse(logger, "no such session on this node"), TryRecover(httpContext, sessionId, logger));
+            return (Refuse(logger, "no such session on this node"), GroupRecovery.TryCreate(httpContext.Request.Query, services.GetService<Groups.IGroupLayer>(), sessionId, logger));
         }
 
         if (session.TryClaim(generation, seq) is { } refusal)
@@ -77,52 +76,6 @@ internal static class ResumeHandshake
         session.HandOver(new ResumeHandover(socket, upgrade?.Stream, seq, done));
         await done.Task.ConfigureAwait(false);
         return (true, null);
-    }
-
-    /// <summary>
-    /// The recovery of a session this node does not hold, from the client's position vector and the age of its last
-    /// frame (<see cref="OriginFrames.PositionsParameter"/>, <see cref="OriginFrames.AgeParameter"/>); null (logged)
-    /// when the client sent none, they are malformed, the group layer keeps no messages, or what the client missed is
-    /// older than the layer keeps.
-    /// </summary>
-    internal static GroupRecovery? TryRecover(HttpContext httpContext, string sessionId, ILogger logger)
-    {
-        var query = httpContext.Request.Query;
-        if (!query.TryGetValue(OriginFrames.PositionsParameter, out var positionsText))
-        {
-            return null;
-        }
-
-        if (httpContext.RequestServices.GetService<Groups.IGroupLayer>() is not Groups.IGroupReplay { CanReplay: true } replay)
-        {
-            return RefuseRecovery(logger, "the group layer keeps no messages to replay");
-        }
-
-        if (OriginFrames.ReadAge(query[OriginFrames.AgeParameter].ToString()) is not { } age)
-        {
-            return RefuseRecovery(logger, OriginFrames.AgeParameter + " is missing or not a number of milliseconds");
-        }
-
-        if (OriginFrames.ReadPositions(positionsText.ToString(), out var error) is not { } positions)
-        {
-            return RefuseRecovery(logger, OriginFrames.PositionsParameter + " is malformed: " + error);
-        }
-
-        var now = DateTimeOffset.UtcNow;
-        var since = now - TimeSpan.FromMilliseconds(age) - GroupRecovery.Margin;
-        if (now - since > replay.ReplayWindow)
-        {
-            return RefuseRecovery(logger, $"the client's last frame ({age} ms ago) is older than the group layer keeps messages ({replay.ReplayWindow.TotalSeconds:0.###} s)");
-        }
-
-        ResumeLog.SessionRecovered(logger, since);
-        return new GroupRecovery(replay, sessionId, positions, since, logger);
-    }
-
-    private static GroupRecovery? RefuseRecovery(ILogger logger, string reason)
-    {
-        ResumeLog.RecoveryRefused(logger, reason);
-        return null;
     }
 
     /// <summary>Makes a new connection resumable and registers its session on this node until it is disposed.</summary>
