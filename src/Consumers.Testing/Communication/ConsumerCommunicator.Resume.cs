@@ -23,6 +23,9 @@ public sealed partial class ConsumerCommunicator
     private long _sentBase;
     private string? _token;
 
+    // The position vector of recovery on another node, from the $origin frames (which are never handed out).
+    private readonly Consumers.Clients.ClientPositions _positions = new();
+
     /// <summary>
     /// What the last <c>$resume</c> frame said: <c>fresh</c>, <c>resumed</c> or <c>recovered</c>; null when the
     /// connection does not speak <c>consumers.resume</c> (<see cref="ConsumerConnectOptions.Resume"/>).
@@ -65,7 +68,7 @@ public sealed partial class ConsumerCommunicator
 
         _socket.Abort();
         await _receiving.ConfigureAwait(false);
-        var query = ResumeQuery(_token, Interlocked.Read(ref _seq));
+        var query = ResumeQuery(_token, Interlocked.Read(ref _seq)) + _positions.Query();
         var socket = await _reopen(query, cancellationToken).ConfigureAwait(false);
         _socket.Dispose();
         lock (_gate)
@@ -119,6 +122,7 @@ public sealed partial class ConsumerCommunicator
 
         _token = frame.GetProperty("token").GetString();
         ResumeOutcome = frame.GetProperty("resume").GetString();
+        _positions.Session(fresh: ResumeOutcome == "fresh");
         Interlocked.Exchange(ref _seq, frame.GetProperty("seq").GetInt64());
         Interlocked.Exchange(ref _acknowledged, frame.GetProperty("seq").GetInt64());
         var received = frame.GetProperty("received").GetInt64();

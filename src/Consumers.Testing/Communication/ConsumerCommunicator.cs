@@ -452,6 +452,12 @@ public sealed partial class ConsumerCommunicator : IAsyncDisposable
         }
 
         Counted(envelopes.Count);
+        if (SubProtocol == ConsumerConnectOptions.ResumeSubprotocol)
+        {
+            // $origin frames (recovery on another node) are counted, kept in the position vector, never handed out.
+            envelopes.RemoveAll(envelope => _positions.TakeOrigin(envelope.Json));
+        }
+
         lock (_gate)
         {
             _unread.AddRange(envelopes);
