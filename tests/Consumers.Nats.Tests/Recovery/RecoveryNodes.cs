@@ -1,5 +1,6 @@
 using Consumers.Testing.Nats;
 using Consumers.Nats.Tests.GroupLayer;
+using Microsoft.AspNetCore.Builder;
 using Consumers.Tests.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,11 +31,26 @@ internal sealed class RecoveryNodes : IAsyncDisposable
     private IDataProtectionProvider Provider()
         => DataProtectionProvider.Create(new DirectoryInfo(_keys), b => b.SetApplicationName("consumers-recovery-tests"));
 
-    /// <summary>A node: <see cref="ChatConsumer"/> at <c>/ws/rooms/{room}</c>, the NATS layer, the shared key ring.</summary>
+    /// <summary>
+    /// A node: <see cref="ChatConsumer"/> at <c>/ws/rooms/{room}</c> and the generated JavaScript client at
+    /// <c>/consumers/client.js</c>, the NATS layer, the shared key ring.
+    /// </summary>
     public Task<TestHost> StartNodeAsync(Action<NatsGroupLayerOptions>? configure = null)
     {
         var provider = Provider();
-        return NatsHosts.StartAsync(Server.Url, configure, services: s => s.AddSingleton(provider));
+        return TestHost.StartAsync(
+            app =>
+            {
+                app.MapConsumer<ChatConsumer>("/ws/rooms/{room}");
+                app.MapConsumersClient();
+            },
+            o => o.RateLimitPerSecond = 0,
+            services: s => s.AddSingleton(provider),
+            consumers: c => c.AddNatsGroupLayer(o =>
+            {
+                o.Urls = [Server.Url];
+                configure?.Invoke(o);
+            }));
     }
 
     public async ValueTask DisposeAsync()
