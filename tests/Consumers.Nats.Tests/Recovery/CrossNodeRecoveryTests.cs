@@ -154,6 +154,28 @@ public sealed class CrossNodeRecoveryTests
         Assert.That(Refusals(), Has.Some.Contains("the group layer keeps no messages to replay"));
     }
 
+    [Test]
+    public async Task ATokenOfAnotherUser_IsRefusedOnTheOtherNodeToo_WithAFreshSession_Logged()
+    {
+        await using var nodes = await RecoveryNodes.StartAsync();
+        await using var hostA = await nodes.StartNodeAsync(services: s => s.AddTestJwtBearer());
+        await using var hostB = await nodes.StartNodeAsync(services: s => s.AddTestJwtBearer());
+        await using var alice = await ResumeClient.ConnectAsync(hostA.WebSocketUri(Room + "?access_token=" + TestJwt.Issue("alice")));
+        await alice.ReadResumeAsync();
+        await using var sender = await TestClient.ConnectAsync(hostA.WebSocketUri(Room));
+        await sender.SendAsync("""{"action": "say", "text": "x"}""");
+        Assert.That((await alice.ReceiveAsync())["text"]!.GetValue<string>(), Is.EqualTo("x"));
+        Assert.That(alice.Positions, Is.Not.Empty, "alice's vector has node A's line");
+        alice.Drop();
+        var recoveries = CapturingLoggerProvider.Instance.Entries.Count(e => e.EventId.Name == "SessionRecovered");
+
+        // Bob presents alice's token and vector on node B.
+        var answer = await alice.RecoverAsync(hostB.WebSocketUri(Room + "?access_token=" + TestJwt.Issue("bob")));
+        Assert.That(answer["resume"]!.GetValue<string>(), Is.EqualTo("fresh"));
+        Assert.That(CapturingLoggerProvider.Instance.Entries.Where(e => e.EventId.Name == "ResumeRefused").Select(e => e.Message), Has.Some.Contains("another user"));
+        Assert.That(CapturingLoggerProvider.Instance.Entries.Count(e => e.EventId.Name == "SessionRecovered"), Is.EqualTo(recoveries));
+    }
+
     private static Task Say(TestClient sender, string prefix, int count) => Task.Run(async () =>
     {
         for (var i = 0; i < count; i++)

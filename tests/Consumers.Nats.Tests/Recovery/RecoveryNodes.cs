@@ -35,7 +35,7 @@ internal sealed class RecoveryNodes : IAsyncDisposable
     /// A node: <see cref="ChatConsumer"/> at <c>/ws/rooms/{room}</c> and the generated JavaScript client at
     /// <c>/consumers/client.js</c>, the NATS layer, the shared key ring.
     /// </summary>
-    public Task<TestHost> StartNodeAsync(Action<NatsGroupLayerOptions>? configure = null)
+    public Task<TestHost> StartNodeAsync(Action<NatsGroupLayerOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var provider = Provider();
         return TestHost.StartAsync(
@@ -45,7 +45,11 @@ internal sealed class RecoveryNodes : IAsyncDisposable
                 app.MapConsumersClient();
             },
             o => o.RateLimitPerSecond = 0,
-            services: s => s.AddSingleton(provider),
+            services: s =>
+            {
+                s.AddSingleton(provider);
+                services?.Invoke(s);
+            },
             consumers: c => c.AddNatsGroupLayer(o =>
             {
                 o.Urls = [Server.Url];
