@@ -18,6 +18,9 @@ internal sealed class RecoveringGroup(ConsumerChannel channel, string group, Gro
     private readonly string _oldChannel = channel.StreamName is { } stream ? recovery.OldSession + "#" + stream : recovery.OldSession;
     private List<(GroupMessage Message, GroupMessageOrigin Origin)>? _waiting = [];
 
+    /// <summary>Longest a replay waits for the subscribing call that joined its group to be answered.</summary>
+    public static readonly TimeSpan SubscriptionWait = TimeSpan.FromSeconds(10);
+
     /// <summary>The replay (running or done), for tests.</summary>
     public Task Replay { get; private set; } = Task.CompletedTask;
 
@@ -52,6 +55,14 @@ internal sealed class RecoveringGroup(ConsumerChannel channel, string group, Gro
         var replayed = 0;
         try
         {
+            // A subscribing call joined the group: its subscription takes notifications once its reply is sent, so the
+            // replay waits for that (a while at most; live messages wait meanwhile too).
+            var waitUntil = Environment.TickCount64 + (long)SubscriptionWait.TotalMilliseconds;
+            while (channel.Subscriptions.HasPending && Environment.TickCount64 < waitUntil)
+            {
+                await Task.Delay(5, channel.Connection.Aborted).ConfigureAwait(false);
+            }
+
             await recovery.Replay.ReplayAsync(group, recovery.Since, async message =>
             {
                 // Paced to the client: the replay may be long, the send queue is bounded.
