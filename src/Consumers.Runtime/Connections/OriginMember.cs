@@ -42,14 +42,15 @@ internal sealed class OriginMember(ConsumerChannel channel, GroupRecovery? recov
     /// </summary>
     public async ValueTask JoinAsync(string group, IGroupLayer layer, CancellationToken cancellationToken)
     {
-        if (recovery is not { Open: true } || (_recovering is { } existing && existing.ContainsKey(group)))
+        var recovering = recovery is { Open: true } ? new RecoveringGroup(channel, group, recovery) : null;
+        if (recovering is null
+            || !LazyInitializer.EnsureInitialized(ref _recovering, static () => new ConcurrentDictionary<string, RecoveringGroup>(StringComparer.Ordinal)).TryAdd(group, recovering))
         {
+            // No recovery, or this group's is under way already (joined again).
             await layer.AddAsync(group, this, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        var recovering = new RecoveringGroup(channel, group, recovery);
-        (_recovering ??= new ConcurrentDictionary<string, RecoveringGroup>(StringComparer.Ordinal))[group] = recovering;
         await layer.AddAsync(group, this, cancellationToken).ConfigureAwait(false);
 
         // The live subscription is in place: everything older is in the store.

@@ -78,6 +78,10 @@ internal sealed class RecoveringGroup(ConsumerChannel channel, string group, Gro
                         replayed++;
                     }
                 }
+
+                // This member is the replayed message's only one (what waits for a message's members, such as a
+                // notification filter gathering its work, goes on).
+                message.MarkHandedToMembers();
             }, channel.Connection.Aborted).ConfigureAwait(false);
             ResumeLog.GroupReplayed(recovery.Logger, group, replayed);
         }

@@ -1,10 +1,9 @@
 using System.Globalization;
-using System.Net.Sockets;
-using System.Net.WebSockets;
 using System.Text.Json;
 using Consumers.Clients;
 using Consumers.Nats.Tests.GroupLayer;
 using Consumers.Tests.Infrastructure;
+using Consumers.Tests.Resume;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Consumers.Nats.Tests.Recovery;
@@ -25,49 +24,12 @@ public sealed class ClientRecoveryTests
         await using var nodes = await RecoveryNodes.StartAsync();
         await using var hostA = await nodes.StartNodeAsync();
         await using var hostB = await nodes.StartNodeAsync();
-        var sockets = new List<Socket>();
         var states = new List<ConsumerClientState>();
         var toB = false;
-        var options = new ConsumerClientOptions
-        {
-            RetryDelay = TimeSpan.FromMilliseconds(50),
-            ReplyTimeout = TimeSpan.FromSeconds(10),
-            OnStateChanged = state =>
-            {
-                lock (states)
-                {
-                    states.Add(state);
-                }
-            },
-            ConnectSocket = async (uri, cancellationToken) =>
-            {
-                // The "load balancer": after the drop, the client's next socket goes to node B.
-                if (Volatile.Read(ref toB))
-                {
-                    uri = new UriBuilder(uri) { Port = hostB.BaseUri.Port }.Uri;
-                }
 
-                var socket = new ClientWebSocket();
-                socket.Options.AddSubProtocol("consumers.resume");
-                var handler = new SocketsHttpHandler
-                {
-                    ConnectCallback = async (context, token) =>
-                    {
-                        var tcp = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                        await tcp.ConnectAsync(context.DnsEndPoint, token);
-                        lock (sockets)
-                        {
-                            sockets.Add(tcp);
-                        }
-
-                        return new NetworkStream(tcp, ownsSocket: true);
-                    },
-                };
-                await socket.ConnectAsync(uri, new HttpMessageInvoker(handler), cancellationToken);
-                return socket;
-            },
-        };
-
+        // The "load balancer": after the drop, the client's next socket goes to node B.
+        var tcp = new Droppable { Route = uri => Volatile.Read(ref toB) ? new UriBuilder(uri) { Port = hostB.BaseUri.Port }.Uri : uri };
+        var options = tcp.Options(resume: true, states);
         await using var client = await ChatConsumerClient.ConnectAsync(hostA.WebSocketUri("/ws/rooms/net"), options);
         var lines = new List<string>();
         var origins = 0;
@@ -103,11 +65,7 @@ public sealed class ClientRecoveryTests
 
         await Eventually.WaitUntilAsync(() => Count() == 10, TimeSpan.FromSeconds(10));
         Volatile.Write(ref toB, true);
-        lock (sockets)
-        {
-            sockets[^1].LingerState = new LingerOption(true, 0);
-            sockets[^1].Close();
-        }
+        tcp.Drop();
 
         for (var i = 10; i < 100; i++)
         {
