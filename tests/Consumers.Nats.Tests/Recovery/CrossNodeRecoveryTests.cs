@@ -18,16 +18,18 @@ public sealed class CrossNodeRecoveryTests
 {
     private const string Room = "/ws/rooms/xnode";
 
-    [Test]
-    public async Task NodeAKilled_TheClientRecoversOnNodeB_AndGetsEveryGroupMessageOnce_InOrderPerSender()
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task NodeAKilled_TheClientRecoversOnNodeB_AndGetsEveryGroupMessageOnce_InOrderPerSender(bool batch)
     {
+        string[] subprotocols = batch ? ["consumers.resume", "consumers.batch"] : ["consumers.resume"];
         await using var nodes = await RecoveryNodes.StartAsync();
         var hostA = await nodes.StartNodeAsync();
         var hostAStopped = false;
         try
         {
             await using var hostB = await nodes.StartNodeAsync();
-            await using var client = await ResumeClient.ConnectAsync(hostA.WebSocketUri(Room));
+            await using var client = await ResumeClient.ConnectAsync(hostA.WebSocketUri(Room), subprotocols);
             Assert.That((await client.ReadResumeAsync())["resume"]!.GetValue<string>(), Is.EqualTo("fresh"));
             await using var senderA = await TestClient.ConnectAsync(hostA.WebSocketUri(Room));
             await using var senderB = await TestClient.ConnectAsync(hostB.WebSocketUri(Room));
