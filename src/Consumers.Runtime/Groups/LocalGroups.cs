@@ -27,6 +27,10 @@ internal sealed class LocalGroups
     // under _lock with the member array.
     private readonly ConcurrentDictionary<string, int> _originMembers = new(StringComparer.Ordinal);
 
+    // How many such memberships there are on this node: read first, so that a node without any pays one read (a
+    // ConcurrentDictionary's IsEmpty takes all its locks when it is empty).
+    private int _originMemberships;
+
     /// <summary>
     /// Stamps every join from now on with the time (Unix milliseconds, this node's clock), for
     /// <see cref="Deliver(string, GroupMessage, long)"/>. Called by a layer between nodes before any member joins.
@@ -130,6 +134,7 @@ internal sealed class LocalGroups
             return;
         }
 
+        Interlocked.Add(ref _originMemberships, change);
         var count = _originMembers.GetValueOrDefault(group) + change;
         if (count > 0)
         {
@@ -143,7 +148,7 @@ internal sealed class LocalGroups
 
     /// <summary>Whether a member of the group on this node tracks origins (<see cref="IGroupMember.TracksOrigins"/>).</summary>
     /// <param name="group">The group name.</param>
-    public bool HasOriginMembers(string group) => !_originMembers.IsEmpty && _originMembers.ContainsKey(group);
+    public bool HasOriginMembers(string group) => Volatile.Read(ref _originMemberships) != 0 && _originMembers.ContainsKey(group);
 
     /// <summary>Whether the group has members on this node.</summary>
     /// <param name="group">The group name.</param>
