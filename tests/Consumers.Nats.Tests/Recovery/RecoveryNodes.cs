@@ -32,7 +32,8 @@ internal sealed class RecoveryNodes : IAsyncDisposable
         => DataProtectionProvider.Create(new DirectoryInfo(_keys), b => b.SetApplicationName("consumers-recovery-tests"));
 
     /// <summary>
-    /// A node: <see cref="ChatConsumer"/> at <c>/ws/rooms/{room}</c> and the generated JavaScript client at
+    /// A node: <see cref="ChatConsumer"/> at <c>/ws/rooms/{room}</c> (and as the streams <c>a</c> and <c>b</c> of the
+    /// multiplexed endpoint <c>/ws/mx/{room}</c>) and the generated JavaScript client at
     /// <c>/consumers/client.js</c>, the NATS layer, the shared key ring.
     /// </summary>
     public Task<TestHost> StartNodeAsync(Action<NatsGroupLayerOptions>? configure = null, Action<IServiceCollection>? services = null)
@@ -42,6 +43,7 @@ internal sealed class RecoveryNodes : IAsyncDisposable
             app =>
             {
                 app.MapConsumer<ChatConsumer>("/ws/rooms/{room}");
+                app.MapConsumers("/ws/mx/{room}", s => s.Add<ChatConsumer>("a").Add<ChatConsumer>("b"));
                 app.MapConsumersClient();
             },
             o => o.RateLimitPerSecond = 0,
