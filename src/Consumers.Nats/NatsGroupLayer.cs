@@ -33,7 +33,7 @@ namespace Consumers.Nats;
 /// (<see cref="NatsGroupLayerOptions.ClockSkew"/>). Interest crosses a cluster's routes asynchronously, so a message
 /// sent to a group in the moment another node's first member joins may miss that node.</para>
 /// </remarks>
-internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAsyncDisposable
+internal sealed class NatsGroupLayer : IGroupLayer, IGroupReplay, IHostedLifecycleService, IAsyncDisposable
 {
     /// <summary>
     /// Longest a first join on this node waits for its NATS subscription while NATS is open (normally one round trip
@@ -58,6 +58,7 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
     // Taken once: still readable (and cancelled) after _stopping is disposed.
     private readonly CancellationToken _stoppingToken;
     private NatsOutageReplay? _replay;
+    private NatsReplayStream? _stream;
     private int _disposed;
 
     public NatsGroupLayer(LocalGroups local, NodeIdentity node, IOptions<NatsGroupLayerOptions> options, ILoggerFactory loggerFactory, INatsConnection? connection = null)
@@ -134,6 +135,7 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
             if (unavailable is null)
             {
                 _replay = new NatsOutageReplay(_connection, stream, _subscriptions, _codec, _logger, _options.ReplayWindow, _stoppingToken);
+                _stream = stream;
                 _publisher.Replay = true;
                 _subscriptions.Replay = true;
                 NatsGroupLayerLog.ReplayEnabled(_logger, _options.StreamName, _options.ReplayWindow.TotalSeconds);
@@ -195,8 +197,77 @@ internal sealed class NatsGroupLayer : IGroupLayer, IHostedLifecycleService, IAs
     {
         GroupName.Validate(group);
         NatsGroupLayerMetrics.GroupMessagesSent.Add(1);
+        if (_replay is not null && _local.HasOriginMembers(group))
+        {
+            return SendNumbered(group, message);
+        }
+
         _local.Deliver(group, message);
         return _publisher.PublishAsync(_subjects.ForGroup(group), group, message, channel: null);
+    }
+
+    // A group with members here that track origins (resumable connections): local members get the message with its
+    // origin, under the publisher's lock right after it is numbered, so they see this node's messages in sequence order
+    // (what a client saw is then "everything up to a number"). A message the outbox refuses is never numbered: local
+    // members still get it, without an origin.
+    private ValueTask SendNumbered(string group, GroupMessage message)
+    {
+        var send = new NumberedSend(this, group, message);
+        var publish = _publisher.PublishAsync(_subjects.ForGroup(group), group, message, channel: null, send.Numbered);
+        if (!send.Delivered)
+        {
+            _local.Deliver(group, message);
+        }
+
+        return publish;
+    }
+
+    private sealed class NumberedSend(NatsGroupLayer layer, string group, GroupMessage message)
+    {
+        public bool Delivered { get; private set; }
+
+        public void Numbered(long sequence)
+        {
+            Delivered = true;
+            layer._local.Deliver(group, message.WithOrigin(new GroupMessageOrigin(group, layer._node.Id, sequence)));
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool CanReplay => _stream is not null && !IsDisposed;
+
+    /// <inheritdoc/>
+    public TimeSpan ReplayWindow => _options.ReplayWindow;
+
+    /// <inheritdoc/>
+    public async Task<int> ReplayAsync(string group, DateTimeOffset since, Func<GroupMessage, ValueTask> deliver, CancellationToken cancellationToken)
+    {
+        GroupName.Validate(group);
+        if (_stream is not { } stream || IsDisposed)
+        {
+            throw new InvalidOperationException("The NATS group layer keeps no messages (Consumers:Nats:JetStream is off, or JetStream was unavailable at start).");
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stoppingToken);
+        var delivered = 0;
+        try
+        {
+            await stream.ReplayAsync(since, async msg =>
+            {
+                // Only what a node of the layer sent (numbered); this node's own messages included.
+                if (_codec.Decode(msg.Data ?? [], msg.Headers, keepOwn: true) is { SenderNode: { } sender, Sequence: > 0, Channel: null } inbound)
+                {
+                    delivered++;
+                    await deliver(inbound.Message.WithOrigin(new GroupMessageOrigin(group, sender, inbound.Sequence))).ConfigureAwait(false);
+                }
+            }, linked.Token, _subjects.ForGroup(group)).ConfigureAwait(false);
+        }
+        catch (NatsException ex)
+        {
+            throw new InvalidOperationException($"The NATS group layer could not replay group '{group}': {ex.Message}", ex);
+        }
+
+        return delivered;
     }
 
     public ValueTask SendToChannelAsync(string channelName, GroupMessage message, CancellationToken cancellationToken = default)

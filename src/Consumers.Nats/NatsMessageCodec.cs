@@ -102,7 +102,10 @@ internal sealed class NatsMessageCodec(string nodeId)
     /// Null when this node sent it: a connection the application handed the layer may have echo on, and local members
     /// have it already.
     /// </summary>
-    public NatsInbound? Decode(byte[] payload, NatsHeaders? natsHeaders)
+    /// <param name="payload">The message's bytes.</param>
+    /// <param name="natsHeaders">Its NATS headers.</param>
+    /// <param name="keepOwn">Returns this node's own messages too (a replay to one member, who may not have them).</param>
+    public NatsInbound? Decode(byte[] payload, NatsHeaders? natsHeaders, bool keepOwn = false)
     {
         if (natsHeaders is not { Count: > 0 })
         {
@@ -152,7 +155,7 @@ internal sealed class NatsMessageCodec(string nodeId)
             }
         }
 
-        if (sender == nodeId)
+        if (sender == nodeId && !keepOwn)
         {
             return null;
         }

@@ -109,7 +109,12 @@ internal sealed class NatsPublisher
     /// <param name="target">The group or channel, for logs.</param>
     /// <param name="message">The message.</param>
     /// <param name="channel">The receiving channel of a channel message; null for a group message.</param>
-    public ValueTask PublishAsync(string subject, string target, GroupMessage message, string? channel)
+    /// <param name="numbered">
+    /// Called with the message's sequence number under the lock that numbers and writes publishes, before the message
+    /// is written or queued (the layer delivers it to local members there, so that they get this node's messages in
+    /// sequence order); null when nothing needs the number.
+    /// </param>
+    public ValueTask PublishAsync(string subject, string target, GroupMessage message, string? channel, Action<long>? numbered = null)
     {
         var headers = _codec.Encode(message, channel, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         var size = NatsMessageCodec.Size(message.Payload, headers);
@@ -118,6 +123,7 @@ internal sealed class NatsPublisher
             if (!_draining && _connection.ConnectionState == NatsConnectionState.Open)
             {
                 NatsMessageCodec.Number(headers, ++_sequence, PreviousOn(subject), held: false);
+                numbered?.Invoke(_sequence);
                 return WriteNow(new NatsOutgoing(subject, target, message.Payload, headers, Environment.TickCount64, size));
             }
 
@@ -129,6 +135,7 @@ internal sealed class NatsPublisher
 
             var held = _recovering || _connection.ConnectionState != NatsConnectionState.Open;
             NatsMessageCodec.Number(headers, ++_sequence, PreviousOn(subject), held);
+            numbered?.Invoke(_sequence);
             _outbox.Add(new NatsOutgoing(subject, target, message.Payload, headers, Environment.TickCount64, size));
             if (held)
             {

@@ -78,13 +78,20 @@ internal sealed class NatsReplayStream(INatsConnection connection, NatsGroupLaye
     /// Hands every stored message since <paramref name="since"/> (server time) to <paramref name="route"/>, in stream
     /// order, one at a time (it may wait: the replay is paced to the receiving clients), until the stream has nothing more.
     /// </summary>
+    /// <param name="since">The earliest store time of a message to hand over.</param>
+    /// <param name="route">Takes each message.</param>
+    /// <param name="cancellationToken">Ends the replay.</param>
+    /// <param name="subject">Only the messages of this subject (one group's); null for every subject.</param>
     /// <returns>How many messages were read.</returns>
-    public async Task<int> ReplayAsync(DateTimeOffset since, Func<INatsJSMsg<byte[]>, ValueTask> route, CancellationToken cancellationToken)
+    public async Task<int> ReplayAsync(DateTimeOffset since, Func<INatsJSMsg<byte[]>, ValueTask> route, CancellationToken cancellationToken, string? subject = null)
     {
-        var consumer = await _js.CreateOrderedConsumerAsync(
-            options.StreamName,
-            new NatsJSOrderedConsumerOpts { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartTime, OptStartTime = since },
-            cancellationToken).ConfigureAwait(false);
+        var opts = new NatsJSOrderedConsumerOpts { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartTime, OptStartTime = since };
+        if (subject is not null)
+        {
+            opts = opts with { FilterSubjects = [subject] };
+        }
+
+        var consumer = await _js.CreateOrderedConsumerAsync(options.StreamName, opts, cancellationToken).ConfigureAwait(false);
         var total = 0;
         while (true)
         {

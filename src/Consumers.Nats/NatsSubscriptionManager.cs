@@ -107,7 +107,7 @@ internal sealed class NatsSubscriptionManager
                 {
                     try
                     {
-                        await SubscribeAsync(group, _subjects.ForGroup(group), m => _local.Deliver(group, m.Message, JoinedBy(m)), _ => _local.Members(group), _stopping).ConfigureAwait(false);
+                        await SubscribeAsync(group, _subjects.ForGroup(group), m => _local.Deliver(group, WithOrigin(group, m), JoinedBy(m)), _ => _local.Members(group), _stopping).ConfigureAwait(false);
                     }
                     catch (NatsException ex)
                     {
@@ -213,6 +213,13 @@ internal sealed class NatsSubscriptionManager
 
     // A message from another node goes to the members that had joined when it was sent (its sender's clock, plus the
     // allowed clock skew); an untagged one to every member.
+    // With replay on, a message for a group with members here that track origins (resumable connections) carries its
+    // origin (group, sending node, sequence); otherwise it goes as it came.
+    private GroupMessage WithOrigin(string group, NatsInbound message)
+        => Replay && message is { SenderNode: { } sender, Sequence: > 0 } && _local.HasOriginMembers(group)
+            ? message.Message.WithOrigin(new GroupMessageOrigin(group, sender, message.Sequence))
+            : message.Message;
+
     private long JoinedBy(NatsInbound message)
         => message.SentAt == 0 ? long.MaxValue : message.SentAt + (long)_options.ClockSkew.TotalMilliseconds;
 

@@ -12,7 +12,7 @@ namespace Consumers.Observers.Tests;
 [TestFixture(DatabaseKind.PostgreSql)]
 public sealed class ObserverTests(DatabaseKind kind) : ObserverHostFixture(kind)
 {
-    internal static async Task<TestHost> StartHostAsync(TestDatabase database, Action<Hosting.ConsumersBuilder>? consumers = null, Action<ConsumerOptions>? configure = null)
+    internal static async Task<TestHost> StartHostAsync(TestDatabase database, Action<Hosting.ConsumersBuilder>? consumers = null, Action<ConsumerOptions>? configure = null, Action<IServiceCollection>? moreServices = null)
     {
         var host = await TestHost.StartAsync(
             app =>
@@ -26,6 +26,7 @@ public sealed class ObserverTests(DatabaseKind kind) : ObserverHostFixture(kind)
             {
                 services.AddDbContext<ChatDb>((sp, o) => database.Use(o).AddModelObservers(sp));
                 services.AddTestJwtBearer();   // ?access_token= names a user; without one, a connection is anonymous
+                moreServices?.Invoke(services);
             },
             consumers: consumers);
         await using var scope = host.Services.CreateAsyncScope();

@@ -67,4 +67,13 @@ public sealed class ResumeTests : KitFixture
         Assert.That(error!.Message, Does.Contain("ConsumerConnectOptions.Resume = true"));
         Assert.ThrowsAsync<InvalidOperationException>(() => c.ResumeAsync());
     }
+
+    [Test]
+    public async Task ResumeAtAnotherNode_NeedsAConnectionOpenedByUri()
+    {
+        await using var c = await Host.ConnectAsync("/ws/kit", o => o.Resume = true);
+        var error = Assert.ThrowsAsync<InvalidOperationException>(() => c.ResumeAsync(new Uri("ws://127.0.0.1:1/")));
+        Assert.That(error!.Message, Does.Contain("opened by URI"));
+        Assert.ThrowsAsync<ArgumentNullException>(() => c.ResumeAsync((Uri)null!));
+    }
 }

@@ -197,8 +197,9 @@ async function start() {
     // The client's own state, for tests and curious readers: connecting, open, resumed, recovered, closed.
     elements.state.dataset.session = state;
     if (!client) return;
-    // consumers.resume: "resumed" lost nothing (missed lines are replayed); "open" (a new session) and "recovered"
-    // catch up on what is not replayed.
+    // consumers.resume: "resumed" lost nothing (missed lines are replayed); "open" (a new session) catches up on what
+    // was said meanwhile; "recovered" (another node took over: missed lines are replayed, shown once by pk) refetches
+    // what is not replayed (replies to calls in flight, who is here).
     if (state === "open" || state === "recovered") enter(ActionError);
     else if (state === "resumed") setState("connected", "connected");
     else setState("disconnected", "reconnecting…");

@@ -30,6 +30,9 @@ public abstract partial class ConsumerClient
     private bool _firstSession = true;
     private Timer? _ackTimer;
 
+    // The position vector of recovery on another node (read from $origin frames, presented on a reconnect).
+    private readonly ClientPositions _positions = new();
+
     // Set by DisposeAsync before it closes: the close it starts is not a reason to reconnect.
     private volatile bool _disposing;
 
@@ -108,7 +111,7 @@ public abstract partial class ConsumerClient
                 if (_token is not null)
                 {
                     uri = new Uri(uri + (uri.Query.Length > 0 ? "&" : "?") + "consumers_resume=" + Uri.EscapeDataString(_token)
-                        + "&consumers_seq=" + Interlocked.Read(ref _seq).ToString(CultureInfo.InvariantCulture));
+                        + "&consumers_seq=" + Interlocked.Read(ref _seq).ToString(CultureInfo.InvariantCulture) + _positions.Query());
                 }
 
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
@@ -299,6 +302,7 @@ public abstract partial class ConsumerClient
         var outcome = frame.GetProperty("resume").GetString();
         var received = frame.GetProperty("received").GetInt64();
         var resumed = outcome == "resumed";
+        _positions.Session(fresh: outcome == "fresh");
         List<ReadOnlyMemory<byte>> again;
         lock (_session)
         {
@@ -315,6 +319,9 @@ public abstract partial class ConsumerClient
         _firstSession = false;
         Opened(first ? ConsumerClientState.Open : resumed ? ConsumerClientState.Resumed : outcome == "recovered" ? ConsumerClientState.Recovered : ConsumerClientState.Open, resumed || first, again);
     }
+
+    // A frame of a resumable session (an array's elements one by one): an $origin frame is the session's, not the app's.
+    private bool IsOriginFrame(JsonElement frame) => _socket.SubProtocol == ResumeSubprotocol && _positions.TakeOrigin(frame);
 
     private async Task AcknowledgeAsync()
     {

@@ -414,13 +414,19 @@ public abstract partial class ConsumerClient : IAsyncDisposable
             // consumers.batch: the envelopes of one frame, in order.
             foreach (var element in frame.EnumerateArray())
             {
-                Deliver(element);
+                if (!IsOriginFrame(element))
+                {
+                    Deliver(element);
+                }
             }
 
             return;
         }
 
-        Deliver(frame);
+        if (!IsOriginFrame(frame))
+        {
+            Deliver(frame);
+        }
     }
 
     private void Deliver(JsonElement frame)

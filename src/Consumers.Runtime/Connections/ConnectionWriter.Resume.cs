@@ -20,6 +20,77 @@ internal sealed partial class ConnectionWriter
     // A socket to write to from the next frame on, after its $resume frame and the replay.
     private ResumeAttach? _attach;
 
+    // Makes a run of frames enter the queue together (an $origin frame and the frames it describes): every frame of a
+    // resumable connection enters under it. Nothing else is locked while it is held.
+    private readonly Lock _queueOrder = new();
+
+    /// <summary>
+    /// Sends a group message's frames right after its <c>$origin</c> frame, nothing between them (docs/protocol.md,
+    /// "Recovery on another node"), as <see cref="TrySendDelivery"/> sends (after a running action's reply).
+    /// </summary>
+    /// <returns><see langword="false"/> when the frames were dropped.</returns>
+    public bool TrySendWithOrigin(OutboundFrame origin, ReadOnlySpan<OutboundFrame> frames)
+    {
+        if (Volatile.Read(ref _holds) != 0)
+        {
+            lock (_gate)
+            {
+                if (_holds != 0)
+                {
+                    var kept = Defer(origin);
+                    foreach (var frame in frames)
+                    {
+                        kept = kept ? Defer(frame) : Dropped(frame);
+                    }
+
+                    return kept;
+                }
+            }
+        }
+
+        if (frames.Length == 1)
+        {
+            ReadOnlySpan<OutboundFrame> pair = [origin, frames[0]];
+            return EnqueueAll(pair);
+        }
+
+        OutboundFrame[] all = [origin, .. frames];
+        return EnqueueAll(all);
+    }
+
+    private static bool Dropped(OutboundFrame frame)
+    {
+        frame.Release();
+        return false;
+    }
+
+    // A resumable connection's way into the queue: the frames enter one after another with no other frame between
+    // them; what does not fit is dropped (and the connection closed) after the lock is let go.
+    private bool EnqueueAll(ReadOnlySpan<OutboundFrame> frames)
+    {
+        var queue = Volatile.Read(ref _queue) ?? CreateQueue();
+        var added = 0;
+        lock (_queueOrder)
+        {
+            for (; added < frames.Length; added++)
+            {
+                Interlocked.Increment(ref _unwritten);
+                if (!queue.TryAdd(frames[added]))
+                {
+                    Interlocked.Decrement(ref _unwritten);
+                    break;
+                }
+            }
+        }
+
+        for (var i = added; i < frames.Length; i++)
+        {
+            Drop(frames[i]);
+        }
+
+        return added == frames.Length;
+    }
+
     /// <summary>Makes this a resumable connection's writer; before anything is sent.</summary>
     public void EnableResume(ResumeSession session) => _resume = session;
 

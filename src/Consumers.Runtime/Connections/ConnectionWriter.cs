@@ -136,7 +136,7 @@ internal sealed partial class ConnectionWriter : IHeldWrites
             }
         }
 
-        return Enqueue(frame);
+        return _resume is null ? Enqueue(frame) : EnqueueAll(new ReadOnlySpan<OutboundFrame>(in frame));
     }
 
     /// <summary>
@@ -178,9 +178,17 @@ internal sealed partial class ConnectionWriter : IHeldWrites
             // after them.
             if (_holds == 1 && _held is { Count: > 0 } held)
             {
-                foreach (var frame in held)
+                if (_resume is not null)
                 {
-                    TrySend(frame);
+                    // In one go: an $origin frame stays right before the frames it describes.
+                    EnqueueAll(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(held));
+                }
+                else
+                {
+                    foreach (var frame in held)
+                    {
+                        TrySend(frame);
+                    }
                 }
 
                 held.Clear();

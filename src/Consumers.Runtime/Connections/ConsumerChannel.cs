@@ -18,7 +18,7 @@ namespace Consumers.Connections;
 /// subscriptions, the gate that holds notifications back while an action runs, and <see cref="TrySend"/>.
 /// Group layers hold it as an <see cref="IGroupMember"/>.
 /// </summary>
-internal sealed class ConsumerChannel : IGroupMember, IReplySink
+internal sealed partial class ConsumerChannel : IGroupMember, IReplySink
 {
     private readonly HashSet<string> _groups = new(StringComparer.Ordinal);
 
@@ -36,7 +36,17 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
         ChannelName = stream is null ? connection.Id : connection.Id + "#" + stream;
         Subscriptions = new ObserverSubscriptions(connection.UserSubscriptions);
         StreamPrefix = stream is null ? null : StreamFraming.EncodePrefix(stream);
+        StreamName = stream;
+
+        // A resumable connection's consumer joins groups as a member that tracks origins; every other is its own member.
+        _member = connection.Resume is null ? this : new OriginMember(this, connection.Recovery);
     }
+
+    // What the group layer holds for this consumer: itself, or its OriginMember on a resumable connection.
+    private readonly IGroupMember _member;
+
+    /// <summary>The stream name on a multiplexed endpoint, else null.</summary>
+    public string? StreamName { get; }
 
     public Consumer Consumer { get; }
 
@@ -176,19 +186,7 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
 
     /// <summary>Queues a JSON object for the socket: the shared bytes as they are, or wrapped in this consumer's stream.</summary>
     private bool SendPayload(ReadOnlyMemory<byte> payload)
-    {
-        if (StreamPrefix is not { } prefix)
-        {
-            return _writer.TrySendDelivery(OutboundFrame.Shared(payload));
-        }
-
-        var length = prefix.Length + payload.Length + 1;
-        var buffer = ArrayPool<byte>.Shared.Rent(length);
-        prefix.CopyTo(buffer, 0);
-        payload.Span.CopyTo(buffer.AsSpan(prefix.Length));
-        buffer[length - 1] = (byte)'}';
-        return _writer.TrySendDelivery(OutboundFrame.Rented(buffer, length));
-    }
+        => _writer.TrySendDelivery(StreamPrefix is null ? OutboundFrame.Shared(payload) : PayloadFrame(payload));
 
     /// <summary>How full this connection's queues are (pacing a backlog; never read on the delivery path).</summary>
     public double Backlog => Connection.Backlog;
@@ -202,7 +200,7 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
             _groups.Add(group);
         }
 
-        return GroupLayer.AddAsync(group, this, cancellationToken);
+        return _member is OriginMember member ? member.JoinAsync(group, GroupLayer, cancellationToken) : GroupLayer.AddAsync(group, this, cancellationToken);
     }
 
     /// <summary>Leaves a group (harmless when not a member).</summary>
@@ -213,7 +211,7 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
             _groups.Remove(group);
         }
 
-        return GroupLayer.DiscardAsync(group, this, cancellationToken);
+        return GroupLayer.DiscardAsync(group, _member, cancellationToken);
     }
 
     /// <summary>Leaves every joined group; part of the disconnect.</summary>
@@ -228,7 +226,7 @@ internal sealed class ConsumerChannel : IGroupMember, IReplySink
 
         foreach (var group in groups)
         {
-            await GroupLayer.DiscardAsync(group, this, CancellationToken.None).ConfigureAwait(false);
+            await GroupLayer.DiscardAsync(group, _member, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

@@ -47,6 +47,12 @@ internal sealed class ConsumerConnection
     public ResumeSession? Resume { get; private set; }
 
     /// <summary>
+    /// The recovery of a session another node held (docs/protocol.md, "Recovery on another node"), for a resumable
+    /// connection that was answered <c>recovered</c>; set before its consumers are created. Null otherwise.
+    /// </summary>
+    public GroupRecovery? Recovery { get; set; }
+
+    /// <summary>
     /// Makes this connection resumable (<c>consumers.resume</c>): what it sends is numbered and kept until acknowledged,
     /// and a dropped socket parks it (see <see cref="RunAsync"/>). Before anything is sent.
     /// </summary>

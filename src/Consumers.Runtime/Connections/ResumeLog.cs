@@ -19,4 +19,16 @@ internal static partial class ResumeLog
 
     [LoggerMessage(64, LogLevel.Warning, "Resume buffer full ({MaxBytes} bytes of frames not acknowledged): the session cannot be resumed; closing it with 1008.", EventName = "ResumeBufferFull")]
     public static partial void ResumeBufferFull(ILogger logger, int maxBytes);
+
+    [LoggerMessage(65, LogLevel.Information, "Session of another node recovered: the groups joined are replayed from {Since:O}.", EventName = "SessionRecovered")]
+    public static partial void SessionRecovered(ILogger logger, DateTimeOffset since);
+
+    [LoggerMessage(66, LogLevel.Information, "Session of another node not recovered ({Reason}); the client gets a fresh session.", EventName = "RecoveryRefused")]
+    public static partial void RecoveryRefused(ILogger logger, string reason);
+
+    [LoggerMessage(67, LogLevel.Debug, "Group {Group} replayed to a recovered session: {Count} messages the client had not seen.", EventName = "GroupReplayed")]
+    public static partial void GroupReplayed(ILogger logger, string group, int count);
+
+    [LoggerMessage(68, LogLevel.Warning, "Group {Group} could not be replayed to a recovered session; its live messages follow without what it missed.", EventName = "GroupReplayFailed")]
+    public static partial void GroupReplayFailed(ILogger logger, string group, Exception exception);
 }

@@ -85,6 +85,31 @@ internal sealed class GroupMessage
     }
 
     /// <summary>
+    /// Where the message comes from (group, sending node, sequence), set by a layer that can replay
+    /// (<see cref="IGroupReplay"/>) for members that track origins; null otherwise.
+    /// </summary>
+    public GroupMessageOrigin? Origin => Volatile.Read(ref _origin);
+
+    private GroupMessageOrigin? _origin;
+
+    /// <summary>
+    /// This message with <paramref name="origin"/>: this instance when it had none yet, else a copy (same payload,
+    /// exclusion and headers) that has it (an instance sent to a second group keeps the first group's origin).
+    /// </summary>
+    /// <param name="origin">The origin.</param>
+    internal GroupMessage WithOrigin(GroupMessageOrigin origin)
+    {
+        if (Interlocked.CompareExchange(ref _origin, origin, null) is null)
+        {
+            return this;
+        }
+
+        var copy = new GroupMessage(Payload, ExcludeChannel, _headers);
+        copy._origin = origin;
+        return copy;
+    }
+
+    /// <summary>
     /// Completes once <see cref="LocalGroups"/> has handed this message to every member of its group on this node (at
     /// once if that has already happened). Members that gather work across the group (one query for all subscribers
     /// of a change) wait for it before they start. Created on first use: a plain fan-out never pays for it.

@@ -24,4 +24,11 @@ internal interface IGroupMember
     /// outage) to pace it to the client, never on the ordinary delivery path. A member without such queues says 0.
     /// </summary>
     double Backlog => 0;
+
+    /// <summary>
+    /// Whether this member reads <see cref="GroupMessage.Origin"/> (a resumable connection, which tells its client where
+    /// each group message comes from). A layer that can replay sets origins only for groups with such members. Read once
+    /// per join, never on the delivery path.
+    /// </summary>
+    bool TracksOrigins => false;
 }

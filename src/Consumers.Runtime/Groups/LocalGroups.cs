@@ -23,6 +23,14 @@ internal sealed class LocalGroups
     private readonly ConcurrentDictionary<string, GroupJoins> _joins = new(StringComparer.Ordinal);
     private volatile bool _trackJoinTimes;
 
+    // Per group, how many of its members here track origins (IGroupMember.TracksOrigins); absent when none. Changed
+    // under _lock with the member array.
+    private readonly ConcurrentDictionary<string, int> _originMembers = new(StringComparer.Ordinal);
+
+    // How many such memberships there are on this node: read first, so that a node without any pays one read (a
+    // ConcurrentDictionary's IsEmpty takes all its locks when it is empty).
+    private int _originMemberships;
+
     /// <summary>
     /// Stamps every join from now on with the time (Unix milliseconds, this node's clock), for
     /// <see cref="Deliver(string, GroupMessage, long)"/>. Called by a layer between nodes before any member joins.
@@ -40,6 +48,7 @@ internal sealed class LocalGroups
             {
                 _groups[group] = [consumer];
                 Joined(group, consumer);
+                CountOrigins(group, consumer, 1);
                 return true;
             }
 
@@ -47,6 +56,7 @@ internal sealed class LocalGroups
             {
                 _groups[group] = [.. members, consumer];
                 Joined(group, consumer);
+                CountOrigins(group, consumer, 1);
             }
 
             return false;
@@ -71,6 +81,7 @@ internal sealed class LocalGroups
                 return false;
             }
 
+            CountOrigins(group, consumer, -1);
             if (members.Length == 1)
             {
                 _groups.TryRemove(group, out _);
@@ -114,6 +125,30 @@ internal sealed class LocalGroups
         joinedAt[^1] = now;
         _joins[group] = new GroupJoins(members, joinedAt);
     }
+
+    // Under _lock: a member that tracks origins joined (+1) or left (-1).
+    private void CountOrigins(string group, IGroupMember consumer, int change)
+    {
+        if (!consumer.TracksOrigins)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _originMemberships, change);
+        var count = _originMembers.GetValueOrDefault(group) + change;
+        if (count > 0)
+        {
+            _originMembers[group] = count;
+        }
+        else
+        {
+            _originMembers.TryRemove(group, out _);
+        }
+    }
+
+    /// <summary>Whether a member of the group on this node tracks origins (<see cref="IGroupMember.TracksOrigins"/>).</summary>
+    /// <param name="group">The group name.</param>
+    public bool HasOriginMembers(string group) => Volatile.Read(ref _originMemberships) != 0 && _originMembers.ContainsKey(group);
 
     /// <summary>Whether the group has members on this node.</summary>
     /// <param name="group">The group name.</param>

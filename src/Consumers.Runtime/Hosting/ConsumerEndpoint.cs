@@ -70,10 +70,14 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
         // in the connection limits; a token that cannot be used gives a fresh session.
         var resume = options.ResumeWindow > TimeSpan.Zero
             && httpContext.WebSockets.WebSocketRequestedProtocols.Contains(ResumeSession.Subprotocol, StringComparer.Ordinal);
-        if (resume && httpContext.Request.Query.ContainsKey(ResumeSession.TokenParameter)
-            && await ResumeHandshake.TryResumeAsync(httpContext, logger).ConfigureAwait(false))
+        GroupRecovery? recovery = null;
+        if (resume && httpContext.Request.Query.ContainsKey(ResumeSession.TokenParameter))
         {
-            return;
+            (var resumed, recovery) = await ResumeHandshake.TryResumeAsync(httpContext, logger).ConfigureAwait(false);
+            if (resumed)
+            {
+                return;
+            }
         }
 
         // After authorization, so that the per-user limit counts the authenticated user.
@@ -88,11 +92,11 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
 
         using (lease)
         {
-            await ConnectAsync(httpContext, options, logger, resume, cancellationToken).ConfigureAwait(false);
+            await ConnectAsync(httpContext, options, logger, resume, recovery, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task ConnectAsync(HttpContext httpContext, ConsumerOptions options, ILogger logger, bool resume, CancellationToken cancellationToken)
+    private async Task ConnectAsync(HttpContext httpContext, ConsumerOptions options, ILogger logger, bool resume, GroupRecovery? recovery, CancellationToken cancellationToken)
     {
         var services = httpContext.RequestServices;
         var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
@@ -105,6 +109,7 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
         };
         using var logScope = logger.BeginScope(new ConnectionLogScope(connection.Id));
         using var session = resume ? ResumeHandshake.Open(httpContext, connection) : null;
+        connection.Recovery = session is null ? null : recovery;
 
         ConsumerSet? consumers = null;
         try
@@ -187,7 +192,7 @@ internal sealed class ConsumerEndpoint(IReadOnlyList<ConsumerRegistration> regis
         }
         else
         {
-            await connection.RunAsync(socket, consumers, lifetime.ApplicationStopping, session.Answer("fresh", 0), handover => session.Answer("resumed", handover.Seq)).ConfigureAwait(false);
+            await connection.RunAsync(socket, consumers, lifetime.ApplicationStopping, session.Answer(connection.Recovery is null ? "fresh" : "recovered", 0), handover => session.Answer("resumed", handover.Seq)).ConfigureAwait(false);
         }
     }
 

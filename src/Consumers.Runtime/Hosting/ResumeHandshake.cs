@@ -19,35 +19,41 @@ internal static class ResumeHandshake
     /// returns once the session no longer uses it. False (logged) when the token cannot be used: the caller opens a
     /// fresh session.
     /// </summary>
-    public static async Task<bool> TryResumeAsync(HttpContext httpContext, ILogger logger)
+    /// <returns>
+    /// Whether the session was resumed here; when not, the recovery of the session from the group layer's store when the
+    /// session is not on this node and can be recovered (docs/protocol.md, "Recovery on another node"), else null.
+    /// </returns>
+    public static async Task<(bool Resumed, GroupRecovery? Recovery)> TryResumeAsync(HttpContext httpContext, ILogger logger)
     {
         var services = httpContext.RequestServices;
         var query = httpContext.Request.Query;
         var userId = UserId.Of(httpContext.User);
         if (!long.TryParse(query[ResumeSession.SeqParameter].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
         {
-            return Refuse(logger, ResumeSession.SeqParameter + " is missing or not a number");
+            return (Refuse(logger, ResumeSession.SeqParameter + " is missing or not a number"), null);
         }
 
         if (!services.GetRequiredService<ResumeTokens>().TryRead(query[ResumeSession.TokenParameter].ToString(), out var sessionId, out var generation, out var tokenUser))
         {
-            return Refuse(logger, "the token is not readable");
+            return (Refuse(logger, "the token is not readable"), null);
         }
 
         if (!string.Equals(tokenUser, userId, StringComparison.Ordinal))
         {
-            return Refuse(logger, "the token belongs to another user");
+            return (Refuse(logger, "the token belongs to another user"), null);
         }
 
         var session = services.GetRequiredService<ResumeSessions>().Find(sessionId);
         if (session is null || !string.Equals(session.UserId, userId, StringComparison.Ordinal))
         {
-            return Refuse(logger, "no such session on this node");
+            // Not here (its node is gone, or the client came back elsewhere): recovered when the client says what it saw
+            // and the group layer kept what it missed.
+            return (Refuse(logger, "no such session on this node"), GroupRecovery.TryCreate(httpContext.Request.Query, services.GetService<Groups.IGroupLayer>(), sessionId, logger));
         }
 
         if (session.TryClaim(generation, seq) is { } refusal)
         {
-            return Refuse(logger, refusal);
+            return (Refuse(logger, refusal), null);
         }
 
         var upgrade = httpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>() as FrameBatchingUpgradeFeature;
@@ -69,7 +75,7 @@ internal static class ResumeHandshake
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         session.HandOver(new ResumeHandover(socket, upgrade?.Stream, seq, done));
         await done.Task.ConfigureAwait(false);
-        return true;
+        return (true, null);
     }
 
     /// <summary>Makes a new connection resumable and registers its session on this node until it is disposed.</summary>

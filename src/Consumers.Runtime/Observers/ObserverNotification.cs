@@ -73,7 +73,13 @@ internal static class ObserverNotification
     /// touching several groups arrives once per group the consumer is in: the first copy is written for every request
     /// id subscribed to any of the change's groups, later copies are dropped.
     /// </summary>
-    public static bool Deliver(ConsumerChannel channel, GroupMessage message)
+    /// <param name="channel">The consumer.</param>
+    /// <param name="message">The notification.</param>
+    /// <param name="origin">
+    /// Its origin, for a resumable connection's consumer (null otherwise): the frames it becomes follow an <c>$origin</c>
+    /// frame (see <see cref="ConsumerChannel.DeliverWithOrigin"/>).
+    /// </param>
+    public static bool Deliver(ConsumerChannel channel, GroupMessage message, GroupMessageOrigin? origin = null)
     {
         if (message.GetHeader(GroupHeader) is not { } group ||
             message.GetHeader(ObserverHeader) is not { } observerId ||
@@ -129,15 +135,15 @@ internal static class ObserverNotification
             }
 
             return Diagnostics.ConsumerTracing.IsEnabled
-                ? channel.Connection.TryQueueWork(() => channel.TraceAsync(consumer.GetType().Name + "/" + observerId, message, Handle))
-                : channel.Connection.TryQueueWork(Handle);
+                ? channel.QueueWork(() => channel.TraceAsync(consumer.GetType().Name + "/" + observerId, message, Handle), origin)
+                : channel.QueueWork(Handle, origin);
         }
 
         if (consumer is INotificationFilter filter && filter.FiltersNotifications(observerId))
         {
             // The consumer re-checks that this subscriber may still see the object (with the model, not the JSON).
             filter.OnNotificationQueued(observerId, group, action, message.HandedToMembers);
-            return channel.Connection.TryQueueWork(async () =>
+            return channel.QueueWork(async () =>
             {
                 foreach (var target in Targets())
                 {
@@ -147,14 +153,14 @@ internal static class ObserverNotification
                         Write(channel, target.RequestIds, data, target.Action, status);
                     }
                 }
-            });
+            }, origin);
         }
 
         if (consumer.Context.Security.Permissions.Count > 0)
         {
             // Permissions may refuse this subscriber the object: checked in order with the connection's messages,
             // on the observer's serialized type read back (the model instance does not cross nodes).
-            return channel.Connection.TryQueueWork(async () =>
+            return channel.QueueWork(async () =>
             {
                 var instance = ReadInstance(consumer, observerId, data);
                 if (await Security.ConsumerAuthorization.HasObjectPermissionAsync(consumer, observerId, instance, consumer.Context.ConnectionAborted).ConfigureAwait(false))
@@ -164,7 +170,19 @@ internal static class ObserverNotification
                         Write(channel, target.RequestIds, data, target.Action, status);
                     }
                 }
-            });
+            }, origin);
+        }
+
+        if (origin is not null)
+        {
+            // One $origin frame, then every frame of the notification, nothing between them.
+            var frames = new List<OutboundFrame>();
+            foreach (var target in targets)
+            {
+                Write(channel, target.RequestIds, data, target.Action, status, frames);
+            }
+
+            return channel.SendWithOrigin(origin, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(frames));
         }
 
         var sent = true;
@@ -201,7 +219,8 @@ internal static class ObserverNotification
         return JsonElement.Parse(data.Span);
     }
 
-    private static bool Write(ConsumerChannel channel, byte[][] requestIds, ReadOnlyMemory<byte> data, ModelAction action, int status)
+    // Each request id's envelope, sent (or, with `into`, collected there to be sent together).
+    private static bool Write(ConsumerChannel channel, byte[][] requestIds, ReadOnlyMemory<byte> data, ModelAction action, int status, List<OutboundFrame>? into = null)
     {
         var prefix = channel.StreamPrefix;
         var sent = true;
@@ -212,6 +231,12 @@ internal static class ObserverNotification
             Envelope.WriteHead(writer, ActionErrors.None);
             writer.WriteRawValue(data.Span, skipInputValidation: true);
             Envelope.WriteTail(writer, ModelActions.ToToken(action), status, requestId);
+            if (into is not null)
+            {
+                into.Add(frame.Complete(prefix));
+                continue;
+            }
+
             sent &= channel.TrySendDelivery(frame.Complete(prefix));
         }
 

@@ -104,6 +104,9 @@ internal sealed class ObserverSubscriptions(Security.SubscriptionAllowance? user
         }
     }
 
+    /// <summary>Whether a subscription waits for its call's reply (it gets no notification until then).</summary>
+    public bool HasPending => Volatile.Read(ref _pending) > 0;
+
     /// <summary>What subscriptions made while an ordered action runs wait for (<see cref="Add"/>'s <c>pendingFor</c>).</summary>
     public static readonly object OrderedAction = new();
 

@@ -17,11 +17,17 @@ public sealed partial class ConsumerCommunicator
 
     private readonly List<byte[]> _sent = [];
     private Func<string, CancellationToken, Task<WebSocket>>? _reopen;
+
+    // A communicator connected by URI: opens the resume's socket at another node (its host and port).
+    private Func<Uri, string, CancellationToken, Task<WebSocket>>? _reopenAt;
     private TaskCompletionSource<JsonElement> _resumeFrame = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _seq;
     private long _acknowledged;
     private long _sentBase;
     private string? _token;
+
+    // The position vector of recovery on another node, from the $origin frames (which are never handed out).
+    private readonly Consumers.Clients.ClientPositions _positions = new();
 
     /// <summary>
     /// What the last <c>$resume</c> frame said: <c>fresh</c>, <c>resumed</c> or <c>recovered</c>; null when the
@@ -56,17 +62,50 @@ public sealed partial class ConsumerCommunicator
     /// <returns>The server's answer: <c>resumed</c> (the same consumer), <c>fresh</c> or <c>recovered</c> (a new one).</returns>
     /// <exception cref="InvalidOperationException">The connection was not opened with <see cref="ConsumerConnectOptions.Resume"/>, or the server gave no token.</exception>
     /// <exception cref="TimeoutException">No <c>$resume</c> frame within <see cref="ReceiveTimeout"/>.</exception>
-    public async Task<string> ResumeAsync(CancellationToken cancellationToken = default)
+    public Task<string> ResumeAsync(CancellationToken cancellationToken = default)
     {
         if (_reopen is null || _token is null)
         {
             throw new InvalidOperationException("ResumeAsync needs a resumable connection that got a token: connect with ConsumerConnectOptions.Resume = true.");
         }
 
+        return ResumeWithAsync(_reopen, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="ResumeAsync(CancellationToken)"/>, but the new socket goes to another node: the same path and query
+    /// at <paramref name="node"/>'s host and port (<c>wss</c> for an <c>https</c> or <c>wss</c> URI, else <c>ws</c>), as a
+    /// load balancer without sticky routing may send it. That
+    /// node, which does not hold the session, answers <c>recovered</c> when its group layer kept the messages the client
+    /// missed (the NATS layer with JetStream; docs/protocol.md, "Recovery on another node"), else <c>fresh</c>. The
+    /// communicator presents its position vector (read from the <c>$origin</c> frames, which it never hands out).
+    /// </summary>
+    /// <param name="node">Any URI of the other node, <c>http(s)</c> or <c>ws(s)</c> (only its host, port and whether it is secure are used).</param>
+    /// <param name="cancellationToken">Cancels the handshake.</param>
+    /// <returns>The server's answer: <c>recovered</c>, <c>fresh</c>, or <c>resumed</c> when that node held the session after all.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="node"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The connection was not opened by URI with <see cref="ConsumerConnectOptions.Resume"/> (an in-process host has one
+    /// node), or the server gave no token.
+    /// </exception>
+    /// <exception cref="TimeoutException">No <c>$resume</c> frame within <see cref="ReceiveTimeout"/>.</exception>
+    public Task<string> ResumeAsync(Uri node, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        if (_reopenAt is not { } reopenAt || _token is null)
+        {
+            throw new InvalidOperationException("ResumeAsync(Uri) needs a resumable connection opened by URI that got a token: ConsumerCommunicator.ConnectAsync(uri, o => o.Resume = true).");
+        }
+
+        return ResumeWithAsync((query, token) => reopenAt(node, query, token), cancellationToken);
+    }
+
+    private async Task<string> ResumeWithAsync(Func<string, CancellationToken, Task<WebSocket>> reopen, CancellationToken cancellationToken)
+    {
         _socket.Abort();
         await _receiving.ConfigureAwait(false);
-        var query = ResumeQuery(_token, Interlocked.Read(ref _seq));
-        var socket = await _reopen(query, cancellationToken).ConfigureAwait(false);
+        var query = ResumeQuery(_token!, Interlocked.Read(ref _seq)) + _positions.Query();
+        var socket = await reopen(query, cancellationToken).ConfigureAwait(false);
         _socket.Dispose();
         lock (_gate)
         {
@@ -119,6 +158,7 @@ public sealed partial class ConsumerCommunicator
 
         _token = frame.GetProperty("token").GetString();
         ResumeOutcome = frame.GetProperty("resume").GetString();
+        _positions.Session(fresh: ResumeOutcome == "fresh");
         Interlocked.Exchange(ref _seq, frame.GetProperty("seq").GetInt64());
         Interlocked.Exchange(ref _acknowledged, frame.GetProperty("seq").GetInt64());
         var received = frame.GetProperty("received").GetInt64();

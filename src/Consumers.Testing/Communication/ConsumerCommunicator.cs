@@ -71,6 +71,17 @@ public sealed partial class ConsumerCommunicator : IAsyncDisposable
 
         var socket = await OpenClientAsync(uri, options, cancellationToken).ConfigureAwait(false);
         var communicator = new ConsumerCommunicator(socket, uri.PathAndQuery, options.ReceiveTimeout);
+        if (options.Resume)
+        {
+            // ResumeAsync(Uri): the same path and query on another node.
+            communicator._reopenAt = (node, query, token) =>
+            {
+                var secure = node.Scheme is "https" or "wss";
+                var moved = new UriBuilder(uri) { Scheme = secure ? "wss" : "ws", Host = node.Host, Port = node.Port }.Uri;
+                return OpenClientAsync(new Uri(moved + (moved.Query.Length > 0 ? "&" : "?") + query), options, token);
+            };
+        }
+
         return await communicator.StartResumeAsync(
             options.Resume ? (query, token) => OpenClientAsync(new Uri(uri + (uri.Query.Length > 0 ? "&" : "?") + query), options, token) : null,
             cancellationToken).ConfigureAwait(false);
@@ -452,6 +463,12 @@ public sealed partial class ConsumerCommunicator : IAsyncDisposable
         }
 
         Counted(envelopes.Count);
+        if (SubProtocol == ConsumerConnectOptions.ResumeSubprotocol)
+        {
+            // $origin frames (recovery on another node) are counted, kept in the position vector, never handed out.
+            envelopes.RemoveAll(envelope => _positions.TakeOrigin(envelope.Json));
+        }
+
         lock (_gate)
         {
             _unread.AddRange(envelopes);

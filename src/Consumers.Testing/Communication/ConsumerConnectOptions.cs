@@ -47,7 +47,7 @@ public sealed class ConsumerConnectOptions
     /// <summary>
     /// Offers <see cref="ResumeSubprotocol"/>: the communicator reads the server's <c>$resume</c> frames (they are not
     /// envelopes), counts the frames it receives, acknowledges every 50, and can be cut abruptly
-    /// (<see cref="ConsumerCommunicator.Drop"/>) and come back (<see cref="ConsumerCommunicator.ResumeAsync"/>), so a
+    /// (<see cref="ConsumerCommunicator.Drop"/>) and come back (<see cref="ConsumerCommunicator.ResumeAsync(CancellationToken)"/>), so a
     /// test sees what its consumer's clients see across a network drop. Default false.
     /// </summary>
     public bool Resume { get; set; }

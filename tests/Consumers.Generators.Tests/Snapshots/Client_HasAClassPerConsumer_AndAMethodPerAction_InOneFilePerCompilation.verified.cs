@@ -25,6 +25,10 @@ namespace Microsoft.AspNetCore.Builder
 // its token and count: "resumed" loses nothing (the server replays what was missed, the client re-sends what the
 // server had not read), "recovered" and "fresh" re-send the subscribing calls and reject the calls in flight. Calls made
 // while disconnected wait (at most options.maxBufferedCalls, 100) for the next socket.
+// Recovery on another node: the server writes {"action": "$origin", "group", "node", "seq", "frames"} before the frames
+// a group message becomes; the client keeps, per (stream, group, node), the last seq whose frames all arrived, and
+// presents them with the age of its last frame when it comes back (consumers_pos, consumers_age), so another node can
+// replay exactly what it missed ("recovered"). $origin frames are counted, never dispatched.
 
 /** A reply whose response_status is not 2xx. */
 export class ActionError extends Error {
@@ -110,6 +114,11 @@ class Connection {
     this.waiting = [];
     this.disconnectedTimer = null;
     this.resuming = false;
+    // Recovery: the position vector ("stream\u0000group\u0000node" -> seq), the $origin whose frames are coming, the
+    // time of the last frame.
+    this.positions = new Map();
+    this.origin = null;
+    this.lastReceived = Date.now();
   }
 
   setState(state) {
@@ -126,7 +135,8 @@ class Connection {
     this.setState("connecting");
     let url = this.url;
     if (this.resume && this.token !== null) {
-      url += (url.includes("?") ? "&" : "?") + `consumers_resume=${encodeURIComponent(this.token)}&consumers_seq=${this.seq}`;
+      url += (url.includes("?") ? "&" : "?") + `consumers_resume=${encodeURIComponent(this.token)}&consumers_seq=${this.seq}`
+        + `&consumers_pos=${encodeURIComponent(JSON.stringify(this.positionList()))}&consumers_age=${Math.max(0, Date.now() - this.lastReceived)}`;
     }
     const socket = this.resume ? new this.WebSocket(url, [RESUME]) : new this.WebSocket(url);
     this.socket = socket;
@@ -205,6 +215,9 @@ class Connection {
     this.seq = frame.seq;
     this.acked = frame.seq;
     const resumed = frame.resume === "resumed";
+    // A fresh session starts a new vector; a resumed or recovered one goes on with it.
+    this.origin = null;
+    if (frame.resume === "fresh") this.positions.clear();
     const again = resumed ? this.sent.slice(Math.max(0, frame.received - this.sentBase)) : [];
     this.sent = [];
     this.sentBase = frame.received;
@@ -244,12 +257,43 @@ class Connection {
         return;
       }
       this.counted(Array.isArray(frame) ? frame.length : 1);
+      this.lastReceived = Date.now();
+      for (const element of Array.isArray(frame) ? frame : [frame]) {
+        if (!this.tookOrigin(element)) this.dispatch(element);
+      }
+      return;
     }
     if (Array.isArray(frame)) {
       for (const element of frame) this.dispatch(element);
       return;
     }
     this.dispatch(frame);
+  }
+
+  // An $origin frame starts the count of its frames (true: not dispatched); any other frame of the session counts
+  // toward the pending one, whose position is kept once all its frames arrived.
+  tookOrigin(frame) {
+    if (frame?.action === "$origin" && typeof frame.group === "string") {
+      this.origin = { key: `${frame.stream ?? ""}\u0000${frame.group}\u0000${frame.node}`, seq: frame.seq, left: frame.frames };
+      if (this.origin.left <= 0) this.keepOrigin();
+      return true;
+    }
+    if (this.origin !== null && --this.origin.left <= 0) this.keepOrigin();
+    return false;
+  }
+
+  keepOrigin() {
+    const { key, seq } = this.origin;
+    this.origin = null;
+    if (!(this.positions.get(key) >= seq)) this.positions.set(key, seq);
+  }
+
+  // The vector as the server reads it: [[group, node, seq(, stream)], ...].
+  positionList() {
+    return [...this.positions].map(([key, seq]) => {
+      const [stream, group, node] = key.split("\u0000");
+      return stream === "" ? [group, node, seq] : [group, node, seq, stream];
+    });
   }
 
   dispatch(frame) {

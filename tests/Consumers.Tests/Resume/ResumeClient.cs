@@ -35,6 +35,21 @@ public sealed class ResumeClient : IAsyncDisposable
     /// <summary>The last <c>$resume</c> frame.</summary>
     public JsonObject? LastResume { get; private set; }
 
+    /// <summary>
+    /// The position vector (docs/protocol.md, "Recovery on another node"): per (stream, group, sending node) the last
+    /// sequence number of a group message whose frames all arrived, from the <c>$origin</c> frames.
+    /// </summary>
+    public Dictionary<(string Stream, string Group, string Node), long> Positions { get; } = [];
+
+    /// <summary>The <c>$origin</c> frames received.</summary>
+    public int Origins { get; private set; }
+
+    /// <summary>When the last frame arrived (for the age presented when recovering).</summary>
+    public DateTime LastReceived { get; private set; } = DateTime.UtcNow;
+
+    // The $origin frame whose frames are still coming: its key, seq and how many frames are left.
+    private ((string, string, string) Key, long Seq, int Left)? _origin;
+
     public ClientWebSocket Socket => _socket;
 
     public static async Task<ResumeClient> ConnectAsync(Uri uri, params string[] subprotocols)
@@ -92,27 +107,78 @@ public sealed class ResumeClient : IAsyncDisposable
         return frame;
     }
 
-    /// <summary>The next counted frame (an array's elements one by one).</summary>
+    /// <summary>The next counted frame (an array's elements one by one); <c>$origin</c> frames are counted and read, not returned.</summary>
     public async Task<JsonObject> ReceiveAsync(TimeSpan? within = null)
     {
-        if (_pending.Count == 0)
+        while (true)
         {
-            var node = await ReceiveRawAsync(within);
-            if (node is JsonArray array)
+            if (_pending.Count == 0)
             {
-                foreach (var element in array)
+                var node = await ReceiveRawAsync(within);
+                if (node is JsonArray array)
                 {
-                    _pending.Enqueue(element!.DeepClone());
+                    foreach (var element in array)
+                    {
+                        _pending.Enqueue(element!.DeepClone());
+                    }
+                }
+                else
+                {
+                    _pending.Enqueue(node);
                 }
             }
-            else
+
+            Seq++;
+            var frame = _pending.Dequeue().AsObject();
+            if (frame["action"]?.GetValue<string>() == "$origin")
             {
-                _pending.Enqueue(node);
+                Origins++;
+                var key = (frame["stream"]?.GetValue<string>() ?? "", frame["group"]!.GetValue<string>(), frame["node"]!.GetValue<string>());
+                _origin = (key, frame["seq"]!.GetValue<long>(), (int)frame["frames"]!.GetValue<long>());
+                Counted(null);
+                continue;
             }
+
+            Counted(frame);
+            return frame;
+        }
+    }
+
+    // A frame arrived (null: the $origin frame itself): the pending origin is seen once all its frames are.
+    private void Counted(JsonObject? frame)
+    {
+        if (_origin is not { } origin)
+        {
+            return;
         }
 
-        Seq++;
-        return _pending.Dequeue().AsObject();
+        var left = frame is null ? origin.Left : origin.Left - 1;
+        if (left > 0)
+        {
+            _origin = origin with { Left = left };
+            return;
+        }
+
+        _origin = null;
+        Positions[origin.Key] = Math.Max(origin.Seq, Positions.GetValueOrDefault(origin.Key));
+    }
+
+    /// <summary>
+    /// Opens a new socket (to <paramref name="uri"/>, another node) with the newest token, the count, the position vector
+    /// (or <paramref name="positions"/> as given) and the age of the last frame, and reads its <c>$resume</c> frame.
+    /// </summary>
+    public async Task<JsonObject> RecoverAsync(Uri uri, string? positions = null, long? ageMs = null)
+    {
+        positions ??= new JsonArray([.. Positions.Select(p => (JsonNode)(p.Key.Stream.Length == 0
+            ? new JsonArray(p.Key.Group, p.Key.Node, p.Value)
+            : new JsonArray(p.Key.Group, p.Key.Node, p.Value, p.Key.Stream)))]).ToJsonString();
+        var age = ageMs ?? (long)(DateTime.UtcNow - LastReceived).TotalMilliseconds;
+        var separator = uri.Query.Length > 0 ? "&" : "?";
+        await OpenAsync(new Uri(uri + separator + "consumers_resume=" + Uri.EscapeDataString(Token!) + "&consumers_seq=" + Seq
+            + "&consumers_pos=" + Uri.EscapeDataString(positions) + "&consumers_age=" + age));
+        _pending.Clear();
+        _origin = null;
+        return await ReadResumeAsync();
     }
 
     /// <summary>Sends a frame and keeps it, numbered, to send again after a resume if the server had not read it.</summary>
@@ -187,6 +253,7 @@ public sealed class ResumeClient : IAsyncDisposable
             message.Write(buffer, 0, result.Count);
             if (result.EndOfMessage)
             {
+                LastReceived = DateTime.UtcNow;
                 return JsonNode.Parse(message.ToArray())!;
             }
         }
