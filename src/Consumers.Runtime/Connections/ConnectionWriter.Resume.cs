@@ -3,10 +3,11 @@ using System.Net.WebSockets;
 namespace Consumers.Connections;
 
 // The writer of a resumable connection (consumers.resume): a frame is numbered and kept as it leaves. A sender writes
-// it directly, as on any connection, when the socket runs, nothing is unwritten and no write is in progress (numbered
-// under the stream's write lock); otherwise it goes through the send queue, where the queue numbers and keeps it (its
-// Recorder) as the writer loop takes it. No direct write happens while the loop holds frames it took (they count as
-// unwritten), so the numbering is the order frames leave in. Delivery turns hold no frames here. The loop writes to
+// it directly, or a delivery turn holds it, as on any connection, when the socket runs and nothing is unwritten (checked
+// and numbered under the buffer's lock, the one the loop numbers its frames under); otherwise it goes through the send
+// queue, where the queue numbers and keeps it (its Recorder) as the writer loop takes it. No direct write or hold
+// happens while the loop holds frames it took (they count as unwritten), and the loop writes held frames before what
+// it takes next, so the numbering is the order frames leave in. The loop writes to
 // the socket that runs now, to nothing while the session is parked, and, when a socket is attached, first the $resume
 // frame and the frames the client has not received; direct writes start again only after that.
 internal sealed partial class ConnectionWriter
@@ -144,6 +145,18 @@ internal sealed partial class ConnectionWriter
 
     /// <summary>The kept frames after <paramref name="seq"/>, or null when they are gone (overflow).</summary>
     internal byte[][]? FramesAfter(long seq) => _resume!.Buffer.After(seq);
+
+    /// <summary>
+    /// Drops the frames a delivery turn held and no write took before the socket dropped: they are numbered and kept,
+    /// and leave with the replay of the socket being attached (before any live frame).
+    /// </summary>
+    internal void DiscardPending()
+    {
+        if (Volatile.Read(ref _pending) is { } pending && pending.TryTake(out var buffer, out _, out _))
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     /// <summary>The attached socket's $resume frame and replay are written: live frames go to it now.</summary>
     internal void Attached(ResumeTarget target)

@@ -114,15 +114,15 @@ internal sealed partial class ConnectionWriter : IHeldWrites
     {
         if (Volatile.Read(ref _direct) is { } stream && Volatile.Read(ref _unwritten) == 0)
         {
-            // In a delivery turn the frame waits for the turn's end, to leave with the others sent to this client
-            // (not on a resumable connection: its frames are numbered in the order they leave, one by one).
-            if (DeliveryTurn.IsOpen && _resume is null && TryHold(frame))
+            // In a delivery turn the frame waits for the turn's end, to leave with the others sent to this client.
+            if (DeliveryTurn.IsOpen && TryHold(frame))
             {
                 // Another thread may have queued a frame between the check above and the hold, and the writer loop may
                 // be writing a batch of the queue already past its write of the held frames: a flush mark queued now
                 // ends that batch before anything this thread queues next, so this frame still leaves first. (Read with
-                // a full fence: the hold's store must not pass this load.)
-                if (Interlocked.CompareExchange(ref _unwritten, 0, 0) != 0)
+                // a full fence: the hold's store must not pass this load.) A resumable connection's hold checks that
+                // nothing is queued under the lock that numbers the loop's frames, so no such frame exists there.
+                if (_resume is null && Interlocked.CompareExchange(ref _unwritten, 0, 0) != 0)
                 {
                     Enqueue(OutboundFrame.Flush);
                 }
@@ -386,8 +386,7 @@ internal sealed partial class ConnectionWriter : IHeldWrites
     // the pending frames are full (the caller then writes them and the frame together).
     private bool TryHold(OutboundFrame frame)
     {
-        if (frame.Memory.Length > PendingFrames.MaxFrameLength || _closing
-            || !Pending().TryAppend(frame.Memory.Span, out var first))
+        if (frame.Memory.Length > PendingFrames.MaxFrameLength || _closing || !TryAppendPending(Pending(), frame, out var first))
         {
             return false;
         }
@@ -400,6 +399,13 @@ internal sealed partial class ConnectionWriter : IHeldWrites
 
         return true;
     }
+
+    // Adds a frame to the held ones; on a resumable connection also numbered and kept, only while nothing is queued and
+    // within the send window (ResumeBuffer.TryAppendHeld), so that held frames are numbered in the order they leave.
+    private bool TryAppendPending(PendingFrames pending, OutboundFrame frame, out bool first)
+        => _resume is { } resume
+            ? resume.Buffer.TryAppendHeld(frame.Memory.Span, ref _unwritten, pending, out first)
+            : pending.TryAppend(frame.Memory.Span, out first);
 
     /// <summary>
     /// Writes the frames held for this connection by a delivery turn that has ended. When another write holds the
@@ -450,7 +456,7 @@ internal sealed partial class ConnectionWriter : IHeldWrites
         var pending = Volatile.Read(ref _pending);
         if (pending is { IsEmpty: false })
         {
-            if (length <= PendingFrames.MaxFrameLength && pending.TryAppend(frame.Memory.Span, out _))
+            if (length <= PendingFrames.MaxFrameLength && TryAppendPending(pending, frame, out _))
             {
                 frame.Release();
                 if (pending.TryTake(out var joined, out var offset, out var total))
@@ -487,9 +493,6 @@ internal sealed partial class ConnectionWriter : IHeldWrites
                 return false;
             }
 
-            frame.Release();
-            stream.StartEnteredWrite(buffer, 0, header + length, static (s, ex) => s.Writer.DirectWriteFailed(s.Stream, ex), (Writer: this, Stream: stream));
-            return true;
         }
 
         frame.Release();
@@ -497,8 +500,19 @@ internal sealed partial class ConnectionWriter : IHeldWrites
         return true;
     }
 
+    // A failed write aborts the connection; on a resumable one only that socket (the session parks, what it was
+    // writing is kept for the resume).
     private static void StartWrite(FrameBatchingStream stream, byte[] buffer, int offset, int length, ConnectionWriter writer)
-        => stream.StartEnteredWrite(buffer, offset, length, static (writer, ex) => writer.OnSendFailed(ex), writer);
+    {
+        if (writer._resume is null)
+        {
+            stream.StartEnteredWrite(buffer, offset, length, static (writer, ex) => writer.OnSendFailed(ex), writer);
+        }
+        else
+        {
+            stream.StartEnteredWrite(buffer, offset, length, static (s, ex) => s.Writer.DirectWriteFailed(s.Stream, ex), (Writer: writer, Stream: stream));
+        }
+    }
 
     /// <summary>
     /// The writer loop wrote (or dropped) <paramref name="frames"/> queued frames: direct writes may resume when none is

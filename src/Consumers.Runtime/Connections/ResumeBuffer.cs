@@ -144,6 +144,39 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
         return true;
     }
 
+    /// <summary>
+    /// As <see cref="TryAppendDirect"/>, for a frame a delivery turn holds: under the same lock, the frame joins
+    /// <paramref name="pending"/> (written before anything the writer loop takes later) and is numbered; false, with
+    /// nothing changed, when something is queued, the frame is past the send window or <paramref name="pending"/> has no
+    /// room.
+    /// </summary>
+    /// <param name="frame">The frame's payload.</param>
+    /// <param name="unwritten">The writer's count of queued frames not yet written.</param>
+    /// <param name="pending">The connection's held frames.</param>
+    /// <param name="first">Set when <paramref name="pending"/> was empty (the caller makes sure someone writes it).</param>
+    public bool TryAppendHeld(ReadOnlySpan<byte> frame, ref int unwritten, PendingFrames pending, out bool first)
+    {
+        bool overflow;
+        lock (_lock)
+        {
+            first = false;
+            if (Volatile.Read(ref unwritten) != 0 || (_bytes != 0 && _bytes + frame.Length + FrameOverhead > maxBytes)
+                || !pending.TryAppend(frame, out first))
+            {
+                return false;
+            }
+
+            overflow = AppendLocked(frame);
+        }
+
+        if (overflow)
+        {
+            overflowed();
+        }
+
+        return true;
+    }
+
     /// <summary>Numbers and keeps a frame that leaves now; past the bound the buffer overflows (once) instead.</summary>
     public void Append(ReadOnlySpan<byte> frame)
     {

@@ -211,7 +211,21 @@ internal static class WriterLoop
                         break;
                     }
 
+                    // Frames a delivery turn held (numbered before anything queued) leave first, as on any connection.
                     var target = writer.Target;
+                    if (target?.Stream is { } held)
+                    {
+                        try
+                        {
+                            await writer.WritePendingAsync(held, close: false).ConfigureAwait(false);
+                        }
+                        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException or InvalidOperationException)
+                        {
+                            writer.TargetFailed(target, ex);
+                            target = null;
+                        }
+                    }
+
                     if (first.IsFlush || target is null)
                     {
                         // Parked: taken (numbered and kept), written nowhere.
@@ -251,6 +265,7 @@ internal static class WriterLoop
     private static async ValueTask AttachAsync(ConnectionWriter writer, ResumeAttach attach)
     {
         var socket = attach.Target.Socket;
+        writer.DiscardPending();
         try
         {
             await socket.SendAsync(attach.Answer, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None).ConfigureAwait(false);
