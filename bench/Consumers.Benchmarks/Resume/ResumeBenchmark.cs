@@ -37,7 +37,7 @@ internal static class ResumeBenchmark
         sb.AppendLine(CultureInfo.InvariantCulture, $"- Command: `{machine.Command}`, {machine.Date}");
         sb.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {machine.Cpu}, {machine.Processors} cores; {machine.Dotnet}");
         sb.AppendLine(CultureInfo.InvariantCulture, $"- {settings.Rounds} rounds; {settings.Rooms} rooms × {settings.ClientsPerRoom} clients, {settings.SendersPerRoom} senders per room; the server is the fan-out benchmark's Consumers process, the same for both kinds of client, which alternate within each round.");
-        sb.AppendLine("- **Consumers**: the clients offer no subprotocol. **Consumers (resume)**: they offer `consumers.resume`; the server counts and keeps every frame until the client's `$ack` (sent every 50 frames); frames past the unacknowledged bound (256 KiB) wait for an `$ack`, and frames a delivery turn sends are not combined into one write as they are for other clients.").AppendLine();
+        sb.AppendLine("- **Consumers**: the clients offer no subprotocol. **Consumers (resume)**: they offer `consumers.resume`; the server counts and keeps every frame until the client's `$ack` (sent every 50 frames); frames past the unacknowledged bound (256 KiB) wait for an `$ack`.").AppendLine();
         sb.AppendLine("## Cost on the fan-out path").AppendLine();
         sb.AppendLine("| load | server CPU µs/delivery, plain | with resume | resume ÷ plain (median of rounds, range) | msg/s plain | msg/s resume | p50 µs plain / resume | p99 µs plain / resume | lost |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
