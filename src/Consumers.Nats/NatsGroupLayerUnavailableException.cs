@@ -1,8 +1,8 @@
 namespace Consumers.Nats;
 
 /// <summary>
-/// A group or channel message will not reach the other nodes: NATS is unreachable and the messages waiting for it
-/// leave no room for this one under <see cref="NatsGroupLayerOptions.ReconnectBufferSize"/> (thrown to the sender at
+/// A group or channel message will not reach the other nodes: NATS is unreachable (or, connected, takes publishes
+/// slower than this node makes them) and the messages waiting for it leave no room for this one under <see cref="NatsGroupLayerOptions.ReconnectBufferSize"/> (thrown to the sender at
 /// once), or it waited longer than <see cref="NatsGroupLayerOptions.PublishTimeout"/> (logged and counted, the sender
 /// having gone on). Members on this node already got it.
 /// </summary>

@@ -129,8 +129,12 @@ internal sealed class NatsPublisher
 
             if (!_outbox.Fits(size))
             {
+                // Open but draining: the client took a write slower than this node publishes, and the rest queued behind it.
+                var cause = _connection.ConnectionState == NatsConnectionState.Open
+                    ? "NATS is not taking messages as fast as this node publishes them"
+                    : "NATS is unreachable";
                 return ValueTask.FromException(Failed(target, "outbox_full", new NatsGroupLayerUnavailableException(
-                    $"NATS is unreachable and the messages waiting for it ({_outbox.Count}, {_outbox.Bytes} bytes) leave no room for this one ({size} bytes) under Consumers:Nats:ReconnectBufferSize ({_outbox.MaxBytes} bytes).")));
+                    $"{cause} and the messages waiting for it ({_outbox.Count}, {_outbox.Bytes} bytes) leave no room for this one ({size} bytes) under Consumers:Nats:ReconnectBufferSize ({_outbox.MaxBytes} bytes).")));
             }
 
             var held = _recovering || _connection.ConnectionState != NatsConnectionState.Open;

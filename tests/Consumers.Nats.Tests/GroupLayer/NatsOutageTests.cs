@@ -136,7 +136,7 @@ public sealed class NatsOutageTests
             Assert.That(held.IsCompletedSuccessfully, Is.True, "the first message fits the outbox: the sender goes on at once");
             Assert.That(layer.OutboxBytes, Is.GreaterThan(600).And.LessThanOrEqualTo(1000));
             Assert.That(refused.IsFaulted, Is.True, "the second one is refused at once, not after a wait");
-            Assert.That(refused.Exception?.InnerException, Is.TypeOf<NatsGroupLayerUnavailableException>().With.Message.Contains("ReconnectBufferSize"));
+            Assert.That(refused.Exception?.InnerException, Is.TypeOf<NatsGroupLayerUnavailableException>().With.Message.Contains("ReconnectBufferSize").And.Message.StartsWith("NATS is unreachable"));
             Assert.That(failures.Count("outbox_full"), Is.EqualTo(1));
             Assert.That(
                 CapturingLoggerProvider.Instance.Entries.Any(e => e.EventId.Name == "NatsPublishFailed" && e.Message.Contains("room:bounded", StringComparison.Ordinal)),
