@@ -16,7 +16,7 @@ internal static class KitHost
     public const int MaxMessageSize = 4096;
 
     /// <summary>Starts the app on a TestServer, or on Kestrel at a free loopback port (<paramref name="kestrel"/>).</summary>
-    public static async Task<IHost> StartAsync(bool testAuthentication = true, bool kestrel = false)
+    public static async Task<IHost> StartAsync(bool testAuthentication = true, bool kestrel = false, Action<ConsumerOptions>? options = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         if (kestrel)
@@ -34,6 +34,7 @@ internal static class KitHost
             o.MaxMessageSize = MaxMessageSize;
             o.RateLimitPerSecond = 0;
             o.AllowedOrigins.Add(AllowedOrigin);
+            options?.Invoke(o);
         });
         builder.Services.AddAuthorization();
         builder.Services.AddSingleton<Disconnects>();

@@ -34,6 +34,31 @@ public sealed class ResumeTests : KitFixture
     }
 
     [Test]
+    public async Task LargeFrames_AreAcknowledgedByBytes_SoTheServersBufferNeverStallsTheCommunicator()
+    {
+        // 40 frames of about 3.5 KiB: 140 KiB, past the server's 64 KiB of unacknowledged frames, in fewer than the
+        // 50 frames after which the communicator acknowledges by count (it has no timer).
+        using var host = await KitHost.StartAsync(options: o => o.ResumeBufferBytes = 64 * 1024);
+        try
+        {
+            await using var c = await host.ConnectAsync("/ws/kit", o => o.Resume = true);
+            var tag = new string('t', 3_500);
+            await c.SendAsync($$"""{"action": "count_to", "count": 40, "tag": "{{tag}}", "request_id": 1}""");
+            for (var i = 1; i <= 40; i++)
+            {
+                var tick = await c.ReceiveAsync();
+                Assert.That(tick.Data.GetProperty("n").GetInt32(), Is.EqualTo(i), $"tick {i}");
+            }
+
+            Assert.That((await c.ReceiveAsync()).Data.GetInt32(), Is.EqualTo(40));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Test]
     public async Task RealSocket_DropWhileFramesFlow_ResumeGetsEveryFrameOnce()
     {
         using var host = await KitHost.StartAsync(kestrel: true);

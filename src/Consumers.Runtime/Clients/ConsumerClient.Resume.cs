@@ -13,6 +13,9 @@ public abstract partial class ConsumerClient
 {
     private const string ResumeSubprotocol = "consumers.resume";
     private const int AckEvery = 50;
+
+    // Bytes received between two $ack at most (the server sends no more than its buffer's worth before one).
+    private const int AckBytes = 16 * 1024;
     private const int MaxKeptSent = 1000;
 
     private readonly ConcurrentDictionary<string, ReadOnlyMemory<byte>> _subscribing = new();
@@ -24,6 +27,7 @@ public abstract partial class ConsumerClient
     private string? _token;
     private long _seq;
     private long _acknowledged;
+    private long _unacknowledgedBytes;
     private long _sentBase;
     private long _sentCount;
     private int _waitingCalls;
@@ -269,8 +273,9 @@ public abstract partial class ConsumerClient
         }
     }
 
-    // The server's $resume frame (not counted), or a frame of the session to count (and acknowledge every 50).
-    private bool IsSessionFrame(JsonElement frame)
+    // The server's $resume frame (not counted), or a frame of the session to count (and acknowledge every 50 frames or
+    // 16 KiB, or a second after the first unacknowledged one).
+    private bool IsSessionFrame(JsonElement frame, int bytes)
     {
         if (_socket.SubProtocol != ResumeSubprotocol)
         {
@@ -285,7 +290,7 @@ public abstract partial class ConsumerClient
         }
 
         var seq = Interlocked.Add(ref _seq, frame.ValueKind == JsonValueKind.Array ? frame.GetArrayLength() : 1);
-        if (seq - Interlocked.Read(ref _acknowledged) >= AckEvery)
+        if (seq - Interlocked.Read(ref _acknowledged) >= AckEvery || Interlocked.Add(ref _unacknowledgedBytes, bytes) >= AckBytes)
         {
             _ = AcknowledgeAsync();
         }
@@ -328,6 +333,7 @@ public abstract partial class ConsumerClient
         var timer = Interlocked.Exchange(ref _ackTimer, null);
         timer?.Dispose();
         var seq = Interlocked.Read(ref _seq);
+        Interlocked.Exchange(ref _unacknowledgedBytes, 0);
         if (Interlocked.Exchange(ref _acknowledged, seq) == seq)
         {
             return;

@@ -404,7 +404,7 @@ public abstract partial class ConsumerClient : IAsyncDisposable
             return;
         }
 
-        if (IsSessionFrame(frame))
+        if (IsSessionFrame(frame, message.Length))
         {
             return;
         }

@@ -12,6 +12,10 @@ public sealed partial class ConsumerCommunicator
     /// <summary>Frames received between two acknowledgements at most (docs/protocol.md asks for at most 50).</summary>
     private const int AckEvery = 50;
 
+    // Bytes received between two $ack at most: the server sends no more than its buffer's worth (ResumeBufferBytes)
+    // before one, and the communicator has no timer.
+    private const int AckBytes = 16 * 1024;
+
     // Frames kept to send again after a resume: the newest so many since the last $resume frame.
     private const int MaxKeptSent = 10_000;
 
@@ -23,6 +27,7 @@ public sealed partial class ConsumerCommunicator
     private TaskCompletionSource<JsonElement> _resumeFrame = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _seq;
     private long _acknowledged;
+    private long _unacknowledgedBytes;
     private long _sentBase;
     private string? _token;
 
@@ -120,12 +125,13 @@ public sealed partial class ConsumerCommunicator
         return await ReadResumeFrameAsync(resend: true).ConfigureAwait(false);
     }
 
-    /// <summary>Acknowledges every frame received so far (the communicator does it every 50 frames by itself).</summary>
+    /// <summary>Acknowledges every frame received so far (the communicator does it every 50 frames or 16 KiB by itself).</summary>
     /// <returns>A task that completes when the <c>$ack</c> is written.</returns>
     public Task AcknowledgeAsync()
     {
         var seq = Interlocked.Read(ref _seq);
         Interlocked.Exchange(ref _acknowledged, seq);
+        Interlocked.Exchange(ref _unacknowledgedBytes, 0);
         return SendControlAsync(Encoding.UTF8.GetBytes("{\"action\":\"$ack\",\"seq\":" + seq.ToString(CultureInfo.InvariantCulture) + "}"));
     }
 
@@ -219,8 +225,8 @@ public sealed partial class ConsumerCommunicator
         return true;
     }
 
-    // Counts what arrived; every 50 frames an $ack.
-    private void Counted(int envelopes)
+    // Counts what arrived; every 50 frames or 16 KiB an $ack.
+    private void Counted(int envelopes, int bytes)
     {
         if (SubProtocol != ConsumerConnectOptions.ResumeSubprotocol)
         {
@@ -228,7 +234,7 @@ public sealed partial class ConsumerCommunicator
         }
 
         var seq = Interlocked.Add(ref _seq, envelopes);
-        if (seq - Interlocked.Read(ref _acknowledged) >= AckEvery)
+        if (seq - Interlocked.Read(ref _acknowledged) >= AckEvery || Interlocked.Add(ref _unacknowledgedBytes, bytes) >= AckBytes)
         {
             _ = AcknowledgeQuietlyAsync();
         }

@@ -377,7 +377,7 @@ public sealed partial class ConsumerCommunicator : IAsyncDisposable
             envelopes.Add(new ConsumerEnvelope(default, text));
         }
 
-        Counted(envelopes.Count);
+        Counted(envelopes.Count, message.Length);
         if (SubProtocol == ConsumerConnectOptions.ResumeSubprotocol)
         {
             // $origin frames (recovery on another node) are counted, kept in the position vector, never handed out.

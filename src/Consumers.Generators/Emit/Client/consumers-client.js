@@ -9,7 +9,7 @@
 // The connection reconnects with backoff and re-sends the calls that subscribed (those given an onNotification) with
 // the same request ids; the server treats them as idempotent. Streams are not re-sent: they fail with ConnectionError.
 // Resume (on unless options.resume is false): the client offers the consumers.resume subprotocol, counts the frames it
-// receives, acknowledges them ({"action": "$ack", "seq"} every 50 frames or second), and comes back after a drop with
+// receives, acknowledges them ({"action": "$ack", "seq"} every 50 frames, 16 KiB or second), and comes back after a drop with
 // its token and count: "resumed" loses nothing (the server replays what was missed, the client re-sends what the
 // server had not read), "recovered" and "fresh" re-send the subscribing calls and reject the calls in flight. Calls made
 // while disconnected wait (at most options.maxBufferedCalls, 100) for the next socket.
@@ -40,8 +40,9 @@ export class ConnectionError extends Error {
 
 const OPEN = 1;
 const RESUME = "consumers.resume";
-// Frames received between two $ack at most, and the longest wait before one (docs/protocol.md).
+// Frames and bytes received between two $ack at most, and the longest wait before one (docs/protocol.md).
 const ACK_EVERY = 50;
+const ACK_BYTES = 16 * 1024;
 const ACK_DELAY = 1000;
 
 // The reason an aborted call rejects with: the signal's, as fetch does (an AbortError DOMException by default).
@@ -217,10 +218,12 @@ class Connection {
     resolve?.();
   }
 
-  // Counts a frame of the session and acknowledges every ACK_EVERY frames, or ACK_DELAY after the first unacknowledged.
-  counted(frames) {
+  // Counts a frame of the session and acknowledges every ACK_EVERY frames or ACK_BYTES, or ACK_DELAY after the first
+  // unacknowledged (the server sends no more than its buffer's worth before an $ack).
+  counted(frames, bytes) {
     this.seq += frames;
-    if (this.seq - this.acked >= ACK_EVERY) this.ack();
+    this.unackedBytes = (this.unackedBytes ?? 0) + bytes;
+    if (this.seq - this.acked >= ACK_EVERY || this.unackedBytes >= ACK_BYTES) this.ack();
     else if (this.ackTimer === null) this.ackTimer = setTimeout(() => this.ack(), ACK_DELAY);
   }
 
@@ -229,6 +232,7 @@ class Connection {
     this.ackTimer = null;
     if (this.socket?.readyState !== OPEN || this.seq === this.acked) return;
     this.acked = this.seq;
+    this.unackedBytes = 0;
     this.socket.send(`{"action":"$ack","seq":${this.seq}}`);
   }
 
@@ -244,7 +248,7 @@ class Connection {
         this.resumed(frame);
         return;
       }
-      this.counted(Array.isArray(frame) ? frame.length : 1);
+      this.counted(Array.isArray(frame) ? frame.length : 1, typeof data === "string" ? data.length : data.byteLength ?? data.length);
       this.lastReceived = Date.now();
       for (const element of Array.isArray(frame) ? frame : [frame]) {
         if (!this.tookOrigin(element)) this.dispatch(element);
