@@ -120,15 +120,7 @@ switch (name)
             settings = settings with { Pinning = pinning };
         }
 
-        if (settings.WithLoadsAndRounds(args, out var narrowingError) is not { } narrowed)
-        {
-            Console.Error.WriteLine(narrowingError);
-            return 2;
-        }
-
-        settings = narrowed;
-
-        if (WithSecondsAndTargets(args, settings) is not { } chosen)
+        if (Narrowed(args, settings) is not { } chosen)
         {
             return 2;
         }
@@ -172,14 +164,7 @@ switch (name)
     {
         // Two app nodes per server, the fan-out loads; --rounds N, --loads TEXT keeps the loads whose name contains TEXT.
         var settings = (quick ? FanoutSettings.Quick : FanoutSettings.Full) with { Idle = false };
-        if (settings.WithLoadsAndRounds(args, out var narrowingError) is not { } narrowed)
-        {
-            Console.Error.WriteLine(narrowingError);
-            return 2;
-        }
-
-        settings = narrowed;
-        if (WithSecondsAndTargets(args, settings) is not { } chosenTargets)
+        if (Narrowed(args, settings) is not { } chosenTargets)
         {
             return 2;
         }
@@ -242,10 +227,17 @@ if (warn)
 
 return 0;
 
-// --seconds N (each measured run) and --targets A,B (only those servers), as the fan-out and cluster benchmarks take
-// them; null (after saying why) for an unknown target.
-static FanoutSettings? WithSecondsAndTargets(string[] args, FanoutSettings settings)
+// --loads TEXT and --rounds N (FanoutSettings.WithLoadsAndRounds), --seconds N (each measured run) and --targets A,B
+// (only those servers), as the fan-out and cluster benchmarks take them; null (after saying why) for a bad one.
+static FanoutSettings? Narrowed(string[] args, FanoutSettings settings)
 {
+    if (settings.WithLoadsAndRounds(args, out var narrowingError) is not { } narrowed)
+    {
+        Console.Error.WriteLine(narrowingError);
+        return null;
+    }
+
+    settings = narrowed;
     var secondsIndex = Array.IndexOf(args, "--seconds");
     if (secondsIndex >= 0 && secondsIndex + 1 < args.Length && double.TryParse(args[secondsIndex + 1], System.Globalization.CultureInfo.InvariantCulture, out var seconds))
     {
