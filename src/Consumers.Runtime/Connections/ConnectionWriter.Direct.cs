@@ -144,7 +144,6 @@ internal sealed partial class ConnectionWriter
                 stream.ExitWrite();
                 return false;
             }
-
         }
 
         frame.Release();
@@ -152,17 +151,20 @@ internal sealed partial class ConnectionWriter
         return true;
     }
 
-    // A failed write aborts the connection; on a resumable one only that socket (the session parks, what it was
-    // writing is kept for the resume).
     private static void StartWrite(FrameBatchingStream stream, byte[] buffer, int offset, int length, ConnectionWriter writer)
+        => stream.StartEnteredWrite(buffer, offset, length, static (s, ex) => s.Writer.WriteFailed(s.Stream, ex), (Writer: writer, Stream: stream));
+
+    // A failed write aborts the connection; on a resumable one only the socket of `stream` (the session parks, what it
+    // was writing is kept for the resume).
+    private void WriteFailed(FrameBatchingStream stream, Exception ex)
     {
-        if (writer._resume is null)
+        if (_resume is null)
         {
-            stream.StartEnteredWrite(buffer, offset, length, static (writer, ex) => writer.OnSendFailed(ex), writer);
+            OnSendFailed(ex);
         }
         else
         {
-            stream.StartEnteredWrite(buffer, offset, length, static (s, ex) => s.Writer.DirectWriteFailed(s.Stream, ex), (Writer: writer, Stream: stream));
+            DirectWriteFailed(stream, ex);
         }
     }
 }

@@ -86,11 +86,7 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     /// send window of a connected session, whose writer sends no further until the client acknowledges (a racy read;
     /// only the writer appends, and acknowledgements only make room).
     /// </summary>
-    public bool HasRoom(int length)
-    {
-        var bytes = Volatile.Read(ref _bytes);
-        return bytes == 0 || bytes + length + FrameOverhead <= maxBytes;
-    }
+    public bool HasRoom(int length) => Fits(Volatile.Read(ref _bytes), length);
 
     /// <summary>
     /// Completes with the next acknowledgement that forgets a frame, or <see cref="Wake"/>; the caller checks
@@ -123,26 +119,7 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     /// caller queues it. Checked and numbered under the lock that numbers the writer loop's frames too, so a frame queued
     /// meanwhile is numbered after this one (and written after it, behind the stream's write lock the caller holds).
     /// </summary>
-    public bool TryAppendDirect(ReadOnlySpan<byte> frame, ref int unwritten)
-    {
-        bool overflow;
-        lock (_lock)
-        {
-            if (Volatile.Read(ref unwritten) != 0 || (_bytes != 0 && _bytes + frame.Length + FrameOverhead > maxBytes))
-            {
-                return false;
-            }
-
-            overflow = AppendLocked(frame);
-        }
-
-        if (overflow)
-        {
-            overflowed();
-        }
-
-        return true;
-    }
+    public bool TryAppendDirect(ReadOnlySpan<byte> frame, ref int unwritten) => TryAppendLeaving(frame, ref unwritten, null, out _);
 
     /// <summary>
     /// As <see cref="TryAppendDirect"/>, for a frame a delivery turn holds: under the same lock, the frame joins
@@ -155,27 +132,7 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     /// <param name="pending">The connection's held frames.</param>
     /// <param name="first">Set when <paramref name="pending"/> was empty (the caller makes sure someone writes it).</param>
     public bool TryAppendHeld(ReadOnlySpan<byte> frame, ref int unwritten, PendingFrames pending, out bool first)
-    {
-        bool overflow;
-        lock (_lock)
-        {
-            first = false;
-            if (Volatile.Read(ref unwritten) != 0 || (_bytes != 0 && _bytes + frame.Length + FrameOverhead > maxBytes)
-                || !pending.TryAppend(frame, out first))
-            {
-                return false;
-            }
-
-            overflow = AppendLocked(frame);
-        }
-
-        if (overflow)
-        {
-            overflowed();
-        }
-
-        return true;
-    }
+        => TryAppendLeaving(frame, ref unwritten, pending, out first);
 
     /// <summary>Numbers and keeps a frame that leaves now; past the bound the buffer overflows (once) instead.</summary>
     public void Append(ReadOnlySpan<byte> frame)
@@ -191,6 +148,32 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
             overflowed();
         }
     }
+
+    // TryAppendDirect and TryAppendHeld: the check, the join to the held frames and the numbering under one lock.
+    private bool TryAppendLeaving(ReadOnlySpan<byte> frame, ref int unwritten, PendingFrames? pending, out bool first)
+    {
+        bool overflow;
+        lock (_lock)
+        {
+            first = false;
+            if (Volatile.Read(ref unwritten) != 0 || !Fits(_bytes, frame.Length) || (pending is not null && !pending.TryAppend(frame, out first)))
+            {
+                return false;
+            }
+
+            overflow = AppendLocked(frame);
+        }
+
+        if (overflow)
+        {
+            overflowed();
+        }
+
+        return true;
+    }
+
+    // Whether a frame of `length` bytes fits beside `bytes` kept: within the bound, or alone.
+    private bool Fits(int bytes, int length) => bytes == 0 || bytes + length + FrameOverhead <= maxBytes;
 
     // Under the lock: numbers the frame and keeps it; true when it overflowed the buffer just now.
     private bool AppendLocked(ReadOnlySpan<byte> frame)

@@ -11,6 +11,10 @@ namespace Consumers.Connections;
 /// </summary>
 internal static class WriterLoop
 {
+    // How a write fails when its socket is aborted or its transport closed (see RunAsync); anything else is a bug.
+    private static bool IsWriteFailure(Exception ex)
+        => ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException or InvalidOperationException;
+
     public static async Task RunAsync(ConnectionWriter writer, SendQueue queue, WebSocket socket, FrameBatchingStream? stream, bool batchEnvelopes)
     {
         // Frames are sent without a cancellation token: ManagedWebSocket takes a slower path (an async state machine, a
@@ -28,7 +32,7 @@ internal static class WriterLoop
                 await WriteToSocketAsync(writer, queue, socket, batchEnvelopes).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException or InvalidOperationException)
+        catch (Exception ex) when (IsWriteFailure(ex))
         {
             writer.OnSendFailed(ex);
         }
@@ -58,7 +62,7 @@ internal static class WriterLoop
                 await socket.CloseOutputAsync(lifetime.CloseStatus, lifetime.CloseDescription, lifetime.CloseDeadline).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException or InvalidOperationException)
+        catch (Exception ex) when (IsWriteFailure(ex))
         {
             writer.OnSendFailed(ex);
         }
@@ -219,7 +223,7 @@ internal static class WriterLoop
                         {
                             await writer.WritePendingAsync(held, close: false).ConfigureAwait(false);
                         }
-                        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException or InvalidOperationException)
+                        catch (Exception ex) when (IsWriteFailure(ex))
                         {
                             writer.TargetFailed(target, ex);
                             target = null;
@@ -244,7 +248,7 @@ internal static class WriterLoop
                                 await SendBatchAsync(queue, target.Socket, buffer, first, batchEnvelopes).ConfigureAwait(false);
                             }
                         }
-                        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException or InvalidOperationException)
+                        catch (Exception ex) when (IsWriteFailure(ex))
                         {
                             writer.TargetFailed(target, ex);
                         }
@@ -276,7 +280,7 @@ internal static class WriterLoop
 
             writer.Attached(attach.Target);
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException or InvalidOperationException)
+        catch (Exception ex) when (IsWriteFailure(ex))
         {
             writer.TargetFailed(attach.Target, ex);
         }
