@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Chat.Data;
@@ -49,6 +51,7 @@ public static class ChatDatabase
             try
             {
                 await db.Database.EnsureCreatedAsync();
+                EnsureSigningKey(services);
             }
             finally
             {
@@ -58,6 +61,19 @@ public static class ChatDatabase
         finally
         {
             await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    // Data protection makes its first key when first asked for one: nodes starting together would each make one (each
+    // then refuses the other's cookies until its key ring is refreshed). Made here, under the schema lock, the first
+    // node makes it and the others read it.
+    private static void EnsureSigningKey(IServiceProvider services)
+    {
+        var keys = services.GetRequiredService<IKeyManager>();
+        var now = DateTimeOffset.UtcNow;
+        if (!keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now))
+        {
+            keys.CreateNewKey(now, now + services.GetRequiredService<IOptions<KeyManagementOptions>>().Value.NewKeyLifetime);
         }
     }
 
