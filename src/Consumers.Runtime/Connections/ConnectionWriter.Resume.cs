@@ -25,6 +25,10 @@ internal sealed partial class ConnectionWriter
     // resumable connection enters under it. Nothing else is locked while it is held.
     private readonly Lock _queueOrder = new();
 
+    // Under _gate: whether the deliveries held for a running action include $origin frames (they then leave together,
+    // through the queue; without, each leaves as any send does).
+    private bool _heldOrigins;
+
     /// <summary>
     /// Sends a group message's frames right after its <c>$origin</c> frame, nothing between them (docs/protocol.md,
     /// "Recovery on another node"), as <see cref="TrySendDelivery"/> sends (after a running action's reply).
@@ -38,6 +42,7 @@ internal sealed partial class ConnectionWriter
             {
                 if (_holds != 0)
                 {
+                    _heldOrigins = true;
                     var kept = Defer(origin);
                     foreach (var frame in frames)
                     {

@@ -178,10 +178,11 @@ internal sealed partial class ConnectionWriter : IHeldWrites
             // after them.
             if (_holds == 1 && _held is { Count: > 0 } held)
             {
-                if (_resume is not null)
+                if (_heldOrigins)
                 {
                     // In one go: an $origin frame stays right before the frames it describes.
                     EnqueueAll(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(held));
+                    _heldOrigins = false;
                 }
                 else
                 {

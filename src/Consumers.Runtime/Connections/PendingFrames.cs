@@ -18,8 +18,7 @@ internal sealed class PendingFrames(bool asArray)
     /// <summary>Frames larger than this are never held back: they would leave little room to combine.</summary>
     public const int MaxFrameLength = 4 * 1024;
 
-    // A spin lock (1 = taken): held only to copy one frame or to swap the buffer out, never across a wait, so a
-    // compare-exchange to enter and a store to leave cost less than a Lock (which also looks up the thread's id).
+    // A spin lock (SpinGate; 1 = taken): held only to copy one frame or to swap the buffer out, never across a wait.
     private int _locked;
     private byte[]? _buffer;
 
@@ -194,20 +193,7 @@ internal sealed class PendingFrames(bool asArray)
         }
     }
 
-    private void Enter()
-    {
-        if (Interlocked.CompareExchange(ref _locked, 1, 0) == 0)
-        {
-            return;
-        }
+    private void Enter() => SpinGate.Enter(ref _locked);
 
-        var spinner = default(SpinWait);
-        do
-        {
-            spinner.SpinOnce();
-        }
-        while (Interlocked.CompareExchange(ref _locked, 1, 0) != 0);
-    }
-
-    private void Exit() => Volatile.Write(ref _locked, 0);
+    private void Exit() => SpinGate.Exit(ref _locked);
 }

@@ -9,9 +9,9 @@ namespace Consumers.Connections;
 /// acknowledgement gives back the chunks it empties, and a buffer with nothing unacknowledged holds no chunk.
 /// </summary>
 /// <remarks>
-/// Appended to by the connection's writer loop only (one frame as it is taken off the send queue); acknowledged from
-/// the reader; read for a replay by the writer loop. One lock, uncontended but for an <c>$ack</c> arriving while a
-/// frame is taken. Past <c>maxBytes</c> (each frame counts its bytes plus <see cref="FrameOverhead"/>) the buffer
+/// Appended to as frames leave (a sender's direct write, a delivery turn's held frames, the writer loop taking one off
+/// the send queue); acknowledged from the reader; read for a replay by the writer loop. One spin lock (<see cref="SpinGate"/>), held only to number, copy or
+/// forget frames. Past <c>maxBytes</c> (each frame counts its bytes plus <see cref="FrameOverhead"/>) the buffer
 /// overflows once: everything is given back, nothing is kept any more, and the overflow callback runs.
 /// </remarks>
 internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
@@ -23,7 +23,8 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     private const int FirstChunkSize = 1024;
     private const int ChunkSize = 16 * 1024;
 
-    private readonly object _lock = new();
+    // SpinGate (1 = taken): held only to number, copy or forget frames, never across a wait.
+    private int _locked;
 
     // The unacknowledged frames, oldest first, as a ring; and the chunks they live in, oldest first (a chunk's frames
     // are contiguous in the ring, so a chunk is free once the oldest frame lives in a later one).
@@ -50,9 +51,14 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     {
         get
         {
-            lock (_lock)
+            Enter();
+            try
             {
                 return _last;
+            }
+            finally
+            {
+                Exit();
             }
         }
     }
@@ -62,9 +68,14 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     {
         get
         {
-            lock (_lock)
+            Enter();
+            try
             {
                 return _overflowed;
+            }
+            finally
+            {
+                Exit();
             }
         }
     }
@@ -74,9 +85,14 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     {
         get
         {
-            lock (_lock)
+            Enter();
+            try
             {
                 return _bytes;
+            }
+            finally
+            {
+                Exit();
             }
         }
     }
@@ -94,9 +110,14 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     /// </summary>
     public Task WaitForRoomAsync()
     {
-        lock (_lock)
+        Enter();
+        try
         {
             return (_room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+        finally
+        {
+            Exit();
         }
     }
 
@@ -104,10 +125,15 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     public void Wake()
     {
         TaskCompletionSource? room;
-        lock (_lock)
+        Enter();
+        try
         {
             room = _room;
             _room = null;
+        }
+        finally
+        {
+            Exit();
         }
 
         room?.TrySetResult();
@@ -138,9 +164,14 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     public void Append(ReadOnlySpan<byte> frame)
     {
         bool overflow;
-        lock (_lock)
+        Enter();
+        try
         {
             overflow = AppendLocked(frame);
+        }
+        finally
+        {
+            Exit();
         }
 
         if (overflow)
@@ -153,7 +184,8 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     private bool TryAppendLeaving(ReadOnlySpan<byte> frame, ref int unwritten, PendingFrames? pending, out bool first)
     {
         bool overflow;
-        lock (_lock)
+        Enter();
+        try
         {
             first = false;
             if (Volatile.Read(ref unwritten) != 0 || !Fits(_bytes, frame.Length) || (pending is not null && !pending.TryAppend(frame, out first)))
@@ -162,6 +194,10 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
             }
 
             overflow = AppendLocked(frame);
+        }
+        finally
+        {
+            Exit();
         }
 
         if (overflow)
@@ -202,7 +238,8 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     public bool Acknowledge(long seq)
     {
         TaskCompletionSource? room;
-        lock (_lock)
+        Enter();
+        try
         {
             if (seq < 0 || seq > _last)
             {
@@ -221,13 +258,17 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
                 return true;
             }
 
+            var freed = 0;
+            var mask = _entries.Length - 1;
             for (var i = 0; i < drop; i++)
             {
-                Volatile.Write(ref _bytes, _bytes - (_entries[_head].Length + FrameOverhead));
+                freed += _entries[_head].Length + FrameOverhead;
                 _entries[_head] = default;
-                _head = (_head + 1) % _entries.Length;
-                _count--;
+                _head = (_head + 1) & mask;
             }
+
+            _count -= drop;
+            Volatile.Write(ref _bytes, _bytes - freed);
 
             ReleaseEmptied();
             room = drop > 0 ? _room : null;
@@ -235,6 +276,10 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
             {
                 _room = null;
             }
+        }
+        finally
+        {
+            Exit();
         }
 
         room?.TrySetResult();
@@ -244,9 +289,14 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     /// <summary>Whether the frames after <paramref name="seq"/> are all here (what <see cref="After"/> would return).</summary>
     public bool HoldsAfter(long seq)
     {
-        lock (_lock)
+        Enter();
+        try
         {
             return !_overflowed && seq >= _acknowledged && seq <= _last;
+        }
+        finally
+        {
+            Exit();
         }
     }
 
@@ -257,7 +307,8 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     /// </summary>
     public byte[][]? After(long seq)
     {
-        lock (_lock)
+        Enter();
+        try
         {
             if (_overflowed || seq < _acknowledged || seq > _last)
             {
@@ -268,21 +319,30 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
             var frames = new byte[_count - skip][];
             for (var i = 0; i < frames.Length; i++)
             {
-                var entry = _entries[(_head + skip + i) % _entries.Length];
+                var entry = _entries[(_head + skip + i) & (_entries.Length - 1)];
                 frames[i] = entry.Chunk.AsSpan(entry.Offset, entry.Length).ToArray();
             }
 
             return frames;
+        }
+        finally
+        {
+            Exit();
         }
     }
 
     /// <summary>Gives every chunk back (the session has ended); nothing is kept afterwards.</summary>
     public void Release()
     {
-        lock (_lock)
+        Enter();
+        try
         {
             _overflowed = true;
             ReleaseAll();
+        }
+        finally
+        {
+            Exit();
         }
     }
 
@@ -320,14 +380,14 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
             var larger = new Entry[Math.Max(16, _entries.Length * 2)];
             for (var i = 0; i < _count; i++)
             {
-                larger[i] = _entries[(_head + i) % _entries.Length];
+                larger[i] = _entries[(_head + i) & (_entries.Length - 1)];
             }
 
             _entries = larger;
             _head = 0;
         }
 
-        _entries[(_head + _count) % _entries.Length] = new Entry(chunk, offset, frame.Length);
+        _entries[(_head + _count) & (_entries.Length - 1)] = new Entry(chunk, offset, frame.Length);
         _count++;
     }
 
@@ -336,7 +396,9 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     {
         if (_count == 0)
         {
-            ReleaseAll();
+            // Every entry was cleared as it was forgotten.
+            ReleaseChunks();
+            _head = 0;
             return;
         }
 
@@ -349,6 +411,15 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
 
     private void ReleaseAll()
     {
+        ReleaseChunks();
+        Array.Clear(_entries);
+        _head = 0;
+        _count = 0;
+        _bytes = 0;
+    }
+
+    private void ReleaseChunks()
+    {
         if (_chunks is not null)
         {
             while (_chunks.TryDequeue(out var chunk))
@@ -359,11 +430,11 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
 
         _current = null;
         _currentUsed = 0;
-        Array.Clear(_entries);
-        _head = 0;
-        _count = 0;
-        _bytes = 0;
     }
+
+    private void Enter() => SpinGate.Enter(ref _locked);
+
+    private void Exit() => SpinGate.Exit(ref _locked);
 
     private readonly record struct Entry(byte[] Chunk, int Offset, int Length);
 }
