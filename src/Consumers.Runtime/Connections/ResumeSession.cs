@@ -83,12 +83,16 @@ internal sealed class ResumeSession
 
     /// <summary>
     /// Claims the session for a client that came back with a token of <paramref name="generation"/> and every frame up to
-    /// <paramref name="seq"/>; then hand its socket over with <see cref="HandOver"/>.
+    /// <paramref name="seq"/>; then hand its socket over with <see cref="HandOver"/>. A token of the newest generation
+    /// whose <paramref name="seq"/> is not held (below what was acknowledged, past the last frame, or after an overflow)
+    /// ends the session: its client starts afresh, and nothing else can resume it.
     /// </summary>
     /// <returns>Null when claimed, else why not (for the log).</returns>
     public string? TryClaim(int generation, long seq)
     {
         WebSocket? drop = null;
+        TaskCompletionSource<ResumeHandover?>? parked = null;
+        string? refusal = null;
         lock (_lock)
         {
             if (_ended)
@@ -106,23 +110,33 @@ internal sealed class ResumeSession
                 return "the token was replaced by a newer one";
             }
 
-            if (!Buffer.HoldsAfter(seq))
+            if (Buffer.HoldsAfter(seq))
             {
-                return "the frames after consumers_seq are no longer held";
+                _claimed = true;
+            }
+            else
+            {
+                // The client holding the newest token starts afresh: nothing will resume this session any more, so it
+                // ends now rather than at the end of its window (its lease, memory and OnDisconnectAsync with it).
+                refusal = "the frames after consumers_seq are no longer held; the session ends";
+                _ended = true;
+                parked = _waiter;
+                _waiter = null;
             }
 
-            _claimed = true;
             _window?.Dispose();
             _window = null;
-            if (_waiter is null)
+            if (_waiter is null && parked is null)
             {
-                // The server has not noticed the drop yet: the old socket goes now, and the session parks at once.
+                // The server has not noticed the drop yet: the old socket goes now, and the session parks at once (or,
+                // ended, does not).
                 drop = _socket;
             }
         }
 
+        parked?.TrySetResult(null);
         drop?.Abort();
-        return null;
+        return refusal;
     }
 
     /// <summary>

@@ -186,6 +186,31 @@ public sealed class SameNodeResumeTests
     }
 
     [Test]
+    public async Task ASeqThatIsNotHeld_GivesAFreshSession_AndEndsTheOldOneAtOnce()
+    {
+        await using var host = await StartAsync();
+        var log = host.Services.GetRequiredService<LifecycleLog>();
+        await using var client = await ResumeClient.ConnectAsync(host.WebSocketUri("/ws/life/s"));
+        await client.ReadResumeAsync();
+        await client.SendAsync("""{"action": "id", "request_id": 1}""");
+        var first = (await client.ReceiveAsync())["data"]!.GetValue<string>();
+        client.Drop();
+
+        // Past the last frame sent: the newest token, but nothing to resume from.
+        var answer = await client.ReconnectAsync(seq: 99);
+        Assert.That(answer["resume"]!.GetValue<string>(), Is.EqualTo("fresh"));
+
+        // Well before the 30 s window: the old session ends, once.
+        await Eventually.WaitUntilAsync(() => !log.Disconnected.IsEmpty, TimeSpan.FromSeconds(10));
+        Assert.That(log.Disconnected.Single().Id, Is.EqualTo(first));
+        Assert.That(LogEvents(60).Any(m => m.Contains("no longer held; the session ends", StringComparison.Ordinal)), Is.True);
+        await client.SendAsync("""{"action": "id", "request_id": 2}""");
+        Assert.That((await client.ReceiveAsync())["data"]!.GetValue<string>(), Is.Not.EqualTo(first));
+        await Task.Delay(200);
+        Assert.That(log.Disconnected, Has.Count.EqualTo(1), "the fresh session runs on");
+    }
+
+    [Test]
     public async Task BufferOverflowWhileParked_EndsTheSessionAtOnce_NotResumable()
     {
         await using var host = await StartAsync(o => o.ResumeBufferBytes = 2048);
