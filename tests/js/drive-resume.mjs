@@ -82,8 +82,22 @@ c.sockets[0].terminate();
 await eventually(() => c.sockets.length === 2 && plain.state === "open", "the plain reconnection");
 assert.notEqual(await plain.channel(), before);
 
+// A first socket that drops before its $resume frame: connect() rejects, as when the handshake fails; it does not hang.
+class DropsAtOnce extends WebSocket {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("open", () => this.terminate());
+  }
+}
+let timer;
+const settles = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error("connect() did not settle in 5 s")), 5000); });
+await rejects(Promise.race([RoomConsumerClient.connect(`${ws}/ws/rooms/js4`, { WebSocket: DropsAtOnce, retryDelay: 50 }), settles]), error => {
+  assert.ok(error instanceof ConnectionError, String(error));
+});
+clearTimeout(timer);
+
 client.close();
 sender.close();
 bounded.close();
 plain.close();
-console.log("OK: resumed, every line once in order, calls buffered and bounded, resume: false opts out");
+console.log("OK: resumed, every line once in order, calls buffered and bounded, resume: false opts out, a first drop before $resume rejects");

@@ -147,6 +147,8 @@ class Connection {
     socket.onerror = () => {};
     socket.onclose = () => {
       if (this.socket !== socket) return;
+      // Still waiting for the $resume frame: the session never opened on this socket.
+      const unopened = !opened || this.resuming;
       this.socket = null;
       this.resuming = false;
       clearTimeout(this.ackTimer);
@@ -161,8 +163,9 @@ class Connection {
         }, this.resumeTimeout);
       }
       this.setState("closed");
-      if (!opened && reject) {
-        // The first attempt failed (server down, handshake refused): the caller of connect() decides.
+      if (unopened && reject) {
+        // The first attempt failed (server down, handshake refused, dropped before its $resume frame): the caller of
+        // connect() decides.
         this.stopped = true;
         reject(new ConnectionError(`Could not connect to ${this.url}.`));
         return;
