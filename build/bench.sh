@@ -12,7 +12,8 @@
 #                             action (issue 24; about 9 minutes; --quick: about 1.5; --items N per call, --rounds N)
 #   build/bench.sh resume     consumers.resume (issue 25): server CPU per delivery with vs without the subprotocol, same
 #                             server and run (two fan-out loads, 3 rounds), and resume latency p50/p99 (300 resumes;
-#                             about 4 minutes; --quick: about 1)
+#                             about 4 minutes; --quick: about 1; --pin [CORE]: the server on one core, the load tool on
+#                             the others, written to bench/RESULTS-resume-pinned.md)
 #   build/bench.sh cluster    two app nodes, each room's clients spread over both: Consumers over NATS (nats-server -js) vs
 #                             SignalR over its Redis backplane (redis-server, installed with apt-get when missing); msg/s,
 #                             CPU per delivery of both nodes + the broker, p99, beside the floor (raw Kestrel broadcasters
@@ -44,8 +45,8 @@ fi
 pin=false
 for arg in "$@"; do [ "$arg" = "--pin" ] && pin=true; done
 if $pin; then
-  if [ "${names[*]}" != fanout ]; then
-    echo "build/bench.sh: --pin applies to the fanout benchmark only: build/bench.sh fanout --pin" >&2
+  if [ "${names[*]}" != fanout ] && [ "${names[*]}" != resume ]; then
+    echo "build/bench.sh: --pin applies to the fanout and resume benchmarks only: build/bench.sh fanout --pin" >&2
     exit 2
   fi
   if ! command -v taskset >/dev/null 2>&1; then

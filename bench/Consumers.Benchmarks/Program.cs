@@ -6,7 +6,7 @@ using Consumers.Benchmarks.Streaming;
 // nats and fanout are custom load programs rather than BenchmarkDotNet: they need external processes, many sockets
 // and end-to-end timing across processes, which BenchmarkDotNet's per-invocation model does not fit. dispatch is a
 // BenchmarkDotNet micro-benchmark.
-const string Usage = "usage: Consumers.Benchmarks nats|dispatch|fanout|groupsend|stream|resume [--quick] [--out PATH] [fanout: --pin [CORE]] [fanout: --loads TEXT] [fanout: --seconds N] [fanout: --rounds N] [fanout: --targets consumers,raw,...] [fanout: --no-idle] [fanout: --spread] [stream: --items N] [stream: --rounds N] [stream: --loads TEXT] [stream: --targets consumers,consumersbatch,signalr] [stream: --no-latency] | cluster [--quick] [--rounds N] [--loads TEXT] [--seconds N] [--targets consumers,signalr,raw] | fanout-server consumers|signalr|raw | cluster-server consumers|signalr|raw BROKER | stream-server consumers|signalr [PARALLEL]";
+const string Usage = "usage: Consumers.Benchmarks nats|dispatch|fanout|groupsend|stream|resume [--quick] [--out PATH] [fanout, resume: --pin [CORE]] [fanout: --loads TEXT] [fanout: --seconds N] [fanout: --rounds N] [fanout: --targets consumers,raw,...] [fanout: --no-idle] [fanout: --spread] [stream: --items N] [stream: --rounds N] [stream: --loads TEXT] [stream: --targets consumers,consumersbatch,signalr] [stream: --no-latency] | cluster [--quick] [--rounds N] [--loads TEXT] [--seconds N] [--targets consumers,signalr,raw] | fanout-server consumers|signalr|raw | cluster-server consumers|signalr|raw BROKER | stream-server consumers|signalr [PARALLEL]";
 
 if (args.Length == 0)
 {
@@ -50,9 +50,9 @@ if (args[0] is not ("nats" or "dispatch" or "fanout" or "groupsend" or "stream" 
 var name = args[0];
 var quick = args.Contains("--quick");
 var pin = args.Contains("--pin");
-if (pin && name != "fanout")
+if (pin && name is not ("fanout" or "resume"))
 {
-    Console.Error.WriteLine("--pin applies to the fanout benchmark only.");
+    Console.Error.WriteLine("--pin applies to the fanout and resume benchmarks only.");
     return 2;
 }
 
@@ -95,26 +95,10 @@ switch (name)
         var settings = quick ? FanoutSettings.Quick : FanoutSettings.Full;
         if (pin)
         {
-            var pinning = CorePinning.Inherited();
+            var (pinning, exit) = await PinnedAsync(args);
             if (pinning is null)
             {
-                var pinIndex = Array.IndexOf(args, "--pin");
-                int? serverCore = pinIndex + 1 < args.Length && int.TryParse(args[pinIndex + 1], System.Globalization.CultureInfo.InvariantCulture, out var core) ? core : null;
-                pinning = CorePinning.Plan(serverCore, out var error);
-                if (pinning is null)
-                {
-                    Console.Error.WriteLine(error);
-                    return 1;
-                }
-
-                Console.Error.WriteLine($"--pin: {pinning.Describe()}; starting the load tool again on its cores");
-                return await pinning.RelaunchAsync(args);
-            }
-
-            if (!pinning.AppliesToThisProcess())
-            {
-                Console.Error.WriteLine($"--pin: the load tool should run on cores {string.Join(',', pinning.LoadCores)} only, but may run on {string.Join(',', CorePinning.AllowedCores())}.");
-                return 1;
+                return exit;
             }
 
             settings = settings with { Pinning = pinning };
@@ -152,7 +136,18 @@ switch (name)
 
     case "resume":
     {
-        (report, warn) = await Consumers.Benchmarks.Resume.ResumeBenchmark.RunAsync(quick, command, cancel.Token);
+        // --pin [CORE]: the server on one core and the load tool on the others, as the fan-out benchmark's --pin.
+        CorePinning? pinning = null;
+        if (pin)
+        {
+            (pinning, var exit) = await PinnedAsync(args);
+            if (pinning is null)
+            {
+                return exit;
+            }
+        }
+
+        (report, warn) = await Consumers.Benchmarks.Resume.ResumeBenchmark.RunAsync(quick, pinning, command, cancel.Token);
         break;
     }
 
@@ -226,6 +221,36 @@ if (warn)
 }
 
 return 0;
+
+// --pin [CORE]: in the first process, plans the cores and starts this program again under taskset (returns no pinning
+// and the relaunched program's exit code); in the relaunched one, the pinning it runs under (or null and 1 when this
+// process is not on the load tool's cores).
+static async Task<(CorePinning? Pinning, int Exit)> PinnedAsync(string[] args)
+{
+    var pinning = CorePinning.Inherited();
+    if (pinning is null)
+    {
+        var pinIndex = Array.IndexOf(args, "--pin");
+        int? serverCore = pinIndex + 1 < args.Length && int.TryParse(args[pinIndex + 1], System.Globalization.CultureInfo.InvariantCulture, out var core) ? core : null;
+        pinning = CorePinning.Plan(serverCore, out var error);
+        if (pinning is null)
+        {
+            Console.Error.WriteLine(error);
+            return (null, 1);
+        }
+
+        Console.Error.WriteLine($"--pin: {pinning.Describe()}; starting the load tool again on its cores");
+        return (null, await pinning.RelaunchAsync(args));
+    }
+
+    if (!pinning.AppliesToThisProcess())
+    {
+        Console.Error.WriteLine($"--pin: the load tool should run on cores {string.Join(',', pinning.LoadCores)} only, but may run on {string.Join(',', CorePinning.AllowedCores())}.");
+        return (null, 1);
+    }
+
+    return (pinning, 0);
+}
 
 // --loads TEXT and --rounds N (FanoutSettings.WithLoadsAndRounds), --seconds N (each measured run) and --targets A,B
 // (only those servers), as the fan-out and cluster benchmarks take them; null (after saying why) for a bad one.

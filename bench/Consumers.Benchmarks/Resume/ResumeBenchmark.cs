@@ -11,13 +11,18 @@ namespace Consumers.Benchmarks.Resume;
 /// </summary>
 internal static class ResumeBenchmark
 {
-    public static async Task<(string Report, bool Warn)> RunAsync(bool quick, string command, CancellationToken cancellationToken)
+    /// <param name="quick">A short run to check it works.</param>
+    /// <param name="pinning">With <c>--pin</c>: the server on its own core, the load tool on the others; else null.</param>
+    /// <param name="command">The command line, for the report.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    public static async Task<(string Report, bool Warn)> RunAsync(bool quick, CorePinning? pinning, string command, CancellationToken cancellationToken)
     {
         var settings = (quick ? FanoutSettings.Quick : FanoutSettings.Full) with
         {
             Loads = [FanoutSettings.IssueLoads[0], FanoutSettings.IssueLoads[2]],
             Targets = [FanoutTarget.Consumers, FanoutTarget.ConsumersResume],
             Idle = false,
+            Pinning = pinning,
         };
         if (quick)
         {
@@ -27,6 +32,12 @@ internal static class ResumeBenchmark
         var (load, _) = await FanoutBenchmark.RunAsync(settings, cancellationToken).ConfigureAwait(false);
         var latency = await ResumeLatency.MeasureAsync(quick ? 10 : 300, cancellationToken).ConfigureAwait(false);
         var machine = await MachineDescription.CollectAsync(command).ConfigureAwait(false);
+        if (pinning is not null)
+        {
+            // nproc counts the cores this process may use: the machine's are the ones the run was started with.
+            machine = machine with { Processors = pinning.Cores.Count.ToString(CultureInfo.InvariantCulture) };
+        }
+
         return (Render(machine, settings, load, latency), load.Any(r => r.Lost > 0 || r.TimedOut));
     }
 
@@ -36,6 +47,9 @@ internal static class ResumeBenchmark
         sb.AppendLine("# Resumable connections: the cost on the fan-out path, and resume latency (issue 25)").AppendLine();
         sb.AppendLine(CultureInfo.InvariantCulture, $"- Command: `{machine.Command}`, {machine.Date}");
         sb.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {machine.Cpu}, {machine.Processors} cores; {machine.Dotnet}");
+        sb.AppendLine(settings.Pinning is { } pinned
+            ? $"- Placement: {pinned.Describe()} (taskset): the server's CPU is its own, not shared with the load tool's; the resume-latency server is not pinned."
+            : "- Placement: not pinned: the server and the load tool share the machine's cores, as a user's first run would (`--pin` puts the server on a core of its own).");
         sb.AppendLine(CultureInfo.InvariantCulture, $"- {settings.Rounds} rounds; {settings.Rooms} rooms × {settings.ClientsPerRoom} clients, {settings.SendersPerRoom} senders per room; the server is the fan-out benchmark's Consumers process, the same for both kinds of client, which alternate within each round.");
         sb.AppendLine("- **Consumers**: the clients offer no subprotocol. **Consumers (resume)**: they offer `consumers.resume`; the server counts and keeps every frame until the client's `$ack` (sent every 50 frames); frames past the unacknowledged bound (256 KiB) wait for an `$ack`.").AppendLine();
         sb.AppendLine("## Cost on the fan-out path").AppendLine();
