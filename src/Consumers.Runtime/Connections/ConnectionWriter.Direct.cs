@@ -56,7 +56,7 @@ internal sealed partial class ConnectionWriter
     // within the send window (ResumeBuffer.TryAppendHeld), so that held frames are numbered in the order they leave.
     private bool TryAppendPending(PendingFrames pending, OutboundFrame frame, out bool first)
         => _resume is { } resume
-            ? resume.Buffer.TryAppendHeld(frame.Memory.Span, ref _unwritten, pending, out first)
+            ? resume.Buffer.TryAppendHeld(frame, ref _unwritten, pending, out first)
             : pending.TryAppend(frame.Memory.Span, out first);
 
     /// <summary>
@@ -138,7 +138,7 @@ internal sealed partial class ConnectionWriter
         {
             // Numbered and kept as it leaves, unless a frame was queued meanwhile (checked again where the loop numbers
             // its frames) or it is past the send window: then it waits in the queue behind them, or for the client's $ack.
-            if (!resume.Buffer.TryAppendDirect(frame.Memory.Span, ref _unwritten))
+            if (!resume.Buffer.TryAppendDirect(frame, ref _unwritten))
             {
                 ArrayPool<byte>.Shared.Return(buffer);
                 stream.ExitWrite();

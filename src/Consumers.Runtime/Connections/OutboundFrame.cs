@@ -26,6 +26,12 @@ internal readonly struct OutboundFrame
     /// </summary>
     public bool IsFlush { get; }
 
+    /// <summary>
+    /// Whether the bytes are shared and never written to (a group message's payload, the same for every member): they
+    /// may be kept after the frame is written, where a frame in a rented buffer must be copied.
+    /// </summary>
+    public bool IsShared => _rented is null && !IsFlush;
+
     public static OutboundFrame Flush => new(ReadOnlyMemory<byte>.Empty, null, isFlush: true);
 
     public static OutboundFrame Rented(byte[] buffer, int length) => new(new ReadOnlyMemory<byte>(buffer, 0, length), buffer);

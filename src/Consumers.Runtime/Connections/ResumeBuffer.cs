@@ -4,9 +4,11 @@ namespace Consumers.Connections;
 
 /// <summary>
 /// The frames a resumable session (<c>consumers.resume</c>) has sent and the client has not acknowledged, numbered
-/// from 1 in the order they left, bounded in bytes: what a client that comes back gets again. Frames are copied back to
-/// back into chunks rented from <see cref="ArrayPool{T}.Shared"/> (1 KiB first, doubling up to 16 KiB; one of its own for a larger frame); an
-/// acknowledgement gives back the chunks it empties, and a buffer with nothing unacknowledged holds no chunk.
+/// from 1 in the order they left, bounded in bytes: what a client that comes back gets again. Shared bytes (a group
+/// message's payload, <see cref="OutboundFrame.IsShared"/>) are kept as they are, not copied; other frames are copied
+/// back to back into chunks rented from <see cref="ArrayPool{T}.Shared"/> (1 KiB first, doubling up to 16 KiB; one of its
+/// own for a larger frame). Either way a frame counts its length against the bound. An acknowledgement gives back the
+/// chunks whose frames it covers, and a buffer with nothing unacknowledged holds no chunk.
 /// </summary>
 /// <remarks>
 /// Appended to as frames leave (a sender's direct write, a delivery turn's held frames, the writer loop taking one off
@@ -31,9 +33,12 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     private Entry[] _entries = [];
     private int _head;
     private int _count;
-    private Queue<byte[]>? _chunks;
+    // Chunks that take no more frames, each with the number of the last frame copied into it (given back once that one
+    // is acknowledged), oldest first; and the chunk frames are copied into now.
+    private Queue<(byte[] Chunk, long Last)>? _full;
     private byte[]? _current;
     private int _currentUsed;
+    private long _currentLast;
 
     private long _acknowledged;
     private long _last;
@@ -145,7 +150,7 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     /// caller queues it. Checked and numbered under the lock that numbers the writer loop's frames too, so a frame queued
     /// meanwhile is numbered after this one (and written after it, behind the stream's write lock the caller holds).
     /// </summary>
-    public bool TryAppendDirect(ReadOnlySpan<byte> frame, ref int unwritten) => TryAppendLeaving(frame, ref unwritten, null, out _);
+    public bool TryAppendDirect(OutboundFrame frame, ref int unwritten) => TryAppendLeaving(frame, ref unwritten, null, out _);
 
     /// <summary>
     /// As <see cref="TryAppendDirect"/>, for a frame a delivery turn holds: under the same lock, the frame joins
@@ -157,11 +162,11 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     /// <param name="unwritten">The writer's count of queued frames not yet written.</param>
     /// <param name="pending">The connection's held frames.</param>
     /// <param name="first">Set when <paramref name="pending"/> was empty (the caller makes sure someone writes it).</param>
-    public bool TryAppendHeld(ReadOnlySpan<byte> frame, ref int unwritten, PendingFrames pending, out bool first)
+    public bool TryAppendHeld(OutboundFrame frame, ref int unwritten, PendingFrames pending, out bool first)
         => TryAppendLeaving(frame, ref unwritten, pending, out first);
 
     /// <summary>Numbers and keeps a frame that leaves now; past the bound the buffer overflows (once) instead.</summary>
-    public void Append(ReadOnlySpan<byte> frame)
+    public void Append(OutboundFrame frame)
     {
         bool overflow;
         Enter();
@@ -181,14 +186,14 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     }
 
     // TryAppendDirect and TryAppendHeld: the check, the join to the held frames and the numbering under one lock.
-    private bool TryAppendLeaving(ReadOnlySpan<byte> frame, ref int unwritten, PendingFrames? pending, out bool first)
+    private bool TryAppendLeaving(OutboundFrame frame, ref int unwritten, PendingFrames? pending, out bool first)
     {
         bool overflow;
         Enter();
         try
         {
             first = false;
-            if (Volatile.Read(ref unwritten) != 0 || !Fits(_bytes, frame.Length) || (pending is not null && !pending.TryAppend(frame, out first)))
+            if (Volatile.Read(ref unwritten) != 0 || !Fits(_bytes, frame.Memory.Length) || (pending is not null && !pending.TryAppend(frame.Memory.Span, out first)))
             {
                 return false;
             }
@@ -212,7 +217,7 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     private bool Fits(int bytes, int length) => bytes == 0 || bytes + length + FrameOverhead <= maxBytes;
 
     // Under the lock: numbers the frame and keeps it; true when it overflowed the buffer just now.
-    private bool AppendLocked(ReadOnlySpan<byte> frame)
+    private bool AppendLocked(OutboundFrame frame)
     {
         _last++;
         if (_overflowed)
@@ -220,7 +225,7 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
             return false;
         }
 
-        var cost = frame.Length + FrameOverhead;
+        var cost = frame.Memory.Length + FrameOverhead;
         if (_bytes + cost > maxBytes)
         {
             _overflowed = true;
@@ -262,7 +267,7 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
             var mask = _entries.Length - 1;
             for (var i = 0; i < drop; i++)
             {
-                freed += _entries[_head].Length + FrameOverhead;
+                freed += _entries[_head].Frame.Length + FrameOverhead;
                 _entries[_head] = default;
                 _head = (_head + 1) & mask;
             }
@@ -270,7 +275,7 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
             _count -= drop;
             Volatile.Write(ref _bytes, _bytes - freed);
 
-            ReleaseEmptied();
+            ReleaseAcknowledged();
             room = drop > 0 ? _room : null;
             if (room is not null)
             {
@@ -320,7 +325,7 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
             for (var i = 0; i < frames.Length; i++)
             {
                 var entry = _entries[(_head + skip + i) & (_entries.Length - 1)];
-                frames[i] = entry.Chunk.AsSpan(entry.Offset, entry.Length).ToArray();
+                frames[i] = entry.Frame.ToArray();
             }
 
             return frames;
@@ -346,35 +351,12 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
         }
     }
 
-    // Under the lock: copies the frame after the last one, into the current chunk when it fits.
-    private void Store(ReadOnlySpan<byte> frame)
+    // Under the lock: keeps frame number _last. Shared bytes (a group message's payload, the same for every member and
+    // never written to) are kept as they are; a frame in a buffer of its own (given back once written) is copied after
+    // the last one, into the current chunk when it fits.
+    private void Store(OutboundFrame frame)
     {
-        byte[] chunk;
-        int offset;
-        if (frame.Length > ChunkSize)
-        {
-            // A chunk of its own; the current one takes no more frames (chunks stay in the order of their frames).
-            chunk = ArrayPool<byte>.Shared.Rent(frame.Length);
-            offset = 0;
-            (_chunks ??= new Queue<byte[]>()).Enqueue(chunk);
-            _current = null;
-        }
-        else
-        {
-            if (_current is null || _current.Length - _currentUsed < frame.Length)
-            {
-                var size = _current is null ? FirstChunkSize : Math.Min(ChunkSize, _current.Length * 2);
-                _current = ArrayPool<byte>.Shared.Rent(Math.Max(size, frame.Length));
-                _currentUsed = 0;
-                (_chunks ??= new Queue<byte[]>()).Enqueue(_current);
-            }
-
-            chunk = _current;
-            offset = _currentUsed;
-            _currentUsed += frame.Length;
-        }
-
-        frame.CopyTo(chunk.AsSpan(offset));
+        var kept = frame.IsShared ? frame.Memory : Copy(frame.Memory.Span);
         if (_count == _entries.Length)
         {
             var larger = new Entry[Math.Max(16, _entries.Length * 2)];
@@ -387,25 +369,66 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
             _head = 0;
         }
 
-        _entries[(_head + _count) & (_entries.Length - 1)] = new Entry(chunk, offset, frame.Length);
+        _entries[(_head + _count) & (_entries.Length - 1)] = new Entry(kept);
         _count++;
     }
 
-    // Under the lock: gives back the chunks no unacknowledged frame lives in.
-    private void ReleaseEmptied()
+    private ReadOnlyMemory<byte> Copy(ReadOnlySpan<byte> frame)
     {
-        if (_count == 0)
+        if (frame.Length > ChunkSize)
         {
-            // Every entry was cleared as it was forgotten.
-            ReleaseChunks();
-            _head = 0;
-            return;
+            // A chunk of its own; the current one takes no more frames (chunks are given back in the order they fill).
+            CloseCurrent();
+            var own = ArrayPool<byte>.Shared.Rent(frame.Length);
+            frame.CopyTo(own);
+            (_full ??= new Queue<(byte[], long)>()).Enqueue((own, _last));
+            return own.AsMemory(0, frame.Length);
         }
 
-        var oldest = _entries[_head].Chunk;
-        while (_chunks!.Peek() != oldest)
+        if (_current is not null && _current.Length - _currentUsed < frame.Length)
         {
-            ArrayPool<byte>.Shared.Return(_chunks.Dequeue());
+            var size = Math.Min(ChunkSize, _current.Length * 2);
+            CloseCurrent();
+            _current = ArrayPool<byte>.Shared.Rent(Math.Max(size, frame.Length));
+        }
+
+        _current ??= ArrayPool<byte>.Shared.Rent(Math.Max(FirstChunkSize, frame.Length));
+        var offset = _currentUsed;
+        frame.CopyTo(_current.AsSpan(offset));
+        _currentUsed += frame.Length;
+        _currentLast = _last;
+        return _current.AsMemory(offset, frame.Length);
+    }
+
+    // The current chunk takes no more frames (it is given back once its last frame is acknowledged).
+    private void CloseCurrent()
+    {
+        if (_current is not null)
+        {
+            (_full ??= new Queue<(byte[], long)>()).Enqueue((_current, _currentLast));
+            _current = null;
+            _currentUsed = 0;
+        }
+    }
+
+    // Under the lock: gives back the chunks whose frames are all acknowledged.
+    private void ReleaseAcknowledged()
+    {
+        while (_full is not null && _full.TryPeek(out var full) && full.Last <= _acknowledged)
+        {
+            ArrayPool<byte>.Shared.Return(_full.Dequeue().Chunk);
+        }
+
+        if (_current is not null && _currentLast <= _acknowledged)
+        {
+            ArrayPool<byte>.Shared.Return(_current);
+            _current = null;
+            _currentUsed = 0;
+        }
+
+        if (_count == 0)
+        {
+            _head = 0;
         }
     }
 
@@ -420,12 +443,14 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
 
     private void ReleaseChunks()
     {
-        if (_chunks is not null)
+        while (_full is not null && _full.TryDequeue(out var full))
         {
-            while (_chunks.TryDequeue(out var chunk))
-            {
-                ArrayPool<byte>.Shared.Return(chunk);
-            }
+            ArrayPool<byte>.Shared.Return(full.Chunk);
+        }
+
+        if (_current is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_current);
         }
 
         _current = null;
@@ -436,5 +461,6 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
 
     private void Exit() => SpinGate.Exit(ref _locked);
 
-    private readonly record struct Entry(byte[] Chunk, int Offset, int Length);
+    // A frame kept: its bytes in a chunk, or the shared bytes it was sent from.
+    private readonly record struct Entry(ReadOnlyMemory<byte> Frame);
 }

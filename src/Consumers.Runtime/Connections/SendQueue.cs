@@ -108,7 +108,7 @@ internal sealed class SendQueue
                 _takenBytes += frame.Memory.Length;
                 if (Recorder is { } recorder && !frame.IsFlush)
                 {
-                    recorder.Append(frame.Memory.Span);
+                    recorder.Append(frame);
                 }
 
                 return true;

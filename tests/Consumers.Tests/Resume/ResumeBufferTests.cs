@@ -5,7 +5,8 @@ namespace Consumers.Tests.Resume;
 
 /// <summary>
 /// The resume buffer on its own: frames numbered in order, forgotten by acknowledgements, given again after any point,
-/// its byte count exact, across the wrap-around and growth of its ring and the chunks it rents and gives back.
+/// its byte count exact, across the wrap-around and growth of its ring and the chunks it rents and gives back; shared
+/// frames kept as they are, others copied.
 /// </summary>
 public sealed class ResumeBufferTests
 {
@@ -18,7 +19,7 @@ public sealed class ResumeBufferTests
         var random = new Random(7);
         for (var seq = 1; seq <= 3000; seq++)
         {
-            buffer.Append(Frame(seq));
+            Append(buffer, seq);
 
             // Acknowledge a little behind now and then, so the ring wraps, grows (more than 16 kept) and empties.
             if (random.Next(10) == 0)
@@ -49,7 +50,7 @@ public sealed class ResumeBufferTests
         var buffer = new ResumeBuffer(1 << 16, () => { });
         for (var seq = 1; seq <= 5; seq++)
         {
-            buffer.Append(Frame(seq));
+            Append(buffer, seq);
         }
 
         Assert.Multiple(() =>
@@ -74,6 +75,25 @@ public sealed class ResumeBufferTests
             Assert.That(frames!.Select(f => Encoding.UTF8.GetString(f)), Is.EqualTo(expected));
             Assert.That(buffer.Bytes, Is.EqualTo(expected.Sum(t => t.Length + ResumeBuffer.FrameOverhead)));
         });
+    }
+
+    // Every third frame shared (kept as it is), the others in a rented buffer that is given back and written over
+    // once appended (as after a write): the buffer must have copied them.
+    private static void Append(ResumeBuffer buffer, int seq)
+    {
+        var bytes = Frame(seq);
+        if (seq % 3 == 0)
+        {
+            buffer.Append(OutboundFrame.Shared(bytes));
+            return;
+        }
+
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(bytes.Length);
+        bytes.CopyTo(rented, 0);
+        var frame = OutboundFrame.Rented(rented, bytes.Length);
+        buffer.Append(frame);
+        rented.AsSpan().Fill((byte)'#');
+        frame.Release();
     }
 
     // Frames of different lengths (10 to about 3,000 bytes), so chunks fill at different points.
