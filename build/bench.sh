@@ -12,7 +12,7 @@
 #                             action (issue 24; about 9 minutes; --quick: about 1.5; --items N per call, --rounds N)
 #   build/bench.sh resume     consumers.resume (issue 25): server CPU per delivery with vs without the subprotocol, same
 #                             server and run (two fan-out loads, 3 rounds), and resume latency p50/p99 (300 resumes;
-#                             about 4 minutes; --quick: about 1; --pin [CORE]: the server on one core, the load tool on
+#                             about 6 minutes; --quick: about 1; --pin [CORE]: the server on one core, the load tool on
 #                             the others, written to bench/RESULTS-resume-pinned.md)
 #   build/bench.sh cluster    two app nodes, each room's clients spread over both: Consumers over NATS (nats-server -js) vs
 #                             SignalR over its Redis backplane (redis-server, installed with apt-get when missing); msg/s,

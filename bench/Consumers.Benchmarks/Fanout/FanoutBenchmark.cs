@@ -11,7 +11,7 @@ internal static class FanoutBenchmark
         var targets = settings.Targets.ToArray();
 
         // The batching subprotocol changes what is sent, not what an idle connection holds: idle runs the three servers.
-        var idleTargets = settings.Idle ? targets.Where(t => t is not (FanoutTarget.ConsumersBatch or FanoutTarget.ConsumersResume)).ToArray() : [];
+        var idleTargets = settings.Idle ? targets.Where(t => t is not (FanoutTarget.ConsumersBatch or FanoutTarget.ConsumersResume or FanoutTarget.ConsumersResumeSparseAcks)).ToArray() : [];
         var load = new List<FanoutResult>();
         var idle = new List<IdleResult>();
         for (var round = 0; round < settings.Rounds; round++)

@@ -278,6 +278,7 @@ internal static class FanoutReport
         FanoutTarget.Consumers => "Consumers",
         FanoutTarget.ConsumersBatch => "Consumers (batch)",
         FanoutTarget.ConsumersResume => "Consumers (resume)",
+        FanoutTarget.ConsumersResumeSparseAcks => "Consumers (resume, $ack every 1,000)",
         FanoutTarget.SignalR => "SignalR",
         _ => "raw",
     };

@@ -40,7 +40,7 @@ internal sealed record FanoutSettings(
     public int MessagesPerSenderLimit => MaxMessagesPerSenderOverride ?? 2_000_000;
 
     /// <summary>The servers to run (all of them but the resume clients, which <c>build/bench.sh resume</c> runs, unless <c>--targets</c> names some, for profiling).</summary>
-    public IReadOnlyList<FanoutTarget> Targets { get; init; } = [.. Enum.GetValues<FanoutTarget>().Where(t => t != FanoutTarget.ConsumersResume)];
+    public IReadOnlyList<FanoutTarget> Targets { get; init; } = [.. Enum.GetValues<FanoutTarget>().Where(t => t is not (FanoutTarget.ConsumersResume or FanoutTarget.ConsumersResumeSparseAcks))];
 
     /// <summary>With <c>--pin</c>, the cores of the servers and of the load tool; null when they share all cores.</summary>
     public CorePinning? Pinning { get; init; }

@@ -15,6 +15,12 @@ internal enum FanoutTarget
     /// </summary>
     ConsumersResume,
 
+    /// <summary>
+    /// As <see cref="ConsumersResume"/>, the client acknowledging every 1,000 frames instead of 50: what numbering and
+    /// keeping every frame costs, apart from reading the acknowledgements.
+    /// </summary>
+    ConsumersResumeSparseAcks,
+
     /// <summary>A SignalR hub with groups, JSON hub protocol over WebSockets.</summary>
     SignalR,
 

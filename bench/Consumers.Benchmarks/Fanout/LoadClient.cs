@@ -15,10 +15,12 @@ internal sealed class LoadClient : IAsyncDisposable
     /// <summary>The WebSocket subprotocol with which a Consumers server may put several envelopes in one frame.</summary>
     public const string BatchSubprotocol = "consumers.batch";
 
-    /// <summary>The WebSocket subprotocol of resumable connections: frames counted, acknowledged every 50.</summary>
+    /// <summary>The WebSocket subprotocol of resumable connections: frames counted, acknowledged every 50 (as the shipped clients do).</summary>
     public const string ResumeSubprotocol = "consumers.resume";
 
     private const int AckEvery = 50;
+
+    private const int SparseAckEvery = 1000;
 
     private readonly RawWebSocket _socket;
     private readonly FanoutTarget _target;
@@ -39,6 +41,7 @@ internal sealed class LoadClient : IAsyncDisposable
     private long _seq;
     private long _acknowledged;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly int _ackEvery;
 
     // Sender state: the frame is prebuilt; each send rewrites the body and masks it again.
     private byte[]? _frame;
@@ -55,7 +58,8 @@ internal sealed class LoadClient : IAsyncDisposable
         _latencies = latencies;
         _lastSequence = new int[senders];
         Array.Fill(_lastSequence, -1);
-        _handleMessage = target == FanoutTarget.ConsumersResume ? HandleCountedMessage : HandleMessage;
+        _handleMessage = target is FanoutTarget.ConsumersResume or FanoutTarget.ConsumersResumeSparseAcks ? HandleCountedMessage : HandleMessage;
+        _ackEvery = target == FanoutTarget.ConsumersResumeSparseAcks ? SparseAckEvery : AckEvery;
     }
 
     public int SenderId { get; private set; } = -1;
@@ -85,7 +89,7 @@ internal sealed class LoadClient : IAsyncDisposable
 
     public static string PathOf(FanoutTarget target, string room) => target switch
     {
-        FanoutTarget.Consumers or FanoutTarget.ConsumersBatch or FanoutTarget.ConsumersResume => "/ws",
+        FanoutTarget.Consumers or FanoutTarget.ConsumersBatch or FanoutTarget.ConsumersResume or FanoutTarget.ConsumersResumeSparseAcks => "/ws",
         FanoutTarget.SignalR => "/hub",
         _ => "/raw/" + room,
     };
@@ -98,7 +102,7 @@ internal sealed class LoadClient : IAsyncDisposable
         var subprotocol = target switch
         {
             FanoutTarget.ConsumersBatch => BatchSubprotocol,
-            FanoutTarget.ConsumersResume => ResumeSubprotocol,
+            FanoutTarget.ConsumersResume or FanoutTarget.ConsumersResumeSparseAcks => ResumeSubprotocol,
             _ => null,
         };
         var socket = await RawWebSocket.ConnectAsync(port, PathOf(target, room), subprotocol, cancellationToken).ConfigureAwait(false);
@@ -111,7 +115,7 @@ internal sealed class LoadClient : IAsyncDisposable
                     await socket.SendTextAsync("{\"protocol\":\"json\",\"version\":1}\u001e"u8.ToArray(), cancellationToken).ConfigureAwait(false);
                     await socket.SendTextAsync(Encoding.UTF8.GetBytes($"{{\"type\":1,\"target\":\"Join\",\"arguments\":[\"{room}\"]}}\u001e"), cancellationToken).ConfigureAwait(false);
                     break;
-                case FanoutTarget.Consumers or FanoutTarget.ConsumersBatch or FanoutTarget.ConsumersResume:
+                case FanoutTarget.Consumers or FanoutTarget.ConsumersBatch or FanoutTarget.ConsumersResume or FanoutTarget.ConsumersResumeSparseAcks:
                     await socket.SendTextAsync(Encoding.UTF8.GetBytes($"{{\"action\":\"join\",\"room\":\"{room}\"}}"), cancellationToken).ConfigureAwait(false);
                     break;
             }
@@ -132,7 +136,7 @@ internal sealed class LoadClient : IAsyncDisposable
         SenderId = senderId;
         var (prefix, suffix) = _target switch
         {
-            FanoutTarget.Consumers or FanoutTarget.ConsumersBatch or FanoutTarget.ConsumersResume => ($"{{\"action\":\"broadcast\",\"room\":\"{_room}\",\"text\":\"", "\"}"),
+            FanoutTarget.Consumers or FanoutTarget.ConsumersBatch or FanoutTarget.ConsumersResume or FanoutTarget.ConsumersResumeSparseAcks => ($"{{\"action\":\"broadcast\",\"room\":\"{_room}\",\"text\":\"", "\"}"),
             FanoutTarget.SignalR => ($"{{\"type\":1,\"target\":\"Send\",\"arguments\":[\"{_room}\",\"", "\"]}\u001e"),
             _ => ("{\"body\":\"", "\"}"),
         };
@@ -151,7 +155,7 @@ internal sealed class LoadClient : IAsyncDisposable
         ChatBody.Write(plain.AsSpan(_bodyOffset, plain.Length - _bodyOffset - _suffixLength), Stopwatch.GetTimestamp(), SenderId, (int)Sent);
         RawWebSocket.Mask(plain, _frame.AsSpan(_headerLength));
         Sent++;
-        return _target == FanoutTarget.ConsumersResume
+        return _target is FanoutTarget.ConsumersResume or FanoutTarget.ConsumersResumeSparseAcks
             ? SendLockedAsync(_frame.AsMemory(0, _headerLength + plain.Length), cancellationToken)
             : _socket.SendFrameAsync(_frame.AsMemory(0, _headerLength + plain.Length), cancellationToken);
     }
@@ -169,7 +173,7 @@ internal sealed class LoadClient : IAsyncDisposable
         }
     }
 
-    // consumers.resume: one envelope of the session counted (the $resume frame is not); every 50 an $ack.
+    // consumers.resume: one envelope of the session counted (the $resume frame is not); every 50 (or 1,000) an $ack.
     private int HandleCountedMessage(ReadOnlySpan<byte> message)
     {
         if (message.StartsWith("{\"action\":\"$resume\""u8))
@@ -178,7 +182,7 @@ internal sealed class LoadClient : IAsyncDisposable
         }
 
         var seq = Interlocked.Increment(ref _seq);
-        if (seq - Interlocked.Read(ref _acknowledged) >= AckEvery)
+        if (seq - Interlocked.Read(ref _acknowledged) >= _ackEvery)
         {
             Interlocked.Exchange(ref _acknowledged, seq);
             _ = AcknowledgeAsync(seq);
@@ -233,7 +237,7 @@ internal sealed class LoadClient : IAsyncDisposable
             case FanoutTarget.SignalR:
                 deliveries = WireMessages.SignalR(payload, _handleMessage);
                 break;
-            case FanoutTarget.Consumers or FanoutTarget.ConsumersBatch or FanoutTarget.ConsumersResume:
+            case FanoutTarget.Consumers or FanoutTarget.ConsumersBatch or FanoutTarget.ConsumersResume or FanoutTarget.ConsumersResumeSparseAcks:
                 deliveries = WireMessages.Consumers(payload, _handleMessage, out var array);
                 if (array)
                 {

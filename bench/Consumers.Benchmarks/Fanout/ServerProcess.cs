@@ -34,7 +34,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         // consumers.resume subprotocol).
         StartAsync(
             target.ToString(),
-            ["fanout-server", (target is FanoutTarget.ConsumersBatch or FanoutTarget.ConsumersResume ? FanoutTarget.Consumers : target).ToString().ToLowerInvariant()],
+            ["fanout-server", (target is FanoutTarget.ConsumersBatch or FanoutTarget.ConsumersResume or FanoutTarget.ConsumersResumeSparseAcks ? FanoutTarget.Consumers : target).ToString().ToLowerInvariant()],
             pinning,
             cancellationToken);
 
