@@ -85,6 +85,9 @@ internal sealed class NatsReplayStream(INatsConnection connection, NatsGroupLaye
     /// <returns>How many messages were read.</returns>
     public async Task<int> ReplayAsync(DateTimeOffset since, Func<INatsJSMsg<byte[]>, ValueTask> route, CancellationToken cancellationToken, string? subject = null)
     {
+        // The filter spares the server's work where it is understood: nats-server 2.10 and later. The ordered consumer
+        // sends it as filter_subjects, which 2.9 does not know and ignores (every subject is delivered), so the subject is
+        // also checked here.
         var opts = new NatsJSOrderedConsumerOpts { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartTime, OptStartTime = since };
         if (subject is not null)
         {
@@ -101,7 +104,10 @@ internal sealed class NatsReplayStream(INatsConnection connection, NatsGroupLaye
             {
                 read++;
                 pending = msg.Metadata?.NumPending ?? 0;
-                await route(msg).ConfigureAwait(false);
+                if (subject is null || string.Equals(msg.Subject, subject, StringComparison.Ordinal))
+                {
+                    await route(msg).ConfigureAwait(false);
+                }
             }
 
             total += read;
