@@ -37,18 +37,23 @@ internal sealed class Browser : IAsyncDisposable
     /// Signs <paramref name="username"/> up on the sign-up page in a fresh context (its own cookies and storage), then
     /// opens the room page.
     /// </summary>
-    public Task<IPage> OpenRoomAsync(ChatApp app, string room, string username) => OpenSignedUpAsync(app, $"/chat/{room}/", username);
+    public Task<IPage> OpenRoomAsync(ChatApp app, string room, string username) => OpenSignedUpAsync(app.Url, $"/chat/{room}/", username);
+
+    /// <summary>As <see cref="OpenRoomAsync(ChatApp, string, string)"/>, through <paramref name="url"/> (a proxy in front of nodes).</summary>
+    public Task<IPage> OpenRoomAsync(string url, string room, string username) => OpenSignedUpAsync(url, $"/chat/{room}/", username);
 
     /// <summary>
     /// Signs <paramref name="username"/> up in a fresh context, then opens <paramref name="path"/> and waits for its
     /// <c>#state</c> to say connected.
     /// </summary>
-    public async Task<IPage> OpenSignedUpAsync(ChatApp app, string path, string username)
+    public Task<IPage> OpenSignedUpAsync(ChatApp app, string path, string username) => OpenSignedUpAsync(app.Url, path, username);
+
+    private async Task<IPage> OpenSignedUpAsync(string url, string path, string username)
     {
         var page = await NewPageAsync();
-        await SubmitAccountAsync(page, $"{app.Url}/signup.html", username, Password);
-        await page.WaitForURLAsync($"{app.Url}/");
-        await page.GotoAsync(app.Url + path);
+        await SubmitAccountAsync(page, $"{url}/signup.html", username, Password);
+        await page.WaitForURLAsync($"{url}/");
+        await page.GotoAsync(url + path);
         await WaitConnectedAsync(page);
         return page;
     }

@@ -5,7 +5,7 @@ namespace Consumers.Chat.Tests;
 
 /// <summary>
 /// The chat sample in a real browser: users sign up and sign in on its pages; two users, history, hostile text, a server
-/// restart (the sign-in cookie survives it), two nodes over NATS.
+/// restart (the sign-in cookie survives it), two nodes over NATS, a node killed under a page.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -202,6 +202,45 @@ public sealed class ChatBrowserTests : BrowserFixture
         await Browser.SendAsync(bob, "from node B");
         await Assertions.Expect(ann.Locator("#messages li .text")).ToHaveTextAsync(["from node A", "from node B"]);
         await Assertions.Expect(ann.Locator("#users li")).ToHaveTextAsync(["ann", "bob"]);
+    }
+
+    [Test]
+    public async Task NodeKilled_ThePageRecoversOnTheOtherNode_AndShowsEveryLineOnce()
+    {
+        // Two nodes on NATS with JetStream behind a stand-in load balancer; ann's page reaches node A through it.
+        await using var nats = await NatsServer.StartJetStreamAsync(Path.Combine(Folder, "jetstream"));
+        var nodeA = await ChatApp.StartAsync(Database, nats.Url);
+        try
+        {
+            await using var nodeB = await ChatApp.StartAsync(Database, nats.Url);
+            await using var balancer = SwitchableProxy.Start(nodeA.Port);
+            var ann = await Chromium.OpenRoomAsync(balancer.Url, "failover", "ann");
+            var bob = await Chromium.OpenRoomAsync(nodeB, "failover", "bob");
+            await Browser.SendAsync(bob, "before");
+            await Assertions.Expect(ann.Locator("#messages li .text")).ToHaveTextAsync(["before"]);
+
+            // Node A dies with ann's session on it; bob goes on talking; then the balancer sends ann's page to node B.
+            await nodeA.KillAsync();
+            await Assertions.Expect(ann.Locator("#state")).ToHaveAttributeAsync("data-state", "disconnected", new() { Timeout = 15_000 });
+            foreach (var line in new[] { "one", "two", "three" })
+            {
+                await Browser.SendAsync(bob, line);
+            }
+
+            await Assertions.Expect(bob.Locator("#messages li .text")).ToHaveTextAsync(["before", "one", "two", "three"]);
+            balancer.SwitchTo(nodeB.Port);
+
+            await Browser.WaitConnectedAsync(ann);
+            await Assertions.Expect(ann.Locator("#state")).ToHaveAttributeAsync("data-session", "recovered", new() { Timeout = 15_000 });
+            await Assertions.Expect(ann.Locator("#messages li .text")).ToHaveTextAsync(["before", "one", "two", "three"], new() { Timeout = 15_000 });
+            await Browser.SendAsync(ann, "back");
+            await Assertions.Expect(bob.Locator("#messages li .text")).ToHaveTextAsync(["before", "one", "two", "three", "back"]);
+            await Assertions.Expect(ann.Locator("#messages li .text")).ToHaveTextAsync(["before", "one", "two", "three", "back"]);
+        }
+        finally
+        {
+            await nodeA.DisposeAsync();
+        }
     }
 
     [Test]
