@@ -24,7 +24,7 @@ public static class ChatDatabase
     public static Task EnsureCreatedAsync(IServiceProvider services, ChatStore store) => store.Provider switch
     {
         ChatProvider.PostgreSql => EnsurePostgreSqlAsync(services),
-        _ => EnsureSqliteAsync(services, store.ConnectionString),
+        _ => EnsureSqliteAsync(services, store),
     };
 
     private static async Task EnsurePostgreSqlAsync(IServiceProvider services)
@@ -65,8 +65,9 @@ public static class ChatDatabase
     }
 
     // Data protection makes its first key when first asked for one: nodes starting together would each make one (each
-    // then refuses the other's cookies until its key ring is refreshed). Made here, under the schema lock, the first
-    // node makes it and the others read it.
+    // then refuses the other's cookies until its key ring is refreshed). Made here, under a lock the nodes share (the
+    // schema's advisory lock on PostgreSQL, a lock file beside the keys on SQLite), the first node makes it and the
+    // others read it.
     private static void EnsureSigningKey(IServiceProvider services)
     {
         var keys = services.GetRequiredService<IKeyManager>();
@@ -77,9 +78,9 @@ public static class ChatDatabase
         }
     }
 
-    private static async Task EnsureSqliteAsync(IServiceProvider services, string connectionString)
+    private static async Task EnsureSqliteAsync(IServiceProvider services, ChatStore store)
     {
-        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        var file = new SqliteConnectionStringBuilder(store.ConnectionString).DataSource;
         if (Path.GetDirectoryName(file) is { Length: > 0 } folder)
         {
             Directory.CreateDirectory(folder);
@@ -122,5 +123,32 @@ public static class ChatDatabase
 
         // WAL lets two nodes on one machine share the file without blocking readers.
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+
+        // The keys live in the data folder beside the file (Program.cs): the first one is made under a lock file there, so
+        // that nodes starting together (build/run-chat.sh --nats) share it.
+        if (store.DataFolder is { } dataFolder)
+        {
+            Directory.CreateDirectory(dataFolder);
+            using var keysLock = await LockAsync(Path.Combine(dataFolder, "keys.lock"));
+            EnsureSigningKey(services);
+        }
+    }
+
+    // An exclusive lock on a file that other processes wait for (FileShare.None is an advisory lock on Linux), for 30 s
+    // at most.
+    private static async Task<FileStream> LockAsync(string path)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
     }
 }
