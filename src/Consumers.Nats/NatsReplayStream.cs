@@ -7,7 +7,8 @@ namespace Consumers.Nats;
 /// <summary>
 /// The JetStream side of the layer: a stream over the layer's group and node subjects that keeps every message for
 /// <see cref="NatsGroupLayerOptions.ReplayWindow"/> (file storage, so it outlives a server restart), and the replay of
-/// what was stored since a moment, read with an ordered consumer. Publishers do not wait for JetStream's
+/// what was stored since a moment: every subject with an ordered consumer, one group's subject with a consumer filtered
+/// on it. Publishers do not wait for JetStream's
 /// acknowledgement (a plain publish on a stream subject is stored all the same; awaiting acks is what limits
 /// JetStream publishers to ~13 k/s in nats.net issue #375).
 /// </summary>
@@ -83,18 +84,15 @@ internal sealed class NatsReplayStream(INatsConnection connection, NatsGroupLaye
     /// <param name="cancellationToken">Ends the replay.</param>
     /// <param name="subject">Only the messages of this subject (one group's); null for every subject.</param>
     /// <returns>How many messages were read.</returns>
+    /// <exception cref="NatsJSException">A one-subject replay found a gap in what it read five times over.</exception>
     public async Task<int> ReplayAsync(DateTimeOffset since, Func<INatsJSMsg<byte[]>, ValueTask> route, CancellationToken cancellationToken, string? subject = null)
     {
-        // The filter spares the server's work where it is understood: nats-server 2.10 and later. The ordered consumer
-        // sends it as filter_subjects, which 2.9 does not know and ignores (every subject is delivered), so the subject is
-        // also checked here.
-        var opts = new NatsJSOrderedConsumerOpts { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartTime, OptStartTime = since };
         if (subject is not null)
         {
-            opts = opts with { FilterSubjects = [subject] };
+            return await ReplaySubjectAsync(since, subject, route, cancellationToken).ConfigureAwait(false);
         }
 
-        var consumer = await _js.CreateOrderedConsumerAsync(options.StreamName, opts, cancellationToken).ConfigureAwait(false);
+        var consumer = await _js.CreateOrderedConsumerAsync(options.StreamName, new NatsJSOrderedConsumerOpts { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartTime, OptStartTime = since }, cancellationToken).ConfigureAwait(false);
         var total = 0;
         while (true)
         {
@@ -104,16 +102,100 @@ internal sealed class NatsReplayStream(INatsConnection connection, NatsGroupLaye
             {
                 read++;
                 pending = msg.Metadata?.NumPending ?? 0;
-                if (subject is null || string.Equals(msg.Subject, subject, StringComparison.Ordinal))
-                {
-                    await route(msg).ConfigureAwait(false);
-                }
+                await route(msg).ConfigureAwait(false);
             }
 
             total += read;
             if (read == 0 || pending == 0)
             {
                 return total;
+            }
+        }
+    }
+
+    // One subject's messages, filtered by the server with filter_subject, which every server since 2.9 applies (the
+    // ordered consumer sends filter_subjects, which nats-server 2.9 ignores: it would hand over every group's messages
+    // of the window). An ephemeral pull consumer read to its end; a batch with a gap in the consumer's sequence makes it
+    // again after the last message handed over, as the ordered consumer does; deleted afterwards (and dropped by the
+    // server after 30 s idle should the delete not arrive).
+    private async Task<int> ReplaySubjectAsync(DateTimeOffset since, string subject, Func<INatsJSMsg<byte[]>, ValueTask> route, CancellationToken cancellationToken)
+    {
+        const int MaxAttempts = 5;
+        var total = 0;
+        ulong after = 0;
+        for (var attempt = 1; ; attempt++)
+        {
+            var config = new ConsumerConfig
+            {
+                Name = "consumers-replay-" + Guid.NewGuid().ToString("N"),
+                FilterSubject = subject,
+                AckPolicy = ConsumerConfigAckPolicy.None,
+                InactiveThreshold = TimeSpan.FromSeconds(30),
+                MemStorage = true,
+                NumReplicas = 1,
+            };
+            if (after == 0)
+            {
+                config.DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartTime;
+                config.OptStartTime = since;
+            }
+            else
+            {
+                config.DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence;
+                config.OptStartSeq = after + 1;
+            }
+
+            var consumer = await _js.CreateOrUpdateConsumerAsync(options.StreamName, config, cancellationToken).ConfigureAwait(false);
+            var gap = false;
+            try
+            {
+                ulong expected = 1;
+                while (!gap)
+                {
+                    var read = 0;
+                    ulong pending = 0;
+                    await foreach (var msg in consumer.FetchNoWaitAsync(new NatsJSFetchOpts { MaxMsgs = Batch }, NatsRawSerializer<byte[]>.Default, cancellationToken).ConfigureAwait(false))
+                    {
+                        if (msg.Metadata is not { } metadata || metadata.Sequence.Consumer != expected)
+                        {
+                            gap = true;
+                            break;
+                        }
+
+                        expected++;
+                        read++;
+                        pending = metadata.NumPending;
+                        after = metadata.Sequence.Stream;
+                        total++;
+                        await route(msg).ConfigureAwait(false);
+                    }
+
+                    if (read == 0 || pending == 0)
+                    {
+                        break;
+                    }
+                }
+            }
+            finally
+            {
+                try
+                {
+                    await _js.DeleteConsumerAsync(options.StreamName, config.Name, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (NatsException)
+                {
+                    // Gone with the connection: the server drops it once idle.
+                }
+            }
+
+            if (!gap)
+            {
+                return total;
+            }
+
+            if (attempt == MaxAttempts)
+            {
+                throw new NatsJSException($"The replay of {subject} lost its place {MaxAttempts} times.");
             }
         }
     }
