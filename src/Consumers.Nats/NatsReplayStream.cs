@@ -182,9 +182,9 @@ internal sealed class NatsReplayStream(INatsConnection connection, NatsGroupLaye
                 {
                     await _js.DeleteConsumerAsync(options.StreamName, config.Name, CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (NatsException)
+                catch (Exception ex) when (ex is NatsException or ObjectDisposedException)
                 {
-                    // Gone with the connection: the server drops it once idle.
+                    // Gone with the connection (or the layer is stopping): the server drops it once idle.
                 }
             }
 
