@@ -55,8 +55,8 @@ internal sealed partial class ConnectionWriter
     // Adds a frame to the held ones; on a resumable connection also numbered and kept, only while nothing is queued and
     // within the send window (ResumeBuffer.TryAppendHeld), so that held frames are numbered in the order they leave.
     private bool TryAppendPending(PendingFrames pending, OutboundFrame frame, out bool first)
-        => _resumeBuffer is { } resume
-            ? resume.TryAppendHeld(frame, ref _unwritten, pending, out first)
+        => _resume is { } resume
+            ? resume.Buffer.TryAppendHeld(frame, ref _unwritten, pending, out first)
             : pending.TryAppend(frame.Memory.Span, out first);
 
     /// <summary>
@@ -134,11 +134,11 @@ internal sealed partial class ConnectionWriter
         var buffer = ArrayPool<byte>.Shared.Rent(length + TextFrameHeader.MaxLength);
         var header = TextFrameHeader.Write(buffer, length);
         frame.Memory.Span.CopyTo(buffer.AsSpan(header));
-        if (_resumeBuffer is { } resume)
+        if (_resume is { } resume)
         {
             // Numbered and kept as it leaves, unless a frame was queued meanwhile (checked again where the loop numbers
             // its frames) or it is past the send window: then it waits in the queue behind them, or for the client's $ack.
-            if (!resume.TryAppendDirect(frame, ref _unwritten))
+            if (!resume.Buffer.TryAppendDirect(frame, ref _unwritten))
             {
                 ArrayPool<byte>.Shared.Return(buffer);
                 stream.ExitWrite();

@@ -15,9 +15,6 @@ internal sealed partial class ConnectionWriter
     // The session whose buffer keeps what is sent; null for every other connection (nothing of this file runs then).
     private ResumeSession? _resume;
 
-    // Its buffer, read on every send (one object fewer to reach on the delivery path than through the session).
-    private ResumeBuffer? _resumeBuffer;
-
     // The socket the loop writes to; null while parked.
     private ResumeTarget? _target;
 
@@ -101,7 +98,7 @@ internal sealed partial class ConnectionWriter
     }
 
     /// <summary>Makes this a resumable connection's writer; before anything is sent.</summary>
-    public void EnableResume(ResumeSession session) => (_resume, _resumeBuffer) = (session, session.Buffer);
+    public void EnableResume(ResumeSession session) => _resume = session;
 
     /// <summary>
     /// Starts writing, or writes again, to <paramref name="socket"/>: first <paramref name="answer"/> (the <c>$resume</c>
