@@ -39,8 +39,7 @@ internal sealed class PendingFrames(bool asArray)
     /// <param name="first">Set when the buffer was empty: the caller makes sure someone writes it.</param>
     public bool TryAppend(ReadOnlySpan<byte> payload, out bool first)
     {
-        Enter();
-        try
+        using (SpinGate.Hold(ref _locked))
         {
             first = _length == 0;
             var used = first && asArray ? TextFrameHeader.MaxLength : _length;
@@ -66,10 +65,6 @@ internal sealed class PendingFrames(bool asArray)
             Volatile.Write(ref _length, used + payload.Length);
             return true;
         }
-        finally
-        {
-            Exit();
-        }
     }
 
     /// <summary>
@@ -90,8 +85,7 @@ internal sealed class PendingFrames(bool asArray)
             return false;
         }
 
-        Enter();
-        try
+        using (SpinGate.Hold(ref _locked))
         {
             if (_length == 0 || _buffer is not { } taken)
             {
@@ -126,10 +120,6 @@ internal sealed class PendingFrames(bool asArray)
             _count = 0;
             Volatile.Write(ref _length, 0);
             return true;
-        }
-        finally
-        {
-            Exit();
         }
     }
 
@@ -174,8 +164,7 @@ internal sealed class PendingFrames(bool asArray)
     /// <summary>Refuses frames from now on and drops those waiting (the connection has written its last frame).</summary>
     public void Close()
     {
-        Enter();
-        try
+        using (SpinGate.Hold(ref _locked))
         {
             _closed = true;
             if (_buffer is { } buffer)
@@ -187,13 +176,5 @@ internal sealed class PendingFrames(bool asArray)
             _count = 0;
             Volatile.Write(ref _length, 0);
         }
-        finally
-        {
-            Exit();
-        }
     }
-
-    private void Enter() => SpinGate.Enter(ref _locked);
-
-    private void Exit() => SpinGate.Exit(ref _locked);
 }

@@ -28,13 +28,14 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     // SpinGate (1 = taken): held only to number, copy or forget frames, never across a wait.
     private int _locked;
 
-    // The unacknowledged frames, oldest first, as a ring; and the chunks they live in, oldest first (a chunk's frames
-    // are contiguous in the ring, so a chunk is free once the oldest frame lives in a later one).
-    private Entry[] _entries = [];
+    // The unacknowledged frames, oldest first, as a ring whose length is a power of two: their bytes in a chunk, or the
+    // shared bytes they were sent from.
+    private ReadOnlyMemory<byte>[] _entries = [];
     private int _head;
     private int _count;
+
     // Chunks that take no more frames, each with the number of the last frame copied into it (given back once that one
-    // is acknowledged), oldest first; and the chunk frames are copied into now.
+    // is acknowledged), oldest first; and the chunk frames are copied into now, with the number of its last frame.
     private Queue<(byte[] Chunk, long Last)>? _full;
     private byte[]? _current;
     private int _currentUsed;
@@ -56,14 +57,9 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     {
         get
         {
-            Enter();
-            try
+            using (SpinGate.Hold(ref _locked))
             {
                 return _last;
-            }
-            finally
-            {
-                Exit();
             }
         }
     }
@@ -73,14 +69,9 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     {
         get
         {
-            Enter();
-            try
+            using (SpinGate.Hold(ref _locked))
             {
                 return _overflowed;
-            }
-            finally
-            {
-                Exit();
             }
         }
     }
@@ -90,14 +81,9 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     {
         get
         {
-            Enter();
-            try
+            using (SpinGate.Hold(ref _locked))
             {
                 return _bytes;
-            }
-            finally
-            {
-                Exit();
             }
         }
     }
@@ -115,14 +101,9 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     /// </summary>
     public Task WaitForRoomAsync()
     {
-        Enter();
-        try
+        using (SpinGate.Hold(ref _locked))
         {
             return (_room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-        }
-        finally
-        {
-            Exit();
         }
     }
 
@@ -130,15 +111,10 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     public void Wake()
     {
         TaskCompletionSource? room;
-        Enter();
-        try
+        using (SpinGate.Hold(ref _locked))
         {
             room = _room;
             _room = null;
-        }
-        finally
-        {
-            Exit();
         }
 
         room?.TrySetResult();
@@ -169,14 +145,9 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     public void Append(OutboundFrame frame)
     {
         bool overflow;
-        Enter();
-        try
+        using (SpinGate.Hold(ref _locked))
         {
             overflow = AppendLocked(frame);
-        }
-        finally
-        {
-            Exit();
         }
 
         if (overflow)
@@ -189,8 +160,7 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     private bool TryAppendLeaving(OutboundFrame frame, ref int unwritten, PendingFrames? pending, out bool first)
     {
         bool overflow;
-        Enter();
-        try
+        using (SpinGate.Hold(ref _locked))
         {
             first = false;
             if (Volatile.Read(ref unwritten) != 0 || !Fits(_bytes, frame.Memory.Length) || (pending is not null && !pending.TryAppend(frame.Memory.Span, out first)))
@@ -199,10 +169,6 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
             }
 
             overflow = AppendLocked(frame);
-        }
-        finally
-        {
-            Exit();
         }
 
         if (overflow)
@@ -243,8 +209,7 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     public bool Acknowledge(long seq)
     {
         TaskCompletionSource? room;
-        Enter();
-        try
+        using (SpinGate.Hold(ref _locked))
         {
             if (seq < 0 || seq > _last)
             {
@@ -267,7 +232,7 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
             var mask = _entries.Length - 1;
             for (var i = 0; i < drop; i++)
             {
-                freed += _entries[_head].Frame.Length + FrameOverhead;
+                freed += _entries[_head].Length + FrameOverhead;
                 _entries[_head] = default;
                 _head = (_head + 1) & mask;
             }
@@ -282,10 +247,6 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
                 _room = null;
             }
         }
-        finally
-        {
-            Exit();
-        }
 
         room?.TrySetResult();
         return true;
@@ -294,14 +255,9 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     /// <summary>Whether the frames after <paramref name="seq"/> are all here (what <see cref="After"/> would return).</summary>
     public bool HoldsAfter(long seq)
     {
-        Enter();
-        try
+        using (SpinGate.Hold(ref _locked))
         {
             return !_overflowed && seq >= _acknowledged && seq <= _last;
-        }
-        finally
-        {
-            Exit();
         }
     }
 
@@ -312,8 +268,7 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     /// </summary>
     public byte[][]? After(long seq)
     {
-        Enter();
-        try
+        using (SpinGate.Hold(ref _locked))
         {
             if (_overflowed || seq < _acknowledged || seq > _last)
             {
@@ -324,30 +279,20 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
             var frames = new byte[_count - skip][];
             for (var i = 0; i < frames.Length; i++)
             {
-                var entry = _entries[(_head + skip + i) & (_entries.Length - 1)];
-                frames[i] = entry.Frame.ToArray();
+                frames[i] = _entries[(_head + skip + i) & (_entries.Length - 1)].ToArray();
             }
 
             return frames;
-        }
-        finally
-        {
-            Exit();
         }
     }
 
     /// <summary>Gives every chunk back (the session has ended); nothing is kept afterwards.</summary>
     public void Release()
     {
-        Enter();
-        try
+        using (SpinGate.Hold(ref _locked))
         {
             _overflowed = true;
             ReleaseAll();
-        }
-        finally
-        {
-            Exit();
         }
     }
 
@@ -359,7 +304,7 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
         var kept = frame.IsShared ? frame.Memory : Copy(frame.Memory.Span);
         if (_count == _entries.Length)
         {
-            var larger = new Entry[Math.Max(16, _entries.Length * 2)];
+            var larger = new ReadOnlyMemory<byte>[Math.Max(16, _entries.Length * 2)];
             for (var i = 0; i < _count; i++)
             {
                 larger[i] = _entries[(_head + i) & (_entries.Length - 1)];
@@ -369,7 +314,7 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
             _head = 0;
         }
 
-        _entries[(_head + _count) & (_entries.Length - 1)] = new Entry(kept);
+        _entries[(_head + _count) & (_entries.Length - 1)] = kept;
         _count++;
     }
 
@@ -412,55 +357,30 @@ internal sealed class ResumeBuffer(int maxBytes, Action overflowed)
     }
 
     // Under the lock: gives back the chunks whose frames are all acknowledged.
-    private void ReleaseAcknowledged()
-    {
-        while (_full is not null && _full.TryPeek(out var full) && full.Last <= _acknowledged)
-        {
-            ArrayPool<byte>.Shared.Return(_full.Dequeue().Chunk);
-        }
-
-        if (_current is not null && _currentLast <= _acknowledged)
-        {
-            ArrayPool<byte>.Shared.Return(_current);
-            _current = null;
-            _currentUsed = 0;
-        }
-
-        if (_count == 0)
-        {
-            _head = 0;
-        }
-    }
+    private void ReleaseAcknowledged() => ReleaseChunksThrough(_acknowledged);
 
     private void ReleaseAll()
     {
-        ReleaseChunks();
+        ReleaseChunksThrough(long.MaxValue);
         Array.Clear(_entries);
         _head = 0;
         _count = 0;
         _bytes = 0;
     }
 
-    private void ReleaseChunks()
+    // Under the lock: gives back the chunks whose last frame is numbered `seq` or lower.
+    private void ReleaseChunksThrough(long seq)
     {
-        while (_full is not null && _full.TryDequeue(out var full))
+        while (_full is not null && _full.TryPeek(out var full) && full.Last <= seq)
         {
-            ArrayPool<byte>.Shared.Return(full.Chunk);
+            ArrayPool<byte>.Shared.Return(_full.Dequeue().Chunk);
         }
 
-        if (_current is not null)
+        if (_current is not null && _currentLast <= seq)
         {
             ArrayPool<byte>.Shared.Return(_current);
+            _current = null;
+            _currentUsed = 0;
         }
-
-        _current = null;
-        _currentUsed = 0;
     }
-
-    private void Enter() => SpinGate.Enter(ref _locked);
-
-    private void Exit() => SpinGate.Exit(ref _locked);
-
-    // A frame kept: its bytes in a chunk, or the shared bytes it was sent from.
-    private readonly record struct Entry(ReadOnlyMemory<byte> Frame);
 }

@@ -26,4 +26,21 @@ internal static class SpinGate
 
     /// <summary>Lets the gate go (its holder only).</summary>
     public static void Exit(ref int taken) => Volatile.Write(ref taken, 0);
+
+    /// <summary>Takes the gate until the scope is disposed: <c>using (SpinGate.Hold(ref taken)) { ... }</c>.</summary>
+    public static Scope Hold(ref int taken)
+    {
+        Enter(ref taken);
+        return new Scope(ref taken);
+    }
+
+    /// <summary>A held gate; disposing it lets the gate go.</summary>
+    public ref struct Scope
+    {
+        private readonly ref int _taken;
+
+        internal Scope(ref int taken) => _taken = ref taken;
+
+        public readonly void Dispose() => Exit(ref _taken);
+    }
 }
