@@ -7,8 +7,7 @@ namespace Consumers.Nats;
 /// <summary>
 /// The JetStream side of the layer: a stream over the layer's group and node subjects that keeps every message for
 /// <see cref="NatsGroupLayerOptions.ReplayWindow"/> (file storage, so it outlives a server restart), and the replay of
-/// what was stored since a moment: every subject with an ordered consumer, one group's subject with a consumer filtered
-/// on it. Publishers do not wait for JetStream's
+/// what was stored since a moment (every subject, or one group's). Publishers do not wait for JetStream's
 /// acknowledgement (a plain publish on a stream subject is stored all the same; awaiting acks is what limits
 /// JetStream publishers to ~13 k/s in nats.net issue #375).
 /// </summary>
@@ -78,47 +77,19 @@ internal sealed class NatsReplayStream(INatsConnection connection, NatsGroupLaye
     /// <summary>
     /// Hands every stored message since <paramref name="since"/> (server time) to <paramref name="route"/>, in stream
     /// order, one at a time (it may wait: the replay is paced to the receiving clients), until the stream has nothing more.
+    /// Read through an ephemeral pull consumer, filtered by the server with <c>filter_subject</c>, which every server since
+    /// 2.9 applies (the client's ordered consumer sends <c>filter_subjects</c>, which nats-server 2.9 ignores: a group's
+    /// replay would get every group's messages of the window); a batch with a gap in the consumer's sequence makes it again
+    /// after the last message handed over, as the ordered consumer does; deleted afterwards (and dropped by the server
+    /// after 30 s idle should the delete not arrive).
     /// </summary>
     /// <param name="since">The earliest store time of a message to hand over.</param>
     /// <param name="route">Takes each message.</param>
     /// <param name="cancellationToken">Ends the replay.</param>
     /// <param name="subject">Only the messages of this subject (one group's); null for every subject.</param>
     /// <returns>How many messages were read.</returns>
-    /// <exception cref="NatsJSException">A one-subject replay found a gap in what it read five times over.</exception>
+    /// <exception cref="NatsJSException">The replay found a gap in what it read five times over.</exception>
     public async Task<int> ReplayAsync(DateTimeOffset since, Func<INatsJSMsg<byte[]>, ValueTask> route, CancellationToken cancellationToken, string? subject = null)
-    {
-        if (subject is not null)
-        {
-            return await ReplaySubjectAsync(since, subject, route, cancellationToken).ConfigureAwait(false);
-        }
-
-        var consumer = await _js.CreateOrderedConsumerAsync(options.StreamName, new NatsJSOrderedConsumerOpts { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartTime, OptStartTime = since }, cancellationToken).ConfigureAwait(false);
-        var total = 0;
-        while (true)
-        {
-            var read = 0;
-            ulong pending = 0;
-            await foreach (var msg in consumer.FetchNoWaitAsync(new NatsJSFetchOpts { MaxMsgs = Batch }, NatsRawSerializer<byte[]>.Default, cancellationToken).ConfigureAwait(false))
-            {
-                read++;
-                pending = msg.Metadata?.NumPending ?? 0;
-                await route(msg).ConfigureAwait(false);
-            }
-
-            total += read;
-            if (read == 0 || pending == 0)
-            {
-                return total;
-            }
-        }
-    }
-
-    // One subject's messages, filtered by the server with filter_subject, which every server since 2.9 applies (the
-    // ordered consumer sends filter_subjects, which nats-server 2.9 ignores: it would hand over every group's messages
-    // of the window). An ephemeral pull consumer read to its end; a batch with a gap in the consumer's sequence makes it
-    // again after the last message handed over, as the ordered consumer does; deleted afterwards (and dropped by the
-    // server after 30 s idle should the delete not arrive).
-    private async Task<int> ReplaySubjectAsync(DateTimeOffset since, string subject, Func<INatsJSMsg<byte[]>, ValueTask> route, CancellationToken cancellationToken)
     {
         const int MaxAttempts = 5;
         var total = 0;
