@@ -74,6 +74,30 @@ internal sealed class ChatApp : IAsyncDisposable
         return app;
     }
 
+    /// <summary>
+    /// Starts two nodes at once, as <c>build/run-chat.sh --nats</c> does; when either fails to start, the other is stopped
+    /// and the failure thrown.
+    /// </summary>
+    public static async Task<(ChatApp A, ChatApp B)> StartTogetherAsync(Func<Task<ChatApp>> start)
+    {
+        var starting = new[] { start(), start() };
+        try
+        {
+            await Task.WhenAll(starting);
+        }
+        catch
+        {
+            foreach (var node in starting.Where(s => s.IsCompletedSuccessfully))
+            {
+                await node.Result.DisposeAsync();
+            }
+
+            throw;
+        }
+
+        return (starting[0].Result, starting[1].Result);
+    }
+
     public async Task StartAsync()
     {
         var root = RepositoryRoot();

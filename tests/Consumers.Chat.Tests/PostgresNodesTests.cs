@@ -21,11 +21,10 @@ public sealed class PostgresNodesTests
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.PostgreSql, "chat-nodes");
         await using var nats = await NatsServer.StartJetStreamAsync();
-        var starting = new[] { ChatApp.StartOnAsync(database.ConnectionString, nats.Url), ChatApp.StartOnAsync(database.ConnectionString, nats.Url) };
-        try
+        var (a, b) = await ChatApp.StartTogetherAsync(() => ChatApp.StartOnAsync(database.ConnectionString, nats.Url));
+        await using (a)
+        await using (b)
         {
-            await Task.WhenAll(starting);
-            var (a, b) = (starting[0].Result, starting[1].Result);
             using var httpA = a.CreateHttpClient();
             using var httpB = b.CreateHttpClient();
 
@@ -73,13 +72,6 @@ public sealed class PostgresNodesTests
             }
 
             Assert.That(text, Does.StartWith("from B"));
-        }
-        finally
-        {
-            foreach (var node in starting.Where(s => s.IsCompletedSuccessfully))
-            {
-                await node.Result.DisposeAsync();
-            }
         }
     }
 }

@@ -14,28 +14,25 @@ public sealed class SqliteNodesTests
     {
         var folder = Directory.CreateTempSubdirectory("chat-sqlite-nodes-").FullName;
         var database = Path.Combine(folder, "chat.db");
-        var starting = new[] { ChatApp.StartAsync(database), ChatApp.StartAsync(database) };
         try
         {
-            await Task.WhenAll(starting);
-            var (a, b) = (starting[0].Result, starting[1].Result);
-            using var httpA = a.CreateHttpClient();
-            using var httpB = b.CreateHttpClient();
-            var token = await ChatAccounts.RegisterAsync(httpA, "sia");
-
-            Assert.Multiple(async () =>
+            var (a, b) = await ChatApp.StartTogetherAsync(() => ChatApp.StartAsync(database));
+            await using (a)
+            await using (b)
             {
-                Assert.That(Directory.GetFiles(Path.Combine(folder, "keys"), "key-*.xml"), Has.Length.EqualTo(1), "one key, made by the first node and read by the other");
-                Assert.That(await ChatAccounts.MeAsync(httpB, bearer: token), Is.EqualTo(System.Net.HttpStatusCode.OK), "node A's token at node B");
-            });
+                using var httpA = a.CreateHttpClient();
+                using var httpB = b.CreateHttpClient();
+                var token = await ChatAccounts.RegisterAsync(httpA, "sia");
+
+                Assert.Multiple(async () =>
+                {
+                    Assert.That(Directory.GetFiles(Path.Combine(folder, "keys"), "key-*.xml"), Has.Length.EqualTo(1), "one key, made by the first node and read by the other");
+                    Assert.That(await ChatAccounts.MeAsync(httpB, bearer: token), Is.EqualTo(System.Net.HttpStatusCode.OK), "node A's token at node B");
+                });
+            }
         }
         finally
         {
-            foreach (var node in starting.Where(s => s.IsCompletedSuccessfully))
-            {
-                await node.Result.DisposeAsync();
-            }
-
             Directory.Delete(folder, recursive: true);
         }
     }
